@@ -1,0 +1,80 @@
+# briefing: a static-site generator for briefing digests.
+# Targets: all test install uninstall clean asan valgrind fuzz bench
+# Honours CC CFLAGS LDFLAGS PREFIX DESTDIR.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/briefing
+MANDIR  ?= $(PREFIX)/share/man
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+
+VERSION := 0.1.0
+PKGS    := libcmark yaml-0.1 lua5.4
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DBRIEFING_VERSION='"$(VERSION)"' \
+             -DBRIEFING_DATADIR='"$(DATADIR)"' -pthread $(WARN) $(PKG_CFLAGS) $(CFLAGS)
+LIBS     = $(PKG_LIBS) -lm -pthread
+
+B       ?= build
+LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/%.o)
+TESTS   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
+
+all: briefing
+
+briefing: $(B)/briefing
+	cp $(B)/briefing $@
+
+$(B)/briefing: $(B)/main.o $(B)/libbriefing.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/libbriefing.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/%.o: src/%.c src/*.h | $(B)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c tests/unit/test.h $(B)/libbriefing.a | $(B)
+	@mkdir -p $(B)/tests
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libbriefing.a $(LIBS)
+
+$(B):
+	mkdir -p $(B)
+
+unit: $(TESTS)
+
+test: $(B)/briefing unit
+	@BRIEFING=$(CURDIR)/$(B)/briefing BUILD=$(CURDIR)/$(B) sh tests/run
+
+# AddressSanitizer + UndefinedBehaviorSanitizer over the whole suite.
+asan:
+	$(MAKE) B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	        LDFLAGS="-fsanitize=address,undefined" test
+
+valgrind: $(B)/briefing unit
+	@BRIEFING=$(CURDIR)/$(B)/briefing BUILD=$(CURDIR)/$(B) VALGRIND=1 sh tests/run
+
+install: briefing
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/scripts $(DESTDIR)$(MANDIR)/man1 \
+	           $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+	install -m 755 briefing $(DESTDIR)$(BINDIR)/briefing
+	cp -R themes $(DESTDIR)$(DATADIR)/
+	install -m 644 scripts/*.lua $(DESTDIR)$(DATADIR)/scripts/
+	-install -m 644 docs/briefing.1 $(DESTDIR)$(MANDIR)/man1/
+	-install -m 644 docs/site.yml.5 $(DESTDIR)$(MANDIR)/man5/
+	-install -m 644 docs/briefing-lua.7 $(DESTDIR)$(MANDIR)/man7/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/briefing $(DESTDIR)$(MANDIR)/man1/briefing.1 \
+	      $(DESTDIR)$(MANDIR)/man5/site.yml.5 $(DESTDIR)$(MANDIR)/man7/briefing-lua.7
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-asan briefing public
+
+.PHONY: all test unit asan valgrind install uninstall clean

@@ -1,0 +1,43 @@
+/* buf.h: the one growable byte buffer, and the allocation wrappers.
+ * A buf's ptr is never NULL once initialised (it points at "" when empty)
+ * and is always NUL-terminated, so it can be handed to C string functions. */
+#ifndef BRIEFING_BUF_H
+#define BRIEFING_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* Allocation failure aborts: callers never check for NULL. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+typedef struct buf {
+	char *ptr;
+	size_t len;
+	size_t cap; /* 0 while ptr points at the shared empty string */
+} buf;
+
+#define BUF_INIT {buf__empty, 0, 0}
+extern char buf__empty[1];
+
+void buf_init(buf *b);
+void buf_grow(buf *b, size_t extra);
+void buf_put(buf *b, const void *data, size_t len);
+void buf_puts(buf *b, const char *s);
+void buf_putc(buf *b, int c);
+void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(buf *b, const char *fmt, va_list ap);
+void buf_truncate(buf *b, size_t len);
+void buf_reset(buf *b);
+/* Hands the bytes to the caller (caller frees) and leaves b empty. */
+char *buf_detach(buf *b, size_t *len);
+void buf_free(buf *b);
+
+/* Escapes & < > " ' for HTML text and attribute values. */
+void buf_put_html(buf *b, const char *s, size_t len);
+
+#endif

@@ -1,0 +1,114 @@
+/* diag.c: collected diagnostics; formatting happens once, at add time. */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "buf.h"
+
+struct entry {
+	enum diag_level level;
+	char *text; /* fully formatted line(s), without trailing newline */
+};
+
+struct diag {
+	struct entry *v;
+	int n, cap;
+};
+
+struct diag *diag_new(void)
+{
+	return xcalloc(1, sizeof(struct diag));
+}
+
+void diag_free(struct diag *d)
+{
+	if (!d)
+		return;
+	for (int i = 0; i < d->n; i++)
+		free(d->v[i].text);
+	free(d->v);
+	free(d);
+}
+
+static const char *level_name(enum diag_level level)
+{
+	switch (level) {
+	case DIAG_NOTE: return "note";
+	case DIAG_WARNING: return "warning";
+	default: return "error";
+	}
+}
+
+static void push(struct diag *d, enum diag_level level, char *text)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 8;
+		d->v = xrealloc(d->v, (size_t)d->cap * sizeof *d->v);
+	}
+	d->v[d->n].level = level;
+	d->v[d->n].text = text;
+	d->n++;
+}
+
+void diag_vadd(struct diag *d, enum diag_level level, const char *path, int line, int col,
+               const char *fmt, va_list ap)
+{
+	buf b = BUF_INIT;
+	if (path) {
+		buf_puts(&b, path);
+		if (line > 0) {
+			buf_printf(&b, ":%d", line);
+			if (col > 0)
+				buf_printf(&b, ":%d", col);
+		}
+		buf_puts(&b, ": ");
+	} else {
+		buf_puts(&b, "briefing: ");
+	}
+	buf_printf(&b, "%s: ", level_name(level));
+	buf_vprintf(&b, fmt, ap);
+	while (b.len && b.ptr[b.len - 1] == '\n')
+		buf_truncate(&b, b.len - 1);
+	push(d, level, buf_detach(&b, NULL));
+}
+
+void diag_add(struct diag *d, enum diag_level level, const char *path, int line, int col,
+              const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	diag_vadd(d, level, path, line, col, fmt, ap);
+	va_end(ap);
+}
+
+void diag_merge(struct diag *dst, struct diag *src)
+{
+	for (int i = 0; i < src->n; i++)
+		push(dst, src->v[i].level, src->v[i].text);
+	src->n = 0;
+}
+
+int diag_count(const struct diag *d, enum diag_level level)
+{
+	int n = 0;
+	for (int i = 0; i < d->n; i++)
+		n += d->v[i].level == level;
+	return n;
+}
+
+void diag_print(const struct diag *d, FILE *fp)
+{
+	for (int i = 0; i < d->n; i++)
+		fprintf(fp, "%s\n", d->v[i].text);
+	fflush(fp);
+}
+
+const char *diag_message(const struct diag *d, int n, enum diag_level *level)
+{
+	if (n < 0 || n >= d->n)
+		return NULL;
+	if (level)
+		*level = d->v[n].level;
+	return d->v[n].text;
+}

@@ -1,0 +1,34 @@
+/* diag.h: compiler-style diagnostics, "path:line:col: error: message".
+ * A diag list collects messages in the order they are added; per-thread
+ * lists are merged into the site's list in a stable order, then printed.
+ * It does not print as it goes, so parallel stages report deterministically. */
+#ifndef BRIEFING_DIAG_H
+#define BRIEFING_DIAG_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+enum diag_level { DIAG_NOTE, DIAG_WARNING, DIAG_ERROR };
+
+struct diag;
+
+struct diag *diag_new(void);
+void diag_free(struct diag *d);
+
+/* path may be NULL (no location); line/col 0 means "unknown". */
+void diag_add(struct diag *d, enum diag_level level, const char *path, int line, int col,
+              const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void diag_vadd(struct diag *d, enum diag_level level, const char *path, int line, int col,
+               const char *fmt, va_list ap);
+#define diag_error(d, path, line, col, ...) diag_add(d, DIAG_ERROR, path, line, col, __VA_ARGS__)
+#define diag_warn(d, path, line, col, ...) diag_add(d, DIAG_WARNING, path, line, col, __VA_ARGS__)
+
+/* Moves every message of src to the end of dst; src is left empty. */
+void diag_merge(struct diag *dst, struct diag *src);
+int diag_count(const struct diag *d, enum diag_level level);
+/* Prints every message, one per line (multi-line messages keep their lines). */
+void diag_print(const struct diag *d, FILE *fp);
+/* The n-th message formatted as printed, for tests; NULL past the end. */
+const char *diag_message(const struct diag *d, int n, enum diag_level *level);
+
+#endif

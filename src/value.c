@@ -1,0 +1,475 @@
+/* value.c: the typed value tree. Maps keep insertion order and add a hash
+ * index once they grow past a few keys, so site-wide lookup maps stay fast. */
+#include "value.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HASH_FROM 12 /* maps with more keys get a hash index */
+
+struct kv {
+	char *key;
+	size_t klen;
+	struct value *v;
+};
+
+struct value {
+	unsigned char type;
+	int line, col;
+	union {
+		int b;
+		double d;
+		struct {
+			char *s;
+			size_t len;
+		} str;
+		struct {
+			struct value **items;
+			size_t n, cap;
+		} list;
+		struct {
+			struct kv *kv;
+			size_t n, cap;
+			uint32_t *index; /* open addressing, slot = kv position + 1 */
+			size_t index_cap;
+		} map;
+		const struct value *ref;
+		struct val_func fn;
+	} u;
+};
+
+static struct value *alloc(enum val_type t)
+{
+	struct value *v = xcalloc(1, sizeof *v);
+	v->type = (unsigned char)t;
+	return v;
+}
+
+struct value *val_null(void) { return alloc(VAL_NULL); }
+
+struct value *val_bool(int b)
+{
+	struct value *v = alloc(VAL_BOOL);
+	v->u.b = !!b;
+	return v;
+}
+
+struct value *val_num(double d)
+{
+	struct value *v = alloc(VAL_NUM);
+	v->u.d = d;
+	return v;
+}
+
+struct value *val_str_own(char *s, size_t len)
+{
+	struct value *v = alloc(VAL_STR);
+	v->u.str.s = s;
+	v->u.str.len = len;
+	return v;
+}
+
+struct value *val_str(const char *s, size_t len) { return val_str_own(xstrndup(s, len), len); }
+struct value *val_cstr(const char *s) { return val_str(s, strlen(s)); }
+struct value *val_list(void) { return alloc(VAL_LIST); }
+struct value *val_map(void) { return alloc(VAL_MAP); }
+
+struct value *val_ref(const struct value *target)
+{
+	struct value *v = alloc(VAL_REF);
+	v->u.ref = target;
+	return v;
+}
+
+struct value *val_func(struct val_func fn)
+{
+	struct value *v = alloc(VAL_FUNC);
+	v->u.fn = fn;
+	return v;
+}
+
+void val_free(struct value *v)
+{
+	if (!v)
+		return;
+	switch (v->type) {
+	case VAL_STR:
+		free(v->u.str.s);
+		break;
+	case VAL_LIST:
+		for (size_t i = 0; i < v->u.list.n; i++)
+			val_free(v->u.list.items[i]);
+		free(v->u.list.items);
+		break;
+	case VAL_MAP:
+		for (size_t i = 0; i < v->u.map.n; i++) {
+			free(v->u.map.kv[i].key);
+			val_free(v->u.map.kv[i].v);
+		}
+		free(v->u.map.kv);
+		free(v->u.map.index);
+		break;
+	case VAL_FUNC:
+		if (v->u.fn.free)
+			v->u.fn.free(v->u.fn.ud);
+		break;
+	default:
+		break;
+	}
+	free(v);
+}
+
+struct value *val_copy(const struct value *v)
+{
+	if (!v)
+		return NULL;
+	struct value *c;
+	switch (v->type) {
+	case VAL_STR:
+		c = val_str(v->u.str.s, v->u.str.len);
+		break;
+	case VAL_LIST:
+		c = val_list();
+		for (size_t i = 0; i < v->u.list.n; i++)
+			val_push(c, val_copy(v->u.list.items[i]));
+		break;
+	case VAL_MAP:
+		c = val_map();
+		for (size_t i = 0; i < v->u.map.n; i++)
+			val_setn(c, v->u.map.kv[i].key, v->u.map.kv[i].klen, val_copy(v->u.map.kv[i].v));
+		break;
+	case VAL_FUNC:
+		/* Functions are not copied: the copy reads as null. */
+		c = val_null();
+		break;
+	default:
+		c = alloc((enum val_type)v->type);
+		c->u = v->u;
+		break;
+	}
+	c->line = v->line;
+	c->col = v->col;
+	return c;
+}
+
+enum val_type val_type(const struct value *v) { return v ? (enum val_type)v->type : VAL_NULL; }
+
+const struct value *val_deref(const struct value *v)
+{
+	for (int hops = 0; v && v->type == VAL_REF && hops < 64; hops++)
+		v = v->u.ref;
+	return v && v->type == VAL_REF ? NULL : v;
+}
+
+int val_get_bool(const struct value *v)
+{
+	v = val_deref(v);
+	return v && v->type == VAL_BOOL ? v->u.b : 0;
+}
+
+double val_get_num(const struct value *v)
+{
+	v = val_deref(v);
+	return v && v->type == VAL_NUM ? v->u.d : 0.0;
+}
+
+const char *val_get_str(const struct value *v, size_t *len)
+{
+	v = val_deref(v);
+	if (!v || v->type != VAL_STR)
+		return NULL;
+	if (len)
+		*len = v->u.str.len;
+	return v->u.str.s;
+}
+
+const struct val_func *val_get_func(const struct value *v)
+{
+	v = val_deref(v);
+	return v && v->type == VAL_FUNC ? &v->u.fn : NULL;
+}
+
+size_t val_len(const struct value *v)
+{
+	v = val_deref(v);
+	if (!v)
+		return 0;
+	if (v->type == VAL_LIST)
+		return v->u.list.n;
+	if (v->type == VAL_MAP)
+		return v->u.map.n;
+	return 0;
+}
+
+struct value *val_at(const struct value *v, size_t i)
+{
+	v = val_deref(v);
+	if (!v)
+		return NULL;
+	if (v->type == VAL_LIST)
+		return i < v->u.list.n ? v->u.list.items[i] : NULL;
+	if (v->type == VAL_MAP)
+		return i < v->u.map.n ? v->u.map.kv[i].v : NULL;
+	return NULL;
+}
+
+const char *val_key_at(const struct value *v, size_t i, size_t *len)
+{
+	v = val_deref(v);
+	if (!v || v->type != VAL_MAP || i >= v->u.map.n)
+		return NULL;
+	if (len)
+		*len = v->u.map.kv[i].klen;
+	return v->u.map.kv[i].key;
+}
+
+static uint32_t hash_key(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static void index_insert(struct value *m, size_t pos)
+{
+	size_t mask = m->u.map.index_cap - 1;
+	size_t slot = hash_key(m->u.map.kv[pos].key, m->u.map.kv[pos].klen) & mask;
+	while (m->u.map.index[slot])
+		slot = (slot + 1) & mask;
+	m->u.map.index[slot] = (uint32_t)(pos + 1);
+}
+
+static void index_rebuild(struct value *m)
+{
+	free(m->u.map.index);
+	m->u.map.index = NULL;
+	m->u.map.index_cap = 0;
+	if (m->u.map.n < HASH_FROM)
+		return;
+	size_t cap = 32;
+	while (cap < m->u.map.n * 2)
+		cap *= 2;
+	m->u.map.index = xcalloc(cap, sizeof(uint32_t));
+	m->u.map.index_cap = cap;
+	for (size_t i = 0; i < m->u.map.n; i++)
+		index_insert(m, i);
+}
+
+static long find_key(const struct value *m, const char *key, size_t len)
+{
+	if (m->u.map.index) {
+		size_t mask = m->u.map.index_cap - 1;
+		size_t slot = hash_key(key, len) & mask;
+		for (uint32_t at; (at = m->u.map.index[slot]) != 0; slot = (slot + 1) & mask) {
+			const struct kv *kv = &m->u.map.kv[at - 1];
+			if (kv->klen == len && memcmp(kv->key, key, len) == 0)
+				return (long)at - 1;
+		}
+		return -1;
+	}
+	for (size_t i = 0; i < m->u.map.n; i++) {
+		const struct kv *kv = &m->u.map.kv[i];
+		if (kv->klen == len && memcmp(kv->key, key, len) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+struct value *val_getn(const struct value *map, const char *key, size_t len)
+{
+	map = val_deref(map);
+	if (!map || map->type != VAL_MAP)
+		return NULL;
+	long i = find_key(map, key, len);
+	return i < 0 ? NULL : map->u.map.kv[i].v;
+}
+
+struct value *val_get(const struct value *map, const char *key)
+{
+	return val_getn(map, key, strlen(key));
+}
+
+const char *val_get_cstr(const struct value *map, const char *key)
+{
+	return val_get_str(val_get(map, key), NULL);
+}
+
+void val_push(struct value *list, struct value *item)
+{
+	if (list->type != VAL_LIST) {
+		val_free(item);
+		return;
+	}
+	if (list->u.list.n == list->u.list.cap) {
+		list->u.list.cap = list->u.list.cap ? list->u.list.cap * 2 : 4;
+		list->u.list.items =
+		    xrealloc(list->u.list.items, list->u.list.cap * sizeof(struct value *));
+	}
+	list->u.list.items[list->u.list.n++] = item;
+}
+
+void val_setn(struct value *map, const char *key, size_t len, struct value *item)
+{
+	if (map->type != VAL_MAP) {
+		val_free(item);
+		return;
+	}
+	long i = find_key(map, key, len);
+	if (i >= 0) {
+		val_free(map->u.map.kv[i].v);
+		map->u.map.kv[i].v = item;
+		return;
+	}
+	if (map->u.map.n == map->u.map.cap) {
+		map->u.map.cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
+		map->u.map.kv = xrealloc(map->u.map.kv, map->u.map.cap * sizeof(struct kv));
+	}
+	struct kv *kv = &map->u.map.kv[map->u.map.n++];
+	kv->key = xstrndup(key, len);
+	kv->klen = len;
+	kv->v = item;
+	if (map->u.map.n == HASH_FROM || (map->u.map.index && map->u.map.n * 2 > map->u.map.index_cap))
+		index_rebuild(map);
+	else if (map->u.map.index)
+		index_insert(map, map->u.map.n - 1);
+}
+
+void val_set(struct value *map, const char *key, struct value *item)
+{
+	val_setn(map, key, strlen(key), item);
+}
+
+struct value *val_take(struct value *map, const char *key)
+{
+	if (!map || map->type != VAL_MAP)
+		return NULL;
+	long i = find_key(map, key, strlen(key));
+	if (i < 0)
+		return NULL;
+	struct value *v = map->u.map.kv[i].v;
+	free(map->u.map.kv[i].key);
+	memmove(&map->u.map.kv[i], &map->u.map.kv[i + 1],
+	        (map->u.map.n - (size_t)i - 1) * sizeof(struct kv));
+	map->u.map.n--;
+	index_rebuild(map);
+	return v;
+}
+
+void val_set_str(struct value *map, const char *key, const char *s) { val_set(map, key, val_cstr(s)); }
+void val_set_num(struct value *map, const char *key, double d) { val_set(map, key, val_num(d)); }
+void val_set_bool(struct value *map, const char *key, int b) { val_set(map, key, val_bool(b)); }
+
+void val_set_pos(struct value *v, int line, int col)
+{
+	v->line = line;
+	v->col = col;
+}
+
+int val_line(const struct value *v) { return v ? v->line : 0; }
+int val_col(const struct value *v) { return v ? v->col : 0; }
+
+void val_format_num(buf *out, double d)
+{
+	char tmp[40];
+	if (isnan(d)) {
+		buf_puts(out, "NaN");
+		return;
+	}
+	if (isinf(d)) {
+		buf_puts(out, d < 0 ? "-Infinity" : "Infinity");
+		return;
+	}
+	if (d == (double)(long long)d && fabs(d) < 1e15) {
+		snprintf(tmp, sizeof tmp, "%lld", (long long)d);
+		buf_puts(out, tmp);
+		return;
+	}
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*g", prec, d);
+		if (strtod(tmp, NULL) == d)
+			break;
+	}
+	buf_puts(out, tmp);
+}
+
+void val_put_scalar(buf *out, const struct value *v)
+{
+	v = val_deref(v);
+	switch (val_type(v)) {
+	case VAL_STR: buf_put(out, v->u.str.s, v->u.str.len); break;
+	case VAL_NUM: val_format_num(out, v->u.d); break;
+	case VAL_BOOL: buf_puts(out, v->u.b ? "true" : "false"); break;
+	default: break;
+	}
+}
+
+const char *val_type_name(enum val_type t)
+{
+	static const char *const names[] = {"null", "boolean", "number", "string",
+	                                    "list", "map", "reference", "function"};
+	return (unsigned)t < sizeof names / sizeof *names ? names[t] : "?";
+}
+
+static void json_string(buf *out, const char *s, size_t len)
+{
+	buf_putc(out, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': buf_puts(out, "\\\""); break;
+		case '\\': buf_puts(out, "\\\\"); break;
+		case '\n': buf_puts(out, "\\n"); break;
+		case '\r': buf_puts(out, "\\r"); break;
+		case '\t': buf_puts(out, "\\t"); break;
+		case '<': buf_puts(out, "\\u003c"); break; /* safe inside <script> */
+		case '>': buf_puts(out, "\\u003e"); break;
+		case '&': buf_puts(out, "\\u0026"); break;
+		default:
+			if (c < 0x20)
+				buf_printf(out, "\\u%04x", c);
+			else
+				buf_putc(out, c);
+		}
+	}
+	buf_putc(out, '"');
+}
+
+void val_to_json(buf *out, const struct value *v)
+{
+	v = val_deref(v);
+	switch (val_type(v)) {
+	case VAL_BOOL: buf_puts(out, v->u.b ? "true" : "false"); break;
+	case VAL_NUM:
+		if (isfinite(v->u.d))
+			val_format_num(out, v->u.d);
+		else
+			buf_puts(out, "null");
+		break;
+	case VAL_STR: json_string(out, v->u.str.s, v->u.str.len); break;
+	case VAL_LIST:
+		buf_putc(out, '[');
+		for (size_t i = 0; i < v->u.list.n; i++) {
+			if (i)
+				buf_putc(out, ',');
+			val_to_json(out, v->u.list.items[i]);
+		}
+		buf_putc(out, ']');
+		break;
+	case VAL_MAP:
+		buf_putc(out, '{');
+		for (size_t i = 0; i < v->u.map.n; i++) {
+			if (i)
+				buf_putc(out, ',');
+			json_string(out, v->u.map.kv[i].key, v->u.map.kv[i].klen);
+			buf_putc(out, ':');
+			val_to_json(out, v->u.map.kv[i].v);
+		}
+		buf_putc(out, '}');
+		break;
+	default: buf_puts(out, "null"); break;
+	}
+}

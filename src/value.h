@@ -1,0 +1,89 @@
+/* value.h: the typed value tree shared by front matter, site.yml, Lua and
+ * templates: null, bool, number, string, list, map (insertion-ordered),
+ * plus two links out of the tree: a weak reference to a value owned
+ * elsewhere (an article seen from a topic page) and a function (a template
+ * lambda). Each value remembers the line:col it was read from.
+ *
+ * Ownership: a tree owns its children. val_ref() does not own its target;
+ * the target must outlive every reference (site-owned data outlives pages).
+ * A finished tree may be read by many threads at once; it is never mutated
+ * while others read it. */
+#ifndef BRIEFING_VALUE_H
+#define BRIEFING_VALUE_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+enum val_type { VAL_NULL, VAL_BOOL, VAL_NUM, VAL_STR, VAL_LIST, VAL_MAP, VAL_REF, VAL_FUNC };
+
+struct value;
+
+/* A lambda: call() receives the section's raw text (text == NULL for an
+ * interpolation) and appends the replacement template text to out.
+ * Returns 0, or -1 with an error message appended to out instead. */
+struct val_func {
+	int (*call)(void *ud, const char *text, size_t len, buf *out);
+	void (*free)(void *ud); /* may be NULL */
+	void *ud;
+};
+
+struct value *val_null(void);
+struct value *val_bool(int b);
+struct value *val_num(double d);
+struct value *val_str(const char *s, size_t len);
+struct value *val_cstr(const char *s);
+struct value *val_str_own(char *s, size_t len); /* takes s (malloc'd, NUL-terminated) */
+struct value *val_list(void);
+struct value *val_map(void);
+struct value *val_ref(const struct value *target);
+struct value *val_func(struct val_func fn);
+void val_free(struct value *v);
+struct value *val_copy(const struct value *v); /* deep; references stay references */
+
+/* Type of v itself (VAL_REF for a reference); NULL reads as VAL_NULL. */
+enum val_type val_type(const struct value *v);
+/* Follows references; returns v unchanged for anything else. */
+const struct value *val_deref(const struct value *v);
+
+int val_get_bool(const struct value *v);
+double val_get_num(const struct value *v);
+const char *val_get_str(const struct value *v, size_t *len); /* NULL unless a string */
+const struct val_func *val_get_func(const struct value *v);
+
+/* Lists and maps (after deref): item count and item i. */
+size_t val_len(const struct value *v);
+struct value *val_at(const struct value *v, size_t i);
+const char *val_key_at(const struct value *v, size_t i, size_t *len);
+
+/* Map lookup; NULL when absent or v is not a map. */
+struct value *val_get(const struct value *map, const char *key);
+struct value *val_getn(const struct value *map, const char *key, size_t len);
+/* String field of a map, or NULL. */
+const char *val_get_cstr(const struct value *map, const char *key);
+
+/* Mutation (owner only). Both take ownership of item. */
+void val_push(struct value *list, struct value *item);
+void val_set(struct value *map, const char *key, struct value *item);
+void val_setn(struct value *map, const char *key, size_t len, struct value *item);
+/* Removes key and returns its value to the caller (or NULL). */
+struct value *val_take(struct value *map, const char *key);
+/* Convenience setters. */
+void val_set_str(struct value *map, const char *key, const char *s);
+void val_set_num(struct value *map, const char *key, double d);
+void val_set_bool(struct value *map, const char *key, int b);
+
+void val_set_pos(struct value *v, int line, int col);
+int val_line(const struct value *v);
+int val_col(const struct value *v);
+
+/* Shortest text that reads back as the same double ("1.21", "85", "-0.5"). */
+void val_format_num(buf *out, double d);
+/* Appends v as a scalar: strings as is, numbers formatted, bools true/false. */
+void val_put_scalar(buf *out, const struct value *v);
+/* A type name for messages: "string", "list", ... */
+const char *val_type_name(enum val_type t);
+/* JSON text of v (for debugging, tests and JSON outputs). */
+void val_to_json(buf *out, const struct value *v);
+
+#endif

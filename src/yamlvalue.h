@@ -1,0 +1,25 @@
+/* yamlvalue.h: YAML text (one document) to a value tree, through libyaml.
+ * Plain scalars resolve by the YAML 1.2 core schema (null, bool, int, float,
+ * else string); quoted scalars are always strings; dates stay strings.
+ * Aliases are expanded under a node budget; duplicate keys, non-scalar keys
+ * and deep nesting are errors. Never reads files: callers pass the text. */
+#ifndef BRIEFING_YAMLVALUE_H
+#define BRIEFING_YAMLVALUE_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "value.h"
+
+struct yv_options {
+	int line_offset; /* added to every reported line (front matter starts at line 2) */
+	int max_depth;   /* 0 = default (128) */
+	long max_nodes;  /* 0 = default (1,000,000), counts alias expansion */
+};
+
+/* Parses text; an empty document gives a null value. On error reports
+ * through d as path:line:col and returns NULL. Caller frees the result. */
+struct value *yv_parse(const char *text, size_t len, const char *path,
+                       const struct yv_options *opt, struct diag *d);
+
+#endif

@@ -1,0 +1,138 @@
+/* Unit tests: buf, value, yamlvalue. */
+#include "../../src/buf.h"
+#include "../../src/diag.h"
+#include "../../src/value.h"
+#include "../../src/yamlvalue.h"
+#include "test.h"
+
+#include <stdlib.h>
+
+static void buf_basics(void)
+{
+	buf b = BUF_INIT;
+	CHECK_STR(b.ptr, "");
+	buf_puts(&b, "a<b>");
+	buf_printf(&b, "%d", 42);
+	CHECK_STR(b.ptr, "a<b>42");
+	buf_reset(&b);
+	buf_put_html(&b, "<a href=\"x\">&'</a>", 18);
+	CHECK_STR(b.ptr, "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
+	char *s = buf_detach(&b, NULL);
+	CHECK_STR(b.ptr, "");
+	free(s);
+	for (int i = 0; i < 1000; i++)
+		buf_printf(&b, "%0300d", i);
+	CHECK_INT(b.len, 300000);
+	buf_free(&b);
+}
+
+static void value_maps(void)
+{
+	struct value *m = val_map();
+	char key[16];
+	for (int i = 0; i < 100; i++) {
+		snprintf(key, sizeof key, "k%d", i);
+		val_set(m, key, val_num(i));
+	}
+	CHECK_INT(val_len(m), 100);
+	CHECK_INT(val_get_num(val_get(m, "k57")), 57);
+	val_set(m, "k57", val_cstr("x"));
+	CHECK_STR(val_get_cstr(m, "k57"), "x");
+	CHECK_INT(val_len(m), 100);
+	struct value *t = val_take(m, "k3");
+	CHECK_INT(val_get_num(t), 3);
+	val_free(t);
+	CHECK(val_get(m, "k3") == NULL);
+	CHECK_INT(val_get_num(val_get(m, "k99")), 99);
+	CHECK_STR(val_key_at(m, 0, NULL), "k0");
+	struct value *r = val_ref(m);
+	CHECK_INT(val_get_num(val_get(r, "k98")), 98);
+	val_free(r);
+	val_free(m);
+}
+
+static void value_numbers(void)
+{
+	buf b = BUF_INIT;
+	val_format_num(&b, 1.21);
+	buf_putc(&b, ' ');
+	val_format_num(&b, 85);
+	buf_putc(&b, ' ');
+	val_format_num(&b, -0.5);
+	buf_putc(&b, ' ');
+	val_format_num(&b, 0.1 + 0.2);
+	CHECK_STR(b.ptr, "1.21 85 -0.5 0.30000000000000004");
+	buf_free(&b);
+}
+
+static struct value *parse(const char *text, struct diag *d)
+{
+	return yv_parse(text, strlen(text), "x.yml", NULL, d);
+}
+
+static void yaml_types(void)
+{
+	struct diag *d = diag_new();
+	struct value *v = parse("a: 1.210\nb: true\nc: ~\nd: '5'\ne: 2024-01-02\nf: [x, 'y']\n"
+	                        "g: {h: -3}\ni: 0x1f\nj: hello world\n", d);
+	CHECK(v != NULL);
+	CHECK_INT(val_type(val_get(v, "a")), VAL_NUM);
+	CHECK(val_get_num(val_get(v, "a")) == 1.21);
+	CHECK_INT(val_type(val_get(v, "b")), VAL_BOOL);
+	CHECK_INT(val_type(val_get(v, "c")), VAL_NULL);
+	CHECK_STR(val_get_cstr(v, "d"), "5");
+	CHECK_STR(val_get_cstr(v, "e"), "2024-01-02");
+	CHECK_INT(val_len(val_get(v, "f")), 2);
+	CHECK_INT(val_get_num(val_get(val_get(v, "g"), "h")), -3);
+	CHECK_INT(val_get_num(val_get(v, "i")), 31);
+	CHECK_STR(val_get_cstr(v, "j"), "hello world");
+	CHECK_INT(val_line(val_get(v, "j")), 9);
+	CHECK_INT(val_col(val_get(v, "j")), 4);
+	buf b = BUF_INIT;
+	val_to_json(&b, val_get(v, "f"));
+	CHECK_STR(b.ptr, "[\"x\",\"y\"]");
+	buf_free(&b);
+	val_free(v);
+	diag_free(d);
+}
+
+static void yaml_errors(void)
+{
+	struct diag *d = diag_new();
+	struct yv_options opt = {.line_offset = 1};
+	struct value *v = yv_parse("title: a\ntitle: b\n", 18, "c.md", &opt, d);
+	CHECK(v == NULL);
+	CHECK_STR(diag_message(d, 0, NULL), "c.md:3:1: error: duplicate key \"title\"");
+	v = parse("a: \"unclosed\n", d);
+	CHECK(v == NULL);
+	CHECK(strstr(diag_message(d, 1, NULL), "x.yml:") == diag_message(d, 1, NULL));
+	/* billion laughs: each level multiplies by 9 */
+	const char *bomb = "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+	                   "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+	                   "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+	                   "g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n";
+	v = parse(bomb, d);
+	CHECK(v == NULL);
+	CHECK(strstr(diag_message(d, 2, NULL), "too large") != NULL);
+	buf deep = BUF_INIT;
+	for (int i = 0; i < 1000; i++)
+		buf_putc(&deep, '[');
+	v = parse(deep.ptr, d);
+	CHECK(v == NULL);
+	CHECK(strstr(diag_message(d, 3, NULL), "nesting deeper") != NULL);
+	buf_free(&deep);
+	v = parse("", d);
+	CHECK_INT(val_type(v), VAL_NULL);
+	val_free(v);
+	diag_free(d);
+}
+
+int main(void)
+{
+	RUN(buf_basics);
+	RUN(value_maps);
+	RUN(value_numbers);
+	RUN(yaml_types);
+	RUN(yaml_errors);
+	return TEST_MAIN_END();
+}
