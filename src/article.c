@@ -1,0 +1,180 @@
+/* article.c: one article file -> front matter map + body tree. Runs on
+ * worker threads: it reads only the site's configuration and writes only
+ * the article it is given. Validation of the keys the model relies on
+ * happens here, so every error names the key's line and column. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontmatter.h"
+#include "fsutil.h"
+#include "markdown.h"
+#include "site.h"
+#include "yamlvalue.h"
+
+static void type_error(struct article *a, const struct value *v, const char *key, const char *want)
+{
+	diag_error(a->diag, a->path, val_line(v), val_col(v), "%s: expected %s, found a %s", key, want,
+	           val_type_name(val_type(v)));
+}
+
+/* A scalar key as a string (numbers and bools are written out). NULL if absent. */
+static char *scalar(struct article *a, const char *key, int *bad)
+{
+	struct value *v = val_get(a->meta, key);
+	if (!v || val_type(v) == VAL_NULL)
+		return NULL;
+	if (val_type(v) == VAL_LIST || val_type(v) == VAL_MAP) {
+		type_error(a, v, key, "a string");
+		*bad = 1;
+		return NULL;
+	}
+	buf b = BUF_INIT;
+	val_put_scalar(&b, v);
+	return buf_detach(&b, NULL);
+}
+
+static int valid_slug(const char *s)
+{
+	if (!*s || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return 0;
+	for (const char *p = s; *p; p++)
+		if (*p == '/' || *p == '\\' || (unsigned char)*p < 0x20)
+			return 0;
+	return 1;
+}
+
+static void check_name_list(struct article *a, const char *key, int *bad)
+{
+	struct value *v = val_get(a->meta, key);
+	if (!v || val_type(v) == VAL_NULL)
+		return;
+	if (val_type(v) == VAL_STR) {
+		/* "topics: Sanctions" means a list of one */
+		struct value *list = val_list();
+		val_push(list, val_copy(v));
+		val_set_pos(list, val_line(v), val_col(v));
+		val_set(a->meta, key, list);
+		return;
+	}
+	if (val_type(v) != VAL_LIST) {
+		type_error(a, v, key, "a list of names");
+		*bad = 1;
+		return;
+	}
+	for (size_t i = 0; i < val_len(v); i++) {
+		struct value *item = val_at(v, i);
+		size_t len;
+		const char *name = val_get_str(item, &len);
+		if (!name || len == 0 || strlen(name) != len) {
+			diag_error(a->diag, a->path, val_line(item), val_col(item),
+			           "%s: expected a name, found %s", key,
+			           name ? "an empty or invalid string" : val_type_name(val_type(item)));
+			*bad = 1;
+		}
+	}
+}
+
+int article_parse(const struct site *s, struct article *a)
+{
+	buf text = BUF_INIT;
+	int bad = 0;
+	if (fs_read(a->path, &text) != 0) {
+		diag_error(a->diag, a->path, 0, 0, "cannot read: %s", strerror(errno));
+		buf_free(&text);
+		return -1;
+	}
+	struct fm_parts parts;
+	if (fm_split(text.ptr, text.len, a->path, &parts, a->diag) != 0) {
+		buf_free(&text);
+		return -1;
+	}
+	if (!parts.yaml) {
+		diag_error(a->diag, a->path, 1, 1,
+		           "expected front matter: a \"---\" line, then at least title and date");
+		buf_free(&text);
+		return -1;
+	}
+	struct yv_options opt = {.line_offset = parts.yaml_line - 1};
+	a->meta = yv_parse(parts.yaml, parts.yaml_len, a->path, &opt, a->diag);
+	if (!a->meta) {
+		buf_free(&text);
+		return -1;
+	}
+	if (val_type(a->meta) != VAL_MAP) {
+		diag_error(a->diag, a->path, parts.yaml_line, 1, "front matter must be a map of keys, found a %s",
+		           val_type_name(val_type(a->meta)));
+		val_free(a->meta);
+		a->meta = NULL;
+		buf_free(&text);
+		return -1;
+	}
+
+	a->title = scalar(a, "title", &bad);
+	if (!a->title && !bad)
+		diag_error(a->diag, a->path, 1, 1, "missing required key \"title\"");
+	struct value *date = val_get(a->meta, "date");
+	if (!date) {
+		diag_error(a->diag, a->path, 1, 1, "missing required key \"date\"");
+		bad = 1;
+	} else {
+		const char *ds = val_get_str(date, NULL);
+		buf shown = BUF_INIT;
+		val_put_scalar(&shown, date);
+		if (!ds || date_parse(ds, s->cfg.tz_offset_min, &a->date) != 0) {
+			diag_error(a->diag, a->path, val_line(date), val_col(date),
+			           "date: expected YYYY-MM-DD or RFC 3339, found \"%s\"",
+			           val_type(date) == VAL_STR || val_type(date) == VAL_NUM ? shown.ptr
+			                                                                  : val_type_name(val_type(date)));
+			bad = 1;
+		}
+		buf_free(&shown);
+	}
+	struct value *draft = val_get(a->meta, "draft");
+	if (draft && val_type(draft) != VAL_BOOL && val_type(draft) != VAL_NULL) {
+		type_error(a, draft, "draft", "true or false");
+		bad = 1;
+	}
+	a->draft = val_get_bool(draft);
+	char *slug = scalar(a, "slug", &bad);
+	if (slug && !valid_slug(slug)) {
+		struct value *v = val_get(a->meta, "slug");
+		diag_error(a->diag, a->path, val_line(v), val_col(v),
+		           "slug: expected a name without \"/\" or control characters, found \"%s\"", slug);
+		bad = 1;
+	}
+	if (!slug) {
+		const char *base = strrchr(a->rel, '/');
+		slug = xstrdup(base ? base + 1 : a->rel);
+	}
+	a->slug = slug;
+	const char *slash = strrchr(a->rel, '/');
+	a->url = slash ? xasprintf("articles/%.*s/%s/", (int)(slash - a->rel), a->rel, a->slug)
+	               : xasprintf("articles/%s/", a->slug);
+	struct value *url = val_get(a->meta, "source_url");
+	const char *us = val_get_str(url, NULL);
+	if (url && val_type(url) != VAL_NULL &&
+	    (!us || !(strncmp(us, "https://", 8) == 0 || strncmp(us, "http://", 7) == 0))) {
+		diag_error(a->diag, a->path, val_line(url), val_col(url),
+		           "source_url: expected an http:// or https:// address, found \"%s\"",
+		           us ? us : val_type_name(val_type(url)));
+		bad = 1;
+	}
+	struct value *summary = val_get(a->meta, "summary");
+	if (summary && val_type(summary) != VAL_STR && val_type(summary) != VAL_NULL) {
+		type_error(a, summary, "summary", "a string");
+		bad = 1;
+	}
+	check_name_list(a, "topics", &bad);
+	check_name_list(a, "people", &bad);
+	if (!bad && a->title)
+		a->doc = md_parse(parts.body, parts.body_len);
+	buf_free(&text);
+	return a->doc ? 0 : -1;
+}
+
+void article_render_body(const struct site *s, struct article *a)
+{
+	if (a->doc)
+		a->html = md_render(a->doc, s->cfg.unsafe);
+}

@@ -1,0 +1,137 @@
+/* date.c: strict parsing of the two date forms we accept, and formatting. */
+#include "date.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int64_t date_days_from_civil(int y, int m, int d)
+{
+	/* Howard Hinnant's days_from_civil */
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+void date_from_epoch(int64_t epoch, int offset_min, struct date *out)
+{
+	int64_t local = epoch + (int64_t)offset_min * 60;
+	int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+	int64_t secs = local - days * 86400;
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	memset(out, 0, sizeof *out);
+	out->day = (int)(doy - (153 * mp + 2) / 5 + 1);
+	out->month = (int)(mp < 10 ? mp + 3 : mp - 9);
+	out->year = (int)(yoe + era * 400 + (out->month <= 2));
+	out->hour = (int)(secs / 3600);
+	out->min = (int)(secs / 60 % 60);
+	out->sec = (int)(secs % 60);
+	out->offset_min = offset_min;
+	out->has_time = 1;
+	out->epoch = epoch;
+}
+
+static int digits(const char *s, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return dm[m - 1];
+}
+
+int date_parse(const char *s, int default_offset_min, struct date *out)
+{
+	struct date d;
+	memset(&d, 0, sizeof d);
+	if (strlen(s) < 10 || digits(s, 4, &d.year) || s[4] != '-' || digits(s + 5, 2, &d.month) ||
+	    s[7] != '-' || digits(s + 8, 2, &d.day))
+		return -1;
+	if (d.year < 1 || d.month < 1 || d.month > 12 || d.day < 1 ||
+	    d.day > days_in_month(d.year, d.month))
+		return -1;
+	const char *p = s + 10;
+	d.offset_min = default_offset_min;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		d.has_time = 1;
+		p++;
+		if (digits(p, 2, &d.hour) || p[2] != ':' || digits(p + 3, 2, &d.min))
+			return -1;
+		p += 5;
+		if (*p == ':') {
+			if (digits(p + 1, 2, &d.sec))
+				return -1;
+			p += 3;
+			if (*p == '.') {
+				p++;
+				if (*p < '0' || *p > '9')
+					return -1;
+				while (*p >= '0' && *p <= '9')
+					p++;
+			}
+		}
+		if (d.hour > 23 || d.min > 59 || d.sec > 60)
+			return -1;
+		if (*p == 'Z' || *p == 'z') {
+			d.offset_min = 0;
+			p++;
+		} else if (*p == '+' || *p == '-') {
+			int oh, om;
+			if (digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om) || oh > 23 || om > 59)
+				return -1;
+			d.offset_min = (oh * 60 + om) * (*p == '-' ? -1 : 1);
+			p += 6;
+		}
+	}
+	if (*p != '\0')
+		return -1;
+	if (d.sec == 60)
+		d.sec = 59; /* leap second: close enough for ordering */
+	d.epoch = date_days_from_civil(d.year, d.month, d.day) * 86400 + d.hour * 3600 + d.min * 60 +
+	          d.sec - (int64_t)d.offset_min * 60;
+	*out = d;
+	return 0;
+}
+
+void date_put_day(buf *b, const struct date *d)
+{
+	buf_printf(b, "%04d-%02d-%02d", d->year, d->month, d->day);
+}
+
+void date_put_iso(buf *b, const struct date *d)
+{
+	date_put_day(b, d);
+	buf_printf(b, "T%02d:%02d:%02d", d->hour, d->min, d->sec);
+	if (d->offset_min == 0) {
+		buf_putc(b, 'Z');
+		return;
+	}
+	int off = d->offset_min < 0 ? -d->offset_min : d->offset_min;
+	buf_printf(b, "%c%02d:%02d", d->offset_min < 0 ? '-' : '+', off / 60, off % 60);
+}
+
+void date_put_display(buf *b, const struct date *d)
+{
+	static const char *const months[] = {"January", "February", "March",     "April",
+	                                     "May",     "June",     "July",      "August",
+	                                     "September", "October", "November", "December"};
+	buf_printf(b, "%d %s %d", d->day, months[d->month - 1], d->year);
+}

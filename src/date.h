@@ -1,0 +1,33 @@
+/* date.h: article dates: "YYYY-MM-DD" or RFC 3339 ("2017-12-12T09:30:00-05:00").
+ * A date keeps the local calendar day and offset as written, because an
+ * edition is the day the editor wrote, not the UTC day. No time zone
+ * database: date-only values take the site's default offset. */
+#ifndef BRIEFING_DATE_H
+#define BRIEFING_DATE_H
+
+#include <stdint.h>
+
+#include "buf.h"
+
+struct date {
+	int year, month, day, hour, min, sec;
+	int offset_min;   /* minutes east of UTC */
+	int has_time;     /* 0 for "YYYY-MM-DD" */
+	int64_t epoch;    /* seconds since 1970-01-01T00:00:00Z */
+};
+
+/* Returns 0 on success, -1 if s is not a valid date. default_offset_min
+ * applies to date-only values and to date-times without an offset. */
+int date_parse(const char *s, int default_offset_min, struct date *out);
+/* 2017-12-12 */
+void date_put_day(buf *b, const struct date *d);
+/* 2017-12-12T09:30:00-05:00 (or Z) */
+void date_put_iso(buf *b, const struct date *d);
+/* 12 December 2017 */
+void date_put_display(buf *b, const struct date *d);
+/* Days since 1970-01-01 for a civil date (proleptic Gregorian). */
+int64_t date_days_from_civil(int y, int m, int d);
+/* Fills a struct date (UTC) from epoch seconds. */
+void date_from_epoch(int64_t epoch, int offset_min, struct date *out);
+
+#endif

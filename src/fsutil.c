@@ -1,0 +1,178 @@
+/* fsutil.c: whole-file I/O and tree operations. */
+#include "fsutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int fs_read(const char *path, buf *b)
+{
+	buf_reset(b);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		errno = EISDIR;
+		return -1;
+	}
+	if (st.st_size > 0)
+		buf_grow(b, (size_t)st.st_size);
+	for (;;) {
+		buf_grow(b, 65536);
+		ssize_t n = read(fd, b->ptr + b->len, b->cap - b->len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		b->len += (size_t)n;
+	}
+	b->ptr[b->len] = '\0';
+	close(fd);
+	return 0;
+}
+
+int fs_mkdirs(const char *path)
+{
+	if (mkdir(path, 0755) == 0 || errno == EEXIST)
+		return fs_is_dir(path) ? 0 : (errno = ENOTDIR, -1);
+	if (errno != ENOENT)
+		return -1;
+	char *copy = xstrdup(path);
+	char *slash = strrchr(copy, '/');
+	int rc = -1;
+	if (slash && slash != copy) {
+		*slash = '\0';
+		if (fs_mkdirs(copy) == 0)
+			rc = (mkdir(path, 0755) == 0 || errno == EEXIST) ? 0 : -1;
+	}
+	free(copy);
+	return rc;
+}
+
+int fs_write(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == ENOENT) {
+		char *dir = xstrdup(path);
+		char *slash = strrchr(dir, '/');
+		if (slash) {
+			*slash = '\0';
+			fs_mkdirs(dir);
+		}
+		free(dir);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	}
+	if (fd < 0)
+		return -1;
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return close(fd);
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		return rmdir(path);
+	return unlink(path);
+}
+
+int fs_rmtree(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	return nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+static int copy_file(const char *src, const char *dst)
+{
+	buf b = BUF_INIT;
+	int rc = fs_read(src, &b);
+	if (rc == 0)
+		rc = fs_write(dst, b.ptr, b.len);
+	buf_free(&b);
+	return rc;
+}
+
+int fs_copytree(const char *src, const char *dst, char **failed)
+{
+	DIR *dir = opendir(src);
+	if (!dir) {
+		*failed = xstrdup(src);
+		return -1;
+	}
+	if (fs_mkdirs(dst) != 0) {
+		closedir(dir);
+		*failed = xstrdup(dst);
+		return -1;
+	}
+	int rc = 0;
+	struct dirent *e;
+	while (rc == 0 && (e = readdir(dir)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *s = fs_join(src, e->d_name), *t = fs_join(dst, e->d_name);
+		struct stat st;
+		if (lstat(s, &st) == 0) {
+			if (S_ISDIR(st.st_mode))
+				rc = fs_copytree(s, t, failed);
+			else if (S_ISREG(st.st_mode) && copy_file(s, t) != 0) {
+				*failed = xstrdup(s);
+				rc = -1;
+			}
+		}
+		free(s);
+		free(t);
+	}
+	closedir(dir);
+	return rc;
+}
+
+int fs_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int fs_exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+char *fs_join(const char *a, const char *b)
+{
+	if (!a || !*a)
+		return xstrdup(b);
+	size_t la = strlen(a);
+	return xasprintf("%s%s%s", a, a[la - 1] == '/' ? "" : "/", b);
+}

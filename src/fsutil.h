@@ -1,0 +1,28 @@
+/* fsutil.h: the few file-system operations the pipeline needs, each safe
+ * against partial failure: whole-file reads, mkdir -p, whole-file writes,
+ * recursive removal (never following symlinks), tree copies. */
+#ifndef BRIEFING_FSUTIL_H
+#define BRIEFING_FSUTIL_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/* Reads path into b (replacing its contents). Returns 0 or -1 with errno set. */
+int fs_read(const char *path, buf *b);
+/* Creates path and its parents (mode 0755). Returns 0 or -1 with errno. */
+int fs_mkdirs(const char *path);
+/* Writes data to path, creating parent folders. Returns 0 or -1 with errno. */
+int fs_write(const char *path, const char *data, size_t len);
+/* Removes path recursively without following symlinks. Returns 0 or -1. */
+int fs_rmtree(const char *path);
+/* Copies the tree below src into dst (files and folders; symlinks skipped).
+ * Existing files in dst are overwritten. Returns 0 or -1 with errno and
+ * the failing path in *failed (caller frees). */
+int fs_copytree(const char *src, const char *dst, char **failed);
+int fs_is_dir(const char *path);
+int fs_exists(const char *path);
+/* "a" + "b" -> "a/b"; an empty a gives b. Caller frees. */
+char *fs_join(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,169 @@
+/* lua_value.c: conversions between value trees and Lua values. */
+#include "lua_value.h"
+
+#include <lauxlib.h>
+#include <math.h>
+#include <string.h>
+
+#define MAX_DEPTH 100
+
+static void push_depth(lua_State *L, const struct value *v, int depth)
+{
+	v = val_deref(v);
+	if (depth > MAX_DEPTH) {
+		lua_pushnil(L);
+		return;
+	}
+	luaL_checkstack(L, 4, "value too deep");
+	switch (val_type(v)) {
+	case VAL_BOOL: lua_pushboolean(L, val_get_bool(v)); break;
+	case VAL_NUM: {
+		double d = val_get_num(v);
+		if (d == floor(d) && fabs(d) < 9007199254740992.0)
+			lua_pushinteger(L, (lua_Integer)d);
+		else
+			lua_pushnumber(L, d);
+		break;
+	}
+	case VAL_STR: {
+		size_t len;
+		const char *s = val_get_str(v, &len);
+		lua_pushlstring(L, s, len);
+		break;
+	}
+	case VAL_LIST:
+		lua_createtable(L, (int)val_len(v), 0);
+		for (size_t i = 0; i < val_len(v); i++) {
+			push_depth(L, val_at(v, i), depth + 1);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+		break;
+	case VAL_MAP:
+		lua_createtable(L, 0, (int)val_len(v));
+		for (size_t i = 0; i < val_len(v); i++) {
+			size_t klen;
+			const char *k = val_key_at(v, i, &klen);
+			lua_pushlstring(L, k, klen);
+			push_depth(L, val_at(v, i), depth + 1);
+			lua_rawset(L, -3);
+		}
+		break;
+	default: lua_pushnil(L); break;
+	}
+}
+
+void lv_push(lua_State *L, const struct value *v)
+{
+	push_depth(L, v, 0);
+}
+
+/* Is the table at idx an array 1..n (n >= 1)? */
+static int is_array(lua_State *L, int idx, lua_Integer *n)
+{
+	lua_Integer len = (lua_Integer)lua_rawlen(L, idx);
+	lua_Integer count = 0;
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		lua_pop(L, 1);
+		if (!lua_isinteger(L, -1)) {
+			lua_pop(L, 1);
+			return 0;
+		}
+		lua_Integer k = lua_tointeger(L, -1);
+		if (k < 1 || k > len) {
+			lua_pop(L, 1);
+			return 0;
+		}
+		count++;
+	}
+	*n = len;
+	return count == len;
+}
+
+/* First pass: raises on anything that cannot convert, so the second pass
+ * never longjmps out of a half-built tree (which would leak it). */
+static void check(lua_State *L, int idx, const char *what, int depth)
+{
+	idx = lua_absindex(L, idx);
+	if (depth > MAX_DEPTH)
+		luaL_error(L, "%s: nested deeper than %d levels (a table that contains itself?)", what,
+		           MAX_DEPTH);
+	switch (lua_type(L, idx)) {
+	case LUA_TNIL:
+	case LUA_TBOOLEAN:
+	case LUA_TNUMBER:
+	case LUA_TSTRING:
+		return;
+	case LUA_TUSERDATA:
+		if (luaL_getmetafield(L, idx, LV_VIEW_FIELD) == LUA_TLIGHTUSERDATA) {
+			lua_pop(L, 1);
+			return;
+		}
+		break;
+	case LUA_TTABLE:
+		luaL_checkstack(L, 6, "table too deep");
+		lua_pushnil(L);
+		while (lua_next(L, idx)) {
+			int kt = lua_type(L, -2);
+			if (kt != LUA_TSTRING && kt != LUA_TNUMBER)
+				luaL_error(L, "%s: table keys must be strings, found a %s", what,
+				           luaL_typename(L, -2));
+			check(L, -1, what, depth + 1);
+			lua_pop(L, 1);
+		}
+		return;
+	default:
+		break;
+	}
+	luaL_error(L, "%s: cannot use a %s here", what, luaL_typename(L, idx));
+}
+
+static struct value *convert(lua_State *L, int idx)
+{
+	idx = lua_absindex(L, idx);
+	switch (lua_type(L, idx)) {
+	case LUA_TBOOLEAN: return val_bool(lua_toboolean(L, idx));
+	case LUA_TNUMBER: return val_num((double)lua_tonumber(L, idx));
+	case LUA_TSTRING: {
+		size_t len;
+		const char *s = lua_tolstring(L, idx, &len);
+		return val_str(s, len);
+	}
+	case LUA_TUSERDATA: {
+		luaL_getmetafield(L, idx, LV_VIEW_FIELD);
+		lv_view_fn fn = (lv_view_fn)lua_touserdata(L, -1);
+		lua_pop(L, 1);
+		const struct value *view = fn(L, idx);
+		return view ? val_ref(view) : val_null();
+	}
+	case LUA_TTABLE: {
+		lua_Integer n;
+		if (is_array(L, idx, &n) && n > 0) {
+			struct value *list = val_list();
+			for (lua_Integer i = 1; i <= n; i++) {
+				lua_rawgeti(L, idx, i);
+				val_push(list, convert(L, -1));
+				lua_pop(L, 1);
+			}
+			return list;
+		}
+		struct value *map = val_map();
+		lua_pushnil(L);
+		while (lua_next(L, idx)) {
+			lua_pushvalue(L, -2); /* tolstring on a number key would confuse lua_next */
+			size_t klen;
+			const char *k = lua_tolstring(L, -1, &klen);
+			val_setn(map, k, klen, convert(L, -2));
+			lua_pop(L, 2);
+		}
+		return map;
+	}
+	default: return val_null();
+	}
+}
+
+struct value *lv_to_value(lua_State *L, int idx, const char *what)
+{
+	check(L, idx, what, 0);
+	return convert(L, idx);
+}

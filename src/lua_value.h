@@ -1,0 +1,25 @@
+/* lua_value.h: value trees to Lua values and back.
+ * value -> Lua: maps become tables, lists become arrays (1-based), a
+ * reference becomes whatever its target becomes. Lua -> value: arrays
+ * (keys 1..n) become lists, other tables maps (keys must be strings or
+ * numbers), and userdata that know their template view (articles, topics,
+ * people) become weak references to that view, so pages share them. */
+#ifndef BRIEFING_LUA_VALUE_H
+#define BRIEFING_LUA_VALUE_H
+
+#include <lua.h>
+
+#include "value.h"
+
+/* A metatable field of this name holding a light userdata that is a
+ * function pointer `const struct value *(*)(lua_State *, int)` (it must
+ * not raise errors) makes a userdata convertible to a reference. */
+#define LV_VIEW_FIELD "__briefing_view"
+typedef const struct value *(*lv_view_fn)(lua_State *L, int idx);
+
+void lv_push(lua_State *L, const struct value *v);
+/* Converts the Lua value at idx. On failure raises a Lua error naming
+ * `what` (e.g. "page data") and the offending key path. */
+struct value *lv_to_value(lua_State *L, int idx, const char *what);
+
+#endif

@@ -1,0 +1,31 @@
+/* markdown.c: thin wrappers so every caller parses and renders alike. */
+#include "markdown.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+cmark_node *md_parse(const char *text, size_t len)
+{
+	cmark_node *doc = cmark_parse_document(text, len, CMARK_OPT_VALIDATE_UTF8);
+	if (!doc)
+		abort(); /* cmark only fails on allocation */
+	return doc;
+}
+
+char *md_render(cmark_node *doc, int unsafe)
+{
+	char *html = cmark_render_html(doc, unsafe ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT);
+	/* cmark allocates with the system allocator; hand back our own copy rule:
+	 * callers free() it, which matches. */
+	return html;
+}
+
+char *md_to_html(const char *text, size_t len, int unsafe)
+{
+	cmark_node *doc = md_parse(text, len);
+	char *html = md_render(doc, unsafe);
+	cmark_node_free(doc);
+	return html;
+}

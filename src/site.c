@@ -1,0 +1,606 @@
+/* site.c: site.yml, the content scan, topics and people, and resolution of
+ * article references into the site model. Articles themselves are parsed
+ * in article.c (in parallel); grouping into pages is the Lua scripts' job. */
+#include "site.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "frontmatter.h"
+#include "markdown.h"
+#include "fsutil.h"
+#include "yamlvalue.h"
+
+char *site_path(const struct site *s, const char *rel)
+{
+	return fs_join(s->cfg.dir, rel);
+}
+
+char *slugify(const char *in)
+{
+	buf b = BUF_INIT;
+	int dash = 0;
+	for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
+		unsigned char c = *p;
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
+			/* U+00A0 (no-break space, C2 A0) counts as a space */
+			if (c == 0xC2 && p[1] == 0xA0) {
+				p++;
+				dash = b.len > 0;
+				continue;
+			}
+			if (dash)
+				buf_putc(&b, '-');
+			dash = 0;
+			buf_putc(&b, c);
+		} else if (c >= 'A' && c <= 'Z') {
+			if (dash)
+				buf_putc(&b, '-');
+			dash = 0;
+			buf_putc(&b, c + 32);
+		} else if (c == '\'' || c == '.') {
+			/* "O'Brien" -> "obrien", "U.S." -> "us" */
+		} else {
+			dash = b.len > 0;
+		}
+	}
+	return buf_detach(&b, NULL);
+}
+
+void url_root(buf *b, const char *page_url)
+{
+	for (const char *p = page_url; *p; p++)
+		if (*p == '/')
+			buf_puts(b, "../");
+}
+
+static void lower_key(buf *b, const char *prefix, const char *name)
+{
+	buf_reset(b);
+	buf_puts(b, prefix);
+	for (const char *p = name; *p; p++)
+		buf_putc(b, (*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+}
+
+/* ---- site.yml ---- */
+
+static char *cfg_string(struct value *yaml, const char *key, const char *dflt, const char *path,
+                        struct diag *d)
+{
+	struct value *v = val_get(yaml, key);
+	if (!v || val_type(v) == VAL_NULL)
+		return dflt ? xstrdup(dflt) : NULL;
+	if (val_type(v) == VAL_STR)
+		return xstrdup(val_get_str(v, NULL));
+	if (val_type(v) == VAL_NUM || val_type(v) == VAL_BOOL) {
+		buf b = BUF_INIT;
+		val_put_scalar(&b, v);
+		return buf_detach(&b, NULL);
+	}
+	diag_error(d, path, val_line(v), val_col(v), "%s: expected a string, found a %s", key,
+	           val_type_name(val_type(v)));
+	return dflt ? xstrdup(dflt) : NULL;
+}
+
+static int cfg_bool(struct value *yaml, const char *key, const char *path, struct diag *d)
+{
+	struct value *v = val_get(yaml, key);
+	if (!v || val_type(v) == VAL_NULL)
+		return 0;
+	if (val_type(v) != VAL_BOOL) {
+		diag_error(d, path, val_line(v), val_col(v), "%s: expected true or false, found a %s",
+		           key, val_type_name(val_type(v)));
+		return 0;
+	}
+	return val_get_bool(v);
+}
+
+/* "UTC", "Z", "+05:30", "-05:00", or an IANA name (its current offset). */
+static int parse_timezone(const char *tz, int *offset)
+{
+	if (!tz || !*tz || strcmp(tz, "UTC") == 0 || strcmp(tz, "Z") == 0) {
+		*offset = 0;
+		return 0;
+	}
+	if ((tz[0] == '+' || tz[0] == '-') && strlen(tz) == 6 && tz[3] == ':') {
+		int h = atoi(tz + 1), m = atoi(tz + 4);
+		*offset = (h * 60 + m) * (tz[0] == '-' ? -1 : 1);
+		return 0;
+	}
+	char *zone = xasprintf("/usr/share/zoneinfo/%s", tz);
+	int known = strstr(tz, "..") == NULL && fs_exists(zone);
+	free(zone);
+	if (!known)
+		return -1;
+	/* Set once, before any thread starts; later only localtime_r reads it. */
+	setenv("TZ", tz, 1);
+	tzset();
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	*offset = (int)(tm.tm_gmtoff / 60);
+	return 0;
+}
+
+static void build_site_data(struct site *s)
+{
+	struct value *m = val_map();
+	val_set_str(m, "title", s->cfg.title);
+	val_set_str(m, "base_url", s->cfg.base_url);
+	val_set_str(m, "language", s->cfg.language);
+	const char *desc = val_get_cstr(s->cfg.yaml, "description");
+	val_set_str(m, "description", desc ? desc : "");
+	struct value *params = val_get(s->cfg.yaml, "params");
+	val_set(m, "params", params ? val_ref(params) : val_map());
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	val_set_num(m, "build_year", tm.tm_year + 1900);
+	s->site_data = m;
+}
+
+struct site *site_open(const char *dir, struct diag *d)
+{
+	struct site *s = xcalloc(1, sizeof *s);
+	s->cfg.dir = xstrdup(strcmp(dir, ".") == 0 ? "" : dir);
+	s->diag = diag_new();
+	s->lookup = val_map();
+	char *path = site_path(s, "site.yml");
+	buf text = BUF_INIT;
+	if (fs_read(path, &text) != 0) {
+		diag_error(d, path, 0, 0, "cannot read the site configuration: %s", strerror(errno));
+		goto fail;
+	}
+	struct value *yaml = yv_parse(text.ptr, text.len, path, NULL, d);
+	if (!yaml)
+		goto fail;
+	if (val_type(yaml) == VAL_NULL) {
+		val_free(yaml);
+		yaml = val_map();
+	}
+	if (val_type(yaml) != VAL_MAP) {
+		diag_error(d, path, val_line(yaml), val_col(yaml),
+		           "expected a map of settings, found a %s", val_type_name(val_type(yaml)));
+		val_free(yaml);
+		goto fail;
+	}
+	s->cfg.yaml = yaml;
+	int errors = diag_count(d, DIAG_ERROR);
+	s->cfg.title = cfg_string(yaml, "title", NULL, path, d);
+	if (!s->cfg.title && !val_get(yaml, "title"))
+		diag_error(d, path, 1, 1, "missing required key \"title\"");
+	char *base = cfg_string(yaml, "base_url", "", path, d);
+	if (*base && base[strlen(base) - 1] != '/') {
+		char *b2 = xasprintf("%s/", base);
+		free(base);
+		base = b2;
+	}
+	s->cfg.base_url = base;
+	s->cfg.language = cfg_string(yaml, "language", "en", path, d);
+	s->cfg.timezone = cfg_string(yaml, "timezone", "UTC", path, d);
+	if (parse_timezone(s->cfg.timezone, &s->cfg.tz_offset_min) != 0) {
+		struct value *v = val_get(yaml, "timezone");
+		diag_error(d, path, val_line(v), val_col(v),
+		           "timezone: expected UTC, an offset like +05:30 or a zone name like "
+		           "Europe/Paris, found \"%s\"", s->cfg.timezone);
+	}
+	s->cfg.theme = cfg_string(yaml, "theme", "default", path, d);
+	if (strchr(s->cfg.theme, '/') || strcmp(s->cfg.theme, "..") == 0 || !*s->cfg.theme) {
+		struct value *v = val_get(yaml, "theme");
+		diag_error(d, path, val_line(v), val_col(v), "theme: expected a folder name under themes/, found \"%s\"",
+		           s->cfg.theme);
+	}
+	char *out = cfg_string(yaml, "output", "public", path, d);
+	s->cfg.output = site_path(s, out);
+	free(out);
+	s->cfg.unsafe = cfg_bool(yaml, "unsafe", path, d);
+	struct value *filters = val_get(yaml, "filters");
+	if (filters && val_type(filters) != VAL_LIST && val_type(filters) != VAL_NULL)
+		diag_error(d, path, val_line(filters), val_col(filters),
+		           "filters: expected a list of scripts, found a %s",
+		           val_type_name(val_type(filters)));
+	struct value *params = val_get(yaml, "params");
+	if (params && val_type(params) != VAL_MAP && val_type(params) != VAL_NULL)
+		diag_error(d, path, val_line(params), val_col(params),
+		           "params: expected a map, found a %s", val_type_name(val_type(params)));
+	if (diag_count(d, DIAG_ERROR) > errors)
+		goto fail;
+	build_site_data(s);
+	free(path);
+	buf_free(&text);
+	return s;
+fail:
+	free(path);
+	buf_free(&text);
+	site_free(s);
+	return NULL;
+}
+
+static void entity_free(struct entity *e)
+{
+	if (!e)
+		return;
+	free(e->slug);
+	free(e->name);
+	free(e->url);
+	free(e->path);
+	val_free(e->meta);
+	val_free(e->data);
+	free(e);
+}
+
+void article_free(struct article *a)
+{
+	if (!a)
+		return;
+	free(a->path);
+	free(a->rel);
+	free(a->slug);
+	free(a->url);
+	free(a->title);
+	val_free(a->meta);
+	val_free(a->data);
+	free(a->html);
+	free(a->topics);
+	free(a->people);
+	diag_free(a->diag);
+	free(a);
+}
+
+void site_free(struct site *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n_articles; i++)
+		article_free(s->articles[i]);
+	free(s->articles);
+	for (size_t i = 0; i < s->n_topics; i++)
+		entity_free(s->topics[i]);
+	free(s->topics);
+	for (size_t i = 0; i < s->n_people; i++)
+		entity_free(s->people[i]);
+	free(s->people);
+	for (size_t i = 0; i < s->n_pages; i++) {
+		struct page *p = s->pages[i];
+		free(p->url);
+		free(p->template);
+		free(p->kind);
+		free(p->title);
+		free(p->source);
+		val_free(p->data);
+		free(p);
+	}
+	free(s->pages);
+	val_free(s->lookup);
+	val_free(s->site_data);
+	val_free(s->cfg.yaml);
+	free(s->cfg.dir);
+	free(s->cfg.title);
+	free(s->cfg.base_url);
+	free(s->cfg.language);
+	free(s->cfg.timezone);
+	free(s->cfg.theme);
+	free(s->cfg.output);
+	diag_free(s->diag);
+	free(s->tool_dir);
+	free(s);
+}
+
+/* ---- scanning ---- */
+
+struct scan {
+	struct site *s;
+	char *root_real;  /* realpath of the site folder */
+	char **files;
+	size_t n, cap;
+	dev_t seen_dev[64];
+	ino_t seen_ino[64];
+	int depth;
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Is real (a resolved path) inside the site folder? */
+static int inside(const char *root, const char *real)
+{
+	size_t n = strlen(root);
+	return strncmp(root, real, n) == 0 && (real[n] == '/' || real[n] == '\0' || n == 1);
+}
+
+static void scan_dir(struct scan *sc, const char *dir, int recursive)
+{
+	DIR *dp = opendir(dir);
+	if (!dp) {
+		if (errno != ENOENT)
+			diag_error(sc->s->diag, dir, 0, 0, "cannot read folder: %s", strerror(errno));
+		return;
+	}
+	struct stat dst;
+	if (fstat(dirfd(dp), &dst) == 0) {
+		for (int i = 0; i < sc->depth; i++) {
+			if (sc->seen_dev[i] == dst.st_dev && sc->seen_ino[i] == dst.st_ino) {
+				diag_error(sc->s->diag, dir, 0, 0, "symlink loop: this folder contains itself");
+				closedir(dp);
+				return;
+			}
+		}
+	}
+	if (sc->depth >= 64) {
+		diag_error(sc->s->diag, dir, 0, 0, "folders nested deeper than 64 levels");
+		closedir(dp);
+		return;
+	}
+	sc->seen_dev[sc->depth] = dst.st_dev;
+	sc->seen_ino[sc->depth] = dst.st_ino;
+	sc->depth++;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	while ((e = readdir(dp)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue; /* dotfiles, editor temp files, . and .. */
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			names = xrealloc(names, cap * sizeof *names);
+		}
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(dp);
+	qsort(names, n, sizeof *names, cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		char *path = fs_join(dir, names[i]);
+		struct stat st;
+		if (lstat(path, &st) != 0) {
+			diag_error(sc->s->diag, path, 0, 0, "cannot read: %s", strerror(errno));
+		} else {
+			if (S_ISLNK(st.st_mode)) {
+				char *real = realpath(path, NULL);
+				if (!real) {
+					diag_error(sc->s->diag, path, 0, 0, "broken symlink: %s", strerror(errno));
+					free(path);
+					continue;
+				}
+				int ok = inside(sc->root_real, real);
+				free(real);
+				if (!ok) {
+					diag_error(sc->s->diag, path, 0, 0,
+					           "symlink points outside the site folder; refusing to follow it");
+					free(path);
+					continue;
+				}
+				if (stat(path, &st) != 0) {
+					free(path);
+					continue;
+				}
+			}
+			size_t len = strlen(names[i]);
+			if (S_ISDIR(st.st_mode)) {
+				if (recursive)
+					scan_dir(sc, path, 1);
+			} else if (S_ISREG(st.st_mode) && len > 3 && strcmp(names[i] + len - 3, ".md") == 0) {
+				if (sc->n == sc->cap) {
+					sc->cap = sc->cap ? sc->cap * 2 : 256;
+					sc->files = xrealloc(sc->files, sc->cap * sizeof *sc->files);
+				}
+				sc->files[sc->n++] = path;
+				path = NULL;
+			}
+		}
+		free(path);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	sc->depth--;
+}
+
+static char *stem(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	if (n > 3 && strcmp(base + n - 3, ".md") == 0)
+		n -= 3;
+	return xstrndup(base, n);
+}
+
+static void register_name(struct site *s, enum entity_kind kind, const char *name, size_t index,
+                          int is_alias)
+{
+	buf key = BUF_INIT;
+	lower_key(&key, kind == ENT_TOPIC ? "topic:" : "person:", name);
+	struct value *old = val_get(s->lookup, key.ptr);
+	if (!old) {
+		val_set(s->lookup, key.ptr, val_num(is_alias ? -(double)index - 1 : (double)index));
+	} else if (!is_alias && val_get_num(old) < 0) {
+		/* a full name or slug beats an alias */
+		val_set(s->lookup, key.ptr, val_num((double)index));
+	} else if (is_alias && val_get_num(old) < 0 && (size_t)(-val_get_num(old) - 1) != index) {
+		val_set(s->lookup, key.ptr, val_num(-1e18)); /* ambiguous alias */
+	}
+	buf_free(&key);
+}
+
+struct entity *site_find(const struct site *s, enum entity_kind kind, const char *name)
+{
+	buf key = BUF_INIT;
+	lower_key(&key, kind == ENT_TOPIC ? "topic:" : "person:", name);
+	struct value *v = val_get(s->lookup, key.ptr);
+	if (!v) {
+		char *slug = slugify(name);
+		lower_key(&key, kind == ENT_TOPIC ? "topic:" : "person:", slug);
+		free(slug);
+		v = val_get(s->lookup, key.ptr);
+	}
+	buf_free(&key);
+	if (!v)
+		return NULL;
+	double i = val_get_num(v);
+	if (i < 0)
+		i = -i - 1;
+	if (i >= 1e17)
+		return NULL; /* ambiguous */
+	size_t idx = (size_t)i;
+	if (kind == ENT_TOPIC)
+		return idx < s->n_topics ? s->topics[idx] : NULL;
+	return idx < s->n_people ? s->people[idx] : NULL;
+}
+
+static struct entity *add_entity(struct site *s, enum entity_kind kind, const char *slug,
+                                 const char *name, char *path, struct value *meta)
+{
+	struct entity *e = xcalloc(1, sizeof *e);
+	e->kind = kind;
+	e->slug = xstrdup(slug);
+	e->name = xstrdup(name);
+	e->url = xasprintf("%s/%s/", kind == ENT_TOPIC ? "topics" : "people", slug);
+	e->path = path;
+	e->meta = meta ? meta : val_map();
+	size_t index;
+	if (kind == ENT_TOPIC) {
+		s->topics = xrealloc(s->topics, (s->n_topics + 1) * sizeof *s->topics);
+		index = s->n_topics;
+		s->topics[s->n_topics++] = e;
+	} else {
+		s->people = xrealloc(s->people, (s->n_people + 1) * sizeof *s->people);
+		index = s->n_people;
+		s->people[s->n_people++] = e;
+	}
+	register_name(s, kind, slug, index, 0);
+	register_name(s, kind, name, index, 0);
+	struct value *aliases = val_get(e->meta, "aliases");
+	for (size_t i = 0; i < val_len(aliases); i++) {
+		const char *alias = val_get_str(val_at(aliases, i), NULL);
+		if (alias)
+			register_name(s, kind, alias, index, 1);
+	}
+	return e;
+}
+
+/* Parses the front matter of a topic or person file; body HTML goes into *html. */
+static struct value *load_front_matter(struct site *s, const char *path, char **html, int *ok)
+{
+	buf text = BUF_INIT;
+	*ok = 0;
+	if (fs_read(path, &text) != 0) {
+		diag_error(s->diag, path, 0, 0, "cannot read: %s", strerror(errno));
+		buf_free(&text);
+		return NULL;
+	}
+	struct fm_parts parts;
+	struct value *meta = NULL;
+	if (fm_split(text.ptr, text.len, path, &parts, s->diag) == 0) {
+		struct yv_options opt = {.line_offset = parts.yaml_line - 1};
+		meta = parts.yaml ? yv_parse(parts.yaml, parts.yaml_len, path, &opt, s->diag) : val_map();
+		if (meta && val_type(meta) == VAL_NULL) {
+			val_free(meta);
+			meta = val_map();
+		}
+		if (meta && val_type(meta) != VAL_MAP) {
+			diag_error(s->diag, path, val_line(meta), val_col(meta),
+			           "front matter must be a map of keys, found a %s",
+			           val_type_name(val_type(meta)));
+			val_free(meta);
+			meta = NULL;
+		}
+		if (meta) {
+			*html = md_to_html(parts.body, parts.body_len, s->cfg.unsafe);
+			*ok = 1;
+		}
+	}
+	buf_free(&text);
+	return meta;
+}
+
+static void load_entities(struct site *s, enum entity_kind kind)
+{
+	struct scan sc = {.s = s};
+	char *dir = site_path(s, kind == ENT_TOPIC ? "content/topics" : "content/people");
+	sc.root_real = realpath(*s->cfg.dir ? s->cfg.dir : ".", NULL);
+	if (!sc.root_real)
+		sc.root_real = xstrdup("/");
+	scan_dir(&sc, dir, 0);
+	const char *key = kind == ENT_TOPIC ? "title" : "name";
+	for (size_t i = 0; i < sc.n; i++) {
+		char *html = NULL;
+		int ok;
+		struct value *meta = load_front_matter(s, sc.files[i], &html, &ok);
+		if (!ok) {
+			free(sc.files[i]);
+			continue;
+		}
+		const char *name = val_get_cstr(meta, key);
+		struct value *aliases = val_get(meta, "aliases");
+		if (!name) {
+			struct value *v = val_get(meta, key);
+			if (v)
+				diag_error(s->diag, sc.files[i], val_line(v), val_col(v),
+				           "%s: expected a string, found a %s", key, val_type_name(val_type(v)));
+			else
+				diag_error(s->diag, sc.files[i], 1, 1, "missing required key \"%s\"", key);
+		} else if (aliases && val_type(aliases) != VAL_LIST) {
+			diag_error(s->diag, sc.files[i], val_line(aliases), val_col(aliases),
+			           "aliases: expected a list of names, found a %s",
+			           val_type_name(val_type(aliases)));
+		} else {
+			char *slug = stem(sc.files[i]);
+			char *clean = slugify(slug);
+			struct entity *other = site_find(s, kind, clean);
+			if (other && strcmp(other->slug, clean) == 0) {
+				diag_error(s->diag, sc.files[i], 1, 1, "%s \"%s\" is already defined in %s",
+				           kind == ENT_TOPIC ? "topic" : "person", clean, other->path);
+			} else {
+				struct entity *e = add_entity(s, kind, clean, name, sc.files[i], meta);
+				e->data = val_map();
+				val_set(e->data, "content", val_str_own(html, strlen(html)));
+				html = NULL;
+				meta = NULL;
+				sc.files[i] = NULL;
+			}
+			free(slug);
+			free(clean);
+		}
+		free(html);
+		val_free(meta);
+		free(sc.files[i]);
+	}
+	free(sc.files);
+	free(sc.root_real);
+	free(dir);
+}
+
+int site_scan(struct site *s)
+{
+	int before = diag_count(s->diag, DIAG_ERROR);
+	load_entities(s, ENT_TOPIC);
+	load_entities(s, ENT_PERSON);
+	struct scan sc = {.s = s};
+	char *dir = site_path(s, "content/articles");
+	sc.root_real = realpath(*s->cfg.dir ? s->cfg.dir : ".", NULL);
+	if (!sc.root_real)
+		sc.root_real = xstrdup("/");
+	if (!fs_is_dir(dir))
+		diag_warn(s->diag, dir, 0, 0, "no articles folder: the site has no briefs yet");
+	scan_dir(&sc, dir, 1);
+	size_t prefix = strlen(dir) + 1;
+	s->articles = xcalloc(sc.n ? sc.n : 1, sizeof *s->articles);
+	for (size_t i = 0; i < sc.n; i++) {
+		struct article *a = xcalloc(1, sizeof *a);
+		a->path = sc.files[i];
+		a->rel = xstrndup(a->path + prefix, strlen(a->path + prefix) - 3);
+		a->diag = diag_new();
+		s->articles[s->n_articles++] = a;
+	}
+	free(sc.files);
+	free(sc.root_real);
+	free(dir);
+	return diag_count(s->diag, DIAG_ERROR) > before ? -1 : 0;
+}

@@ -1,0 +1,123 @@
+/* site.h: the site model: configuration (site.yml), the content scan, and
+ * the articles, topics and people it holds, plus the pages to render.
+ * Grouping (editions, indexes) is not done here: the Lua scripts do it
+ * through lua_site.c. This module loads, resolves names to entities and
+ * builds each item's template view. The structs are shared by the pipeline
+ * stages (site, lua_site, render), which is why they are public. */
+#ifndef BRIEFING_SITE_H
+#define BRIEFING_SITE_H
+
+#include <stddef.h>
+
+#include "date.h"
+#include "diag.h"
+#include "value.h"
+
+struct cmark_node;
+
+struct site_config {
+	char *dir;        /* site folder as given, "" for the current one */
+	char *title;
+	char *base_url;   /* "https://example.org/briefs/" (always ends in "/"), or "" */
+	char *language;
+	char *timezone;   /* "+01:00" style offset or "UTC" */
+	int tz_offset_min;
+	char *theme;
+	char *output;     /* output folder path (relative to cwd once resolved) */
+	int unsafe;       /* raw HTML in Markdown */
+	int drafts;       /* include draft: true */
+	struct value *yaml; /* all of site.yml (a map) */
+};
+
+enum entity_kind { ENT_TOPIC, ENT_PERSON };
+
+/* A topic or a person: from a file in content/topics or content/people,
+ * or implicit (named by an article without a file of its own). */
+struct entity {
+	enum entity_kind kind;
+	char *slug;
+	char *name;        /* topic title or person name */
+	char *url;         /* "topics/sanctions/" */
+	char *path;        /* source file, NULL when implicit */
+	struct value *meta; /* front matter map (never NULL) */
+	struct value *data; /* template view (map) */
+	int line;          /* where it was first named, for messages */
+};
+
+struct article {
+	char *path;        /* display path: "content/articles/2017/x.md" */
+	char *rel;         /* below content/articles, without ".md": "2017/x" */
+	char *slug;
+	char *url;         /* "articles/2017/x/" */
+	char *title;
+	struct date date;
+	int draft;
+	struct value *meta;  /* front matter map, as filters left it */
+	struct value *data;  /* template view (map), built by site_resolve */
+	struct cmark_node *doc; /* body tree between parse and render, else NULL */
+	char *html;          /* body HTML until moved into data */
+	struct entity **topics, **people;
+	size_t n_topics, n_people;
+	struct diag *diag;   /* this article's messages (merged in order later) */
+};
+
+struct page {
+	char *url;         /* site-relative, "" for home, "topics/x/", "404.html" */
+	char *template;    /* template name, e.g. "topic" */
+	char *kind;        /* "home", "article", ... */
+	char *title;
+	struct value *data; /* top-level template keys of this page (owned) */
+	char *source;      /* what made it (script or article path), for messages */
+};
+
+struct site {
+	struct site_config cfg;
+	struct article **articles; /* after site_resolve: newest first */
+	size_t n_articles;
+	struct entity **topics, **people;
+	size_t n_topics, n_people;
+	struct value *lookup;   /* "topic:<lower name/slug>" / "person:..." -> index */
+	struct value *site_data; /* the template `site` map */
+	struct page **pages;
+	size_t n_pages, cap_pages;
+	struct diag *diag;
+	char *tool_dir;         /* folder with the tool's own scripts/ and themes/ */
+};
+
+/* Reads SITE_DIR/site.yml. Returns NULL after reporting errors. */
+struct site *site_open(const char *dir, struct diag *d);
+void site_free(struct site *s);
+void article_free(struct article *a);
+
+/* Lists content/articles/ (recursively), people and topics; loads people
+ * and topics. Article files are only listed here (parsed in parallel). */
+int site_scan(struct site *s);
+
+/* Reads and parses one article file: front matter, required keys, body tree.
+ * Messages go to a->diag. Returns 0 or -1. Thread-safe (no shared writes). */
+int article_parse(const struct site *s, struct article *a);
+/* Renders a->doc to a->html (and frees nothing: the caller releases doc). */
+void article_render_body(const struct site *s, struct article *a);
+
+/* After every article is parsed and filtered: drops drafts (unless asked),
+ * resolves topic and people names to entities (creating implicit ones),
+ * checks URL collisions, sorts newest first, builds template views.
+ * Returns the number of errors. */
+int site_resolve(struct site *s);
+
+/* Adds a page (the site owns it). Returns it. */
+struct page *site_add_page(struct site *s, const char *url, const char *template,
+                           const char *kind, const char *title, struct value *data,
+                           const char *source);
+
+/* Finds an entity by slug, name or alias (case-insensitive). */
+struct entity *site_find(const struct site *s, enum entity_kind kind, const char *name);
+
+/* Lower-case ASCII slug: "Kim Jong Un" -> "kim-jong-un"; keeps UTF-8 letters. */
+char *slugify(const char *s);
+/* Joins the site folder and a relative path for display and open(). */
+char *site_path(const struct site *s, const char *rel);
+/* The relative prefix from a page URL to the site root: "articles/x/" -> "../../". */
+void url_root(buf *b, const char *page_url);
+
+#endif
