@@ -95,7 +95,8 @@ static void build_entity_view(struct entity *e)
 		struct value *v = val_get(e->meta, *k);
 		buf b = BUF_INIT;
 		val_put_scalar(&b, v);
-		val_set(d, *k, val_str_own(buf_detach(&b, NULL), b.len));
+		val_set_str(d, *k, b.ptr);
+		buf_free(&b);
 	}
 	if (e->kind == ENT_PERSON) {
 		struct value *aliases = val_get(e->meta, "aliases");

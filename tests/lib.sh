@@ -1,0 +1,53 @@
+# tests/lib.sh: helpers for shell tests. Each check prints "ok - name" or
+# "not ok - name" (counted by tests/run). Sourced with BRIEFING set.
+: "${BRIEFING:=build/briefing}"
+case $BRIEFING in /*) ;; *) BRIEFING=$(pwd)/$BRIEFING ;; esac
+ROOT=$(pwd)
+SHARED=${BRIEFING_SHARED:-$ROOT/../shared}
+export SOURCE_DATE_EPOCH=1700000000
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/briefing-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+
+ok() { echo "ok - $1"; }
+not_ok() { echo "not ok - $1"; failures=$((failures + 1)); }
+
+# check NAME CONDITION...: runs the condition, prints ok/not ok
+check() {
+	name=$1; shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
+# run_briefing: runs the binary, keeps stdout in $TMP/out, stderr in $TMP/err, status in $status
+run_briefing() {
+	${VALGRIND_WRAP} "$BRIEFING" "$@" >"$TMP/out" 2>"$TMP/err"
+	status=$?
+}
+
+# expect_status NAME CODE: checks the last run's exit status
+expect_status() {
+	if [ "$status" -eq "$2" ]; then ok "$1"; else
+		not_ok "$1"
+		echo "#   exit status $status, want $2; stderr:"
+		sed 's/^/#   /' "$TMP/err" | head -20
+	fi
+}
+
+# expect_stderr NAME TEXT: the last run's stderr contains TEXT (fixed string)
+expect_stderr() {
+	if grep -qF -- "$2" "$TMP/err"; then ok "$1"; else
+		not_ok "$1"
+		echo "#   stderr lacks: $2"
+		sed 's/^/#   /' "$TMP/err" | head -20
+	fi
+}
+
+# new_site DIR: a minimal valid site (title + one article) to break in tests
+new_site() {
+	mkdir -p "$1/content/articles"
+	printf 'title: "Test Site"\nbase_url: "https://example.org/"\n' > "$1/site.yml"
+	printf -- '---\ntitle: "First"\ndate: 2017-09-30\ntopics: [Diplomacy]\n---\n\nHello.\n' \
+		> "$1/content/articles/first.md"
+}
+
+finish() { [ "$failures" -eq 0 ]; }
