@@ -51,6 +51,10 @@ unit: $(TESTS)
 test: $(B)/briefing unit
 	@BRIEFING=$(CURDIR)/$(B)/briefing BUILD=$(CURDIR)/$(B) sh tests/run
 
+# Regenerates tests/golden/expected after an intended output change.
+golden-update: $(B)/briefing
+	@BRIEFING=$(CURDIR)/$(B)/briefing GOLDEN_UPDATE=1 sh tests/golden/golden.sh
+
 # AddressSanitizer + UndefinedBehaviorSanitizer over the whole suite.
 asan:
 	$(MAKE) B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
@@ -77,4 +81,4 @@ uninstall:
 clean:
 	rm -rf build build-asan briefing public
 
-.PHONY: all test unit asan valgrind install uninstall clean
+.PHONY: all test unit golden-update asan valgrind install uninstall clean

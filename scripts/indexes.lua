@@ -1,0 +1,39 @@
+-- indexes.lua: one page per topic and per person listing every article
+-- that names them (newest first), plus the topic and people index pages.
+-- A topic or person with its own file gets a page even with no articles.
+
+local function by_name(key)
+  return function(a, b) return a[key]:lower() < b[key]:lower() end
+end
+
+local function index(site, kind, entities, template, list_template, title)
+  local lists = {}
+  for _, a in ipairs(site.articles) do -- newest first, so lists are too
+    for _, e in ipairs(a[kind]) do
+      local l = lists[e]
+      if not l then l = {}; lists[e] = l end
+      l[#l + 1] = a
+    end
+  end
+  local listed = {}
+  for _, e in ipairs(entities) do
+    local articles = lists[e] or {}
+    if #articles > 0 or e.path then
+      e.articles = articles
+      e.count = #articles
+      listed[#listed + 1] = e
+      site:add_page{ url = e.url, template = template, kind = template, title = e.name,
+                     data = { [template] = e } }
+    end
+  end
+  table.sort(listed, by_name("name"))
+  site:add_page{ url = kind .. "/", template = list_template, kind = list_template,
+                 title = title, data = { [kind] = listed } }
+end
+
+return {
+  collections = function(site)
+    index(site, "topics", site.topics, "topic", "topics", "Topics")
+    index(site, "people", site.people, "person", "people", "People")
+  end,
+}

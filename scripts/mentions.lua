@@ -1,0 +1,140 @@
+-- mentions.lua: links the first mention of each known person in an
+-- article's body (full name or any alias, possessives included) to the
+-- person's page. Never inside links, images or headings, never part of a
+-- longer word ("Trumpet" is not Trump). An alias shared by two people is
+-- linked only when the article's `people` list says which one is meant.
+-- Options: add_people (default true) adds linked people to the article's
+-- `people` so the person page lists it.
+
+local options = ... or {}
+local add_people = options.add_people ~= false
+
+local index, max_words -- name or alias -> person, or a list when ambiguous
+
+local function build_index()
+  index, max_words = {}, 1
+  for _, p in ipairs(briefing.site.people) do
+    local names = { p.name }
+    for _, alias in ipairs(p.aliases) do names[#names + 1] = alias end
+    for _, name in ipairs(names) do
+      local cur = index[name]
+      if cur == nil then
+        index[name] = p
+      elseif type(cur) == "table" then
+        local dup = false
+        for _, q in ipairs(cur) do dup = dup or q == p end
+        if not dup then cur[#cur + 1] = p end
+      elseif cur ~= p then
+        index[name] = { cur, p }
+      end
+      local _, words = name:gsub("%S+", "")
+      if words > max_words then max_words = words end
+    end
+  end
+end
+
+-- The person a name means in this article, or nil.
+local function resolve(name, listed)
+  local hit = index[name]
+  if type(hit) ~= "table" then return hit end
+  local found
+  for _, p in ipairs(hit) do
+    if listed[p.name] then
+      if found then return nil end
+      found = p
+    end
+  end
+  return found
+end
+
+local state -- per article: people already linked, names listed in front matter
+
+local function inside_excluded(node)
+  local p = node.parent
+  while p do
+    local t = p.t
+    if t == "Link" or t == "Image" or t == "Heading" then return true end
+    p = p.parent
+  end
+  return false
+end
+
+-- Splits text into words with their positions: {s, e, word}.
+local function words_of(text)
+  local out = {}
+  for s, w, e in text:gmatch("()([^%s,;:!?%(%)%[%]\"“”]+)()") do
+    out[#out + 1] = { s = s, e = e - 1, w = w }
+  end
+  return out
+end
+
+-- Strips a trailing possessive or full stop from the last word of a name.
+local function trim(name)
+  local core = name:gsub("['’]s$", "")
+  if core ~= name then return core end
+  return (name:gsub("%.$", ""))
+end
+
+local function find_mentions(text)
+  local words = words_of(text)
+  local hits, i = {}, 1
+  while i <= #words do
+    local matched = false
+    for n = math.min(max_words, #words - i + 1), 1, -1 do
+      local last = words[i + n - 1]
+      local span = text:sub(words[i].s, last.e)
+      -- words must be separated by single spaces to form a name
+      if n == 1 or not span:find("%s%s") and not span:find("[\n\t]") then
+        local candidates = { span, trim(span) }
+        for _, cand in ipairs(candidates) do
+          local p = resolve(cand, state.listed)
+          if p then
+            hits[#hits + 1] = { s = words[i].s, e = words[i].s + #cand - 1, person = p }
+            i = i + n
+            matched = true
+            break
+          end
+        end
+      end
+      if matched then break end
+    end
+    if not matched then i = i + 1 end
+  end
+  return hits
+end
+
+return {
+  traverse = "topdown",
+
+  Document = function(doc, article)
+    if not index then build_index() end
+    local listed = {}
+    for _, name in ipairs(article.meta.people or {}) do listed[name] = true end
+    state = { linked = {}, listed = listed, article = article }
+  end,
+
+  Text = function(node, article)
+    local text = node.literal
+    if not text:find("%u") or inside_excluded(node) then return nil end
+    local out, pos = {}, 1
+    for _, h in ipairs(find_mentions(text)) do
+      local p = h.person
+      if not state.linked[p] then
+        state.linked[p] = true
+        if h.s > pos then out[#out + 1] = briefing.Text(text:sub(pos, h.s - 1)) end
+        out[#out + 1] = briefing.Link(text:sub(h.s, h.e), briefing.relative(article.url, p.url),
+                                      p.name)
+        pos = h.e + 1
+        if add_people and not state.listed[p.name] then
+          state.listed[p.name] = true
+          local people = article.meta.people or {}
+          people[#people + 1] = p.name
+          article.meta.people = people
+        end
+      end
+    end
+    if #out == 0 then return nil end
+    if pos <= #text then out[#out + 1] = briefing.Text(text:sub(pos)) end
+    return out
+  end,
+}
