@@ -1,0 +1,34 @@
+/* lua_node.h: the cmark tree seen from Lua as lazy userdata. A node
+ * userdata reads and writes the C node directly (never a copy); the same C
+ * node always gives the same userdata, so nodes compare with ==. Nodes
+ * built by constructors or cut out of a tree belong to their userdata and
+ * are freed by the garbage collector; nodes in a tree belong to the tree.
+ * Also here: the walk that applies a filter table (pandoc's return
+ * semantics) and the node constructors of the `briefing` module. */
+#ifndef BRIEFING_LUA_NODE_H
+#define BRIEFING_LUA_NODE_H
+
+#include <cmark.h>
+#include <lua.h>
+
+/* [-0, +0] Adds the constructors (briefing.Text, .Link, ...) and
+ * briefing.stringify to the table at the top of the stack, and registers
+ * the node metatable. Call once per state. */
+void ln_open(lua_State *L);
+
+/* [-0, +1] Pushes the userdata for n (creating it once). */
+void ln_push(lua_State *L, cmark_node *n);
+/* Checks that argument idx is a live node; raises a Lua error otherwise. */
+cmark_node *ln_check(lua_State *L, int idx);
+
+/* lua_CFunction for lua_pcall. Stack in: (filter table, document node,
+ * extra). Walks the tree calling filter[node type](node, extra);
+ * `traverse = "topdown"` in the filter table selects top-down, bottom-up
+ * is the default. Returns nothing. */
+int ln_walk_k(lua_State *L);
+
+/* Makes every userdata pointing into doc's tree dead (using it raises an
+ * error), then frees doc. For the tree's owner (C) once it is rendered. */
+void ln_release_tree(lua_State *L, cmark_node *doc);
+
+#endif

@@ -1,0 +1,36 @@
+/* mustache.h: Mustache templates (the official spec, with the optional
+ * inheritance, dynamic-names and lambda modules), compiled once into an
+ * immutable form and rendered many times, from many threads at once.
+ * It knows nothing about files: callers hand it named template texts. */
+#ifndef BRIEFING_MUSTACHE_H
+#define BRIEFING_MUSTACHE_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "value.h"
+
+/* A set of named, compiled templates; partials and parents are looked up
+ * by name in the same set ("layout", "brief-card", "article"). */
+struct mst_set;
+
+struct mst_set *mst_set_new(void);
+void mst_set_free(struct mst_set *set);
+
+/* Compiles text under name (replacing an earlier template of that name).
+ * path names the file in messages ("themes/default/article.mustache").
+ * Syntax errors go to d as path:line:col errors; returns 0 or -1 (and the
+ * set is unchanged on error). Not thread-safe: load before rendering. */
+int mst_set_add(struct mst_set *set, const char *name, const char *text, size_t len,
+                const char *path, struct diag *d);
+int mst_set_has(const struct mst_set *set, const char *name);
+
+/* Renders template name with a context stack: ctx[0] is the bottom
+ * (looked up last), ctx[n-1] the top. Appends to out. A missing partial
+ * renders as nothing (per spec). Errors from lambdas go to d; returns 0
+ * or -1. Thread-safe: many threads may render from one set at once. */
+int mst_render(const struct mst_set *set, const char *name, const struct value *const *ctx,
+               int n, buf *out, struct diag *d);
+
+#endif
