@@ -59,30 +59,33 @@ local function inside_excluded(node)
   return false
 end
 
--- Splits text into words with their positions: {s, e, word}.
+-- Splits text into words with their positions: {s, e, word}. Curly
+-- quotes, apostrophes and dashes (three bytes each in UTF-8) are blanked
+-- first, byte for byte, so positions still match the original text.
 local function words_of(text)
   local out = {}
-  for s, w, e in text:gmatch("()([^%s,;:!?%(%)%[%]\"“”]+)()") do
+  text = text:gsub("\226\128[\147\148\152\153\156\157]", "   ")
+  for s, w, e in text:gmatch("()([^%s,;:!?%(%)%[%]\"]+)()") do
     out[#out + 1] = { s = s, e = e - 1, w = w }
   end
-  return out
+  return out, text
 end
 
 -- Strips a trailing possessive or full stop from the last word of a name.
 local function trim(name)
-  local core = name:gsub("['’]s$", "")
+  local core = name:gsub("'s$", "")
   if core ~= name then return core end
   return (name:gsub("%.$", ""))
 end
 
 local function find_mentions(text)
-  local words = words_of(text)
+  local words, scan = words_of(text)
   local hits, i = {}, 1
   while i <= #words do
     local matched = false
     for n = math.min(max_words, #words - i + 1), 1, -1 do
       local last = words[i + n - 1]
-      local span = text:sub(words[i].s, last.e)
+      local span = scan:sub(words[i].s, last.e)
       -- words must be separated by single spaces to form a name
       if n == 1 or not span:find("%s%s") and not span:find("[\n\t]") then
         local candidates = { span, trim(span) }

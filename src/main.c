@@ -1,1 +1,127 @@
-int main(void){return 0;}
+/* main.c: the command line. Subcommands, flags and exit codes only:
+ * 0 success, 1 content or script errors, 2 usage errors. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "build.h"
+#include "fsutil.h"
+
+static const char usage_text[] =
+	"usage: briefing build [-s SITE_DIR] [-o OUT_DIR] [--drafts] [-q] [-j JOBS]\n"
+	"       briefing help\n"
+	"       briefing --version\n"
+	"\n"
+	"  build      turn SITE_DIR (default: the current folder) into a static site\n"
+	"  -s DIR     the site folder, holding site.yml and content/\n"
+	"  -o DIR     write the site here instead of site.yml's output (default public/)\n"
+	"  --drafts   include articles marked draft: true\n"
+	"  -q         print nothing but errors and warnings\n"
+	"  -j JOBS    worker threads (default: one per CPU, or BRIEFING_JOBS)\n"
+	"\n"
+	"See briefing(1), site.yml(5) and briefing-lua(7).\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "briefing: error: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n(run \"briefing help\" for usage)\n");
+	return 2;
+}
+
+static int has_tool_files(const char *dir)
+{
+	char *t = fs_join(dir, "themes"), *s = fs_join(dir, "scripts");
+	int ok = fs_is_dir(t) && fs_is_dir(s);
+	free(t);
+	free(s);
+	return ok;
+}
+
+/* The folder holding the tool's scripts/ and themes/: $BRIEFING_DATA_DIR,
+ * else next to the binary (or one up, for build/briefing in a checkout),
+ * else ../share/briefing from the binary, else the install prefix. */
+static char *find_tool_dir(void)
+{
+	const char *env = getenv("BRIEFING_DATA_DIR");
+	if (env && *env)
+		return xstrdup(env);
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			const char *rels[] = {"", "..", "../share/briefing"};
+			for (size_t i = 0; i < 3; i++) {
+				char *dir = *rels[i] ? fs_join(exe, rels[i]) : xstrdup(exe);
+				if (has_tool_files(dir))
+					return dir;
+				free(dir);
+			}
+		}
+	}
+	return xstrdup(BRIEFING_DATADIR);
+}
+
+static int cmd_build(int argc, char **argv)
+{
+	struct build_opts o = {.site_dir = "."};
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if ((!strcmp(a, "-s") || !strcmp(a, "-o") || !strcmp(a, "-j")) && i + 1 >= argc)
+			return usage_error("%s needs a value", a);
+		if (!strcmp(a, "-s"))
+			o.site_dir = argv[++i];
+		else if (!strcmp(a, "-o"))
+			o.out_dir = argv[++i];
+		else if (!strcmp(a, "-j")) {
+			o.jobs = atoi(argv[++i]);
+			if (o.jobs < 1 || o.jobs > 256)
+				return usage_error("-j: expected a number of threads, found \"%s\"", argv[i]);
+		} else if (!strcmp(a, "--drafts"))
+			o.drafts = 1;
+		else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
+			o.quiet = 1;
+		else
+			return usage_error("unknown option \"%s\" for build", a);
+	}
+	if (!*o.site_dir)
+		o.site_dir = ".";
+	if (!fs_is_dir(o.site_dir))
+		return usage_error("no site folder \"%s\"", o.site_dir);
+	char *yml = fs_join(o.site_dir, "site.yml");
+	int has_yml = fs_exists(yml);
+	free(yml);
+	if (!has_yml)
+		return usage_error("no site.yml in \"%s\": is it a site folder?", o.site_dir);
+	char *tool = find_tool_dir();
+	o.tool_dir = tool;
+	int rc = build_run(&o);
+	free(tool);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage_text, stderr);
+		return 2;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+		printf("briefing %s\n", BRIEFING_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "build"))
+		return cmd_build(argc - 1, argv + 1);
+	return usage_error("unknown command \"%s\"", cmd);
+}

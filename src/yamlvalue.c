@@ -50,11 +50,13 @@ static int next_event(struct parser *p, yaml_event_t *ev)
 		fail(p, mark, "invalid text: %s", problem);
 		return 0;
 	}
-	if (p->yp.context) {
-		buf b = BUF_INIT;
-		buf_printf(&b, "%s (%s)", problem, p->yp.context);
-		fail(p, mark, "%s", b.ptr);
-		buf_free(&b);
+	if (p->yp.context && p->yp.context_mark.line != mark.line) {
+		/* "while scanning a quoted scalar": point at where it started,
+		 * which is where the editor has to look */
+		fail(p, p->yp.context_mark, "%s that starts here: %s at %d:%d", p->yp.context, problem,
+		     (int)mark.line + 1 + p->line_offset, (int)mark.column + 1);
+	} else if (p->yp.context) {
+		fail(p, mark, "%s (%s)", problem, p->yp.context);
 	} else {
 		fail(p, mark, "%s", problem);
 	}

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static int test_failed_checks;
-static int test_passed, test_failed;
+static int test_failed_checks __attribute__((unused));
+static int test_passed __attribute__((unused)), test_failed __attribute__((unused));
 
 #define CHECK(cond)                                                                      \
 	do {                                                                             \

@@ -1,0 +1,212 @@
+/* build.c: the order of the pipeline stages and who owns what between
+ * them. Stages that touch one item at a time (article parse + filter +
+ * body render; page render) run on the pool with per-worker state; stages
+ * that change the shared model (resolve, hooks) run on this thread. */
+#include "build.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lua_bridge.h"
+#include "output.h"
+#include "pool.h"
+#include "render.h"
+#include "site.h"
+
+struct build {
+	struct site *site;
+	struct lb **workers;    /* one Lua state per worker */
+	struct theme *theme;
+	struct output *out;
+	struct diag **page_diag; /* per page, merged in page order */
+	size_t pages_written;
+};
+
+static void parse_one(void *ctx, int worker, size_t i)
+{
+	struct build *b = ctx;
+	struct site *s = b->site;
+	struct article *a = s->articles[i];
+	if (article_parse(s, a) != 0)
+		return;
+	struct lb *lb = b->workers[worker];
+	if (!a->draft || s->cfg.drafts) {
+		if (lb_filter_article(lb, a) == 0)
+			article_render_body(s, a);
+	}
+	lb_release_doc(lb, a);
+}
+
+static void render_one(void *ctx, int worker, size_t i)
+{
+	(void)worker;
+	struct build *b = ctx;
+	struct page *p = b->site->pages[i];
+	struct diag *d = diag_new();
+	b->page_diag[i] = d;
+	buf html = BUF_INIT;
+	if (render_page(b->theme, b->site, p, &html, d) == 0) {
+		char *file = render_file_name(p->url);
+		out_write(b->out, file, html.ptr, html.len, d);
+		free(file);
+	} else {
+		diag_add(d, DIAG_NOTE, NULL, 0, 0, "while rendering page \"%s\" (made by %s)", p->url,
+		         p->source);
+	}
+	buf_free(&html);
+}
+
+/* Every page needs a template and a URL of its own. */
+static void check_pages(struct build *b)
+{
+	struct site *s = b->site;
+	struct value *seen = val_map();
+	for (size_t i = 0; i < s->n_pages; i++) {
+		struct page *p = s->pages[i];
+		char *file = render_file_name(p->url);
+		struct value *other = val_get(seen, file);
+		if (other)
+			diag_error(s->diag, p->source, 0, 0,
+			           "page \"%s\" is made twice: by %s and by %s; give one of them "
+			           "another url", p->url, val_get_str(other, NULL), p->source);
+		else
+			val_set(seen, file, val_cstr(p->source));
+		free(file);
+		if (!theme_has(b->theme, p->template))
+			diag_error(s->diag, p->source, 0, 0,
+			           "page \"%s\" wants template \"%s\", which neither the theme nor the "
+			           "site's templates/ has", p->url, p->template);
+	}
+	val_free(seen);
+}
+
+static void add_article_pages(struct site *s)
+{
+	for (size_t i = 0; i < s->n_articles; i++) {
+		struct article *a = s->articles[i];
+		struct value *data = val_map();
+		val_set(data, "article", val_ref(a->data));
+		const char *summary = val_get_cstr(a->data, "summary");
+		if (summary)
+			val_set_str(data, "description", summary);
+		site_add_page(s, a->url, "article", "article", a->title, data, a->path);
+	}
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static int errors(const struct site *s)
+{
+	return diag_count(s->diag, DIAG_ERROR);
+}
+
+int build_run(const struct build_opts *o)
+{
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct diag *d = diag_new();
+	struct build b = {0};
+	struct lb_scripts *scripts = NULL;
+	struct lb *main_lb = NULL;
+	int nworkers = o->jobs > 0 ? o->jobs : pool_default_workers();
+	struct site *s = site_open(o->site_dir, d);
+	b.site = s;
+	if (!s)
+		goto done;
+	s->tool_dir = o->tool_dir ? xstrdup(o->tool_dir) : NULL;
+	s->cfg.drafts = o->drafts;
+	if (o->out_dir) {
+		free(s->cfg.output);
+		s->cfg.output = xstrdup(o->out_dir);
+	}
+	if (site_scan(s) != 0 || errors(s))
+		goto done;
+	scripts = lb_scripts_new(s, s->diag);
+	if (!scripts)
+		goto done;
+	b.theme = theme_load(s, s->diag);
+	if (!b.theme)
+		goto done;
+
+	/* parse + filter + body render, in parallel */
+	if ((size_t)nworkers > s->n_articles)
+		nworkers = s->n_articles ? (int)s->n_articles : 1;
+	b.workers = xcalloc((size_t)nworkers, sizeof *b.workers);
+	for (int i = 0; i < nworkers; i++) {
+		b.workers[i] = lb_new(s, scripts, 0, s->diag);
+		if (!b.workers[i])
+			goto done;
+	}
+	pool_run(nworkers, s->n_articles, parse_one, &b);
+	for (int i = 0; i < nworkers; i++)
+		lb_free(b.workers[i]);
+	free(b.workers);
+	b.workers = NULL;
+	site_resolve(s);
+	if (errors(s))
+		goto done;
+
+	/* grouping and cross-links: the scripts' site hooks */
+	add_article_pages(s);
+	main_lb = lb_new(s, scripts, 1, s->diag);
+	if (!main_lb || lb_run_hook(main_lb, "site_loaded", s->diag) != 0 ||
+	    lb_run_hook(main_lb, "collections", s->diag) != 0)
+		goto done;
+	if (theme_has(b.theme, "404"))
+		site_add_page(s, "404.html", "404", "404", "Page not found", NULL, "the theme");
+	check_pages(&b);
+	if (errors(s))
+		goto done;
+
+	/* render and write, in parallel */
+	b.out = out_begin(s->cfg.output, s->cfg.dir, s->diag);
+	if (!b.out)
+		goto done;
+	b.page_diag = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *b.page_diag);
+	pool_run(o->jobs > 0 ? o->jobs : pool_default_workers(), s->n_pages, render_one, &b);
+	for (size_t i = 0; i < s->n_pages; i++) {
+		diag_merge(s->diag, b.page_diag[i]);
+		diag_free(b.page_diag[i]);
+	}
+	free(b.page_diag);
+	if (!errors(s))
+		theme_copy_static(b.theme, b.out, s->diag);
+	if (errors(s)) {
+		out_abort(b.out);
+	} else {
+		out_commit(b.out, s->diag);
+	}
+	b.out = NULL;
+
+done:
+	if (s)
+		diag_merge(d, s->diag);
+	diag_print(d, stderr);
+	int nerr = diag_count(d, DIAG_ERROR);
+	if (nerr) {
+		fprintf(stderr, "briefing: build failed with %d error%s; the previous output is "
+		                "unchanged\n", nerr, nerr == 1 ? "" : "s");
+	} else if (!o->quiet) {
+		printf("briefing: %zu articles, %zu pages written to %s in %.2f s\n",
+		       s->n_articles, s->n_pages, s->cfg.output, seconds_since(&t0));
+	}
+	if (b.workers) {
+		for (int i = 0; i < nworkers; i++)
+			lb_free(b.workers[i]);
+		free(b.workers);
+	}
+	lb_free(main_lb);
+	lb_scripts_free(scripts);
+	theme_free(b.theme);
+	out_abort(b.out);
+	site_free(s);
+	diag_free(d);
+	return nerr ? 1 : 0;
+}

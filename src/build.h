@@ -1,0 +1,19 @@
+/* build.h: `briefing build`, the whole pipeline: read the site, parse and
+ * filter articles in parallel, resolve, run the site hooks, render pages in
+ * parallel, write the output atomically. */
+#ifndef BRIEFING_BUILD_H
+#define BRIEFING_BUILD_H
+
+struct build_opts {
+	const char *site_dir;  /* "" or "." for the current folder */
+	const char *out_dir;   /* NULL: from site.yml */
+	const char *tool_dir;  /* the tool's scripts/ and themes/ */
+	int drafts;
+	int quiet;
+	int jobs;              /* 0: pool_default_workers() */
+};
+
+/* Returns the exit status: 0 built, 1 content or script errors. */
+int build_run(const struct build_opts *o);
+
+#endif

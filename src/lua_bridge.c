@@ -1,0 +1,749 @@
+/* lua_bridge.c: creating, sandboxing and calling Lua states. Everything a
+ * script can reach is listed here: a subset of the base, string, table,
+ * math, utf8 and os libraries, and the `briefing` module. */
+#include "lua_bridge.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsutil.h"
+#include "lua_node.h"
+#include "lua_site.h"
+#include "lua_value.h"
+
+#define DEFAULT_INSTRUCTIONS 200000000LL /* per call: seconds of work, not hours */
+#define DEFAULT_MEMORY_MB 512
+#define HOOK_STEP 1000
+
+struct lb_script {
+	char *path;             /* as shown in messages */
+	char *name;             /* file name, "mentions.lua" */
+	struct value *options;  /* map or NULL */
+};
+
+struct lb_scripts {
+	struct lb_script *list;
+	size_t n;
+	long long instruction_limit;
+	size_t memory_limit;
+};
+
+struct lb {
+	lua_State *L;
+	struct site *site;
+	const struct lb_scripts *scripts;
+	int main;
+	int has_filters;        /* some script filters nodes */
+	char *is_filter;        /* per script */
+	size_t mem, mem_limit;
+	long long count, limit; /* instructions in the current call */
+	struct diag *cur;       /* where log.* and errors go now */
+	int site_pushed;
+};
+
+/* ---- the script list ---- */
+
+static char *find_script(const struct site *s, const char *name)
+{
+	char *rel = xasprintf("scripts/%s", name);
+	char *path = site_path(s, rel);
+	free(rel);
+	if (fs_exists(path))
+		return path;
+	free(path);
+	if (s->tool_dir) {
+		char *dir = fs_join(s->tool_dir, "scripts");
+		path = fs_join(dir, name);
+		free(dir);
+		if (fs_exists(path))
+			return path;
+		free(path);
+	}
+	return NULL;
+}
+
+static int script_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+	if (n < 5 || strcmp(name + n - 4, ".lua") != 0 || name[0] == '.')
+		return 0;
+	for (const char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-' && *p != '.')
+			return 0;
+	return 1;
+}
+
+static void add_script(struct lb_scripts *sc, char *path, const char *name,
+                       const struct value *options)
+{
+	sc->list = xrealloc(sc->list, (sc->n + 1) * sizeof *sc->list);
+	sc->list[sc->n].path = path;
+	sc->list[sc->n].name = xstrdup(name);
+	sc->list[sc->n].options = options ? val_copy(options) : NULL;
+	sc->n++;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted *.lua names in dir (caller frees). */
+static char **list_lua(const char *dir, size_t *n)
+{
+	char **names = NULL;
+	*n = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return NULL;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!script_name_ok(e->d_name))
+			continue;
+		names = xrealloc(names, (*n + 1) * sizeof *names);
+		names[(*n)++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	if (*n)
+		qsort(names, *n, sizeof *names, cmp_str);
+	return names;
+}
+
+static void free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+static void default_scripts(const struct site *s, struct lb_scripts *sc)
+{
+	size_t nt = 0, ns = 0;
+	char *tool = s->tool_dir ? fs_join(s->tool_dir, "scripts") : NULL;
+	char *own = site_path(s, "scripts");
+	char **tnames = tool ? list_lua(tool, &nt) : NULL;
+	char **snames = list_lua(own, &ns);
+	/* the tool's scripts first (a site script of the same name replaces
+	 * one in place), then the site's other scripts */
+	for (size_t i = 0; i < nt; i++) {
+		int replaced = 0;
+		for (size_t j = 0; j < ns; j++)
+			replaced |= strcmp(snames[j], tnames[i]) == 0;
+		add_script(sc, fs_join(replaced ? own : tool, tnames[i]), tnames[i], NULL);
+	}
+	for (size_t j = 0; j < ns; j++) {
+		int seen = 0;
+		for (size_t i = 0; i < nt; i++)
+			seen |= strcmp(snames[j], tnames[i]) == 0;
+		if (!seen)
+			add_script(sc, fs_join(own, snames[j]), snames[j], NULL);
+	}
+	free_names(tnames, nt);
+	free_names(snames, ns);
+	free(tool);
+	free(own);
+}
+
+struct lb_scripts *lb_scripts_new(const struct site *s, struct diag *d)
+{
+	struct lb_scripts *sc = xcalloc(1, sizeof *sc);
+	char *yml = site_path(s, "site.yml");
+	int errors = diag_count(d, DIAG_ERROR);
+	sc->instruction_limit = DEFAULT_INSTRUCTIONS;
+	sc->memory_limit = (size_t)DEFAULT_MEMORY_MB << 20;
+	const struct value *lua = val_get(s->cfg.yaml, "lua");
+	if (lua && val_type(lua) == VAL_MAP) {
+		const struct value *v = val_get(lua, "instruction_limit");
+		if (v && (val_type(v) != VAL_NUM || val_get_num(v) < 1000))
+			diag_error(d, yml, val_line(v), val_col(v),
+			           "lua.instruction_limit: expected a number of at least 1000");
+		else if (v)
+			sc->instruction_limit = (long long)val_get_num(v);
+		v = val_get(lua, "memory_limit_mb");
+		if (v && (val_type(v) != VAL_NUM || val_get_num(v) < 8 || val_get_num(v) > 65536))
+			diag_error(d, yml, val_line(v), val_col(v),
+			           "lua.memory_limit_mb: expected a number from 8 to 65536");
+		else if (v)
+			sc->memory_limit = (size_t)val_get_num(v) << 20;
+	}
+	const struct value *filters = val_get(s->cfg.yaml, "filters");
+	if (val_type(filters) != VAL_LIST) {
+		default_scripts(s, sc);
+		free(yml);
+		if (diag_count(d, DIAG_ERROR) > errors) {
+			lb_scripts_free(sc);
+			return NULL;
+		}
+		return sc;
+	}
+	for (size_t i = 0; i < val_len(filters); i++) {
+		const struct value *f = val_at(filters, i), *options = NULL;
+		const char *name = val_get_str(f, NULL);
+		if (val_type(f) == VAL_MAP) {
+			name = val_get_cstr(f, "script");
+			options = val_get(f, "options");
+			if (options && val_type(options) != VAL_MAP && val_type(options) != VAL_NULL) {
+				diag_error(d, yml, val_line(options), val_col(options),
+				           "filters: options must be a map, found a %s",
+				           val_type_name(val_type(options)));
+				continue;
+			}
+		}
+		if (!name) {
+			diag_error(d, yml, val_line(f), val_col(f),
+			           "filters: expected a script name or {script: NAME, options: {...}}");
+			continue;
+		}
+		char *path = script_name_ok(name) ? find_script(s, name) : NULL;
+		if (!path) {
+			diag_error(d, yml, val_line(f), val_col(f),
+			           "filters: no script \"%s\" in the site's or the tool's scripts/ folder",
+			           name);
+			continue;
+		}
+		add_script(sc, path, name, options);
+	}
+	free(yml);
+	if (diag_count(d, DIAG_ERROR) > errors) {
+		lb_scripts_free(sc);
+		return NULL;
+	}
+	return sc;
+}
+
+void lb_scripts_free(struct lb_scripts *sc)
+{
+	if (!sc)
+		return;
+	for (size_t i = 0; i < sc->n; i++) {
+		free(sc->list[i].path);
+		free(sc->list[i].name);
+		val_free(sc->list[i].options);
+	}
+	free(sc->list);
+	free(sc);
+}
+
+size_t lb_scripts_count(const struct lb_scripts *sc)
+{
+	return sc->n;
+}
+
+const char *lb_script_path(const struct lb_scripts *sc, size_t i)
+{
+	return i < sc->n ? sc->list[i].path : NULL;
+}
+
+/* ---- the state ---- */
+
+static struct lb *lb_of(lua_State *L)
+{
+	return *(struct lb **)lua_getextraspace(L);
+}
+
+/* Every allocation of the state goes through here: a cap per state keeps
+ * one runaway filter from taking the machine down. */
+static void *lb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	struct lb *lb = ud;
+	if (!ptr)
+		osize = 0;
+	if (nsize == 0) {
+		free(ptr);
+		lb->mem -= osize;
+		return NULL;
+	}
+	if (nsize > osize && lb->mem - osize + nsize > lb->mem_limit)
+		return NULL;
+	void *p = realloc(ptr, nsize);
+	if (p)
+		lb->mem = lb->mem - osize + nsize;
+	return p;
+}
+
+static void count_hook(lua_State *L, lua_Debug *ar)
+{
+	(void)ar;
+	struct lb *lb = lb_of(L);
+	lb->count += HOOK_STEP;
+	if (lb->count > lb->limit) {
+		lb->count = 0; /* let the error handler run */
+		luaL_where(L, 0);
+		lua_pushfstring(L, "instruction limit exceeded (%I instructions; an endless loop?)",
+		                (lua_Integer)lb->limit);
+		lua_concat(L, 2);
+		lua_error(L);
+	}
+}
+
+/* Message handler: the message plus a traceback. */
+static int msgh(lua_State *L)
+{
+	const char *msg = lua_tostring(L, 1);
+	if (!msg) {
+		if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+			msg = lua_tostring(L, -1);
+		else
+			msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+	}
+	luaL_traceback(L, L, msg, 1);
+	return 1;
+}
+
+/* Turns "path:12: message\ntraceback" into a path:line diagnostic. */
+static void report(struct diag *d, const char *msg, const char *context)
+{
+	const char *p = msg, *colon = NULL;
+	while ((p = strchr(p, ':'))) {
+		const char *q = p + 1;
+		while (isdigit((unsigned char)*q))
+			q++;
+		if (q > p + 1 && q[0] == ':' && q[1] == ' ') {
+			colon = p;
+			break;
+		}
+		p++;
+		if (strchr(msg, '\n') && p > strchr(msg, '\n'))
+			break;
+	}
+	if (colon) {
+		char *path = xstrndup(msg, (size_t)(colon - msg));
+		int line = atoi(colon + 1);
+		const char *rest = strchr(colon + 1, ':') + 2;
+		diag_error(d, path, line, 0, "%s\n%s", rest, context);
+		free(path);
+	} else {
+		diag_error(d, NULL, 0, 0, "%s\n%s", msg, context);
+	}
+}
+
+/* Runs the function below nargs arguments at the top in protected mode with
+ * a traceback and the instruction budget. Reports failures to d. */
+static int lb_call(struct lb *lb, int nargs, int nresults, struct diag *d, const char *context)
+{
+	lua_State *L = lb->L;
+	int base = lua_gettop(L) - nargs;
+	lua_pushcfunction(L, msgh);
+	lua_insert(L, base);
+	lb->count = 0;
+	struct diag *saved = lb->cur;
+	lb->cur = d;
+	int rc = lua_pcall(L, nargs, nresults, base);
+	lb->cur = saved;
+	if (rc != LUA_OK) {
+		report(d, lua_tostring(L, -1) ? lua_tostring(L, -1) : "unknown Lua error", context);
+		lua_pop(L, 2);
+		return -1;
+	}
+	lua_remove(L, base);
+	return 0;
+}
+
+/* ---- the briefing module ---- */
+
+/* (text) -> slug */
+static int l_slugify(lua_State *L)
+{
+	char *s = slugify(luaL_checkstring(L, 1));
+	lua_pushstring(L, s);
+	free(s);
+	return 1;
+}
+
+/* (from_url, to_url) -> relative link from one page to another */
+static int l_relative(lua_State *L)
+{
+	const char *from = luaL_checkstring(L, 1), *to = luaL_checkstring(L, 2);
+	buf b = BUF_INIT;
+	url_root(&b, from);
+	buf_puts(&b, to);
+	if (!b.len)
+		buf_puts(&b, "./");
+	lua_pushlstring(L, b.ptr, b.len);
+	buf_free(&b);
+	return 1;
+}
+
+/* (text) -> {year, month, day, hour, minute, second, date, iso, display,
+ * timestamp} or nil, message */
+static int l_date(lua_State *L)
+{
+	const char *s = luaL_checkstring(L, 1);
+	struct date d;
+	if (date_parse(s, lb_of(L)->site->cfg.tz_offset_min, &d) != 0) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "expected YYYY-MM-DD or RFC 3339, found \"%s\"", s);
+		return 2;
+	}
+	lua_createtable(L, 0, 10);
+	const struct { const char *k; int v; } nums[] = {
+		{"year", d.year}, {"month", d.month}, {"day", d.day},
+		{"hour", d.hour}, {"minute", d.min}, {"second", d.sec},
+	};
+	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+		lua_pushinteger(L, nums[i].v);
+		lua_setfield(L, -2, nums[i].k);
+	}
+	buf b = BUF_INIT;
+	date_put_day(&b, &d);
+	lua_pushlstring(L, b.ptr, b.len);
+	lua_setfield(L, -2, "date");
+	buf_reset(&b);
+	date_put_iso(&b, &d);
+	lua_pushlstring(L, b.ptr, b.len);
+	lua_setfield(L, -2, "iso");
+	buf_reset(&b);
+	date_put_display(&b, &d);
+	lua_pushlstring(L, b.ptr, b.len);
+	lua_setfield(L, -2, "display");
+	buf_free(&b);
+	lua_pushinteger(L, (lua_Integer)d.epoch);
+	lua_setfield(L, -2, "timestamp");
+	return 1;
+}
+
+static int l_log(lua_State *L, enum diag_level level)
+{
+	struct lb *lb = lb_of(L);
+	int n = lua_gettop(L);
+	luaL_Buffer b;
+	luaL_buffinit(L, &b);
+	for (int i = 1; i <= n; i++) {
+		if (i > 1)
+			luaL_addchar(&b, ' ');
+		luaL_tolstring(L, i, NULL);
+		luaL_addvalue(&b);
+	}
+	luaL_pushresult(&b);
+	const char *msg = lua_tostring(L, -1);
+	lua_Debug ar;
+	const char *path = NULL;
+	int line = 0;
+	if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar) && ar.source[0] == '@') {
+		path = ar.source + 1;
+		line = ar.currentline;
+	}
+	if (lb->cur)
+		diag_add(lb->cur, level, path, line, 0, "%s", msg);
+	else
+		fprintf(stderr, "%s:%d: %s\n", path ? path : "lua", line, msg);
+	return 0;
+}
+static int l_warn(lua_State *L) { return l_log(L, DIAG_WARNING); }
+static int l_error(lua_State *L) { return l_log(L, DIAG_ERROR); }
+static int l_info(lua_State *L) { return l_log(L, DIAG_NOTE); }
+
+/* print(...) goes to stderr: stdout belongs to the tool */
+static int l_print(lua_State *L)
+{
+	int n = lua_gettop(L);
+	for (int i = 1; i <= n; i++) {
+		size_t len;
+		const char *s = luaL_tolstring(L, i, &len);
+		if (i > 1)
+			fputc('\t', stderr);
+		fwrite(s, 1, len, stderr);
+		lua_pop(L, 1);
+	}
+	fputc('\n', stderr);
+	return 0;
+}
+
+/* load(chunk [, name [, mode [, env]]]) with text chunks only */
+static int l_load(lua_State *L)
+{
+	lua_settop(L, 4);
+	lua_getfield(L, LUA_REGISTRYINDEX, "briefing.raw_load");
+	lua_pushvalue(L, 1);
+	lua_pushvalue(L, 2);
+	lua_pushliteral(L, "t");
+	int n = 3;
+	if (!lua_isnone(L, 4) && !lua_isnil(L, 4)) {
+		lua_pushvalue(L, 4);
+		n = 4;
+	}
+	lua_call(L, n, 2);
+	return 2;
+}
+
+/* require(name): a module from the site's or the tool's scripts/ */
+static int l_require(lua_State *L)
+{
+	const char *name = luaL_checkstring(L, 1);
+	lua_getfield(L, LUA_REGISTRYINDEX, "briefing.loaded");
+	if (lua_getfield(L, -1, name) != LUA_TNIL)
+		return 1;
+	lua_pop(L, 1);
+	char *file = xasprintf("%s.lua", name);
+	char *path = script_name_ok(file) && !strchr(name, '.') ? find_script(lb_of(L)->site, file)
+	                                                       : NULL;
+	free(file);
+	if (!path)
+		return luaL_error(L, "module \"%s\" not found in the site's or the tool's scripts/",
+		                  name);
+	int rc = luaL_loadfilex(L, path, "t");
+	free(path);
+	if (rc != LUA_OK)
+		return lua_error(L);
+	lua_pushstring(L, name);
+	lua_call(L, 1, 1);
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		lua_pushboolean(L, 1);
+	}
+	lua_pushvalue(L, -1);
+	lua_setfield(L, -3, name);
+	return 1;
+}
+
+static void open_sandbox(lua_State *L)
+{
+	static const luaL_Reg libs[] = {
+		{LUA_GNAME, luaopen_base},       {LUA_STRLIBNAME, luaopen_string},
+		{LUA_TABLIBNAME, luaopen_table}, {LUA_MATHLIBNAME, luaopen_math},
+		{LUA_UTF8LIBNAME, luaopen_utf8}, {LUA_OSLIBNAME, luaopen_os},
+		{NULL, NULL},
+	};
+	for (const luaL_Reg *l = libs; l->func; l++) {
+		luaL_requiref(L, l->name, l->func, 1);
+		lua_pop(L, 1);
+	}
+	/* os: time and dates only */
+	lua_getglobal(L, "os");
+	static const char *const os_off[] = {"execute", "exit", "getenv", "remove", "rename",
+	                                     "setlocale", "tmpname", NULL};
+	for (const char *const *k = os_off; *k; k++) {
+		lua_pushnil(L);
+		lua_setfield(L, -2, *k);
+	}
+	lua_pop(L, 1);
+	lua_getglobal(L, "string");
+	lua_pushnil(L);
+	lua_setfield(L, -2, "dump");
+	lua_pop(L, 1);
+	static const char *const base_off[] = {"dofile", "loadfile", NULL};
+	for (const char *const *k = base_off; *k; k++) {
+		lua_pushnil(L);
+		lua_setglobal(L, *k);
+	}
+	/* the real load stays in the registry, out of scripts' reach */
+	lua_getglobal(L, "load");
+	lua_setfield(L, LUA_REGISTRYINDEX, "briefing.raw_load");
+	lua_register(L, "load", l_load);
+	lua_register(L, "print", l_print);
+	lua_register(L, "require", l_require);
+	lua_newtable(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, "briefing.loaded");
+}
+
+static void open_briefing(lua_State *L, struct lb *lb)
+{
+	static const luaL_Reg fns[] = {
+		{"slugify", l_slugify}, {"relative", l_relative}, {"date", l_date}, {NULL, NULL},
+	};
+	luaL_newlib(L, fns);
+	static const luaL_Reg log[] = {
+		{"warn", l_warn}, {"error", l_error}, {"info", l_info}, {NULL, NULL},
+	};
+	luaL_newlib(L, log);
+	lua_setfield(L, -2, "log");
+	lua_pushstring(L, BRIEFING_VERSION);
+	lua_setfield(L, -2, "version");
+	ln_open(L);
+	if (!lb->main) {
+		ls_push_site(L, lb->site, 0);
+		lua_setfield(L, -2, "site");
+	}
+	lua_pushvalue(L, -1);
+	lua_setfield(L, LUA_REGISTRYINDEX, "briefing.module");
+	lua_setglobal(L, "briefing");
+}
+
+static const char *const node_types[] = {
+	"Document", "BlockQuote", "List", "Item", "CodeBlock", "HtmlBlock", "CustomBlock",
+	"Paragraph", "Heading", "ThematicBreak", "Text", "SoftBreak", "LineBreak", "Code",
+	"HtmlInline", "CustomInline", "Emph", "Strong", "Link", "Image", NULL,
+};
+
+/* Does the script table at idx filter nodes? */
+static int is_node_filter(lua_State *L, int idx)
+{
+	if (lua_rawgeti(L, idx, 1) == LUA_TTABLE) {
+		lua_pop(L, 1);
+		return 1;
+	}
+	lua_pop(L, 1);
+	for (const char *const *t = node_types; *t; t++) {
+		int f = lua_getfield(L, idx, *t) == LUA_TFUNCTION;
+		lua_pop(L, 1);
+		if (f)
+			return 1;
+	}
+	return 0;
+}
+
+struct lb *lb_new(struct site *s, const struct lb_scripts *sc, int main, struct diag *d)
+{
+	struct lb *lb = xcalloc(1, sizeof *lb);
+	lb->site = s;
+	lb->scripts = sc;
+	lb->main = main;
+	lb->mem_limit = sc->memory_limit;
+	lb->limit = sc->instruction_limit;
+	lb->L = lua_newstate(lb_alloc, lb);
+	if (!lb->L) {
+		diag_error(d, NULL, 0, 0, "cannot create a Lua state");
+		free(lb);
+		return NULL;
+	}
+	lua_State *L = lb->L;
+	*(struct lb **)lua_getextraspace(L) = lb;
+	lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_STEP);
+	lb->cur = d;
+	open_sandbox(L);
+	ls_open(L);
+	open_briefing(L, lb);
+	lb->is_filter = xcalloc(sc->n ? sc->n : 1, 1);
+	lua_createtable(L, (int)sc->n, 0);
+	int scripts = lua_gettop(L);
+	for (size_t i = 0; i < sc->n; i++) {
+		const struct lb_script *script = &sc->list[i];
+		if (luaL_loadfilex(L, script->path, "t") != LUA_OK) {
+			report(d, lua_tostring(L, -1), "while loading the script");
+			lb_free(lb);
+			return NULL;
+		}
+		if (script->options)
+			lv_push(L, script->options);
+		else
+			lua_pushnil(L);
+		char *context = xasprintf("while loading %s", script->path);
+		int rc = lb_call(lb, 1, 1, d, context);
+		free(context);
+		if (rc != 0) {
+			lb_free(lb);
+			return NULL;
+		}
+		if (lua_isnil(L, -1)) {
+			lua_pop(L, 1);
+			lua_newtable(L);
+		}
+		if (!lua_istable(L, -1)) {
+			diag_error(d, script->path, 0, 0,
+			           "a filter script must return a table of functions, found a %s",
+			           luaL_typename(L, -1));
+			lb_free(lb);
+			return NULL;
+		}
+		lb->is_filter[i] = (char)is_node_filter(L, -1);
+		lb->has_filters |= lb->is_filter[i];
+		lua_rawseti(L, scripts, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, LUA_REGISTRYINDEX, "briefing.scripts");
+	lb->cur = NULL;
+	return lb;
+}
+
+void lb_free(struct lb *lb)
+{
+	if (!lb)
+		return;
+	lua_close(lb->L);
+	free(lb->is_filter);
+	free(lb);
+}
+
+/* (article table) -> () : converts article.meta back into a value */
+static int meta_back(lua_State *L)
+{
+	struct value **out = lua_touserdata(L, 2);
+	lua_getfield(L, 1, "meta");
+	if (!lua_istable(L, -1))
+		return luaL_error(L, "filters must leave article.meta a table, found %s",
+		                  luaL_typename(L, -1));
+	*out = lv_to_value(L, -1, "article.meta");
+	return 0;
+}
+
+int lb_filter_article(struct lb *lb, struct article *a)
+{
+	if (!lb->has_filters || !a->doc)
+		return 0;
+	lua_State *L = lb->L;
+	int top = lua_gettop(L);
+	char *context = xasprintf("while filtering %s", a->path);
+	lua_getfield(L, LUA_REGISTRYINDEX, "briefing.scripts");
+	int scripts = lua_gettop(L);
+	ls_push_article_arg(L, a);
+	int arg = lua_gettop(L);
+	int rc = 0;
+	for (size_t i = 0; i < lb->scripts->n && rc == 0; i++) {
+		if (!lb->is_filter[i])
+			continue;
+		lua_pushcfunction(L, ln_walk_k);
+		lua_rawgeti(L, scripts, (lua_Integer)i + 1);
+		ln_push(L, a->doc);
+		lua_pushvalue(L, arg);
+		rc = lb_call(lb, 3, 0, a->diag, context);
+	}
+	if (rc == 0) {
+		struct value *meta = NULL;
+		lua_pushcfunction(L, meta_back);
+		lua_pushvalue(L, arg);
+		lua_pushlightuserdata(L, &meta);
+		rc = lb_call(lb, 2, 0, a->diag, context);
+		if (rc == 0 && meta) {
+			val_free(a->meta);
+			a->meta = meta;
+		}
+	}
+	free(context);
+	lua_settop(L, top);
+	return rc;
+}
+
+void lb_release_doc(struct lb *lb, struct article *a)
+{
+	if (!a->doc)
+		return;
+	ln_release_tree(lb->L, a->doc);
+	a->doc = NULL;
+}
+
+int lb_run_hook(struct lb *lb, const char *hook, struct diag *d)
+{
+	lua_State *L = lb->L;
+	int top = lua_gettop(L);
+	if (!lb->site_pushed) {
+		/* the main state sees the site once articles are resolved */
+		lua_getfield(L, LUA_REGISTRYINDEX, "briefing.module");
+		ls_push_site(L, lb->site, 1);
+		lua_pushvalue(L, -1);
+		lua_setfield(L, LUA_REGISTRYINDEX, "briefing.site_table");
+		lua_setfield(L, -2, "site");
+		lua_pop(L, 1);
+		lb->site_pushed = 1;
+	}
+	lua_getfield(L, LUA_REGISTRYINDEX, "briefing.scripts");
+	int scripts = lua_gettop(L);
+	int rc = 0;
+	for (size_t i = 0; i < lb->scripts->n && rc == 0; i++) {
+		lua_rawgeti(L, scripts, (lua_Integer)i + 1);
+		if (lua_getfield(L, -1, hook) != LUA_TFUNCTION) {
+			lua_pop(L, 2);
+			continue;
+		}
+		lua_remove(L, -2);
+		lua_getfield(L, LUA_REGISTRYINDEX, "briefing.site_table");
+		char *context = xasprintf("while running %s() of %s", hook, lb->scripts->list[i].path);
+		rc = lb_call(lb, 1, 0, d, context);
+		free(context);
+	}
+	lua_settop(L, top);
+	return rc;
+}

@@ -1,0 +1,44 @@
+/* lua_bridge.h: Lua states for filter scripts. One state per worker
+ * thread (article filters) plus one on the main thread (site hooks); a
+ * state is never shared between threads. Each state is sandboxed (no io,
+ * no os.execute, no bytecode, text-only load, require only from the
+ * site's and the tool's scripts/), memory-capped, and stopped by an
+ * instruction budget per call, so a runaway filter cannot hang a build. */
+#ifndef BRIEFING_LUA_BRIDGE_H
+#define BRIEFING_LUA_BRIDGE_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "site.h"
+
+/* The filter scripts of a site, in order, with their options: from
+ * site.yml `filters:` when given, else the tool's scripts/ (*.lua) followed by
+ * the site's own scripts/ (a site script replaces a tool script of the
+ * same name). */
+struct lb_scripts;
+struct lb_scripts *lb_scripts_new(const struct site *s, struct diag *d);
+void lb_scripts_free(struct lb_scripts *sc);
+size_t lb_scripts_count(const struct lb_scripts *sc);
+const char *lb_script_path(const struct lb_scripts *sc, size_t i);
+
+struct lb;
+
+/* A new state with every script loaded (each chunk run once, with its
+ * options as `...`). main = 1 for the site-hook state. NULL on error
+ * (reported to d). */
+struct lb *lb_new(struct site *s, const struct lb_scripts *sc, int main, struct diag *d);
+void lb_free(struct lb *lb);
+
+/* Runs every script's node filters over a->doc, passing the article (its
+ * metadata as `article.meta`, which filters may change; a->meta is replaced
+ * by the result). Errors go to a->diag. Returns 0 or -1. */
+int lb_filter_article(struct lb *lb, struct article *a);
+/* Frees a->doc, first making Lua's node userdata for it dead. */
+void lb_release_doc(struct lb *lb, struct article *a);
+
+/* Main state: calls hook(site) of every script that has it, in order.
+ * Returns 0 or -1 (errors reported to d). */
+int lb_run_hook(struct lb *lb, const char *hook, struct diag *d);
+
+#endif

@@ -1,0 +1,381 @@
+/* lua_site.c: articles, topics and people as userdata, and the `site`
+ * table given to hooks. Userdata hold a pointer into the site model, which
+ * outlives every Lua state, so they need no __gc. */
+#include "lua_site.h"
+
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lua_value.h"
+#include "output.h"
+
+#define ARTICLE_MT "briefing.Article"
+#define ENTITY_MT "briefing.Entity"
+#define VIEWS_KEY "briefing.views" /* registry: view map pointer -> userdata */
+#define SITE_KEY "briefing.site_ptr"
+#define MAX_DEPTH 64
+
+struct item {
+	struct article *article; /* exactly one of these is set */
+	struct entity *entity;
+	int writable;            /* main state after resolve */
+};
+
+static struct site *site_of(lua_State *L)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, SITE_KEY);
+	struct site *s = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	return s;
+}
+
+static const struct value *view_of(lua_State *L, int idx)
+{
+	struct item *it = lua_touserdata(L, idx);
+	if (!it)
+		return NULL;
+	return it->article ? it->article->data : it->entity->data;
+}
+
+/* [-0, +1] The one userdata for an article or entity. */
+static void push_item(lua_State *L, struct article *a, struct entity *e, int writable)
+{
+	const void *key = a ? (const void *)a : (const void *)e;
+	lua_getfield(L, LUA_REGISTRYINDEX, VIEWS_KEY);
+	if (lua_rawgetp(L, -1, key) != LUA_TNIL) {
+		lua_remove(L, -2);
+		return;
+	}
+	lua_pop(L, 1);
+	struct item *it = lua_newuserdatauv(L, sizeof *it, 0);
+	it->article = a;
+	it->entity = e;
+	it->writable = writable;
+	luaL_setmetatable(L, a ? ARTICLE_MT : ENTITY_MT);
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, -3, key);
+	/* template views point back here so references become userdata again */
+	const struct value *view = a ? a->data : e->data;
+	if (view) {
+		lua_pushvalue(L, -1);
+		lua_rawsetp(L, -3, view);
+	}
+	lua_remove(L, -2);
+}
+
+/* [-0, +1] A value from a template view: references to article or entity
+ * views become their userdata, everything else a plain Lua value. */
+static void push_data(lua_State *L, const struct value *v, int depth)
+{
+	luaL_checkstack(L, 4, "value too deep");
+	if (depth > MAX_DEPTH) {
+		lua_pushnil(L);
+		return;
+	}
+	if (val_type(v) == VAL_REF) {
+		lua_getfield(L, LUA_REGISTRYINDEX, VIEWS_KEY);
+		int found = lua_rawgetp(L, -1, val_deref(v)) != LUA_TNIL;
+		lua_remove(L, -2);
+		if (found)
+			return;
+		lua_pop(L, 1);
+		v = val_deref(v);
+	}
+	switch (val_type(v)) {
+	case VAL_LIST:
+		lua_createtable(L, (int)val_len(v), 0);
+		for (size_t i = 0; i < val_len(v); i++) {
+			push_data(L, val_at(v, i), depth + 1);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+		break;
+	case VAL_MAP:
+		lua_createtable(L, 0, (int)val_len(v));
+		for (size_t i = 0; i < val_len(v); i++) {
+			size_t klen;
+			const char *k = val_key_at(v, i, &klen);
+			lua_pushlstring(L, k, klen);
+			push_data(L, val_at(v, i), depth + 1);
+			lua_rawset(L, -3);
+		}
+		break;
+	default:
+		lv_push(L, v);
+	}
+}
+
+/* [-0, +1] An array of entity userdata. */
+static void push_entities(lua_State *L, struct entity **list, size_t n, int writable)
+{
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		push_item(L, NULL, list[i], writable);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
+/* (item, key) -> value. Fields first, then the template view, then the
+ * front matter. */
+static int item_index(lua_State *L)
+{
+	struct item *it = lua_touserdata(L, 1);
+	const char *key = luaL_checkstring(L, 2);
+	const struct value *meta, *data;
+	if (it->article) {
+		struct article *a = it->article;
+		meta = a->meta;
+		data = a->data;
+		if (strcmp(key, "topics") == 0) {
+			push_entities(L, a->topics, a->n_topics, it->writable);
+			return 1;
+		}
+		if (strcmp(key, "people") == 0) {
+			push_entities(L, a->people, a->n_people, it->writable);
+			return 1;
+		}
+		if (strcmp(key, "path") == 0) {
+			lua_pushstring(L, a->path);
+			return 1;
+		}
+	} else {
+		struct entity *e = it->entity;
+		meta = e->meta;
+		data = e->data;
+		if (strcmp(key, "name") == 0) {
+			lua_pushstring(L, e->name);
+			return 1;
+		}
+		if (strcmp(key, "slug") == 0) {
+			lua_pushstring(L, e->slug);
+			return 1;
+		}
+		if (strcmp(key, "url") == 0) {
+			lua_pushstring(L, e->url);
+			return 1;
+		}
+		if (strcmp(key, "kind") == 0) {
+			lua_pushstring(L, e->kind == ENT_TOPIC ? "topic" : "person");
+			return 1;
+		}
+		if (strcmp(key, "path") == 0) {
+			if (e->path)
+				lua_pushstring(L, e->path);
+			else
+				lua_pushnil(L);
+			return 1;
+		}
+		if (strcmp(key, "aliases") == 0) {
+			const struct value *al = val_get(meta, "aliases");
+			if (val_type(al) == VAL_LIST)
+				lv_push(L, al);
+			else
+				lua_newtable(L);
+			return 1;
+		}
+		if (strcmp(key, "title") == 0 && !val_get(data, "title")) {
+			lua_pushstring(L, e->name);
+			return 1;
+		}
+	}
+	if (strcmp(key, "meta") == 0) {
+		lv_push(L, meta);
+		return 1;
+	}
+	const struct value *v = val_get(data, key);
+	if (v) {
+		push_data(L, v, 0);
+		return 1;
+	}
+	v = val_get(meta, key);
+	if (v)
+		lv_push(L, v);
+	else
+		lua_pushnil(L);
+	return 1;
+}
+
+/* (item, key, value) -> (). Writes into the template view. */
+static int item_newindex(lua_State *L)
+{
+	struct item *it = lua_touserdata(L, 1);
+	const char *key = luaL_checkstring(L, 2);
+	if (!it->writable)
+		return luaL_error(L, "cannot set \"%s\": articles, topics and people can only be "
+		                     "changed by site hooks", key);
+	static const char *const fixed[] = {"url", "slug", "path", "kind", "topics", "people", NULL};
+	for (const char *const *f = fixed; *f; f++)
+		if (strcmp(key, *f) == 0)
+			return luaL_error(L, "cannot set \"%s\": it is fixed once articles are resolved",
+			                  key);
+	struct value *data = it->article ? it->article->data : it->entity->data;
+	if (lua_isnil(L, 3)) {
+		val_free(val_take(data, key));
+		return 0;
+	}
+	struct value *v = lv_to_value(L, 3, key);
+	val_set(data, key, v);
+	return 0;
+}
+
+static int item_tostring(lua_State *L)
+{
+	struct item *it = lua_touserdata(L, 1);
+	if (it->article)
+		lua_pushfstring(L, "Article(%s)", it->article->url);
+	else
+		lua_pushfstring(L, "%s(%s)", it->entity->kind == ENT_TOPIC ? "Topic" : "Person",
+		                it->entity->name);
+	return 1;
+}
+
+void ls_open(lua_State *L)
+{
+	static const char *const names[] = {ARTICLE_MT, ENTITY_MT};
+	for (int i = 0; i < 2; i++) {
+		luaL_newmetatable(L, names[i]);
+		lua_pushcfunction(L, item_index);
+		lua_setfield(L, -2, "__index");
+		lua_pushcfunction(L, item_newindex);
+		lua_setfield(L, -2, "__newindex");
+		lua_pushcfunction(L, item_tostring);
+		lua_setfield(L, -2, "__tostring");
+		lua_pushlightuserdata(L, (void *)(lv_view_fn)view_of);
+		lua_setfield(L, -2, LV_VIEW_FIELD);
+		lua_pushboolean(L, 0);
+		lua_setfield(L, -2, "__metatable");
+		lua_pop(L, 1);
+	}
+	lua_newtable(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, VIEWS_KEY);
+}
+
+/* site:topic(name) / site:person(name) -> entity or nil */
+static int site_lookup(lua_State *L, enum entity_kind kind)
+{
+	const char *name = luaL_checkstring(L, 2);
+	struct entity *e = site_find(site_of(L), kind, name);
+	if (e)
+		push_item(L, NULL, e, lua_toboolean(L, lua_upvalueindex(1)));
+	else
+		lua_pushnil(L);
+	return 1;
+}
+static int site_topic(lua_State *L) { return site_lookup(L, ENT_TOPIC); }
+static int site_person(lua_State *L) { return site_lookup(L, ENT_PERSON); }
+
+/* Page URLs: "" (home), "x/y/" (a folder page) or "x/y.html" (a file). */
+static int page_url_ok(const char *url)
+{
+	if (!*url)
+		return 1;
+	size_t n = strlen(url);
+	char *path = url[n - 1] == '/' ? xasprintf("%sindex.html", url) : xstrdup(url);
+	int ok = out_path_ok(path) && !strchr(url, '?') && !strchr(url, '#');
+	free(path);
+	return ok;
+}
+
+static const char *opt_string(lua_State *L, int t, const char *key, const char *dflt)
+{
+	lua_getfield(L, t, key);
+	const char *s = lua_isnil(L, -1) ? dflt : lua_tostring(L, -1);
+	if (!s && !lua_isnil(L, -1))
+		luaL_error(L, "add_page: %s must be a string, found %s", key, luaL_typename(L, -1));
+	lua_pop(L, 1); /* strings stay alive in the table */
+	return s;
+}
+
+/* site:add_page{url=, template=, kind=, title=, data=} -> () */
+static int site_add_page_l(lua_State *L)
+{
+	luaL_checktype(L, 2, LUA_TTABLE);
+	const char *url = opt_string(L, 2, "url", NULL);
+	if (!url)
+		return luaL_error(L, "add_page: missing url");
+	if (!page_url_ok(url))
+		return luaL_error(L, "add_page: invalid url \"%s\" (expected a relative path "
+		                     "like \"topics/x/\" inside the site)", url);
+	const char *template = opt_string(L, 2, "template", "page");
+	const char *kind = opt_string(L, 2, "kind", template);
+	const char *title = opt_string(L, 2, "title", "");
+	if (!*template || strchr(template, '/'))
+		return luaL_error(L, "add_page: invalid template name \"%s\"", template);
+	lua_getfield(L, 2, "data");
+	struct value *data = lua_isnil(L, -1) ? val_map() : lv_to_value(L, -1, "page data");
+	if (val_type(data) != VAL_MAP) {
+		val_free(data);
+		return luaL_error(L, "add_page: data must be a table of names");
+	}
+	lua_Debug ar;
+	const char *source = "";
+	if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "S", &ar) && ar.source[0] == '@')
+		source = ar.source + 1;
+	site_add_page(site_of(L), url, template, kind, title, data, source);
+	return 0;
+}
+
+void ls_push_site(lua_State *L, struct site *s, int main)
+{
+	lua_pushlightuserdata(L, s);
+	lua_setfield(L, LUA_REGISTRYINDEX, SITE_KEY);
+	lua_newtable(L);
+	lua_pushstring(L, s->cfg.title);
+	lua_setfield(L, -2, "title");
+	lua_pushstring(L, s->cfg.base_url);
+	lua_setfield(L, -2, "base_url");
+	lua_pushstring(L, s->cfg.language);
+	lua_setfield(L, -2, "language");
+	lua_pushstring(L, s->cfg.timezone);
+	lua_setfield(L, -2, "timezone");
+	const struct value *params = val_get(s->cfg.yaml, "params");
+	if (val_type(params) == VAL_MAP)
+		lv_push(L, params);
+	else
+		lua_newtable(L);
+	lua_setfield(L, -2, "params");
+	push_entities(L, s->topics, s->n_topics, main);
+	lua_setfield(L, -2, "topics");
+	push_entities(L, s->people, s->n_people, main);
+	lua_setfield(L, -2, "people");
+	lua_createtable(L, main ? (int)s->n_articles : 0, 0);
+	for (size_t i = 0; main && i < s->n_articles; i++) {
+		push_item(L, s->articles[i], NULL, 1);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "articles");
+	lua_pushboolean(L, main);
+	lua_pushcclosure(L, site_topic, 1);
+	lua_setfield(L, -2, "topic");
+	lua_pushboolean(L, main);
+	lua_pushcclosure(L, site_person, 1);
+	lua_setfield(L, -2, "person");
+	if (main) {
+		lua_pushcfunction(L, site_add_page_l);
+		lua_setfield(L, -2, "add_page");
+	}
+}
+
+void ls_push_article_arg(lua_State *L, const struct article *a)
+{
+	lua_createtable(L, 0, 8);
+	lua_pushstring(L, a->title);
+	lua_setfield(L, -2, "title");
+	lua_pushstring(L, a->slug);
+	lua_setfield(L, -2, "slug");
+	lua_pushstring(L, a->url);
+	lua_setfield(L, -2, "url");
+	lua_pushstring(L, a->path);
+	lua_setfield(L, -2, "path");
+	buf b = BUF_INIT;
+	date_put_iso(&b, &a->date);
+	lua_pushlstring(L, b.ptr, b.len);
+	lua_setfield(L, -2, "date");
+	buf_reset(&b);
+	date_put_day(&b, &a->date);
+	lua_pushlstring(L, b.ptr, b.len);
+	lua_setfield(L, -2, "day");
+	buf_free(&b);
+	lv_push(L, a->meta);
+	lua_setfield(L, -2, "meta");
+}

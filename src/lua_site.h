@@ -1,0 +1,22 @@
+/* lua_site.h: the site model seen from Lua. Articles, topics and people
+ * are userdata over the C structs (one userdata per item, so they work as
+ * table keys and compare with ==); reading a field looks at the item's
+ * fields, then its template view, then its front matter; hooks on the main
+ * state may write fields into the template view. The `site` table has the
+ * lists, lookups and add_page(). Worker states see topics and people only
+ * (articles are not resolved yet while filters run). */
+#ifndef BRIEFING_LUA_SITE_H
+#define BRIEFING_LUA_SITE_H
+
+#include <lua.h>
+
+#include "site.h"
+
+/* [-0, +0] Registers the metatables. */
+void ls_open(lua_State *L);
+/* [-0, +1] Pushes the site table. main = 1 gives articles and add_page. */
+void ls_push_site(lua_State *L, struct site *s, int main);
+/* [-0, +1] Pushes the article table a filter receives (fields + meta). */
+void ls_push_article_arg(lua_State *L, const struct article *a);
+
+#endif

@@ -1,0 +1,31 @@
+/* output.h: the output folder, written atomically. A build writes into a
+ * fresh temporary folder beside the output and swaps it in at the end, so
+ * a failed build leaves the previous site untouched. Every path written is
+ * checked to stay inside the temporary folder; an output folder that looks
+ * like it holds anything else (the site itself, a parent of it, $HOME, a
+ * folder briefing did not make) is refused before anything is written. */
+#ifndef BRIEFING_OUTPUT_H
+#define BRIEFING_OUTPUT_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+struct output;
+
+/* Prepares a build of dir (the output folder) for the site in site_dir.
+ * Returns NULL after reporting why the folder is refused. */
+struct output *out_begin(const char *dir, const char *site_dir, struct diag *d);
+/* Writes rel (a relative path like "topics/x/index.html"). Thread-safe.
+ * Returns 0 or -1 after reporting. */
+int out_write(struct output *o, const char *rel, const char *data, size_t len, struct diag *d);
+/* Copies the files below src into the output root (static assets). */
+int out_copy_tree(struct output *o, const char *src, struct diag *d);
+/* Swaps the new tree in and removes the old one; frees o. Returns 0 or -1. */
+int out_commit(struct output *o, struct diag *d);
+/* Drops the temporary folder; frees o. out_abort(NULL) is a no-op. */
+void out_abort(struct output *o);
+/* 1 when rel is a safe relative path (no "..", no leading "/", no NUL). */
+int out_path_ok(const char *rel);
+
+#endif

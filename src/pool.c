@@ -1,0 +1,78 @@
+/* pool.c: a fixed set of threads pulling item numbers from one atomic
+ * counter. Work items in a build are coarse (an article, a page), so a
+ * counter balances as well as a queue and cannot deadlock. */
+#include "pool.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "buf.h"
+
+struct pool_run {
+	atomic_size_t next;
+	size_t n;
+	pool_fn fn;
+	void *ctx;
+};
+
+struct pool_worker {
+	struct pool_run *run;
+	int index;
+	pthread_t thread;
+};
+
+static void *worker_main(void *arg)
+{
+	struct pool_worker *w = arg;
+	struct pool_run *r = w->run;
+	for (;;) {
+		size_t i = atomic_fetch_add(&r->next, 1);
+		if (i >= r->n)
+			break;
+		r->fn(r->ctx, w->index, i);
+	}
+	return NULL;
+}
+
+void pool_run(int workers, size_t n, pool_fn fn, void *ctx)
+{
+	struct pool_run r = {.n = n, .fn = fn, .ctx = ctx};
+	atomic_init(&r.next, 0);
+	if (workers < 1)
+		workers = 1;
+	if ((size_t)workers > n)
+		workers = n ? (int)n : 1;
+	struct pool_worker *w = xcalloc((size_t)workers, sizeof *w);
+	int started = 0;
+	/* worker 0 is this thread; if a thread cannot start, the others
+	 * simply take more items */
+	for (int i = 1; i < workers; i++) {
+		w[i].run = &r;
+		w[i].index = i;
+		if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]) != 0)
+			break;
+		started = i;
+	}
+	w[0].run = &r;
+	w[0].index = 0;
+	worker_main(&w[0]);
+	for (int i = 1; i <= started; i++)
+		pthread_join(w[i].thread, NULL);
+	free(w);
+}
+
+int pool_default_workers(void)
+{
+	const char *env = getenv("BRIEFING_JOBS");
+	if (env && *env) {
+		int n = atoi(env);
+		if (n >= 1)
+			return n > 64 ? 64 : n;
+	}
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	return n > 16 ? 16 : (int)n;
+}

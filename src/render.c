@@ -1,0 +1,163 @@
+/* render.c: theme lookup and loading, and the context each page is
+ * rendered with: [ {site, page, root}, page data ]. Templates never see
+ * anything that is not in that stack. */
+#include "render.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsutil.h"
+#include "mustache.h"
+
+struct theme {
+	struct mst_set *set;
+	char *static_dirs[2]; /* theme's, then site's (may be NULL) */
+};
+
+static int is_template(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 9 && name[0] != '.' && strcmp(name + n - 9, ".mustache") == 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds every dir/NAME.mustache as template NAME. Returns -1 on errors. */
+static int load_dir(struct mst_set *set, const char *dir, struct diag *d)
+{
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return 0;
+	char **names = NULL;
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(dp))) {
+		if (!is_template(e->d_name))
+			continue;
+		names = xrealloc(names, (n + 1) * sizeof *names);
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(dp);
+	if (n)
+		qsort(names, n, sizeof *names, cmp_str);
+	int rc = 0;
+	buf text = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		char *path = fs_join(dir, names[i]);
+		if (fs_read(path, &text) != 0) {
+			diag_error(d, path, 0, 0, "cannot read the template");
+			rc = -1;
+		} else {
+			names[i][strlen(names[i]) - 9] = '\0';
+			if (mst_set_add(set, names[i], text.ptr, text.len, path, d) != 0)
+				rc = -1;
+		}
+		free(path);
+		free(names[i]);
+	}
+	buf_free(&text);
+	free(names);
+	return rc;
+}
+
+struct theme *theme_load(const struct site *s, struct diag *d)
+{
+	char *rel = xasprintf("themes/%s", s->cfg.theme);
+	char *dir = site_path(s, rel);
+	if (!fs_is_dir(dir) && s->tool_dir) {
+		free(dir);
+		dir = fs_join(s->tool_dir, rel);
+	}
+	free(rel);
+	if (!fs_is_dir(dir)) {
+		char *yml = site_path(s, "site.yml");
+		const struct value *v = val_get(s->cfg.yaml, "theme");
+		diag_error(d, yml, v ? val_line(v) : 0, v ? val_col(v) : 0,
+		           "theme \"%s\" not found in the site's or the tool's themes/ folder",
+		           s->cfg.theme);
+		free(yml);
+		free(dir);
+		return NULL;
+	}
+	struct theme *t = xcalloc(1, sizeof *t);
+	t->set = mst_set_new();
+	char *partials = fs_join(dir, "partials");
+	char *own = site_path(s, "templates");
+	char *own_partials = fs_join(own, "partials");
+	/* later folders override earlier ones, name by name */
+	int rc = load_dir(t->set, partials, d);
+	rc |= load_dir(t->set, dir, d);
+	rc |= load_dir(t->set, own_partials, d);
+	rc |= load_dir(t->set, own, d);
+	free(partials);
+	free(own);
+	free(own_partials);
+	t->static_dirs[0] = fs_join(dir, "static");
+	t->static_dirs[1] = site_path(s, "static");
+	free(dir);
+	if (rc != 0) {
+		theme_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void theme_free(struct theme *t)
+{
+	if (!t)
+		return;
+	mst_set_free(t->set);
+	free(t->static_dirs[0]);
+	free(t->static_dirs[1]);
+	free(t);
+}
+
+int theme_has(const struct theme *t, const char *name)
+{
+	return mst_set_has(t->set, name);
+}
+
+int theme_copy_static(const struct theme *t, struct output *o, struct diag *d)
+{
+	for (int i = 0; i < 2; i++)
+		if (t->static_dirs[i] && fs_is_dir(t->static_dirs[i]) &&
+		    out_copy_tree(o, t->static_dirs[i], d) != 0)
+			return -1;
+	return 0;
+}
+
+char *render_file_name(const char *url)
+{
+	size_t n = strlen(url);
+	if (n == 0 || url[n - 1] == '/')
+		return xasprintf("%sindex.html", url);
+	return xstrdup(url);
+}
+
+int render_page(const struct theme *t, const struct site *s, const struct page *p, buf *out,
+                struct diag *d)
+{
+	struct value *base = val_map();
+	val_set(base, "site", val_ref(s->site_data));
+	struct value *page = val_map();
+	val_set_str(page, "kind", p->kind);
+	val_set_str(page, "title", p->title);
+	val_set_str(page, "url", p->url);
+	char *permalink = xasprintf("%s%s", s->cfg.base_url, p->url);
+	val_set(page, "permalink", val_str_own(permalink, strlen(permalink)));
+	const char *desc = val_get_cstr(p->data, "description");
+	val_set_str(page, "description", desc ? desc : "");
+	val_set(base, "page", page);
+	buf root = BUF_INIT;
+	url_root(&root, p->url);
+	val_set_str(base, "root", root.ptr);
+	buf_free(&root);
+	const struct value *ctx[2] = {base, p->data};
+	int rc = mst_render(t->set, p->template, ctx, 2, out, d);
+	val_free(base);
+	return rc;
+}

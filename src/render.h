@@ -1,0 +1,29 @@
+/* render.h: a theme (compiled templates + static folders) and the page
+ * renderer: page -> context stack -> HTML. The site's own templates/ and
+ * static/ override the theme's file by file. Rendering is thread-safe. */
+#ifndef BRIEFING_RENDER_H
+#define BRIEFING_RENDER_H
+
+#include "buf.h"
+#include "diag.h"
+#include "output.h"
+#include "site.h"
+
+struct theme;
+
+/* Loads themes/<cfg.theme>/ from the site, else from the tool folder, and
+ * the site's templates/. NULL after reporting errors. */
+struct theme *theme_load(const struct site *s, struct diag *d);
+void theme_free(struct theme *t);
+int theme_has(const struct theme *t, const char *name);
+/* Copies the theme's static/ and then the site's static/ into the output. */
+int theme_copy_static(const struct theme *t, struct output *o, struct diag *d);
+
+/* Renders page p to out. Returns 0 or -1 after reporting to d. */
+int render_page(const struct theme *t, const struct site *s, const struct page *p, buf *out,
+                struct diag *d);
+/* The output file of a page URL: "" -> "index.html", "x/" -> "x/index.html",
+ * "404.html" -> "404.html". Caller frees. */
+char *render_file_name(const char *url);
+
+#endif

@@ -1,0 +1,47 @@
+# CLI: content errors are reported compiler style, all in one run, exit 1,
+# and the previous output is left untouched.
+. tests/lib.sh
+
+new_site "$TMP/s"
+run_briefing build -s "$TMP/s" -q
+expect_status "clean site builds" 0
+cp "$TMP/s/public/index.html" "$TMP/before.html"
+
+a="$TMP/s/content/articles"
+printf -- '---\ntitle: "Bad date"\ndate: tuesday\n---\nBody\n' > "$a/bad-date.md"
+printf -- '---\ndate: 2017-10-01\n---\nBody\n' > "$a/no-title.md"
+printf -- '---\ntitle: "Unclosed\ndate: 2017-10-01\n---\nBody\n' > "$a/bad-yaml.md"
+printf -- '---\ntitle: "T"\ndate: 2017-10-01\ntopics: 5\n---\nBody\n' > "$a/bad-topics.md"
+printf -- '---\ntitle: "T"\ndate: 2017-10-01\nsource_url: "javascript:alert(1)"\n---\n' > "$a/bad-url.md"
+printf -- '---\ntitle: "T"\ndate: 2017-10-01\n' > "$a/unclosed.md"
+printf -- '---\n- a\n- b\n---\n' > "$a/list.md"
+printf -- '---\ntitle: "T"\ntitle: "U"\ndate: 2017-10-01\n---\n' > "$a/dup.md"
+printf -- '---\ntitle: "T"\ndate: 2017-10-01\nslug: "../../etc"\n---\n' > "$a/slug.md"
+
+run_briefing build -s "$TMP/s"
+expect_status "content errors exit 1" 1
+p="$TMP/s/content/articles"
+expect_stderr "bad date: file:line:col and message" "$p/bad-date.md:3:7: error: date: expected YYYY-MM-DD or RFC 3339, found \"tuesday\""
+expect_stderr "missing title" "$p/no-title.md:1:1: error: missing required key \"title\""
+expect_stderr "bad YAML has a position" "$p/bad-yaml.md:2:"
+expect_stderr "wrong type for topics" "$p/bad-topics.md:4:9: error: topics: expected a list of names, found a number"
+expect_stderr "javascript: URL refused" "$p/bad-url.md:4:13: error: source_url: expected an http:// or https:// address"
+expect_stderr "unclosed front matter" "$p/unclosed.md:1:1: error: front matter is not closed"
+expect_stderr "front matter not a map" "$p/list.md:2:1: error: front matter must be a map of keys, found a list"
+expect_stderr "duplicate key" "$p/dup.md:3:1: error: duplicate key \"title\""
+expect_stderr "slug with ../ refused" "$p/slug.md:4:7: error: slug: expected a name without"
+expect_stderr "summary names the error count" "build failed with 9 errors"
+check "previous output untouched" cmp -s "$TMP/s/public/index.html" "$TMP/before.html"
+check "no temporary folder left" sh -c "! ls -a '$TMP/s' | grep -q '\.tmp-'"
+
+# site.yml errors
+mkdir -p "$TMP/t"
+printf 'base_url: "https://x.org/"\n' > "$TMP/t/site.yml"
+run_briefing build -s "$TMP/t"
+expect_status "site.yml without title exits 1" 1
+expect_stderr "site.yml missing title" "$TMP/t/site.yml:1:1: error: missing required key \"title\""
+printf 'title: [a\n' > "$TMP/t/site.yml"
+run_briefing build -s "$TMP/t"
+expect_status "broken site.yml exits 1" 1
+expect_stderr "broken site.yml has a position" "$TMP/t/site.yml:"
+finish

@@ -1,0 +1,66 @@
+# CLI: Lua filters: errors name the script, line, traceback and page; the
+# sandbox refuses os.execute; endless loops stop; grouping lives in Lua.
+. tests/lib.sh
+
+new_site "$TMP/s"
+mkdir -p "$TMP/s/scripts"
+run_briefing build -s "$TMP/s" -q
+expect_status "site builds before filters break" 0
+cp "$TMP/s/public/index.html" "$TMP/before.html"
+
+cat > "$TMP/s/scripts/broken.lua" <<'LUA'
+return {
+  Text = function(node)
+    local person = nil
+    return person.name
+  end,
+}
+LUA
+run_briefing build -s "$TMP/s"
+expect_status "Lua error exits 1" 1
+expect_stderr "Lua error names script and line" "$TMP/s/scripts/broken.lua:4: error: attempt to index a nil value (local 'person')"
+expect_stderr "Lua error has a traceback" "stack traceback:"
+expect_stderr "Lua error names the page" "while filtering $TMP/s/content/articles/first.md"
+check "previous output untouched after a Lua error" cmp -s "$TMP/s/public/index.html" "$TMP/before.html"
+
+printf 'return { Document = function() os.execute("touch %s/pwned") end }\n' "$TMP" > "$TMP/s/scripts/broken.lua"
+run_briefing build -s "$TMP/s"
+expect_status "os.execute is refused" 1
+expect_stderr "os.execute is nil in the sandbox" "attempt to call a nil value (field 'execute')"
+check "os.execute did not run" test ! -e "$TMP/pwned"
+
+printf 'return { Document = function() io.open("/etc/passwd") end }\n' > "$TMP/s/scripts/broken.lua"
+run_briefing build -s "$TMP/s"
+expect_stderr "io is not available" "attempt to index a nil value (global 'io')"
+
+printf 'return { Document = function() while true do end end }\n' > "$TMP/s/scripts/broken.lua"
+printf 'title: "T"\nlua: {instruction_limit: 1000000}\n' > "$TMP/s/site.yml"
+run_briefing build -s "$TMP/s"
+expect_status "endless loop stops" 1
+expect_stderr "endless loop error" "instruction limit exceeded"
+expect_stderr "endless loop names the page" "while filtering $TMP/s/content/articles/first.md"
+check "previous output untouched after an endless loop" cmp -s "$TMP/s/public/index.html" "$TMP/before.html"
+
+printf 'return { collections = function(site) site:add_page{url = "../escape/", template = "page"} end }\n' > "$TMP/s/scripts/broken.lua"
+run_briefing build -s "$TMP/s"
+expect_status "page outside the output is refused" 1
+expect_stderr "bad page url is named" 'add_page: invalid url "../escape/"'
+check "nothing written outside" test ! -e "$TMP/escape"
+
+printf 'return {\n  Text = function(n)\n    briefing.log.warn("saw text")\n  end,\n}\n' > "$TMP/s/scripts/broken.lua"
+run_briefing build -s "$TMP/s" -q
+expect_status "a warning does not fail the build" 0
+expect_stderr "log.warn has file:line" "$TMP/s/scripts/broken.lua:3: warning: saw text"
+rm "$TMP/s/scripts/broken.lua"
+
+# Grouping lives in Lua: with only a one-line filter of our own, the default
+# editions and indexes are gone and our own grouping appears instead.
+printf 'title: "T"\nfilters: [mine.lua]\n' > "$TMP/s/site.yml"
+echo 'return { collections = function(s) s:add_page{url = "", template = "page", title = "Mine: " .. #s.articles .. " brief"} end }' > "$TMP/s/scripts/mine.lua"
+run_briefing build -s "$TMP/s" -q
+expect_status "site with one own filter builds" 0
+check "own filter made the home page" grep -q "Mine: 1 brief" "$TMP/s/public/index.html"
+check "no topic pages without indexes.lua" test ! -e "$TMP/s/public/topics"
+check "no edition pages without editions.lua" test ! -e "$TMP/s/public/editions"
+check "article page still written" test -f "$TMP/s/public/articles/first/index.html"
+finish
