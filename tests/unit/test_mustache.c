@@ -1,0 +1,126 @@
+/* Unit tests: Mustache errors with positions, missing partials, recursion
+ * limits, escaping, and rendering one compiled set from several threads. */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "../../src/mustache.h"
+#include "../../src/yamlvalue.h"
+#include "test.h"
+
+static const char *compile_error(const char *text)
+{
+	static char msg[512];
+	struct mst_set *set = mst_set_new();
+	struct diag *d = diag_new();
+	int rc = mst_set_add(set, "t", text, strlen(text), "themes/x/t.mustache", d);
+	const char *m = diag_message(d, 0, NULL);
+	snprintf(msg, sizeof msg, "%s", rc == 0 ? "(compiled)" : m ? m : "(no message)");
+	diag_free(d);
+	mst_set_free(set);
+	return msg;
+}
+
+static void errors(void)
+{
+	CHECK_STR(compile_error("<ul>\n{{#people}}\n  <li>{{name}}</li>\n"),
+	          "themes/x/t.mustache:4:1: error: unclosed section \"people\" opened at 2:1");
+	CHECK_STR(compile_error("a\n  {{#a}}{{/b}}"),
+	          "themes/x/t.mustache:2:9: error: closing tag \"b\" does not match \"a\" opened at 2:3");
+	CHECK_STR(compile_error("x {{/a}}"), "themes/x/t.mustache:1:3: error: unexpected closing tag \"a\"");
+	CHECK_STR(compile_error("é {{name"), "themes/x/t.mustache:1:3: error: unclosed tag: expected \"}}\"");
+	CHECK_STR(compile_error("{{= a =}}"),
+	          "themes/x/t.mustache:1:1: error: invalid delimiter tag: expected {{=OPEN CLOSE=}}");
+	CHECK_STR(compile_error("{{ }}"), "themes/x/t.mustache:1:1: error: empty tag name");
+	CHECK_STR(compile_error("{{<layout}}{{$x}}y{{/x}}"),
+	          "themes/x/t.mustache:1:25: error: unclosed parent \"layout\" opened at 1:1");
+}
+
+static struct value *data(const char *yaml)
+{
+	struct diag *d = diag_new();
+	struct value *v = yv_parse(yaml, strlen(yaml), "data", NULL, d);
+	diag_free(d);
+	return v;
+}
+
+static char *render(struct mst_set *set, const char *name, const struct value *v, int *rc)
+{
+	buf out = BUF_INIT;
+	struct diag *d = diag_new();
+	const struct value *ctx[1] = {v};
+	*rc = mst_render(set, name, ctx, 1, &out, d);
+	diag_free(d);
+	return buf_detach(&out, NULL);
+}
+
+static void add(struct mst_set *set, const char *name, const char *text)
+{
+	struct diag *d = diag_new();
+	mst_set_add(set, name, text, strlen(text), name, d);
+	diag_free(d);
+}
+
+static void partials_and_escaping(void)
+{
+	struct mst_set *set = mst_set_new();
+	add(set, "page", "[{{>missing}}]{{title}}|{{{title}}}|{{&title}}|{{n}}|{{yes}}|{{#empty}}E{{/empty}}");
+	add(set, "loop", "{{>loop}}");
+	struct value *v = data("title: \"<a href='x'>&\\\"</a>\"\nn: 1.210\nyes: true\nempty: \"\"\n");
+	int rc;
+	char *out = render(set, "page", v, &rc);
+	CHECK_INT(rc, 0);
+	CHECK_STR(out, "[]&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;|<a href='x'>&\"</a>|"
+	               "<a href='x'>&\"</a>|1.21|true|");
+	free(out);
+	out = render(set, "loop", v, &rc);
+	CHECK_INT(rc, -1);
+	free(out);
+	val_free(v);
+	mst_set_free(set);
+}
+
+static struct mst_set *shared;
+static struct value *shared_data;
+static char *expected;
+
+static void *worker(void *arg)
+{
+	int *bad = arg;
+	for (int i = 0; i < 200; i++) {
+		int rc;
+		char *out = render(shared, "list", shared_data, &rc);
+		*bad += rc != 0 || strcmp(out, expected) != 0;
+		free(out);
+	}
+	return NULL;
+}
+
+static void threads(void)
+{
+	shared = mst_set_new();
+	add(shared, "item", "  <li>{{name}}</li>\n");
+	add(shared, "list", "{{<frame}}{{$body}}\n<ul>\n{{#people}}\n  {{>item}}\n{{/people}}\n</ul>\n{{/body}}{{/frame}}");
+	add(shared, "frame", "<main>\n  {{$body}}\n  {{/body}}\n</main>\n");
+	shared_data = data("people: [{name: Ann}, {name: Bo}, {name: \"C&D\"}]\n");
+	int rc;
+	expected = render(shared, "list", shared_data, &rc);
+	CHECK_STR(expected, "<main>\n  <ul>\n      <li>Ann</li>\n      <li>Bo</li>\n      <li>C&amp;D</li>\n  </ul>\n</main>\n");
+	pthread_t t[4];
+	int bad[4] = {0};
+	for (int i = 0; i < 4; i++)
+		pthread_create(&t[i], NULL, worker, &bad[i]);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	CHECK_INT(bad[0] + bad[1] + bad[2] + bad[3], 0);
+	free(expected);
+	val_free(shared_data);
+	mst_set_free(shared);
+}
+
+int main(void)
+{
+	RUN(errors);
+	RUN(partials_and_escaping);
+	RUN(threads);
+	return TEST_MAIN_END();
+}
