@@ -328,6 +328,11 @@ void ls_push_site(lua_State *L, struct site *s, int main)
 	lua_setfield(L, -2, "language");
 	lua_pushstring(L, s->cfg.timezone);
 	lua_setfield(L, -2, "timezone");
+	const char *desc = val_get_cstr(s->site_data, "description");
+	lua_pushstring(L, desc ? desc : "");
+	lua_setfield(L, -2, "description");
+	lv_push(L, s->cfg.yaml);
+	lua_setfield(L, -2, "config");
 	const struct value *params = val_get(s->cfg.yaml, "params");
 	if (val_type(params) == VAL_MAP)
 		lv_push(L, params);

@@ -16,11 +16,11 @@ static const char usage_text[] =
 	"       briefing --version\n"
 	"\n"
 	"  build      turn SITE_DIR (default: the current folder) into a static site\n"
-	"  -s DIR     the site folder, holding site.yml and content/\n"
-	"  -o DIR     write the site here instead of site.yml's output (default public/)\n"
-	"  --drafts   include articles marked draft: true\n"
-	"  -q         print nothing but errors and warnings\n"
-	"  -j JOBS    worker threads (default: one per CPU, or BRIEFING_JOBS)\n"
+	"  -s, --site DIR     the site folder, holding site.yml and content/\n"
+	"  -o, --output DIR   write the site here instead of site.yml's output (public/)\n"
+	"  --drafts           include articles marked draft: true\n"
+	"  -q, --quiet        print nothing but errors and warnings\n"
+	"  -j, --jobs N       worker threads (default: one per CPU, or BRIEFING_JOBS)\n"
 	"\n"
 	"See briefing(1), site.yml(5) and briefing-lua(7).\n";
 
@@ -73,8 +73,15 @@ static int cmd_build(int argc, char **argv)
 	struct build_opts o = {.site_dir = "."};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		/* long spellings of the value options */
+		if (!strcmp(a, "--site"))
+			a = "-s";
+		else if (!strcmp(a, "--output"))
+			a = "-o";
+		else if (!strcmp(a, "--jobs"))
+			a = "-j";
 		if ((!strcmp(a, "-s") || !strcmp(a, "-o") || !strcmp(a, "-j")) && i + 1 >= argc)
-			return usage_error("%s needs a value", a);
+			return usage_error("%s needs a value", argv[i]);
 		if (!strcmp(a, "-s"))
 			o.site_dir = argv[++i];
 		else if (!strcmp(a, "-o"))
@@ -88,7 +95,7 @@ static int cmd_build(int argc, char **argv)
 		else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
 			o.quiet = 1;
 		else
-			return usage_error("unknown option \"%s\" for build", a);
+			return usage_error("unknown option \"%s\" for build", argv[i]);
 	}
 	if (!*o.site_dir)
 		o.site_dir = ".";
