@@ -60,6 +60,10 @@ asan:
 	$(MAKE) B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	        LDFLAGS="-fsanitize=address,undefined" test
 
+# Side-by-side timing against Hugo (see bench/run); not part of `make test`.
+bench: $(B)/briefing
+	sh bench/run $(BENCH_ARTICLES)
+
 valgrind: $(B)/briefing unit
 	@BRIEFING=$(CURDIR)/$(B)/briefing BUILD=$(CURDIR)/$(B) VALGRIND=1 sh tests/run
 
@@ -81,4 +85,4 @@ uninstall:
 clean:
 	rm -rf build build-asan briefing public
 
-.PHONY: all test unit golden-update asan valgrind install uninstall clean
+.PHONY: all test unit golden-update asan valgrind bench install uninstall clean

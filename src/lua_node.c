@@ -174,15 +174,24 @@ static void free_owned(lua_State *L, cmark_node *root)
 	cmark_node_free(root);
 }
 
-/* __gc */
+/* __gc. When the state closes, weak entries are not cleared before
+ * finalizers run, so each userdata takes itself out of the cache here:
+ * an owner finalized later must not think this one is still alive. */
 static int node_gc(lua_State *L)
 {
 	struct lnode *u = lua_touserdata(L, 1);
-	if (u->node && u->owned && !cmark_node_parent(u->node)) {
-		cmark_node *n = u->node;
-		u->node = NULL;
-		free_owned(L, n);
+	cmark_node *n = u->node;
+	if (!n)
+		return 0;
+	u->node = NULL;
+	lua_getfield(L, LUA_REGISTRYINDEX, CACHE_KEY);
+	if (lua_rawgetp(L, -1, n) == LUA_TUSERDATA && lua_touserdata(L, -1) == u) {
+		lua_pushnil(L);
+		lua_rawsetp(L, -3, n);
 	}
+	lua_pop(L, 2);
+	if (u->owned && !cmark_node_parent(n))
+		free_owned(L, n);
 	return 0;
 }
 
@@ -554,15 +563,25 @@ static void apply_result(lua_State *L, cmark_node *n, int result, int *replaced)
 			           type_name(n), luaL_typename(L, -1), (int)i);
 		lua_pop(L, 1);
 	}
+	/* n itself may be in the list: what comes before it goes before it */
+	cmark_node *cursor = n;
+	int kept = 0;
 	for (lua_Integer i = 1; i <= len; i++) {
 		lua_rawgeti(L, result, i);
 		cmark_node *r = ln_check(L, -1);
 		lua_pop(L, 1);
-		if (r != n)
+		if (r == n) {
+			kept = 1;
+		} else if (!kept) {
 			edit(L, n, r, BEFORE);
+		} else {
+			edit(L, cursor, r, AFTER);
+			cursor = r;
+		}
 	}
-	detach(L, n);
-	*replaced = 1;
+	if (!kept)
+		detach(L, n);
+	*replaced = !kept;
 }
 
 /* Calls filter[type](n, extra) if present; leaves the result on the stack
@@ -617,8 +636,11 @@ static void walk_children(lua_State *L, int filter, cmark_node *parent, int extr
 		cmark_node *next = cmark_node_next(child);
 		ln_push(L, next);
 		walk_node(L, filter, child, extra, topdown);
-		if (next && cmark_node_parent(next) != parent)
-			next = NULL; /* moved away by the filter: stop at this level */
+		if (next && cmark_node_parent(next) != parent) {
+			/* the filter moved the next sibling away: go on after the
+			 * current node if it is still here, else stop at this level */
+			next = cmark_node_parent(child) == parent ? cmark_node_next(child) : NULL;
+		}
 		lua_pop(L, 1);
 		child = next;
 	}
