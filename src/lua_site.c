@@ -14,7 +14,6 @@
 #define ENTITY_MT "briefing.Entity"
 #define VIEWS_KEY "briefing.views" /* registry: view map pointer -> userdata */
 #define SITE_KEY "briefing.site_ptr"
-#define MAX_DEPTH 64
 
 struct item {
 	struct article *article; /* exactly one of these is set */
@@ -64,45 +63,23 @@ static void push_item(lua_State *L, struct article *a, struct entity *e, int wri
 	lua_remove(L, -2);
 }
 
+/* [-0, +1 or 0] The userdata of a view, if the target is one. */
+static int push_view(lua_State *L, const struct value *target)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, VIEWS_KEY);
+	if (lua_rawgetp(L, -1, target) != LUA_TNIL) {
+		lua_remove(L, -2);
+		return 1;
+	}
+	lua_pop(L, 2);
+	return 0;
+}
+
 /* [-0, +1] A value from a template view: references to article or entity
  * views become their userdata, everything else a plain Lua value. */
-static void push_data(lua_State *L, const struct value *v, int depth)
+static void push_data(lua_State *L, const struct value *v)
 {
-	luaL_checkstack(L, 4, "value too deep");
-	if (depth > MAX_DEPTH) {
-		lua_pushnil(L);
-		return;
-	}
-	if (val_type(v) == VAL_REF) {
-		lua_getfield(L, LUA_REGISTRYINDEX, VIEWS_KEY);
-		int found = lua_rawgetp(L, -1, val_deref(v)) != LUA_TNIL;
-		lua_remove(L, -2);
-		if (found)
-			return;
-		lua_pop(L, 1);
-		v = val_deref(v);
-	}
-	switch (val_type(v)) {
-	case VAL_LIST:
-		lua_createtable(L, (int)val_len(v), 0);
-		for (size_t i = 0; i < val_len(v); i++) {
-			push_data(L, val_at(v, i), depth + 1);
-			lua_rawseti(L, -2, (lua_Integer)i + 1);
-		}
-		break;
-	case VAL_MAP:
-		lua_createtable(L, 0, (int)val_len(v));
-		for (size_t i = 0; i < val_len(v); i++) {
-			size_t klen;
-			const char *k = val_key_at(v, i, &klen);
-			lua_pushlstring(L, k, klen);
-			push_data(L, val_at(v, i), depth + 1);
-			lua_rawset(L, -3);
-		}
-		break;
-	default:
-		lv_push(L, v);
-	}
+	lv_push_refs(L, v, push_view);
 }
 
 /* [-0, +1] An array of entity userdata. */
@@ -184,7 +161,7 @@ static int item_index(lua_State *L)
 	}
 	const struct value *v = val_get(data, key);
 	if (v) {
-		push_data(L, v, 0);
+		push_data(L, v);
 		return 1;
 	}
 	v = val_get(meta, key);

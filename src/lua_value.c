@@ -7,8 +7,10 @@
 
 #define MAX_DEPTH 100
 
-static void push_depth(lua_State *L, const struct value *v, int depth)
+static void push_depth(lua_State *L, const struct value *v, int depth, lv_ref_fn ref)
 {
+	if (ref && val_type(v) == VAL_REF && ref(L, val_deref(v)))
+		return;
 	v = val_deref(v);
 	if (depth > MAX_DEPTH) {
 		lua_pushnil(L);
@@ -34,7 +36,7 @@ static void push_depth(lua_State *L, const struct value *v, int depth)
 	case VAL_LIST:
 		lua_createtable(L, (int)val_len(v), 0);
 		for (size_t i = 0; i < val_len(v); i++) {
-			push_depth(L, val_at(v, i), depth + 1);
+			push_depth(L, val_at(v, i), depth + 1, ref);
 			lua_rawseti(L, -2, (lua_Integer)i + 1);
 		}
 		break;
@@ -44,7 +46,7 @@ static void push_depth(lua_State *L, const struct value *v, int depth)
 			size_t klen;
 			const char *k = val_key_at(v, i, &klen);
 			lua_pushlstring(L, k, klen);
-			push_depth(L, val_at(v, i), depth + 1);
+			push_depth(L, val_at(v, i), depth + 1, ref);
 			lua_rawset(L, -3);
 		}
 		break;
@@ -54,7 +56,12 @@ static void push_depth(lua_State *L, const struct value *v, int depth)
 
 void lv_push(lua_State *L, const struct value *v)
 {
-	push_depth(L, v, 0);
+	push_depth(L, v, 0, NULL);
+}
+
+void lv_push_refs(lua_State *L, const struct value *v, lv_ref_fn ref)
+{
+	push_depth(L, v, 0, ref);
 }
 
 /* Is the table at idx an array 1..n (n >= 1)? */

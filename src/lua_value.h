@@ -18,6 +18,10 @@
 typedef const struct value *(*lv_view_fn)(lua_State *L, int idx);
 
 void lv_push(lua_State *L, const struct value *v);
+/* Like lv_push, but a reference whose target ref() pushes a value for
+ * (returning 1) is pushed that way: views become their userdata again. */
+typedef int (*lv_ref_fn)(lua_State *L, const struct value *target);
+void lv_push_refs(lua_State *L, const struct value *v, lv_ref_fn ref);
 /* Converts the Lua value at idx. On failure raises a Lua error naming
  * `what` (e.g. "page data") and the offending key path. */
 struct value *lv_to_value(lua_State *L, int idx, const char *what);
