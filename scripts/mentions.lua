@@ -10,9 +10,10 @@ local options = ... or {}
 local add_people = options.add_people ~= false
 
 local index, max_words -- name or alias -> person, or a list when ambiguous
+local first_words        -- the first word of every name and alias
 
 local function build_index()
-  index, max_words = {}, 1
+  index, max_words, first_words = {}, 1, {}
   for _, p in ipairs(briefing.site.people) do
     local names = { p.name }
     for _, alias in ipairs(p.aliases) do names[#names + 1] = alias end
@@ -29,6 +30,7 @@ local function build_index()
       end
       local _, words = name:gsub("%S+", "")
       if words > max_words then max_words = words end
+      first_words[name:match("^%S+") or name] = true
     end
   end
 end
@@ -59,18 +61,6 @@ local function inside_excluded(node)
   return false
 end
 
--- Splits text into words with their positions: {s, e, word}. Curly
--- quotes, apostrophes and dashes (three bytes each in UTF-8) are blanked
--- first, byte for byte, so positions still match the original text.
-local function words_of(text)
-  local out = {}
-  text = text:gsub("\226\128[\147\148\152\153\156\157]", "   ")
-  for s, w, e in text:gmatch("()([^%s,;:!?%(%)%[%]\"]+)()") do
-    out[#out + 1] = { s = s, e = e - 1, w = w }
-  end
-  return out, text
-end
-
 -- Strips a trailing possessive or full stop from the last word of a name.
 local function trim(name)
   local core = name:gsub("'s$", "")
@@ -78,28 +68,39 @@ local function trim(name)
   return (name:gsub("%.$", ""))
 end
 
+-- Finds mentions in text: {s, e, person} for each, in order. Curly quotes,
+-- apostrophes and dashes (three bytes each in UTF-8) are blanked first,
+-- byte for byte, so positions still match the original text.
 local function find_mentions(text)
-  local words, scan = words_of(text)
+  local scan = text:gsub("\226\128[\147\148\152\153\156\157]", "   ")
+  local starts, ends, words, n = {}, {}, {}, 0
+  for s, w, e in scan:gmatch("()([^%s,;:!?%(%)%[%]\"]+)()") do
+    n = n + 1
+    starts[n], ends[n], words[n] = s, e - 1, w
+  end
   local hits, i = {}, 1
-  while i <= #words do
+  while i <= n do
     local matched = false
-    for n = math.min(max_words, #words - i + 1), 1, -1 do
-      local last = words[i + n - 1]
-      local span = scan:sub(words[i].s, last.e)
+    -- most words start no name: one lookup rules them out
+    local w = words[i]
+    local maybe = first_words[w] or (w:find("['.]") and first_words[trim(w)])
+    for k = maybe and math.min(max_words, n - i + 1) or 0, 1, -1 do
+      local span = scan:sub(starts[i], ends[i + k - 1])
       -- words must be separated by single spaces to form a name
-      if n == 1 or not span:find("%s%s") and not span:find("[\n\t]") then
-        local candidates = { span, trim(span) }
-        for _, cand in ipairs(candidates) do
-          local p = resolve(cand, state.listed)
-          if p then
-            hits[#hits + 1] = { s = words[i].s, e = words[i].s + #cand - 1, person = p }
-            i = i + n
-            matched = true
-            break
-          end
+      if k == 1 or not span:find("%s%s") and not span:find("[\n\t]") then
+        local cand = span
+        local p = resolve(cand, state.listed)
+        if not p then
+          cand = trim(span)
+          p = cand ~= span and resolve(cand, state.listed)
+        end
+        if p then
+          hits[#hits + 1] = { s = starts[i], e = starts[i] + #cand - 1, person = p }
+          i = i + k
+          matched = true
+          break
         end
       end
-      if matched then break end
     end
     if not matched then i = i + 1 end
   end
