@@ -60,6 +60,18 @@ asan:
 	$(MAKE) B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	        LDFLAGS="-fsanitize=address,undefined" test
 
+# libFuzzer targets, built with clang (not part of `make test`). Run e.g.
+#   build-fuzz/fuzz_mustache -max_total_time=60 -dict=tests/fuzz/mustache.dict tests/fuzz/corpus-mustache
+FUZZ_CC    ?= clang
+FUZZ_FLAGS ?= -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
+FUZZ_MUSTACHE_SRC := src/mustache.c src/buf.c src/value.c src/diag.c
+
+fuzz: build-fuzz/fuzz_mustache
+
+build-fuzz/fuzz_mustache: tests/fuzz/fuzz_mustache.c $(FUZZ_MUSTACHE_SRC) src/*.h
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE $(WARN) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_MUSTACHE_SRC) -lm
+
 # Side-by-side timing against Hugo (see bench/run); not part of `make test`.
 bench: $(B)/briefing
 	sh bench/run $(BENCH_ARTICLES)
@@ -83,6 +95,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan briefing public
+	rm -rf build build-asan build-fuzz briefing public
 
-.PHONY: all test unit golden-update asan valgrind bench install uninstall clean
+.PHONY: all test unit golden-update asan valgrind fuzz bench install uninstall clean
