@@ -4,6 +4,7 @@
 #include "lua_bridge.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <dirent.h>
 #include <lauxlib.h>
 #include <lualib.h>
@@ -44,6 +45,7 @@ struct lb {
 	long long count, limit; /* instructions in the current call */
 	struct diag *cur;       /* where log.* and errors go now */
 	int site_pushed;
+	pthread_mutex_t lambda_lock; /* template lambdas run from render threads */
 };
 
 /* ---- the script list ---- */
@@ -587,6 +589,53 @@ static int is_node_filter(lua_State *L, int idx)
 	return 0;
 }
 
+/* ---- template lambdas ---- */
+
+struct lambda {
+	struct lb *lb;
+	int ref; /* the function, in the registry (released by lua_close) */
+};
+
+/* VAL_FUNC call: runs the Lua function on whichever render thread asks,
+ * one call at a time. Returns the template text it gives. */
+static int lambda_call(void *ud, const char *text, size_t len, buf *out)
+{
+	struct lambda *lam = ud;
+	struct lb *lb = lam->lb;
+	pthread_mutex_lock(&lb->lambda_lock);
+	lua_State *L = lb->L;
+	int top = lua_gettop(L);
+	lua_pushcfunction(L, msgh);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, lam->ref);
+	if (text)
+		lua_pushlstring(L, text, len);
+	lb->count = 0;
+	int rc = lua_pcall(L, text ? 1 : 0, 1, top + 1);
+	if (rc != LUA_OK) {
+		buf_puts(out, lua_tostring(L, -1) ? lua_tostring(L, -1) : "error");
+	} else if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER) {
+		size_t n;
+		const char *s = lua_tolstring(L, -1, &n);
+		buf_put(out, s, n);
+	} else if (!lua_isnil(L, -1) && lua_toboolean(L, -1)) {
+		buf_printf(out, "a lambda must return a string, found %s", luaL_typename(L, -1));
+		rc = -1;
+	}
+	lua_settop(L, top);
+	pthread_mutex_unlock(&lb->lambda_lock);
+	return rc == LUA_OK ? 0 : -1;
+}
+
+/* lv_lambda_fn: wraps the function at idx (main state only). */
+static struct value *make_lambda(lua_State *L, int idx)
+{
+	struct lambda *lam = xmalloc(sizeof *lam);
+	lam->lb = lb_of(L);
+	lua_pushvalue(L, idx);
+	lam->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	return val_func((struct val_func){lambda_call, free, lam});
+}
+
 struct lb *lb_new(struct site *s, const struct lb_scripts *sc, int main, struct diag *d)
 {
 	struct lb *lb = xcalloc(1, sizeof *lb);
@@ -604,6 +653,11 @@ struct lb *lb_new(struct site *s, const struct lb_scripts *sc, int main, struct 
 	lua_State *L = lb->L;
 	*(struct lb **)lua_getextraspace(L) = lb;
 	lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_STEP);
+	pthread_mutex_init(&lb->lambda_lock, NULL);
+	if (main) {
+		lua_pushlightuserdata(L, (void *)(lv_lambda_fn)make_lambda);
+		lua_setfield(L, LUA_REGISTRYINDEX, LV_LAMBDA_KEY);
+	}
 	lb->cur = d;
 	open_sandbox(L);
 	ls_open(L);
@@ -654,6 +708,7 @@ void lb_free(struct lb *lb)
 	if (!lb)
 		return;
 	lua_close(lb->L);
+	pthread_mutex_destroy(&lb->lambda_lock);
 	free(lb->is_filter);
 	free(lb);
 }

@@ -107,6 +107,15 @@ static void check(lua_State *L, int idx, const char *what, int depth)
 			return;
 		}
 		break;
+	case LUA_TFUNCTION: {
+		int ok = lua_getfield(L, LUA_REGISTRYINDEX, LV_LAMBDA_KEY) == LUA_TLIGHTUSERDATA;
+		lua_pop(L, 1);
+		if (ok)
+			return;
+		luaL_error(L, "%s: a function can only be a template lambda in page data made by "
+		              "site hooks", what);
+		return;
+	}
 	case LUA_TTABLE:
 		luaL_checkstack(L, 6, "table too deep");
 		lua_pushnil(L);
@@ -142,6 +151,12 @@ static struct value *convert(lua_State *L, int idx)
 		lua_pop(L, 1);
 		const struct value *view = fn(L, idx);
 		return view ? val_ref(view) : val_null();
+	}
+	case LUA_TFUNCTION: {
+		lua_getfield(L, LUA_REGISTRYINDEX, LV_LAMBDA_KEY);
+		lv_lambda_fn make = (lv_lambda_fn)lua_touserdata(L, -1);
+		lua_pop(L, 1);
+		return make(L, idx);
 	}
 	case LUA_TTABLE: {
 		lua_Integer n;

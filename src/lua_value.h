@@ -18,6 +18,13 @@
 typedef const struct value *(*lv_view_fn)(lua_State *L, int idx);
 
 void lv_push(lua_State *L, const struct value *v);
+
+/* Lua functions become template lambdas only in states that register a
+ * maker under this registry key (a light userdata holding an lv_lambda_fn):
+ * the maker wraps the function at idx in a VAL_FUNC. Elsewhere a function
+ * is an error. The maker must not raise errors. */
+#define LV_LAMBDA_KEY "briefing.lambda_maker"
+typedef struct value *(*lv_lambda_fn)(lua_State *L, int idx);
 /* Like lv_push, but a reference whose target ref() pushes a value for
  * (returning 1) is pushed that way: views become their userdata again. */
 typedef int (*lv_ref_fn)(lua_State *L, const struct value *target);
