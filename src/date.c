@@ -128,10 +128,67 @@ void date_put_iso(buf *b, const struct date *d)
 	buf_printf(b, "%c%02d:%02d", d->offset_min < 0 ? '-' : '+', off / 60, off % 60);
 }
 
+/* Month names for the languages a briefing site is most often written in;
+ * any other language falls back to English. */
+static const struct {
+	const char *lang;
+	const char *pattern; /* %d day, %s month, %Y year (in this order) */
+	const char *months[12];
+} calendars[] = {
+	{"en", "%d %s %Y", {"January", "February", "March", "April", "May", "June", "July",
+	                    "August", "September", "October", "November", "December"}},
+	{"fr", "%d %s %Y", {"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
+	                    "août", "septembre", "octobre", "novembre", "décembre"}},
+	{"de", "%d. %s %Y", {"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli",
+	                     "August", "September", "Oktober", "November", "Dezember"}},
+	{"es", "%d de %s de %Y", {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
+	                          "agosto", "septiembre", "octubre", "noviembre", "diciembre"}},
+	{"it", "%d %s %Y", {"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno",
+	                    "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"}},
+	{"pt", "%d de %s de %Y", {"janeiro", "fevereiro", "março", "abril", "maio", "junho",
+	                          "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"}},
+	{"nl", "%d %s %Y", {"januari", "februari", "maart", "april", "mei", "juni", "juli",
+	                    "augustus", "september", "oktober", "november", "december"}},
+};
+
+static int calendar_of(const char *lang)
+{
+	for (size_t i = 0; lang && i < sizeof calendars / sizeof calendars[0]; i++) {
+		size_t n = strlen(calendars[i].lang);
+		if (strncmp(lang, calendars[i].lang, n) == 0 && (lang[n] == '\0' || lang[n] == '-' ||
+		                                                  lang[n] == '_'))
+			return (int)i;
+	}
+	return 0;
+}
+
+const char *date_month_name(int month, const char *lang)
+{
+	if (month < 1 || month > 12)
+		return "";
+	return calendars[calendar_of(lang)].months[month - 1];
+}
+
+void date_put_display_lang(buf *b, const struct date *d, const char *lang)
+{
+	int c = calendar_of(lang);
+	for (const char *p = calendars[c].pattern; *p; p++) {
+		if (p[0] == '%' && p[1] == 'd') {
+			buf_printf(b, "%d", d->day);
+			p++;
+		} else if (p[0] == '%' && p[1] == 's') {
+			buf_puts(b, calendars[c].months[d->month - 1]);
+			p++;
+		} else if (p[0] == '%' && p[1] == 'Y') {
+			buf_printf(b, "%d", d->year);
+			p++;
+		} else {
+			buf_putc(b, *p);
+		}
+	}
+}
+
 void date_put_display(buf *b, const struct date *d)
 {
-	static const char *const months[] = {"January", "February", "March",     "April",
-	                                     "May",     "June",     "July",      "August",
-	                                     "September", "October", "November", "December"};
-	buf_printf(b, "%d %s %d", d->day, months[d->month - 1], d->year);
+	date_put_display_lang(b, d, "en");
 }

@@ -25,6 +25,10 @@ void date_put_day(buf *b, const struct date *d);
 void date_put_iso(buf *b, const struct date *d);
 /* 12 December 2017 */
 void date_put_display(buf *b, const struct date *d);
+/* The same in a site language ("fr", "de-AT", ...): "12 décembre 2017",
+ * "12. Dezember 2017"; unknown languages get English. */
+void date_put_display_lang(buf *b, const struct date *d, const char *lang);
+const char *date_month_name(int month, const char *lang);
 /* Days since 1970-01-01 for a civil date (proleptic Gregorian). */
 int64_t date_days_from_civil(int y, int m, int d);
 /* Fills a struct date (UTC) from epoch seconds. */

@@ -400,7 +400,7 @@ static int l_date(lua_State *L)
 	lua_pushlstring(L, b.ptr, b.len);
 	lua_setfield(L, -2, "iso");
 	buf_reset(&b);
-	date_put_display(&b, &d);
+	date_put_display_lang(&b, &d, lb_of(L)->site->cfg.language);
 	lua_pushlstring(L, b.ptr, b.len);
 	lua_setfield(L, -2, "display");
 	buf_free(&b);

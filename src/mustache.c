@@ -599,6 +599,10 @@ struct rstate {
 	int depth;
 	int err;
 	const char *path; /* template being rendered, for messages */
+	/* the innermost list being iterated, for {{@first}} and {{@last}} */
+	size_t loop_index, loop_len;
+	int in_loop;
+	struct value *yes, *no;
 };
 
 static void push_ctx(struct rstate *rs, const struct value *v)
@@ -654,6 +658,14 @@ static const struct value *lookup(const struct rstate *rs, const char *name)
 {
 	if (strcmp(name, ".") == 0)
 		return rs->n ? rs->stack[rs->n - 1] : NULL;
+	/* position in the innermost list: data the renderer provides, since
+	 * one item (shared between lists) cannot know where it stands */
+	if (name[0] == '@' && rs->in_loop) {
+		if (strcmp(name, "@first") == 0)
+			return rs->loop_index == 0 ? rs->yes : rs->no;
+		if (strcmp(name, "@last") == 0)
+			return rs->loop_index + 1 == rs->loop_len ? rs->yes : rs->no;
+	}
 	const char *dot = strchr(name, '.');
 	size_t len = dot ? (size_t)(dot - name) : strlen(name);
 	const struct value *v = NULL;
@@ -773,11 +785,19 @@ static void render_section(struct rstate *rs, const struct mnode *n, const struc
 	if (!truthy(v))
 		return;
 	if (val_type(v) == VAL_LIST) {
+		size_t saved_index = rs->loop_index, saved_len = rs->loop_len;
+		int saved_in = rs->in_loop;
+		rs->in_loop = 1;
+		rs->loop_len = val_len(v);
 		for (size_t i = 0; i < val_len(v) && !rs->err; i++) {
+			rs->loop_index = i;
 			push_ctx(rs, val_at(v, i));
 			render_nodes(rs, n->kids, n->nkids, bl);
 			rs->n--;
 		}
+		rs->loop_index = saved_index;
+		rs->loop_len = saved_len;
+		rs->in_loop = saved_in;
 		return;
 	}
 	push_ctx(rs, v);
@@ -887,10 +907,14 @@ int mst_render(const struct mst_set *set, const char *name, const struct value *
 	}
 	struct rstate rs = {.set = set, .out = out, .d = d, .path = t->path};
 	buf_init(&rs.indent);
+	rs.yes = val_bool(1);
+	rs.no = val_bool(0);
 	for (int i = 0; i < n; i++)
 		push_ctx(&rs, ctx[i]);
 	render_nodes(&rs, t->root.kids, t->root.nkids, NULL);
 	free(rs.stack);
 	buf_free(&rs.indent);
+	val_free(rs.yes);
+	val_free(rs.no);
 	return rs.err ? -1 : 0;
 }

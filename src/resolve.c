@@ -81,7 +81,7 @@ static int newest_first(const void *pa, const void *pb)
 	return strcmp(a->path, b->path);
 }
 
-static void build_entity_view(struct entity *e)
+static void build_entity_view(const struct site *s, struct entity *e)
 {
 	struct value *d = e->data ? e->data : val_map();
 	e->data = d;
@@ -89,6 +89,8 @@ static void build_entity_view(struct entity *e)
 	val_set_str(d, e->kind == ENT_TOPIC ? "title" : "name", e->name);
 	val_set_str(d, "slug", e->slug);
 	val_set_str(d, "url", e->url);
+	val_set(d, "permalink", val_str_own(xasprintf("%s%s", s->cfg.base_url, e->url),
+	                                    strlen(s->cfg.base_url) + strlen(e->url)));
 	static const char *const topic_keys[] = {"description", NULL};
 	static const char *const person_keys[] = {"role", "country", NULL};
 	for (const char *const *k = e->kind == ENT_TOPIC ? topic_keys : person_keys; *k; k++) {
@@ -108,7 +110,7 @@ static void build_entity_view(struct entity *e)
 	val_set_bool(d, "has_page", e->path != NULL);
 }
 
-static void build_article_view(struct article *a)
+static void build_article_view(const struct site *s, struct article *a)
 {
 	struct value *d = val_map();
 	buf b = BUF_INIT;
@@ -116,12 +118,19 @@ static void build_article_view(struct article *a)
 	val_set_str(d, "title", a->title);
 	val_set_str(d, "slug", a->slug);
 	val_set_str(d, "url", a->url);
+	val_set(d, "permalink", val_str_own(xasprintf("%s%s", s->cfg.base_url, a->url),
+	                                    strlen(s->cfg.base_url) + strlen(a->url)));
 	val_set_str(d, "path", a->path);
 	date_put_iso(&b, &a->date);
 	val_set_str(d, "date_iso", b.ptr);
 	buf_reset(&b);
-	date_put_display(&b, &a->date);
+	date_put_display_lang(&b, &a->date, s->cfg.language);
 	val_set_str(d, "date_display", b.ptr);
+	val_set_num(d, "year", a->date.year);
+	val_set_str(d, "month_name", date_month_name(a->date.month, s->cfg.language));
+	val_set_num(d, "word_count", (double)a->words);
+	size_t minutes = (a->words + 115) / 230; /* at 230 words a minute */
+	val_set_num(d, "reading_time", (double)(minutes ? minutes : 1));
 	buf_reset(&b);
 	date_put_day(&b, &a->date);
 	val_set_str(d, "day", b.ptr);
@@ -192,11 +201,11 @@ int site_resolve(struct site *s)
 	}
 	qsort(s->articles, s->n_articles, sizeof *s->articles, newest_first);
 	for (size_t i = 0; i < s->n_topics; i++)
-		build_entity_view(s->topics[i]);
+		build_entity_view(s, s->topics[i]);
 	for (size_t i = 0; i < s->n_people; i++)
-		build_entity_view(s->people[i]);
+		build_entity_view(s, s->people[i]);
 	for (size_t i = 0; i < s->n_articles; i++)
-		build_article_view(s->articles[i]);
+		build_article_view(s, s->articles[i]);
 	return errors;
 }
 

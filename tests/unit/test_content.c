@@ -132,9 +132,26 @@ static void diag_order(void)
 	diag_free(b);
 }
 
+static void display_languages(void)
+{
+	struct date d;
+	CHECK_INT(date_parse("2017-12-12", 0, &d), 0);
+	const char *langs[] = {"en", "fr", "de-AT", "es", "pt_BR", "xx"};
+	const char *want[] = {"12 December 2017", "12 décembre 2017", "12. Dezember 2017",
+	                      "12 de diciembre de 2017", "12 de dezembro de 2017", "12 December 2017"};
+	for (int i = 0; i < 6; i++) {
+		buf b = BUF_INIT;
+		date_put_display_lang(&b, &d, langs[i]);
+		CHECK_STR(b.ptr, want[i]);
+		buf_free(&b);
+	}
+	CHECK_STR(date_month_name(3, "de"), "März");
+}
+
 int main(void)
 {
 	RUN(split_basic);
+	RUN(display_languages);
 	RUN(split_bom_crlf);
 	RUN(split_none_and_unclosed);
 	RUN(dates);

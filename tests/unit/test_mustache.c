@@ -79,6 +79,19 @@ static void partials_and_escaping(void)
 	mst_set_free(set);
 }
 
+static void loop_flags(void)
+{
+	struct mst_set *set = mst_set_new();
+	add(set, "t", "{{#rows}}{{#cells}}{{^@first}},{{/@first}}{{.}}{{/cells}}{{^@last}};{{/@last}}{{/rows}}|{{@first}}");
+	struct value *v = data("rows: [{cells: [a, b]}, {cells: [c]}, {cells: [d, e, f]}]\n");
+	int rc;
+	char *out = render(set, "t", v, &rc);
+	CHECK_STR(out, "a,b;c;d,e,f|");
+	free(out);
+	val_free(v);
+	mst_set_free(set);
+}
+
 static struct mst_set *shared;
 static struct value *shared_data;
 static char *expected;
@@ -121,6 +134,7 @@ int main(void)
 {
 	RUN(errors);
 	RUN(partials_and_escaping);
+	RUN(loop_flags);
 	RUN(threads);
 	return TEST_MAIN_END();
 }
