@@ -26,8 +26,8 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Adds every dir/NAME.mustache as template NAME. Returns -1 on errors. */
-static int load_dir(struct mst_set *set, const char *dir, struct diag *d)
+/* Adds every dir/NAME.mustache as template PREFIX+NAME. Returns -1 on errors. */
+static int load_dir(struct mst_set *set, const char *dir, const char *prefix, struct diag *d)
 {
 	DIR *dp = opendir(dir);
 	if (!dp)
@@ -53,8 +53,10 @@ static int load_dir(struct mst_set *set, const char *dir, struct diag *d)
 			rc = -1;
 		} else {
 			names[i][strlen(names[i]) - 9] = '\0';
-			if (mst_set_add(set, names[i], text.ptr, text.len, path, d) != 0)
+			char *name = xasprintf("%s%s", prefix, names[i]);
+			if (mst_set_add(set, name, text.ptr, text.len, path, d) != 0)
 				rc = -1;
+			free(name);
 		}
 		free(path);
 		free(names[i]);
@@ -88,11 +90,15 @@ struct theme *theme_load(const struct site *s, struct diag *d)
 	char *partials = fs_join(dir, "partials");
 	char *own = site_path(s, "templates");
 	char *own_partials = fs_join(own, "partials");
-	/* later folders override earlier ones, name by name */
-	int rc = load_dir(t->set, partials, d);
-	rc |= load_dir(t->set, dir, d);
-	rc |= load_dir(t->set, own_partials, d);
-	rc |= load_dir(t->set, own, d);
+	/* later folders override earlier ones, name by name; the theme's own
+	 * files stay reachable as "theme/NAME", so a site template can extend
+	 * the theme's version and replace one block ({{<theme/home}}) */
+	int rc = load_dir(t->set, partials, "", d);
+	rc |= load_dir(t->set, dir, "", d);
+	rc |= load_dir(t->set, partials, "theme/", d);
+	rc |= load_dir(t->set, dir, "theme/", d);
+	rc |= load_dir(t->set, own_partials, "", d);
+	rc |= load_dir(t->set, own, "", d);
 	free(partials);
 	free(own);
 	free(own_partials);
