@@ -73,8 +73,12 @@ build-fuzz/fuzz_mustache: tests/fuzz/fuzz_mustache.c $(FUZZ_MUSTACHE_SRC) src/*.
 	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE $(WARN) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_MUSTACHE_SRC) -lm
 
 # Side-by-side timing against Hugo (see bench/run); not part of `make test`.
-bench: $(B)/briefing
+bench: $(B)/briefing $(B)/render_bench
+	$(B)/render_bench . 100000
 	sh bench/run $(BENCH_ARTICLES)
+
+$(B)/render_bench: bench/render_bench.c $(B)/libbriefing.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libbriefing.a $(LIBS)
 
 valgrind: $(B)/briefing unit
 	@BRIEFING=$(CURDIR)/$(B)/briefing BUILD=$(CURDIR)/$(B) VALGRIND=1 sh tests/run
