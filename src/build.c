@@ -164,6 +164,14 @@ int build_run(const struct build_opts *o)
 	check_pages(&b);
 	if (errors(s))
 		goto done;
+	const char *dump = getenv("BRIEFING_DUMP_VARS"); /* for tests/cli/vars.sh */
+	if (dump && *dump) {
+		FILE *fp = fopen(dump, "w");
+		if (fp) {
+			render_dump_vars(s, fp);
+			fclose(fp);
+		}
+	}
 
 	/* render and write, in parallel */
 	b.out = out_begin(s->cfg.output, s->cfg.dir, s->diag);

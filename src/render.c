@@ -144,8 +144,8 @@ char *render_file_name(const char *url)
 	return xstrdup(url);
 }
 
-int render_page(const struct theme *t, const struct site *s, const struct page *p, buf *out,
-                struct diag *d)
+/* The bottom of every page's context stack: site, page, root. */
+static struct value *context_base(const struct site *s, const struct page *p)
 {
 	struct value *base = val_map();
 	val_set(base, "site", val_ref(s->site_data));
@@ -162,8 +162,75 @@ int render_page(const struct theme *t, const struct site *s, const struct page *
 	url_root(&root, p->url);
 	val_set_str(base, "root", root.ptr);
 	buf_free(&root);
+	return base;
+}
+
+int render_page(const struct theme *t, const struct site *s, const struct page *p, buf *out,
+                struct diag *d)
+{
+	struct value *base = context_base(s, p);
 	const struct value *ctx[2] = {base, p->data};
 	int rc = mst_render(t->set, p->template, ctx, 2, out, d);
 	val_free(base);
 	return rc;
+}
+
+static const char *type_word(const struct value *v)
+{
+	switch (val_type(val_deref(v))) {
+	case VAL_BOOL: return "bool";
+	case VAL_NUM: return "number";
+	case VAL_STR: return "string";
+	case VAL_LIST: return "list";
+	case VAL_MAP: return "map";
+	case VAL_FUNC: return "lambda";
+	default: return "null";
+	}
+}
+
+/* Every path below v, one "kind<TAB>path<TAB>type" line each (into set,
+ * to drop repeats). Free maps (params) and deep paths are not expanded. */
+static void dump_paths(struct value *set, const char *kind, const char *path,
+                       const struct value *v, int depth)
+{
+	v = val_deref(v);
+	if (*path) {
+		char *line = xasprintf("%s\t%s\t%s", kind, path, type_word(v));
+		if (!val_get(set, line))
+			val_set(set, line, val_null());
+		free(line);
+	}
+	size_t plen = strlen(path);
+	if (depth >= 4 || (plen >= 6 && strcmp(path + plen - 6, "params") == 0))
+		return;
+	if (val_type(v) == VAL_LIST) {
+		char *sub = xasprintf("%s[]", path);
+		for (size_t i = 0; i < val_len(v); i++)
+			dump_paths(set, kind, sub, val_at(v, i), depth + 1);
+		free(sub);
+	} else if (val_type(v) == VAL_MAP) {
+		for (size_t i = 0; i < val_len(v); i++) {
+			size_t klen;
+			const char *k = val_key_at(v, i, &klen);
+			char *sub = *path ? xasprintf("%s.%.*s", path, (int)klen, k)
+			                  : xasprintf("%.*s", (int)klen, k);
+			dump_paths(set, kind, sub, val_at(v, i), depth + 1);
+			free(sub);
+		}
+	}
+}
+
+void render_dump_vars(const struct site *s, FILE *fp)
+{
+	struct value *set = val_map();
+	for (size_t i = 0; i < s->n_pages; i++) {
+		const struct page *p = s->pages[i];
+		struct value *base = context_base(s, p);
+		dump_paths(set, p->kind, "", base, 0);
+		dump_paths(set, p->kind, "", p->data, 0);
+		val_free(base);
+	}
+	for (size_t i = 0; i < val_len(set); i++)
+		fprintf(fp, "%s\n", val_key_at(set, i, NULL));
+	val_free(set);
 }

@@ -4,6 +4,8 @@
 #ifndef BRIEFING_RENDER_H
 #define BRIEFING_RENDER_H
 
+#include <stdio.h>
+
 #include "buf.h"
 #include "diag.h"
 #include "output.h"
@@ -25,5 +27,8 @@ int render_page(const struct theme *t, const struct site *s, const struct page *
 /* The output file of a page URL: "" -> "index.html", "x/" -> "x/index.html",
  * "404.html" -> "404.html". Caller frees. */
 char *render_file_name(const char *url);
+/* Writes every variable path each page kind receives ("article\tarticle.title\tstring"),
+ * for the documentation check (BRIEFING_DUMP_VARS). */
+void render_dump_vars(const struct site *s, FILE *fp);
 
 #endif
