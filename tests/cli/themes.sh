@@ -35,6 +35,15 @@ expect_status "site overriding one block builds" 0
 check "title block replaced" grep -q '<title>Today · Korea Desk Briefing</title>' "$h"
 check "rest of the theme's home page kept" grep -q 'Latest edition' "$h"
 
+# static files: the site's static/ wins over the theme's, file by file
+mkdir -p "$TMP/s/static/img"
+echo "body { color: red }" > "$TMP/s/static/style.css"
+echo "logo" > "$TMP/s/static/img/logo.svg"
+run_briefing build -s "$TMP/s" -q
+check "site stylesheet replaces the theme's" grep -q "color: red" "$TMP/s/public/style.css"
+check "site static file added" test -f "$TMP/s/public/img/logo.svg"
+check "theme static file kept" test -f "$TMP/s/public/favicon.svg"
+
 printf '{{<layout}}\n{{$content}}\n<ul>\n  {{#edition.articles}}\n  <li>{{title}}</li>\n{{/content}}\n{{/layout}}\n' > "$TMP/s/templates/home.mustache"
 run_briefing build -s "$TMP/s"
 expect_status "template error exits 1" 1
