@@ -21,6 +21,7 @@ struct build {
 	struct theme *theme;
 	struct output *out;
 	struct diag **page_diag; /* per page, merged in page order */
+	buf *html;               /* per page, when after_render needs it */
 	size_t pages_written;
 };
 
@@ -48,6 +49,10 @@ static void render_one(void *ctx, int worker, size_t i)
 	b->page_diag[i] = d;
 	buf html = BUF_INIT;
 	if (render_page(b->theme, b->site, p, &html, d) == 0) {
+		if (b->html) { /* kept for after_render */
+			b->html[i] = html;
+			return;
+		}
 		char *file = render_file_name(p->url);
 		out_write(b->out, file, html.ptr, html.len, d);
 		free(file);
@@ -157,10 +162,15 @@ int build_run(const struct build_opts *o)
 	add_article_pages(s);
 	main_lb = lb_new(s, scripts, 1, s->diag);
 	if (!main_lb || lb_run_hook(main_lb, "site_loaded", s->diag) != 0 ||
+	    (lb_has_hook(main_lb, "article") && lb_article_hooks(main_lb, s->diag) != 0) ||
 	    lb_run_hook(main_lb, "collections", s->diag) != 0)
 		goto done;
 	if (theme_has(b.theme, "404"))
 		site_add_page(s, "404.html", "404", "404", "Page not found", NULL, "the theme");
+	if (lb_has_hook(main_lb, "before_render"))
+		for (size_t i = 0; i < s->n_pages; i++)
+			if (lb_page_hook(main_lb, "before_render", s->pages[i], NULL, s->diag) != 0)
+				goto done;
 	check_pages(&b);
 	if (errors(s))
 		goto done;
@@ -178,7 +188,22 @@ int build_run(const struct build_opts *o)
 	if (!b.out)
 		goto done;
 	b.page_diag = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *b.page_diag);
+	if (lb_has_hook(main_lb, "after_render"))
+		b.html = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *b.html);
 	pool_run(o->jobs > 0 ? o->jobs : pool_default_workers(), s->n_pages, render_one, &b);
+	/* after_render runs on this thread's Lua state, page by page */
+	for (size_t i = 0; b.html && i < s->n_pages; i++) {
+		struct page *p = s->pages[i];
+		if (diag_count(b.page_diag[i], DIAG_ERROR) == 0 &&
+		    lb_page_hook(main_lb, "after_render", p, &b.html[i], b.page_diag[i]) == 0) {
+			char *file = render_file_name(p->url);
+			out_write(b.out, file, b.html[i].ptr, b.html[i].len, b.page_diag[i]);
+			free(file);
+		}
+		buf_free(&b.html[i]);
+	}
+	free(b.html);
+	b.html = NULL;
 	for (size_t i = 0; i < s->n_pages; i++) {
 		diag_merge(s->diag, b.page_diag[i]);
 		diag_free(b.page_diag[i]);

@@ -802,3 +802,133 @@ int lb_run_hook(struct lb *lb, const char *hook, struct diag *d)
 	lua_settop(L, top);
 	return rc;
 }
+
+int lb_has_hook(struct lb *lb, const char *hook)
+{
+	lua_State *L = lb->L;
+	lua_getfield(L, LUA_REGISTRYINDEX, "briefing.scripts");
+	int found = 0;
+	for (lua_Integer i = 1; !found && i <= (lua_Integer)lua_rawlen(L, -1); i++) {
+		lua_rawgeti(L, -1, i);
+		found = lua_getfield(L, -1, hook) == LUA_TFUNCTION;
+		lua_pop(L, 2);
+	}
+	lua_pop(L, 1);
+	return found;
+}
+
+/* One item's hooks, all scripts in order, inside one protected call. */
+struct hook_call {
+	const char *hook;
+	struct article *article; /* "article" */
+	struct page *page;       /* "before_render", "after_render" */
+	buf *html;               /* "after_render" */
+};
+
+static void set_string_field(lua_State *L, int t, const char *key, const char *v)
+{
+	lua_pushstring(L, v);
+	lua_setfield(L, t, key);
+}
+
+/* (hook_call) -> () */
+static int hook_k(lua_State *L)
+{
+	struct hook_call *hc = lua_touserdata(L, 1);
+	lua_getfield(L, LUA_REGISTRYINDEX, "briefing.scripts");
+	int scripts = lua_gettop(L);
+	int page = 0;
+	if (hc->page) {
+		lua_createtable(L, 0, 5);
+		page = lua_gettop(L);
+		set_string_field(L, page, "url", hc->page->url);
+		set_string_field(L, page, "kind", hc->page->kind);
+		set_string_field(L, page, "template", hc->page->template);
+		set_string_field(L, page, "title", hc->page->title);
+		if (!hc->html) {
+			ls_push_data(L, hc->page->data);
+			lua_setfield(L, page, "data");
+		}
+	}
+	for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, scripts); i++) {
+		lua_rawgeti(L, scripts, i);
+		if (lua_getfield(L, -1, hc->hook) != LUA_TFUNCTION) {
+			lua_pop(L, 2);
+			continue;
+		}
+		lua_remove(L, -2);
+		int nargs = 1;
+		if (hc->article)
+			ls_push_article(L, hc->article);
+		else
+			lua_pushvalue(L, page);
+		if (hc->html) {
+			lua_pushlstring(L, hc->html->ptr, hc->html->len);
+			nargs++;
+		}
+		lua_getfield(L, LUA_REGISTRYINDEX, "briefing.site_table");
+		lua_call(L, nargs + 1, 1);
+		if (hc->html && lua_type(L, -1) == LUA_TSTRING) {
+			size_t n;
+			const char *h = lua_tolstring(L, -1, &n);
+			buf_reset(hc->html);
+			buf_put(hc->html, h, n);
+		} else if (hc->html && !lua_isnil(L, -1)) {
+			return luaL_error(L, "after_render must return nil or the new HTML, found %s",
+			                  luaL_typename(L, -1));
+		}
+		lua_pop(L, 1);
+	}
+	if (hc->page && !hc->html) {
+		/* before_render may change what and how the page renders */
+		lua_getfield(L, page, "template");
+		lua_getfield(L, page, "title");
+		lua_getfield(L, page, "data");
+		const char *template = lua_tostring(L, -3), *title = lua_tostring(L, -2);
+		if (!template || !*template || strchr(template, '/'))
+			return luaL_error(L, "before_render: page.template must be a template name");
+		if (!lua_istable(L, -1))
+			return luaL_error(L, "before_render: page.data must stay a table");
+		struct value *data = lv_to_value(L, -1, "page data");
+		val_free(hc->page->data);
+		hc->page->data = data;
+		free(hc->page->template);
+		hc->page->template = xstrdup(template);
+		free(hc->page->title);
+		hc->page->title = xstrdup(title ? title : "");
+	}
+	return 0;
+}
+
+static int item_hook(struct lb *lb, struct hook_call *hc, struct diag *d, const char *context)
+{
+	lua_State *L = lb->L;
+	if (!lb->site_pushed && lb_run_hook(lb, "(none)", d) != 0)
+		return -1;
+	lua_pushcfunction(L, hook_k);
+	lua_pushlightuserdata(L, hc);
+	return lb_call(lb, 1, 0, d, context);
+}
+
+int lb_article_hooks(struct lb *lb, struct diag *d)
+{
+	struct site *s = lb->site;
+	for (size_t i = 0; i < s->n_articles; i++) {
+		struct hook_call hc = {.hook = "article", .article = s->articles[i]};
+		char *context = xasprintf("while running article() for %s", s->articles[i]->path);
+		int rc = item_hook(lb, &hc, d, context);
+		free(context);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int lb_page_hook(struct lb *lb, const char *hook, struct page *p, buf *html, struct diag *d)
+{
+	struct hook_call hc = {.hook = hook, .page = p, .html = html};
+	char *context = xasprintf("while running %s() for page \"%s\"", hook, p->url);
+	int rc = item_hook(lb, &hc, d, context);
+	free(context);
+	return rc;
+}

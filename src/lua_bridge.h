@@ -40,5 +40,13 @@ void lb_release_doc(struct lb *lb, struct article *a);
 /* Main state: calls hook(site) of every script that has it, in order.
  * Returns 0 or -1 (errors reported to d). */
 int lb_run_hook(struct lb *lb, const char *hook, struct diag *d);
+/* Does any script define hook? */
+int lb_has_hook(struct lb *lb, const char *hook);
+/* Main state: article(article, site) for every article, newest first. */
+int lb_article_hooks(struct lb *lb, struct diag *d);
+/* Main state: before_render(page, site), which may change the page's
+ * title, template and data; or after_render(page, html, site), which may
+ * return new HTML (html is replaced). Returns 0 or -1. */
+int lb_page_hook(struct lb *lb, const char *hook, struct page *p, buf *html, struct diag *d);
 
 #endif

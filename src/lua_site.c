@@ -361,3 +361,13 @@ void ls_push_article_arg(lua_State *L, const struct article *a)
 	lv_push(L, a->meta);
 	lua_setfield(L, -2, "meta");
 }
+
+void ls_push_article(lua_State *L, struct article *a)
+{
+	push_item(L, a, NULL, 1);
+}
+
+void ls_push_data(lua_State *L, const struct value *v)
+{
+	push_data(L, v);
+}

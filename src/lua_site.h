@@ -16,6 +16,10 @@
 void ls_open(lua_State *L);
 /* [-0, +1] Pushes the site table. main = 1 gives articles and add_page. */
 void ls_push_site(lua_State *L, struct site *s, int main);
+/* [-0, +1] The (writable) userdata of an article, for site hooks. */
+void ls_push_article(lua_State *L, struct article *a);
+/* [-0, +1] A template value, references to views as their userdata. */
+void ls_push_data(lua_State *L, const struct value *v);
 /* [-0, +1] Pushes the article table a filter receives (fields + meta). */
 void ls_push_article_arg(lua_State *L, const struct article *a);
 

@@ -1,0 +1,59 @@
+# Lua: every site hook, in order, with what it may change: site_loaded,
+# article (per article, may set fields), collections (pages),
+# before_render (title, template, data), after_render (the HTML).
+. tests/lib.sh
+
+new_site "$TMP/s"
+s="$TMP/s"
+mkdir -p "$s/scripts" "$s/templates"
+printf -- '---\ntitle: "Second"\ndate: 2017-10-01\n---\nMore.\n' > "$s/content/articles/second.md"
+printf 'title: "T"\nfilters: [order.lua]\n' > "$s/site.yml"
+cat > "$s/scripts/order.lua" <<'LUA'
+local log = {}
+return {
+  site_loaded = function(site) log[#log + 1] = "site_loaded:" .. #site.articles end,
+  article = function(a, site)
+    log[#log + 1] = "article:" .. a.slug
+    a.shout = a.title:upper()
+  end,
+  collections = function(site)
+    log[#log + 1] = "collections"
+    site:add_page{ url = "log/", template = "log", title = "Log", data = { log = log } }
+    site:add_page{ url = "swap/", template = "log", title = "Before", data = { log = {} } }
+  end,
+  before_render = function(page, site)
+    if page.url == "swap/" then
+      page.title = "After"
+      page.template = "other"
+      page.data.extra = "from before_render"
+    end
+  end,
+  after_render = function(page, html, site)
+    if page.kind == "article" then return html .. "<!-- stamped -->" end
+  end,
+}
+LUA
+printf '{{#log}}{{.}};{{/log}}\n' > "$s/templates/log.mustache"
+printf '{{page.title}}|{{extra}}\n' > "$s/templates/other.mustache"
+printf '{{article.shout}}\n' > "$s/templates/article.mustache"
+run_briefing build -s "$s" -q
+expect_status "site with every hook builds" 0
+check "hooks run in order, article() newest first" \
+	grep -qx "site_loaded:2;article:second;article:first;collections;" "$s/public/log/index.html"
+check "article() fields reach templates" grep -q "^SECOND$" "$s/public/articles/second/index.html"
+check "before_render changes title, template and data" \
+	grep -qx "After|from before_render" "$s/public/swap/index.html"
+check "after_render replaces the HTML" grep -q "<!-- stamped -->" "$s/public/articles/first/index.html"
+check "after_render leaves other pages alone" sh -c "! grep -q stamped '$s/public/log/index.html'"
+
+cat > "$s/scripts/order.lua" <<'LUA'
+return {
+  after_render = function(page, html) return 42 end,
+}
+LUA
+run_briefing build -s "$s"
+expect_status "bad after_render result fails" 1
+expect_stderr "bad after_render result explained" "after_render must return nil or the new HTML, found number"
+expect_stderr "names the page" 'while running after_render() for page "'
+check "previous output untouched" grep -q "<!-- stamped -->" "$s/public/articles/first/index.html"
+finish
