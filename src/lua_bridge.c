@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fsutil.h"
+#include "yamlvalue.h"
 #include "lua_node.h"
 #include "lua_site.h"
 #include "lua_value.h"
@@ -409,6 +410,47 @@ static int l_date(lua_State *L)
 	return 1;
 }
 
+/* (name) -> the value of data/NAME (.yml, .yaml or .json), or an error.
+ * Only plain names inside the site's data/ folder. */
+static int l_data(lua_State *L)
+{
+	const char *name = luaL_checkstring(L, 1);
+	if (!*name || strchr(name, '/') || strchr(name, '\\') || name[0] == '.')
+		return luaL_error(L, "briefing.data: expected a file name in data/, found \"%s\"", name);
+	struct site *s = lb_of(L)->site;
+	static const char *const exts[] = {"", ".yml", ".yaml", ".json"};
+	char *path = NULL;
+	for (size_t i = 0; i < 4 && !path; i++) {
+		char *rel = xasprintf("data/%s%s", name, exts[i]);
+		path = site_path(s, rel);
+		free(rel);
+		if (!fs_exists(path) || fs_is_dir(path)) {
+			free(path);
+			path = NULL;
+		}
+	}
+	if (!path)
+		return luaL_error(L, "briefing.data: no data/%s(.yml|.yaml|.json) in the site", name);
+	buf text = BUF_INIT;
+	struct diag *d = diag_new();
+	struct value *v = NULL;
+	if (fs_read(path, &text) == 0)
+		v = yv_parse(text.ptr, text.len, path, NULL, d);
+	else
+		diag_error(d, path, 0, 0, "cannot read the file");
+	buf_free(&text);
+	free(path);
+	if (!v) {
+		lua_pushstring(L, diag_message(d, 0, NULL) ? diag_message(d, 0, NULL) : "bad data file");
+		diag_free(d);
+		return lua_error(L);
+	}
+	diag_free(d);
+	lv_push(L, v);
+	val_free(v);
+	return 1;
+}
+
 static int l_log(lua_State *L, enum diag_level level)
 {
 	struct lb *lb = lb_of(L);
@@ -546,7 +588,8 @@ static void open_sandbox(lua_State *L)
 static void open_briefing(lua_State *L, struct lb *lb)
 {
 	static const luaL_Reg fns[] = {
-		{"slugify", l_slugify}, {"relative", l_relative}, {"date", l_date}, {NULL, NULL},
+		{"slugify", l_slugify}, {"relative", l_relative}, {"date", l_date},
+		{"data", l_data},       {NULL, NULL},
 	};
 	luaL_newlib(L, fns);
 	static const luaL_Reg log[] = {

@@ -157,6 +157,9 @@ static struct value *context_base(const struct site *s, const struct page *p)
 	val_set(page, "permalink", val_str_own(permalink, strlen(permalink)));
 	const char *desc = val_get_cstr(p->data, "description");
 	val_set_str(page, "description", desc ? desc : "");
+	const char *content = val_get_cstr(p->data, "content"); /* HTML of a plain page */
+	if (content)
+		val_set_str(page, "content", content);
 	val_set(base, "page", page);
 	buf root = BUF_INIT;
 	url_root(&root, p->url);
