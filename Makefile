@@ -76,6 +76,7 @@ build-fuzz/fuzz_mustache: tests/fuzz/fuzz_mustache.c $(FUZZ_MUSTACHE_SRC) src/*.
 bench: $(B)/briefing $(B)/render_bench
 	$(B)/render_bench . 100000
 	sh bench/run $(BENCH_ARTICLES)
+	sh bench/filters $(BENCH_ARTICLES)
 
 $(B)/render_bench: bench/render_bench.c $(B)/libbriefing.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libbriefing.a $(LIBS)
