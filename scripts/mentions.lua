@@ -9,26 +9,16 @@
 local options = ... or {}
 local add_people = options.add_people ~= false
 
-local SEPARATORS = "%s,;:!?%(%)%[%]\""
-local WORD = "[^" .. SEPARATORS .. "]+"
-local WORDS = "()(" .. WORD .. ")()"
--- words starting with a capital (ASCII or any non-ASCII letter): when
--- every name does, only these are looked at, which is most of the speed
--- (%f sees "\0" before the text, so "\0" counts as a separator there)
-local CAPITALISED = "%f[^\0" .. SEPARATORS .. "]()([%u\195-\244][^" .. SEPARATORS .. "]*)()"
-local NEXT_WORD = "^ " .. WORD -- the next word of a name: after exactly one space
-
-local index, max_words -- name or alias -> person, or a list when ambiguous
-local first_words        -- the first word of every name and alias
-local words_pattern      -- the words that may start a name
+local index   -- name or alias -> person, or a list when ambiguous
+local matcher -- finds every name and alias in text (briefing.matcher)
 
 local function build_index()
-  index, max_words, first_words = {}, 1, {}
-  local all_capitals = true
+  index = {}
+  local all = {}
   for _, p in ipairs(briefing.site.people) do
-    local names = { p.name }
-    for _, alias in ipairs(p.aliases) do names[#names + 1] = alias end
-    for _, name in ipairs(names) do
+    local own = { p.name }
+    for _, alias in ipairs(p.aliases) do own[#own + 1] = alias end
+    for _, name in ipairs(own) do
       local cur = index[name]
       if cur == nil then
         index[name] = p
@@ -39,17 +29,10 @@ local function build_index()
       elseif cur ~= p then
         index[name] = { cur, p }
       end
-      local _, words = name:gsub("%S+", "")
-      if words > max_words then max_words = words end
-      local first = name:match("^%S+") or name
-      all_capitals = all_capitals and first:find("^[%u\195-\244]") ~= nil
-      -- the first word as it may stand in text: "Kim", "Kim's", "Kim."
-      for _, form in ipairs({ first, first .. "'s", first .. "'", first .. "." }) do
-        first_words[form] = true
-      end
+      all[#all + 1] = name
     end
   end
-  words_pattern = all_capitals and CAPITALISED or WORDS
+  matcher = briefing.matcher(all)
 end
 
 -- The person a name means in this article, or nil.
@@ -78,46 +61,17 @@ local function inside_excluded(node)
   return false
 end
 
--- Strips a trailing possessive or full stop from the last word of a name.
-local function trim(name)
-  local core = name:gsub("'s$", "")
-  if core ~= name then return core end
-  return (name:gsub("%.$", ""))
-end
 
 
--- Finds mentions in text: {s, e, person} for each, in order. Curly quotes,
--- apostrophes and dashes (three bytes each in UTF-8) are blanked first,
--- byte for byte, so positions still match the original text. Most words
--- start no name, so one table lookup per word is all they cost.
+-- Finds mentions in text: {s, e, person} for each, in order. The matcher
+-- does the word-boundary search (whole words, longest name first,
+-- possessives and curly quotes handled); which person a name means is
+-- decided here.
 local function find_mentions(text)
-  local scan = text
-  if text:find("\226\128", 1, true) then
-    scan = text:gsub("\226\128[\147\148\152\153\156\157]", "   ")
-  end
-  local hits, skip = {}, 1
-  for s, w, e in scan:gmatch(words_pattern) do
-    if s >= skip and first_words[w] then
-      local ends, pos = { e - 1 }, e
-      for k = 2, max_words do
-        local _, we = scan:find(NEXT_WORD, pos)
-        if not we then break end
-        ends[k], pos = we, we + 1
-      end
-      for k = #ends, 1, -1 do -- the longest name wins
-        local span = scan:sub(s, ends[k])
-        local cand, p = span, resolve(span, state.listed)
-        if not p then
-          cand = trim(span)
-          p = cand ~= span and resolve(cand, state.listed)
-        end
-        if p then
-          hits[#hits + 1] = { s = s, e = s + #cand - 1, person = p }
-          skip = ends[k] + 1
-          break
-        end
-      end
-    end
+  local found, hits = matcher:scan(text), {}
+  for i = 1, #found, 3 do
+    local p = resolve(found[i + 2], state.listed)
+    if p then hits[#hits + 1] = { s = found[i], e = found[i + 1], person = p } end
   end
   return hits
 end

@@ -121,6 +121,7 @@ int build_run(const struct build_opts *o)
 	struct lb_scripts *scripts = NULL;
 	struct lb *main_lb = NULL;
 	int nworkers = o->jobs > 0 ? o->jobs : pool_default_workers();
+	double t_parse = 0, t_hooks = 0, t_render = 0, mark = 0; /* phase timings */
 	struct site *s = site_open(o->site_dir, d);
 	b.site = s;
 	if (!s)
@@ -149,7 +150,9 @@ int build_run(const struct build_opts *o)
 		if (!b.workers[i])
 			goto done;
 	}
+	mark = seconds_since(&t0);
 	pool_run(nworkers, s->n_articles, parse_one, &b);
+	t_parse = seconds_since(&t0) - mark;
 	for (int i = 0; i < nworkers; i++)
 		lb_free(b.workers[i]);
 	free(b.workers);
@@ -159,6 +162,7 @@ int build_run(const struct build_opts *o)
 		goto done;
 
 	/* grouping and cross-links: the scripts' site hooks */
+	mark = seconds_since(&t0);
 	add_article_pages(s);
 	main_lb = lb_new(s, scripts, 1, s->diag);
 	if (!main_lb || lb_run_hook(main_lb, "site_loaded", s->diag) != 0 ||
@@ -183,6 +187,8 @@ int build_run(const struct build_opts *o)
 		}
 	}
 
+	t_hooks = seconds_since(&t0) - mark;
+	mark = seconds_since(&t0);
 	/* render and write, in parallel */
 	b.out = out_begin(s->cfg.output, s->cfg.dir, s->diag);
 	if (!b.out)
@@ -217,6 +223,7 @@ int build_run(const struct build_opts *o)
 		out_commit(b.out, s->diag);
 	}
 	b.out = NULL;
+	t_render = seconds_since(&t0) - mark;
 
 done:
 	if (s)
@@ -227,8 +234,10 @@ done:
 		fprintf(stderr, "briefing: build failed with %d error%s; the previous output is "
 		                "unchanged\n", nerr, nerr == 1 ? "" : "s");
 	} else if (!o->quiet) {
-		printf("briefing: %zu articles, %zu pages written to %s in %.2f s\n",
-		       s->n_articles, s->n_pages, s->cfg.output, seconds_since(&t0));
+		printf("briefing: %zu articles, %zu pages written to %s in %.2f s "
+		       "(parse and filter %.2f s, hooks %.2f s, render and write %.2f s)\n",
+		       s->n_articles, s->n_pages, s->cfg.output, seconds_since(&t0), t_parse, t_hooks,
+		       t_render);
 	}
 	if (b.workers) {
 		for (int i = 0; i < nworkers; i++)

@@ -14,6 +14,7 @@
 
 #include "fsutil.h"
 #include "yamlvalue.h"
+#include "lua_match.h"
 #include "lua_node.h"
 #include "lua_site.h"
 #include "lua_value.h"
@@ -600,6 +601,7 @@ static void open_briefing(lua_State *L, struct lb *lb)
 	lua_pushstring(L, BRIEFING_VERSION);
 	lua_setfield(L, -2, "version");
 	ln_open(L);
+	lm_open(L);
 	if (!lb->main) {
 		ls_push_site(L, lb->site, 0);
 		lua_setfield(L, -2, "site");
@@ -696,6 +698,7 @@ struct lb *lb_new(struct site *s, const struct lb_scripts *sc, int main, struct 
 	lua_State *L = lb->L;
 	*(struct lb **)lua_getextraspace(L) = lb;
 	lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_STEP);
+	lua_gc(L, LUA_GCGEN, 0, 0); /* many short-lived node userdata */
 	pthread_mutex_init(&lb->lambda_lock, NULL);
 	if (main) {
 		lua_pushlightuserdata(L, (void *)(lv_lambda_fn)make_lambda);
