@@ -1,0 +1,37 @@
+# Lua: briefing.matcher finds whole-word names, longest first, with
+# possessives, full stops and curly quotes around them, never inside words.
+. tests/lib.sh
+
+new_site "$TMP/s"
+s="$TMP/s"
+mkdir -p "$s/scripts" "$s/templates"
+printf 'title: "T"\nfilters: [m.lua]\n' > "$s/site.yml"
+cat > "$s/scripts/m.lua" <<'LUA'
+local m = briefing.matcher({ "Kim", "Kim Jong Un", "Trump", "Rex Tillerson", "U.S." })
+local function show(text)
+  local r, out = m:scan(text), {}
+  for i = 1, #r, 3 do out[#out + 1] = r[i] .. "-" .. r[i + 1] .. "=" .. r[i + 2] end
+  return table.concat(out, ",")
+end
+return { collections = function(site)
+  site:add_page{ url = "m/", template = "m", data = { lines = {
+    show("Kim Jong Un met Kim."),
+    show("Trumpet and Trump's plan"),
+    show("“Rex Tillerson” said; Rex  Tillerson"),
+    show("the U.S. said"),
+    show("Kim—Trump"),
+    show("nothing here"),
+  } } }
+end }
+LUA
+printf '{{#lines}}[{{.}}]\n{{/lines}}' > "$s/templates/m.mustache"
+run_briefing build -s "$s" -q
+expect_status "matcher script runs" 0
+o="$s/public/m/index.html"
+check "longest name first, then a shorter one" grep -qxF "[1-11=Kim Jong Un,17-19=Kim]" "$o"
+check "not inside a longer word; possessive trimmed" grep -qxF "[13-17=Trump]" "$o"
+check "curly quotes split words; double space breaks a name" grep -qxF "[4-16=Rex Tillerson]" "$o"
+check "a name ending in a full stop" grep -qxF "[5-8=U.S.]" "$o"
+check "em dash splits words" grep -qxF "[1-3=Kim,7-11=Trump]" "$o"
+check "no match, empty list" grep -qxF "[]" "$o"
+finish
