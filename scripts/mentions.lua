@@ -67,8 +67,11 @@ end
 -- does the word-boundary search (whole words, longest name first,
 -- possessives and curly quotes handled); which person a name means is
 -- decided here.
+local NONE = {}
 local function find_mentions(text)
-  local found, hits = matcher:scan(text), {}
+  local found = matcher:scan(text)
+  if not found then return NONE end
+  local hits = {}
   for i = 1, #found, 3 do
     local p = resolve(found[i + 2], state.listed)
     if p then hits[#hits + 1] = { s = found[i], e = found[i + 1], person = p } end
@@ -88,9 +91,11 @@ return {
 
   Text = function(node, article)
     local text = node.literal
-    if not text:find("%u") or inside_excluded(node) then return nil end
+    local hits = find_mentions(text)
+    -- most text has no name in it: the tree is only climbed for text that has
+    if #hits == 0 or inside_excluded(node) then return nil end
     local out, pos = {}, 1
-    for _, h in ipairs(find_mentions(text)) do
+    for _, h in ipairs(hits) do
       local p = h.person
       if not state.linked[p] then
         state.linked[p] = true

@@ -2,27 +2,107 @@
  * first, left to right, without overlaps. A name is up to N words joined by
  * single spaces; a trailing possessive ("'s") or full stop is not part of
  * it. Words are split at whitespace, , ; : ! ? ( ) [ ] " and at curly
- * quotes, apostrophes and dashes. The names live in Lua tables (the
- * userdata's user values), so lookups are Lua's string hashing. */
+ * quotes, apostrophes and dashes. Names and first words sit in C hash
+ * sets, so a word that starts no name costs a hash and no Lua string. */
 #include "lua_match.h"
 
 #include <lauxlib.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "buf.h"
 
 #define MATCHER_MT "briefing.Matcher"
 #define MAX_WORDS 16
 
+struct slot {
+	uint32_t hash;
+	uint32_t len;
+	char *s; /* NULL: empty */
+};
+
+/* Open addressing, power-of-two capacity, at most half full. */
+struct set {
+	struct slot *slots;
+	size_t cap, n;
+};
+
 struct matcher {
 	int max_words;
+	struct set names, firsts;
+};
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static const char *set_find(const struct set *set, const char *s, size_t n)
+{
+	if (!set->cap)
+		return NULL;
+	uint32_t h = hash_bytes(s, n);
+	for (size_t i = h & (set->cap - 1);; i = (i + 1) & (set->cap - 1)) {
+		const struct slot *sl = &set->slots[i];
+		if (!sl->s)
+			return NULL;
+		if (sl->hash == h && sl->len == n && memcmp(sl->s, s, n) == 0)
+			return sl->s;
+	}
+}
+
+static void set_add(struct set *set, const char *s, size_t n)
+{
+	if (set_find(set, s, n))
+		return;
+	if ((set->n + 1) * 2 > set->cap) {
+		struct set bigger = {xcalloc(set->cap ? set->cap * 2 : 64, sizeof(struct slot)),
+		                     set->cap ? set->cap * 2 : 64, 0};
+		for (size_t i = 0; i < set->cap; i++)
+			if (set->slots[i].s) {
+				struct slot *sl = &set->slots[i];
+				size_t j = sl->hash & (bigger.cap - 1);
+				while (bigger.slots[j].s)
+					j = (j + 1) & (bigger.cap - 1);
+				bigger.slots[j] = *sl;
+				bigger.n++;
+			}
+		free(set->slots);
+		*set = bigger;
+	}
+	uint32_t h = hash_bytes(s, n);
+	size_t i = h & (set->cap - 1);
+	while (set->slots[i].s)
+		i = (i + 1) & (set->cap - 1);
+	set->slots[i] = (struct slot){h, (uint32_t)n, xstrndup(s, n)};
+	set->n++;
+}
+
+static void set_free(struct set *set)
+{
+	for (size_t i = 0; i < set->cap; i++)
+		free(set->slots[i].s);
+	free(set->slots);
+	set->slots = NULL;
+	set->cap = set->n = 0;
+}
+
+/* ASCII separators; the UTF-8 ones are checked below. */
+static const unsigned char ascii_sep[256] = {
+	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, ['\v'] = 1, [','] = 1,
+	[';'] = 1, [':'] = 1,  ['!'] = 1,  ['?'] = 1,  ['('] = 1,  [')'] = 1,  ['['] = 1,
+	[']'] = 1, ['"'] = 1,
 };
 
 /* Width of the separator at s[i] (0 when s[i] starts a word byte). */
 static int sep_width(const unsigned char *s, size_t len, size_t i)
 {
 	unsigned char c = s[i];
-	if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == ',' ||
-	    c == ';' || c == ':' || c == '!' || c == '?' || c == '(' || c == ')' || c == '[' ||
-	    c == ']' || c == '"')
+	if (ascii_sep[c])
 		return 1;
 	/* U+2013 U+2014 dashes, U+2018 U+2019 U+201C U+201D quotes */
 	if (c == 0xE2 && i + 2 < len && s[i + 1] == 0x80 &&
@@ -39,25 +119,24 @@ static size_t word_end(const unsigned char *s, size_t len, size_t i)
 	return i;
 }
 
-/* Is s[a..b) (or it without "'s" or ".") in the table at t? Leaves the
- * matched string on the stack and returns its length, or returns 0. */
-static size_t lookup(lua_State *L, int t, const char *s, size_t n)
+/* Is s[0..n) (or it without "'s", "'" or ".") in the set? Returns the
+ * length that matched, or 0. */
+static size_t lookup(const struct set *set, const char *s, size_t n)
 {
-	size_t tries[3] = {n, 0, 0};
-	int k = 1;
-	if (n > 2 && s[n - 2] == '\'' && s[n - 1] == 's')
-		tries[k++] = n - 2;
-	else if (n > 1 && (s[n - 1] == '.' || s[n - 1] == '\''))
-		tries[k++] = n - 1;
-	for (int i = 0; i < k; i++) {
-		lua_pushlstring(L, s, tries[i]);
-		if (lua_rawget(L, t) != LUA_TNIL) {
-			lua_pop(L, 1);
-			lua_pushlstring(L, s, tries[i]);
-			return tries[i];
-		}
-		lua_pop(L, 1);
-	}
+	if (set_find(set, s, n))
+		return n;
+	if (n > 2 && s[n - 2] == '\'' && s[n - 1] == 's' && set_find(set, s, n - 2))
+		return n - 2;
+	if (n > 1 && (s[n - 1] == '.' || s[n - 1] == '\'') && set_find(set, s, n - 1))
+		return n - 1;
+	return 0;
+}
+
+static int matcher_gc(lua_State *L)
+{
+	struct matcher *m = lua_touserdata(L, 1);
+	set_free(&m->names);
+	set_free(&m->firsts);
 	return 0;
 }
 
@@ -65,49 +144,42 @@ static size_t lookup(lua_State *L, int t, const char *s, size_t n)
 static int l_matcher(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
-	struct matcher *m = lua_newuserdatauv(L, sizeof *m, 2);
+	lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
+	for (lua_Integer i = 1; i <= n; i++) {
+		if (lua_rawgeti(L, 1, i) != LUA_TSTRING || lua_rawlen(L, -1) == 0)
+			return luaL_error(L, "matcher: item %d is not a name", (int)i);
+		lua_pop(L, 1);
+	}
+	struct matcher *m = lua_newuserdatauv(L, sizeof *m, 0);
+	memset(m, 0, sizeof *m);
 	m->max_words = 1;
 	luaL_setmetatable(L, MATCHER_MT);
-	lua_newtable(L); /* names */
-	lua_newtable(L); /* first words */
-	lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
 	for (lua_Integer i = 1; i <= n; i++) {
 		lua_rawgeti(L, 1, i);
 		size_t len;
 		const char *name = lua_tolstring(L, -1, &len);
-		if (!name || !len || lua_type(L, -1) != LUA_TSTRING)
-			return luaL_error(L, "matcher: item %d is not a name", (int)i);
-		lua_pushboolean(L, 1);
-		lua_rawset(L, -4);
-		const unsigned char *s = (const unsigned char *)name;
-		size_t first = word_end(s, len, 0);
+		set_add(&m->names, name, len);
+		const unsigned char *u = (const unsigned char *)name;
+		size_t first = word_end(u, len, 0);
 		int words = 1;
 		for (size_t p = first; p < len; p++)
-			words += s[p] == ' ';
+			words += u[p] == ' ';
 		if (words > m->max_words)
 			m->max_words = words > MAX_WORDS ? MAX_WORDS : words;
-		lua_pushlstring(L, name, first);
-		lua_pushboolean(L, 1);
-		lua_rawset(L, -3);
+		set_add(&m->firsts, name, first);
+		lua_pop(L, 1);
 	}
-	lua_setiuservalue(L, -3, 2);
-	lua_setiuservalue(L, -2, 1);
 	return 1;
 }
 
 /* matcher:scan(text) -> {s1, e1, name1, s2, e2, name2, ...} (1-based,
- * inclusive byte positions) */
+ * inclusive byte positions), or nil when nothing matched */
 static int l_scan(lua_State *L)
 {
 	struct matcher *m = luaL_checkudata(L, 1, MATCHER_MT);
 	size_t len;
 	const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 2, &len);
-	lua_settop(L, 2);
-	lua_getiuservalue(L, 1, 1);
-	lua_getiuservalue(L, 1, 2);
-	int names = 3, firsts = 4;
-	lua_newtable(L);
-	int out = 5;
+	int out = 0;
 	lua_Integer n = 0;
 	size_t i = 0;
 	while (i < len) {
@@ -118,11 +190,10 @@ static int l_scan(lua_State *L)
 		}
 		size_t start = i, ends[MAX_WORDS];
 		ends[0] = word_end(s, len, i);
-		if (!lookup(L, firsts, (const char *)s + start, ends[0] - start)) {
+		if (!lookup(&m->firsts, (const char *)s + start, ends[0] - start)) {
 			i = ends[0];
 			continue;
 		}
-		lua_pop(L, 1);
 		int k = 1;
 		while (k < m->max_words && ends[k - 1] + 1 < len && s[ends[k - 1]] == ' ' &&
 		       !sep_width(s, len, ends[k - 1] + 1)) {
@@ -131,20 +202,26 @@ static int l_scan(lua_State *L)
 		}
 		size_t next = ends[0];
 		for (int j = k - 1; j >= 0; j--) {
-			size_t got = lookup(L, names, (const char *)s + start, ends[j] - start);
-			if (got) {
-				lua_pushinteger(L, (lua_Integer)start + 1);
-				lua_rawseti(L, out, ++n);
-				lua_pushinteger(L, (lua_Integer)(start + got));
-				lua_rawseti(L, out, ++n);
-				lua_rawseti(L, out, ++n); /* the name, left by lookup */
-				next = ends[j];
-				break;
+			size_t got = lookup(&m->names, (const char *)s + start, ends[j] - start);
+			if (!got)
+				continue;
+			if (!out) {
+				lua_newtable(L);
+				out = lua_gettop(L);
 			}
+			lua_pushinteger(L, (lua_Integer)start + 1);
+			lua_rawseti(L, out, ++n);
+			lua_pushinteger(L, (lua_Integer)(start + got));
+			lua_rawseti(L, out, ++n);
+			lua_pushlstring(L, (const char *)s + start, got);
+			lua_rawseti(L, out, ++n);
+			next = ends[j];
+			break;
 		}
 		i = next;
 	}
-	lua_settop(L, out);
+	if (!out)
+		lua_pushnil(L);
 	return 1;
 }
 
@@ -157,6 +234,8 @@ void lm_open(lua_State *L)
 		lua_setfield(L, -2, "__index");
 		lua_pushliteral(L, "Matcher");
 		lua_setfield(L, -2, "__name");
+		lua_pushcfunction(L, matcher_gc);
+		lua_setfield(L, -2, "__gc");
 	}
 	lua_pop(L, 1);
 	lua_pushcfunction(L, l_matcher);

@@ -63,6 +63,40 @@ static int is_block_container(cmark_node *n)
 	       t == CMARK_NODE_CUSTOM_BLOCK;
 }
 
+/* ---- per-state bookkeeping ---- */
+
+#define STATE_KEY "briefing.node_state"
+
+/* While a walk runs, no node is freed: a finalizer that would free a
+ * removed subtree queues it instead, so the walk's raw pointers to
+ * siblings stay valid without pinning every node in Lua. */
+struct ln_state {
+	int walking;
+	cmark_node **deferred;
+	size_t n, cap;
+};
+
+static struct ln_state *get_state(lua_State *L)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, STATE_KEY);
+	struct ln_state *st = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	return st;
+}
+
+/* __gc of the state (last of all at lua_close): whatever is still queued. */
+static int state_gc(lua_State *L)
+{
+	struct ln_state *st = lua_touserdata(L, 1);
+	for (size_t i = 0; i < st->n; i++)
+		if (!cmark_node_parent(st->deferred[i]))
+			cmark_node_free(st->deferred[i]);
+	free(st->deferred);
+	st->deferred = NULL;
+	st->n = st->cap = 0;
+	return 0;
+}
+
 /* ---- userdata and the cache ---- */
 
 static struct lnode *push_ud(lua_State *L, cmark_node *n)
@@ -190,15 +224,46 @@ static int node_gc(lua_State *L)
 		lua_rawsetp(L, -3, n);
 	}
 	lua_pop(L, 2);
-	if (u->owned && !cmark_node_parent(n))
-		free_owned(L, n);
+	if (u->owned && !cmark_node_parent(n)) {
+		struct ln_state *st = get_state(L);
+		if (st && st->walking) {
+			if (st->n == st->cap) {
+				st->cap = st->cap ? st->cap * 2 : 16;
+				st->deferred = xrealloc(st->deferred, st->cap * sizeof *st->deferred);
+			}
+			st->deferred[st->n++] = n;
+		} else {
+			free_owned(L, n);
+		}
+	}
 	return 0;
+}
+
+/* Frees the subtrees queued during a walk, unless they found a new owner
+ * (a userdata made for them since) or a place in a tree. */
+static void free_deferred(lua_State *L)
+{
+	struct ln_state *st = get_state(L);
+	while (st && st->n) {
+		cmark_node *n = st->deferred[--st->n];
+		if (cmark_node_parent(n))
+			continue;
+		struct lnode *u = cached(L, n);
+		if (u)
+			u->owned = 1;
+		else
+			free_owned(L, n);
+	}
 }
 
 void ln_release_tree(lua_State *L, cmark_node *doc)
 {
 	if (!doc)
 		return;
+	struct ln_state *st = get_state(L);
+	if (st)
+		st->walking = 0; /* a walk that raised an error never said it ended */
+	free_deferred(L);
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	lua_getfield(L, LUA_REGISTRYINDEX, CACHE_KEY);
@@ -393,8 +458,6 @@ static int m_clone(lua_State *L)
 	return 1;
 }
 
-static void walk_children(lua_State *L, int filter, cmark_node *parent, int extra, int topdown);
-
 /* node:replace(node_or_list) -> () */
 static void apply_result(lua_State *L, cmark_node *n, int result, int *replaced);
 
@@ -423,12 +486,23 @@ static int node_index(lua_State *L)
 	cmark_node *n = ln_check(L, 1);
 	const char *k = luaL_checkstring(L, 2);
 	cmark_node_type t = cmark_node_get_type(n);
+	/* the fields filters read most, before the method table */
+	if (k[0] == 't' && k[1] == '\0') {
+		lua_pushstring(L, type_name(n));
+		return 1;
+	}
+	if (!strcmp(k, "literal") && has_literal(t))
+		return push_opt_string(L, cmark_node_get_literal(n));
+	if (!strcmp(k, "parent")) {
+		ln_push(L, cmark_node_parent(n));
+		return 1;
+	}
 	for (const luaL_Reg *m = methods; m->name; m++)
 		if (!strcmp(k, m->name)) {
 			lua_pushcfunction(L, m->func);
 			return 1;
 		}
-	if (!strcmp(k, "t") || !strcmp(k, "type"))
+	if (!strcmp(k, "type"))
 		lua_pushstring(L, type_name(n));
 	else if (!strcmp(k, "level") && t == CMARK_NODE_HEADING)
 		lua_pushinteger(L, cmark_node_get_heading_level(n));
@@ -584,64 +658,74 @@ static void apply_result(lua_State *L, cmark_node *n, int result, int *replaced)
 	*replaced = !kept;
 }
 
-/* Calls filter[type](n, extra) if present; leaves the result on the stack
- * (nil when there is no function). */
-static void call_filter(lua_State *L, int filter, cmark_node *n, int extra)
+/* One walk of one filter table: its functions by node type, looked up
+ * once per walk instead of once per node. */
+struct walk {
+	int fns;      /* stack index of a table: node type number -> function */
+	int extra;    /* stack index of the extra argument */
+	int topdown;
+	char has[32]; /* has[type]: the filter has a function for it */
+};
+
+/* Calls the filter's function for n, if any; leaves its result on the
+ * stack (nil when there is none). */
+static void call_filter(lua_State *L, const struct walk *w, cmark_node *n)
 {
-	if (lua_getfield(L, filter, type_name(n)) != LUA_TFUNCTION) {
-		lua_pop(L, 1);
+	int t = cmark_node_get_type(n);
+	if (t < 0 || t >= 32 || !w->has[t]) {
 		lua_pushnil(L);
 		return;
 	}
+	lua_rawgeti(L, w->fns, t);
 	ln_push(L, n);
-	lua_pushvalue(L, extra);
+	lua_pushvalue(L, w->extra);
 	lua_call(L, 2, 1);
 }
 
-static void walk_node(lua_State *L, int filter, cmark_node *n, int extra, int topdown)
+static void walk_children(lua_State *L, const struct walk *w, cmark_node *parent);
+
+static void walk_node(lua_State *L, const struct walk *w, cmark_node *n)
 {
 	luaL_checkstack(L, 8, "document too deep");
 	int replaced = 0;
-	if (topdown) {
-		call_filter(L, filter, n, extra);
+	if (w->topdown) {
+		call_filter(L, w, n);
 		int result = lua_gettop(L);
 		apply_result(L, n, result, &replaced);
 		if (!replaced) {
-			walk_children(L, filter, n, extra, 1);
+			walk_children(L, w, n);
 		} else if (lua_istable(L, result)) {
 			lua_Integer len = (lua_Integer)lua_rawlen(L, result);
 			for (lua_Integer i = 1; i <= len; i++) {
 				lua_rawgeti(L, result, i);
-				walk_children(L, filter, ln_check(L, -1), extra, 1);
+				walk_children(L, w, ln_check(L, -1));
 				lua_pop(L, 1);
 			}
 		} else {
-			walk_children(L, filter, ln_check(L, result), extra, 1);
+			walk_children(L, w, ln_check(L, result));
 		}
 		lua_pop(L, 1);
 	} else {
-		walk_children(L, filter, n, extra, 0);
-		call_filter(L, filter, n, extra);
+		walk_children(L, w, n);
+		call_filter(L, w, n);
 		apply_result(L, n, lua_gettop(L), &replaced);
 		lua_pop(L, 1);
 	}
 }
 
-static void walk_children(lua_State *L, int filter, cmark_node *parent, int extra, int topdown)
+static void walk_children(lua_State *L, const struct walk *w, cmark_node *parent)
 {
 	cmark_node *child = cmark_node_first_child(parent);
 	while (child) {
-		/* the next sibling is anchored on the stack so that a filter
-		 * removing it cannot let the collector free it under us */
+		/* no node is freed during a walk (see struct ln_state), so this
+		 * pointer stays valid whatever the filter does */
 		cmark_node *next = cmark_node_next(child);
-		ln_push(L, next);
-		walk_node(L, filter, child, extra, topdown);
+		walk_node(L, w, child);
 		if (next && cmark_node_parent(next) != parent) {
 			/* the filter moved the next sibling away: go on after the
 			 * current node if it is still here, else stop at this level */
 			next = cmark_node_parent(child) == parent ? cmark_node_next(child) : NULL;
 		}
-		lua_pop(L, 1);
 		child = next;
 	}
 }
@@ -657,20 +741,39 @@ static int is_topdown(lua_State *L, int filter)
 	return top;
 }
 
-/* One pass of one filter table over the tree below and at root. */
+/* One pass of one filter table over the tree below (and, when whole, at)
+ * root. */
 static void walk_one(lua_State *L, int filter, cmark_node *root, int extra, int whole)
 {
-	int topdown = is_topdown(L, filter);
-	if (!whole) {
-		walk_children(L, filter, root, extra, topdown);
-		return;
+	struct walk w = {.extra = extra, .topdown = is_topdown(L, filter)};
+	lua_createtable(L, 32, 0);
+	w.fns = lua_gettop(L);
+	int any = 0;
+	for (int t = 0; t < 32 && t < (int)(sizeof type_names / sizeof type_names[0]); t++) {
+		if (!type_names[t])
+			continue;
+		if (lua_getfield(L, filter, type_names[t]) == LUA_TFUNCTION) {
+			w.has[t] = 1;
+			any = 1;
+			lua_rawseti(L, w.fns, t);
+		} else {
+			lua_pop(L, 1);
+		}
 	}
-	walk_node(L, filter, root, extra, topdown);
+	if (any) {
+		if (whole)
+			walk_node(L, &w, root);
+		else
+			walk_children(L, &w, root);
+	}
+	lua_pop(L, 1);
 }
 
 /* Runs a filter (a table of functions, or a list of such tables). */
 static void walk_filters(lua_State *L, int filter, cmark_node *root, int extra, int whole)
 {
+	struct ln_state *st = get_state(L);
+	st->walking++;
 	if (lua_rawgeti(L, filter, 1) == LUA_TTABLE) {
 		lua_pop(L, 1);
 		lua_Integer len = (lua_Integer)lua_rawlen(L, filter);
@@ -682,10 +785,12 @@ static void walk_filters(lua_State *L, int filter, cmark_node *root, int extra, 
 			walk_one(L, lua_gettop(L), root, extra, whole);
 			lua_pop(L, 1);
 		}
-		return;
+	} else {
+		lua_pop(L, 1);
+		walk_one(L, filter, root, extra, whole);
 	}
-	lua_pop(L, 1);
-	walk_one(L, filter, root, extra, whole);
+	if (--st->walking == 0)
+		free_deferred(L);
 }
 
 /* (filter, document, extra) -> () */
@@ -694,6 +799,11 @@ int ln_walk_k(lua_State *L)
 	luaL_checktype(L, 1, LUA_TTABLE);
 	cmark_node *doc = ln_check(L, 2);
 	lua_settop(L, 3);
+	struct ln_state *st = get_state(L);
+	if (st->walking) { /* an earlier walk ended in an error */
+		st->walking = 0;
+		free_deferred(L);
+	}
 	walk_filters(L, 1, doc, 3, 1);
 	return 0;
 }
@@ -922,6 +1032,13 @@ void ln_open(lua_State *L)
 		lua_setfield(L, -2, "__metatable");
 	}
 	lua_pop(L, 1);
+	struct ln_state *st = lua_newuserdatauv(L, sizeof *st, 0);
+	memset(st, 0, sizeof *st);
+	lua_newtable(L);
+	lua_pushcfunction(L, state_gc);
+	lua_setfield(L, -2, "__gc");
+	lua_setmetatable(L, -2);
+	lua_setfield(L, LUA_REGISTRYINDEX, STATE_KEY);
 	lua_newtable(L);
 	lua_newtable(L);
 	lua_pushliteral(L, "v");

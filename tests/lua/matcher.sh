@@ -9,7 +9,7 @@ printf 'title: "T"\nfilters: [m.lua]\n' > "$s/site.yml"
 cat > "$s/scripts/m.lua" <<'LUA'
 local m = briefing.matcher({ "Kim", "Kim Jong Un", "Trump", "Rex Tillerson", "U.S." })
 local function show(text)
-  local r, out = m:scan(text), {}
+  local r, out = m:scan(text) or {}, {}
   for i = 1, #r, 3 do out[#out + 1] = r[i] .. "-" .. r[i + 1] .. "=" .. r[i + 2] end
   return table.concat(out, ",")
 end
@@ -33,5 +33,5 @@ check "not inside a longer word; possessive trimmed" grep -qxF "[13-17=Trump]" "
 check "curly quotes split words; double space breaks a name" grep -qxF "[4-16=Rex Tillerson]" "$o"
 check "a name ending in a full stop" grep -qxF "[5-8=U.S.]" "$o"
 check "em dash splits words" grep -qxF "[1-3=Kim,7-11=Trump]" "$o"
-check "no match, empty list" grep -qxF "[]" "$o"
+check "no match: nil" grep -qxF "[]" "$o"
 finish
