@@ -30,6 +30,10 @@ return {
       e.articles[#e.articles + 1] = a
     end
 
+    -- later scripts find the editions here (newest first)
+    site.collections.editions = editions
+    site.editions = editions
+
     local archive = {}
     for i, e in ipairs(editions) do
       e.count = #e.articles

@@ -326,6 +326,9 @@ void ls_push_site(lua_State *L, struct site *s, int main)
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	lua_setfield(L, -2, "articles");
+	/* groupings scripts make (editions, threads, ...) for later scripts */
+	lua_newtable(L);
+	lua_setfield(L, -2, "collections");
 	lua_pushboolean(L, main);
 	lua_pushcclosure(L, site_topic, 1);
 	lua_setfield(L, -2, "topic");

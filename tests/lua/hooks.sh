@@ -33,11 +33,23 @@ return {
   end,
 }
 LUA
+cat > "$s/scripts/later.lua" <<'LUA'
+return { collections = function(site)
+  local e = site.collections.editions
+  site:add_page{ url = "later/", template = "log", data = { log = { #e, e[1].day, site.editions[2].day } } }
+end }
+LUA
 printf '{{#log}}{{.}};{{/log}}\n' > "$s/templates/log.mustache"
 printf '{{page.title}}|{{extra}}\n' > "$s/templates/other.mustache"
 printf '{{article.shout}}\n' > "$s/templates/article.mustache"
 run_briefing build -s "$s" -q
 expect_status "site with every hook builds" 0
+printf 'title: "T"\nfilters: [editions.lua, later.lua]\n' > "$s/site.yml"
+run_briefing build -s "$s" -q -o "$TMP/o2"
+expect_status "a later script reads the editions collection" 0
+check "editions shared through site.collections" grep -qx "2;2017-10-01;2017-09-30;" "$TMP/o2/later/index.html"
+printf 'title: "T"\nfilters: [order.lua]\n' > "$s/site.yml"
+run_briefing build -s "$s" -q
 check "hooks run in order, article() newest first" \
 	grep -qx "site_loaded:2;article:second;article:first;collections;" "$s/public/log/index.html"
 check "article() fields reach templates" grep -q "^SECOND$" "$s/public/articles/second/index.html"
