@@ -17,7 +17,7 @@ awk -v dir="$s" '
 		}
 	}
 	inblock && out { print > out }' "$ROOT/docs/filters.md"
-for f in scripts/why.lua scripts/organisations.lua scripts/countries.lua \
+for f in site.yml scripts/why.lua scripts/organisations.lua scripts/countries.lua \
 	data/organisations.yml templates/countries.mustache; do
 	check "doc provides $f" test -s "$s/$f"
 done
@@ -33,4 +33,17 @@ c="$s/public/countries/index.html"
 check "countries.lua made its page" test -f "$c"
 check "people grouped under their country" grep -q '<h2>North Korea</h2>' "$c"
 check "person objects shared into page data" grep -q 'href="../people/kim-jong-un/">Kim Jong Un</a>' "$c"
+check "site.yml from the doc: only the scripts it lists run" \
+	grep -q 'class="story-title"' "$s/public/articles/2017/talks-tried-before/index.html"
+
+# the man page's example filter
+sed -n '/^\.Sh EXAMPLES/,/^\.Ed/p' "$ROOT/docs/briefing-lua.7" | grep -A1 '^\.Bd' | tail -1 \
+	> "$s/scripts/upper.lua"
+printf -- '---\ntitle: "With a heading"\ndate: 2017-12-14\n---\n## Background briefing\n\nText.\n' \
+	> "$s/content/articles/2017/heading.md"
+printf 'title: "T"\nfilters: [upper.lua]\n' > "$s/site.yml"
+run_briefing build -s "$s" -q
+expect_status "briefing-lua(7) example builds" 0
+check "briefing-lua(7) example upper-cases headings" \
+	grep -q '<h2>BACKGROUND BRIEFING</h2>' "$s/public/articles/2017/heading/index.html"
 finish

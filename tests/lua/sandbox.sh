@@ -28,6 +28,7 @@ run_briefing build -s "$TMP/s"
 expect_status "os.execute is refused" 1
 expect_stderr "os.execute is nil in the sandbox" "attempt to call a nil value (field 'execute')"
 check "os.execute did not run" test ! -e "$TMP/pwned"
+check "previous output untouched after os.execute" cmp -s "$TMP/s/public/index.html" "$TMP/before.html"
 
 printf 'return { Document = function() io.open("/etc/passwd") end }\n' > "$TMP/s/scripts/broken.lua"
 run_briefing build -s "$TMP/s"
