@@ -14,6 +14,7 @@
 #include "pool.h"
 #include "render.h"
 #include "site.h"
+#include "sitemap.h"
 
 struct build {
 	struct site *site;
@@ -107,6 +108,15 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* URLs per sitemap file: the protocol's 50,000 (BRIEFING_SITEMAP_LIMIT
+ * lowers it, for tests of the index). */
+static size_t sitemap_limit(void)
+{
+	const char *env = getenv("BRIEFING_SITEMAP_LIMIT");
+	long n = env ? atol(env) : 0;
+	return n > 0 && n < 50000 ? (size_t)n : 50000;
+}
+
 static int errors(const struct site *s)
 {
 	return diag_count(s->diag, DIAG_ERROR);
@@ -128,6 +138,13 @@ int build_run(const struct build_opts *o)
 		goto done;
 	s->tool_dir = o->tool_dir ? xstrdup(o->tool_dir) : NULL;
 	s->cfg.drafts = o->drafts;
+	if (o->base_url) {
+		size_t n = strlen(o->base_url);
+		free(s->cfg.base_url);
+		s->cfg.base_url = n && o->base_url[n - 1] != '/' ? xasprintf("%s/", o->base_url)
+		                                                 : xstrdup(o->base_url);
+		val_set_str(s->site_data, "base_url", s->cfg.base_url);
+	}
 	if (o->out_dir) {
 		free(s->cfg.output);
 		s->cfg.output = xstrdup(o->out_dir);
@@ -215,6 +232,9 @@ int build_run(const struct build_opts *o)
 		diag_free(b.page_diag[i]);
 	}
 	free(b.page_diag);
+	if (!errors(s))
+		sitemap_write(s, b.out, sitemap_limit(), s->diag);
+	/* static files last: a site's own robots.txt wins */
 	if (!errors(s))
 		theme_copy_static(b.theme, b.out, s->diag);
 	if (errors(s)) {

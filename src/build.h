@@ -7,6 +7,7 @@
 struct build_opts {
 	const char *site_dir;  /* "" or "." for the current folder */
 	const char *out_dir;   /* NULL: from site.yml */
+	const char *base_url;  /* NULL: from site.yml (--base-url for previews) */
 	const char *tool_dir;  /* the tool's scripts/ and themes/ */
 	int drafts;
 	int quiet;

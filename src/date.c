@@ -192,3 +192,16 @@ void date_put_display(buf *b, const struct date *d)
 {
 	date_put_display_lang(b, d, "en");
 }
+
+void date_put_rfc822(buf *b, const struct date *d)
+{
+	static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	int64_t days_since = date_days_from_civil(d->year, d->month, d->day);
+	int wd = (int)(((days_since % 7) + 7 + 4) % 7); /* 1970-01-01 was a Thursday */
+	int off = d->offset_min < 0 ? -d->offset_min : d->offset_min;
+	buf_printf(b, "%s, %02d %s %04d %02d:%02d:%02d %c%02d%02d", days[wd], d->day,
+	           months[d->month - 1], d->year, d->hour, d->min, d->sec,
+	           d->offset_min < 0 ? '-' : '+', off / 60, off % 60);
+}

@@ -29,6 +29,8 @@ void date_put_display(buf *b, const struct date *d);
  * "12. Dezember 2017"; unknown languages get English. */
 void date_put_display_lang(buf *b, const struct date *d, const char *lang);
 const char *date_month_name(int month, const char *lang);
+/* RFC 822 as RSS wants it: "Tue, 12 Dec 2017 10:00:00 -0500". */
+void date_put_rfc822(buf *b, const struct date *d);
 /* Days since 1970-01-01 for a civil date (proleptic Gregorian). */
 int64_t date_days_from_civil(int y, int m, int d);
 /* Fills a struct date (UTC) from epoch seconds. */

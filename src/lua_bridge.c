@@ -452,6 +452,20 @@ static int l_data(lua_State *L)
 	return 1;
 }
 
+/* (value) -> JSON text (tables as objects or arrays; "<", ">", "&" escaped
+ * so the text is safe inside HTML too) */
+static int l_json(lua_State *L)
+{
+	luaL_checkany(L, 1);
+	struct value *v = lv_to_value(L, 1, "briefing.json");
+	buf b = BUF_INIT;
+	val_to_json(&b, v);
+	val_free(v);
+	lua_pushlstring(L, b.ptr, b.len);
+	buf_free(&b);
+	return 1;
+}
+
 static int l_log(lua_State *L, enum diag_level level)
 {
 	struct lb *lb = lb_of(L);
@@ -590,7 +604,7 @@ static void open_briefing(lua_State *L, struct lb *lb)
 {
 	static const luaL_Reg fns[] = {
 		{"slugify", l_slugify}, {"relative", l_relative}, {"date", l_date},
-		{"data", l_data},       {NULL, NULL},
+		{"data", l_data},       {"json", l_json},         {NULL, NULL},
 	};
 	luaL_newlib(L, fns);
 	static const luaL_Reg log[] = {
@@ -671,6 +685,15 @@ static int lambda_call(void *ud, const char *text, size_t len, buf *out)
 	return rc == LUA_OK ? 0 : -1;
 }
 
+/* lv_lambda_push_fn: a lambda of this state back as its function. */
+static int push_lambda(lua_State *L, const struct val_func *fn)
+{
+	if (!fn || fn->call != lambda_call || ((struct lambda *)fn->ud)->lb != lb_of(L))
+		return 0;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, ((struct lambda *)fn->ud)->ref);
+	return 1;
+}
+
 /* lv_lambda_fn: wraps the function at idx (main state only). */
 static struct value *make_lambda(lua_State *L, int idx)
 {
@@ -703,6 +726,8 @@ struct lb *lb_new(struct site *s, const struct lb_scripts *sc, int main, struct 
 	if (main) {
 		lua_pushlightuserdata(L, (void *)(lv_lambda_fn)make_lambda);
 		lua_setfield(L, LUA_REGISTRYINDEX, LV_LAMBDA_KEY);
+		lua_pushlightuserdata(L, (void *)(lv_lambda_push_fn)push_lambda);
+		lua_setfield(L, LUA_REGISTRYINDEX, LV_LAMBDA_PUSH_KEY);
 	}
 	lb->cur = d;
 	open_sandbox(L);
@@ -877,6 +902,20 @@ static void set_string_field(lua_State *L, int t, const char *key, const char *v
 	lua_setfield(L, t, key);
 }
 
+/* __index of a before_render page table: (page, key) -> page.data made
+ * from the page's template data on first use, else nil */
+static int page_data_index(lua_State *L)
+{
+	struct page *p = lua_touserdata(L, lua_upvalueindex(1));
+	if (lua_type(L, 2) != LUA_TSTRING || strcmp(lua_tostring(L, 2), "data") != 0)
+		return 0;
+	ls_push_data(L, p->data);
+	lua_pushliteral(L, "data");
+	lua_pushvalue(L, -2);
+	lua_rawset(L, 1);
+	return 1;
+}
+
 /* (hook_call) -> () */
 static int hook_k(lua_State *L)
 {
@@ -892,8 +931,12 @@ static int hook_k(lua_State *L)
 		set_string_field(L, page, "template", hc->page->template);
 		set_string_field(L, page, "title", hc->page->title);
 		if (!hc->html) {
-			ls_push_data(L, hc->page->data);
-			lua_setfield(L, page, "data");
+			/* page.data is made on first use: most pages' hooks never read it */
+			lua_createtable(L, 0, 1);
+			lua_pushlightuserdata(L, hc->page);
+			lua_pushcclosure(L, page_data_index, 1);
+			lua_setfield(L, -2, "__index");
+			lua_setmetatable(L, page);
 		}
 	}
 	for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, scripts); i++) {
@@ -929,15 +972,18 @@ static int hook_k(lua_State *L)
 		/* before_render may change what and how the page renders */
 		lua_getfield(L, page, "template");
 		lua_getfield(L, page, "title");
-		lua_getfield(L, page, "data");
+		lua_pushliteral(L, "data");
+		lua_rawget(L, page); /* nil unless a hook touched it */
 		const char *template = lua_tostring(L, -3), *title = lua_tostring(L, -2);
 		if (!template || !*template || strchr(template, '/'))
 			return luaL_error(L, "before_render: page.template must be a template name");
-		if (!lua_istable(L, -1))
-			return luaL_error(L, "before_render: page.data must stay a table");
-		struct value *data = lv_to_value(L, -1, "page data");
-		val_free(hc->page->data);
-		hc->page->data = data;
+		if (!lua_isnil(L, -1)) {
+			if (!lua_istable(L, -1))
+				return luaL_error(L, "before_render: page.data must stay a table");
+			struct value *data = lv_to_value(L, -1, "page data");
+			val_free(hc->page->data);
+			hc->page->data = data;
+		}
 		free(hc->page->template);
 		hc->page->template = xstrdup(template);
 		free(hc->page->title);

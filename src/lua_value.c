@@ -3,6 +3,7 @@
 
 #include <lauxlib.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_DEPTH 100
@@ -50,6 +51,15 @@ static void push_depth(lua_State *L, const struct value *v, int depth, lv_ref_fn
 			lua_rawset(L, -3);
 		}
 		break;
+	case VAL_FUNC: {
+		/* a lambda made from a Lua function goes back as that function */
+		lua_getfield(L, LUA_REGISTRYINDEX, LV_LAMBDA_PUSH_KEY);
+		lv_lambda_push_fn push = (lv_lambda_push_fn)lua_touserdata(L, -1);
+		lua_pop(L, 1);
+		if (!push || !push(L, val_get_func(v)))
+			lua_pushnil(L);
+		break;
+	}
 	default: lua_pushnil(L); break;
 	}
 }
@@ -169,15 +179,46 @@ static struct value *convert(lua_State *L, int idx)
 			}
 			return list;
 		}
+		/* keys in sorted order: Lua's table order changes from run to run,
+		 * and output (JSON, templates over maps) must not */
 		struct value *map = val_map();
+		size_t nkeys = 0, cap = 0;
+		char **keys = NULL;
+		size_t *lens = NULL;
 		lua_pushnil(L);
 		while (lua_next(L, idx)) {
 			lua_pushvalue(L, -2); /* tolstring on a number key would confuse lua_next */
 			size_t klen;
 			const char *k = lua_tolstring(L, -1, &klen);
-			val_setn(map, k, klen, convert(L, -2));
+			if (nkeys == cap) {
+				cap = cap ? cap * 2 : 8;
+				keys = xrealloc(keys, cap * sizeof *keys);
+				lens = xrealloc(lens, cap * sizeof *lens);
+			}
+			keys[nkeys] = xstrndup(k, klen);
+			lens[nkeys++] = klen;
 			lua_pop(L, 2);
 		}
+		size_t *order = xmalloc((nkeys ? nkeys : 1) * sizeof *order);
+		for (size_t i = 0; i < nkeys; i++)
+			order[i] = i;
+		for (size_t i = 1; i < nkeys; i++) /* insertion sort: maps are small */
+			for (size_t j = i; j > 0 && strcmp(keys[order[j - 1]], keys[order[j]]) > 0; j--) {
+				size_t t = order[j];
+				order[j] = order[j - 1];
+				order[j - 1] = t;
+			}
+		for (size_t i = 0; i < nkeys; i++) {
+			lua_pushlstring(L, keys[order[i]], lens[order[i]]);
+			lua_rawget(L, idx);
+			val_setn(map, keys[order[i]], lens[order[i]], convert(L, -1));
+			lua_pop(L, 1);
+		}
+		for (size_t i = 0; i < nkeys; i++)
+			free(keys[i]);
+		free(keys);
+		free(lens);
+		free(order);
 		return map;
 	}
 	default: return val_null();

@@ -25,6 +25,10 @@ void lv_push(lua_State *L, const struct value *v);
  * is an error. The maker must not raise errors. */
 #define LV_LAMBDA_KEY "briefing.lambda_maker"
 typedef struct value *(*lv_lambda_fn)(lua_State *L, int idx);
+/* And back: pushes the Lua function of a lambda made in this state and
+ * returns 1, or returns 0 (then nil is pushed). */
+#define LV_LAMBDA_PUSH_KEY "briefing.lambda_push"
+typedef int (*lv_lambda_push_fn)(lua_State *L, const struct val_func *fn);
 /* Like lv_push, but a reference whose target ref() pushes a value for
  * (returning 1) is pushed that way: views become their userdata again. */
 typedef int (*lv_ref_fn)(lua_State *L, const struct value *target);

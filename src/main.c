@@ -11,13 +11,14 @@
 #include "fsutil.h"
 
 static const char usage_text[] =
-	"usage: briefing build [-s SITE_DIR] [-o OUT_DIR] [--drafts] [-q] [-j JOBS]\n"
+	"usage: briefing build [-s SITE_DIR] [-o OUT_DIR] [--base-url URL] [--drafts] [-q] [-j JOBS]\n"
 	"       briefing help\n"
 	"       briefing --version\n"
 	"\n"
 	"  build      turn SITE_DIR (default: the current folder) into a static site\n"
 	"  -s, --site DIR     the site folder, holding site.yml and content/\n"
 	"  -o, --output DIR   write the site here instead of site.yml's output (public/)\n"
+	"  --base-url URL     use URL instead of site.yml's base_url (previews)\n"
 	"  --drafts           include articles marked draft: true\n"
 	"  -q, --quiet        print nothing but errors and warnings\n"
 	"  -j, --jobs N       worker threads (default: one per CPU, or BRIEFING_JOBS)\n"
@@ -80,6 +81,16 @@ static int cmd_build(int argc, char **argv)
 			a = "-o";
 		else if (!strcmp(a, "--jobs"))
 			a = "-j";
+		if (!strcmp(a, "--base-url")) {
+			if (i + 1 >= argc)
+				return usage_error("%s needs a value", argv[i]);
+			o.base_url = argv[++i];
+			if (*o.base_url && strncmp(o.base_url, "http://", 7) &&
+			    strncmp(o.base_url, "https://", 8))
+				return usage_error("--base-url: expected an http:// or https:// address, "
+				                   "found \"%s\"", o.base_url);
+			continue;
+		}
 		if ((!strcmp(a, "-s") || !strcmp(a, "-o") || !strcmp(a, "-j")) && i + 1 >= argc)
 			return usage_error("%s needs a value", argv[i]);
 		if (!strcmp(a, "-s"))

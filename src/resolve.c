@@ -126,6 +126,9 @@ static void build_article_view(const struct site *s, struct article *a)
 	buf_reset(&b);
 	date_put_display_lang(&b, &a->date, s->cfg.language);
 	val_set_str(d, "date_display", b.ptr);
+	buf_reset(&b);
+	date_put_rfc822(&b, &a->date);
+	val_set_str(d, "date_rfc822", b.ptr);
 	val_set_num(d, "year", a->date.year);
 	val_set_str(d, "month_name", date_month_name(a->date.month, s->cfg.language));
 	val_set_num(d, "word_count", (double)a->words);

@@ -438,9 +438,22 @@ static void json_string(buf *out, const char *s, size_t len)
 	buf_putc(out, '"');
 }
 
+static void json_depth(buf *out, const struct value *v, int depth);
+
 void val_to_json(buf *out, const struct value *v)
 {
+	json_depth(out, v, 0);
+}
+
+/* References can make cycles (an article's topic lists the article): past
+ * 32 levels a value is written as null. */
+static void json_depth(buf *out, const struct value *v, int depth)
+{
 	v = val_deref(v);
+	if (depth > 32) {
+		buf_puts(out, "null");
+		return;
+	}
 	switch (val_type(v)) {
 	case VAL_BOOL: buf_puts(out, v->u.b ? "true" : "false"); break;
 	case VAL_NUM:
@@ -455,7 +468,7 @@ void val_to_json(buf *out, const struct value *v)
 		for (size_t i = 0; i < v->u.list.n; i++) {
 			if (i)
 				buf_putc(out, ',');
-			val_to_json(out, v->u.list.items[i]);
+			json_depth(out, v->u.list.items[i], depth + 1);
 		}
 		buf_putc(out, ']');
 		break;
@@ -466,7 +479,7 @@ void val_to_json(buf *out, const struct value *v)
 				buf_putc(out, ',');
 			json_string(out, v->u.map.kv[i].key, v->u.map.kv[i].klen);
 			buf_putc(out, ':');
-			val_to_json(out, v->u.map.kv[i].v);
+			json_depth(out, v->u.map.kv[i].v, depth + 1);
 		}
 		buf_putc(out, '}');
 		break;

@@ -1,0 +1,101 @@
+-- feeds.lua: Atom 1.0, RSS 2.0 and JSON Feed 1.1 for the whole site and
+-- for every topic and person that has articles, plus feeds.opml listing
+-- them all, and <link rel="alternate"> data for the pages. Feeds need
+-- absolute URLs, so nothing is written without base_url in site.yml.
+-- site.yml: feeds: {items: 20, content: full | summary}
+
+local site_feeds -- alternate links for every page
+
+local function links(title, prefix)
+  return {
+    { type = "application/atom+xml", title = title .. " (Atom)", url = prefix .. "feed.xml" },
+    { type = "application/rss+xml", title = title .. " (RSS)", url = prefix .. "rss.xml" },
+    { type = "application/feed+json", title = title .. " (JSON Feed)", url = prefix .. "feed.json" },
+  }
+end
+
+local function json_feed(feed, site)
+  local items = {}
+  for i, a in ipairs(feed.entries) do
+    local tags = {}
+    for _, t in ipairs(a.topics) do tags[#tags + 1] = t.title end
+    for _, p in ipairs(a.people) do tags[#tags + 1] = p.name end
+    items[i] = {
+      id = a.permalink, url = a.permalink, title = a.title,
+      content_html = feed.full and a.content or nil,
+      summary = a.summary,
+      content_text = (not feed.full) and (a.summary or a.title) or nil,
+      date_published = a.date_iso,
+      tags = #tags > 0 and tags or nil,
+      external_url = a.source_url,
+    }
+  end
+  return briefing.json({
+    version = "https://jsonfeed.org/version/1.1",
+    title = feed.title, home_page_url = feed.home, feed_url = feed.self_json,
+    description = feed.description, language = site.language, items = items,
+  })
+end
+
+return {
+  collections = function(site)
+    local base = site.base_url
+    if base == "" then
+      briefing.log.warn("feeds need base_url in site.yml (absolute URLs); no feeds written")
+      return
+    end
+    local conf = site.config.feeds or {}
+    local limit = tonumber(conf.items) or 20
+    local full = conf.content ~= "summary"
+    local opml = {}
+
+    local function make(title, description, html_url, prefix, articles)
+      local entries = {}
+      for i = 1, math.min(limit, #articles) do entries[i] = articles[i] end
+      local feed = {
+        title = title, description = description ~= "" and description or title,
+        home = base .. html_url, id = base .. html_url,
+        self_atom = base .. prefix .. "feed.xml", self_rss = base .. prefix .. "rss.xml",
+        self_json = base .. prefix .. "feed.json",
+        updated = entries[1] and entries[1].date_iso or "1970-01-01T00:00:00Z",
+        entries = entries, full = full,
+      }
+      site:add_page{ url = prefix .. "feed.xml", template = "atom", kind = "feed", title = title,
+                     data = { feed = feed } }
+      site:add_page{ url = prefix .. "rss.xml", template = "rss", kind = "feed", title = title,
+                     data = { feed = feed } }
+      site:add_page{ url = prefix .. "feed.json", template = "raw", kind = "feed", title = title,
+                     data = { body = json_feed(feed, site) } }
+      opml[#opml + 1] = { title = title, xml_url = feed.self_atom, html_url = feed.home }
+      return links(title, prefix)
+    end
+
+    site_feeds = make(site.title, site.description, "", "", site.articles)
+    -- articles per topic and person, newest first (site.articles is)
+    local lists = {}
+    for _, a in ipairs(site.articles) do
+      for _, kind in ipairs({ "topics", "people" }) do
+        for _, e in ipairs(a[kind]) do
+          local l = lists[e]
+          if not l then l = {}; lists[e] = l end
+          l[#l + 1] = a
+        end
+      end
+    end
+    for _, kind in ipairs({ site.topics, site.people }) do
+      for _, e in ipairs(kind) do
+        local l = lists[e]
+        if l then
+          local title = site.title .. ": " .. e.name
+          e.feeds = make(title, e.description or e.role or "", e.url, e.url, l)
+        end
+      end
+    end
+    site:add_page{ url = "feeds.opml", template = "opml", kind = "feed", title = "Feeds",
+                   data = { feeds = opml } }
+  end,
+
+  before_render = function(page)
+    if site_feeds and page.kind ~= "feed" then page.data.feeds = site_feeds end
+  end,
+}

@@ -1,0 +1,71 @@
+/* sitemap.c: the sitemap protocol (sitemaps.org): <urlset> files of at
+ * most per_file URLs, and a <sitemapindex> over them when there is more
+ * than one. Only HTML pages are listed. */
+#include "sitemap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int is_html_page(const struct page *p)
+{
+	size_t n = strlen(p->url);
+	if (!strcmp(p->kind, "feed") || !strcmp(p->kind, "404"))
+		return 0;
+	return n == 0 || p->url[n - 1] == '/' || (n > 5 && !strcmp(p->url + n - 5, ".html"));
+}
+
+static void put_url(buf *b, const char *base, const char *url)
+{
+	buf_puts(b, "  <url><loc>");
+	buf_put_html(b, base, strlen(base));
+	buf_put_html(b, url, strlen(url));
+	buf_puts(b, "</loc></url>\n");
+}
+
+int sitemap_write(const struct site *s, struct output *o, size_t per_file, struct diag *d)
+{
+	const char *base = s->cfg.base_url;
+	if (!*base)
+		return 0;
+	size_t total = 0;
+	for (size_t i = 0; i < s->n_pages; i++)
+		total += is_html_page(s->pages[i]);
+	size_t files = total > per_file ? (total + per_file - 1) / per_file : 1;
+	buf b = BUF_INIT;
+	size_t i = 0;
+	int rc = 0;
+	for (size_t f = 0; f < files && rc == 0; f++) {
+		buf_reset(&b);
+		buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+		             "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+		size_t in_file = 0;
+		for (; i < s->n_pages && in_file < per_file; i++)
+			if (is_html_page(s->pages[i])) {
+				put_url(&b, base, s->pages[i]->url);
+				in_file++;
+			}
+		buf_puts(&b, "</urlset>\n");
+		char *name = files == 1 ? xstrdup("sitemap.xml") : xasprintf("sitemap-%zu.xml", f + 1);
+		rc = out_write(o, name, b.ptr, b.len, d);
+		free(name);
+	}
+	if (files > 1 && rc == 0) {
+		buf_reset(&b);
+		buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+		             "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+		for (size_t f = 0; f < files; f++) {
+			buf_puts(&b, "  <sitemap><loc>");
+			buf_put_html(&b, base, strlen(base));
+			buf_printf(&b, "sitemap-%zu.xml</loc></sitemap>\n", f + 1);
+		}
+		buf_puts(&b, "</sitemapindex>\n");
+		rc = out_write(o, "sitemap.xml", b.ptr, b.len, d);
+	}
+	if (rc == 0) {
+		buf_reset(&b);
+		buf_printf(&b, "User-agent: *\nAllow: /\n\nSitemap: %ssitemap.xml\n", base);
+		rc = out_write(o, "robots.txt", b.ptr, b.len, d);
+	}
+	buf_free(&b);
+	return rc;
+}

@@ -1,0 +1,15 @@
+/* sitemap.h: sitemap.xml (a sitemap index past 50,000 URLs, as the
+ * protocol requires) and robots.txt pointing at it, for sites with a
+ * base_url (the protocol wants absolute URLs). */
+#ifndef BRIEFING_SITEMAP_H
+#define BRIEFING_SITEMAP_H
+
+#include "diag.h"
+#include "output.h"
+#include "site.h"
+
+/* Writes sitemap.xml (and sitemap-N.xml parts) and robots.txt listing the
+ * HTML pages of s (not feeds, not 404.html). Returns 0 or -1. */
+int sitemap_write(const struct site *s, struct output *o, size_t per_file, struct diag *d);
+
+#endif

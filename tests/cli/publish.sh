@@ -1,0 +1,65 @@
+# CLI: publishing outputs: Atom, RSS and JSON feeds (site, topic, person),
+# OPML, sitemap (and its index), robots.txt, --base-url.
+. tests/lib.sh
+
+# well-formed XML (Python's parser; xmllint is not part of the set-up)
+wellformed() {
+	python3 -c 'import sys, xml.dom.minidom
+for f in sys.argv[1:]: xml.dom.minidom.parse(f)' "$@"
+}
+
+new_site "$TMP/s"
+s="$TMP/s"
+mkdir -p "$s/content/people"
+printf -- '---\nname: "Rex Tillerson"\n---\nBio.\n' > "$s/content/people/rex-tillerson.md"
+printf -- '---\ntitle: "Q&A: <b>\\"talks\\"</b>"\ndate: 2017-12-12T10:00:00-05:00\nsummary: "S & T"\ntopics: [Diplomacy]\npeople: [Rex Tillerson]\n---\nRex Tillerson spoke.\n' \
+	> "$s/content/articles/second.md"
+printf 'title: "Desk & Co"\nbase_url: "https://example.org/desk/"\nfeeds: {items: 1}\n' > "$s/site.yml"
+run_briefing build -s "$s" -q
+expect_status "site with feeds builds" 0
+p="$s/public"
+for f in feed.xml rss.xml feeds.opml sitemap.xml topics/diplomacy/feed.xml \
+	topics/diplomacy/rss.xml people/rex-tillerson/feed.xml; do
+	check "$f is well-formed XML" wellformed "$p/$f"
+done
+for f in feed.json topics/diplomacy/feed.json people/rex-tillerson/feed.json; do
+	check "$f is valid JSON" python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$p/$f"
+done
+check "Atom title escaped" grep -qF '<title>Q&amp;A: &lt;b&gt;&quot;talks&quot;&lt;/b&gt;</title>' "$p/feed.xml"
+check "Atom entry id is the permalink" grep -qF '<id>https://example.org/desk/articles/second/</id>' "$p/feed.xml"
+check "Atom dates are RFC 3339" grep -qF '<updated>2017-12-12T10:00:00-05:00</updated>' "$p/feed.xml"
+check "items limit honoured" test "$(grep -c '<entry>' "$p/feed.xml")" -eq 1
+check "RSS pubDate is RFC 822" grep -qF '<pubDate>Tue, 12 Dec 2017 10:00:00 -0500</pubDate>' "$p/rss.xml"
+check "JSON Feed item" python3 -c "
+import json,sys
+f = json.load(open(sys.argv[1]))
+i = f['items'][0]
+assert f['version'] == 'https://jsonfeed.org/version/1.1'
+assert i['id'] == 'https://example.org/desk/articles/second/', i
+assert i['title'] == 'Q&A: <b>\"talks\"</b>', i['title']
+assert i['date_published'] == '2017-12-12T10:00:00-05:00'
+assert 'Rex Tillerson' in i['tags']" "$p/feed.json"
+check "person feed lists the person's article" grep -qF 'articles/second/' "$p/people/rex-tillerson/feed.xml"
+check "OPML lists the topic feed" grep -qF 'xmlUrl="https://example.org/desk/topics/diplomacy/feed.xml"' "$p/feeds.opml"
+check "alternate link on the home page" grep -qF '<link rel="alternate" type="application/atom+xml" title="Desk &amp; Co (Atom)" href="feed.xml">' "$p/index.html"
+check "topic feed linked from the topic page" grep -qF 'href="../../topics/diplomacy/feed.xml"' "$p/topics/diplomacy/index.html"
+check "sitemap lists pages" grep -qF '<loc>https://example.org/desk/articles/second/</loc>' "$p/sitemap.xml"
+check "sitemap leaves feeds out" sh -c "! grep -q 'feed.xml' '$p/sitemap.xml'"
+check "robots.txt points at the sitemap" grep -qxF 'Sitemap: https://example.org/desk/sitemap.xml' "$p/robots.txt"
+
+BRIEFING_SITEMAP_LIMIT=3 run_briefing build -s "$s" -q --base-url https://preview.example/sub -o "$TMP/o"
+expect_status "--base-url build" 0
+check "--base-url reaches feeds" grep -qF 'href="https://preview.example/sub/feed.xml"' "$TMP/o/feed.xml"
+check "--base-url reaches canonical links" grep -qF '<link rel="canonical" href="https://preview.example/sub/">' "$TMP/o/index.html"
+check "sitemap index past the limit" grep -qF '<sitemapindex' "$TMP/o/sitemap.xml"
+check "sitemap parts well-formed" wellformed "$TMP/o/sitemap-1.xml" "$TMP/o/sitemap-2.xml"
+run_briefing build -s "$s" --base-url "ftp://x"
+expect_status "bad --base-url is a usage error" 2
+
+printf 'title: "No base"\n' > "$s/site.yml"
+run_briefing build -s "$s" -o "$TMP/nb"
+expect_status "site without base_url builds" 0
+expect_stderr "feeds skipped with a warning" "feeds need base_url"
+check "no feed without base_url" test ! -e "$TMP/nb/feed.xml"
+check "no sitemap without base_url" test ! -e "$TMP/nb/sitemap.xml"
+finish
