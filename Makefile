@@ -90,6 +90,8 @@ install: briefing
 	install -m 755 briefing $(DESTDIR)$(BINDIR)/briefing
 	cp -R themes $(DESTDIR)$(DATADIR)/
 	install -m 644 scripts/*.lua $(DESTDIR)$(DATADIR)/scripts/
+	install -d $(DESTDIR)$(DATADIR)/scripts/lib
+	install -m 644 scripts/lib/*.lua $(DESTDIR)$(DATADIR)/scripts/lib/
 	-install -m 644 docs/briefing.1 $(DESTDIR)$(MANDIR)/man1/
 	-install -m 644 docs/site.yml.5 $(DESTDIR)$(MANDIR)/man5/
 	-install -m 644 docs/briefing-lua.7 $(DESTDIR)$(MANDIR)/man7/

@@ -4,6 +4,7 @@
 -- one page per edition. Uses only the public site API (briefing-lua(7)).
 
 local options = ... or {}
+local paginate = require("lib.paginate")
 local recent = options.recent or 7   -- previous editions listed on the home page
 
 local function summary(e)
@@ -54,7 +55,10 @@ return {
     end
     site:add_page{ url = "", template = "home", kind = "home", title = site.title,
                    data = { edition = editions[1], editions = previous } }
-    site:add_page{ url = "editions/", template = "editions", kind = "editions",
-                   title = "Editions", data = { editions = archive } }
+    paginate.pages("editions/", archive, paginate.size(site), function(url, slice, pager, n)
+      site:add_page{ url = url, template = "editions", kind = "editions",
+                     title = n == 1 and "Editions" or ("Editions (page " .. n .. ")"),
+                     data = { editions = slice, pager = pager } }
+    end)
   end,
 }

@@ -2,6 +2,8 @@
 -- that names them (newest first), plus the topic and people index pages.
 -- A topic or person with its own file gets a page even with no articles.
 
+local paginate = require("lib.paginate")
+
 local function by_name(key)
   return function(a, b) return a[key]:lower() < b[key]:lower() end
 end
@@ -22,8 +24,11 @@ local function index(site, kind, entities, template, list_template, title)
       e.articles = articles
       e.count = #articles
       listed[#listed + 1] = e
-      site:add_page{ url = e.url, template = template, kind = template, title = e.name,
-                     data = { [template] = e } }
+      paginate.pages(e.url, articles, paginate.size(site), function(url, slice, pager, n)
+        site:add_page{ url = url, template = template, kind = template,
+                       title = n == 1 and e.name or (e.name .. " (page " .. n .. ")"),
+                       data = { [template] = e, articles = slice, pager = pager } }
+      end)
     end
   end
   table.sort(listed, by_name("name"))

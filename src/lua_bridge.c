@@ -538,10 +538,21 @@ static int l_require(lua_State *L)
 	if (lua_getfield(L, -1, name) != LUA_TNIL)
 		return 1;
 	lua_pop(L, 1);
-	char *file = xasprintf("%s.lua", name);
-	char *path = script_name_ok(file) && !strchr(name, '.') ? find_script(lb_of(L)->site, file)
-	                                                       : NULL;
-	free(file);
+	/* "lib.paginate" -> scripts/lib/paginate.lua; parts are plain names */
+	int ok = *name && name[0] != '.';
+	buf rel = BUF_INIT;
+	for (const char *p = name; *p && ok; p++) {
+		if (*p == '.') {
+			ok = p[1] && p[1] != '.';
+			buf_putc(&rel, '/');
+		} else {
+			ok = isalnum((unsigned char)*p) || *p == '_' || *p == '-';
+			buf_putc(&rel, *p);
+		}
+	}
+	buf_puts(&rel, ".lua");
+	char *path = ok ? find_script(lb_of(L)->site, rel.ptr) : NULL;
+	buf_free(&rel);
 	if (!path)
 		return luaL_error(L, "module \"%s\" not found in the site's or the tool's scripts/",
 		                  name);

@@ -162,7 +162,11 @@ static struct value *context_base(const struct site *s, const struct page *p)
 		val_set_str(page, "content", content);
 	val_set(base, "page", page);
 	buf root = BUF_INIT;
-	url_root(&root, p->url);
+	/* a 404 page is served at any depth: its links must be absolute */
+	if (!strcmp(p->kind, "404") && *s->cfg.base_url)
+		buf_puts(&root, s->cfg.base_url);
+	else
+		url_root(&root, p->url);
 	val_set_str(base, "root", root.ptr);
 	buf_free(&root);
 	return base;

@@ -38,9 +38,15 @@ for root, _, files in os.walk(arts):
 
 bad = 0
 for (kind, s), urls in expected.items():
-    page = os.path.join(out, kind, s, "index.html")
-    html = open(page, encoding="utf-8").read()
-    links = re.findall(r'href="(?:\.\./)+(articles/[^"]+)"', html)
+    # every page of the (paginated) list
+    pages = [os.path.join(out, kind, s, "index.html")]
+    paged = os.path.join(out, kind, s, "page")
+    if os.path.isdir(paged):
+        pages += [os.path.join(paged, n, "index.html") for n in os.listdir(paged)]
+    links = []
+    for page in pages:
+        html = open(page, encoding="utf-8").read()
+        links += re.findall(r'href="(?:\.\./)+(articles/[^"]+)"', html)
     for u in set(urls):
         if links.count(u) != 1:
             print("# %s/%s: %s appears %d times" % (kind, s, u, links.count(u)))

@@ -26,6 +26,7 @@ norm = {"HTML": "string", "string": "string", "number": "number", "bool": "bool"
         "map": "map", "list": "list", "lambda": "lambda"}
 bad = 0
 documented = set()
+items = set()  # (kind, path) of lists documented as "(article item)"
 for tmpl, path, typ, notes in rows:
     want = norm.get(typ)
     if path.endswith("[]") and typ == "list":
@@ -33,6 +34,8 @@ for tmpl, path, typ, notes in rows:
     targets = kinds if tmpl == "all" else [tmpl]
     for k in targets:
         documented.add((k, path))
+        if "(article item)" in notes:
+            items.add((k, path))
         got = have.get(k, {}).get(path)
         if k not in have:
             continue  # a page kind the example site does not make
@@ -48,6 +51,8 @@ for k in kinds:
             continue
         if path.endswith("[]"):
             continue  # list items: the list row covers them
+        if any(d[0] == k and path.startswith(d[1] + "[].") for d in items):
+            continue  # an article item's keys are documented under `article`
         # a container whose members are documented is documented
         if any(d[0] == k and (d[1].startswith(path + ".") or d[1].startswith(path + "[]"))
                for d in documented):

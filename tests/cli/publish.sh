@@ -56,6 +56,15 @@ check "sitemap parts well-formed" wellformed "$TMP/o/sitemap-1.xml" "$TMP/o/site
 run_briefing build -s "$s" --base-url "ftp://x"
 expect_status "bad --base-url is a usage error" 2
 
+printf 'title: "Paged"\nbase_url: "https://example.org/"\npaginate: 1\n' > "$s/site.yml"
+run_briefing build -s "$s" -q -o "$TMP/pg"
+expect_status "paginated build" 0
+check "page 2 of a topic" test -f "$TMP/pg/topics/diplomacy/page/2/index.html"
+check "page 1 links to page 2 with rel=next" grep -qF '<link rel="next" href="../../topics/diplomacy/page/2/">' "$TMP/pg/topics/diplomacy/index.html"
+check "page 2 links back with rel=prev" grep -qF '<link rel="prev" href="../../../../topics/diplomacy/">' "$TMP/pg/topics/diplomacy/page/2/index.html"
+check "each page lists its own brief" sh -c "grep -q 'articles/second/' '$TMP/pg/topics/diplomacy/index.html' && grep -q 'articles/first/' '$TMP/pg/topics/diplomacy/page/2/index.html' && ! grep -q 'articles/first/\"' '$TMP/pg/topics/diplomacy/index.html'"
+check "edition archive paged" test -f "$TMP/pg/editions/page/2/index.html"
+
 printf 'title: "No base"\n' > "$s/site.yml"
 run_briefing build -s "$s" -o "$TMP/nb"
 expect_status "site without base_url builds" 0
