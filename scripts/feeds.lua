@@ -4,8 +4,6 @@
 -- absolute URLs, so nothing is written without base_url in site.yml.
 -- site.yml: feeds: {items: 20, content: full | summary}
 
-local site_feeds -- alternate links for every page
-
 local function links(title, prefix)
   return {
     { type = "application/atom+xml", title = title .. " (Atom)", url = prefix .. "feed.xml" },
@@ -70,7 +68,8 @@ return {
       return links(title, prefix)
     end
 
-    site_feeds = make(site.title, site.description, "", "", site.articles)
+    -- every page links the site's feeds (site.feeds in templates)
+    site:set_data("feeds", make(site.title, site.description, "", "", site.articles))
     -- articles per topic and person, newest first (site.articles is)
     local lists = {}
     for _, a in ipairs(site.articles) do
@@ -93,9 +92,5 @@ return {
     end
     site:add_page{ url = "feeds.opml", template = "opml", kind = "feed", title = "Feeds",
                    data = { feeds = opml } }
-  end,
-
-  before_render = function(page)
-    if site_feeds and page.kind ~= "feed" then page.data.feeds = site_feeds end
   end,
 }

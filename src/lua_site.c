@@ -292,6 +292,24 @@ static int site_add_page_l(lua_State *L)
 	return 0;
 }
 
+/* site:set_data(key, value) -> () : a key of the `site` template map */
+static int site_set_data(lua_State *L)
+{
+	const char *key = luaL_checkstring(L, 2);
+	static const char *const fixed[] = {"title", "base_url", "language", "description",
+	                                    "params", "build_year", NULL};
+	for (const char *const *f = fixed; *f; f++)
+		if (!strcmp(key, *f))
+			return luaL_error(L, "set_data: \"%s\" comes from site.yml and cannot be set", key);
+	struct site *s = site_of(L);
+	if (lua_isnil(L, 3)) {
+		val_free(val_take(s->site_data, key));
+		return 0;
+	}
+	val_set(s->site_data, key, lv_to_value(L, 3, key));
+	return 0;
+}
+
 void ls_push_site(lua_State *L, struct site *s, int main)
 {
 	lua_pushlightuserdata(L, s);
@@ -338,6 +356,8 @@ void ls_push_site(lua_State *L, struct site *s, int main)
 	if (main) {
 		lua_pushcfunction(L, site_add_page_l);
 		lua_setfield(L, -2, "add_page");
+		lua_pushcfunction(L, site_set_data);
+		lua_setfield(L, -2, "set_data");
 	}
 }
 
