@@ -6,6 +6,7 @@
 local options = ... or {}
 local paginate = require("lib.paginate")
 local recent = options.recent or 7   -- previous editions listed on the home page
+local emails = options.email ~= false -- email.html and email.txt per edition
 
 local function summary(e)
   return { title = e.title, url = e.url, day = e.day, date_display = e.date_display,
@@ -45,6 +46,14 @@ return {
         a.next = link(e.articles[j + 1])
       end
       archive[i] = summary(e)
+      if emails then
+        e.email_url, e.text_url = e.url .. "email.html", e.url .. "email.txt"
+        -- the edition as an email: inline styles, absolute links, and text
+        site:add_page{ url = e.url .. "email.html", template = "email-html", kind = "email",
+                       title = site.title .. ": " .. e.title, data = { edition = e } }
+        site:add_page{ url = e.url .. "email.txt", template = "email-txt", kind = "email",
+                       title = site.title .. ": " .. e.title, data = { edition = e } }
+      end
       site:add_page{ url = e.url, template = "edition", kind = "edition",
                      title = "Edition of " .. e.title, data = { edition = e } }
     end

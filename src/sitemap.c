@@ -9,7 +9,7 @@
 static int is_html_page(const struct page *p)
 {
 	size_t n = strlen(p->url);
-	if (!strcmp(p->kind, "feed") || !strcmp(p->kind, "404"))
+	if (!strcmp(p->kind, "feed") || !strcmp(p->kind, "404") || !strcmp(p->kind, "email"))
 		return 0;
 	return n == 0 || p->url[n - 1] == '/' || (n > 5 && !strcmp(p->url + n - 5, ".html"));
 }

@@ -47,6 +47,15 @@ check "sitemap lists pages" grep -qF '<loc>https://example.org/desk/articles/sec
 check "sitemap leaves feeds out" sh -c "! grep -q 'feed.xml' '$p/sitemap.xml'"
 check "robots.txt points at the sitemap" grep -qxF 'Sitemap: https://example.org/desk/sitemap.xml' "$p/robots.txt"
 
+e="$p/editions/2017-12-12/email.html"
+check "email edition written" test -f "$e"
+check "email edition: no stylesheet, no script" sh -c "! grep -q '<link rel=\"stylesheet\"\|<script' '$e'"
+check "email edition: every link absolute" sh -c "! grep -o 'href=\"[^\"]*\"' '$e' | grep -v 'href=\"https://'"
+check "email edition: inline styles, table layout" grep -q '<table role="presentation"' "$e"
+check "email edition: escaped title" grep -qF 'Q&amp;A: &lt;b&gt;' "$e"
+check "text email: title as text, link" sh -c "grep -qF '* Q&A: <b>\"talks\"</b>' '$p/editions/2017-12-12/email.txt' && grep -qF 'https://example.org/desk/articles/second/' '$p/editions/2017-12-12/email.txt'"
+check "sitemap leaves emails out" sh -c "! grep -q 'email' '$p/sitemap.xml'"
+
 BRIEFING_SITEMAP_LIMIT=3 run_briefing build -s "$s" -q --base-url https://preview.example/sub -o "$TMP/o"
 expect_status "--base-url build" 0
 check "--base-url reaches feeds" grep -qF 'href="https://preview.example/sub/feed.xml"' "$TMP/o/feed.xml"
