@@ -34,6 +34,50 @@ static char *scalar(struct article *a, const char *key, int *bad)
 	return buf_detach(&b, NULL);
 }
 
+static int hex(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	     : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* A file name with %XX escapes stands for the URL segment they spell
+ * ("biden-%e2%81%a0harris" is U+2060 in a link): the page goes where such
+ * links lead. Names whose escapes decode to "/", control bytes or bad
+ * UTF-8 stay as they are. */
+static char *slug_from_file(const char *name)
+{
+	if (!strchr(name, '%'))
+		return xstrdup(name);
+	buf b = BUF_INIT;
+	for (const char *p = name; *p; p++) {
+		int h, l;
+		if (p[0] == '%' && (h = hex((unsigned char)p[1])) >= 0 && (l = hex((unsigned char)p[2])) >= 0) {
+			buf_putc(&b, h * 16 + l);
+			p += 2;
+		} else {
+			buf_putc(&b, *p);
+		}
+	}
+	int ok = 1;
+	for (size_t i = 0; i < b.len && ok; i++) {
+		unsigned char c = (unsigned char)b.ptr[i];
+		ok = c >= 0x20 && c != 0x7F && c != '/' && c != '\\';
+		if (c >= 0x80) { /* a whole, well-formed UTF-8 sequence */
+			int n = c >= 0xF0 && c < 0xF5 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 && c < 0xE0 ? 1 : -1;
+			ok = n > 0 && i + (size_t)n < b.len + 1;
+			for (int k = 1; ok && k <= n; k++)
+				ok = i + (size_t)k < b.len && ((unsigned char)b.ptr[i + k] & 0xC0) == 0x80;
+			if (ok)
+				i += (size_t)n;
+		}
+	}
+	if (!ok || !b.len) {
+		buf_free(&b);
+		return xstrdup(name);
+	}
+	return buf_detach(&b, NULL);
+}
+
 static int valid_slug(const char *s)
 {
 	if (!*s || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
@@ -145,7 +189,7 @@ int article_parse(const struct site *s, struct article *a)
 	}
 	if (!slug) {
 		const char *base = strrchr(a->rel, '/');
-		slug = xstrdup(base ? base + 1 : a->rel);
+		slug = slug_from_file(base ? base + 1 : a->rel);
 	}
 	a->slug = slug;
 	const char *slash = strrchr(a->rel, '/');
