@@ -17,4 +17,21 @@ check "validate-site passes" test "$rc" -eq 0
 check "0 html errors, 0 broken links or anchors" \
 	grep -q "html_errors=0 broken_links=0 broken_anchors=0" "$TMP/report"
 [ "$rc" -eq 0 ] || sed 's/^/#   /' "$TMP/report" | tail -20
+check "0 bad XML or JSON (feeds, sitemap, search index)" grep -q "bad_xml=0 bad_json=0" "$TMP/report"
+
+# the same site under a subpath, as a preview build would make it
+run_briefing build -s "$ROOT" -o "$TMP/sub" -q --base-url https://example.org/briefs/
+"$v" --base-url https://example.org/briefs/ "$TMP/sub" > "$TMP/report2" 2>&1
+check "subpath build validates" grep -q "html_errors=0 broken_links=0 broken_anchors=0 bad_xml=0 bad_json=0" "$TMP/report2"
+
+# accessibility: axe-core on the main page kinds
+if "$SHARED/tools/a11y" "$TMP/site/index.html" \
+	"$TMP/site/articles/2017/tillerson-no-preconditions/index.html" \
+	"$TMP/site/topics/diplomacy/index.html" "$TMP/site/people/kim-jong-un/index.html" \
+	"$TMP/site/search/index.html" > "$TMP/a11y" 2>&1; then
+	ok "a11y: no violations on home, article, topic, person and search pages"
+else
+	not_ok "a11y: no violations on home, article, topic, person and search pages"
+	sed 's/^/#   /' "$TMP/a11y" | tail -10
+fi
 finish
