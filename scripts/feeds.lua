@@ -12,29 +12,6 @@ local function links(title, prefix)
   }
 end
 
-local function json_feed(feed, site)
-  local items = {}
-  for i, a in ipairs(feed.entries) do
-    local tags = {}
-    for _, t in ipairs(a.topics) do tags[#tags + 1] = t.title end
-    for _, p in ipairs(a.people) do tags[#tags + 1] = p.name end
-    items[i] = {
-      id = a.permalink, url = a.permalink, title = a.title,
-      content_html = feed.full and a.content or nil,
-      summary = a.summary,
-      content_text = (not feed.full) and (a.summary or a.title) or nil,
-      date_published = a.date_iso,
-      tags = #tags > 0 and tags or nil,
-      external_url = a.source_url,
-    }
-  end
-  return briefing.json({
-    version = "https://jsonfeed.org/version/1.1",
-    title = feed.title, home_page_url = feed.home, feed_url = feed.self_json,
-    description = feed.description, language = site.language, items = items,
-  })
-end
-
 return {
   collections = function(site)
     local base = site.base_url
@@ -62,8 +39,8 @@ return {
                      data = { feed = feed } }
       site:add_page{ url = prefix .. "rss.xml", template = "rss", kind = "feed", title = title,
                      data = { feed = feed } }
-      site:add_page{ url = prefix .. "feed.json", template = "raw", kind = "feed", title = title,
-                     data = { body = json_feed(feed, site) } }
+      site:add_page{ url = prefix .. "feed.json", template = "feed.json", kind = "feed",
+                     title = title, data = { feed = feed } }
       opml[#opml + 1] = { title = title, xml_url = feed.self_atom, html_url = feed.home }
       return links(title, prefix)
     end

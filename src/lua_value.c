@@ -74,7 +74,7 @@ void lv_push_refs(lua_State *L, const struct value *v, lv_ref_fn ref)
 	push_depth(L, v, 0, ref);
 }
 
-/* Is the table at idx an array 1..n (n >= 1)? */
+/* Is the table at idx an array 1..n (n >= 0)? */
 static int is_array(lua_State *L, int idx, lua_Integer *n)
 {
 	lua_Integer len = (lua_Integer)lua_rawlen(L, idx);
@@ -170,7 +170,9 @@ static struct value *convert(lua_State *L, int idx)
 	}
 	case LUA_TTABLE: {
 		lua_Integer n;
-		if (is_array(L, idx, &n) && n > 0) {
+		/* an empty table is an empty list: "no items" is what it means in page
+		 * data and front matter far more often than "no keys" */
+		if (is_array(L, idx, &n)) {
 			struct value *list = val_list();
 			for (lua_Integer i = 1; i <= n; i++) {
 				lua_rawgeti(L, idx, i);

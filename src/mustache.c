@@ -6,6 +6,7 @@
  * puts the current indentation before the next byte of template text. */
 #include "mustache.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,7 @@ struct mnode {
 struct tmpl {
 	char *name;
 	char *path;
+	int json;          /* a "*.json" template: {{x}} escapes for JSON strings */
 	struct mnode root; /* kids only */
 };
 
@@ -565,6 +567,8 @@ int mst_set_add(struct mst_set *set, const char *name, const char *text, size_t 
 	struct tmpl *t = xcalloc(1, sizeof *t);
 	t->name = xstrdup(name);
 	t->path = xstrdup(path ? path : name);
+	size_t nlen = strlen(name);
+	t->json = nlen > 5 && strcmp(name + nlen - 5, ".json") == 0;
 	if (compile(text, len, t->path, "{{", "}}", &t->root, d) != 0) {
 		tmpl_free(t);
 		return -1;
@@ -603,6 +607,7 @@ struct rstate {
 	size_t loop_index, loop_len;
 	int in_loop;
 	struct value *yes, *no;
+	int json; /* the template being rendered escapes for JSON */
 };
 
 static void push_ctx(struct rstate *rs, const struct value *v)
@@ -631,6 +636,34 @@ static void emit_text(struct rstate *rs, const char *s, size_t len)
 	}
 }
 
+/* The inside of a JSON string: quotes, backslashes and control bytes
+ * escaped, and < > & too, so the text is also safe inside HTML. */
+static void put_json_chars(buf *out, const char *s, size_t len)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *rep;
+		char hex[8];
+		switch (c) {
+		case '"': rep = "\\\""; break;
+		case '\\': rep = "\\\\"; break;
+		case '\n': rep = "\\n"; break;
+		case '\r': rep = "\\r"; break;
+		case '\t': rep = "\\t"; break;
+		default:
+			if (c >= 0x20 && c != '<' && c != '>' && c != '&')
+				continue;
+			snprintf(hex, sizeof hex, "\\u%04x", c);
+			rep = hex;
+		}
+		buf_put(out, s + start, i - start);
+		buf_puts(out, rep);
+		start = i + 1;
+	}
+	buf_put(out, s + start, len - start);
+}
+
 static void emit_value(struct rstate *rs, const char *s, size_t len, int escape)
 {
 	if (!len)
@@ -638,7 +671,9 @@ static void emit_value(struct rstate *rs, const char *s, size_t len, int escape)
 	if (rs->pending && rs->indent.len)
 		buf_put(rs->out, rs->indent.ptr, rs->indent.len);
 	rs->pending = 0;
-	if (escape)
+	if (escape && rs->json)
+		put_json_chars(rs->out, s, len);
+	else if (escape)
 		buf_put_html(rs->out, s, len);
 	else
 		buf_put(rs->out, s, len);
@@ -832,11 +867,14 @@ static void render_template(struct rstate *rs, const struct mnode *n, const stru
 		rs->pending = 1;
 	}
 	const char *path = rs->path;
+	int json = rs->json;
 	rs->path = t->path;
+	rs->json = t->json;
 	rs->depth++;
 	render_nodes(rs, t->root.kids, t->root.nkids, bl);
 	rs->depth--;
 	rs->path = path;
+	rs->json = json;
 	buf_truncate(&rs->indent, ind);
 }
 
@@ -905,7 +943,7 @@ int mst_render(const struct mst_set *set, const char *name, const struct value *
 		diag_error(d, NULL, 0, 0, "no template \"%s\"", name);
 		return -1;
 	}
-	struct rstate rs = {.set = set, .out = out, .d = d, .path = t->path};
+	struct rstate rs = {.set = set, .out = out, .d = d, .path = t->path, .json = t->json};
 	buf_init(&rs.indent);
 	rs.yes = val_bool(1);
 	rs.no = val_bool(0);

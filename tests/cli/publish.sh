@@ -38,7 +38,8 @@ assert f['version'] == 'https://jsonfeed.org/version/1.1'
 assert i['id'] == 'https://example.org/desk/articles/second/', i
 assert i['title'] == 'Q&A: <b>\"talks\"</b>', i['title']
 assert i['date_published'] == '2017-12-12T10:00:00-05:00'
-assert 'Rex Tillerson' in i['tags']" "$p/feed.json"
+assert 'Diplomacy' in i['tags']
+assert 'Rex Tillerson' in i['_briefing']['people']" "$p/feed.json"
 check "person feed lists the person's article" grep -qF 'articles/second/' "$p/people/rex-tillerson/feed.xml"
 check "OPML lists the topic feed" grep -qF 'xmlUrl="https://example.org/desk/topics/diplomacy/feed.xml"' "$p/feeds.opml"
 check "alternate link on the home page" grep -qF '<link rel="alternate" type="application/atom+xml" title="Desk &amp; Co (Atom)" href="feed.xml">' "$p/index.html"

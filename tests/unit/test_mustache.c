@@ -92,6 +92,23 @@ static void loop_flags(void)
 	mst_set_free(set);
 }
 
+static void json_templates(void)
+{
+	struct mst_set *set = mst_set_new();
+	add(set, "x.json", "{\"t\": \"{{t}}\", \"raw\": {{{n}}}}");
+	add(set, "x.html", "{{t}}");
+	struct value *v = data("t: \"a \\\"q\\\" \\\\ <b> & \\n end\"\nn: 3\n");
+	int rc;
+	char *out = render(set, "x.json", v, &rc);
+	CHECK_STR(out, "{\"t\": \"a \\\"q\\\" \\\\ \\u003cb\\u003e \\u0026 \\n end\", \"raw\": 3}");
+	free(out);
+	out = render(set, "x.html", v, &rc);
+	CHECK_STR(out, "a &quot;q&quot; \\ &lt;b&gt; &amp; \n end");
+	free(out);
+	val_free(v);
+	mst_set_free(set);
+}
+
 static struct mst_set *shared;
 static struct value *shared_data;
 static char *expected;
@@ -135,6 +152,7 @@ int main(void)
 	RUN(errors);
 	RUN(partials_and_escaping);
 	RUN(loop_flags);
+	RUN(json_templates);
 	RUN(threads);
 	return TEST_MAIN_END();
 }
