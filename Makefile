@@ -60,6 +60,16 @@ asan:
 	$(MAKE) B=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	        LDFLAGS="-fsanitize=address,undefined" test
 
+# Regenerates the screenshots in docs/img/ from the example site (needs
+# ../shared/tools/install-checkers for headless Chromium).
+SHOT ?= ../shared/tools/shot-file
+screenshots: $(B)/briefing
+	$(B)/briefing build -q -o $(B)/shots
+	$(SHOT) $(B)/shots/index.html docs/img/theme-home-desktop.png 1280 900
+	$(SHOT) $(B)/shots/index.html docs/img/theme-home-phone.png 390 844
+	$(SHOT) $(B)/shots/articles/2017/tillerson-no-preconditions/index.html docs/img/theme-article-desktop.png 1280 900
+	$(SHOT) $(B)/shots/articles/2017/tillerson-no-preconditions/index.html docs/img/theme-article-phone.png 390 844
+
 # libFuzzer targets, built with clang (not part of `make test`). Run e.g.
 #   build-fuzz/fuzz_mustache -max_total_time=60 -dict=tests/fuzz/mustache.dict tests/fuzz/corpus-mustache
 FUZZ_CC    ?= clang
@@ -104,4 +114,4 @@ uninstall:
 clean:
 	rm -rf build build-asan build-fuzz briefing public
 
-.PHONY: all test unit golden-update asan valgrind fuzz bench install uninstall clean
+.PHONY: all test unit golden-update asan valgrind fuzz bench screenshots install uninstall clean
