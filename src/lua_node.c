@@ -664,12 +664,17 @@ struct walk {
 	int fns;      /* stack index of a table: node type number -> function */
 	int extra;    /* stack index of the extra argument */
 	int topdown;
+	int depth;    /* nesting below the walk's root */
 	char has[32]; /* has[type]: the filter has a function for it */
 };
 
+/* cmark nests without limit; the walk recurses in C, so it stops here
+ * with an error instead of running out of stack */
+#define MAX_WALK_DEPTH 1000
+
 /* Calls the filter's function for n, if any; leaves its result on the
  * stack (nil when there is none). */
-static void call_filter(lua_State *L, const struct walk *w, cmark_node *n)
+static void call_filter(lua_State *L, struct walk *w, cmark_node *n)
 {
 	int t = cmark_node_get_type(n);
 	if (t < 0 || t >= 32 || !w->has[t]) {
@@ -682,11 +687,15 @@ static void call_filter(lua_State *L, const struct walk *w, cmark_node *n)
 	lua_call(L, 2, 1);
 }
 
-static void walk_children(lua_State *L, const struct walk *w, cmark_node *parent);
+static void walk_children(lua_State *L, struct walk *w, cmark_node *parent);
 
-static void walk_node(lua_State *L, const struct walk *w, cmark_node *n)
+static void walk_node(lua_State *L, struct walk *w, cmark_node *n)
 {
 	luaL_checkstack(L, 8, "document too deep");
+	if (w->depth > MAX_WALK_DEPTH)
+		luaL_error(L, "the document is nested more than %d levels deep; filters stop here",
+		           MAX_WALK_DEPTH);
+	w->depth++;
 	int replaced = 0;
 	if (w->topdown) {
 		call_filter(L, w, n);
@@ -711,9 +720,10 @@ static void walk_node(lua_State *L, const struct walk *w, cmark_node *n)
 		apply_result(L, n, lua_gettop(L), &replaced);
 		lua_pop(L, 1);
 	}
+	w->depth--;
 }
 
-static void walk_children(lua_State *L, const struct walk *w, cmark_node *parent)
+static void walk_children(lua_State *L, struct walk *w, cmark_node *parent)
 {
 	cmark_node *child = cmark_node_first_child(parent);
 	while (child) {
