@@ -248,10 +248,11 @@ int build_run(const struct build_opts *o)
 done:
 	if (s)
 		diag_merge(d, s->diag);
-	diag_print(d, stderr);
+	FILE *msg = o->messages ? o->messages : stderr;
+	diag_print(d, msg);
 	int nerr = diag_count(d, DIAG_ERROR);
 	if (nerr) {
-		fprintf(stderr, "briefing: build failed with %d error%s; the previous output is "
+		fprintf(msg, "briefing: build failed with %d error%s; the previous output is "
 		                "unchanged\n", nerr, nerr == 1 ? "" : "s");
 	} else if (!o->quiet) {
 		printf("briefing: %zu articles, %zu pages written to %s in %.2f s "

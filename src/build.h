@@ -4,6 +4,8 @@
 #ifndef BRIEFING_BUILD_H
 #define BRIEFING_BUILD_H
 
+#include <stdio.h>
+
 struct build_opts {
 	const char *site_dir;  /* "" or "." for the current folder */
 	const char *out_dir;   /* NULL: from site.yml */
@@ -12,6 +14,7 @@ struct build_opts {
 	int drafts;
 	int quiet;
 	int jobs;              /* 0: pool_default_workers() */
+	FILE *messages;        /* where errors and warnings go (NULL: stderr) */
 };
 
 /* Returns the exit status: 0 built, 1 content or script errors. */

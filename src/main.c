@@ -8,10 +8,12 @@
 
 #include "buf.h"
 #include "build.h"
+#include "serve.h"
 #include "fsutil.h"
 
 static const char usage_text[] =
 	"usage: briefing build [-s SITE_DIR] [-o OUT_DIR] [--base-url URL] [--drafts] [-q] [-j JOBS]\n"
+	"       briefing serve [-s SITE_DIR] [--bind ADDR] [--port N]\n"
 	"       briefing help\n"
 	"       briefing --version\n"
 	"\n"
@@ -22,6 +24,9 @@ static const char usage_text[] =
 	"  --drafts           include articles marked draft: true\n"
 	"  -q, --quiet        print nothing but errors and warnings\n"
 	"  -j, --jobs N       worker threads (default: one per CPU, or BRIEFING_JOBS)\n"
+	"\n"
+	"  serve      build (drafts included) and preview on http://127.0.0.1:8080/,\n"
+	"             rebuilding and reloading the page when a file changes\n"
 	"\n"
 	"See briefing(1), site.yml(5) and briefing-lua(7).\n";
 
@@ -124,6 +129,34 @@ static int cmd_build(int argc, char **argv)
 	return rc;
 }
 
+static int cmd_serve(int argc, char **argv)
+{
+	struct serve_opts o = {.site_dir = ".", .bind = "127.0.0.1", .port = 8080};
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if ((!strcmp(a, "-s") || !strcmp(a, "--site") || !strcmp(a, "--bind") ||
+		     !strcmp(a, "--port") || !strcmp(a, "-p")) && i + 1 >= argc)
+			return usage_error("%s needs a value", a);
+		if (!strcmp(a, "-s") || !strcmp(a, "--site"))
+			o.site_dir = argv[++i];
+		else if (!strcmp(a, "--bind"))
+			o.bind = argv[++i];
+		else if (!strcmp(a, "--port") || !strcmp(a, "-p")) {
+			o.port = atoi(argv[++i]);
+			if (o.port < 1 || o.port > 65535)
+				return usage_error("--port: expected 1 to 65535, found \"%s\"", argv[i]);
+		} else
+			return usage_error("unknown option \"%s\" for serve", a);
+	}
+	if (!fs_is_dir(o.site_dir))
+		return usage_error("no site folder \"%s\"", o.site_dir);
+	char *tool = find_tool_dir();
+	o.tool_dir = tool;
+	int rc = serve_run(&o);
+	free(tool);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -141,5 +174,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "build"))
 		return cmd_build(argc - 1, argv + 1);
+	if (!strcmp(cmd, "serve"))
+		return cmd_serve(argc - 1, argv + 1);
 	return usage_error("unknown command \"%s\"", cmd);
 }

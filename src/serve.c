@@ -1,0 +1,393 @@
+/* serve.c: `briefing serve`, the editor's preview loop. Builds the site
+ * (drafts included) into a private temporary folder, serves it over HTTP
+ * with libmicrohttpd on the loopback address, rebuilds when a source file
+ * changes and tells open pages to reload over Server-Sent Events (a small
+ * script added to HTML responses only, never to built files). A failed
+ * build is shown in the browser instead of the page until it is fixed.
+ * Changes are found by polling the source tree's sizes and mtimes: simple,
+ * and it sees editors' write-and-rename saves as one change. */
+#include "serve.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "fsutil.h"
+
+#define EVENTS_PATH "/__briefing/events"
+
+struct server {
+	const struct serve_opts *opts;
+	char *root;             /* the output folder being served */
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	unsigned long generation; /* bumped after every build */
+	char *error;            /* messages of the failed last build, or NULL */
+};
+
+static volatile sig_atomic_t stopping;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/* ---- change detection ---- */
+
+/* Adds size, mtime and name of every file below dir to *sum. */
+static void fingerprint_dir(const char *dir, uint64_t *sum, int depth)
+{
+	if (depth > 32)
+		return;
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue; /* dotfiles, editors' swap files */
+		char *path = fs_join(dir, e->d_name);
+		struct stat st;
+		if (lstat(path, &st) == 0) {
+			uint64_t h = 1469598103934665603ull;
+			for (const char *p = e->d_name; *p; p++)
+				h = (h ^ (unsigned char)*p) * 1099511628211ull;
+			*sum += h ^ ((uint64_t)st.st_size * 31) ^ ((uint64_t)st.st_mtim.tv_sec * 1000003) ^
+			        (uint64_t)st.st_mtim.tv_nsec;
+			if (S_ISDIR(st.st_mode))
+				fingerprint_dir(path, sum, depth + 1);
+		}
+		free(path);
+	}
+	closedir(d);
+}
+
+static uint64_t fingerprint(const char *site_dir)
+{
+	static const char *const watched[] = {"content", "scripts", "templates", "themes",
+	                                      "static", "data", "site.yml", NULL};
+	uint64_t sum = 0;
+	for (const char *const *w = watched; *w; w++) {
+		char *path = fs_join(site_dir, *w);
+		struct stat st;
+		if (stat(path, &st) == 0) {
+			sum += (uint64_t)st.st_mtim.tv_sec * 7 + (uint64_t)st.st_size;
+			if (S_ISDIR(st.st_mode))
+				fingerprint_dir(path, &sum, 0);
+		}
+		free(path);
+	}
+	return sum;
+}
+
+/* ---- building ---- */
+
+static void rebuild(struct server *sv)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *msg = open_memstream(&text, &len);
+	struct build_opts o = {
+		.site_dir = sv->opts->site_dir,
+		.out_dir = sv->root,
+		.tool_dir = sv->opts->tool_dir,
+		.drafts = 1,
+		.quiet = 1,
+		.messages = msg,
+	};
+	int rc = build_run(&o);
+	fclose(msg);
+	if (text && *text)
+		fputs(text, stderr);
+	pthread_mutex_lock(&sv->lock);
+	free(sv->error);
+	sv->error = rc == 0 ? NULL : text;
+	if (rc == 0)
+		free(text);
+	sv->generation++;
+	pthread_cond_broadcast(&sv->changed);
+	pthread_mutex_unlock(&sv->lock);
+	fprintf(stderr, "briefing serve: %s\n", rc == 0 ? "rebuilt" : "build failed (shown in the browser)");
+}
+
+/* ---- HTTP ---- */
+
+static const char *mime_type(const char *path)
+{
+	static const struct { const char *ext, *type; } types[] = {
+		{".html", "text/html; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+		{".js", "text/javascript; charset=utf-8"}, {".json", "application/json"},
+		{".xml", "application/xml"}, {".opml", "text/x-opml"},
+		{".txt", "text/plain; charset=utf-8"}, {".svg", "image/svg+xml"},
+		{".png", "image/png"}, {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"},
+		{".gif", "image/gif"}, {".webp", "image/webp"}, {".ico", "image/x-icon"},
+		{".woff2", "font/woff2"}, {".pdf", "application/pdf"},
+	};
+	const char *dot = strrchr(path, '.');
+	for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
+		if (!strcmp(dot, types[i].ext))
+			return types[i].type;
+	return "application/octet-stream";
+}
+
+static const char reload_script[] =
+	"<script>(function(){var s=new EventSource(\"" EVENTS_PATH "\");"
+	"s.onmessage=function(){location.reload();};})();</script>";
+
+static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const char *type,
+                               const char *body, size_t len)
+{
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+	MHD_add_response_header(r, "Content-Type", type);
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	enum MHD_Result ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* HTML gets the reload script before </body> (or at the end). */
+static enum MHD_Result respond_html(struct MHD_Connection *c, unsigned status, buf *html)
+{
+	char *end = strstr(html->ptr, "</body>");
+	buf out = BUF_INIT;
+	if (end) {
+		buf_put(&out, html->ptr, (size_t)(end - html->ptr));
+		buf_puts(&out, reload_script);
+		buf_puts(&out, end);
+	} else {
+		buf_put(&out, html->ptr, html->len);
+		buf_puts(&out, reload_script);
+	}
+	enum MHD_Result ret = respond(c, status, "text/html; charset=utf-8", out.ptr, out.len);
+	buf_free(&out);
+	return ret;
+}
+
+static enum MHD_Result respond_error_page(struct MHD_Connection *c, const char *messages)
+{
+	buf html = BUF_INIT;
+	buf_puts(&html, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+	                "<title>Build failed</title><style>body{font:16px/1.5 system-ui,sans-serif;"
+	                "margin:2rem;background:#fff4f4;color:#222}pre{white-space:pre-wrap;"
+	                "background:#fff;border:1px solid #d33;padding:1rem}</style></head><body>"
+	                "<h1>The build failed</h1><p>Fix the file named below and save; "
+	                "this page reloads by itself.</p><pre>");
+	buf_put_html(&html, messages, strlen(messages));
+	buf_puts(&html, "</pre></body></html>");
+	enum MHD_Result ret = respond_html(c, 500, &html);
+	buf_free(&html);
+	return ret;
+}
+
+/* SSE: waits for the next build, then tells the page to reload. */
+struct events {
+	struct server *sv;
+	unsigned long seen;
+	int done;
+};
+
+static ssize_t events_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	(void)pos;
+	struct events *ev = cls;
+	struct server *sv = ev->sv;
+	if (ev->done || stopping)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	pthread_mutex_lock(&sv->lock);
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 15;
+	int changed = 0;
+	while (!stopping && sv->generation == ev->seen) {
+		if (pthread_cond_timedwait(&sv->changed, &sv->lock, &until) == ETIMEDOUT)
+			break;
+	}
+	changed = sv->generation != ev->seen;
+	ev->seen = sv->generation;
+	pthread_mutex_unlock(&sv->lock);
+	const char *msg = changed ? "data: reload\n\n" : ": keep-alive\n\n";
+	size_t n = strlen(msg);
+	if (n > max)
+		return 0;
+	memcpy(out, msg, n);
+	return (ssize_t)n;
+}
+
+static enum MHD_Result serve_events(struct server *sv, struct MHD_Connection *c)
+{
+	struct events *ev = xcalloc(1, sizeof *ev);
+	ev->sv = sv;
+	pthread_mutex_lock(&sv->lock);
+	ev->seen = sv->generation;
+	pthread_mutex_unlock(&sv->lock);
+	struct MHD_Response *r =
+		MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 256, events_read, ev, free);
+	MHD_add_response_header(r, "Content-Type", "text/event-stream");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* The file a URL path names inside root, or NULL (caller frees). Refuses
+ * "..", backslashes and NUL; "/x/" is x/index.html. *is_dir is set for
+ * a folder asked for without its trailing slash. */
+static char *file_for(const char *root, const char *url, int *is_dir)
+{
+	*is_dir = 0;
+	if (url[0] != '/' || strstr(url, "..") || strchr(url, '\\'))
+		return NULL;
+	size_t n = strlen(url);
+	char *rel = url[n - 1] == '/' ? xasprintf("%sindex.html", url + 1) : xstrdup(url + 1);
+	char *path = fs_join(root, rel);
+	free(rel);
+	struct stat st;
+	if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		*is_dir = 1;
+	} else if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+		free(path); /* symlinks are not followed out of the folder */
+		return NULL;
+	}
+	return path;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **state)
+{
+	(void)version;
+	(void)upload_data;
+	struct server *sv = cls;
+	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+		return respond(c, 405, "text/plain", "only GET and HEAD\n", 18);
+	if (*upload_size)
+		return respond(c, 413, "text/plain", "no request bodies\n", 18);
+	if (!*state) { /* headers only so far */
+		*state = (void *)1;
+		return MHD_YES;
+	}
+	if (!strcmp(url, EVENTS_PATH))
+		return serve_events(sv, c);
+	pthread_mutex_lock(&sv->lock);
+	char *error = sv->error ? xstrdup(sv->error) : NULL;
+	pthread_mutex_unlock(&sv->lock);
+	int is_dir;
+	char *path = file_for(sv->root, url, &is_dir);
+	if (error && (!path || !strcmp(mime_type(path), "text/html; charset=utf-8") || is_dir)) {
+		enum MHD_Result ret = respond_error_page(c, error);
+		free(error);
+		free(path);
+		return ret;
+	}
+	free(error);
+	if (path && is_dir) {
+		free(path);
+		char *to = xasprintf("%s/", url);
+		struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"",
+		                                                         MHD_RESPMEM_PERSISTENT);
+		MHD_add_response_header(r, "Location", to);
+		enum MHD_Result ret = MHD_queue_response(c, 301, r);
+		MHD_destroy_response(r);
+		free(to);
+		return ret;
+	}
+	buf body = BUF_INIT;
+	unsigned status = 200;
+	const char *type;
+	if (!path || fs_read(path, &body) != 0) {
+		char *notfound = fs_join(sv->root, "404.html");
+		buf_reset(&body);
+		if (fs_read(notfound, &body) != 0)
+			buf_puts(&body, "<!DOCTYPE html><title>Not found</title><h1>Not found</h1>");
+		free(notfound);
+		status = 404;
+		type = "text/html; charset=utf-8";
+	} else {
+		type = mime_type(path);
+	}
+	free(path);
+	enum MHD_Result ret = !strncmp(type, "text/html", 9) ? respond_html(c, status, &body)
+	                                                     : respond(c, status, type, body.ptr, body.len);
+	buf_free(&body);
+	return ret;
+}
+
+int serve_run(const struct serve_opts *o)
+{
+	struct server sv = {.opts = o};
+	pthread_mutex_init(&sv.lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_cond_init(&sv.changed, &ca);
+	char tmp[] = "/tmp/briefing-serve-XXXXXX";
+	if (!mkdtemp(tmp)) {
+		fprintf(stderr, "briefing: error: cannot create a temporary folder: %s\n", strerror(errno));
+		return 1;
+	}
+	sv.root = fs_join(tmp, "site");
+	rebuild(&sv);
+
+	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)o->port)};
+	if (inet_pton(AF_INET, o->bind, &addr.sin_addr) != 1) {
+		fprintf(stderr, "briefing: error: --bind: expected an IPv4 address, found \"%s\"\n", o->bind);
+		fs_rmtree(tmp);
+		free(sv.root);
+		return 2;
+	}
+	struct MHD_Daemon *daemon = MHD_start_daemon(
+		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+		(uint16_t)o->port, NULL, NULL, on_request, &sv, MHD_OPTION_SOCK_ADDR, &addr,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+		MHD_OPTION_CONNECTION_LIMIT, 512u, MHD_OPTION_END);
+	if (!daemon) {
+		fprintf(stderr, "briefing: error: cannot listen on %s:%d (is the port taken? try --port)\n",
+		        o->bind, o->port);
+		fs_rmtree(tmp);
+		free(sv.root);
+		return 1;
+	}
+	printf("briefing serve: http://%s:%d/ (drafts shown; Ctrl-C stops)\n", o->bind, o->port);
+	fflush(stdout);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	uint64_t last = fingerprint(o->site_dir);
+	while (!stopping) {
+		usleep(250 * 1000);
+		uint64_t now = fingerprint(o->site_dir);
+		if (now == last)
+			continue;
+		/* wait for a burst of saves to settle, then build once */
+		do {
+			last = now;
+			usleep(150 * 1000);
+			now = fingerprint(o->site_dir);
+		} while (now != last && !stopping);
+		if (!stopping)
+			rebuild(&sv);
+	}
+	pthread_mutex_lock(&sv.lock);
+	pthread_cond_broadcast(&sv.changed);
+	pthread_mutex_unlock(&sv.lock);
+	MHD_stop_daemon(daemon);
+	fs_rmtree(tmp);
+	free(sv.root);
+	free(sv.error);
+	pthread_mutex_destroy(&sv.lock);
+	pthread_cond_destroy(&sv.changed);
+	return 0;
+}
