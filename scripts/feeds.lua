@@ -47,17 +47,7 @@ return {
 
     -- every page links the site's feeds (site.feeds in templates)
     site:set_data("feeds", make(site.title, site.description, "", "", site.articles))
-    -- articles per topic and person, newest first (site.articles is)
-    local lists = {}
-    for _, a in ipairs(site.articles) do
-      for _, kind in ipairs({ "topics", "people" }) do
-        for _, e in ipairs(a[kind]) do
-          local l = lists[e]
-          if not l then l = {}; lists[e] = l end
-          l[#l + 1] = a
-        end
-      end
-    end
+    local lists = require("lib.by_entity")(site, "topics", "people")
     for _, kind in ipairs({ site.topics, site.people }) do
       for _, e in ipairs(kind) do
         local l = lists[e]

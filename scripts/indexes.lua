@@ -3,20 +3,14 @@
 -- A topic or person with its own file gets a page even with no articles.
 
 local paginate = require("lib.paginate")
+local by_entity = require("lib.by_entity")
 
 local function by_name(key)
   return function(a, b) return a[key]:lower() < b[key]:lower() end
 end
 
 local function index(site, kind, entities, template, list_template, title)
-  local lists = {}
-  for _, a in ipairs(site.articles) do -- newest first, so lists are too
-    for _, e in ipairs(a[kind]) do
-      local l = lists[e]
-      if not l then l = {}; lists[e] = l end
-      l[#l + 1] = a
-    end
-  end
+  local lists = by_entity(site, kind)
   local listed = {}
   for _, e in ipairs(entities) do
     local articles = lists[e] or {}
