@@ -16,7 +16,7 @@ return {
   collections = function(site)
     local base = site.base_url
     if base == "" then
-      briefing.log.warn("feeds need base_url in site.yml (absolute URLs); no feeds written")
+      briefing.log.info("feeds need base_url in site.yml (absolute URLs); no feeds written")
       return
     end
     local conf = site.config.feeds or {}

@@ -197,7 +197,7 @@ int article_parse(const struct site *s, struct article *a)
 	               : xasprintf("articles/%s/", a->slug);
 	struct value *url = val_get(a->meta, "source_url");
 	const char *us = val_get_str(url, NULL);
-	if (url && val_type(url) != VAL_NULL &&
+	if (url && val_type(url) != VAL_NULL && !(us && !*us) && /* "" means none */
 	    (!us || !(strncmp(us, "https://", 8) == 0 || strncmp(us, "http://", 7) == 0))) {
 		diag_error(a->diag, a->path, val_line(url), val_col(url),
 		           "source_url: expected an http:// or https:// address, found \"%s\"",

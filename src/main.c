@@ -8,12 +8,15 @@
 
 #include "buf.h"
 #include "build.h"
+#include "scaffold.h"
 #include "serve.h"
 #include "fsutil.h"
 
 static const char usage_text[] =
 	"usage: briefing build [-s SITE_DIR] [-o OUT_DIR] [--base-url URL] [--drafts] [-q] [-j JOBS]\n"
 	"       briefing serve [-s SITE_DIR] [--bind ADDR] [--port N]\n"
+	"       briefing new article|person|topic \"Name\" [-s SITE_DIR] [--topic T] [--person P]\n"
+	"       briefing new site DIR\n"
 	"       briefing help\n"
 	"       briefing --version\n"
 	"\n"
@@ -157,6 +160,41 @@ static int cmd_serve(int argc, char **argv)
 	return rc;
 }
 
+static int cmd_new(int argc, char **argv)
+{
+	if (argc < 3)
+		return usage_error("%s", "new needs a kind and a name: briefing new article|person|topic "
+		                         "\"Name\", or briefing new site DIR");
+	struct new_opts o = {.kind = argv[1], .name = argv[2], .site_dir = "."};
+	if (strcmp(o.kind, "article") && strcmp(o.kind, "person") && strcmp(o.kind, "topic") &&
+	    strcmp(o.kind, "site"))
+		return usage_error("new: expected article, person, topic or site, found \"%s\"", o.kind);
+	const char **topics = xcalloc((size_t)argc, sizeof *topics);
+	const char **people = xcalloc((size_t)argc, sizeof *people);
+	int nt = 0, np = 0, rc = -1;
+	for (int i = 3; i < argc && rc < 0; i++) {
+		const char *a = argv[i];
+		if (i + 1 >= argc)
+			rc = usage_error("unknown or incomplete option \"%s\" for new", a);
+		else if (!strcmp(a, "-s") || !strcmp(a, "--site"))
+			o.site_dir = argv[++i];
+		else if (!strcmp(a, "--topic"))
+			topics[nt++] = argv[++i];
+		else if (!strcmp(a, "--person"))
+			people[np++] = argv[++i];
+		else
+			rc = usage_error("unknown option \"%s\" for new", a);
+	}
+	if (rc < 0) {
+		o.topics = topics;
+		o.people = people;
+		rc = scaffold_new(&o);
+	}
+	free(topics);
+	free(people);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -176,5 +214,7 @@ int main(int argc, char **argv)
 		return cmd_build(argc - 1, argv + 1);
 	if (!strcmp(cmd, "serve"))
 		return cmd_serve(argc - 1, argv + 1);
+	if (!strcmp(cmd, "new"))
+		return cmd_new(argc - 1, argv + 1);
 	return usage_error("unknown command \"%s\"", cmd);
 }

@@ -78,7 +78,7 @@ check "edition archive paged" test -f "$TMP/pg/editions/page/2/index.html"
 printf 'title: "No base"\n' > "$s/site.yml"
 run_briefing build -s "$s" -o "$TMP/nb"
 expect_status "site without base_url builds" 0
-expect_stderr "feeds skipped with a warning" "feeds need base_url"
+expect_stderr "feeds skipped with a note" "note: feeds need base_url"
 check "no feed without base_url" test ! -e "$TMP/nb/feed.xml"
 check "no sitemap without base_url" test ! -e "$TMP/nb/sitemap.xml"
 finish

@@ -1,0 +1,167 @@
+/* scaffold.c: writes new content files. Strings go into YAML double-quoted
+ * (escaped), slugs come from slugify(), dates from the clock (or
+ * SOURCE_DATE_EPOCH, for reproducible tests) in the site's time zone. */
+#include "scaffold.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "date.h"
+#include "fsutil.h"
+#include "site.h"
+
+static void yaml_quote(buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			buf_printf(b, "\\%c", c);
+		else if (c < 0x20)
+			buf_printf(b, "\\x%02x", c);
+		else
+			buf_putc(b, (char)c);
+	}
+	buf_putc(b, '"');
+}
+
+static void yaml_list(buf *b, const char *key, const char **items)
+{
+	buf_printf(b, "%s: [", key);
+	for (int i = 0; items && items[i]; i++) {
+		if (i)
+			buf_puts(b, ", ");
+		yaml_quote(b, items[i]);
+	}
+	buf_puts(b, "]\n");
+}
+
+/* Writes path only if nothing is there yet. */
+static int create(const char *path, const buf *text)
+{
+	if (fs_exists(path)) {
+		fprintf(stderr, "%s: error: already exists; briefing new never overwrites\n", path);
+		return 1;
+	}
+	if (fs_write(path, text->ptr, text->len) != 0) {
+		fprintf(stderr, "%s: error: cannot write: %s\n", path, strerror(errno));
+		return 1;
+	}
+	printf("created %s\n", path);
+	return 0;
+}
+
+static time_t now(void)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	return sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+}
+
+static int new_site(const char *dir)
+{
+	struct stat st;
+	if (stat(dir, &st) == 0) {
+		fprintf(stderr, "%s: error: already exists; briefing new site wants a new folder\n", dir);
+		return 1;
+	}
+	struct date d;
+	date_from_epoch((int64_t)now(), 0, &d);
+	buf b = BUF_INIT, p = BUF_INIT;
+	int rc = 0;
+	buf_puts(&b, "# site.yml: see site.yml(5). Only the title is required.\n"
+	             "title: \"My Briefing\"\n"
+	             "description: \"What happened, and why it matters.\"\n"
+	             "base_url: \"\"          # https://example.org/briefing/ for feeds and sitemap\n"
+	             "language: en\n"
+	             "timezone: UTC\n");
+	char *path = fs_join(dir, "site.yml");
+	rc |= create(path, &b);
+	free(path);
+	static const char *const folders[] = {"content/people", "content/topics", "scripts",
+	                                      "templates", "static", NULL};
+	for (const char *const *f = folders; *f && !rc; f++) {
+		char *sub = fs_join(dir, *f);
+		if (fs_mkdirs(sub) != 0)
+			rc = 1;
+		free(sub);
+	}
+	buf_reset(&b);
+	buf_puts(&b, "---\ntitle: \"Welcome to your briefing\"\ndate: ");
+	date_put_day(&b, &d);
+	buf_puts(&b, "\nsummary: \"The first brief: edit or delete it.\"\ntopics: [\"Getting started\"]\n"
+	             "why_it_matters: \"Every brief says why it matters in one sentence.\"\n---\n\n"
+	             "Briefs live in `content/articles/`, people in `content/people/` and topics in\n"
+	             "`content/topics/`. Run `briefing serve` and edit this file to see the page change.\n");
+	buf_printf(&p, "content/articles/%04d/welcome.md", d.year);
+	path = fs_join(dir, p.ptr);
+	if (!rc)
+		rc |= create(path, &b);
+	free(path);
+	buf_free(&b);
+	buf_free(&p);
+	if (!rc)
+		printf("a new site is in %s: try  briefing serve -s %s\n", dir, dir);
+	return rc;
+}
+
+int scaffold_new(const struct new_opts *o)
+{
+	if (!strcmp(o->kind, "site"))
+		return new_site(o->name);
+	struct diag *d = diag_new();
+	struct site *s = site_open(o->site_dir, d);
+	if (!s) {
+		diag_print(d, stderr);
+		diag_free(d);
+		return 1;
+	}
+	char *slug = slugify(o->name);
+	if (!*slug) {
+		fprintf(stderr, "briefing: error: \"%s\" gives an empty file name; use letters or digits\n",
+		        o->name);
+		free(slug);
+		site_free(s);
+		diag_free(d);
+		return 2;
+	}
+	buf b = BUF_INIT, rel = BUF_INIT;
+	buf_puts(&b, "---\n");
+	if (!strcmp(o->kind, "article")) {
+		struct date dt;
+		date_from_epoch((int64_t)now(), s->cfg.tz_offset_min, &dt);
+		buf_puts(&b, "title: ");
+		yaml_quote(&b, o->name);
+		buf_puts(&b, "\ndate: ");
+		date_put_iso(&b, &dt);
+		buf_puts(&b, "\nsummary: \"\"\n");
+		yaml_list(&b, "topics", o->topics);
+		yaml_list(&b, "people", o->people);
+		buf_puts(&b, "source: \"\"\nsource_url: \"\"\nwhy_it_matters: \"\"\n"
+		             "key_points: []\ndraft: true\n---\n\nWhat happened, in two or three short "
+		             "paragraphs. Remove `draft: true` above to publish.\n");
+		buf_printf(&rel, "content/articles/%04d/%s.md", dt.year, slug);
+	} else if (!strcmp(o->kind, "person")) {
+		buf_puts(&b, "name: ");
+		yaml_quote(&b, o->name);
+		buf_puts(&b, "\naliases: []\nrole: \"\"\ncountry: \"\"\n---\n\nA short, neutral bio.\n");
+		buf_printf(&rel, "content/people/%s.md", slug);
+	} else {
+		buf_puts(&b, "title: ");
+		yaml_quote(&b, o->name);
+		buf_puts(&b, "\ndescription: \"\"\n---\n\nWhat this topic covers.\n");
+		buf_printf(&rel, "content/topics/%s.md", slug);
+	}
+	char *path = site_path(s, rel.ptr);
+	int rc = create(path, &b);
+	free(path);
+	free(slug);
+	buf_free(&b);
+	buf_free(&rel);
+	site_free(s);
+	diag_free(d);
+	return rc;
+}

@@ -1,0 +1,39 @@
+# CLI: briefing new: a starter site that builds, articles, people and
+# topics with escaped front matter, and never an overwrite.
+. tests/lib.sh
+
+cd "$TMP" || exit 1
+run_briefing new site starter
+expect_status "new site" 0
+check "starter site.yml" test -f starter/site.yml
+run_briefing build -s starter -q
+expect_status "starter site builds" 0
+check "starter home page" test -f starter/public/index.html
+
+run_briefing new article 'Kim & "Trump": a <first> meeting' -s starter --topic Diplomacy --person "Kim Jong Un"
+expect_status "new article" 0
+a="starter/content/articles/2023/kim-trump-a-first-meeting.md"
+check "article file named by slug and year (SOURCE_DATE_EPOCH)" test -f "$a"
+check "title quoted and escaped in YAML" grep -qF 'title: "Kim & \"Trump\": a <first> meeting"' "$a"
+check "topics and people filled in" sh -c "grep -qF 'topics: [\"Diplomacy\"]' '$a' && grep -qF 'people: [\"Kim Jong Un\"]' '$a'"
+check "new articles start as drafts" grep -qx 'draft: true' "$a"
+run_briefing new person "Kim Jong Un" -s starter
+expect_status "new person" 0
+run_briefing new topic "Diplomacy" -s starter
+expect_status "new topic" 0
+run_briefing build -s starter --drafts -q
+expect_status "site with the new files builds" 0
+check "the new article's page" test -f starter/public/articles/2023/kim-trump-a-first-meeting/index.html
+check "its title escaped in HTML" grep -qF 'Kim &amp; &quot;Trump&quot;: a &lt;first&gt; meeting' starter/public/articles/2023/kim-trump-a-first-meeting/index.html
+
+echo "mine" > "$TMP/keep"
+cp "$TMP/keep" starter/content/topics/diplomacy.md
+run_briefing new topic "Diplomacy" -s starter
+expect_status "existing file refused" 1
+expect_stderr "refusal names the file" "starter/content/topics/diplomacy.md: error: already exists"
+check "existing file untouched" cmp -s "$TMP/keep" starter/content/topics/diplomacy.md
+run_briefing new site starter
+expect_status "existing site folder refused" 1
+run_briefing new chapter "X"
+expect_status "unknown kind is a usage error" 2
+finish
