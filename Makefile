@@ -76,7 +76,13 @@ FUZZ_CC    ?= clang
 FUZZ_FLAGS ?= -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
 FUZZ_MUSTACHE_SRC := src/mustache.c src/buf.c src/value.c src/diag.c
 
-fuzz: build-fuzz/fuzz_mustache
+FUZZ_FM_SRC := src/frontmatter.c src/yamlvalue.c src/markdown.c src/buf.c src/value.c src/diag.c
+
+fuzz: build-fuzz/fuzz_mustache build-fuzz/fuzz_frontmatter
+
+build-fuzz/fuzz_frontmatter: tests/fuzz/fuzz_frontmatter.c $(FUZZ_FM_SRC) src/*.h
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE $(WARN) $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $< $(FUZZ_FM_SRC) $(PKG_LIBS) -lm
 
 build-fuzz/fuzz_mustache: tests/fuzz/fuzz_mustache.c $(FUZZ_MUSTACHE_SRC) src/*.h
 	@mkdir -p build-fuzz
