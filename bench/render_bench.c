@@ -24,7 +24,8 @@ int main(int argc, char **argv)
 		struct article *a = s->articles[i];
 		if (article_parse(s, a) == 0)
 			article_render_body(s, a);
-		cmark_node_free(a->doc);
+		if (a->doc)
+			cmark_node_free(a->doc);
 		a->doc = NULL;
 	}
 	site_resolve(s);

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "build.h"
+#include "check.h"
 #include "scaffold.h"
 #include "serve.h"
 #include "fsutil.h"
@@ -17,6 +18,7 @@ static const char usage_text[] =
 	"       briefing serve [-s SITE_DIR] [--bind ADDR] [--port N]\n"
 	"       briefing new article|person|topic \"Name\" [-s SITE_DIR] [--topic T] [--person P]\n"
 	"       briefing new site DIR\n"
+	"       briefing check [-s SITE_DIR] [--format text|json]\n"
 	"       briefing help\n"
 	"       briefing --version\n"
 	"\n"
@@ -195,6 +197,28 @@ static int cmd_new(int argc, char **argv)
 	return rc;
 }
 
+static int cmd_check(int argc, char **argv)
+{
+	struct check_opts o = {.site_dir = "."};
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if ((!strcmp(a, "-s") || !strcmp(a, "--site") || !strcmp(a, "--format")) && i + 1 >= argc)
+			return usage_error("%s needs a value", a);
+		if (!strcmp(a, "-s") || !strcmp(a, "--site"))
+			o.site_dir = argv[++i];
+		else if (!strcmp(a, "--format")) {
+			const char *f = argv[++i];
+			if (strcmp(f, "json") && strcmp(f, "text"))
+				return usage_error("--format: expected text or json, found \"%s\"", f);
+			o.json = !strcmp(f, "json");
+		} else
+			return usage_error("unknown option \"%s\" for check", a);
+	}
+	if (!fs_is_dir(o.site_dir))
+		return usage_error("no site folder \"%s\"", o.site_dir);
+	return check_run(&o);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -216,5 +240,7 @@ int main(int argc, char **argv)
 		return cmd_serve(argc - 1, argv + 1);
 	if (!strcmp(cmd, "new"))
 		return cmd_new(argc - 1, argv + 1);
+	if (!strcmp(cmd, "check"))
+		return cmd_check(argc - 1, argv + 1);
 	return usage_error("unknown command \"%s\"", cmd);
 }

@@ -1,0 +1,13 @@
+/* check.h: `briefing check`, an editorial linter over a site's content. */
+#ifndef BRIEFING_CHECK_H
+#define BRIEFING_CHECK_H
+
+struct check_opts {
+	const char *site_dir;
+	int json; /* --format json: one object per message */
+};
+
+/* Prints file:line:col messages; returns 1 when there are errors. */
+int check_run(const struct check_opts *o);
+
+#endif

@@ -1,0 +1,39 @@
+# CLI: briefing check, the editorial linter: suggestions for unknown
+# names, people named but not listed, shared aliases, summaries, empty
+# bodies, future dates; JSON output; exit 1 only on errors.
+. tests/lib.sh
+
+new_site "$TMP/s"
+s="$TMP/s"
+mkdir -p "$s/content/people"
+printf 'title: "T"\ncheck: {summary_words: 5}\n' > "$s/site.yml"
+printf -- '---\nname: "Rex Tillerson"\naliases: ["Tillerson", "Rex"]\n---\nBio.\n' > "$s/content/people/rex-tillerson.md"
+printf -- '---\nname: "Rex Smith"\naliases: ["Rex"]\n---\nBio.\n' > "$s/content/people/rex-smith.md"
+cat > "$s/content/articles/first.md" <<'MD'
+---
+title: "First"
+date: 2017-09-30
+summary: "One two three four five six seven."
+people: [Rex Tilerson]
+---
+Rex Smith spoke before Rex Tillerson did.
+MD
+printf -- '---\ntitle: "Later"\ndate: 2030-01-01\nsummary: "Short."\n---\n' > "$s/content/articles/later.md"
+run_briefing check -s "$s"
+expect_status "warnings only: exit 0" 0
+o="$TMP/out"
+f="$s/content/articles/first.md"
+check "typo gets a suggestion with its position" grep -qF "$f:5:10: warning: people: \"Rex Tilerson\" has no file in content/people/; did you mean \"Rex Tillerson\"?" "$o"
+check "person named but not listed" grep -qF "$f:1:1: warning: Rex Smith is named in the body but not in people" "$o"
+check "summary over budget" grep -qF "$f:4:10: warning: summary: 7 words, over the budget of 5" "$o"
+check "shared alias" grep -qF 'aliases: "Rex" is also' "$o"
+check "empty body" grep -qF "later.md:1:1: warning: the body is empty" "$o"
+check "future date" grep -qF "later.md:3:7: warning: date: in the future" "$o"
+check "summary line" grep -qE '^briefing check: 0 errors, [0-9]+ warnings$' "$o"
+run_briefing check -s "$s" --format json
+check "JSON output parses" python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert any(m['level']=='warning' and 'did you mean' in m['message'] for m in d)" "$o"
+printf -- '---\ntitle: "Bad"\ndate: someday\n---\nx\n' > "$s/content/articles/bad.md"
+run_briefing check -s "$s"
+expect_status "an error: exit 1" 1
+check "errors are the build's" grep -qF 'bad.md:3:7: error: date: expected YYYY-MM-DD' "$o"
+finish
