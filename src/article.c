@@ -180,6 +180,27 @@ int article_parse(const struct site *s, struct article *a)
 		bad = 1;
 	}
 	a->draft = val_get_bool(draft);
+	/* scheduling: hidden before publish_at, and from expires on */
+	static const char *const sched[] = {"publish_at", "expires"};
+	for (int i = 0; i < 2; i++) {
+		struct value *v = val_get(a->meta, sched[i]);
+		if (!v || val_type(v) == VAL_NULL)
+			continue;
+		struct date when;
+		const char *stamp = val_get_str(v, NULL);
+		buf shown = BUF_INIT;
+		val_put_scalar(&shown, v);
+		if (!stamp || date_parse(stamp, s->cfg.tz_offset_min, &when) != 0) {
+			diag_error(a->diag, a->path, val_line(v), val_col(v),
+			           "%s: expected YYYY-MM-DD or RFC 3339, found \"%s\"", sched[i], shown.ptr);
+			bad = 1;
+		} else if (i == 0) {
+			a->publish_at = when.epoch;
+		} else {
+			a->expires = when.epoch;
+		}
+		buf_free(&shown);
+	}
 	char *slug = scalar(a, "slug", &bad);
 	if (slug && !valid_slug(slug)) {
 		struct value *v = val_get(a->meta, "slug");

@@ -138,6 +138,8 @@ int build_run(const struct build_opts *o)
 		goto done;
 	s->tool_dir = o->tool_dir ? xstrdup(o->tool_dir) : NULL;
 	s->cfg.drafts = o->drafts;
+	s->cfg.future = o->future;
+	s->cfg.now = o->as_of ? o->as_of : (long long)time(NULL);
 	if (o->base_url) {
 		size_t n = strlen(o->base_url);
 		free(s->cfg.base_url);

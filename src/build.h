@@ -12,6 +12,8 @@ struct build_opts {
 	const char *base_url;  /* NULL: from site.yml (--base-url for previews) */
 	const char *tool_dir;  /* the tool's scripts/ and themes/ */
 	int drafts;
+	int future;            /* include future-dated and scheduled articles */
+	long long as_of;       /* build as of this time (0: now) */
 	int quiet;
 	int jobs;              /* 0: pool_default_workers() */
 	FILE *messages;        /* where errors and warnings go (NULL: stderr) */

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "build.h"
+#include "date.h"
 #include "check.h"
 #include "scaffold.h"
 #include "serve.h"
@@ -27,6 +28,8 @@ static const char usage_text[] =
 	"  -o, --output DIR   write the site here instead of site.yml's output (public/)\n"
 	"  --base-url URL     use URL instead of site.yml's base_url (previews)\n"
 	"  --drafts           include articles marked draft: true\n"
+	"  --future           include articles dated or scheduled (publish_at) later\n"
+	"  --as-of DATE       build the site as it was on DATE (YYYY-MM-DD)\n"
 	"  -q, --quiet        print nothing but errors and warnings\n"
 	"  -j, --jobs N       worker threads (default: one per CPU, or BRIEFING_JOBS)\n"
 	"\n"
@@ -113,6 +116,18 @@ static int cmd_build(int argc, char **argv)
 				return usage_error("-j: expected a number of threads, found \"%s\"", argv[i]);
 		} else if (!strcmp(a, "--drafts"))
 			o.drafts = 1;
+		else if (!strcmp(a, "--future"))
+			o.future = 1;
+		else if (!strcmp(a, "--as-of")) {
+			struct date when;
+			if (i + 1 >= argc || date_parse(argv[i + 1], 0, &when) != 0)
+				return usage_error("--as-of: expected YYYY-MM-DD or RFC 3339, found \"%s\"",
+				                   i + 1 < argc ? argv[i + 1] : "");
+			o.as_of = (long long)when.epoch;
+			if (!when.has_time)
+				o.as_of += 86399; /* the whole day */
+			i++;
+		}
 		else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
 			o.quiet = 1;
 		else

@@ -163,6 +163,17 @@ static void build_article_view(const struct site *s, struct article *a)
 	a->data = d;
 }
 
+/* Is a due at the build's "now"? Future dates and publish_at wait unless
+ * --future; expires always applies. */
+static int scheduled_in(const struct site *s, const struct article *a)
+{
+	if (a->expires && a->expires <= s->cfg.now)
+		return 0;
+	if (s->cfg.future)
+		return 1;
+	return a->date.epoch <= s->cfg.now && (!a->publish_at || a->publish_at <= s->cfg.now);
+}
+
 int site_resolve(struct site *s)
 {
 	int errors = 0;
@@ -172,7 +183,7 @@ int site_resolve(struct site *s)
 		struct article *a = s->articles[i];
 		diag_merge(s->diag, a->diag);
 		int failed = !a->meta || !a->title || (!a->html && !a->doc);
-		if (failed || (a->draft && !s->cfg.drafts)) {
+		if (failed || (a->draft && !s->cfg.drafts) || !scheduled_in(s, a)) {
 			s->articles[i] = NULL;
 			a->doc = NULL; /* released by the filter stage */
 			errors += failed;

@@ -105,6 +105,7 @@ static void rebuild(struct server *sv)
 		.out_dir = sv->root,
 		.tool_dir = sv->opts->tool_dir,
 		.drafts = 1,
+		.future = 1,
 		.quiet = 1,
 		.messages = msg,
 	};

@@ -26,6 +26,8 @@ struct site_config {
 	char *output;     /* output folder path (relative to cwd once resolved) */
 	int unsafe;       /* raw HTML in Markdown */
 	int drafts;       /* include draft: true */
+	int future;       /* include articles dated or scheduled after `now` */
+	long long now;    /* the build's "now" (epoch seconds): the clock, or --as-of */
 	struct value *yaml; /* all of site.yml (a map) */
 };
 
@@ -52,6 +54,7 @@ struct article {
 	char *title;
 	struct date date;
 	int draft;
+	long long publish_at, expires; /* epoch seconds, 0 when not set */
 	struct value *meta;  /* front matter map, as filters left it */
 	struct value *data;  /* template view (map), built by site_resolve */
 	struct cmark_node *doc; /* body tree between parse and render, else NULL */
