@@ -10,6 +10,7 @@
 #include "build.h"
 #include "date.h"
 #include "check.h"
+#include "import.h"
 #include "scaffold.h"
 #include "serve.h"
 #include "fsutil.h"
@@ -20,6 +21,7 @@ static const char usage_text[] =
 	"       briefing new article|person|topic \"Name\" [-s SITE_DIR] [--topic T] [--person P]\n"
 	"       briefing new site DIR\n"
 	"       briefing check [-s SITE_DIR] [--format text|json]\n"
+	"       briefing import FILE [-s SITE_DIR] [--title T] [--date D] [--source S] [--url U]\n"
 	"       briefing help\n"
 	"       briefing --version\n"
 	"\n"
@@ -234,6 +236,34 @@ static int cmd_check(int argc, char **argv)
 	return check_run(&o);
 }
 
+static int cmd_import(int argc, char **argv)
+{
+	struct import_opts o = {.site_dir = "."};
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **slot = !strcmp(a, "-s") || !strcmp(a, "--site") ? &o.site_dir
+		                  : !strcmp(a, "--title")                    ? &o.title
+		                  : !strcmp(a, "--date")                     ? &o.date
+		                  : !strcmp(a, "--source")                   ? &o.source
+		                  : !strcmp(a, "--url")                      ? &o.url
+		                                                             : NULL;
+		if (slot) {
+			if (i + 1 >= argc)
+				return usage_error("%s needs a value", a);
+			*slot = argv[++i];
+		} else if (a[0] == '-' || o.file) {
+			return usage_error("unknown option or extra file \"%s\" for import", a);
+		} else {
+			o.file = a;
+		}
+	}
+	if (!o.file)
+		return usage_error("%s", "import needs a file: briefing import FILE");
+	if (o.url && strncmp(o.url, "http://", 7) && strncmp(o.url, "https://", 8))
+		return usage_error("--url: expected an http:// or https:// address, found \"%s\"", o.url);
+	return import_run(&o);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -257,5 +287,7 @@ int main(int argc, char **argv)
 		return cmd_new(argc - 1, argv + 1);
 	if (!strcmp(cmd, "check"))
 		return cmd_check(argc - 1, argv + 1);
+	if (!strcmp(cmd, "import"))
+		return cmd_import(argc - 1, argv + 1);
 	return usage_error("unknown command \"%s\"", cmd);
 }

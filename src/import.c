@@ -1,0 +1,311 @@
+/* import.c: `briefing import`, a scraped article into a draft brief. The
+ * text is split into paragraphs; what follows the first wide gap (two or
+ * more blank lines: teasers, share boxes, author boxes) and paragraphs that
+ * look like page furniture are dropped; the site's people and topics found
+ * in the text are listed; capitalised names the site does not know are
+ * proposed in a comment. The editor rewrites the body: it stays a draft. */
+#include "import.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "date.h"
+#include "fsutil.h"
+#include "site.h"
+
+/* Short paragraphs that are page furniture, not reporting. */
+static const char *const furniture[] = {
+	"short link", "do you like what you just read", "author details", "share this",
+	"share on", "follow us", "subscribe", "click here", "read more", "related:",
+	"advertisement", "sign up", "newsletter", "comments", "print this", "email this",
+	"leave a comment", "tags:", NULL,
+};
+
+static int is_furniture(const char *p)
+{
+	size_t words = 0;
+	int in = 0;
+	for (const char *q = p; *q; q++) {
+		int sp = isspace((unsigned char)*q);
+		words += !sp && !in;
+		in = !sp;
+	}
+	for (const char *const *f = furniture; *f; f++)
+		if (!strncasecmp(p, *f, strlen(*f)) && words <= 12)
+			return 1;
+	/* "<Site> writer <Name> is a former ..." author boxes */
+	return strstr(p, " writer") && strstr(p, " is a ") && words < 80;
+}
+
+static int has_word_in(const char *text, const char *name, char *(*find)(const char *, const char *))
+{
+	size_t n = strlen(name);
+	if (!n)
+		return 0;
+	for (const char *p = find(text, name); p; p = find(p + 1, name))
+		if ((p == text || !isalnum((unsigned char)p[-1])) && !isalnum((unsigned char)p[n]))
+			return 1;
+	return 0;
+}
+
+static int has_word(const char *text, const char *name)
+{
+	return has_word_in(text, name, (char *(*)(const char *, const char *))strstr);
+}
+
+/* Words that start sentences or titles, not names. */
+static const char *const not_names[] = {
+	"The", "A", "An", "In", "On", "At", "But", "And", "So", "If", "It", "He", "She", "They",
+	"We", "Our", "This", "That", "Given", "Despite", "According", "Secretary", "State",
+	"President", "Senator", "Sen", "Defense", "North", "South", "United", "States", "White",
+	"House", "Korea", "Korean", "China", "American", "Pacific", "Ocean", "Navy", "Look",
+	"Let", "Do", "Author", "Details", "Short", "Link", "News", "Spero", "November", "February",
+	"Tuesday", "Monday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", NULL,
+};
+
+static int stop_word(const char *w, size_t n)
+{
+	for (const char *const *s = not_names; *s; s++)
+		if (strlen(*s) == n && !strncmp(w, *s, n))
+			return 1;
+	return 0;
+}
+
+/* Capitalised two- or three-word runs the site does not know. */
+static void propose_people(const struct site *s, const char *text, struct value *out)
+{
+	const char *p = text;
+	while (*p) {
+		const char *words[3];
+		size_t lens[3];
+		int k = 0;
+		const char *q = p;
+		while (k < 3 && isupper((unsigned char)*q)) {
+			const char *w = q;
+			while (isalpha((unsigned char)*q) || *q == '-')
+				q++;
+			size_t n = (size_t)(q - w);
+			if (n < 2 || !islower((unsigned char)w[1]) || stop_word(w, n))
+				break;
+			words[k] = w;
+			lens[k++] = n;
+			if (*q != ' ' || !isupper((unsigned char)q[1]))
+				break;
+			q++;
+		}
+		if (k >= 2) {
+			char *name = xstrndup(words[0], (size_t)(words[k - 1] + lens[k - 1] - words[0]));
+			if (!site_find(s, ENT_PERSON, name) && !site_find(s, ENT_TOPIC, name) &&
+			    !val_get(out, name))
+				val_set(out, name, val_bool(1));
+			free(name);
+			p = words[k - 1] + lens[k - 1];
+			continue;
+		}
+		/* next word */
+		while (*p && !isspace((unsigned char)*p))
+			p++;
+		while (*p && isspace((unsigned char)*p))
+			p++;
+	}
+}
+
+static void yaml_quote(buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			buf_printf(b, "\\%c", c);
+		else if (c >= 0x20)
+			buf_putc(b, (char)c);
+	}
+	buf_putc(b, '"');
+}
+
+/* The first sentence of text, at most 14 words: a working title. */
+static char *working_title(const char *text)
+{
+	buf b = BUF_INIT;
+	int words = 0, in = 0;
+	for (const char *p = text; *p; p++) {
+		int sp = isspace((unsigned char)*p);
+		if (!sp && !in && ++words > 14)
+			break;
+		in = !sp;
+		if (*p == '.' && (p[1] == ' ' || !p[1]) && words > 3 && !isupper((unsigned char)p[-1]))
+			break;
+		buf_putc(&b, sp ? ' ' : *p);
+	}
+	while (b.len && (b.ptr[b.len - 1] == ' ' || b.ptr[b.len - 1] == ','))
+		buf_truncate(&b, b.len - 1);
+	return buf_detach(&b, NULL);
+}
+
+int import_run(const struct import_opts *o)
+{
+	buf raw = BUF_INIT;
+	if (fs_read(o->file, &raw) != 0) {
+		fprintf(stderr, "%s: error: cannot read: %s\n", o->file, strerror(errno));
+		return 1;
+	}
+	struct diag *d = diag_new();
+	struct site *s = site_open(o->site_dir, d);
+	if (!s || site_scan(s) != 0) {
+		diag_print(d, stderr);
+		if (s)
+			diag_print(s->diag, stderr);
+		site_free(s);
+		diag_free(d);
+		buf_free(&raw);
+		return 1;
+	}
+	/* paragraphs, up to the first wide gap */
+	struct value *paras = val_list();
+	buf para = BUF_INIT;
+	int blanks = 0, dropped = 0;
+	const char *p = raw.ptr;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = xstrndup(p, n);
+		char *t = line;
+		while (*t && isspace((unsigned char)*t))
+			t++;
+		for (char *e = t + strlen(t); e > t && isspace((unsigned char)e[-1]); *--e = '\0')
+			;
+		/* U+00A0 from scrapes counts as a space */
+		for (char *x = t; (x = strstr(x, "\xC2\xA0"));)
+			memcpy(x, " \x7f", 2);
+		for (char *r = t, *w = t;; r++) {
+			if (*r != '\x7f')
+				*w++ = *r;
+			if (!*r)
+				break;
+		}
+		if (!*t) {
+			blanks++;
+		} else {
+			if (blanks >= 2 && val_len(paras) > 0) {
+				free(line);
+				dropped = 1;
+				break; /* the story ended; what follows is furniture */
+			}
+			if (blanks && para.len) {
+				val_push(paras, val_str(para.ptr, para.len));
+				buf_reset(&para);
+			}
+			if (para.len)
+				buf_putc(&para, ' ');
+			buf_puts(&para, t);
+			blanks = 0;
+		}
+		free(line);
+		p = nl ? nl + 1 : p + n;
+	}
+	if (para.len)
+		val_push(paras, val_str(para.ptr, para.len));
+	buf_free(&para);
+	buf body = BUF_INIT, text = BUF_INIT;
+	for (size_t i = 0; i < val_len(paras); i++) {
+		const char *t = val_get_str(val_at(paras, i), NULL);
+		if (is_furniture(t)) {
+			dropped = 1;
+			continue;
+		}
+		buf_printf(&body, "%s\n\n", t);
+		buf_printf(&text, "%s\n", t);
+	}
+	val_free(paras);
+	(void)dropped;
+
+	/* people and topics the site knows */
+	struct value *people = val_list(), *topics = val_list(), *proposed = val_map();
+	for (size_t i = 0; i < s->n_people; i++) {
+		struct entity *e = s->people[i];
+		int found = has_word(text.ptr, e->name);
+		const struct value *al = val_get(e->meta, "aliases");
+		for (size_t k = 0; k < val_len(al) && !found; k++) {
+			const char *a = val_get_str(val_at(al, k), NULL);
+			found = a && strlen(a) > 3 && has_word(text.ptr, a);
+		}
+		if (found)
+			val_push(people, val_cstr(e->name));
+	}
+	for (size_t i = 0; i < s->n_topics; i++)
+		if (has_word_in(text.ptr, s->topics[i]->name, (char *(*)(const char *, const char *))strcasestr))
+			val_push(topics, val_cstr(s->topics[i]->name));
+	propose_people(s, text.ptr, proposed);
+
+	char *title = o->title ? xstrdup(o->title) : working_title(text.ptr);
+	struct date when;
+	if (!o->date || date_parse(o->date, s->cfg.tz_offset_min, &when) != 0) {
+		const char *sde = getenv("SOURCE_DATE_EPOCH");
+		time_t now = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+		date_from_epoch((int64_t)now, s->cfg.tz_offset_min, &when);
+	}
+	buf fm = BUF_INIT;
+	buf_puts(&fm, "---\ntitle: ");
+	yaml_quote(&fm, title);
+	buf_puts(&fm, "\ndate: ");
+	date_put_iso(&fm, &when);
+	buf_puts(&fm, "\nsummary: \"\"\n");
+	const struct { const char *key; struct value *list; } lists[] = {{"topics", topics},
+	                                                                  {"people", people}};
+	for (int l = 0; l < 2; l++) {
+		buf_printf(&fm, "%s: [", lists[l].key);
+		for (size_t i = 0; i < val_len(lists[l].list); i++) {
+			if (i)
+				buf_puts(&fm, ", ");
+			yaml_quote(&fm, val_get_str(val_at(lists[l].list, i), NULL));
+		}
+		buf_puts(&fm, "]\n");
+	}
+	if (val_len(proposed)) {
+		buf_puts(&fm, "# names the site does not know yet (briefing new person \"Name\"):");
+		for (size_t i = 0; i < val_len(proposed); i++)
+			buf_printf(&fm, "%s %s", i ? "," : "", val_key_at(proposed, i, NULL));
+		buf_putc(&fm, '\n');
+	}
+	buf_puts(&fm, "source: ");
+	yaml_quote(&fm, o->source ? o->source : "");
+	buf_puts(&fm, "\nsource_url: ");
+	yaml_quote(&fm, o->url ? o->url : "");
+	buf_puts(&fm, "\nwhy_it_matters: \"\"\ndraft: true\n---\n\n"
+	              "<!-- Imported text: rewrite it in your own words before publishing. -->\n\n");
+	buf_put(&fm, body.ptr, body.len);
+
+	char *slug = slugify(title);
+	char *rel = xasprintf("content/articles/%04d/%s.md", when.year, *slug ? slug : "imported");
+	char *path = site_path(s, rel);
+	int rc = 0;
+	if (fs_exists(path)) {
+		fprintf(stderr, "%s: error: already exists; briefing import never overwrites\n", path);
+		rc = 1;
+	} else if (fs_write(path, fm.ptr, fm.len) != 0) {
+		fprintf(stderr, "%s: error: cannot write: %s\n", path, strerror(errno));
+		rc = 1;
+	} else {
+		printf("created %s (a draft: people %zu, topics %zu, new names proposed %zu)\n", path,
+		       val_len(people), val_len(topics), val_len(proposed));
+	}
+	free(path);
+	free(rel);
+	free(slug);
+	free(title);
+	buf_free(&fm);
+	buf_free(&body);
+	buf_free(&text);
+	val_free(people);
+	val_free(topics);
+	val_free(proposed);
+	site_free(s);
+	diag_free(d);
+	buf_free(&raw);
+	return rc;
+}
