@@ -16,7 +16,8 @@
 #include "fsutil.h"
 
 static const char usage_text[] =
-	"usage: briefing build [-s SITE_DIR] [-o OUT_DIR] [--base-url URL] [--drafts] [-q] [-j JOBS]\n"
+	"usage: briefing build [-s SITE_DIR] [-o OUT_DIR] [--base-url URL] [--drafts] [--future]\n"
+	"                      [--as-of DATE] [-q] [-j JOBS]\n"
 	"       briefing serve [-s SITE_DIR] [--bind ADDR] [--port N]\n"
 	"       briefing new article|person|topic \"Name\" [-s SITE_DIR] [--topic T] [--person P]\n"
 	"       briefing new site DIR\n"
@@ -37,6 +38,9 @@ static const char usage_text[] =
 	"\n"
 	"  serve      build (drafts included) and preview on http://127.0.0.1:8080/,\n"
 	"             rebuilding and reloading the page when a file changes\n"
+	"  new        start an article, a person, a topic or a whole site\n"
+	"  check      lint the content: unknown names, missing summaries, ...\n"
+	"  import     turn a scraped article into a draft brief\n"
 	"\n"
 	"See briefing(1), site.yml(5) and briefing-lua(7).\n";
 
