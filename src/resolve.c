@@ -213,7 +213,8 @@ int site_resolve(struct site *s)
 		resolve_refs(s, s->articles[i], ENT_TOPIC);
 		resolve_refs(s, s->articles[i], ENT_PERSON);
 	}
-	qsort(s->articles, s->n_articles, sizeof *s->articles, newest_first);
+	if (s->n_articles)
+		qsort(s->articles, s->n_articles, sizeof *s->articles, newest_first);
 	for (size_t i = 0; i < s->n_topics; i++)
 		build_entity_view(s, s->topics[i]);
 	for (size_t i = 0; i < s->n_people; i++)

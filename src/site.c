@@ -356,7 +356,8 @@ static void scan_dir(struct scan *sc, const char *dir, int recursive)
 		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(dp);
-	qsort(names, n, sizeof *names, cmp_str);
+	if (n) /* qsort(NULL, 0) is undefined */
+		qsort(names, n, sizeof *names, cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		char *path = fs_join(dir, names[i]);
 		struct stat st;
