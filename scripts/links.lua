@@ -2,7 +2,8 @@
 -- site is published. "/topics/x/" (the site's root as the editor sees it)
 -- becomes a link relative to the page, so the site works from a subpath
 -- or a folder; "www.example.org" without a scheme, or after a slash
--- ("/www.example.org/x"), gets https://.
+-- ("/www.example.org/x"), gets https://; links to paths on the author's
+-- computer ("/Users/...", "file:...") are removed, keeping their text.
 
 local function fix(url, article)
   if url:find("^www%.") then return "https://" .. url end
@@ -17,8 +18,25 @@ local function fix(url, article)
   return nil
 end
 
+-- Paths on the author's computer, pasted into copy: no reader can follow
+-- them, so the link goes and its text stays.
+local LOCAL_ROOTS = { Users = true, home = true, SHARE = true, Volumes = true, mnt = true,
+                      tmp = true, Documents = true, Desktop = true, Downloads = true }
+
+local function is_local_path(url)
+  if url:find("^file:") or url:find("^%a:[/\\]") or url:find("\\") then return true end
+  local first = url:match("^/([^/]+)")
+  return first ~= nil and LOCAL_ROOTS[first] == true
+end
+
 return {
   Link = function(node, article)
+    if is_local_path(node.url) then
+      briefing.log.warn(string.format("%s:%d: link to a local file path removed: %s",
+                                      article.path, article.line_offset + node.start_line,
+                                      node.url))
+      return node:children()
+    end
     local url = fix(node.url, article)
     if url then node.url = url end
   end,

@@ -232,6 +232,7 @@ int article_parse(const struct site *s, struct article *a)
 	}
 	check_name_list(a, "topics", &bad);
 	check_name_list(a, "people", &bad);
+	a->body_line = parts.body_line;
 	if (!bad && a->title)
 		a->doc = md_parse(parts.body, parts.body_len);
 	buf_free(&text);

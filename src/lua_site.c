@@ -381,6 +381,8 @@ void ls_push_article_arg(lua_State *L, const struct article *a)
 	lua_pushlstring(L, b.ptr, b.len);
 	lua_setfield(L, -2, "day");
 	buf_free(&b);
+	lua_pushinteger(L, a->body_line ? a->body_line - 1 : 0);
+	lua_setfield(L, -2, "line_offset");
 	lv_push(L, a->meta);
 	lua_setfield(L, -2, "meta");
 }

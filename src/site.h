@@ -60,6 +60,7 @@ struct article {
 	struct cmark_node *doc; /* body tree between parse and render, else NULL */
 	char *html;          /* body HTML until moved into data */
 	size_t words;        /* words in the body (for word_count, reading_time) */
+	int body_line;       /* file line of the body's first line (node lines add to it) */
 	struct entity **topics, **people;
 	size_t n_topics, n_people;
 	struct diag *diag;   /* this article's messages (merged in order later) */
