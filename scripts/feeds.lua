@@ -24,12 +24,12 @@ return {
     local full = conf.content ~= "summary"
     local opml = {}
 
-    local function make(title, description, html_url, prefix, articles)
+    local function make(title, description, home, prefix, articles)
       local entries = {}
       for i = 1, math.min(limit, #articles) do entries[i] = articles[i] end
       local feed = {
         title = title, description = description ~= "" and description or title,
-        home = base .. html_url, id = base .. html_url,
+        home = home, id = home,
         self_atom = base .. prefix .. "feed.xml", self_rss = base .. prefix .. "rss.xml",
         self_json = base .. prefix .. "feed.json",
         updated = entries[1] and entries[1].date_iso or "1970-01-01T00:00:00Z",
@@ -46,14 +46,14 @@ return {
     end
 
     -- every page links the site's feeds (site.feeds in templates)
-    site:set_data("feeds", make(site.title, site.description, "", "", site.articles))
+    site:set_data("feeds", make(site.title, site.description, base, "", site.articles))
     local lists = require("lib.by_entity")(site, "topics", "people")
     for _, kind in ipairs({ site.topics, site.people }) do
       for _, e in ipairs(kind) do
         local l = lists[e]
         if l then
           local title = site.title .. ": " .. e.name
-          e.feeds = make(title, e.description or e.role or "", e.url, e.url, l)
+          e.feeds = make(title, e.description or e.role or "", e.permalink, e.url, l)
         end
       end
     end

@@ -41,6 +41,21 @@ static void parse_one(void *ctx, int worker, size_t i)
 	lb_release_doc(lb, a);
 }
 
+/* Writes a rendered page; without clean URLs, HTML links are rewritten to
+ * point at files. */
+static void write_page(struct build *b, const char *file, const buf *html, struct diag *d)
+{
+	size_t n = strlen(file);
+	if (b->site->cfg.clean_urls || n < 5 || strcmp(file + n - 5, ".html") != 0) {
+		out_write(b->out, file, html->ptr, html->len, d);
+		return;
+	}
+	buf fixed = BUF_INIT;
+	render_unclean_links(b->site, html, &fixed);
+	out_write(b->out, file, fixed.ptr, fixed.len, d);
+	buf_free(&fixed);
+}
+
 static void render_one(void *ctx, int worker, size_t i)
 {
 	(void)worker;
@@ -54,8 +69,8 @@ static void render_one(void *ctx, int worker, size_t i)
 			b->html[i] = html;
 			return;
 		}
-		char *file = render_file_name(p->url);
-		out_write(b->out, file, html.ptr, html.len, d);
+		char *file = render_page_file(b->site, p->url);
+		write_page(b, file, &html, d);
 		free(file);
 	} else {
 		diag_add(d, DIAG_NOTE, NULL, 0, 0, "while rendering page \"%s\" (made by %s)", p->url,
@@ -71,7 +86,7 @@ static void check_pages(struct build *b)
 	struct value *seen = val_map();
 	for (size_t i = 0; i < s->n_pages; i++) {
 		struct page *p = s->pages[i];
-		char *file = render_file_name(p->url);
+		char *file = render_page_file(s, p->url);
 		struct value *other = val_get(seen, file);
 		if (other)
 			diag_error(s->diag, p->source, 0, 0,
@@ -139,6 +154,9 @@ int build_run(const struct build_opts *o)
 	s->tool_dir = o->tool_dir ? xstrdup(o->tool_dir) : NULL;
 	s->cfg.drafts = o->drafts;
 	s->cfg.future = o->future;
+	if (o->clean_urls >= 0)
+		s->cfg.clean_urls = o->clean_urls;
+	val_set_bool(s->site_data, "clean_urls", s->cfg.clean_urls);
 	s->cfg.now = o->as_of ? o->as_of : (long long)time(NULL);
 	if (o->base_url) {
 		size_t n = strlen(o->base_url);
@@ -221,8 +239,8 @@ int build_run(const struct build_opts *o)
 		struct page *p = s->pages[i];
 		if (diag_count(b.page_diag[i], DIAG_ERROR) == 0 &&
 		    lb_page_hook(main_lb, "after_render", p, &b.html[i], b.page_diag[i]) == 0) {
-			char *file = render_file_name(p->url);
-			out_write(b.out, file, b.html[i].ptr, b.html[i].len, b.page_diag[i]);
+			char *file = render_page_file(s, p->url);
+			write_page(&b, file, &b.html[i], b.page_diag[i]);
 			free(file);
 		}
 		buf_free(&b.html[i]);

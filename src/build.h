@@ -13,6 +13,7 @@ struct build_opts {
 	const char *tool_dir;  /* the tool's scripts/ and themes/ */
 	int drafts;
 	int future;            /* include future-dated and scheduled articles */
+	int clean_urls;        /* -1: from site.yml; 0 or 1: --clean-urls=false/true */
 	long long as_of;       /* build as of this time (0: now) */
 	int quiet;
 	int jobs;              /* 0: pool_default_workers() */

@@ -364,7 +364,10 @@ static int l_relative(lua_State *L)
 {
 	const char *from = luaL_checkstring(L, 1), *to = luaL_checkstring(L, 2);
 	buf b = BUF_INIT;
-	url_root(&b, from);
+	/* from where the page really is: "articles/x.html" without clean URLs */
+	char *public = site_public_url(lb_of(L)->site, from);
+	url_root(&b, public);
+	free(public);
 	buf_puts(&b, to);
 	if (!b.len)
 		buf_puts(&b, "./");

@@ -33,6 +33,7 @@ static const char usage_text[] =
 	"  --drafts           include articles marked draft: true\n"
 	"  --future           include articles dated or scheduled (publish_at) later\n"
 	"  --as-of DATE       build the site as it was on DATE (YYYY-MM-DD)\n"
+	"  --clean-urls=false write x.html instead of x/index.html (hosts without indexes)\n"
 	"  -q, --quiet        print nothing but errors and warnings\n"
 	"  -j, --jobs N       worker threads (default: one per CPU, or BRIEFING_JOBS)\n"
 	"\n"
@@ -90,7 +91,7 @@ static char *find_tool_dir(void)
 
 static int cmd_build(int argc, char **argv)
 {
-	struct build_opts o = {.site_dir = "."};
+	struct build_opts o = {.site_dir = ".", .clean_urls = -1};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		/* long spellings of the value options */
@@ -124,6 +125,10 @@ static int cmd_build(int argc, char **argv)
 			o.drafts = 1;
 		else if (!strcmp(a, "--future"))
 			o.future = 1;
+		else if (!strcmp(a, "--clean-urls=false") || !strcmp(a, "--no-clean-urls"))
+			o.clean_urls = 0;
+		else if (!strcmp(a, "--clean-urls=true") || !strcmp(a, "--clean-urls"))
+			o.clean_urls = 1;
 		else if (!strcmp(a, "--as-of")) {
 			struct date when;
 			if (i + 1 >= argc || date_parse(argv[i + 1], 0, &when) != 0)

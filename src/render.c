@@ -153,7 +153,8 @@ static struct value *context_base(const struct site *s, const struct page *p)
 	val_set_str(page, "kind", p->kind);
 	val_set_str(page, "title", p->title);
 	val_set_str(page, "url", p->url);
-	char *permalink = xasprintf("%s%s", s->cfg.base_url, p->url);
+	char *public = site_public_url(s, p->url);
+	char *permalink = xasprintf("%s%s", s->cfg.base_url, public);
 	val_set(page, "permalink", val_str_own(permalink, strlen(permalink)));
 	const char *desc = val_get_cstr(p->data, "description");
 	val_set_str(page, "description", desc ? desc : "");
@@ -166,7 +167,8 @@ static struct value *context_base(const struct site *s, const struct page *p)
 	if (!strcmp(p->kind, "404") && *s->cfg.base_url)
 		buf_puts(&root, s->cfg.base_url);
 	else
-		url_root(&root, p->url);
+		url_root(&root, public);
+	free(public);
 	val_set_str(base, "root", root.ptr);
 	buf_free(&root);
 	return base;
@@ -240,4 +242,64 @@ void render_dump_vars(const struct site *s, FILE *fp)
 	for (size_t i = 0; i < val_len(set); i++)
 		fprintf(fp, "%s\n", val_key_at(set, i, NULL));
 	val_free(set);
+}
+
+char *render_page_file(const struct site *s, const char *url)
+{
+	return s->cfg.clean_urls ? render_file_name(url) : site_public_url(s, url);
+}
+
+/* One link without clean URLs: "../topics/x/" -> "../topics/x.html",
+ * "../../" -> "../../index.html", "" -> "index.html". Only links into the
+ * site: relative ones, and absolute ones under base_url. */
+static void put_link(buf *out, const struct site *s, const char *v, size_t n)
+{
+	size_t base = strlen(s->cfg.base_url);
+	size_t skip = 0;
+	if (base && n >= base && !strncmp(v, s->cfg.base_url, base))
+		skip = base;
+	else if (memchr(v, ':', n) || (n && (v[0] == '/' || v[0] == '#' || v[0] == '?'))) {
+		buf_put(out, v, n);
+		return;
+	}
+	size_t path_end = skip;
+	while (path_end < n && v[path_end] != '?' && v[path_end] != '#')
+		path_end++;
+	if (path_end > skip && v[path_end - 1] != '/') {
+		buf_put(out, v, n);
+		return;
+	}
+	if (path_end == skip) { /* "" or base_url itself: the home page */
+		buf_put(out, v, skip);
+		buf_puts(out, "index.html");
+	} else {
+		size_t stem = path_end - 1; /* without the slash */
+		int dots = stem >= skip + 1 && v[stem - 1] == '.' &&
+		           (stem == skip + 1 || v[stem - 2] == '/' || v[stem - 2] == '.');
+		buf_put(out, v, dots ? path_end : stem);
+		buf_puts(out, dots ? "index.html" : ".html");
+	}
+	buf_put(out, v + path_end, n - path_end);
+}
+
+void render_unclean_links(const struct site *s, const buf *html, buf *out)
+{
+	const char *p = html->ptr, *end = html->ptr + html->len;
+	while (p < end) {
+		const char *h = strstr(p, "href=\""), *r = strstr(p, "src=\"");
+		const char *at = !h ? r : !r ? h : h < r ? h : r;
+		if (!at) {
+			buf_put(out, p, (size_t)(end - p));
+			break;
+		}
+		const char *v = strchr(at, '"') + 1;
+		const char *q = strchr(v, '"');
+		if (!q) {
+			buf_put(out, p, (size_t)(end - p));
+			break;
+		}
+		buf_put(out, p, (size_t)(v - p));
+		put_link(out, s, v, (size_t)(q - v));
+		p = q;
+	}
 }

@@ -27,6 +27,11 @@ int render_page(const struct theme *t, const struct site *s, const struct page *
 /* The output file of a page URL: "" -> "index.html", "x/" -> "x/index.html",
  * "404.html" -> "404.html". Caller frees. */
 char *render_file_name(const char *url);
+/* The output file of a page URL under the site's clean_urls setting. */
+char *render_page_file(const struct site *s, const char *url);
+/* Without clean URLs: html with every link into the site pointing at a
+ * file ("x/" -> "x.html"), appended to out. */
+void render_unclean_links(const struct site *s, const buf *html, buf *out);
 /* Writes every variable path each page kind receives ("article\tarticle.title\tstring"),
  * for the documentation check (BRIEFING_DUMP_VARS). */
 void render_dump_vars(const struct site *s, FILE *fp);

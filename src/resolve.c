@@ -89,8 +89,10 @@ static void build_entity_view(const struct site *s, struct entity *e)
 	val_set_str(d, e->kind == ENT_TOPIC ? "title" : "name", e->name);
 	val_set_str(d, "slug", e->slug);
 	val_set_str(d, "url", e->url);
-	val_set(d, "permalink", val_str_own(xasprintf("%s%s", s->cfg.base_url, e->url),
-	                                    strlen(s->cfg.base_url) + strlen(e->url)));
+	char *public_e = site_public_url(s, e->url);
+	char *permalink_e = xasprintf("%s%s", s->cfg.base_url, public_e);
+	val_set(d, "permalink", val_str_own(permalink_e, strlen(permalink_e)));
+	free(public_e);
 	static const char *const topic_keys[] = {"description", NULL};
 	static const char *const person_keys[] = {"role", "country", NULL};
 	for (const char *const *k = e->kind == ENT_TOPIC ? topic_keys : person_keys; *k; k++) {
@@ -118,8 +120,10 @@ static void build_article_view(const struct site *s, struct article *a)
 	val_set_str(d, "title", a->title);
 	val_set_str(d, "slug", a->slug);
 	val_set_str(d, "url", a->url);
-	val_set(d, "permalink", val_str_own(xasprintf("%s%s", s->cfg.base_url, a->url),
-	                                    strlen(s->cfg.base_url) + strlen(a->url)));
+	char *public_a = site_public_url(s, a->url);
+	char *permalink_a = xasprintf("%s%s", s->cfg.base_url, public_a);
+	val_set(d, "permalink", val_str_own(permalink_a, strlen(permalink_a)));
+	free(public_a);
 	val_set_str(d, "path", a->path);
 	date_put_iso(&b, &a->date);
 	val_set_str(d, "date_iso", b.ptr);

@@ -106,6 +106,7 @@ static void rebuild(struct server *sv)
 		.tool_dir = sv->opts->tool_dir,
 		.drafts = 1,
 		.future = 1,
+		.clean_urls = -1,
 		.quiet = 1,
 		.messages = msg,
 	};

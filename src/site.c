@@ -52,6 +52,16 @@ char *slugify(const char *in)
 	return buf_detach(&b, NULL);
 }
 
+char *site_public_url(const struct site *s, const char *url)
+{
+	size_t n = strlen(url);
+	if (s->cfg.clean_urls || (n && url[n - 1] != '/'))
+		return xstrdup(url);
+	if (!n)
+		return xstrdup("index.html");
+	return xasprintf("%.*s.html", (int)(n - 1), url);
+}
+
 void url_root(buf *b, const char *page_url)
 {
 	for (const char *p = page_url; *p; p++)
@@ -201,6 +211,7 @@ struct site *site_open(const char *dir, struct diag *d)
 	s->cfg.output = site_path(s, out);
 	free(out);
 	s->cfg.unsafe = cfg_bool(yaml, "unsafe", path, d);
+	s->cfg.clean_urls = val_get(yaml, "clean_urls") ? cfg_bool(yaml, "clean_urls", path, d) : 1;
 	struct value *filters = val_get(yaml, "filters");
 	if (filters && val_type(filters) != VAL_LIST && val_type(filters) != VAL_NULL)
 		diag_error(d, path, val_line(filters), val_col(filters),

@@ -25,6 +25,7 @@ struct site_config {
 	char *theme;
 	char *output;     /* output folder path (relative to cwd once resolved) */
 	int unsafe;       /* raw HTML in Markdown */
+	int clean_urls;   /* 1: "x/" is x/index.html; 0: x.html, for hosts without indexes */
 	int drafts;       /* include draft: true */
 	int future;       /* include articles dated or scheduled after `now` */
 	long long now;    /* the build's "now" (epoch seconds): the clock, or --as-of */
@@ -122,6 +123,9 @@ struct entity *site_find(const struct site *s, enum entity_kind kind, const char
 char *slugify(const char *s);
 /* Joins the site folder and a relative path for display and open(). */
 char *site_path(const struct site *s, const char *rel);
+/* The URL a page is reached at: its URL with clean URLs, else the file
+ * ("topics/x/" -> "topics/x.html", "" -> "index.html"). Caller frees. */
+char *site_public_url(const struct site *s, const char *url);
 /* The relative prefix from a page URL to the site root: "articles/x/" -> "../../". */
 void url_root(buf *b, const char *page_url);
 

@@ -14,12 +14,14 @@ static int is_html_page(const struct page *p)
 	return n == 0 || p->url[n - 1] == '/' || (n > 5 && !strcmp(p->url + n - 5, ".html"));
 }
 
-static void put_url(buf *b, const char *base, const char *url)
+static void put_url(buf *b, const struct site *s, const char *url)
 {
+	char *public = site_public_url(s, url);
 	buf_puts(b, "  <url><loc>");
-	buf_put_html(b, base, strlen(base));
-	buf_put_html(b, url, strlen(url));
+	buf_put_html(b, s->cfg.base_url, strlen(s->cfg.base_url));
+	buf_put_html(b, public, strlen(public));
 	buf_puts(b, "</loc></url>\n");
+	free(public);
 }
 
 int sitemap_write(const struct site *s, struct output *o, size_t per_file, struct diag *d)
@@ -41,7 +43,7 @@ int sitemap_write(const struct site *s, struct output *o, size_t per_file, struc
 		size_t in_file = 0;
 		for (; i < s->n_pages && in_file < per_file; i++)
 			if (is_html_page(s->pages[i])) {
-				put_url(&b, base, s->pages[i]->url);
+				put_url(&b, s, s->pages[i]->url);
 				in_file++;
 			}
 		buf_puts(&b, "</urlset>\n");

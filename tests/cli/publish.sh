@@ -75,6 +75,19 @@ check "page 2 links back with rel=prev" grep -qF '<link rel="prev" href="../../.
 check "each page lists its own brief" sh -c "grep -q 'articles/second/' '$TMP/pg/topics/diplomacy/index.html' && grep -q 'articles/first/' '$TMP/pg/topics/diplomacy/page/2/index.html' && ! grep -q 'articles/first/\"' '$TMP/pg/topics/diplomacy/index.html'"
 check "edition archive paged" test -f "$TMP/pg/editions/page/2/index.html"
 
+# hosts without directory indexes: x.html files, links rewritten to them
+printf 'title: "Flat"\nbase_url: "https://example.org/flat/"\nclean_urls: false\n' > "$s/site.yml"
+run_briefing build -s "$s" -q -o "$TMP/flat"
+expect_status "clean_urls: false builds" 0
+check "pages are x.html files" sh -c "test -f '$TMP/flat/topics/diplomacy.html' && test -f '$TMP/flat/articles/second.html' && test ! -e '$TMP/flat/articles/second/index.html'"
+check "links point at the files" grep -qF 'href="../topics/diplomacy.html"' "$TMP/flat/articles/second.html"
+check "home links to index.html" grep -qF 'href="../index.html" rel="home"' "$TMP/flat/articles/second.html"
+check "body links relative to the file" grep -qF 'href="../people/rex-tillerson.html"' "$TMP/flat/articles/second.html"
+check "canonical and feeds use the file URLs" sh -c "grep -qF '<link rel=\"canonical\" href=\"https://example.org/flat/articles/second.html\">' '$TMP/flat/articles/second.html' && grep -qF 'https://example.org/flat/articles/second.html' '$TMP/flat/feed.xml'"
+check "sitemap lists the files" grep -qF '<loc>https://example.org/flat/topics/diplomacy.html</loc>' "$TMP/flat/sitemap.xml"
+run_briefing build -s "$s" -q -o "$TMP/flat2" --clean-urls=true
+check "--clean-urls=true overrides site.yml" test -f "$TMP/flat2/topics/diplomacy/index.html"
+
 printf 'title: "No base"\n' > "$s/site.yml"
 run_briefing build -s "$s" -o "$TMP/nb"
 expect_status "site without base_url builds" 0

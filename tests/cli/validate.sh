@@ -24,6 +24,11 @@ run_briefing build -s "$ROOT" -o "$TMP/sub" -q --base-url https://example.org/br
 "$v" --base-url https://example.org/briefs/ "$TMP/sub" > "$TMP/report2" 2>&1
 check "subpath build validates" grep -q "html_errors=0 broken_links=0 broken_anchors=0 bad_xml=0 bad_json=0" "$TMP/report2"
 
+# and for hosts without directory indexes
+run_briefing build -s "$ROOT" -o "$TMP/flat" -q --clean-urls=false
+"$v" "$TMP/flat" > "$TMP/report3" 2>&1
+check "--clean-urls=false build validates" grep -q "html_errors=0 broken_links=0 broken_anchors=0 bad_xml=0 bad_json=0" "$TMP/report3"
+
 # accessibility: axe-core on the main page kinds
 if "$SHARED/tools/a11y" "$TMP/site/index.html" \
 	"$TMP/site/articles/2017/tillerson-no-preconditions/index.html" \

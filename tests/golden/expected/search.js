@@ -9,6 +9,9 @@
   var list = document.querySelector(".search-results");
   var status = document.querySelector(".search-status");
   var root = form.getAttribute("data-root") || "";
+  /* without clean URLs a page "x/" is the file "x.html" */
+  var clean = form.getAttribute("data-clean") !== "false";
+  function link(u) { return clean ? u : u.replace(/\/$/, ".html"); }
   var docs = (window.briefingSearch || []).map(function (d) {
     return { doc: d, title: fold(d.t), rest: fold(d.s + " " + d.k) };
   });
@@ -45,7 +48,7 @@
     hits.slice(0, 50).forEach(function (h) {
       var d = h.x.doc, li = el("li", "search-result"), card = el("article", "brief-card");
       var h3 = el("h3", "brief-title"), a = el("a", null, d.t);
-      a.href = root + d.u;
+      a.href = root + link(d.u);
       h3.appendChild(a);
       card.appendChild(h3);
       var time = el("time", "brief-date", d.d);
