@@ -79,8 +79,13 @@ local function find_mentions(text)
   return hits
 end
 
+-- worker states know the people when the script loads: build the index
+-- now, so the walk can skip text without a name in C (`when`)
+if briefing.site then build_index() end
+
 return {
   traverse = "topdown",
+  when = { Text = matcher },
 
   Document = function(doc, article)
     if not index then build_index() end

@@ -31,6 +31,7 @@ struct set {
 struct matcher {
 	int max_words;
 	struct set names, firsts;
+	unsigned char starts[256]; /* bytes a first word can begin with */
 };
 
 static uint32_t hash_bytes(const char *s, size_t n)
@@ -167,9 +168,44 @@ static int l_matcher(lua_State *L)
 		if (words > m->max_words)
 			m->max_words = words > MAX_WORDS ? MAX_WORDS : words;
 		set_add(&m->firsts, name, first);
+		m->starts[u[0]] = 1;
 		lua_pop(L, 1);
 	}
 	return 1;
+}
+
+const void *lm_get(lua_State *L, int idx)
+{
+	return luaL_testudata(L, idx, MATCHER_MT);
+}
+
+int lm_test(const void *matcher, const char *text, size_t len)
+{
+	const struct matcher *m = matcher;
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0;
+	while (i < len) {
+		int w = sep_width(s, len, i);
+		if (w) {
+			i += (size_t)w;
+			continue;
+		}
+		size_t start = i, ends[MAX_WORDS];
+		ends[0] = word_end(s, len, i);
+		if (m->starts[s[start]] && lookup(&m->firsts, text + start, ends[0] - start)) {
+			int k = 1;
+			while (k < m->max_words && ends[k - 1] + 1 < len && s[ends[k - 1]] == ' ' &&
+			       !sep_width(s, len, ends[k - 1] + 1)) {
+				ends[k] = word_end(s, len, ends[k - 1] + 1);
+				k++;
+			}
+			for (int j = k - 1; j >= 0; j--)
+				if (lookup(&m->names, text + start, ends[j] - start))
+					return 1;
+		}
+		i = ends[0];
+	}
+	return 0;
 }
 
 /* matcher:scan(text) -> {s1, e1, name1, s2, e2, name2, ...} (1-based,
@@ -190,7 +226,8 @@ static int l_scan(lua_State *L)
 		}
 		size_t start = i, ends[MAX_WORDS];
 		ends[0] = word_end(s, len, i);
-		if (!lookup(&m->firsts, (const char *)s + start, ends[0] - start)) {
+		if (!m->starts[s[start]] ||
+		    !lookup(&m->firsts, (const char *)s + start, ends[0] - start)) {
 			i = ends[0];
 			continue;
 		}

@@ -9,4 +9,11 @@
 /* [-0, +0] Adds `matcher` to the table at the top of the stack. */
 void lm_open(lua_State *L);
 
+#include <stddef.h>
+
+/* The matcher at idx, or NULL when it is not one (for the node walk). */
+const void *lm_get(lua_State *L, int idx);
+/* Does text hold any of the matcher's names? */
+int lm_test(const void *matcher, const char *text, size_t len);
+
 #endif

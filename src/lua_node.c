@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "lua_match.h"
 
 #define NODE_MT "briefing.Node"
 #define CACHE_KEY "briefing.nodes" /* weak values: lightuserdata(node) -> userdata */
@@ -666,6 +667,7 @@ struct walk {
 	int topdown;
 	int depth;    /* nesting below the walk's root */
 	char has[32]; /* has[type]: the filter has a function for it */
+	const void *when[32]; /* filter.when[type]: call only if the text matches */
 };
 
 /* cmark nests without limit; the walk recurses in C, so it stops here
@@ -680,6 +682,13 @@ static void call_filter(lua_State *L, struct walk *w, cmark_node *n)
 	if (t < 0 || t >= 32 || !w->has[t]) {
 		lua_pushnil(L);
 		return;
+	}
+	if (w->when[t]) { /* a C-side test saves the Lua call for most nodes */
+		const char *lit = cmark_node_get_literal(n);
+		if (!lit || !lm_test(w->when[t], lit, strlen(lit))) {
+			lua_pushnil(L);
+			return;
+		}
 	}
 	lua_rawgeti(L, w->fns, t);
 	ln_push(L, n);
@@ -770,6 +779,18 @@ static void walk_one(lua_State *L, int filter, cmark_node *root, int extra, int 
 			lua_pop(L, 1);
 		}
 	}
+	/* when = { Text = briefing.matcher{...} }: the function runs only on
+	 * nodes whose text holds one of the names */
+	if (lua_getfield(L, filter, "when") == LUA_TTABLE) {
+		for (int t = 0; t < 32 && t < (int)(sizeof type_names / sizeof type_names[0]); t++) {
+			if (!type_names[t] || !has_literal((cmark_node_type)t))
+				continue;
+			lua_getfield(L, -1, type_names[t]);
+			w.when[t] = lm_get(L, -1); /* kept alive by the filter table */
+			lua_pop(L, 1);
+		}
+	}
+	lua_pop(L, 1);
 	if (any) {
 		if (whole)
 			walk_node(L, &w, root);

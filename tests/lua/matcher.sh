@@ -34,4 +34,18 @@ check "curly quotes split words; double space breaks a name" grep -qxF "[4-16=Re
 check "a name ending in a full stop" grep -qxF "[5-8=U.S.]" "$o"
 check "em dash splits words" grep -qxF "[1-3=Kim,7-11=Trump]" "$o"
 check "no match: nil" grep -qxF "[]" "$o"
+# `when`: the Text function runs only for text that names someone
+cat > "$s/scripts/m.lua" <<'LUA'
+local calls = 0
+return {
+  { when = { Text = briefing.matcher({ "Hello" }) },
+    Text = function(n) calls = calls + 1 end },
+  { Document = function(d, a) a.meta.calls = calls end },
+}
+LUA
+printf 'title: "T"\nfilters: [m.lua]\n' > "$s/site.yml"
+printf -- '---\ntitle: "W"\ndate: 2017-01-01\n---\nNothing *here* and Hello there.\n\nMore text.\n' > "$s/content/articles/first.md"
+printf '{{article.params.calls}}\n' > "$s/templates/article.mustache"
+run_briefing build -s "$s" -q
+check "when: one call for the one text with a name" grep -qx "1" "$s/public/articles/first/index.html"
 finish
