@@ -179,33 +179,47 @@ const void *lm_get(lua_State *L, int idx)
 	return luaL_testudata(L, idx, MATCHER_MT);
 }
 
-int lm_test(const void *matcher, const char *text, size_t len)
+/* The next name in s at or after *pos: returns its length and sets *start,
+ * and moves *pos past the words it used; returns 0 at the end of s. The
+ * longest name starting at a word wins. */
+static size_t next_name(const struct matcher *m, const unsigned char *s, size_t len, size_t *pos,
+                        size_t *start)
 {
-	const struct matcher *m = matcher;
-	const unsigned char *s = (const unsigned char *)text;
-	size_t i = 0;
+	size_t i = *pos;
 	while (i < len) {
 		int w = sep_width(s, len, i);
 		if (w) {
 			i += (size_t)w;
 			continue;
 		}
-		size_t start = i, ends[MAX_WORDS];
+		size_t ends[MAX_WORDS];
 		ends[0] = word_end(s, len, i);
-		if (m->starts[s[start]] && lookup(&m->firsts, text + start, ends[0] - start)) {
+		if (m->starts[s[i]] && lookup(&m->firsts, (const char *)s + i, ends[0] - i)) {
 			int k = 1;
 			while (k < m->max_words && ends[k - 1] + 1 < len && s[ends[k - 1]] == ' ' &&
 			       !sep_width(s, len, ends[k - 1] + 1)) {
 				ends[k] = word_end(s, len, ends[k - 1] + 1);
 				k++;
 			}
-			for (int j = k - 1; j >= 0; j--)
-				if (lookup(&m->names, text + start, ends[j] - start))
-					return 1;
+			for (int j = k - 1; j >= 0; j--) {
+				size_t got = lookup(&m->names, (const char *)s + i, ends[j] - i);
+				if (got) {
+					*start = i;
+					*pos = ends[j];
+					return got;
+				}
+			}
 		}
 		i = ends[0];
 	}
+	*pos = len;
 	return 0;
+}
+
+int lm_test(const void *matcher, const char *text, size_t len)
+{
+	size_t pos = 0, start;
+	return next_name(matcher, (const unsigned char *)text, len, &pos, &start) != 0;
 }
 
 /* matcher:scan(text) -> {s1, e1, name1, s2, e2, name2, ...} (1-based,
@@ -214,48 +228,21 @@ static int l_scan(lua_State *L)
 {
 	struct matcher *m = luaL_checkudata(L, 1, MATCHER_MT);
 	size_t len;
-	const unsigned char *s = (const unsigned char *)luaL_checklstring(L, 2, &len);
+	const char *s = luaL_checklstring(L, 2, &len);
 	int out = 0;
 	lua_Integer n = 0;
-	size_t i = 0;
-	while (i < len) {
-		int w = sep_width(s, len, i);
-		if (w) {
-			i += (size_t)w;
-			continue;
+	size_t pos = 0, start, got;
+	while ((got = next_name(m, (const unsigned char *)s, len, &pos, &start))) {
+		if (!out) {
+			lua_newtable(L);
+			out = lua_gettop(L);
 		}
-		size_t start = i, ends[MAX_WORDS];
-		ends[0] = word_end(s, len, i);
-		if (!m->starts[s[start]] ||
-		    !lookup(&m->firsts, (const char *)s + start, ends[0] - start)) {
-			i = ends[0];
-			continue;
-		}
-		int k = 1;
-		while (k < m->max_words && ends[k - 1] + 1 < len && s[ends[k - 1]] == ' ' &&
-		       !sep_width(s, len, ends[k - 1] + 1)) {
-			ends[k] = word_end(s, len, ends[k - 1] + 1);
-			k++;
-		}
-		size_t next = ends[0];
-		for (int j = k - 1; j >= 0; j--) {
-			size_t got = lookup(&m->names, (const char *)s + start, ends[j] - start);
-			if (!got)
-				continue;
-			if (!out) {
-				lua_newtable(L);
-				out = lua_gettop(L);
-			}
-			lua_pushinteger(L, (lua_Integer)start + 1);
-			lua_rawseti(L, out, ++n);
-			lua_pushinteger(L, (lua_Integer)(start + got));
-			lua_rawseti(L, out, ++n);
-			lua_pushlstring(L, (const char *)s + start, got);
-			lua_rawseti(L, out, ++n);
-			next = ends[j];
-			break;
-		}
-		i = next;
+		lua_pushinteger(L, (lua_Integer)start + 1);
+		lua_rawseti(L, out, ++n);
+		lua_pushinteger(L, (lua_Integer)(start + got));
+		lua_rawseti(L, out, ++n);
+		lua_pushlstring(L, s + start, got);
+		lua_rawseti(L, out, ++n);
 	}
 	if (!out)
 		lua_pushnil(L);
