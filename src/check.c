@@ -195,21 +195,6 @@ static void check_aliases(struct site *s)
 	}
 }
 
-static void json_string(FILE *fp, const char *s)
-{
-	fputc('"', fp);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(fp, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(fp, "\\u%04x", c);
-		else
-			fputc(c, fp);
-	}
-	fputc('"', fp);
-}
-
 int check_run(const struct check_opts *o)
 {
 	struct diag *d = diag_new();
@@ -245,7 +230,10 @@ int check_run(const struct check_opts *o)
 			printf(i ? ",\n " : "\n ");
 			printf("{\"level\": \"%s\", \"message\": ",
 			       level == DIAG_ERROR ? "error" : level == DIAG_WARNING ? "warning" : "note");
-			json_string(stdout, m);
+			buf text = BUF_INIT;
+			val_put_json_chars(&text, m, strlen(m));
+			printf("\"%s\"", text.ptr);
+			buf_free(&text);
 			printf("}");
 		}
 		printf("\n]\n");

@@ -6,7 +6,6 @@
  * puts the current indentation before the next byte of template text. */
 #include "mustache.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -636,34 +635,6 @@ static void emit_text(struct rstate *rs, const char *s, size_t len)
 	}
 }
 
-/* The inside of a JSON string: quotes, backslashes and control bytes
- * escaped, and < > & too, so the text is also safe inside HTML. */
-static void put_json_chars(buf *out, const char *s, size_t len)
-{
-	size_t start = 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		const char *rep;
-		char hex[8];
-		switch (c) {
-		case '"': rep = "\\\""; break;
-		case '\\': rep = "\\\\"; break;
-		case '\n': rep = "\\n"; break;
-		case '\r': rep = "\\r"; break;
-		case '\t': rep = "\\t"; break;
-		default:
-			if (c >= 0x20 && c != '<' && c != '>' && c != '&')
-				continue;
-			snprintf(hex, sizeof hex, "\\u%04x", c);
-			rep = hex;
-		}
-		buf_put(out, s + start, i - start);
-		buf_puts(out, rep);
-		start = i + 1;
-	}
-	buf_put(out, s + start, len - start);
-}
-
 static void emit_value(struct rstate *rs, const char *s, size_t len, int escape)
 {
 	if (!len)
@@ -672,7 +643,7 @@ static void emit_value(struct rstate *rs, const char *s, size_t len, int escape)
 		buf_put(rs->out, rs->indent.ptr, rs->indent.len);
 	rs->pending = 0;
 	if (escape && rs->json)
-		put_json_chars(rs->out, s, len);
+		val_put_json_chars(rs->out, s, len);
 	else if (escape)
 		buf_put_html(rs->out, s, len);
 	else

@@ -414,27 +414,37 @@ const char *val_type_name(enum val_type t)
 	return (unsigned)t < sizeof names / sizeof *names ? names[t] : "?";
 }
 
+void val_put_json_chars(buf *out, const char *s, size_t len)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *rep;
+		char hex[8];
+		switch (c) {
+		case '"': rep = "\\\""; break;
+		case '\\': rep = "\\\\"; break;
+		case '\n': rep = "\\n"; break;
+		case '\r': rep = "\\r"; break;
+		case '\t': rep = "\\t"; break;
+		default:
+			/* < > & too: the text stays safe inside <script> */
+			if (c >= 0x20 && c != '<' && c != '>' && c != '&')
+				continue;
+			snprintf(hex, sizeof hex, "\\u%04x", c);
+			rep = hex;
+		}
+		buf_put(out, s + start, i - start);
+		buf_puts(out, rep);
+		start = i + 1;
+	}
+	buf_put(out, s + start, len - start);
+}
+
 static void json_string(buf *out, const char *s, size_t len)
 {
 	buf_putc(out, '"');
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '"': buf_puts(out, "\\\""); break;
-		case '\\': buf_puts(out, "\\\\"); break;
-		case '\n': buf_puts(out, "\\n"); break;
-		case '\r': buf_puts(out, "\\r"); break;
-		case '\t': buf_puts(out, "\\t"); break;
-		case '<': buf_puts(out, "\\u003c"); break; /* safe inside <script> */
-		case '>': buf_puts(out, "\\u003e"); break;
-		case '&': buf_puts(out, "\\u0026"); break;
-		default:
-			if (c < 0x20)
-				buf_printf(out, "\\u%04x", c);
-			else
-				buf_putc(out, c);
-		}
-	}
+	val_put_json_chars(out, s, len);
 	buf_putc(out, '"');
 }
 

@@ -83,6 +83,9 @@ void val_format_num(buf *out, double d);
 void val_put_scalar(buf *out, const struct value *v);
 /* A type name for messages: "string", "list", ... */
 const char *val_type_name(enum val_type t);
+/* The inside of a JSON string for s: quotes, backslashes and control
+ * bytes escaped, and < > & as \u003c-style escapes. */
+void val_put_json_chars(buf *out, const char *s, size_t len);
 /* JSON text of v (for debugging, tests and JSON outputs). */
 void val_to_json(buf *out, const struct value *v);
 
