@@ -13,6 +13,7 @@
 
 #include "markdown.h"
 #include "site.h"
+#include "words.h"
 
 /* Edit distance, case-insensitive, capped (names are short). */
 static int distance(const char *a, const char *b)
@@ -92,26 +93,11 @@ static void check_names(const struct site *s, struct article *a, enum entity_kin
 	}
 }
 
-/* Is name in text as a whole word (not inside a longer word)? */
-static int has_word(const char *text, const char *name)
-{
-	size_t n = strlen(name);
-	if (!n)
-		return 0;
-	for (const char *p = strstr(text, name); p; p = strstr(p + 1, name)) {
-		int before = p == text || !isalnum((unsigned char)p[-1]);
-		int after = !isalnum((unsigned char)p[n]);
-		if (before && after)
-			return 1;
-	}
-	return 0;
-}
-
 static void check_mentions(const struct site *s, struct article *a, const char *body)
 {
 	for (size_t i = 0; i < s->n_people; i++) {
 		struct entity *p = s->people[i];
-		if (!p->path || !has_word(body, p->name))
+		if (!p->path || !words_contain(body, p->name, 0))
 			continue;
 		int listed = 0;
 		const struct value *names = val_get(a->meta, "people");
@@ -135,13 +121,7 @@ static void check_article(const struct site *s, struct article *a, long summary_
 	if (!text || !*text) {
 		diag_warn(a->diag, a->path, 1, 1, "no summary: lists and feeds show only the title");
 	} else {
-		long words = 0;
-		int in = 0;
-		for (const char *p = text; *p; p++) {
-			int sp = isspace((unsigned char)*p);
-			words += !sp && !in;
-			in = !sp;
-		}
+		long words = (long)words_count(text);
 		if (words > summary_words)
 			diag_warn(a->diag, a->path, val_line(summary), val_col(summary),
 			          "summary: %ld words, over the budget of %ld", words, summary_words);

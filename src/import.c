@@ -17,6 +17,7 @@
 #include "date.h"
 #include "fsutil.h"
 #include "site.h"
+#include "words.h"
 
 /* Short paragraphs that are page furniture, not reporting. */
 static const char *const furniture[] = {
@@ -28,34 +29,12 @@ static const char *const furniture[] = {
 
 static int is_furniture(const char *p)
 {
-	size_t words = 0;
-	int in = 0;
-	for (const char *q = p; *q; q++) {
-		int sp = isspace((unsigned char)*q);
-		words += !sp && !in;
-		in = !sp;
-	}
+	size_t words = words_count(p);
 	for (const char *const *f = furniture; *f; f++)
 		if (!strncasecmp(p, *f, strlen(*f)) && words <= 12)
 			return 1;
 	/* "<Site> writer <Name> is a former ..." author boxes */
 	return strstr(p, " writer") && strstr(p, " is a ") && words < 80;
-}
-
-static int has_word_in(const char *text, const char *name, char *(*find)(const char *, const char *))
-{
-	size_t n = strlen(name);
-	if (!n)
-		return 0;
-	for (const char *p = find(text, name); p; p = find(p + 1, name))
-		if ((p == text || !isalnum((unsigned char)p[-1])) && !isalnum((unsigned char)p[n]))
-			return 1;
-	return 0;
-}
-
-static int has_word(const char *text, const char *name)
-{
-	return has_word_in(text, name, (char *(*)(const char *, const char *))strstr);
 }
 
 /* Words that start sentences or titles, not names. */
@@ -228,17 +207,17 @@ int import_run(const struct import_opts *o)
 	struct value *people = val_list(), *topics = val_list(), *proposed = val_map();
 	for (size_t i = 0; i < s->n_people; i++) {
 		struct entity *e = s->people[i];
-		int found = has_word(text.ptr, e->name);
+		int found = words_contain(text.ptr, e->name, 0);
 		const struct value *al = val_get(e->meta, "aliases");
 		for (size_t k = 0; k < val_len(al) && !found; k++) {
 			const char *a = val_get_str(val_at(al, k), NULL);
-			found = a && strlen(a) > 3 && has_word(text.ptr, a);
+			found = a && strlen(a) > 3 && words_contain(text.ptr, a, 0);
 		}
 		if (found)
 			val_push(people, val_cstr(e->name));
 	}
 	for (size_t i = 0; i < s->n_topics; i++)
-		if (has_word_in(text.ptr, s->topics[i]->name, (char *(*)(const char *, const char *))strcasestr))
+		if (words_contain(text.ptr, s->topics[i]->name, 1))
 			val_push(topics, val_cstr(s->topics[i]->name));
 	propose_people(s, text.ptr, proposed);
 
