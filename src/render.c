@@ -153,9 +153,7 @@ static struct value *context_base(const struct site *s, const struct page *p)
 	val_set_str(page, "kind", p->kind);
 	val_set_str(page, "title", p->title);
 	val_set_str(page, "url", p->url);
-	char *public = site_public_url(s, p->url);
-	char *permalink = xasprintf("%s%s", s->cfg.base_url, public);
-	val_set(page, "permalink", val_str_own(permalink, strlen(permalink)));
+	site_set_permalink(s, page, p->url);
 	const char *desc = val_get_cstr(p->data, "description");
 	val_set_str(page, "description", desc ? desc : "");
 	const char *content = val_get_cstr(p->data, "content"); /* HTML of a plain page */
@@ -164,11 +162,13 @@ static struct value *context_base(const struct site *s, const struct page *p)
 	val_set(base, "page", page);
 	buf root = BUF_INIT;
 	/* a 404 page is served at any depth: its links must be absolute */
-	if (!strcmp(p->kind, "404") && *s->cfg.base_url)
+	if (!strcmp(p->kind, "404") && *s->cfg.base_url) {
 		buf_puts(&root, s->cfg.base_url);
-	else
+	} else {
+		char *public = site_public_url(s, p->url); /* root from where the file is */
 		url_root(&root, public);
-	free(public);
+		free(public);
+	}
 	val_set_str(base, "root", root.ptr);
 	buf_free(&root);
 	return base;

@@ -89,10 +89,7 @@ static void build_entity_view(const struct site *s, struct entity *e)
 	val_set_str(d, e->kind == ENT_TOPIC ? "title" : "name", e->name);
 	val_set_str(d, "slug", e->slug);
 	val_set_str(d, "url", e->url);
-	char *public_e = site_public_url(s, e->url);
-	char *permalink_e = xasprintf("%s%s", s->cfg.base_url, public_e);
-	val_set(d, "permalink", val_str_own(permalink_e, strlen(permalink_e)));
-	free(public_e);
+	site_set_permalink(s, d, e->url);
 	static const char *const topic_keys[] = {"description", NULL};
 	static const char *const person_keys[] = {"role", "country", NULL};
 	for (const char *const *k = e->kind == ENT_TOPIC ? topic_keys : person_keys; *k; k++) {
@@ -120,10 +117,7 @@ static void build_article_view(const struct site *s, struct article *a)
 	val_set_str(d, "title", a->title);
 	val_set_str(d, "slug", a->slug);
 	val_set_str(d, "url", a->url);
-	char *public_a = site_public_url(s, a->url);
-	char *permalink_a = xasprintf("%s%s", s->cfg.base_url, public_a);
-	val_set(d, "permalink", val_str_own(permalink_a, strlen(permalink_a)));
-	free(public_a);
+	site_set_permalink(s, d, a->url);
 	val_set_str(d, "path", a->path);
 	date_put_iso(&b, &a->date);
 	val_set_str(d, "date_iso", b.ptr);

@@ -62,6 +62,14 @@ char *site_public_url(const struct site *s, const char *url)
 	return xasprintf("%.*s.html", (int)(n - 1), url);
 }
 
+void site_set_permalink(const struct site *s, struct value *map, const char *url)
+{
+	char *public = site_public_url(s, url);
+	char *permalink = xasprintf("%s%s", s->cfg.base_url, public);
+	val_set(map, "permalink", val_str_own(permalink, strlen(permalink)));
+	free(public);
+}
+
 void url_root(buf *b, const char *page_url)
 {
 	for (const char *p = page_url; *p; p++)

@@ -126,6 +126,8 @@ char *site_path(const struct site *s, const char *rel);
 /* The URL a page is reached at: its URL with clean URLs, else the file
  * ("topics/x/" -> "topics/x.html", "" -> "index.html"). Caller frees. */
 char *site_public_url(const struct site *s, const char *url);
+/* Sets map's "permalink": base_url + the public URL of url. */
+void site_set_permalink(const struct site *s, struct value *map, const char *url);
 /* The relative prefix from a page URL to the site root: "articles/x/" -> "../../". */
 void url_root(buf *b, const char *page_url);
 
