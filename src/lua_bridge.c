@@ -855,20 +855,27 @@ void lb_release_doc(struct lb *lb, struct article *a)
 	a->doc = NULL;
 }
 
+/* The main state sees the site once articles are resolved: made on the
+ * first hook call, then kept as briefing.site and in the registry. */
+static void push_site_once(struct lb *lb)
+{
+	if (lb->site_pushed)
+		return;
+	lua_State *L = lb->L;
+	lua_getfield(L, LUA_REGISTRYINDEX, "briefing.module");
+	ls_push_site(L, lb->site, 1);
+	lua_pushvalue(L, -1);
+	lua_setfield(L, LUA_REGISTRYINDEX, "briefing.site_table");
+	lua_setfield(L, -2, "site");
+	lua_pop(L, 1);
+	lb->site_pushed = 1;
+}
+
 int lb_run_hook(struct lb *lb, const char *hook, struct diag *d)
 {
 	lua_State *L = lb->L;
 	int top = lua_gettop(L);
-	if (!lb->site_pushed) {
-		/* the main state sees the site once articles are resolved */
-		lua_getfield(L, LUA_REGISTRYINDEX, "briefing.module");
-		ls_push_site(L, lb->site, 1);
-		lua_pushvalue(L, -1);
-		lua_setfield(L, LUA_REGISTRYINDEX, "briefing.site_table");
-		lua_setfield(L, -2, "site");
-		lua_pop(L, 1);
-		lb->site_pushed = 1;
-	}
+	push_site_once(lb);
 	lua_getfield(L, LUA_REGISTRYINDEX, "briefing.scripts");
 	int scripts = lua_gettop(L);
 	int rc = 0;
@@ -1009,8 +1016,7 @@ static int hook_k(lua_State *L)
 static int item_hook(struct lb *lb, struct hook_call *hc, struct diag *d, const char *context)
 {
 	lua_State *L = lb->L;
-	if (!lb->site_pushed && lb_run_hook(lb, "(none)", d) != 0)
-		return -1;
+	push_site_once(lb);
 	lua_pushcfunction(L, hook_k);
 	lua_pushlightuserdata(L, hc);
 	return lb_call(lb, 1, 0, d, context);
