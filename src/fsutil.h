@@ -20,6 +20,11 @@ int fs_rmtree(const char *path);
  * Existing files in dst are overwritten. Returns 0 or -1 with errno and
  * the failing path in *failed (caller frees). */
 int fs_copytree(const char *src, const char *dst, char **failed);
+/* The names in dir that keep() accepts (all when keep is NULL), sorted;
+ * *n is their count. NULL when there are none or dir cannot be read.
+ * Free with fs_free_names. */
+char **fs_list(const char *dir, int (*keep)(const char *name), size_t *n);
+void fs_free_names(char **names, size_t n);
 int fs_is_dir(const char *path);
 int fs_exists(const char *path);
 /* "a" + "b" -> "a/b"; an empty a gives b. Caller frees. */

@@ -5,7 +5,6 @@
 
 #include <ctype.h>
 #include <pthread.h>
-#include <dirent.h>
 #include <lauxlib.h>
 #include <lualib.h>
 #include <stdint.h>
@@ -92,46 +91,14 @@ static void add_script(struct lb_scripts *sc, char *path, const char *name,
 	sc->n++;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Sorted *.lua names in dir (caller frees). */
-static char **list_lua(const char *dir, size_t *n)
-{
-	char **names = NULL;
-	*n = 0;
-	DIR *d = opendir(dir);
-	if (!d)
-		return NULL;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (!script_name_ok(e->d_name))
-			continue;
-		names = xrealloc(names, (*n + 1) * sizeof *names);
-		names[(*n)++] = xstrdup(e->d_name);
-	}
-	closedir(d);
-	if (*n)
-		qsort(names, *n, sizeof *names, cmp_str);
-	return names;
-}
-
-static void free_names(char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
 static void default_scripts(const struct site *s, struct lb_scripts *sc)
 {
 	size_t nt = 0, ns = 0;
 	char *tool = s->tool_dir ? fs_join(s->tool_dir, "scripts") : NULL;
 	char *own = site_path(s, "scripts");
-	char **tnames = tool ? list_lua(tool, &nt) : NULL;
-	char **snames = list_lua(own, &ns);
+	char **tnames = tool ? fs_list(tool, script_name_ok, &nt) : NULL;
+	char **snames = fs_list(own, script_name_ok, &ns);
 	/* the tool's scripts first (a site script of the same name replaces
 	 * one in place), then the site's other scripts */
 	for (size_t i = 0; i < nt; i++) {
@@ -147,8 +114,8 @@ static void default_scripts(const struct site *s, struct lb_scripts *sc)
 		if (!seen)
 			add_script(sc, fs_join(own, snames[j]), snames[j], NULL);
 	}
-	free_names(tnames, nt);
-	free_names(snames, ns);
+	fs_free_names(tnames, nt);
+	fs_free_names(snames, ns);
 	free(tool);
 	free(own);
 }

@@ -3,7 +3,6 @@
  * anything that is not in that stack. */
 #include "render.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,29 +20,11 @@ static int is_template(const char *name)
 	return n > 9 && name[0] != '.' && strcmp(name + n - 9, ".mustache") == 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Adds every dir/NAME.mustache as template PREFIX+NAME. Returns -1 on errors. */
 static int load_dir(struct mst_set *set, const char *dir, const char *prefix, struct diag *d)
 {
-	DIR *dp = opendir(dir);
-	if (!dp)
-		return 0;
-	char **names = NULL;
-	size_t n = 0;
-	struct dirent *e;
-	while ((e = readdir(dp))) {
-		if (!is_template(e->d_name))
-			continue;
-		names = xrealloc(names, (n + 1) * sizeof *names);
-		names[n++] = xstrdup(e->d_name);
-	}
-	closedir(dp);
-	if (n)
-		qsort(names, n, sizeof *names, cmp_str);
+	size_t n;
+	char **names = fs_list(dir, is_template, &n);
 	int rc = 0;
 	buf text = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
@@ -59,10 +40,9 @@ static int load_dir(struct mst_set *set, const char *dir, const char *prefix, st
 			free(name);
 		}
 		free(path);
-		free(names[i]);
 	}
 	buf_free(&text);
-	free(names);
+	fs_free_names(names, n);
 	return rc;
 }
 
