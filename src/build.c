@@ -145,7 +145,8 @@ int build_run(const struct build_opts *o)
 	struct build b = {0};
 	struct lb_scripts *scripts = NULL;
 	struct lb *main_lb = NULL;
-	int nworkers = o->jobs > 0 ? o->jobs : pool_default_workers();
+	int jobs = o->jobs > 0 ? o->jobs : pool_default_workers();
+	int nworkers = jobs; /* Lua states: no more than there are articles */
 	double t_parse = 0, t_hooks = 0, t_render = 0, mark = 0; /* phase timings */
 	struct site *s = site_open(o->site_dir, d);
 	b.site = s;
@@ -233,7 +234,7 @@ int build_run(const struct build_opts *o)
 	b.page_diag = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *b.page_diag);
 	if (lb_has_hook(main_lb, "after_render"))
 		b.html = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *b.html);
-	pool_run(o->jobs > 0 ? o->jobs : pool_default_workers(), s->n_pages, render_one, &b);
+	pool_run(jobs, s->n_pages, render_one, &b);
 	/* after_render runs on this thread's Lua state, page by page */
 	for (size_t i = 0; b.html && i < s->n_pages; i++) {
 		struct page *p = s->pages[i];
