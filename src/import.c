@@ -147,7 +147,7 @@ int import_run(const struct import_opts *o)
 	/* paragraphs, up to the first wide gap */
 	struct value *paras = val_list();
 	buf para = BUF_INIT;
-	int blanks = 0, dropped = 0;
+	int blanks = 0;
 	const char *p = raw.ptr;
 	while (*p) {
 		const char *nl = strchr(p, '\n');
@@ -172,7 +172,6 @@ int import_run(const struct import_opts *o)
 		} else {
 			if (blanks >= 2 && val_len(paras) > 0) {
 				free(line);
-				dropped = 1;
 				break; /* the story ended; what follows is furniture */
 			}
 			if (blanks && para.len) {
@@ -193,15 +192,12 @@ int import_run(const struct import_opts *o)
 	buf body = BUF_INIT, text = BUF_INIT;
 	for (size_t i = 0; i < val_len(paras); i++) {
 		const char *t = val_get_str(val_at(paras, i), NULL);
-		if (is_furniture(t)) {
-			dropped = 1;
+		if (is_furniture(t))
 			continue;
-		}
 		buf_printf(&body, "%s\n\n", t);
 		buf_printf(&text, "%s\n", t);
 	}
 	val_free(paras);
-	(void)dropped;
 
 	/* people and topics the site knows */
 	struct value *people = val_list(), *topics = val_list(), *proposed = val_map();
