@@ -159,14 +159,13 @@ int import_run(const struct import_opts *o)
 		for (char *e = t + strlen(t); e > t && isspace((unsigned char)e[-1]); *--e = '\0')
 			;
 		/* U+00A0 from scrapes counts as a space */
-		for (char *x = t; (x = strstr(x, "\xC2\xA0"));)
-			memcpy(x, " \x7f", 2);
-		for (char *r = t, *w = t;; r++) {
-			if (*r != '\x7f')
-				*w++ = *r;
-			if (!*r)
-				break;
+		char *w = t;
+		for (const char *r = t; *r; r++) {
+			int nbsp = (unsigned char)r[0] == 0xC2 && (unsigned char)r[1] == 0xA0;
+			*w++ = nbsp ? ' ' : *r;
+			r += nbsp;
 		}
+		*w = '\0';
 		if (!*t) {
 			blanks++;
 		} else {
