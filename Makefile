@@ -22,7 +22,7 @@ LIBS     = $(PKG_LIBS) -lm -pthread
 B       ?= build
 LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ := $(LIB_SRC:src/%.c=$(B)/%.o)
-TESTS   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 
 all: briefing
 
@@ -46,7 +46,7 @@ $(B)/tests/%: tests/unit/%.c tests/unit/test.h $(B)/libbriefing.a | $(B)
 $(B):
 	mkdir -p $(B)
 
-unit: $(TESTS)
+unit: $(UNIT_TESTS)
 
 test: $(B)/briefing unit
 	@BRIEFING=$(CURDIR)/$(B)/briefing BUILD=$(CURDIR)/$(B) sh tests/run

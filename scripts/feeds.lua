@@ -2,14 +2,29 @@
 -- for every topic and person that has articles, plus feeds.opml listing
 -- them all, and <link rel="alternate"> data for the pages. Feeds need
 -- absolute URLs, so nothing is written without base_url in site.yml.
--- site.yml: feeds: {items: 20, content: full | summary}
+-- site.yml: feeds: {items: 20, content: full | summary,
+--                   formats: [atom, rss, json], opml: true}
 
-local function links(title, prefix)
-  return {
-    { type = "application/atom+xml", title = title .. " (Atom)", url = prefix .. "feed.xml" },
-    { type = "application/rss+xml", title = title .. " (RSS)", url = prefix .. "rss.xml" },
-    { type = "application/feed+json", title = title .. " (JSON Feed)", url = prefix .. "feed.json" },
-  }
+-- format -> file name, template, MIME type, label
+local FORMATS = {
+  atom = { file = "feed.xml", template = "atom", type = "application/atom+xml", label = "Atom" },
+  rss = { file = "rss.xml", template = "rss", type = "application/rss+xml", label = "RSS" },
+  json = { file = "feed.json", template = "feed.json", type = "application/feed+json",
+           label = "JSON Feed" },
+}
+
+local function formats(conf)
+  local list = conf.formats or { "atom", "rss", "json" }
+  local out = {}
+  for _, f in ipairs(type(list) == "table" and list or { list }) do
+    local known = FORMATS[f]
+    if known then
+      out[#out + 1] = known
+    else
+      briefing.log.warn("feeds: unknown format '" .. tostring(f) .. "' (atom, rss or json)")
+    end
+  end
+  return out
 end
 
 return {
@@ -22,6 +37,7 @@ return {
     local conf = site.config.feeds or {}
     local limit = tonumber(conf.items) or 20
     local full = conf.content ~= "summary"
+    local kinds = formats(conf)
     local opml = {}
 
     local function make(title, description, home, prefix, articles)
@@ -35,14 +51,16 @@ return {
         updated = entries[1] and entries[1].date_iso or "1970-01-01T00:00:00Z",
         entries = entries, full = full,
       }
-      site:add_page{ url = prefix .. "feed.xml", template = "atom", kind = "feed", title = title,
-                     data = { feed = feed } }
-      site:add_page{ url = prefix .. "rss.xml", template = "rss", kind = "feed", title = title,
-                     data = { feed = feed } }
-      site:add_page{ url = prefix .. "feed.json", template = "feed.json", kind = "feed",
-                     title = title, data = { feed = feed } }
-      opml[#opml + 1] = { title = title, xml_url = feed.self_atom, html_url = feed.home }
-      return links(title, prefix)
+      local links = {}
+      for _, f in ipairs(kinds) do
+        site:add_page{ url = prefix .. f.file, template = f.template, kind = "feed", title = title,
+                       data = { feed = feed } }
+        links[#links + 1] = { type = f.type, title = title .. " (" .. f.label .. ")",
+                              url = prefix .. f.file }
+      end
+      local first = kinds[1] and (base .. prefix .. kinds[1].file) or feed.self_atom
+      opml[#opml + 1] = { title = title, xml_url = first, html_url = feed.home }
+      return links
     end
 
     -- every page links the site's feeds (site.feeds in templates)
@@ -57,7 +75,9 @@ return {
         end
       end
     end
-    site:add_page{ url = "feeds.opml", template = "opml", kind = "feed", title = "Feeds",
-                   data = { feeds = opml } }
+    if conf.opml ~= false and #kinds > 0 then
+      site:add_page{ url = "feeds.opml", template = "opml", kind = "feed", title = "Feeds",
+                     data = { feeds = opml } }
+    end
   end,
 }

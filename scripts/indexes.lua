@@ -1,6 +1,7 @@
 -- indexes.lua: one page per topic and per person listing every article
 -- that names them (newest first), plus the topic and people index pages.
--- A topic or person with its own file gets a page even with no articles.
+-- A topic or person with its own file gets a page even with no articles,
+-- unless site.yml says `indexes: {empty: false}`.
 
 local paginate = require("lib.paginate")
 local by_entity = require("lib.by_entity")
@@ -11,10 +12,12 @@ end
 
 local function index(site, kind, entities, template, list_template, title)
   local lists = by_entity(site, kind)
+  local conf = site.config.indexes or {}
+  local empty = conf.empty ~= false
   local listed = {}
   for _, e in ipairs(entities) do
     local articles = lists[e] or {}
-    if #articles > 0 or e.path then
+    if #articles > 0 or (e.path and empty) then
       e.articles = articles
       e.count = #articles
       listed[#listed + 1] = e

@@ -4,9 +4,11 @@
 
 local M = {}
 
--- Items per page: site.yml `paginate` (default 20).
+-- Items per page: site.yml `paginate` (default 20; 0 puts every item on
+-- one page).
 function M.size(site)
   local n = tonumber(site.config.paginate)
+  if n == 0 then return math.maxinteger end
   return (n and n >= 1) and math.floor(n) or 20
 end
 

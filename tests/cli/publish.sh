@@ -94,4 +94,24 @@ expect_status "site without base_url builds" 0
 expect_stderr "feeds skipped with a note" "note: feeds need base_url"
 check "no feed without base_url" test ! -e "$TMP/nb/feed.xml"
 check "no sitemap without base_url" test ! -e "$TMP/nb/sitemap.xml"
+# the bench page set: RSS only, no OPML, no pages for people without
+# articles, everything on one page
+mkdir -p "$s/content/topics"
+printf -- '---\nname: "Nobody Mentioned"\n---\nBio.\n' > "$s/content/people/nobody-mentioned.md"
+printf 'title: "Lean"\nbase_url: "https://example.org/"\npaginate: 0\nfeeds: {formats: [rss], opml: false}\nindexes: {empty: false}\n' > "$s/site.yml"
+run_briefing build -s "$s" -o "$TMP/lean" -q
+expect_status "lean site builds" 0
+check "formats [rss]: rss.xml written" test -f "$TMP/lean/rss.xml"
+check "formats [rss]: no Atom feed" test ! -e "$TMP/lean/feed.xml"
+check "formats [rss]: no JSON feed" test ! -e "$TMP/lean/topics/diplomacy/feed.json"
+check "formats [rss]: person RSS written" test -f "$TMP/lean/people/rex-tillerson/rss.xml"
+check "formats [rss]: pages link only the RSS feed" sh -c "grep -q 'rss.xml' '$TMP/lean/index.html' && ! grep -q 'feed.xml' '$TMP/lean/index.html'"
+check "opml: false" test ! -e "$TMP/lean/feeds.opml"
+check "indexes empty: false skips a person without articles" test ! -e "$TMP/lean/people/nobody-mentioned"
+check "paginate: 0 keeps every item on one page" sh -c "test ! -e '$TMP/lean/topics/diplomacy/page/2' && grep -q 'articles/first/' '$TMP/lean/topics/diplomacy/index.html' && grep -q 'articles/second/' '$TMP/lean/topics/diplomacy/index.html'"
+printf 'title: "Lean"\nbase_url: "https://example.org/"\nfeeds: {formats: [rss, gopher]}\n' > "$s/site.yml"
+run_briefing build -s "$s" -o "$TMP/lean2" -q
+expect_stderr "unknown feed format warned" "unknown format 'gopher'"
+run_briefing build -s "$s" -o "$TMP/lean3" -q
+check "indexes empty defaults to true" test -f "$TMP/lean3/people/nobody-mentioned/index.html"
 finish
