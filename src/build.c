@@ -292,5 +292,6 @@ done:
 	out_abort(b.out);
 	site_free(s);
 	diag_free(d);
+	out_wait(); /* the previous output, removed meanwhile */
 	return nerr ? 1 : 0;
 }

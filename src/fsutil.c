@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +46,9 @@ int fs_read(const char *path, buf *b)
 
 int fs_mkdirs(const char *path)
 {
-	if (mkdir(path, 0755) == 0 || errno == EEXIST)
+	if (mkdir(path, 0755) == 0)
+		return 0;
+	if (errno == EEXIST)
 		return fs_is_dir(path) ? 0 : (errno = ENOTDIR, -1);
 	if (errno != ENOENT)
 		return -1;
@@ -94,13 +95,51 @@ int fs_write(const char *path, const char *data, size_t len)
 	return close(fd);
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+/* Empties the open folder fd (and closes it): files are unlinked through
+ * the folder's descriptor, the type read from the directory entry, so no
+ * path is looked up twice and nothing is stat'ed unless the file system
+ * leaves d_type unknown. Symlinks are removed, never followed; folders on
+ * another device than dev are left alone (and make it fail). */
+static int rm_inside(int fd, dev_t dev)
 {
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		return rmdir(path);
-	return unlink(path);
+	DIR *dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return -1;
+	}
+	int rc = 0, dfd = dirfd(dir);
+	struct dirent *e;
+	while ((e = readdir(dir)) != NULL) {
+		const char *n = e->d_name;
+		if (n[0] == '.' && (n[1] == '\0' || (n[1] == '.' && n[2] == '\0')))
+			continue;
+		int is_dir = e->d_type == DT_DIR;
+		if (e->d_type == DT_UNKNOWN) {
+			struct stat st;
+			if (fstatat(dfd, n, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+				rc = -1;
+				continue;
+			}
+			is_dir = S_ISDIR(st.st_mode);
+		}
+		if (!is_dir) {
+			if (unlinkat(dfd, n, 0) != 0 && errno != ENOENT)
+				rc = -1;
+			continue;
+		}
+		int sub = openat(dfd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		struct stat st;
+		if (sub < 0 || fstat(sub, &st) != 0 || st.st_dev != dev) {
+			if (sub >= 0)
+				close(sub);
+			rc = -1;
+			continue;
+		}
+		if (rm_inside(sub, dev) != 0 || unlinkat(dfd, n, AT_REMOVEDIR) != 0)
+			rc = -1;
+	}
+	closedir(dir);
+	return rc;
 }
 
 int fs_rmtree(const char *path)
@@ -110,7 +149,12 @@ int fs_rmtree(const char *path)
 		return errno == ENOENT ? 0 : -1;
 	if (!S_ISDIR(st.st_mode))
 		return unlink(path);
-	return nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (rm_inside(fd, st.st_dev) != 0)
+		return -1;
+	return rmdir(path);
 }
 
 static int copy_file(const char *src, const char *dst)

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,6 +204,43 @@ int out_copy_tree(struct output *o, const char *src, struct diag *d)
 	return 0;
 }
 
+/* The previous output is removed on a thread of its own, so that the
+ * process can free its memory meanwhile; out_wait() joins it. One at a
+ * time: a new commit first waits for the last removal. */
+static pthread_mutex_t removal_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_t removal;
+static int removing;
+
+static void *remove_tree(void *path)
+{
+	fs_rmtree(path);
+	free(path);
+	return NULL;
+}
+
+void out_wait(void)
+{
+	pthread_mutex_lock(&removal_lock);
+	if (removing) {
+		pthread_join(removal, NULL);
+		removing = 0;
+	}
+	pthread_mutex_unlock(&removal_lock);
+}
+
+/* Removes the old tree at path (taken), in the background when it can. */
+static void remove_old(char *path)
+{
+	out_wait();
+	pthread_mutex_lock(&removal_lock);
+	if (pthread_create(&removal, NULL, remove_tree, path) == 0) {
+		removing = 1;
+	} else {
+		remove_tree(path);
+	}
+	pthread_mutex_unlock(&removal_lock);
+}
+
 static void out_free(struct output *o)
 {
 	free(o->dir);
@@ -243,7 +281,8 @@ int out_commit(struct output *o, struct diag *d)
 	}
 	/* swap in one step where the kernel can; else move the old tree aside */
 	if (renameat2(AT_FDCWD, o->tmp, AT_FDCWD, o->dir, RENAME_EXCHANGE) == 0) {
-		fs_rmtree(o->tmp); /* now the previous output */
+		remove_old(o->tmp); /* now the previous output */
+		o->tmp = NULL;
 		out_free(o);
 		return 0;
 	}
@@ -256,8 +295,7 @@ int out_commit(struct output *o, struct diag *d)
 		out_abort(o);
 		return -1;
 	}
-	fs_rmtree(old);
-	free(old);
+	remove_old(old);
 	out_free(o);
 	return 0;
 }

@@ -21,8 +21,11 @@ struct output *out_begin(const char *dir, const char *site_dir, struct diag *d);
 int out_write(struct output *o, const char *rel, const char *data, size_t len, struct diag *d);
 /* Copies the files below src into the output root (static assets). */
 int out_copy_tree(struct output *o, const char *src, struct diag *d);
-/* Swaps the new tree in and removes the old one; frees o. Returns 0 or -1. */
+/* Swaps the new tree in and starts removing the old one on a background
+ * thread; frees o. Returns 0 or -1. */
 int out_commit(struct output *o, struct diag *d);
+/* Waits until the previous output tree is gone (call before exiting). */
+void out_wait(void);
 /* Drops the temporary folder; frees o. out_abort(NULL) is a no-op. */
 void out_abort(struct output *o);
 /* 1 when rel is a safe relative path (no "..", no leading "/", no NUL). */

@@ -1,5 +1,6 @@
 /* Unit tests: output folder safety (path checks, refusals, atomic swap)
  * and the worker pool. */
+#include <dirent.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -53,6 +54,19 @@ static void refusals(void)
 	diag_free(d);
 }
 
+/* Folders named like a build's temporary folder in dir. */
+static int count_tmp(const char *dir)
+{
+	int n = 0;
+	DIR *dd = opendir(dir);
+	struct dirent *e;
+	while (dd && (e = readdir(dd)) != NULL)
+		n += strstr(e->d_name, ".tmp-") != NULL;
+	if (dd)
+		closedir(dd);
+	return n;
+}
+
 static void swap(void)
 {
 	struct diag *d = diag_new();
@@ -73,6 +87,8 @@ static void swap(void)
 	out_write(o, "b.html", "two", 3, d);
 	CHECK_INT(out_commit(o, d), 0);
 	CHECK(!fs_exists(a));
+	out_wait(); /* the old tree, removed in the background, is gone */
+	CHECK_INT(count_tmp(site), 0);
 	char *bb = fs_join(pub, "b.html");
 	CHECK(fs_exists(bb));
 	o = out_begin(pub, site, d);
