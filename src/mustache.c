@@ -675,8 +675,9 @@ static const struct value *lookup(const struct rstate *rs, const char *name)
 	const char *dot = strchr(name, '.');
 	size_t len = dot ? (size_t)(dot - name) : strlen(name);
 	const struct value *v = NULL;
+	uint32_t hash = val_hash(name, len); /* once for the whole stack */
 	for (int i = rs->n - 1; i >= 0 && !v; i--)
-		v = find_key(rs->stack[i], name, len);
+		v = val_getn_hashed(rs->stack[i], name, len, hash);
 	while (v && dot) {
 		name = dot + 1;
 		dot = strchr(name, '.');

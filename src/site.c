@@ -12,8 +12,9 @@
 #include <time.h>
 
 #include "frontmatter.h"
-#include "markdown.h"
 #include "fsutil.h"
+#include "markdown.h"
+#include "pool.h"
 #include "yamlvalue.h"
 
 char *site_path(const struct site *s, const char *rel)
@@ -507,27 +508,29 @@ static struct entity *add_entity(struct site *s, enum entity_kind kind, const ch
 	return e;
 }
 
-/* Parses the front matter of a topic or person file; body HTML goes into *html. */
-static struct value *load_front_matter(struct site *s, const char *path, char **html, int *ok)
+/* Parses the front matter of a topic or person file; body HTML goes into
+ * *html. Thread-safe: problems go to d. */
+static struct value *load_front_matter(const struct site *s, const char *path, char **html,
+                                       int *ok, struct diag *d)
 {
 	buf text = BUF_INIT;
 	*ok = 0;
 	if (fs_read(path, &text) != 0) {
-		diag_error(s->diag, path, 0, 0, "cannot read: %s", strerror(errno));
+		diag_error(d, path, 0, 0, "cannot read: %s", strerror(errno));
 		buf_free(&text);
 		return NULL;
 	}
 	struct fm_parts parts;
 	struct value *meta = NULL;
-	if (fm_split(text.ptr, text.len, path, &parts, s->diag) == 0) {
+	if (fm_split(text.ptr, text.len, path, &parts, d) == 0) {
 		struct yv_options opt = {.line_offset = parts.yaml_line - 1};
-		meta = parts.yaml ? yv_parse(parts.yaml, parts.yaml_len, path, &opt, s->diag) : val_map();
+		meta = parts.yaml ? yv_parse(parts.yaml, parts.yaml_len, path, &opt, d) : val_map();
 		if (meta && val_type(meta) == VAL_NULL) {
 			val_free(meta);
 			meta = val_map();
 		}
 		if (meta && val_type(meta) != VAL_MAP) {
-			diag_error(s->diag, path, val_line(meta), val_col(meta),
+			diag_error(d, path, val_line(meta), val_col(meta),
 			           "front matter must be a map of keys, found a %s",
 			           val_type_name(val_type(meta)));
 			val_free(meta);
@@ -542,6 +545,31 @@ static struct value *load_front_matter(struct site *s, const char *path, char **
 	return meta;
 }
 
+/* One topic or person file, read and parsed on a worker thread. */
+struct loaded {
+	struct value *meta;
+	char *html;
+	int ok;
+	struct diag *d;
+};
+
+struct load_job {
+	const struct site *s;
+	char **files;
+	struct loaded *out;
+};
+
+static void load_one(void *ctx, int worker, size_t i)
+{
+	(void)worker;
+	struct load_job *j = ctx;
+	struct loaded *l = &j->out[i];
+	l->d = diag_new();
+	l->meta = load_front_matter(j->s, j->files[i], &l->html, &l->ok, l->d);
+}
+
+/* Reads every file of a kind in parallel, then registers them in file
+ * order, so names, errors and duplicates come out as a serial read would. */
 static void load_entities(struct site *s, enum entity_kind kind)
 {
 	struct scan sc = {.s = s};
@@ -551,11 +579,18 @@ static void load_entities(struct site *s, enum entity_kind kind)
 		sc.root_real = xstrdup("/");
 	scan_dir(&sc, dir, 0);
 	const char *key = kind == ENT_TOPIC ? "title" : "name";
+	struct loaded *all = xcalloc(sc.n ? sc.n : 1, sizeof *all);
+	struct load_job job = {.s = s, .files = sc.files, .out = all};
+	pool_run(sc.n < 64 ? 1 : pool_default_workers(), sc.n, load_one, &job);
 	for (size_t i = 0; i < sc.n; i++) {
-		char *html = NULL;
-		int ok;
-		struct value *meta = load_front_matter(s, sc.files[i], &html, &ok);
+		char *html = all[i].html;
+		int ok = all[i].ok;
+		struct value *meta = all[i].meta;
+		diag_merge(s->diag, all[i].d);
+		diag_free(all[i].d);
 		if (!ok) {
+			val_free(meta);
+			free(html);
 			free(sc.files[i]);
 			continue;
 		}
@@ -594,6 +629,7 @@ static void load_entities(struct site *s, enum entity_kind kind)
 		val_free(meta);
 		free(sc.files[i]);
 	}
+	free(all);
 	free(sc.files);
 	free(sc.root_real);
 	free(dir);
