@@ -17,9 +17,13 @@ cmark_node *md_parse(const char *text, size_t len)
 char *md_render(cmark_node *doc, int unsafe)
 {
 	char *html = cmark_render_html(doc, unsafe ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT);
-	/* cmark allocates with the system allocator; hand back our own copy rule:
-	 * callers free() it, which matches. */
-	return html;
+	if (!html)
+		abort(); /* cmark only fails on allocation */
+	/* cmark allocates with the system allocator (callers free() it) and
+	 * grows its buffer by half again: bodies live until the pages are
+	 * written, so give the slack back */
+	char *tight = realloc(html, strlen(html) + 1);
+	return tight ? tight : html;
 }
 
 char *md_to_html(const char *text, size_t len, int unsafe)
