@@ -17,7 +17,7 @@ local options = ... or {}
 local paginate = require("lib.paginate")
 local emails = options.email ~= false -- email.html and email.txt per edition
 
-local DAY = 86400
+local dates = require("lib.dates")
 local WEEKDAYS = { monday = 0, tuesday = 1, wednesday = 2, thursday = 3, friday = 4,
                    saturday = 5, sunday = 6 }
 
@@ -39,34 +39,13 @@ local function config(site)
            recent = tonumber(options.recent or c.recent) or 7 }
 end
 
--- "2017-12-12" -> days since 1970-01-01 (proleptic Gregorian, no time zone)
-local function days_of(day)
-  local y, m, d = day:match("^(%d%d%d%d)-(%d%d)-(%d%d)")
-  y, m, d = tonumber(y), tonumber(m), tonumber(d)
-  if m <= 2 then y = y - 1 end
-  local era = y // 400
-  local yoe = y - era * 400
-  local doy = (153 * (m > 2 and m - 3 or m + 9) + 2) // 5 + d - 1
-  local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-  return era * 146097 + doe - 719468
-end
-
-local function day_of(days)
-  return os.date("!%Y-%m-%d", days * DAY)
-end
-
-local function month_title(day)
-  local d = briefing.date(day)
-  return d.display:match("^%d+ (.+)$") or day:sub(1, 7)
-end
+local month_title = dates.month_title
 
 -- The key (first day, or YYYY-MM) and title of the edition a day belongs to.
 local function keyer(conf, starts_list)
   if conf.period == "weekly" then
     return function(day)
-      local n = days_of(day)
-      local weekday = (n + 3) % 7 -- 1970-01-01 was a Thursday
-      local first = day_of(n - (weekday - conf.starts) % 7)
+      local first = dates.day(dates.week_start(dates.days(day), conf.starts))
       return first, "Week of " .. briefing.date(first).display, first
     end
   elseif conf.period == "monthly" then
@@ -164,15 +143,8 @@ end
 
 -- Archive entries grouped by month: {{name, id, editions}}, in list order.
 local function by_month(entries)
-  local months, cur = {}, nil
-  for _, s in ipairs(entries) do
-    local ym = s.date_iso:sub(1, 7)
-    if not cur or cur.key ~= ym then
-      cur = { key = ym, name = month_title(s.date_iso), id = "m-" .. ym, editions = {} }
-      months[#months + 1] = cur
-    end
-    cur.editions[#cur.editions + 1] = s
-  end
+  local months = dates.by_month(entries, function(s) return s.date_iso end)
+  for _, m in ipairs(months) do m.editions, m.items, m.key = m.items, nil, nil end
   return months
 end
 
