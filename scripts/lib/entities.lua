@@ -76,4 +76,33 @@ function M.kinds(site)
   return kinds
 end
 
+-- The articles that name each typed entity (in the front matter key of
+-- its kind, where mentions.lua also adds those a body mentions), newest
+-- first: { [entity] = {articles} }. Main state only; cached.
+local lists
+function M.lists(site)
+  if lists then return lists end
+  lists = {}
+  local ks = M.kinds(site)
+  if #ks == 0 then return lists end
+  for _, a in ipairs(site.articles) do
+    for _, k in ipairs(ks) do
+      local names = #k.items > 0 and a[k.key]
+      if type(names) == "table" then
+        local seen = {}
+        for _, name in ipairs(names) do
+          local e = k.find(name)
+          if e and not seen[e] then
+            seen[e] = true
+            local l = lists[e]
+            if not l then l = {}; lists[e] = l end
+            l[#l + 1] = a
+          end
+        end
+      end
+    end
+  end
+  return lists
+end
+
 return M
