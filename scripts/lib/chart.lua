@@ -7,13 +7,30 @@ local dates = require("lib.dates")
 
 local BAR, GAP, HEIGHT = 6, 2, 40
 
+-- an article's week, computed once per build (an article is on several charts)
+local week_of = setmetatable({}, { __mode = "k" })
+local week_of_day = {}
+local function week(a)
+  local w = week_of[a]
+  if not w then
+    local day = a.day
+    w = week_of_day[day]
+    if not w then
+      w = dates.week_start(dates.days(day), 0)
+      week_of_day[day] = w
+    end
+    week_of[a] = w
+  end
+  return w
+end
+
 -- articles: newest first, each with a `day`; title: what the chart shows.
 -- Returns nil for an empty list.
 return function(articles, title)
   if #articles == 0 then return nil end
   local counts, first, last = {}, math.huge, -math.huge
   for _, a in ipairs(articles) do
-    local w = dates.week_start(dates.days(a.day), 0)
+    local w = week(a)
     counts[w] = (counts[w] or 0) + 1
     if w < first then first = w end
     if w > last then last = w end
