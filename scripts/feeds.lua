@@ -75,6 +75,17 @@ return {
         end
       end
     end
+    -- organisations, countries, ... (lib/entities.lua)
+    local typed = require("lib.entities")
+    local elists = typed.lists(site)
+    for _, k in ipairs(typed.kinds(site)) do
+      for _, e in ipairs(k.items) do
+        local l = elists[e]
+        if l then
+          e.feeds = make(site.title .. ": " .. e.name, e.description or "", base .. e.url, e.url, l)
+        end
+      end
+    end
     if conf.opml ~= false and #kinds > 0 then
       site:add_page{ url = "feeds.opml", template = "opml", kind = "feed", title = "Feeds",
                      data = { feeds = opml } }

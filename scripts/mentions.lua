@@ -1,55 +1,91 @@
--- mentions.lua: links the first mention of each known person in an
--- article's body (full name or any alias, possessives included) to the
--- person's page. Never inside links, images or headings, never part of a
+-- mentions.lua: links the first mention of each known person (and each
+-- organisation, country or other typed entity, see lib/entities.lua) in an
+-- article's body (full name or any alias, possessives included) to its
+-- page. Never inside links, images, headings or code, never part of a
 -- longer word ("Trumpet" is not Trump). An alias shared by two people is
 -- linked only when the article's `people` list says which one is meant.
--- Options: add_people (default true) adds linked people to the article's
--- `people` so the person page lists it.
+--
+-- site.yml: mentions: {link: first | all | none, add_people: true}
+-- (options given in `filters:` win). link: all links every mention, none
+-- only adds names; add_people adds the people (and entities) a body
+-- mentions to the article's front matter list, so their pages list it.
 
 local options = ... or {}
-local add_people = options.add_people ~= false
+local entities = require("lib.entities")
 
-local index   -- name or alias -> person, or a list when ambiguous
-local matcher -- finds every name and alias in text (briefing.matcher)
+local conf         -- link, add
+local index        -- name or alias -> target, or a list of targets when shared
+local by_lower     -- lower-case name, alias or slug -> target (false when shared)
+local matcher      -- finds every name and alias in text (briefing.matcher)
+
+local function setting(key, dflt)
+  local c = briefing.site.config.mentions
+  local v = options[key]
+  if v == nil and type(c) == "table" then v = c[key] end
+  if v == nil then return dflt end
+  return v
+end
 
 local function build_index()
-  index = {}
+  conf = { link = tostring(setting("link", "first")), add = setting("add_people", true) ~= false }
+  if conf.link ~= "first" and conf.link ~= "all" and conf.link ~= "none" then
+    briefing.log.error("mentions: link: expected first, all or none, found \"" .. conf.link .. "\"")
+  end
+  index, by_lower = {}, {}
   local all = {}
-  for _, p in ipairs(briefing.site.people) do
-    local own = { p.name }
-    for _, alias in ipairs(p.aliases) do own[#own + 1] = alias end
-    for _, name in ipairs(own) do
-      local cur = index[name]
-      if cur == nil then
-        index[name] = p
-      elseif type(cur) == "table" then
-        local dup = false
-        for _, q in ipairs(cur) do dup = dup or q == p end
-        if not dup then cur[#cur + 1] = p end
-      elseif cur ~= p then
-        index[name] = { cur, p }
-      end
+  local function add(name, t)
+    local cur = index[name]
+    if cur == nil then
+      index[name] = t
       all[#all + 1] = name
+    elseif cur.targets then
+      for _, q in ipairs(cur.targets) do if q == t then return end end
+      cur.targets[#cur.targets + 1] = t
+    elseif cur ~= t then
+      index[name] = { targets = { cur, t } }
+    end
+  end
+  local function lower(name, t)
+    local k = name:lower()
+    local cur = by_lower[k]
+    if cur == nil then by_lower[k] = t elseif cur ~= t then by_lower[k] = false end
+  end
+  local function register(t, aliases)
+    add(t.name, t)
+    for _, alias in ipairs(aliases) do add(alias, t) end
+    by_lower[t.name:lower()] = t -- a full name beats an alias
+    by_lower[t.slug] = by_lower[t.slug] or t
+    for _, alias in ipairs(aliases) do lower(alias, t) end
+  end
+  for _, p in ipairs(briefing.site.people) do
+    register({ name = p.name, url = p.url, slug = p.slug, field = "people" }, p.aliases)
+  end
+  for _, k in ipairs(entities.kinds(briefing.site)) do
+    for _, e in ipairs(k.items) do
+      local aliases = {}
+      for i, a in ipairs(e.aliases) do aliases[i] = tostring(a) end
+      register({ name = e.name, url = e.url, slug = e.slug, field = k.key }, aliases)
     end
   end
   matcher = briefing.matcher(all)
 end
 
--- The person a name means in this article, or nil.
-local function resolve(name, listed)
+local state -- per article: targets already linked, targets listed in front matter
+
+-- The target a name means in this article, or nil: a shared alias needs
+-- exactly one of its owners listed.
+local function resolve(name)
   local hit = index[name]
-  if type(hit) ~= "table" then return hit end
+  if not hit or not hit.targets then return hit end
   local found
-  for _, p in ipairs(hit) do
-    if listed[p.name] then
+  for _, t in ipairs(hit.targets) do
+    if state.listed[t] then
       if found then return nil end
-      found = p
+      found = t
     end
   end
   return found
 end
-
-local state -- per article: people already linked, names listed in front matter
 
 local function inside_excluded(node)
   local p = node.parent
@@ -61,22 +97,13 @@ local function inside_excluded(node)
   return false
 end
 
-
-
--- Finds mentions in text: {s, e, person} for each, in order. The matcher
--- does the word-boundary search (whole words, longest name first,
--- possessives and curly quotes handled); which person a name means is
--- decided here.
-local NONE = {}
-local function find_mentions(text)
-  local found = matcher:scan(text)
-  if not found then return NONE end
-  local hits = {}
-  for i = 1, #found, 3 do
-    local p = resolve(found[i + 2], state.listed)
-    if p then hits[#hits + 1] = { s = found[i], e = found[i + 1], person = p } end
-  end
-  return hits
+-- Lists a target in the article's front matter (people: [...], orgs: [...]).
+local function list(article, t)
+  state.listed[t] = true
+  local names = article.meta[t.field]
+  if type(names) ~= "table" then names = {} end
+  names[#names + 1] = t.name
+  article.meta[t.field] = names
 end
 
 -- worker states know the people when the script loads: build the index
@@ -90,29 +117,45 @@ return {
   Document = function(doc, article)
     if not index then build_index() end
     local listed = {}
-    for _, name in ipairs(article.meta.people or {}) do listed[name] = true end
-    state = { linked = {}, listed = listed, article = article }
+    for _, field in ipairs({ "people" }) do
+      local names = article.meta[field]
+      if type(names) == "table" then
+        for _, name in ipairs(names) do
+          local t = by_lower[tostring(name):lower()]
+          if t then listed[t] = true end
+        end
+      end
+    end
+    for _, k in ipairs(entities.kinds(briefing.site)) do
+      local names = article.meta[k.key]
+      if type(names) == "table" then
+        for _, name in ipairs(names) do
+          local t = by_lower[tostring(name):lower()]
+          if t then listed[t] = true end
+        end
+      end
+    end
+    state = { linked = {}, listed = listed }
   end,
 
   Text = function(node, article)
     local text = node.literal
-    local hits = find_mentions(text)
+    local found = matcher:scan(text)
     -- most text has no name in it: the tree is only climbed for text that has
-    if #hits == 0 or inside_excluded(node) then return nil end
+    if not found or inside_excluded(node) then return nil end
     local out, pos = {}, 1
-    for _, h in ipairs(hits) do
-      local p = h.person
-      if not state.linked[p] then
-        state.linked[p] = true
-        if h.s > pos then out[#out + 1] = briefing.Text(text:sub(pos, h.s - 1)) end
-        out[#out + 1] = briefing.Link(text:sub(h.s, h.e), briefing.relative(article.url, p.url),
-                                      p.name)
-        pos = h.e + 1
-        if add_people and not state.listed[p.name] then
-          state.listed[p.name] = true
-          local people = article.meta.people or {}
-          people[#people + 1] = p.name
-          article.meta.people = people
+    local linked, every = state.linked, conf.link == "all"
+    for i = 1, #found, 3 do
+      local t = resolve(found[i + 2])
+      if t and (every or not linked[t]) then
+        linked[t] = true
+        if conf.add and not state.listed[t] then list(article, t) end
+        if conf.link ~= "none" then
+          local s, e = found[i], found[i + 1]
+          if s > pos then out[#out + 1] = briefing.Text(text:sub(pos, s - 1)) end
+          out[#out + 1] = briefing.Link(text:sub(s, e), briefing.relative(article.url, t.url),
+                                        t.name)
+          pos = e + 1
         end
       end
     end

@@ -2,7 +2,9 @@
  * a build does (the same errors) and adds warnings a build does not give:
  * names that match no person or topic file (with a suggestion), people
  * named in a body but not listed, aliases two people share, missing or
- * long summaries, empty bodies, dates in the future. No Lua, no output. */
+ * long summaries, empty bodies, dates in the future, a shared alias in a
+ * body that the people list does not settle, editions over their word
+ * budget. No Lua, no output. */
 #include "check.h"
 
 #include <ctype.h>
@@ -11,6 +13,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "date.h"
+#include "fsutil.h"
+#include "lua_match.h"
 #include "markdown.h"
 #include "site.h"
 #include "words.h"
@@ -93,26 +98,192 @@ static void check_names(const struct site *s, struct article *a, enum entity_kin
 	}
 }
 
-static void check_mentions(const struct site *s, struct article *a, const char *body)
+/* Every name and alias of the people with a file, and who owns each. */
+struct people_index {
+	struct matcher *m;
+	struct value *owners; /* name -> list of indexes into s->people */
+};
+
+static void index_name(struct people_index *ix, const char *name, size_t i)
 {
+	struct value *own = val_get(ix->owners, name);
+	if (!own) {
+		own = val_list();
+		val_set(ix->owners, name, own);
+		lm_add(ix->m, name);
+	}
+	for (size_t k = 0; k < val_len(own); k++)
+		if ((size_t)val_get_num(val_at(own, k)) == i)
+			return;
+	val_push(own, val_num((double)i));
+}
+
+static void index_people(const struct site *s, struct people_index *ix)
+{
+	ix->m = lm_new();
+	ix->owners = val_map();
 	for (size_t i = 0; i < s->n_people; i++) {
-		struct entity *p = s->people[i];
-		if (!p->path || !words_contain(body, p->name, 0))
+		if (!s->people[i]->path)
 			continue;
-		int listed = 0;
-		const struct value *names = val_get(a->meta, "people");
-		for (size_t k = 0; k < val_len(names) && !listed; k++) {
-			const char *n = val_get_str(val_at(names, k), NULL);
-			listed = n && site_find(s, ENT_PERSON, n) == p;
+		index_name(ix, s->people[i]->name, i);
+		const struct value *al = val_get(s->people[i]->meta, "aliases");
+		for (size_t k = 0; k < val_len(al); k++) {
+			const char *a = val_get_str(val_at(al, k), NULL);
+			if (a && *a)
+				index_name(ix, a, i);
 		}
-		if (!listed)
-			diag_warn(a->diag, a->path, 1, 1, "%s is named in the body but not in people",
-			          p->name);
 	}
 }
 
-static void check_article(const struct site *s, struct article *a, long summary_words,
-                          time_t now)
+static int is_listed(const struct site *s, const struct article *a, const struct entity *p)
+{
+	const struct value *names = val_get(a->meta, "people");
+	for (size_t k = 0; k < val_len(names); k++) {
+		const char *n = val_get_str(val_at(names, k), NULL);
+		if (n && site_find(s, ENT_PERSON, n) == p)
+			return 1;
+	}
+	return 0;
+}
+
+/* People a body names (by name or alias) but the front matter does not
+ * list, and shared aliases the list does not settle (mentions.lua leaves
+ * those unlinked). Each reported once per article. */
+static void check_mentions(const struct site *s, const struct people_index *ix,
+                           struct article *a, const char *body)
+{
+	struct value *told = val_map();
+	size_t len = strlen(body), pos = 0, start, got;
+	while ((got = lm_next(ix->m, body, len, &pos, &start))) {
+		char *name = xstrndup(body + start, got);
+		const struct value *own = val_get(ix->owners, name);
+		size_t n = val_len(own), listed = 0;
+		struct entity *first = s->people[(size_t)val_get_num(val_at(own, 0))];
+		for (size_t k = 0; k < n; k++)
+			listed += is_listed(s, a, s->people[(size_t)val_get_num(val_at(own, k))]);
+		if (n == 1 && !listed && !val_get(told, first->name)) {
+			val_set(told, first->name, val_bool(1));
+			diag_warn(a->diag, a->path, 1, 1, "%s is named in the body but not in people",
+			          first->name);
+		} else if (n > 1 && listed != 1 && !val_get(told, name)) {
+			val_set(told, name, val_bool(1));
+			buf who = BUF_INIT;
+			for (size_t k = 0; k < n; k++)
+				buf_printf(&who, "%s%s", k == 0 ? "" : k + 1 == n ? " or " : ", ",
+				           s->people[(size_t)val_get_num(val_at(own, k))]->name);
+			diag_warn(a->diag, a->path, 1, 1,
+			          "\"%s\" in the body could be %s; it is not linked until people lists "
+			          "%s", name, who.ptr, listed ? "only one of them" : "one of them");
+			buf_free(&who);
+		}
+		free(name);
+	}
+	val_free(told);
+}
+
+/* ---- editions and their word budget (as editions.lua groups them) ---- */
+
+struct editions {
+	int period;           /* 'd'aily, 'w'eekly, 'm'onthly, 'c'ustom */
+	int starts;           /* weekly: 0 = Monday ... 6 = Sunday */
+	long budget;          /* words per edition, 0 for none */
+	const struct value *budget_v;
+	char **custom;        /* custom: sorted first days, from content/editions */
+	size_t n_custom;
+	struct value *words;  /* edition key -> words */
+};
+
+static int is_edition_file(const char *name)
+{
+	size_t n = strlen(name);
+	return n == 13 && strcmp(name + 10, ".md") == 0 && isdigit((unsigned char)name[0]);
+}
+
+static void editions_init(const struct site *s, struct editions *ed)
+{
+	memset(ed, 0, sizeof *ed);
+	ed->period = 'd';
+	const struct value *cfg = val_get(s->cfg.yaml, "editions");
+	const char *period = val_get_str(cfg, NULL);
+	if (!period)
+		period = val_get_cstr(cfg, "period");
+	if (period && strchr("dwmc", period[0]))
+		ed->period = period[0];
+	static const char *const days[] = {"monday", "tuesday", "wednesday", "thursday", "friday",
+	                                   "saturday", "sunday"};
+	const char *starts = val_get_cstr(cfg, "starts");
+	for (int i = 0; starts && i < 7; i++)
+		if (!strcasecmp(starts, days[i]))
+			ed->starts = i;
+	ed->budget_v = val_get(cfg, "words");
+	if (val_type(ed->budget_v) == VAL_NUM)
+		ed->budget = (long)val_get_num(ed->budget_v);
+	if (ed->period == 'c') {
+		char *dir = site_path(s, "content/editions");
+		ed->custom = fs_list(dir, is_edition_file, &ed->n_custom);
+		for (size_t i = 0; i < ed->n_custom; i++)
+			ed->custom[i][10] = '\0'; /* "2017-12-12.md" -> "2017-12-12" */
+		free(dir);
+	}
+	ed->words = val_map();
+}
+
+/* The key of the edition holding an article: its day, the first day of
+ * its week or custom period, or its month. */
+static void edition_key(const struct editions *ed, const struct date *d, buf *key)
+{
+	buf_reset(key);
+	if (ed->period == 'm') {
+		buf_printf(key, "%04d-%02d", d->year, d->month);
+		return;
+	}
+	if (ed->period == 'w') {
+		int64_t days = date_days_from_civil(d->year, d->month, d->day);
+		int weekday = (int)(((days + 3) % 7 + 7) % 7);
+		struct date first;
+		date_from_epoch((days - ((weekday - ed->starts) % 7 + 7) % 7) * 86400, 0, &first);
+		date_put_day(key, &first);
+		return;
+	}
+	date_put_day(key, d);
+	if (ed->period == 'c' && ed->n_custom) {
+		const char *start = ed->custom[0];
+		for (size_t i = 0; i < ed->n_custom && strcmp(ed->custom[i], key->ptr) <= 0; i++)
+			start = ed->custom[i];
+		buf_reset(key);
+		buf_puts(key, start);
+	}
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void editions_report(const struct site *s, struct editions *ed, struct diag *d)
+{
+	size_t n = val_len(ed->words);
+	const char **keys = xcalloc(n ? n : 1, sizeof *keys);
+	for (size_t i = 0; i < n; i++)
+		keys[i] = val_key_at(ed->words, i, NULL);
+	if (n)
+		qsort(keys, n, sizeof *keys, cmp_key);
+	char *path = site_path(s, "site.yml");
+	for (size_t i = 0; i < n; i++) {
+		long words = (long)val_get_num(val_get(ed->words, keys[i]));
+		if (ed->budget > 0 && words > ed->budget)
+			diag_warn(d, path, val_line(ed->budget_v), val_col(ed->budget_v),
+			          "edition %s: %ld words, over the budget of %ld (editions: words)", keys[i],
+			          words, ed->budget);
+	}
+	free(path);
+	free(keys);
+	fs_free_names(ed->custom, ed->n_custom);
+	val_free(ed->words);
+}
+
+static void check_article(const struct site *s, const struct people_index *ix,
+                          struct editions *ed, struct article *a, long summary_words, time_t now)
 {
 	check_names(s, a, ENT_TOPIC);
 	check_names(s, a, ENT_PERSON);
@@ -142,7 +313,14 @@ static void check_article(const struct site *s, struct article *a, long summary_
 	if (!body.len)
 		diag_warn(a->diag, a->path, 1, 1, "the body is empty");
 	else
-		check_mentions(s, a, body.ptr);
+		check_mentions(s, ix, a, body.ptr);
+	if (!a->draft) {
+		buf key = BUF_INIT;
+		edition_key(ed, &a->date, &key);
+		double words = val_get_num(val_get(ed->words, key.ptr)) + (double)words_count(body.ptr);
+		val_set(ed->words, key.ptr, val_num(words));
+		buf_free(&key);
+	}
 	buf_free(&body);
 	if (a->date.epoch > (int64_t)now) {
 		const struct value *d = val_get(a->meta, "date");
@@ -188,15 +366,22 @@ int check_run(const struct check_opts *o)
 		time_t now = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
 		check_aliases(s);
 		diag_merge(d, s->diag);
+		struct people_index ix;
+		index_people(s, &ix);
+		struct editions ed;
+		editions_init(s, &ed);
 		for (size_t i = 0; i < s->n_articles; i++) {
 			struct article *a = s->articles[i];
 			if (article_parse(s, a) == 0)
-				check_article(s, a, summary_words, now);
+				check_article(s, &ix, &ed, a, summary_words, now);
 			diag_merge(d, a->diag);
 			if (a->doc)
 				cmark_node_free(a->doc);
 			a->doc = NULL;
 		}
+		editions_report(s, &ed, d);
+		lm_free(ix.m);
+		val_free(ix.owners);
 	} else if (s) {
 		diag_merge(d, s->diag);
 	}

@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frontmatter.h"
 #include "fsutil.h"
+#include "markdown.h"
 #include "yamlvalue.h"
 #include "lua_match.h"
 #include "lua_node.h"
@@ -422,6 +424,88 @@ static int l_data(lua_State *L)
 	return 1;
 }
 
+static int is_md(const char *name)
+{
+	size_t n = strlen(name);
+	return name[0] != '.' && n > 3 && strcmp(name + n - 3, ".md") == 0;
+}
+
+/* (folder) -> {{slug=, path=, line=, meta={...}, content=html}, ...}: the
+ * Markdown files of content/FOLDER (not recursive), sorted by name; {} when
+ * the folder does not exist. For kinds of content the engine does not know
+ * (edition front pages, organisations): the scripts give them meaning. A
+ * file that does not parse raises an error naming it. */
+static int l_content(lua_State *L)
+{
+	const char *folder = luaL_checkstring(L, 1);
+	if (!*folder || strchr(folder, '/') || strchr(folder, '\\') || folder[0] == '.' ||
+	    !strcmp(folder, "articles"))
+		return luaL_error(L, "briefing.content: expected a folder name in content/ (not "
+		                     "articles), found \"%s\"", folder);
+	struct site *s = lb_of(L)->site;
+	char *rel = xasprintf("content/%s", folder);
+	char *dir = site_path(s, rel);
+	free(rel);
+	size_t n = 0;
+	char **names = fs_list(dir, is_md, &n);
+	lua_createtable(L, (int)n, 0);
+	int list = lua_gettop(L);
+	struct diag *d = diag_new();
+	for (size_t i = 0; i < n; i++) {
+		char *path = fs_join(dir, names[i]);
+		buf text = BUF_INIT;
+		struct fm_parts parts;
+		struct value *meta = NULL;
+		if (fs_read(path, &text) != 0) {
+			diag_error(d, path, 0, 0, "cannot read the file");
+		} else if (fm_split(text.ptr, text.len, path, &parts, d) == 0) {
+			struct yv_options opt = {.line_offset = parts.yaml_line - 1};
+			meta = parts.yaml ? yv_parse(parts.yaml, parts.yaml_len, path, &opt, d) : val_map();
+			if (meta && val_type(meta) == VAL_NULL) {
+				val_free(meta);
+				meta = val_map();
+			}
+			if (meta && val_type(meta) != VAL_MAP) {
+				diag_error(d, path, val_line(meta), val_col(meta),
+				           "front matter must be a map of keys, found a %s",
+				           val_type_name(val_type(meta)));
+				val_free(meta);
+				meta = NULL;
+			}
+		}
+		if (meta) {
+			lua_createtable(L, 0, 5);
+			lua_pushlstring(L, names[i], strlen(names[i]) - 3);
+			lua_setfield(L, -2, "slug");
+			lua_pushstring(L, path);
+			lua_setfield(L, -2, "path");
+			lua_pushinteger(L, parts.body_line);
+			lua_setfield(L, -2, "line");
+			lv_push(L, meta);
+			lua_setfield(L, -2, "meta");
+			char *html = md_to_html(parts.body, parts.body_len, s->cfg.unsafe);
+			lua_pushstring(L, html);
+			free(html);
+			lua_setfield(L, -2, "content");
+			lua_rawseti(L, list, (lua_Integer)lua_rawlen(L, list) + 1);
+			val_free(meta);
+		}
+		buf_free(&text);
+		free(path);
+		if (diag_message(d, 0, NULL))
+			break;
+	}
+	fs_free_names(names, n);
+	free(dir);
+	if (diag_message(d, 0, NULL)) {
+		lua_pushstring(L, diag_message(d, 0, NULL));
+		diag_free(d);
+		return lua_error(L);
+	}
+	diag_free(d);
+	return 1;
+}
+
 /* (value) -> JSON text (tables as objects or arrays; "<", ">", "&" escaped
  * so the text is safe inside HTML too) */
 static int l_json(lua_State *L)
@@ -585,7 +669,8 @@ static void open_briefing(lua_State *L, struct lb *lb)
 {
 	static const luaL_Reg fns[] = {
 		{"slugify", l_slugify}, {"relative", l_relative}, {"date", l_date},
-		{"data", l_data},       {"json", l_json},         {NULL, NULL},
+		{"data", l_data},       {"json", l_json},         {"content", l_content},
+		{NULL, NULL},
 	};
 	luaL_newlib(L, fns);
 	static const luaL_Reg log[] = {

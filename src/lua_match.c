@@ -141,6 +141,21 @@ static int matcher_gc(lua_State *L)
 	return 0;
 }
 
+/* Adds one name (len > 0) to m. */
+static void matcher_add(struct matcher *m, const char *name, size_t len)
+{
+	set_add(&m->names, name, len);
+	const unsigned char *u = (const unsigned char *)name;
+	size_t first = word_end(u, len, 0);
+	int words = 1;
+	for (size_t p = first; p < len; p++)
+		words += u[p] == ' ';
+	if (words > m->max_words)
+		m->max_words = words > MAX_WORDS ? MAX_WORDS : words;
+	set_add(&m->firsts, name, first);
+	m->starts[u[0]] = 1;
+}
+
 /* briefing.matcher({names}) -> matcher */
 static int l_matcher(lua_State *L)
 {
@@ -159,19 +174,32 @@ static int l_matcher(lua_State *L)
 		lua_rawgeti(L, 1, i);
 		size_t len;
 		const char *name = lua_tolstring(L, -1, &len);
-		set_add(&m->names, name, len);
-		const unsigned char *u = (const unsigned char *)name;
-		size_t first = word_end(u, len, 0);
-		int words = 1;
-		for (size_t p = first; p < len; p++)
-			words += u[p] == ' ';
-		if (words > m->max_words)
-			m->max_words = words > MAX_WORDS ? MAX_WORDS : words;
-		set_add(&m->firsts, name, first);
-		m->starts[u[0]] = 1;
+		matcher_add(m, name, len);
 		lua_pop(L, 1);
 	}
 	return 1;
+}
+
+struct matcher *lm_new(void)
+{
+	struct matcher *m = xcalloc(1, sizeof *m);
+	m->max_words = 1;
+	return m;
+}
+
+void lm_add(struct matcher *m, const char *name)
+{
+	if (*name)
+		matcher_add(m, name, strlen(name));
+}
+
+void lm_free(struct matcher *m)
+{
+	if (!m)
+		return;
+	set_free(&m->names);
+	set_free(&m->firsts);
+	free(m);
 }
 
 const void *lm_get(lua_State *L, int idx)
@@ -214,6 +242,12 @@ static size_t next_name(const struct matcher *m, const unsigned char *s, size_t 
 	}
 	*pos = len;
 	return 0;
+}
+
+size_t lm_next(const struct matcher *m, const char *text, size_t len, size_t *pos,
+               size_t *start)
+{
+	return next_name(m, (const unsigned char *)text, len, pos, start);
 }
 
 int lm_test(const void *matcher, const char *text, size_t len)

@@ -16,4 +16,14 @@ const void *lm_get(lua_State *L, int idx);
 /* Does text hold any of the matcher's names? */
 int lm_test(const void *matcher, const char *text, size_t len);
 
+/* The same finder for C (briefing check): names are added one by one;
+ * lm_next returns the length of the next name at or after *pos (0 at the
+ * end), sets *start to where it begins and moves *pos past it. */
+struct matcher;
+struct matcher *lm_new(void);
+void lm_add(struct matcher *m, const char *name);
+void lm_free(struct matcher *m);
+size_t lm_next(const struct matcher *m, const char *text, size_t len, size_t *pos,
+               size_t *start);
+
 #endif

@@ -1,6 +1,7 @@
 # CLI: briefing check, the editorial linter: suggestions for unknown
 # names, people named but not listed, shared aliases, summaries, empty
-# bodies, future dates; JSON output; exit 1 only on errors.
+# bodies, future dates, unsettled shared aliases in bodies, editions over
+# their word budget; JSON output; exit 1 only on errors.
 . tests/lib.sh
 
 new_site "$TMP/s"
@@ -32,6 +33,31 @@ check "future date" grep -qF "later.md:3:7: warning: date: in the future" "$o"
 check "summary line" grep -qE '^briefing check: 0 errors, [0-9]+ warnings$' "$o"
 run_briefing check -s "$s" --format json
 check "JSON output parses" python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert any(m['level']=='warning' and 'did you mean' in m['message'] for m in d)" "$o"
+cat > "$s/content/articles/second.md" <<'MD'
+---
+title: "Second"
+date: 2017-09-29
+summary: "Short."
+---
+Rex said so, and Tillerson's aide agreed; Rex Smith did not.
+MD
+cat > "$s/content/articles/third.md" <<'MD'
+---
+title: "Third"
+date: 2017-09-28
+summary: "Short."
+people: [Rex Smith]
+---
+Rex said so.
+MD
+printf 'title: "T"\ncheck: {summary_words: 5}\neditions: {period: weekly, words: 12}\n' > "$s/site.yml"
+run_briefing check -s "$s"
+g="$s/content/articles/second.md"
+check "a person named by an alias but not listed" grep -qF "$g:1:1: warning: Rex Tillerson is named in the body but not in people" "$o"
+check "an unsettled shared alias in a body" grep -qF "$g:1:1: warning: \"Rex\" in the body could be Rex Smith or Rex Tillerson; it is not linked until people lists one of them" "$o"
+check "a listed owner settles it" sh -c "! grep -q 'third.md.*could be' '$o'"
+check "reported once per person" test "$(grep -c 'second.md.*Rex Smith is named' "$o")" -eq 1
+check "weekly edition over its word budget" grep -qF "site.yml:3:35: warning: edition 2017-09-25: 21 words, over the budget of 12 (editions: words)" "$o"
 printf -- '---\ntitle: "Bad"\ndate: someday\n---\nx\n' > "$s/content/articles/bad.md"
 run_briefing check -s "$s"
 expect_status "an error: exit 1" 1

@@ -1,9 +1,12 @@
 """Checks that every published article appears exactly once on each of its
-topic and person pages, and on no other topic or person page.
-Usage: check_indexes.py SITE_DIR (built into SITE_DIR/public)."""
-import os, re, sys
+edition, topic and person pages (all pages of each paged list), and on no
+other edition, topic or person page.
+Usage: check_indexes.py SITE_DIR [daily|weekly|monthly] (built into
+SITE_DIR/public; weekly editions start on Monday)."""
+import datetime, os, re, sys
 
 site = sys.argv[1]
+period = sys.argv[2] if len(sys.argv) > 2 else "daily"
 out = os.path.join(site, "public")
 
 def front_matter(path):
@@ -32,6 +35,14 @@ for root, _, files in os.walk(arts):
             continue
         rel = os.path.relpath(os.path.join(root, f[:-3]), arts)
         url = "articles/%s/" % rel
+        day = datetime.date.fromisoformat(fm["date"][:10])  # the day as written
+        if period == "weekly":
+            key = (day - datetime.timedelta(days=day.weekday())).isoformat()
+        elif period == "monthly":
+            key = day.isoformat()[:7]
+        else:
+            key = day.isoformat()
+        expected.setdefault(("editions", key), []).append(url)
         for kind in ("topics", "people"):
             for name in fm.get(kind, []):
                 expected.setdefault((kind, slug(name)), []).append(url)
@@ -46,6 +57,8 @@ for (kind, s), urls in expected.items():
     links = []
     for page in pages:
         html = open(page, encoding="utf-8").read()
+        if kind == "editions":  # the list, not the neighbours' links
+            html = html.split('class="edition numbered"', 1)[1].split('aria-label="Other editions"', 1)[0]
         links += re.findall(r'href="(?:\.\./)+(articles/[^"]+)"', html)
     for u in set(urls):
         if links.count(u) != 1:
@@ -55,5 +68,13 @@ for (kind, s), urls in expected.items():
     if extra:
         print("# %s/%s: unexpected %s" % (kind, s, sorted(extra)[:3]))
         bad += 1
-print("# checked %d index pages" % len(expected))
+# no edition, topic or person page without articles of its own
+for kind in ("editions", "topics", "people"):
+    for s in os.listdir(os.path.join(out, kind)):
+        if os.path.isdir(os.path.join(out, kind, s)) and (kind, s) not in expected \
+                and not (kind == "editions" and re.match(r"^\d{4}$|^page$", s)):
+            if re.search(r'href="(?:\.\./)+articles/', open(os.path.join(out, kind, s, "index.html"), encoding="utf-8").read()):
+                print("# %s/%s lists articles it should not" % (kind, s))
+                bad += 1
+print("# checked %d edition, topic and person lists" % len(expected))
 sys.exit(1 if bad else 0)

@@ -1,6 +1,7 @@
 # Lua: the three tutorial filters of docs/filters.md, taken from the doc
 # (every fenced block whose first line names a file), run on a copy of
-# the example site.
+# the example site. A first line "<!-- file: X -->" (Markdown files, which
+# must start with their front matter) is not copied.
 . tests/lib.sh
 
 s="$TMP/s"
@@ -14,11 +15,14 @@ awk -v dir="$s" '
 		if (match($0, /file: [^ }]+/)) {
 			out = dir "/" substr($0, RSTART + 6, RLENGTH - 6)
 			d = out; sub(/\/[^\/]*$/, "", d); system("mkdir -p \"" d "\"")
+			if ($0 ~ /^<!-- file: .* -->$/) next
 		}
 	}
 	inblock && out { print > out }' "$ROOT/docs/filters.md"
 for f in site.yml scripts/why.lua scripts/organisations.lua scripts/countries.lua \
-	data/organisations.yml templates/countries.mustache; do
+	data/organisations.yml templates/countries.mustache content/editions/2017-12-12.md \
+	content/orgs/state-department.md scripts/glossary.lua content/glossary/icbm.md \
+	templates/glossary.mustache; do
 	check "doc provides $f" test -s "$s/$f"
 done
 run_briefing build -s "$s" -q
@@ -33,6 +37,14 @@ c="$s/public/countries/index.html"
 check "countries.lua made its page" test -f "$c"
 check "people grouped under their country" grep -q '<h2>North Korea</h2>' "$c"
 check "person objects shared into page data" grep -q 'href="../people/kim-jong-un/">Kim Jong Un</a>' "$c"
+e="$s/public/editions/2017-12-11/index.html"
+check "weekly editions from the doc's site.yml" test -f "$e"
+check "the edition front page gives the title" grep -q 'The week of the offer</time>' "$e"
+check "and the lede" grep -q 'class="dek">Tillerson offered talks' "$e"
+check "order: puts the listed brief first" sh -c "grep -o 'href=\"../../articles/2017/[a-z-]*/\"' '$e' | head -1 | grep -q ambassadors-withdrawn"
+check "the organisation has a page with its briefs" grep -q 'href="../../articles/2017/' "$s/public/orgs/state-department/index.html"
+check "its first mention is linked" grep -rq 'title="State Department">State Department</a>' "$s/public/articles/2017"
+check "the glossary page from content files" grep -q '<dt id="icbm">ICBM</dt><dd><p>An intercontinental' "$s/public/glossary/index.html"
 check "site.yml from the doc: only the scripts it lists run" \
 	grep -q 'class="story-title"' "$s/public/articles/2017/talks-tried-before/index.html"
 

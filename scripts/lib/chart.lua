@@ -1,0 +1,70 @@
+-- lib/chart.lua: the data of a small bar chart of briefs per week, drawn
+-- by the theme as inline SVG (no JavaScript), with the text alternatives
+-- a screen reader needs: a title, a one-sentence summary and the weekly
+-- counts as a table. Cost is linear in the articles given.
+
+local dates = require("lib.dates")
+
+local BAR, GAP, HEIGHT = 6, 2, 40
+
+-- an article's week, computed once per build (an article is on several charts)
+local week_of = setmetatable({}, { __mode = "k" })
+local week_of_day = {}
+local function week(a)
+  local w = week_of[a]
+  if not w then
+    local day = a.day
+    w = week_of_day[day]
+    if not w then
+      w = dates.week_start(dates.days(day), 0)
+      week_of_day[day] = w
+    end
+    week_of[a] = w
+  end
+  return w
+end
+
+-- articles: newest first, each with a `day`; title: what the chart shows.
+-- Returns nil for an empty list.
+return function(articles, title)
+  if #articles == 0 then return nil end
+  local counts, first, last = {}, math.huge, -math.huge
+  for _, a in ipairs(articles) do
+    local w = week(a)
+    counts[w] = (counts[w] or 0) + 1
+    if w < first then first = w end
+    if w > last then last = w end
+  end
+  local max, busiest = 0, first
+  for w = first, last, 7 do
+    local c = counts[w] or 0
+    if c > max then max, busiest = c, w end
+  end
+  local bars, weeks, n = {}, {}, (last - first) // 7 + 1
+  for i = 0, n - 1 do
+    local w = first + i * 7
+    local c = counts[w]
+    if c then
+      local h = math.max(2, (c * HEIGHT + max - 1) // max)
+      local day = dates.day(w)
+      local label = briefing.date(day).display
+      bars[#bars + 1] = { x = i * (BAR + GAP), y = HEIGHT - h, w = BAR, h = h,
+                          label = "Week of " .. label .. ": " .. c }
+      weeks[#weeks + 1] = { day = day, label = label, count = c }
+    end
+  end
+  local from = briefing.date(dates.day(first)).display
+  local to = briefing.date(dates.day(last)).display
+  local summary
+  if n == 1 then
+    summary = string.format("%d brief%s, all in the week of %s.", #articles,
+                            #articles == 1 and "" or "s", from)
+  else
+    summary = string.format("%d briefs over %d weeks, from the week of %s to the week of %s; "
+                            .. "the busiest, the week of %s, had %d.", #articles, n, from, to,
+                            briefing.date(dates.day(busiest)).display, max)
+  end
+  return { title = title, summary = summary,
+           width = n * (BAR + GAP) - GAP, height = HEIGHT, bars = bars, weeks = weeks,
+           max = max }
+end

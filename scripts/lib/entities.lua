@@ -1,0 +1,108 @@
+-- lib/entities.lua: typed entities besides topics and people (by default
+-- organisations and countries), configured in site.yml and read from
+-- content/<kind>/*.md (name, aliases, any other keys, a body). They are
+-- plain Lua tables: {kind, field, name, slug, url, aliases, path, meta,
+-- content}; articles name them in the front matter key of their kind
+-- (`orgs: [...]`, `countries: [...]`), as they name people.
+--
+-- site.yml: entities: {orgs: {title: Organisations, singular: Organisation},
+--                      countries: {title: Countries, singular: Country}}
+-- (that is the default; `entities: {}` turns them off)
+
+local M = {}
+
+local DEFAULT = {
+  { key = "orgs", title = "Organisations", singular = "Organisation" },
+  { key = "countries", title = "Countries", singular = "Country" },
+}
+local RESERVED = { articles = true, people = true, topics = true, editions = true,
+                   tags = true }
+
+local kinds -- cached per Lua state: the files do not change during a build
+
+local function configured(site)
+  local c = site.config.entities
+  if c == nil then return DEFAULT end
+  local list = {}
+  if type(c) ~= "table" then
+    briefing.log.error("site.yml: entities: expected a map of kinds, found " .. type(c))
+    return list
+  end
+  for key, v in pairs(c) do
+    if type(key) ~= "string" or not key:match("^[a-z][a-z0-9_-]*$") or RESERVED[key] then
+      briefing.log.error("site.yml: entities: \"" .. tostring(key)
+                         .. "\" cannot be a kind (expected a lower-case folder name other than "
+                         .. "articles, people, topics, editions)")
+    else
+      v = type(v) == "table" and v or {}
+      list[#list + 1] = { key = key, title = v.title or (key:sub(1, 1):upper() .. key:sub(2)),
+                          singular = v.singular or v.title or key }
+    end
+  end
+  table.sort(list, function(a, b) return a.key < b.key end)
+  return list
+end
+
+-- {{key, title, singular, items = {entity...}, find = function(name)}}
+function M.kinds(site)
+  if kinds then return kinds end
+  kinds = {}
+  for _, k in ipairs(configured(site)) do
+    local items, lookup = {}, {}
+    for _, f in ipairs(briefing.content(k.key)) do
+      local name = f.meta.name or f.meta.title
+      if type(name) ~= "string" or name == "" then
+        briefing.log.error(f.path .. ":1:1: missing required key \"name\"")
+      else
+        local aliases = type(f.meta.aliases) == "table" and f.meta.aliases or {}
+        local slug = briefing.slugify(f.slug)
+        local e = { kind = k.singular, field = k.key, name = name, slug = slug,
+                    url = k.key .. "/" .. slug .. "/", aliases = aliases, path = f.path,
+                    meta = f.meta, content = f.content,
+                    description = f.meta.description and tostring(f.meta.description) or nil }
+        items[#items + 1] = e
+        for _, n in ipairs({ name, slug }) do lookup[n:lower()] = e end
+        for _, a in ipairs(aliases) do
+          local low = tostring(a):lower()
+          if lookup[low] == nil then lookup[low] = e
+          elseif lookup[low] ~= e then lookup[low] = false end -- shared: ambiguous
+        end
+      end
+    end
+    k.items = items
+    k.find = function(name) return lookup[tostring(name):lower()] or nil end
+    kinds[#kinds + 1] = k
+  end
+  return kinds
+end
+
+-- The articles that name each typed entity (in the front matter key of
+-- its kind, where mentions.lua also adds those a body mentions), newest
+-- first: { [entity] = {articles} }. Main state only; cached.
+local lists
+function M.lists(site)
+  if lists then return lists end
+  lists = {}
+  local ks = M.kinds(site)
+  if #ks == 0 then return lists end
+  for _, a in ipairs(site.articles) do
+    for _, k in ipairs(ks) do
+      local names = #k.items > 0 and a[k.key]
+      if type(names) == "table" then
+        local seen = {}
+        for _, name in ipairs(names) do
+          local e = k.find(name)
+          if e and not seen[e] then
+            seen[e] = true
+            local l = lists[e]
+            if not l then l = {}; lists[e] = l end
+            l[#l + 1] = a
+          end
+        end
+      end
+    end
+  end
+  return lists
+end
+
+return M

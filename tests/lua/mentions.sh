@@ -1,0 +1,71 @@
+# Lua: mentions.lua against a generated corpus with planted mentions and
+# known links (tests/lua/mentions_corpus.py: possessives, sentence start
+# and end, links, headings, code, "Trumpet", shared aliases listed and
+# not), printing precision and recall; then its settings and typed
+# entities on a small site.
+. tests/lib.sh
+
+if command -v python3 >/dev/null; then
+	python3 tests/lua/mentions_corpus.py gen "$TMP/mc" --articles 600 --seed 11
+	run_briefing build -s "$TMP/mc" -q
+	expect_status "mentions corpus builds" 0
+	python3 tests/lua/mentions_corpus.py score "$TMP/mc" > "$TMP/score"
+	rc=$?
+	cat "$TMP/score"
+	check "person linking: precision >= 0.99 and recall >= 0.97" test "$rc" -eq 0
+else
+	echo "# skipped: no python3"
+fi
+
+s="$TMP/s"
+new_site "$s"
+mkdir -p "$s/content/people" "$s/content/orgs" "$s/content/countries"
+printf -- '---\nname: "Kim Jong Un"\naliases: [Kim]\n---\n' > "$s/content/people/kim-jong-un.md"
+printf -- '---\nname: "Kim Yo Jong"\naliases: [Kim]\n---\n' > "$s/content/people/kim-yo-jong.md"
+printf -- '---\nname: "Donald Trump"\naliases: [Trump]\n---\n' > "$s/content/people/donald-trump.md"
+printf -- '---\nname: "United Nations"\naliases: [UN]\n---\nThe world body.\n' > "$s/content/orgs/un.md"
+printf -- '---\nname: "North Korea"\naliases: [DPRK, Pyongyang]\n---\n' > "$s/content/countries/north-korea.md"
+cat > "$s/content/articles/first.md" <<'MD'
+---
+title: "First"
+date: 2017-09-30
+---
+
+Kim met Trump. Trump's UN speech angered the DPRK; Trumpet players did not.
+Later Trump spoke again about North Korea.
+MD
+cat > "$s/content/articles/second.md" <<'MD'
+---
+title: "Second"
+date: 2017-09-29
+people: [Kim Yo Jong]
+---
+
+Kim spoke; Kim Jong Un did not.
+MD
+run_briefing build -s "$s" -q
+expect_status "site with people, orgs and countries builds" 0
+a="$s/public/articles/first/index.html"
+b="$s/public/articles/second/index.html"
+check "first mention of Trump linked" grep -q '<a href="../../people/donald-trump/" title="Donald Trump">Trump</a> met\|met <a href="../../people/donald-trump/" title="Donald Trump">Trump</a>' "$a"
+check "later mentions stay plain" test "$(grep -o 'people/donald-trump/' "$a" | wc -l)" -eq 2
+check "an unlisted shared alias is not linked" sh -c "! grep -q 'people/kim-' '$a'"
+check "the people list says which Kim" grep -q '<a href="../../people/kim-yo-jong/" title="Kim Yo Jong">Kim</a> spoke' "$b"
+check "the other Kim by full name" grep -q 'title="Kim Jong Un">Kim Jong Un</a>' "$b"
+check "an organisation alias linked" grep -q '<a href="../../orgs/un/" title="United Nations">UN</a> speech' "$a"
+check "a country alias linked once" grep -q '<a href="../../countries/north-korea/" title="North Korea">DPRK</a>' "$a"
+check "a country page lists the article" grep -q 'href="../../articles/first/"' "$s/public/countries/north-korea/index.html"
+check "an organisation page shows its body" grep -q 'The world body.' "$s/public/orgs/un/index.html"
+check "the organisations index" grep -q 'href="../orgs/un/"' "$s/public/orgs/index.html"
+check "person added to the article's people" grep -q 'class="chip" href="../../people/donald-trump/"' "$a"
+
+printf 'mentions: {link: all, add_people: false}\n' >> "$s/site.yml"
+run_briefing build -s "$s" -q
+expect_status "link: all builds" 0
+check "link: all links every mention" test "$(grep -o 'title="Donald Trump">Trump</a>' "$a" | wc -l)" -eq 3
+check "add_people: false leaves the people list alone" sh -c "! grep -q 'class=\"chip\" href=\"../../people/donald-trump/\"' '$a'"
+printf 'title: "T"\nmentions: {link: sometimes}\n' > "$s/site.yml"
+run_briefing build -s "$s" -q
+expect_status "a bad link setting fails the build" 1
+expect_stderr "and says what it wants" 'expected first, all or none, found "sometimes"'
+finish
