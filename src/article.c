@@ -208,6 +208,9 @@ int article_parse(const struct site *s, struct article *a)
 		           "slug: expected a name without \"/\" or control characters, found \"%s\"", slug);
 		bad = 1;
 	}
+	struct value *slug_value = val_get(a->meta, "slug");
+	a->slug_line = slug && val_line(slug_value) ? val_line(slug_value) : 1;
+	a->slug_col = slug && val_line(slug_value) ? val_col(slug_value) : 1;
 	if (!slug) {
 		const char *base = strrchr(a->rel, '/');
 		slug = slug_from_file(base ? base + 1 : a->rel);

@@ -781,6 +781,13 @@ int lb_filter_article(struct lb *lb, struct article *a)
 {
 	if (!lb->has_filters || !a->doc)
 		return 0;
+	int line, col;
+	if (ln_too_deep(a->doc, &line, &col)) {
+		diag_error(a->diag, a->path, line ? a->body_line - 1 + line : 1, col ? col : 1,
+		           "Markdown nested more than %d levels deep (lists, quotes or emphasis); "
+		           "filters stop here", LN_MAX_DEPTH);
+		return -1;
+	}
 	lua_State *L = lb->L;
 	int top = lua_gettop(L);
 	char *context = xasprintf("while filtering %s", a->path);
