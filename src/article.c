@@ -78,10 +78,21 @@ static char *slug_from_file(const char *name)
 	return buf_detach(&b, NULL);
 }
 
+/* A slug is one path segment: not ".", "..", "%2e%2e" (which browsers
+ * read as ".."), and without "/", "\\" or control characters. */
 static int valid_slug(const char *s)
 {
 	if (!*s || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
 		return 0;
+	size_t n = strlen(s);
+	if (n <= 6) { /* a dot segment spelt with %2e */
+		char low[7];
+		for (size_t i = 0; i <= n; i++)
+			low[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i]);
+		if (!strcmp(low, "%2e") || !strcmp(low, "%2e%2e") || !strcmp(low, ".%2e") ||
+		    !strcmp(low, "%2e."))
+			return 0;
+	}
 	for (const char *p = s; *p; p++)
 		if (*p == '/' || *p == '\\' || (unsigned char)*p < 0x20)
 			return 0;
@@ -205,7 +216,8 @@ int article_parse(const struct site *s, struct article *a)
 	if (slug && !valid_slug(slug)) {
 		struct value *v = val_get(a->meta, "slug");
 		diag_error(a->diag, a->path, val_line(v), val_col(v),
-		           "slug: expected a name without \"/\" or control characters, found \"%s\"", slug);
+		           "slug: expected a name without \"/\", \"\\\", \"..\" or control characters, "
+		           "found \"%s\"", slug);
 		bad = 1;
 	}
 	struct value *slug_value = val_get(a->meta, "slug");
@@ -214,6 +226,22 @@ int article_parse(const struct site *s, struct article *a)
 	if (!slug) {
 		const char *base = strrchr(a->rel, '/');
 		slug = slug_from_file(base ? base + 1 : a->rel);
+		if (!valid_slug(slug)) {
+			diag_error(a->diag, a->path, 1, 1,
+			           "the file name gives the slug \"%s\", which cannot be a page name; "
+			           "rename the file or set slug:", slug);
+			bad = 1;
+		}
+	}
+	/* the folders below content/articles become URL segments too */
+	for (const char *seg = a->rel, *end; (end = strchr(seg, '/')); seg = end + 1) {
+		char *folder = xstrndup(seg, (size_t)(end - seg));
+		if (!valid_slug(folder) && !bad) {
+			diag_error(a->diag, a->path, 1, 1, "the folder name \"%s\" cannot be part of a "
+			           "page address; rename the folder", folder);
+			bad = 1;
+		}
+		free(folder);
 	}
 	a->slug = slug;
 	const char *slash = strrchr(a->rel, '/');
