@@ -266,6 +266,22 @@ static int msgh(lua_State *L)
 	return 1;
 }
 
+/* In a traceback, the colon after the path of the first Lua frame
+ * ("\n\tpath:12: in ..."), or NULL. */
+static const char *caller_position(const char *msg)
+{
+	for (const char *p = strstr(msg, "\n\t"); p; p = strstr(p + 1, "\n\t")) {
+		const char *line = p + 2;
+		if (line[0] == '[') /* "[C]: in ..." */
+			continue;
+		const char *colon = strchr(line, ':');
+		const char *nl = strchr(line, '\n');
+		if (colon && (!nl || colon < nl) && isdigit((unsigned char)colon[1]))
+			return colon;
+	}
+	return NULL;
+}
+
 /* Turns "path:12: message\ntraceback" into a path:line diagnostic. */
 static void report(struct diag *d, const char *msg, const char *context)
 {
@@ -287,6 +303,14 @@ static void report(struct diag *d, const char *msg, const char *context)
 		int line = atoi(colon + 1);
 		const char *rest = strchr(colon + 1, ':') + 2;
 		diag_error(d, path, line, 0, "%s\n%s", rest, context);
+		free(path);
+	} else if ((colon = caller_position(msg)) != NULL) {
+		/* raised by a C function: the Lua line that called it */
+		const char *start = colon;
+		while (start > msg && start[-1] != '\t')
+			start--;
+		char *path = xstrndup(start, (size_t)(colon - start));
+		diag_error(d, path, atoi(colon + 1), 0, "%s\n%s", msg, context);
 		free(path);
 	} else {
 		diag_error(d, NULL, 0, 0, "%s\n%s", msg, context);
@@ -402,6 +426,12 @@ static int l_data(lua_State *L)
 	}
 	if (!path)
 		return luaL_error(L, "briefing.data: no data/%s(.yml|.yaml|.json) in the site", name);
+	if (!fs_inside(s->cfg.dir, path)) {
+		lua_pushfstring(L, "briefing.data: %s is a symlink to outside the site folder; "
+		                "refusing to follow it", path);
+		free(path);
+		return lua_error(L);
+	}
 	buf text = BUF_INIT;
 	struct diag *d = diag_new();
 	struct value *v = NULL;
