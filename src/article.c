@@ -34,6 +34,21 @@ static char *scalar(struct article *a, const char *key, int *bad)
 	return buf_detach(&b, NULL);
 }
 
+/* What a message says was found: the text of a scalar in quotes, else
+ * "a list" or "a map". Caller frees. */
+static char *found(const struct value *v)
+{
+	buf b = BUF_INIT;
+	if (val_type(v) == VAL_LIST || val_type(v) == VAL_MAP) {
+		buf_printf(&b, "a %s", val_type_name(val_type(v)));
+	} else {
+		buf_putc(&b, '"');
+		val_put_scalar(&b, v);
+		buf_putc(&b, '"');
+	}
+	return buf_detach(&b, NULL);
+}
+
 static int hex(int c)
 {
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
@@ -174,16 +189,13 @@ int article_parse(const struct site *s, struct article *a)
 		bad = 1;
 	} else {
 		const char *ds = val_get_str(date, NULL);
-		buf shown = BUF_INIT;
-		val_put_scalar(&shown, date);
 		if (!ds || date_parse(ds, s->cfg.tz_offset_min, &a->date) != 0) {
+			char *what = found(date);
 			diag_error(a->diag, a->path, val_line(date), val_col(date),
-			           "date: expected YYYY-MM-DD or RFC 3339, found \"%s\"",
-			           val_type(date) == VAL_STR || val_type(date) == VAL_NUM ? shown.ptr
-			                                                                  : val_type_name(val_type(date)));
+			           "date: expected YYYY-MM-DD or RFC 3339, found %s", what);
+			free(what);
 			bad = 1;
 		}
-		buf_free(&shown);
 	}
 	struct value *draft = val_get(a->meta, "draft");
 	if (draft && val_type(draft) != VAL_BOOL && val_type(draft) != VAL_NULL) {
@@ -199,18 +211,17 @@ int article_parse(const struct site *s, struct article *a)
 			continue;
 		struct date when;
 		const char *stamp = val_get_str(v, NULL);
-		buf shown = BUF_INIT;
-		val_put_scalar(&shown, v);
 		if (!stamp || date_parse(stamp, s->cfg.tz_offset_min, &when) != 0) {
+			char *what = found(v);
 			diag_error(a->diag, a->path, val_line(v), val_col(v),
-			           "%s: expected YYYY-MM-DD or RFC 3339, found \"%s\"", sched[i], shown.ptr);
+			           "%s: expected YYYY-MM-DD or RFC 3339, found %s", sched[i], what);
+			free(what);
 			bad = 1;
 		} else if (i == 0) {
 			a->publish_at = when.epoch;
 		} else {
 			a->expires = when.epoch;
 		}
-		buf_free(&shown);
 	}
 	char *slug = scalar(a, "slug", &bad);
 	if (slug && !valid_slug(slug)) {
@@ -251,9 +262,10 @@ int article_parse(const struct site *s, struct article *a)
 	const char *us = val_get_str(url, NULL);
 	if (url && val_type(url) != VAL_NULL && !(us && !*us) && /* "" means none */
 	    (!us || !(strncmp(us, "https://", 8) == 0 || strncmp(us, "http://", 7) == 0))) {
+		char *what = found(url);
 		diag_error(a->diag, a->path, val_line(url), val_col(url),
-		           "source_url: expected an http:// or https:// address, found \"%s\"",
-		           us ? us : val_type_name(val_type(url)));
+		           "source_url: expected an http:// or https:// address, found %s", what);
+		free(what);
 		bad = 1;
 	}
 	struct value *summary = val_get(a->meta, "summary");

@@ -49,6 +49,10 @@ static int next_event(struct parser *p, yaml_event_t *ev)
 		/* reader errors carry a byte offset, not a line: count lines up
 		 * to it, and characters (UTF-8 lead bytes) since the last one */
 		size_t off = p->yp.problem_offset < p->len ? p->yp.problem_offset : p->len;
+		if (strstr(problem, "trailing")) /* point at the sequence's first byte */
+			do
+				off--;
+			while (off > 0 && ((unsigned char)p->text[off] & 0xC0) == 0x80);
 		mark.line = 0;
 		mark.column = 0;
 		for (size_t i = 0; i < off; i++) {
