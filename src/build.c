@@ -182,8 +182,10 @@ int build_run(const struct build_opts *o)
 		free(yml);
 		goto done;
 	}
-	if (site_scan(s) != 0 || errors(s))
-		goto done;
+	/* a file or folder the scan could not take still lets the articles it
+	 * found be parsed, so that one run reports every error; the build
+	 * stops after the parse */
+	site_scan(s);
 	scripts = lb_scripts_new(s, s->diag);
 	if (!scripts)
 		goto done;
