@@ -13,12 +13,10 @@ export BRIEFING TMP TOOL
 # snapshot DIR OUT: one line per thing below DIR except the output folder
 # OUT (relative to DIR): type, mode, path, symlink target, file checksum
 snapshot() {
-	(cd "$1" && find . -path "./$2" -prune -o -printf '%y %m %p %l\n' | sort |
-		while read -r type mode path link; do
-			sum=
-			[ "$type" = f ] && sum=$(cksum < "$path")
-			echo "$type $mode $path $link $sum"
-		done)
+	(cd "$1" && {
+		find . -path "./$2" -prune -o -printf '%y %m %p %l\n'
+		find . -path "./$2" -prune -o -type f -exec cksum {} +
+	} | sort)
 }
 
 # show FILE: a file's lines as TAP comments
@@ -72,6 +70,8 @@ run_case() {
 
 	cmd='"$BRIEFING" build -s site -q'
 	[ -f "$CASE/cmd" ] && cmd=$(cat "$CASE/cmd")
+	temps() { (cd "$(dirname "$OUT")" && ls -a | grep "^\.$(basename "$OUT")\.tmp-" | sort); }
+	temps > "$T.temps"
 	timeout "$limit" sh -c "$cmd" >"$T.out" 2>"$T.err"
 	status=$?
 
@@ -92,7 +92,7 @@ run_case() {
 	# nothing outside the output folder was created, changed or deleted
 	if [ -f "$CASE/keeps_temp" ]; then
 		# a killed build: its temporary folder is expected until the next build
-		stale=$(cd "$(dirname "$OUT")" && ls -d ".$(basename "$OUT").tmp-"?????? 2>/dev/null | head -1)
+		stale=$(temps | comm -13 "$T.temps" - | head -1)
 		check "$case_name: the killed build left its temporary folder" test -n "$stale"
 		check "$case_name: ... with briefing's marker in it" \
 			test -f "$(dirname "$OUT")/$stale/.briefing-output"
