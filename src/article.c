@@ -34,6 +34,21 @@ static char *scalar(struct article *a, const char *key, int *bad)
 	return buf_detach(&b, NULL);
 }
 
+/* What a message says was found: the text of a scalar in quotes, else
+ * "a list" or "a map". Caller frees. */
+static char *found(const struct value *v)
+{
+	buf b = BUF_INIT;
+	if (val_type(v) == VAL_LIST || val_type(v) == VAL_MAP) {
+		buf_printf(&b, "a %s", val_type_name(val_type(v)));
+	} else {
+		buf_putc(&b, '"');
+		val_put_scalar(&b, v);
+		buf_putc(&b, '"');
+	}
+	return buf_detach(&b, NULL);
+}
+
 static int hex(int c)
 {
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
@@ -78,10 +93,21 @@ static char *slug_from_file(const char *name)
 	return buf_detach(&b, NULL);
 }
 
+/* A slug is one path segment: not ".", "..", "%2e%2e" (which browsers
+ * read as ".."), and without "/", "\\" or control characters. */
 static int valid_slug(const char *s)
 {
 	if (!*s || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
 		return 0;
+	size_t n = strlen(s);
+	if (n <= 6) { /* a dot segment spelt with %2e */
+		char low[7];
+		for (size_t i = 0; i <= n; i++)
+			low[i] = (char)((s[i] >= 'A' && s[i] <= 'Z') ? s[i] + 32 : s[i]);
+		if (!strcmp(low, "%2e") || !strcmp(low, "%2e%2e") || !strcmp(low, ".%2e") ||
+		    !strcmp(low, "%2e."))
+			return 0;
+	}
 	for (const char *p = s; *p; p++)
 		if (*p == '/' || *p == '\\' || (unsigned char)*p < 0x20)
 			return 0;
@@ -163,16 +189,13 @@ int article_parse(const struct site *s, struct article *a)
 		bad = 1;
 	} else {
 		const char *ds = val_get_str(date, NULL);
-		buf shown = BUF_INIT;
-		val_put_scalar(&shown, date);
 		if (!ds || date_parse(ds, s->cfg.tz_offset_min, &a->date) != 0) {
+			char *what = found(date);
 			diag_error(a->diag, a->path, val_line(date), val_col(date),
-			           "date: expected YYYY-MM-DD or RFC 3339, found \"%s\"",
-			           val_type(date) == VAL_STR || val_type(date) == VAL_NUM ? shown.ptr
-			                                                                  : val_type_name(val_type(date)));
+			           "date: expected YYYY-MM-DD or RFC 3339, found %s", what);
+			free(what);
 			bad = 1;
 		}
-		buf_free(&shown);
 	}
 	struct value *draft = val_get(a->meta, "draft");
 	if (draft && val_type(draft) != VAL_BOOL && val_type(draft) != VAL_NULL) {
@@ -188,29 +211,48 @@ int article_parse(const struct site *s, struct article *a)
 			continue;
 		struct date when;
 		const char *stamp = val_get_str(v, NULL);
-		buf shown = BUF_INIT;
-		val_put_scalar(&shown, v);
 		if (!stamp || date_parse(stamp, s->cfg.tz_offset_min, &when) != 0) {
+			char *what = found(v);
 			diag_error(a->diag, a->path, val_line(v), val_col(v),
-			           "%s: expected YYYY-MM-DD or RFC 3339, found \"%s\"", sched[i], shown.ptr);
+			           "%s: expected YYYY-MM-DD or RFC 3339, found %s", sched[i], what);
+			free(what);
 			bad = 1;
 		} else if (i == 0) {
 			a->publish_at = when.epoch;
 		} else {
 			a->expires = when.epoch;
 		}
-		buf_free(&shown);
 	}
 	char *slug = scalar(a, "slug", &bad);
 	if (slug && !valid_slug(slug)) {
 		struct value *v = val_get(a->meta, "slug");
 		diag_error(a->diag, a->path, val_line(v), val_col(v),
-		           "slug: expected a name without \"/\" or control characters, found \"%s\"", slug);
+		           "slug: expected a name without \"/\", \"\\\", \"..\" or control characters, "
+		           "found \"%s\"", slug);
 		bad = 1;
 	}
+	struct value *slug_value = val_get(a->meta, "slug");
+	a->slug_line = slug && val_line(slug_value) ? val_line(slug_value) : 1;
+	a->slug_col = slug && val_line(slug_value) ? val_col(slug_value) : 1;
 	if (!slug) {
 		const char *base = strrchr(a->rel, '/');
 		slug = slug_from_file(base ? base + 1 : a->rel);
+		if (!valid_slug(slug)) {
+			diag_error(a->diag, a->path, 1, 1,
+			           "the file name gives the slug \"%s\", which cannot be a page name; "
+			           "rename the file or set slug:", slug);
+			bad = 1;
+		}
+	}
+	/* the folders below content/articles become URL segments too */
+	for (const char *seg = a->rel, *end; (end = strchr(seg, '/')); seg = end + 1) {
+		char *folder = xstrndup(seg, (size_t)(end - seg));
+		if (!valid_slug(folder) && !bad) {
+			diag_error(a->diag, a->path, 1, 1, "the folder name \"%s\" cannot be part of a "
+			           "page address; rename the folder", folder);
+			bad = 1;
+		}
+		free(folder);
 	}
 	a->slug = slug;
 	const char *slash = strrchr(a->rel, '/');
@@ -220,9 +262,10 @@ int article_parse(const struct site *s, struct article *a)
 	const char *us = val_get_str(url, NULL);
 	if (url && val_type(url) != VAL_NULL && !(us && !*us) && /* "" means none */
 	    (!us || !(strncmp(us, "https://", 8) == 0 || strncmp(us, "http://", 7) == 0))) {
+		char *what = found(url);
 		diag_error(a->diag, a->path, val_line(url), val_col(url),
-		           "source_url: expected an http:// or https:// address, found \"%s\"",
-		           us ? us : val_type_name(val_type(url)));
+		           "source_url: expected an http:// or https:// address, found %s", what);
+		free(what);
 		bad = 1;
 	}
 	struct value *summary = val_get(a->meta, "summary");

@@ -170,8 +170,22 @@ int build_run(const struct build_opts *o)
 		free(s->cfg.output);
 		s->cfg.output = xstrdup(o->out_dir);
 	}
-	if (site_scan(s) != 0 || errors(s))
+	/* a refused output folder fails the build before any work, at the
+	 * output: key when site.yml chose it */
+	const char *refused = out_refused(s->cfg.output, s->cfg.dir);
+	if (refused) {
+		const struct value *key = o->out_dir ? NULL : val_get(s->cfg.yaml, "output");
+		char *yml = key ? site_path(s, "site.yml") : NULL;
+		diag_error(s->diag, yml, key ? val_line(key) : 0, key ? val_col(key) : 0,
+		           "refusing to write the site to \"%s\": %s",
+		           key ? val_get_str(key, NULL) : s->cfg.output, refused);
+		free(yml);
 		goto done;
+	}
+	/* a file or folder the scan could not take still lets the articles it
+	 * found be parsed, so that one run reports every error; the build
+	 * stops after the parse */
+	site_scan(s);
 	scripts = lb_scripts_new(s, s->diag);
 	if (!scripts)
 		goto done;

@@ -51,6 +51,31 @@ static void push(struct diag *d, enum diag_level level, char *text)
 	d->n++;
 }
 
+/* Messages quote untrusted text (a file name, a front matter value): its
+ * control characters are written as \xNN, so that no escape sequence
+ * reaches the terminal. Newlines and tabs stay (tracebacks use them).
+ * Frees b; caller frees the result. */
+static char *printable(buf *b)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < b->len; i++) {
+		unsigned char c = (unsigned char)b->ptr[i];
+		n += (c < 0x20 && c != '\n' && c != '\t') || c == 0x7F;
+	}
+	if (!n)
+		return buf_detach(b, NULL);
+	buf out = BUF_INIT;
+	for (size_t i = 0; i < b->len; i++) {
+		unsigned char c = (unsigned char)b->ptr[i];
+		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F)
+			buf_printf(&out, "\\x%02x", c);
+		else
+			buf_putc(&out, (char)c);
+	}
+	buf_free(b);
+	return buf_detach(&out, NULL);
+}
+
 void diag_vadd(struct diag *d, enum diag_level level, const char *path, int line, int col,
                const char *fmt, va_list ap)
 {
@@ -70,7 +95,7 @@ void diag_vadd(struct diag *d, enum diag_level level, const char *path, int line
 	buf_vprintf(&b, fmt, ap);
 	while (b.len && b.ptr[b.len - 1] == '\n')
 		buf_truncate(&b, b.len - 1);
-	push(d, level, buf_detach(&b, NULL));
+	push(d, level, printable(&b));
 }
 
 void diag_add(struct diag *d, enum diag_level level, const char *path, int line, int col,

@@ -213,6 +213,19 @@ int fs_exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
+int fs_inside(const char *root, const char *path)
+{
+	char *r = realpath(*root ? root : ".", NULL), *p = realpath(path, NULL);
+	int in = 0;
+	if (r && p) {
+		size_t n = strlen(r);
+		in = strncmp(r, p, n) == 0 && (p[n] == '/' || p[n] == '\0' || n == 1);
+	}
+	free(r);
+	free(p);
+	return in;
+}
+
 char *fs_join(const char *a, const char *b)
 {
 	if (!a || !*a)

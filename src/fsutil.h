@@ -27,6 +27,9 @@ char **fs_list(const char *dir, int (*keep)(const char *name), size_t *n);
 void fs_free_names(char **names, size_t n);
 int fs_is_dir(const char *path);
 int fs_exists(const char *path);
+/* 1 when path, with every symlink followed, is root or lies below it;
+ * 0 when it lies elsewhere or cannot be resolved. */
+int fs_inside(const char *root, const char *path);
 /* "a" + "b" -> "a/b"; an empty a gives b. Caller frees. */
 char *fs_join(const char *a, const char *b);
 

@@ -268,6 +268,22 @@ static int msgh(lua_State *L)
 	return 1;
 }
 
+/* In a traceback, the colon after the path of the first Lua frame
+ * ("\n\tpath:12: in ..."), or NULL. */
+static const char *caller_position(const char *msg)
+{
+	for (const char *p = strstr(msg, "\n\t"); p; p = strstr(p + 1, "\n\t")) {
+		const char *line = p + 2;
+		if (line[0] == '[') /* "[C]: in ..." */
+			continue;
+		const char *colon = strchr(line, ':');
+		const char *nl = strchr(line, '\n');
+		if (colon && (!nl || colon < nl) && isdigit((unsigned char)colon[1]))
+			return colon;
+	}
+	return NULL;
+}
+
 /* Turns "path:12: message\ntraceback" into a path:line diagnostic. */
 static void report(struct diag *d, const char *msg, const char *context)
 {
@@ -289,6 +305,14 @@ static void report(struct diag *d, const char *msg, const char *context)
 		int line = atoi(colon + 1);
 		const char *rest = strchr(colon + 1, ':') + 2;
 		diag_error(d, path, line, 0, "%s\n%s", rest, context);
+		free(path);
+	} else if ((colon = caller_position(msg)) != NULL) {
+		/* raised by a C function: the Lua line that called it */
+		const char *start = colon;
+		while (start > msg && start[-1] != '\t')
+			start--;
+		char *path = xstrndup(start, (size_t)(colon - start));
+		diag_error(d, path, atoi(colon + 1), 0, "%s\n%s", msg, context);
 		free(path);
 	} else {
 		diag_error(d, NULL, 0, 0, "%s\n%s", msg, context);
@@ -404,6 +428,12 @@ static int l_data(lua_State *L)
 	}
 	if (!path)
 		return luaL_error(L, "briefing.data: no data/%s(.yml|.yaml|.json) in the site", name);
+	if (!fs_inside(s->cfg.dir, path)) {
+		lua_pushfstring(L, "briefing.data: %s is a symlink to outside the site folder; "
+		                "refusing to follow it", path);
+		free(path);
+		return lua_error(L);
+	}
 	buf text = BUF_INIT;
 	struct diag *d = diag_new();
 	struct value *v = NULL;
@@ -866,6 +896,13 @@ int lb_filter_article(struct lb *lb, struct article *a)
 {
 	if (!lb->has_filters || !a->doc)
 		return 0;
+	int line, col;
+	if (ln_too_deep(a->doc, &line, &col)) {
+		diag_error(a->diag, a->path, line ? a->body_line - 1 + line : 1, col ? col : 1,
+		           "Markdown nested more than %d levels deep (lists, quotes or emphasis); "
+		           "filters stop here", LN_MAX_DEPTH);
+		return -1;
+	}
 	lua_State *L = lb->L;
 	int top = lua_gettop(L);
 	char *context = xasprintf("while filtering %s", a->path);

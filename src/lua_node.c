@@ -670,9 +670,6 @@ struct walk {
 	const void *when[32]; /* filter.when[type]: call only if the text matches */
 };
 
-/* cmark nests without limit; the walk recurses in C, so it stops here
- * with an error instead of running out of stack */
-#define MAX_WALK_DEPTH 1000
 
 /* Calls the filter's function for n, if any; leaves its result on the
  * stack (nil when there is none). */
@@ -698,12 +695,51 @@ static void call_filter(lua_State *L, struct walk *w, cmark_node *n)
 
 static void walk_children(lua_State *L, struct walk *w, cmark_node *parent);
 
+/* Nodes the iterator enters without a matching exit. */
+static int is_leaf(cmark_node_type t)
+{
+	switch (t) {
+	case CMARK_NODE_HTML_BLOCK: case CMARK_NODE_THEMATIC_BREAK: case CMARK_NODE_CODE_BLOCK:
+	case CMARK_NODE_TEXT: case CMARK_NODE_SOFTBREAK: case CMARK_NODE_LINEBREAK:
+	case CMARK_NODE_CODE: case CMARK_NODE_HTML_INLINE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int ln_too_deep(cmark_node *doc, int *line, int *col)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	int depth = -1, found = 0; /* doc itself is at depth 0 */
+	*line = *col = 0;
+	while (!found && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev == CMARK_EVENT_EXIT) {
+			depth--;
+			continue;
+		}
+		int here = depth + 1;
+		if (cmark_node_get_start_line(n) > 0) { /* inlines may have none */
+			*line = cmark_node_get_start_line(n);
+			*col = cmark_node_get_start_column(n);
+		}
+		if (here > LN_MAX_DEPTH)
+			found = 1;
+		else if (!is_leaf(cmark_node_get_type(n)))
+			depth = here;
+	}
+	cmark_iter_free(it);
+	return found;
+}
+
 static void walk_node(lua_State *L, struct walk *w, cmark_node *n)
 {
 	luaL_checkstack(L, 8, "document too deep");
-	if (w->depth > MAX_WALK_DEPTH)
+	if (w->depth > LN_MAX_DEPTH)
 		luaL_error(L, "the document is nested more than %d levels deep; filters stop here",
-		           MAX_WALK_DEPTH);
+		           LN_MAX_DEPTH);
 	w->depth++;
 	int replaced = 0;
 	if (w->topdown) {

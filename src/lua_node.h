@@ -27,6 +27,14 @@ cmark_node *ln_check(lua_State *L, int idx);
  * is the default. Returns nothing. */
 int ln_walk_k(lua_State *L);
 
+/* The walk recurses in C, so it refuses trees nested deeper than this
+ * (cmark itself nests without limit). */
+#define LN_MAX_DEPTH 1000
+/* Returns 1 and the source position of the first node of doc's tree that
+ * lies more than LN_MAX_DEPTH levels below doc (the walk would stop
+ * there), else 0. Iterative: linear time, any depth. */
+int ln_too_deep(cmark_node *doc, int *line, int *col);
+
 /* Makes every userdata pointing into doc's tree dead (using it raises an
  * error), then frees doc. For the tree's owner (C) once it is rendered. */
 void ln_release_tree(lua_State *L, cmark_node *doc);

@@ -1,8 +1,11 @@
 /* output.c: temporary folder, checked writes, atomic swap. Nothing here
- * deletes anything but the temporary folder it made and the previous
- * output tree it replaced (which carries briefing's marker file). */
+ * deletes anything but the temporary folder it made, the previous output
+ * tree it replaced, and temporary folders that killed builds left beside
+ * the output (each of these carries briefing's marker file, and a
+ * temporary folder is only removed when no live build holds its lock). */
 #include "output.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -11,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,10 +23,16 @@
 #include "fsutil.h"
 
 #define MARKER ".briefing-output"
+/* The marker's whole text: a folder whose marker says exactly this was
+ * made by briefing. */
+static const char marker_note[] = "This folder is written by `briefing build`; "
+                                  "its contents are replaced on every build.\n";
 
 struct output {
-	char *dir;  /* the output folder as given */
-	char *tmp;  /* the temporary folder beside it */
+	char *dir;      /* the output folder as given */
+	char *tmp;      /* the temporary folder beside it */
+	int marker_fd;  /* the temporary folder's marker, locked while we live */
+	atomic_int write_failed; /* after the first failed write, no more are tried */
 };
 
 int out_path_ok(const char *rel)
@@ -44,6 +55,91 @@ int out_path_ok(const char *rel)
 		p = end + 1;
 	}
 	return 1;
+}
+
+/* Removes a tree we made: everything but the marker, then the marker,
+ * then the folder, so a removal cut short still carries the marker and a
+ * later build can finish it. */
+static void remove_ours(const char *dir)
+{
+	size_t n;
+	char **names = fs_list(dir, NULL, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(names[i], MARKER) == 0)
+			continue;
+		char *path = fs_join(dir, names[i]);
+		fs_rmtree(path);
+		free(path);
+	}
+	fs_free_names(names, n);
+	char *marker = fs_join(dir, MARKER);
+	unlink(marker);
+	free(marker);
+	rmdir(dir);
+}
+
+/* 1 when name is ".BASE.tmp-XXXXXX" (mkdtemp's six letters or digits),
+ * optionally followed by ".old" (a replaced output being removed). */
+static int stale_name(const char *name, const char *base, int *old)
+{
+	size_t nb = strlen(base);
+	if (name[0] != '.' || strncmp(name + 1, base, nb) != 0 ||
+	    strncmp(name + 1 + nb, ".tmp-", 5) != 0)
+		return 0;
+	const char *x = name + 1 + nb + 5;
+	for (int i = 0; i < 6; i++)
+		if (!isalnum((unsigned char)x[i]))
+			return 0;
+	*old = strcmp(x + 6, ".old") == 0;
+	return x[6] == '\0' || *old;
+}
+
+/* 1 when dir (in parent, not a symlink) is a folder of ours that no live
+ * build is using: owned by us, with a marker file saying exactly what
+ * ours says, and that marker not locked by a running build. */
+static int stale_and_ours(int parent_fd, const char *name)
+{
+	struct stat st;
+	if (fstatat(parent_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) ||
+	    st.st_uid != geteuid())
+		return 0;
+	char *rel = xasprintf("%s/%s", name, MARKER);
+	int fd = openat(parent_fd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	free(rel);
+	if (fd < 0)
+		return 0;
+	int ours = 0;
+	char text[sizeof marker_note + 1];
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		ssize_t n = read(fd, text, sizeof text);
+		ours = n == (ssize_t)sizeof marker_note - 1 && memcmp(text, marker_note, (size_t)n) == 0;
+	}
+	close(fd); /* drops our lock too */
+	return ours;
+}
+
+/* Removes what builds killed before their end left beside the output
+ * dir (in parent, named after base): their temporary folders, and a
+ * replaced output left half removed (only when the output itself is in
+ * place). Anything else with a similar name is left alone. */
+static void remove_stale(const char *parent, const char *base, const char *dir)
+{
+	int parent_fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (parent_fd < 0)
+		return;
+	size_t n;
+	char **names = fs_list(parent, NULL, &n);
+	for (size_t i = 0; i < n; i++) {
+		int old = 0;
+		if (!stale_name(names[i], base, &old) || (old && !fs_is_dir(dir)) ||
+		    !stale_and_ours(parent_fd, names[i]))
+			continue;
+		char *path = fs_join(parent, names[i]);
+		remove_ours(path);
+		free(path);
+	}
+	fs_free_names(names, n);
+	close(parent_fd);
 }
 
 /* 1 when path a is b or a folder above b (both canonical). */
@@ -102,7 +198,7 @@ static char *canonical(const char *path)
 	}
 }
 
-struct output *out_begin(const char *dir, const char *site_dir, struct diag *d)
+const char *out_refused(const char *dir, const char *site_dir)
 {
 	char *real = canonical(dir);
 	char *site = canonical(*site_dir ? site_dir : ".");
@@ -131,15 +227,20 @@ struct output *out_begin(const char *dir, const char *site_dir, struct diag *d)
 			      " file in it); remove it or choose another folder with -o";
 		buf_free(&marker);
 	}
+	free(real);
 	free(site);
 	free(cwd);
 	free(home_real);
+	return why;
+}
+
+struct output *out_begin(const char *dir, const char *site_dir, struct diag *d)
+{
+	const char *why = out_refused(dir, site_dir);
 	if (why) {
 		diag_error(d, NULL, 0, 0, "refusing to write the site to \"%s\": %s", dir, why);
-		free(real);
 		return NULL;
 	}
-	free(real);
 
 	/* the temporary folder goes beside the output, on the same file system */
 	char *copy = xstrdup(dir);
@@ -163,6 +264,7 @@ struct output *out_begin(const char *dir, const char *site_dir, struct diag *d)
 		free(base);
 		return NULL;
 	}
+	remove_stale(parent, base, dir);
 	char *tmp = xasprintf("%s/.%s.tmp-XXXXXX", parent, base);
 	free(parent);
 	free(base);
@@ -173,9 +275,32 @@ struct output *out_begin(const char *dir, const char *site_dir, struct diag *d)
 		return NULL;
 	}
 	chmod(tmp, 0755);
+	/* the marker goes in first and stays locked until we are done, so a
+	 * later build can tell a killed build's folder from a running one's */
+	char *marker = fs_join(tmp, MARKER);
+	int fd = open(marker, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	int rc = fd < 0 || flock(fd, LOCK_EX) != 0 ? -1 : 0;
+	for (size_t done = 0; rc == 0 && done < sizeof marker_note - 1;) {
+		ssize_t w = write(fd, marker_note + done, sizeof marker_note - 1 - done);
+		if (w < 0 && errno != EINTR)
+			rc = -1;
+		else if (w > 0)
+			done += (size_t)w;
+	}
+	if (rc != 0) {
+		diag_error(d, marker, 0, 0, "cannot write: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(marker);
+		remove_ours(tmp);
+		free(tmp);
+		return NULL;
+	}
+	free(marker);
 	struct output *o = xcalloc(1, sizeof *o);
 	o->dir = xstrdup(dir);
 	o->tmp = tmp;
+	o->marker_fd = fd;
 	return o;
 }
 
@@ -185,10 +310,16 @@ int out_write(struct output *o, const char *rel, const char *data, size_t len, s
 		diag_error(d, NULL, 0, 0, "refusing to write \"%s\": not a path inside the output", rel);
 		return -1;
 	}
+	if (atomic_load(&o->write_failed))
+		return -1; /* reported once: a full disk fails every write after it */
 	char *path = fs_join(o->tmp, rel);
 	int rc = fs_write(path, data, len);
-	if (rc != 0)
-		diag_error(d, path, 0, 0, "cannot write: %s", strerror(errno));
+	if (rc != 0 && atomic_exchange(&o->write_failed, 1) == 0) {
+		char *shown = fs_join(o->dir, rel); /* the temporary name means nothing to the user */
+		diag_error(d, shown, 0, 0, "cannot write: %s; the build stops writing here",
+		           strerror(errno));
+		free(shown);
+	}
 	free(path);
 	return rc;
 }
@@ -213,7 +344,7 @@ static int removing;
 
 static void *remove_tree(void *path)
 {
-	fs_rmtree(path);
+	remove_ours(path);
 	free(path);
 	return NULL;
 }
@@ -243,6 +374,8 @@ static void remove_old(char *path)
 
 static void out_free(struct output *o)
 {
+	if (o->marker_fd >= 0)
+		close(o->marker_fd); /* releases the lock */
 	free(o->dir);
 	free(o->tmp);
 	free(o);
@@ -252,19 +385,14 @@ void out_abort(struct output *o)
 {
 	if (!o)
 		return;
-	fs_rmtree(o->tmp);
+	remove_ours(o->tmp);
 	out_free(o);
 }
 
 int out_commit(struct output *o, struct diag *d)
 {
-	char *marker = fs_join(o->tmp, MARKER);
-	static const char note[] = "This folder is written by `briefing build`; "
-	                           "its contents are replaced on every build.\n";
-	int rc = fs_write(marker, note, sizeof note - 1);
-	free(marker);
-	if (rc != 0) {
-		diag_error(d, o->tmp, 0, 0, "cannot write: %s", strerror(errno));
+	if (atomic_load(&o->write_failed)) { /* callers check errors first; this is a backstop */
+		diag_error(d, o->dir, 0, 0, "the new site is incomplete; the previous one is kept");
 		out_abort(o);
 		return -1;
 	}

@@ -13,6 +13,9 @@
 
 struct output;
 
+/* Why dir (the output folder) must not be replaced by a build of the site
+ * in site_dir ("it holds the site itself", ...), or NULL when it may be. */
+const char *out_refused(const char *dir, const char *site_dir);
 /* Prepares a build of dir (the output folder) for the site in site_dir.
  * Returns NULL after reporting why the folder is refused. */
 struct output *out_begin(const char *dir, const char *site_dir, struct diag *d);
@@ -26,7 +29,10 @@ int out_copy_tree(struct output *o, const char *src, struct diag *d);
 int out_commit(struct output *o, struct diag *d);
 /* Waits until the previous output tree is gone (call before exiting). */
 void out_wait(void);
-/* Drops the temporary folder; frees o. out_abort(NULL) is a no-op. */
+/* Before making its temporary folder, out_begin removes the ones that
+ * builds killed half way left beside dir: only folders with briefing's
+ * marker that no running build holds locked.
+ * Drops the temporary folder; frees o. out_abort(NULL) is a no-op. */
 void out_abort(struct output *o);
 /* 1 when rel is a safe relative path (no "..", no leading "/", no NUL). */
 int out_path_ok(const char *rel);

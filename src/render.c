@@ -20,8 +20,11 @@ static int is_template(const char *name)
 	return n > 9 && name[0] != '.' && strcmp(name + n - 9, ".mustache") == 0;
 }
 
-/* Adds every dir/NAME.mustache as template PREFIX+NAME. Returns -1 on errors. */
-static int load_dir(struct mst_set *set, const char *dir, const char *prefix, struct diag *d)
+/* Adds every dir/NAME.mustache as template PREFIX+NAME; a file that is a
+ * symlink to somewhere outside root (the site's or the tool's folder) is
+ * refused. Returns -1 on errors. */
+static int load_dir(struct mst_set *set, const char *dir, const char *prefix, const char *root,
+                    const char *root_name, struct diag *d)
 {
 	size_t n;
 	char **names = fs_list(dir, is_template, &n);
@@ -29,7 +32,11 @@ static int load_dir(struct mst_set *set, const char *dir, const char *prefix, st
 	buf text = BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		char *path = fs_join(dir, names[i]);
-		if (fs_read(path, &text) != 0) {
+		if (!fs_inside(root, path)) {
+			diag_error(d, path, 0, 0, "symlink points outside the %s folder; refusing to "
+			           "follow it", root_name);
+			rc = -1;
+		} else if (fs_read(path, &text) != 0) {
 			diag_error(d, path, 0, 0, "cannot read the template");
 			rc = -1;
 		} else {
@@ -50,9 +57,12 @@ struct theme *theme_load(const struct site *s, struct diag *d)
 {
 	char *rel = xasprintf("themes/%s", s->cfg.theme);
 	char *dir = site_path(s, rel);
+	const char *root = s->cfg.dir, *root_name = "site"; /* where the theme's files must stay */
 	if (!fs_is_dir(dir) && s->tool_dir) {
 		free(dir);
 		dir = fs_join(s->tool_dir, rel);
+		root = s->tool_dir;
+		root_name = "tool's";
 	}
 	free(rel);
 	if (!fs_is_dir(dir)) {
@@ -73,12 +83,12 @@ struct theme *theme_load(const struct site *s, struct diag *d)
 	/* later folders override earlier ones, name by name; the theme's own
 	 * files stay reachable as "theme/NAME", so a site template can extend
 	 * the theme's version and replace one block ({{<theme/home}}) */
-	int rc = load_dir(t->set, partials, "", d);
-	rc |= load_dir(t->set, dir, "", d);
-	rc |= load_dir(t->set, partials, "theme/", d);
-	rc |= load_dir(t->set, dir, "theme/", d);
-	rc |= load_dir(t->set, own_partials, "", d);
-	rc |= load_dir(t->set, own, "", d);
+	int rc = load_dir(t->set, partials, "", root, root_name, d);
+	rc |= load_dir(t->set, dir, "", root, root_name, d);
+	rc |= load_dir(t->set, partials, "theme/", root, root_name, d);
+	rc |= load_dir(t->set, dir, "theme/", root, root_name, d);
+	rc |= load_dir(t->set, own_partials, "", s->cfg.dir, "site", d);
+	rc |= load_dir(t->set, own, "", s->cfg.dir, "site", d);
 	free(partials);
 	free(own);
 	free(own_partials);

@@ -196,7 +196,7 @@ int site_resolve(struct site *s)
 		}
 		struct value *other = val_get(urls, a->url);
 		if (other) {
-			diag_error(s->diag, a->path, 1, 1,
+			diag_error(s->diag, a->path, a->slug_line, a->slug_col,
 			           "article URL \"%s\" is already used by %s; give one of them another slug",
 			           a->url, val_get_str(other, NULL));
 			errors++;

@@ -51,6 +51,7 @@ struct article {
 	char *path;        /* display path: "content/articles/2017/x.md" */
 	char *rel;         /* below content/articles, without ".md": "2017/x" */
 	char *slug;
+	int slug_line, slug_col; /* where front matter set the slug; 1:1 when it did not */
 	char *url;         /* "articles/2017/x/" */
 	char *title;
 	struct date date;

@@ -15,6 +15,8 @@ struct anchor {
 
 struct parser {
 	yaml_parser_t yp;
+	const char *text; /* the input, for positions of reader errors */
+	size_t len;
 	const char *path;
 	int line_offset, max_depth;
 	long max_nodes, nodes;
@@ -44,9 +46,24 @@ static int next_event(struct parser *p, yaml_event_t *ev)
 	const char *problem = p->yp.problem ? p->yp.problem : "malformed YAML";
 	yaml_mark_t mark = p->yp.problem_mark;
 	if (p->yp.error == YAML_READER_ERROR) {
+		/* reader errors carry a byte offset, not a line: count lines up
+		 * to it, and characters (UTF-8 lead bytes) since the last one */
+		size_t off = p->yp.problem_offset < p->len ? p->yp.problem_offset : p->len;
+		if (strstr(problem, "trailing")) /* point at the sequence's first byte */
+			do
+				off--;
+			while (off > 0 && ((unsigned char)p->text[off] & 0xC0) == 0x80);
 		mark.line = 0;
 		mark.column = 0;
-		/* reader errors carry a byte offset, not a line */
+		for (size_t i = 0; i < off; i++) {
+			unsigned char c = (unsigned char)p->text[i];
+			if (c == '\n') {
+				mark.line++;
+				mark.column = 0;
+			} else if ((c & 0xC0) != 0x80) {
+				mark.column++;
+			}
+		}
 		fail(p, mark, "invalid text: %s", problem);
 		return 0;
 	}
@@ -77,8 +94,6 @@ static struct value *resolve_plain(const char *s, size_t len)
 	static const char *const nulls[] = {"", "~", "null", "Null", "NULL", NULL};
 	static const char *const trues[] = {"true", "True", "TRUE", NULL};
 	static const char *const falses[] = {"false", "False", "FALSE", NULL};
-	if (strlen(s) != len) /* embedded NUL: keep as a string */
-		return val_str(s, len);
 	if (is_one_of(s, nulls))
 		return val_null();
 	if (is_one_of(s, trues))
@@ -201,6 +216,16 @@ static struct value *parse_sequence(struct parser *p, yaml_event_t *start, int d
 	return NULL;
 }
 
+/* A "\0" escape would cut the text short wherever it is used as a C
+ * string (a slug, a title, a file name): refused where it is written. */
+static int has_nul_at(struct parser *p, const yaml_event_t *ev)
+{
+	if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length) == NULL)
+		return 0;
+	fail(p, ev->start_mark, "expected text without NUL characters, found \"\\0\" in a string");
+	return 1;
+}
+
 static struct value *parse_mapping(struct parser *p, yaml_event_t *start, int depth)
 {
 	struct value *map = val_map();
@@ -217,6 +242,10 @@ static struct value *parse_mapping(struct parser *p, yaml_event_t *start, int de
 		if (ev.type != YAML_SCALAR_EVENT) {
 			fail(p, ev.start_mark, "expected a plain key, found a %s",
 			     ev.type == YAML_ALIAS_EVENT ? "alias" : "list or map");
+			yaml_event_delete(&ev);
+			break;
+		}
+		if (has_nul_at(p, &ev)) {
 			yaml_event_delete(&ev);
 			break;
 		}
@@ -256,7 +285,7 @@ static struct value *parse_node(struct parser *p, yaml_event_t *ev, int depth)
 	const yaml_char_t *anchor = NULL;
 	switch (ev->type) {
 	case YAML_SCALAR_EVENT:
-		if (!count_node(p, ev->start_mark, 1))
+		if (!count_node(p, ev->start_mark, 1) || has_nul_at(p, ev))
 			return NULL;
 		anchor = ev->data.scalar.anchor;
 		if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
@@ -306,6 +335,8 @@ struct value *yv_parse(const char *text, size_t len, const char *path,
 {
 	struct parser p;
 	memset(&p, 0, sizeof p);
+	p.text = text;
+	p.len = len;
 	p.path = path;
 	p.d = d;
 	p.line_offset = opt ? opt->line_offset : 0;

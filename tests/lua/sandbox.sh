@@ -55,14 +55,14 @@ expect_stderr "log.warn has file:line" "$TMP/s/scripts/broken.lua:3: warning: sa
 rm "$TMP/s/scripts/broken.lua"
 
 # a pathologically deep document stops the filter walk with an error
-# naming the article, instead of exhausting the C stack
+# at the article's line and column, instead of exhausting the C stack
 python3 -c "print('---\ntitle: deep\ndate: 2017-01-01\n---\n' + '> ' * 5000 + 'x')" > "$TMP/s/content/articles/deep.md"
 printf 'return { Text = function(n) end }\n' > "$TMP/s/scripts/broken.lua"
 printf 'title: "T"\n' > "$TMP/s/site.yml"
 run_briefing build -s "$TMP/s"
 expect_status "deep document: filter error, exit 1" 1
 expect_stderr "deep document explained" "nested more than 1000 levels deep"
-expect_stderr "deep document names the article" "while filtering $TMP/s/content/articles/deep.md"
+expect_stderr "deep document: error at the article's file:line:col" "$TMP/s/content/articles/deep.md:5:2001: error:"
 rm "$TMP/s/content/articles/deep.md" "$TMP/s/scripts/broken.lua"
 
 # Grouping lives in Lua: with only a one-line filter of our own, the default

@@ -1,7 +1,10 @@
-/* Unit tests: output folder safety (path checks, refusals, atomic swap)
+/* Unit tests: output folder safety (path checks, refusals, atomic swap,
+ * removal of killed builds' temporary folders)
  * and the worker pool. */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdatomic.h>
+#include <sys/file.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -110,6 +113,51 @@ static void swap(void)
 	diag_free(d);
 }
 
+/* A killed build's temporary folder goes with the next build; a running
+ * build's (its marker locked), and look-alikes without the marker, stay. */
+static void stale(void)
+{
+	struct diag *d = diag_new();
+	char *site = fs_join(tmp, "site2");
+	char *pub = fs_join(site, "public");
+	fs_mkdirs(site);
+	struct output *o = out_begin(pub, site, d);
+	CHECK_INT(out_commit(o, d), 0);
+	buf note = BUF_INIT;
+	char *marker = fs_join(pub, ".briefing-output");
+	CHECK_INT(fs_read(marker, &note), 0);
+	char *killed = fs_join(site, ".public.tmp-Killed/.briefing-output");
+	char *killed_page = fs_join(site, ".public.tmp-Killed/a/index.html");
+	char *running = fs_join(site, ".public.tmp-Runnin/.briefing-output");
+	char *foreign = fs_join(site, ".public.tmp-NoMark/keep.txt");
+	fs_write(killed, note.ptr, note.len);
+	fs_write(killed_page, "x", 1);
+	fs_write(running, note.ptr, note.len);
+	fs_write(foreign, "x", 1);
+	int fd = open(running, O_RDONLY);
+	CHECK(fd >= 0 && flock(fd, LOCK_EX) == 0);
+	o = out_begin(pub, site, d);
+	CHECK(o != NULL);
+	CHECK(!fs_exists(killed_page));
+	CHECK(!fs_exists(killed));
+	CHECK(fs_exists(running));
+	CHECK(fs_exists(foreign));
+	out_abort(o);
+	close(fd);
+	CHECK_INT(diag_count(d, DIAG_ERROR), 0);
+	CHECK(out_refused(site, site) != NULL);
+	CHECK(out_refused(pub, site) == NULL);
+	buf_free(&note);
+	free(marker);
+	free(killed);
+	free(killed_page);
+	free(running);
+	free(foreign);
+	free(site);
+	free(pub);
+	diag_free(d);
+}
+
 static atomic_int seen[1000];
 
 static void mark(void *ctx, int worker, size_t i)
@@ -136,6 +184,7 @@ int main(void)
 	RUN(path_checks);
 	RUN(refusals);
 	RUN(swap);
+	RUN(stale);
 	RUN(pool_each_once);
 	fs_rmtree(tmp);
 	return TEST_MAIN_END();

@@ -121,6 +121,15 @@ static void yaml_errors(void)
 	CHECK(v == NULL);
 	CHECK(strstr(diag_message(d, 3, NULL), "nesting deeper") != NULL);
 	buf_free(&deep);
+	/* reader errors at the bad byte's line and column, not at 1:1 */
+	v = parse("a: 1\nb: \"caf\xe9\"\n", d);
+	CHECK(v == NULL);
+	CHECK_STR(diag_message(d, 4, NULL), "x.yml:2:8: error: invalid text: invalid trailing UTF-8 octet");
+	/* "\0" would cut a string short where it is used as a C string */
+	v = parse("a: 1\nb: \"x\\0y\"\n", d);
+	CHECK(v == NULL);
+	CHECK_STR(diag_message(d, 5, NULL),
+	          "x.yml:2:4: error: expected text without NUL characters, found \"\\0\" in a string");
 	v = parse("", d);
 	CHECK_INT(val_type(v), VAL_NULL);
 	val_free(v);

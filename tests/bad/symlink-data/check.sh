@@ -1,0 +1,1 @@
+check "$case_name: nothing from outside the site in the output" sh -c "! grep -rq SECRET '$OUT'"
