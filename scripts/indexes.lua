@@ -3,8 +3,9 @@
 -- names them (newest first, paged, grouped by month), with a chart of
 -- briefs per week, the people most often named with them and their
 -- topics; plus an index page per kind. A topic, person or entity with its
--- own file gets a page even with no articles (unless site.yml says
--- `indexes: {empty: false}`). Co-occurrence is counted
+-- own file gets a page even with no articles. site.yml: indexes: {empty:
+-- false} (no page without articles), chart: false, related: false (no
+-- chart, no "named with" lists). Co-occurrence is counted
 -- article by article (pairs within one article), never across articles.
 
 local paginate = require("lib.paginate")
@@ -51,17 +52,43 @@ local function co_occurrence(site, kinds, typed)
   return people, topics
 end
 
+-- an entity's name in lower case, read once per build (sort keys)
+local lower_name = setmetatable({}, { __index = function(t, e)
+  local n = e.name:lower()
+  t[e] = n
+  return n
+end })
+
+-- 1 when a ranks before b: more articles in common, then by name
+local function before(counts, a, b)
+  local ca, cb = counts[a], counts[b]
+  if ca ~= cb then return ca > cb end
+  return lower_name[a] < lower_name[b]
+end
+
+-- The TOP entities with the highest counts, as template data: a bounded
+-- insertion (not a sort of every entity counted), and only the winners
+-- are read for their name and url.
 local function top(counts)
-  local list = {}
-  for e, n in pairs(counts or {}) do
-    list[#list + 1] = { name = e.name, url = e.url, count = n }
+  if not counts then return {} end
+  local best, n = {}, 0
+  for e in pairs(counts) do
+    if n < TOP or before(counts, e, best[n]) then
+      local i = n < TOP and n + 1 or n -- when full, the last one drops out
+      if n < TOP then n = n + 1 end
+      while i > 1 and before(counts, e, best[i - 1]) do
+        best[i] = best[i - 1]
+        i = i - 1
+      end
+      best[i] = e
+    end
   end
-  table.sort(list, function(a, b)
-    if a.count ~= b.count then return a.count > b.count end
-    return a.name:lower() < b.name:lower()
-  end)
-  for i = #list, TOP + 1, -1 do list[i] = nil end
-  return list
+  local out = {}
+  for i = 1, n do
+    local e = best[i]
+    out[i] = { name = e.name, url = e.url, count = counts[e] }
+  end
+  return out
 end
 
 local function months_of(slice)
@@ -72,14 +99,19 @@ end
 
 -- One paged page per entity, listing its articles.
 local function pages(site, e, articles, template, key, what, co_people, co_topics)
+  local conf = site.config.indexes or {}
   e.articles = articles
   e.count = #articles
-  e.related_people = top(co_people[e])
-  e.related_topics = top(co_topics[e])
-  e.has_related_people = #e.related_people > 0
-  e.has_related_topics = #e.related_topics > 0
-  e.has_related = e.has_related_people or e.has_related_topics
-  local activity = chart(articles, what .. " " .. e.name .. ", per week")
+  if co_people then
+    local people, topics = top(co_people[e]), top(co_topics[e])
+    e.related_people = people
+    e.related_topics = topics
+    e.has_related_people = #people > 0
+    e.has_related_topics = #topics > 0
+    e.has_related = #people > 0 or #topics > 0
+  end
+  local activity = conf.chart ~= false and chart(articles, what .. " " .. e.name .. ", per week")
+                   or nil
   paginate.pages(e.url, articles, paginate.size(site), function(url, slice, pager, n)
     site:add_page{ url = url, template = template, kind = template,
                    title = n == 1 and e.name or (e.name .. " (page " .. n .. ")"),
@@ -108,7 +140,10 @@ end
 return {
   collections = function(site)
     local typed = entities.kinds(site)
-    local co_people, co_topics = co_occurrence(site, nil, typed)
+    local co_people, co_topics
+    if (site.config.indexes or {}).related ~= false then
+      co_people, co_topics = co_occurrence(site, nil, typed)
+    end
     index(site, "topics", site.topics, "topic", "topics", "Topics", "Briefs on",
           co_people, co_topics)
     index(site, "people", site.people, "person", "people", "People", "Briefs naming",

@@ -98,7 +98,7 @@ check "no sitemap without base_url" test ! -e "$TMP/nb/sitemap.xml"
 # articles, everything on one page
 mkdir -p "$s/content/topics"
 printf -- '---\nname: "Nobody Mentioned"\n---\nBio.\n' > "$s/content/people/nobody-mentioned.md"
-printf 'title: "Lean"\nbase_url: "https://example.org/"\npaginate: 0\nfeeds: {formats: [rss], opml: false}\nindexes: {empty: false}\n' > "$s/site.yml"
+printf 'title: "Lean"\nbase_url: "https://example.org/"\npaginate: 0\nfeeds: {formats: [rss], opml: false}\nindexes: {empty: false, chart: false, related: false}\n' > "$s/site.yml"
 run_briefing build -s "$s" -o "$TMP/lean" -q
 expect_status "lean site builds" 0
 check "formats [rss]: rss.xml written" test -f "$TMP/lean/rss.xml"
@@ -107,6 +107,8 @@ check "formats [rss]: no JSON feed" test ! -e "$TMP/lean/topics/diplomacy/feed.j
 check "formats [rss]: person RSS written" test -f "$TMP/lean/people/rex-tillerson/rss.xml"
 check "formats [rss]: pages link only the RSS feed" sh -c "grep -q 'rss.xml' '$TMP/lean/index.html' && ! grep -q 'feed.xml' '$TMP/lean/index.html'"
 check "opml: false" test ! -e "$TMP/lean/feeds.opml"
+check "indexes chart: false draws no chart" sh -c "! grep -q '<svg class=\"activity-chart' '$TMP/lean/people/rex-tillerson/index.html'"
+check "indexes related: false lists no one named with them" sh -c "! grep -q 'class=\"related' '$TMP/lean/topics/diplomacy/index.html'"
 check "indexes empty: false skips a person without articles" test ! -e "$TMP/lean/people/nobody-mentioned"
 check "paginate: 0 keeps every item on one page" sh -c "test ! -e '$TMP/lean/topics/diplomacy/page/2' && grep -q 'articles/first/' '$TMP/lean/topics/diplomacy/index.html' && grep -q 'articles/second/' '$TMP/lean/topics/diplomacy/index.html'"
 printf 'title: "Lean"\nbase_url: "https://example.org/"\nfeeds: {formats: [rss, gopher]}\n' > "$s/site.yml"
@@ -114,4 +116,6 @@ run_briefing build -s "$s" -o "$TMP/lean2" -q
 expect_stderr "unknown feed format warned" "unknown format 'gopher'"
 run_briefing build -s "$s" -o "$TMP/lean3" -q
 check "indexes empty defaults to true" test -f "$TMP/lean3/people/nobody-mentioned/index.html"
+check "indexes chart defaults to true" grep -q '<svg class="activity-chart' "$TMP/lean3/people/rex-tillerson/index.html"
+check "indexes related defaults to true" grep -q 'class="related' "$TMP/lean3/topics/diplomacy/index.html"
 finish
