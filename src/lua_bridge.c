@@ -489,19 +489,7 @@ static int l_content(lua_State *L)
 		if (fs_read(path, &text) != 0) {
 			diag_error(d, path, 0, 0, "cannot read the file");
 		} else if (fm_split(text.ptr, text.len, path, &parts, d) == 0) {
-			struct yv_options opt = {.line_offset = parts.yaml_line - 1};
-			meta = parts.yaml ? yv_parse(parts.yaml, parts.yaml_len, path, &opt, d) : val_map();
-			if (meta && val_type(meta) == VAL_NULL) {
-				val_free(meta);
-				meta = val_map();
-			}
-			if (meta && val_type(meta) != VAL_MAP) {
-				diag_error(d, path, val_line(meta), val_col(meta),
-				           "front matter must be a map of keys, found a %s",
-				           val_type_name(val_type(meta)));
-				val_free(meta);
-				meta = NULL;
-			}
+			meta = yv_front_matter(&parts, path, d);
 		}
 		if (meta) {
 			lua_createtable(L, 0, 5);

@@ -523,19 +523,7 @@ static struct value *load_front_matter(const struct site *s, const char *path, c
 	struct fm_parts parts;
 	struct value *meta = NULL;
 	if (fm_split(text.ptr, text.len, path, &parts, d) == 0) {
-		struct yv_options opt = {.line_offset = parts.yaml_line - 1};
-		meta = parts.yaml ? yv_parse(parts.yaml, parts.yaml_len, path, &opt, d) : val_map();
-		if (meta && val_type(meta) == VAL_NULL) {
-			val_free(meta);
-			meta = val_map();
-		}
-		if (meta && val_type(meta) != VAL_MAP) {
-			diag_error(d, path, val_line(meta), val_col(meta),
-			           "front matter must be a map of keys, found a %s",
-			           val_type_name(val_type(meta)));
-			val_free(meta);
-			meta = NULL;
-		}
+		meta = yv_front_matter(&parts, path, d);
 		if (meta) {
 			*html = md_to_html(parts.body, parts.body_len, s->cfg.unsafe);
 			*ok = 1;

@@ -385,3 +385,23 @@ struct value *yv_parse(const char *text, size_t len, const char *path,
 	}
 	return result ? result : val_null();
 }
+
+struct value *yv_front_matter(const struct fm_parts *parts, const char *path, struct diag *d)
+{
+	if (!parts->yaml)
+		return val_map();
+	struct yv_options opt = {.line_offset = parts->yaml_line - 1};
+	struct value *meta = yv_parse(parts->yaml, parts->yaml_len, path, &opt, d);
+	if (meta && val_type(meta) == VAL_NULL) {
+		val_free(meta);
+		return val_map();
+	}
+	if (meta && val_type(meta) != VAL_MAP) {
+		diag_error(d, path, val_line(meta), val_col(meta),
+		           "front matter must be a map of keys, found a %s",
+		           val_type_name(val_type(meta)));
+		val_free(meta);
+		return NULL;
+	}
+	return meta;
+}

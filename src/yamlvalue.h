@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "frontmatter.h"
 #include "value.h"
 
 struct yv_options {
@@ -21,5 +22,11 @@ struct yv_options {
  * through d as path:line:col and returns NULL. Caller frees the result. */
 struct value *yv_parse(const char *text, size_t len, const char *path,
                        const struct yv_options *opt, struct diag *d);
+
+/* The front matter of a content file fm_split cut up, as a map: an empty
+ * map when the file has none or it is empty; NULL after reporting to d
+ * when it does not parse or is not a map of keys. For files whose front
+ * matter is optional (people, topics, content read by scripts). */
+struct value *yv_front_matter(const struct fm_parts *parts, const char *path, struct diag *d);
 
 #endif
