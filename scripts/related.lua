@@ -11,7 +11,7 @@ local registry = require("lib.registry")
 local threads = registry.load("threads")
 
 local DEFAULTS = { count = 3, people = 3, topics = 2, thread = 4, recency = 1,
-                   half_life = 30, window = 25 }
+                   half_life = 30, window = 10 }
 
 local function settings(site)
   local conf = type(site.config.related) == "table" and site.config.related or {}
@@ -44,111 +44,137 @@ local function thread_of(a)
   return slug, entry and (entry.title or entry.name) or t
 end
 
+-- The inverted lists, built once (on the first article): for each
+-- article index its timestamp and keys ({key, pos, weight, kind}), for
+-- each key its article indexes in date order and its label.
+local function build(site, w)
+  local articles = site.articles -- newest first: an index is a date rank
+  local st = { w = w, articles = articles, index = {}, stamp = {}, keys = {}, lists = {},
+               label = {}, items = {} }
+  local lists, label = st.lists, st.label
+  local function add(i, mine, key, name, kind)
+    local list = lists[key]
+    if not list then list = {}; lists[key] = list; label[key] = name end
+    list[#list + 1] = i
+    mine[#mine + 1] = { key = key, pos = #list, weight = w[kind], kind = kind }
+  end
+  for i, a in ipairs(articles) do
+    st.index[a] = i
+    st.stamp[i] = a.timestamp
+    local mine = {}
+    for _, p in ipairs(a.people) do add(i, mine, "p:" .. p.slug, p.name, "people") end
+    for _, t in ipairs(a.topics) do add(i, mine, "t:" .. t.slug, t.title, "topics") end
+    local slug, title = thread_of(a)
+    if slug then add(i, mine, "s:" .. slug, title, "thread") end
+    st.keys[i] = mine
+  end
+  -- briefs in an article's "Previously in this story" box (threads.lua)
+  -- are not repeated here
+  local tconf = type(site.config.threads) == "table" and site.config.threads or {}
+  st.previously = tonumber(tconf.previously) or 5
+  return st
+end
+
+local function item(st, j)
+  local it = st.items[j]
+  if not it then
+    local b = st.articles[j]
+    it = { title = b.title, url = b.url, date_display = b.date_display, date_iso = b.date_iso }
+    st.items[j] = it
+  end
+  return it
+end
+
+-- Why j is related to i: "Same story; also about A, B and C".
+local function reason(st, i, j)
+  local theirs = {}
+  for _, k in ipairs(st.keys[j]) do theirs[k.key] = true end
+  local names, same_story = {}, false
+  for _, k in ipairs(st.keys[i]) do
+    if theirs[k.key] and k.weight > 0 then
+      if k.kind == "thread" then same_story = true
+      elseif #names < 3 then names[#names + 1] = st.label[k.key] end
+    end
+  end
+  if same_story and #names > 0 then return "Same story; also about " .. join(names) end
+  if same_story then return "Same story" end
+  return "Also about " .. join(names)
+end
+
+local abs, max, min = math.abs, math.max, math.min
+local state -- per build: made on the first article
+
 return {
-  collections = function(site)
-    local w = settings(site)
-    if w.count < 1 then return end
-    local articles = site.articles -- newest first: an index is a date rank
-    local n = #articles
-    local stamp, keys, lists, label = {}, {}, {}, {}
-
-    -- inverted lists: key -> article indexes in date order
-    local function add(i, mine, key, name, kind)
-      local list = lists[key]
-      if not list then list = {}; lists[key] = list; label[key] = name end
-      list[#list + 1] = i
-      mine[#mine + 1] = { key = key, pos = #list, weight = w[kind], kind = kind }
+  -- one call per article, each with its own instruction budget, so the
+  -- work stays within the limits however large the site
+  article = function(a, site)
+    if not state then
+      state = build(site, settings(site))
+      -- scratch arrays reused by every article: score, the article that
+      -- last touched each slot, the candidates, the briefs to leave out
+      local n = #state.articles
+      state.score, state.seen, state.hidden, state.cand = {}, {}, {}, {}
+      for j = 1, n do state.score[j], state.seen[j], state.hidden[j] = 0, 0, 0 end
     end
-    for i = 1, n do
-      local a = articles[i]
-      stamp[i] = a.timestamp
-      local mine = {}
-      for _, p in ipairs(a.people) do add(i, mine, "p:" .. p.slug, p.name, "people") end
-      for _, t in ipairs(a.topics) do add(i, mine, "t:" .. t.slug, t.title, "topics") end
-      local slug, title = thread_of(a)
-      if slug then add(i, mine, "s:" .. slug, title, "thread") end
-      keys[i] = mine
+    local st, w = state, state.w
+    local i = st.index[a]
+    if not i or w.count < 1 then return end
+    local lists, stamp, keys = st.lists, st.stamp, st.keys[i]
+    local score, seen, hidden, cand = st.score, st.seen, st.hidden, st.cand
+    local count, window, recency = w.count, w.window, w.recency
+    for _, k in ipairs(keys) do
+      if k.kind == "thread" then
+        local list = lists[k.key]
+        for q = k.pos + 1, min(#list, k.pos + st.previously) do hidden[list[q]] = i end
+      end
     end
-
-    local day = 86400 * w.half_life
-    local items = {}
-    local function item(j)
-      local it = items[j]
-      if not it then
-        local b = articles[j]
-        it = { title = b.title, url = b.url, date_display = b.date_display, date_iso = b.date_iso }
-        items[j] = it
-      end
-      return it
-    end
-
-    -- briefs in an article's "Previously in this story" box (threads.lua)
-    -- are not repeated here
-    local tconf = type(site.config.threads) == "table" and site.config.threads or {}
-    local previously = tonumber(tconf.previously) or 5
-
-    for i = 1, n do
-      local score, shown = {}, nil
-      for _, k in ipairs(keys[i]) do
-        if k.kind == "thread" then
-          shown = {}
-          local list = lists[k.key]
-          for q = k.pos + 1, math.min(#list, k.pos + previously) do shown[list[q]] = true end
-        end
-      end
-      for _, k in ipairs(keys[i]) do
-        if k.weight > 0 then
-          local list = lists[k.key]
-          for q = math.max(1, k.pos - w.window), math.min(#list, k.pos + w.window) do
-            local j = list[q]
-            if j ~= i and not (shown and shown[j]) then score[j] = (score[j] or 0) + k.weight end
-          end
-        end
-      end
-      -- the best `count`, kept sorted: score, then nearer in time, then
-      -- the article order (newest first, then path): a total order
-      local best, total, gap = {}, {}, {}
-      local ti = stamp[i]
-      for j, s in pairs(score) do
-        local d = math.abs(stamp[j] - ti)
-        local t = s + w.recency * 0.5 ^ (d / day)
-        local m = #best
-        if m < w.count or t > total[best[m]] or
-           (t == total[best[m]] and (d < gap[best[m]] or (d == gap[best[m]] and j < best[m]))) then
-          total[j], gap[j] = t, d
-          local at = m < w.count and m + 1 or m
-          while at > 1 do
-            local o = best[at - 1]
-            if total[o] > t or (total[o] == t and (gap[o] < d or (gap[o] == d and o < j))) then break end
-            best[at] = o
-            at = at - 1
-          end
-          best[at] = j
-          if #best > w.count then best[#best] = nil end
-        end
-      end
-      if #best > 0 then
-        local related = {}
-        for r, j in ipairs(best) do
-          local theirs = {}
-          for _, k in ipairs(keys[j]) do theirs[k.key] = true end
-          local names, same_story = {}, false
-          for _, k in ipairs(keys[i]) do
-            if theirs[k.key] and k.weight > 0 then
-              if k.kind == "thread" then same_story = true
-              elseif #names < 3 then names[#names + 1] = label[k.key] end
+    local nc = 0
+    for _, k in ipairs(keys) do
+      local weight = k.weight
+      if weight > 0 then
+        local list = lists[k.key]
+        for q = max(1, k.pos - window), min(#list, k.pos + window) do
+          local j = list[q]
+          if j ~= i and hidden[j] ~= i then
+            if seen[j] == i then
+              score[j] = score[j] + weight
+            else
+              seen[j], score[j] = i, weight
+              nc = nc + 1
+              cand[nc] = j
             end
           end
-          local reason
-          if same_story and #names > 0 then reason = "Same story; also about " .. join(names)
-          elseif same_story then reason = "Same story"
-          else reason = "Also about " .. join(names) end
-          local it = item(j)
-          related[r] = { title = it.title, url = it.url, date_display = it.date_display,
-                         date_iso = it.date_iso, reason = reason }
         end
-        articles[i].related = related
       end
     end
+    if nc == 0 then return end
+    -- the best `count`, kept sorted: score, then nearer in time, then the
+    -- article order (newest first, then path): a total order
+    local best, bt, bd, m = {}, {}, {}, 0
+    local ti, day = stamp[i], 86400 * w.half_life
+    for c = 1, nc do
+      local j = cand[c]
+      local d = abs(stamp[j] - ti)
+      local t = score[j] + recency * 0.5 ^ (d / day)
+      if m < count or t > bt[m] or (t == bt[m] and (d < bd[m] or (d == bd[m] and j < best[m]))) then
+        local at = m < count and m + 1 or m
+        if m < count then m = m + 1 end
+        while at > 1 do
+          local o, ot, od = best[at - 1], bt[at - 1], bd[at - 1]
+          if ot > t or (ot == t and (od < d or (od == d and o < j))) then break end
+          best[at], bt[at], bd[at] = o, ot, od
+          at = at - 1
+        end
+        best[at], bt[at], bd[at] = j, t, d
+      end
+    end
+    local related = {}
+    for r = 1, m do
+      local j = best[r]
+      local it = item(st, j)
+      related[r] = { title = it.title, url = it.url, date_display = it.date_display,
+                     date_iso = it.date_iso, reason = reason(st, i, j) }
+    end
+    a.related = related
   end,
 }

@@ -141,16 +141,18 @@ return {
     local index = {}
     for _, s in ipairs(sources) do
       s.count = #s.articles
+      -- pages get the source without its list: each page has its slice
+      local entry = { name = s.name, url = s.url, slug = s.slug, kind = s.kind,
+                      homepage = s.homepage, description = s.description, count = s.count }
       local description = s.description ~= "" and s.description
         or ("Every brief that drew on " .. s.name .. ".")
       paginate.pages(s.url, s.articles, per, function(url, slice, pager, n)
         site:add_page{ url = url, template = "source", kind = "source",
                        title = n == 1 and s.name or (s.name .. " (page " .. n .. ")"),
-                       data = { source = s, articles = slice, pager = pager,
+                       data = { source = entry, articles = slice, pager = pager,
                                 description = description } }
       end)
-      index[#index + 1] = { name = s.name, url = s.url, slug = s.slug, kind = s.kind,
-                            homepage = s.homepage, description = s.description, count = s.count }
+      index[#index + 1] = entry
     end
     table.sort(index, function(x, y)
       if x.name:lower() ~= y.name:lower() then return x.name:lower() < y.name:lower() end
