@@ -18,9 +18,12 @@ awk -v dir="$s" '
 	}
 	inblock && out { print > out }' "$ROOT/docs/filters.md"
 for f in site.yml scripts/why.lua scripts/organisations.lua scripts/countries.lua \
-	data/organisations.yml templates/countries.mustache; do
+	data/organisations.yml templates/countries.mustache scripts/embargo.lua scripts/cited.lua \
+	templates/cited.mustache; do
 	check "doc provides $f" test -s "$s/$f"
 done
+printf -- '---\ntitle: "Held"\ndate: 2017-12-13\nsources: ["Example Wire"]\nembargo: "after lunch"\n---\n\nText.\n' \
+	> "$s/content/articles/2017/held.md"
 run_briefing build -s "$s" -q
 expect_status "example site with the tutorial filters builds" 0
 a="$s/public/articles/2017/tillerson-no-preconditions/index.html"
@@ -33,6 +36,12 @@ c="$s/public/countries/index.html"
 check "countries.lua made its page" test -f "$c"
 check "people grouped under their country" grep -q '<h2>North Korea</h2>' "$c"
 check "person objects shared into page data" grep -q 'href="../people/kim-jong-un/">Kim Jong Un</a>' "$c"
+expect_stderr "embargo.lua warns at the key's line" "content/articles/2017/held.md:5: embargo: expected a date, found after lunch"
+m="$s/public/most-cited/index.html"
+check "cited.lua made its page from site.collections.sources" test -f "$m"
+check "sources ranked by briefs, then name" \
+	sh -c "grep -o 'href=\"../sources/[a-z-]*/\">[^<]*' '$m' | head -2 | tr '\n' ' ' | grep -q 'example-wire/\">Example Wire href=\"../sources/us-department-of-state/'"
+check "the doc's site.yml runs threads.lua" test -f "$s/public/threads/pressure-campaign/index.html"
 check "site.yml from the doc: only the scripts it lists run" \
 	grep -q 'class="story-title"' "$s/public/articles/2017/talks-tried-before/index.html"
 
