@@ -7,7 +7,9 @@
 -- them all, and each brief gets `sources` (for the attribution under it).
 -- A name not in data/sources.yml, when the file exists, and a malformed
 -- entry get a warning at the article's line; unknown names still work.
+-- With base_url, each source that has briefs has feeds (lib/feed.lua).
 
+local feed = require("lib.feed")
 local paginate = require("lib.paginate")
 local registry = require("lib.registry")
 local known = registry.load("sources")
@@ -146,6 +148,10 @@ return {
                       homepage = s.homepage, description = s.description, count = s.count }
       local description = s.description ~= "" and s.description
         or ("Every brief that drew on " .. s.name .. ".")
+      if feed.enabled(site) and s.count > 0 then
+        entry.feeds = feed.make(site, site.title .. ": " .. s.name, description,
+                                feed.permalink(site, s.url), s.url, s.articles)
+      end
       paginate.pages(s.url, s.articles, per, function(url, slice, pager, n)
         site:add_page{ url = url, template = "source", kind = "source",
                        title = n == 1 and s.name or (s.name .. " (page " .. n .. ")"),

@@ -6,8 +6,10 @@
 -- `previously` (the briefs before it, at most `threads: {previously: N}`,
 -- default 5). data/threads.yml (optional) gives threads a title and a
 -- description; when it exists, a name missing from it gets a warning at
--- the article's line, and still makes a thread.
+-- the article's line, and still makes a thread. With base_url, each thread
+-- has feeds (threads/<slug>/feed.xml, rss.xml, feed.json; lib/feed.lua).
 
+local feed = require("lib.feed")
 local registry = require("lib.registry")
 local known = registry.load("threads")
 
@@ -93,6 +95,12 @@ return {
     site.collections.threads = threads
 
     for _, t in ipairs(threads) do
+      if feed.enabled(site) then -- newest first, like every feed
+        local newest = {}
+        for k = #t.articles, 1, -1 do newest[#newest + 1] = t.articles[k] end
+        t.feeds = feed.make(site, site.title .. ": " .. t.title, t.description,
+                            feed.permalink(site, t.url), t.url, newest)
+      end
       site:add_page{ url = t.url, template = "thread", kind = "thread", title = t.title,
                      data = { thread = t, description = t.description ~= "" and t.description
                               or ("The story so far, in " .. t.count .. (t.count == 1 and " brief." or " briefs.")) } }

@@ -171,6 +171,11 @@ expect_stderr "unknown source warned at its line" "a2.md:9: source \"Other Desk\
 expect_stderr "bad source url warned at its line" "a5.md:7: sources: entry 1: url: expected an http:// or https:// address, found \"javascript:alert(1)\""
 expect_stderr "malformed structured field warned at its line" "a3.md:8: why_it_matters: expected text, found a table"
 check "aliases and case resolve without warnings" sh -c "! grep -q '\"W1\"\\|WIRE ONE' '$TMP/err'"
+check "thread feed, newest brief first" \
+	test "$(grep -o '<id>https://example.org/desk/articles/a[0-9]/' "$o/threads/road-to-talks/feed.xml" | sed 's|.*/a|a|; s|/||' | tr '\n' ' ')" = "a4 a3 a2 a1 "
+check "thread page links its feed" grep -q 'href="../../threads/road-to-talks/feed.xml"' "$t"
+check "source feed" grep -q '<title>Desk: Wire One</title>' "$o/sources/wire-one/feed.xml"
+check "feeds are not in the sitemap" sh -c "! grep -q 'feed.xml' '$o/sitemap.xml'"
 check "sitemap lists thread and source pages" \
 	sh -c "grep -q 'desk/threads/road-to-talks/<' '$o/sitemap.xml' && grep -q 'desk/sources/wire-one/<' '$o/sitemap.xml' && grep -q 'desk/threads/<' '$o/sitemap.xml'"
 check "nav links stories and sources" sh -c "grep -q 'href=\"threads/\">Stories' '$o/index.html' && grep -q 'href=\"sources/\">Sources' '$o/index.html'"
