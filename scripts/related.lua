@@ -79,7 +79,7 @@ local function item(st, j)
   local it = st.items[j]
   if not it then
     local b = st.articles[j]
-    it = { title = b.title, url = b.url, date_display = b.date_display, date_iso = b.date_iso }
+    it = { title = b.title, url = b.url }
     st.items[j] = it
   end
   return it
@@ -172,8 +172,7 @@ return {
     for r = 1, m do
       local j = best[r]
       local it = item(st, j)
-      related[r] = { title = it.title, url = it.url, date_display = it.date_display,
-                     date_iso = it.date_iso, reason = reason(st, i, j) }
+      related[r] = { title = it.title, url = it.url, reason = reason(st, i, j) }
     end
     a.related = related
   end,
