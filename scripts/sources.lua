@@ -56,13 +56,14 @@ local function read_list(list, bad)
   return out, at
 end
 
--- Every source of an article, in the order written: `source` first.
-local function read(meta)
-  local out = read_list(meta.sources, function() end) -- warned about by the filter
-  local single = text(meta.source)
+-- Every source of an article, in the order written: `source` first. The
+-- fields are read one by one (article.meta would copy the whole front matter).
+local function read(a)
+  local out = read_list(a.sources, function() end) -- warned about by the filter
+  local single = text(a.source)
   if single then
-    table.insert(out, 1, { name = single,
-                           url = is_web_address(meta.source_url) and meta.source_url or nil })
+    local url = a.source_url
+    table.insert(out, 1, { name = single, url = is_web_address(url) and url or nil })
   end
   return out
 end
@@ -113,7 +114,7 @@ return {
     end
 
     for _, a in ipairs(site.articles) do -- newest first
-      local found = read(a.meta)
+      local found = read(a)
       if #found > 0 then
         local list, seen, names = {}, {}, {}
         for _, f in ipairs(found) do

@@ -51,7 +51,7 @@ return {
     local articles = site.articles -- newest first
     for i = #articles, 1, -1 do
       local a = articles[i]
-      local name = name_of(a.meta.thread)
+      local name = name_of(a.thread) -- the front matter's, until set below
       if name then
         local entry = registry.find(known, name)
         local slug = entry and entry.slug or briefing.slugify(name)
