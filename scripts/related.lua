@@ -41,7 +41,7 @@ local function thread_of(a)
   local entry = registry.find(threads, t)
   local slug = entry and entry.slug or briefing.slugify(t)
   if slug == "" then return nil end
-  return slug, entry and (entry.title or entry.name) or t
+  return slug, entry and (type(entry.title) == "string" and entry.title or entry.name) or t
 end
 
 -- The inverted lists, built once (on the first article): for each

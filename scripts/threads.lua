@@ -33,7 +33,7 @@ return {
   -- checks the reference where its line is known: filters see meta_lines
   Document = function(_, article)
     local value = article.meta.thread
-    if value == nil then return nil end
+    if value == nil or value == "" then return nil end -- "" is no thread
     local name = name_of(value)
     if not name then
       warn(article, "thread", "thread: expected the name of a story, found %s",
@@ -57,7 +57,8 @@ return {
         local slug = entry and entry.slug or briefing.slugify(name)
         local t = by_slug[slug]
         if not t then
-          t = { title = entry and (entry.title or entry.name) or name, slug = slug,
+          local title = entry and (type(entry.title) == "string" and entry.title or entry.name)
+          t = { title = title or name, slug = slug,
                 url = "threads/" .. slug .. "/",
                 description = entry and type(entry.description) == "string" and entry.description or "",
                 articles = {}, items = {} }

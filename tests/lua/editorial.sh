@@ -114,6 +114,8 @@ topics: [Trade]
 
 Body.
 MD
+printf -- '---\ntitle: "Eight"\ndate: 2017-01-08\nthread: ""\n---\n\nBody.\n' > "$a/a8.md"
+printf -- '---\ntitle: "Nine"\ndate: 2017-01-09\nthread: [a, b]\n---\n\nBody.\n' > "$a/a9.md"
 run_briefing build -s "$s"
 expect_status "site builds" 0
 o="$s/public"
@@ -170,6 +172,8 @@ expect_stderr "unknown thread warned at its line" "a6.md:4: thread \"Unknown sto
 expect_stderr "unknown source warned at its line" "a2.md:9: source \"Other Desk\" is not in data/sources.yml"
 expect_stderr "bad source url warned at its line" "a5.md:7: sources: entry 1: url: expected an http:// or https:// address, found \"javascript:alert(1)\""
 expect_stderr "malformed structured field warned at its line" "a3.md:8: why_it_matters: expected text, found a table"
+expect_stderr "a thread that is not a name is warned about at its line" "a9.md:4: thread: expected the name of a story, found a table"
+check "an empty thread is no thread, without a warning" sh -c "! grep -q 'a8.md' '$TMP/err' && ! grep -q 'class=\"story-thread\"' '$o/articles/a8/index.html'"
 check "aliases and case resolve without warnings" sh -c "! grep -q '\"W1\"\\|WIRE ONE' '$TMP/err'"
 check "thread feed, newest brief first" \
 	test "$(grep -o '<id>https://example.org/desk/articles/a[0-9]/' "$o/threads/road-to-talks/feed.xml" | sed 's|.*/a|a|; s|/||' | tr '\n' ' ')" = "a4 a3 a2 a1 "
