@@ -86,12 +86,18 @@ local function item(st, j)
 end
 
 -- Why j is related to i: "Same story; also about A, B and C".
+local function shared(k, theirs)
+  for _, m in ipairs(theirs) do
+    if m.key == k.key then return true end
+  end
+  return false
+end
+
 local function reason(st, i, j)
-  local theirs = {}
-  for _, k in ipairs(st.keys[j]) do theirs[k.key] = true end
+  local theirs = st.keys[j] -- a handful of keys: no set needed
   local names, same_story = {}, false
   for _, k in ipairs(st.keys[i]) do
-    if theirs[k.key] and k.weight > 0 then
+    if k.weight > 0 and shared(k, theirs) then
       if k.kind == "thread" then same_story = true
       elseif #names < 3 then names[#names + 1] = st.label[k.key] end
     end
