@@ -184,6 +184,16 @@ check "sitemap lists thread and source pages" \
 	sh -c "grep -q 'desk/threads/road-to-talks/<' '$o/sitemap.xml' && grep -q 'desk/sources/wire-one/<' '$o/sitemap.xml' && grep -q 'desk/threads/<' '$o/sitemap.xml'"
 check "nav links stories and sources" sh -c "grep -q 'href=\"threads/\">Stories' '$o/index.html' && grep -q 'href=\"sources/\">Sources' '$o/index.html'"
 
+# a registry that is not a list of named entries fails the build, naming the file
+printf 'Wire One: {homepage: "https://w1.example/"}\n' > "$s/data/sources.yml"
+run_briefing build -s "$s" -q
+expect_status "a map instead of a list of sources fails" 1
+expect_stderr "the error names the file" "data/sources: expected a list of entries, each with a name"
+printf -- '- homepage: "https://w1.example/"\n' > "$s/data/sources.yml"
+run_briefing build -s "$s" -q
+expect_status "an entry without a name fails" 1
+expect_stderr "the error names the entry" "data/sources: entry 1: expected a map with a name"
+
 # without data/ registries nothing is unknown; summaries: {words: 0} turns generation off
 rm -r "$s/data"
 printf 'title: "Desk"\nsummaries: {words: 0}\nrelated: {count: 0}\n' > "$s/site.yml"
