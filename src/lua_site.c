@@ -361,6 +361,31 @@ void ls_push_site(lua_State *L, struct site *s, int main)
 	}
 }
 
+/* [-0, +1] Where each front-matter key's value starts in the file, so
+ * filters can warn at the right line: {key = line, ["key[i]"] = line of
+ * the i-th item (from 1) of a list}. Only filters get it: the positions
+ * are gone once filters have rewritten the front matter. */
+static void push_meta_lines(lua_State *L, const struct value *meta)
+{
+	lua_newtable(L);
+	buf name = BUF_INIT;
+	for (size_t i = 0; i < val_len(meta); i++) {
+		size_t klen;
+		const char *key = val_key_at(meta, i, &klen);
+		const struct value *v = val_at(meta, i);
+		lua_pushlstring(L, key, klen);
+		lua_pushinteger(L, val_line(v));
+		lua_settable(L, -3);
+		for (size_t j = 0; val_type(v) == VAL_LIST && j < val_len(v); j++) {
+			buf_reset(&name);
+			buf_printf(&name, "%s[%zu]", key, j + 1);
+			lua_pushinteger(L, val_line(val_at(v, j)));
+			lua_setfield(L, -2, name.ptr);
+		}
+	}
+	buf_free(&name);
+}
+
 void ls_push_article_arg(lua_State *L, const struct article *a)
 {
 	lua_createtable(L, 0, 8);
@@ -385,6 +410,8 @@ void ls_push_article_arg(lua_State *L, const struct article *a)
 	lua_setfield(L, -2, "line_offset");
 	lv_push(L, a->meta);
 	lua_setfield(L, -2, "meta");
+	push_meta_lines(L, a->meta);
+	lua_setfield(L, -2, "meta_lines");
 }
 
 void ls_push_article(lua_State *L, struct article *a)

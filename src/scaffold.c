@@ -140,8 +140,11 @@ int scaffold_new(const struct new_opts *o)
 		buf_puts(&b, "\nsummary: \"\"\n");
 		yaml_list(&b, "topics", o->topics);
 		yaml_list(&b, "people", o->people);
-		buf_puts(&b, "source: \"\"\nsource_url: \"\"\nwhy_it_matters: \"\"\n"
-		             "key_points: []\ndraft: true\n---\n\nWhat happened, in two or three short "
+		/* every field the default scripts and theme use, empty: "" and []
+		 * mean none, so a half-filled draft builds without warnings */
+		buf_puts(&b, "thread: \"\"\nsource: \"\"\nsource_url: \"\"\nsources: []\n"
+		             "why_it_matters: \"\"\nkey_points: []\nwhat_next: \"\"\nbottom_line: \"\"\n"
+		             "draft: true\n---\n\nWhat happened, in two or three short "
 		             "paragraphs. Remove `draft: true` above to publish.\n");
 		buf_printf(&rel, "content/articles/%04d/%s.md", dt.year, slug);
 	} else if (!strcmp(o->kind, "person")) {

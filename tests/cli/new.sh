@@ -21,8 +21,11 @@ run_briefing new person "Kim Jong Un" -s starter
 expect_status "new person" 0
 run_briefing new topic "Diplomacy" -s starter
 expect_status "new topic" 0
+check "new articles offer the structured fields" \
+	sh -c "grep -qx 'thread: \"\"' '$a' && grep -qx 'sources: \[\]' '$a' && grep -qx 'what_next: \"\"' '$a' && grep -qx 'bottom_line: \"\"' '$a'"
 run_briefing build -s starter --drafts -q
 expect_status "site with the new files builds" 0
+check "empty fields of a new article give no warnings" sh -c "! grep -q 'warning' '$TMP/err'"
 check "the new article's page" test -f starter/public/articles/2023/kim-trump-a-first-meeting/index.html
 check "its title escaped in HTML" grep -qF 'Kim &amp; &quot;Trump&quot;: a &lt;first&gt; meeting' starter/public/articles/2023/kim-trump-a-first-meeting/index.html
 

@@ -22,9 +22,11 @@ awk -v dir="$s" '
 for f in site.yml scripts/why.lua scripts/organisations.lua scripts/countries.lua \
 	data/organisations.yml templates/countries.mustache content/editions/2017-12-12.md \
 	content/orgs/state-department.md scripts/glossary.lua content/glossary/icbm.md \
-	templates/glossary.mustache; do
+	templates/glossary.mustache scripts/embargo.lua scripts/cited.lua templates/cited.mustache; do
 	check "doc provides $f" test -s "$s/$f"
 done
+printf -- '---\ntitle: "Held"\ndate: 2017-12-13\nsources: ["Example Wire"]\nembargo: "after lunch"\n---\n\nText.\n' \
+	> "$s/content/articles/2017/held.md"
 run_briefing build -s "$s" -q
 expect_status "example site with the tutorial filters builds" 0
 a="$s/public/articles/2017/tillerson-no-preconditions/index.html"
@@ -45,6 +47,12 @@ check "order: puts the listed brief first" sh -c "grep -o 'href=\"../../articles
 check "the organisation has a page with its briefs" grep -q 'href="../../articles/2017/' "$s/public/orgs/state-department/index.html"
 check "its first mention is linked" grep -rq 'title="State Department">State Department</a>' "$s/public/articles/2017"
 check "the glossary page from content files" grep -q '<dt id="icbm">ICBM</dt><dd><p>An intercontinental' "$s/public/glossary/index.html"
+expect_stderr "embargo.lua warns at the key's line" "content/articles/2017/held.md:5: embargo: expected a date, found after lunch"
+m="$s/public/most-cited/index.html"
+check "cited.lua made its page from site.collections.sources" test -f "$m"
+check "sources ranked by briefs, then name" \
+	sh -c "grep -o 'href=\"../sources/[a-z-]*/\">[^<]*' '$m' | head -2 | tr '\n' ' ' | grep -q 'example-wire/\">Example Wire href=\"../sources/us-department-of-state/'"
+check "the doc's site.yml runs threads.lua" test -f "$s/public/threads/pressure-campaign/index.html"
 check "site.yml from the doc: only the scripts it lists run" \
 	grep -q 'class="story-title"' "$s/public/articles/2017/talks-tried-before/index.html"
 

@@ -1,0 +1,86 @@
+-- lib/feed.lua: one feed in three formats (Atom 1.0, RSS 2.0, JSON Feed
+-- 1.1) over a list of articles, newest first, at PREFIX feed.xml, rss.xml
+-- and feed.json. Used by feeds.lua, threads.lua and sources.lua:
+--   local feed = require("lib.feed")
+--   if feed.enabled(site) then x.feeds = feed.make(site, title, description, home, prefix, articles) end
+-- site.yml: feeds: {items: 20, content: full | summary,
+--                   formats: [atom, rss, json]}
+
+local M = {}
+
+-- format -> file name, template, MIME type, label
+local FORMATS = {
+  atom = { file = "feed.xml", template = "atom", type = "application/atom+xml", label = "Atom" },
+  rss = { file = "rss.xml", template = "rss", type = "application/rss+xml", label = "RSS" },
+  json = { file = "feed.json", template = "feed.json", type = "application/feed+json",
+           label = "JSON Feed" },
+}
+
+-- The formats site.yml asks for (all three by default), checked once a
+-- build.
+local chosen, chosen_for
+local function formats(site, conf)
+  if chosen_for == site then return chosen end
+  chosen_for = site
+  local list = conf.formats or { "atom", "rss", "json" }
+  chosen = {}
+  for _, f in ipairs(type(list) == "table" and list or { list }) do
+    local known = FORMATS[f]
+    if known then
+      chosen[#chosen + 1] = known
+    else
+      briefing.log.warn("feeds: unknown format '" .. tostring(f) .. "' (atom, rss or json)")
+    end
+  end
+  return chosen
+end
+
+-- The address of the first format written (for feeds.opml), or nil.
+function M.first_url(site, feed)
+  local conf = type(site.config.feeds) == "table" and site.config.feeds or {}
+  local f = formats(site, conf)[1]
+  return f and feed["self_" .. (f.template == "feed.json" and "json" or f.template)]
+end
+
+-- Feeds need absolute URLs: nothing is written without base_url.
+function M.enabled(site)
+  return site.base_url ~= ""
+end
+
+-- The absolute address of a page of the site. With clean_urls off (in
+-- site.yml or on the command line) "x/" is written as "x.html": the
+-- articles' permalinks, made by the engine, tell which.
+function M.permalink(site, url)
+  local a = site.articles[1]
+  local clean = not a or a.permalink == site.base_url .. a.url
+  if clean or url:sub(-1) ~= "/" then return site.base_url .. url end
+  return site.base_url .. (url == "/" and "index.html" or url:sub(1, -2) .. ".html")
+end
+
+-- Writes a page per format; returns the <link rel="alternate"> data for the
+-- page the feed follows, and the feed (for feeds.opml).
+function M.make(site, title, description, home, prefix, articles)
+  local conf = type(site.config.feeds) == "table" and site.config.feeds or {}
+  local limit = tonumber(conf.items) or 20
+  local base = site.base_url
+  local entries = {}
+  for i = 1, math.min(limit, #articles) do entries[i] = articles[i] end
+  local feed = {
+    title = title, description = description ~= "" and description or title,
+    home = home, id = home,
+    self_atom = base .. prefix .. "feed.xml", self_rss = base .. prefix .. "rss.xml",
+    self_json = base .. prefix .. "feed.json",
+    updated = entries[1] and entries[1].date_iso or "1970-01-01T00:00:00Z",
+    entries = entries, full = conf.content ~= "summary",
+  }
+  local links = {}
+  for _, f in ipairs(formats(site, conf)) do
+    site:add_page{ url = prefix .. f.file, template = f.template, kind = "feed", title = title,
+                   data = { feed = feed } }
+    links[#links + 1] = { type = f.type, title = title .. " (" .. f.label .. ")",
+                          url = prefix .. f.file }
+  end
+  return links, feed
+end
+
+return M

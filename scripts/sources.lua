@@ -1,0 +1,173 @@
+-- sources.lua: where briefs come from. An article names its sources with
+-- `source` (+ `source_url`), or `sources`: a list of names or of maps
+-- {name, url, used}, `url` being the page used and `used` what was taken
+-- from it. data/sources.yml (optional) registers sources: name, homepage,
+-- kind, description, aliases. Every source gets a page at sources/<slug>/
+-- listing every brief that used it (newest first, paged), sources/ lists
+-- them all, and each brief gets `sources` (for the attribution under it).
+-- A name not in data/sources.yml, when the file exists, and a malformed
+-- entry get a warning at the article's line; unknown names still work.
+-- With base_url, each source that has briefs has feeds (lib/feed.lua).
+
+local feed = require("lib.feed")
+local paginate = require("lib.paginate")
+local registry = require("lib.registry")
+local known = registry.load("sources")
+
+local function warn(article, key, fmt, ...)
+  briefing.log.warn(string.format("%s:%d: " .. fmt, article.path,
+                                  article.meta_lines[key] or article.meta_lines.sources or 1, ...))
+end
+
+local function is_web_address(url)
+  return type(url) == "string" and (url:find("^https?://[^%s]") ~= nil)
+end
+
+-- A usable name or note: a string with a letter or digit in it (numbers
+-- are written out), else nil.
+local function text(v)
+  if type(v) == "number" then return tostring(v) end
+  if type(v) == "string" and briefing.slugify(v) ~= "" then return v end
+  return nil
+end
+
+-- The `sources` entries as {name, url, used} maps, and the position each
+-- had in the list; bad(i, message) is called for each entry dropped or changed.
+local function read_list(list, bad)
+  local out, at = {}, {}
+  if list == nil then return out end
+  if type(list) ~= "table" or (list[1] == nil and list.name ~= nil) then list = { list } end
+  for i, entry in ipairs(list) do
+    if type(entry) ~= "table" then entry = { name = entry } end
+    local name = text(entry.name)
+    if not name then
+      bad(i, "sources: entry " .. i .. ": expected a name, or a map with name, url and used")
+    else
+      local url = entry.url
+      if url ~= nil and not is_web_address(url) then
+        bad(i, string.format("sources: entry %d: url: expected an http:// or https:// address, found \"%s\"",
+                             i, tostring(url)))
+        url = nil
+      end
+      out[#out + 1] = { name = name, url = url, used = text(entry.used) }
+      at[#out] = i
+    end
+  end
+  return out, at
+end
+
+-- Every source of an article, in the order written: `source` first. The
+-- fields are read one by one (article.meta would copy the whole front matter).
+local function read(a)
+  local out = read_list(a.sources, function() end) -- warned about by the filter
+  local single = text(a.source)
+  if single then
+    local url = a.source_url
+    table.insert(out, 1, { name = single, url = is_web_address(url) and url or nil })
+  end
+  return out
+end
+
+return {
+  -- checks references where their lines are known (filters see meta_lines)
+  Document = function(_, article)
+    local meta = article.meta
+    if meta.source == nil and meta.sources == nil then return nil end
+    local function check(key, name)
+      if known and not registry.find(known, name) then
+        warn(article, key, "source \"%s\" is not in data/sources.yml", name)
+      end
+    end
+    if text(meta.source) then
+      check("source", text(meta.source))
+    elseif meta.source ~= nil and meta.source ~= "" then
+      warn(article, "source", "source: expected a name, found a %s", type(meta.source))
+    end
+    if meta.sources ~= nil then
+      local list, at = read_list(meta.sources, function(i, message)
+        warn(article, "sources[" .. i .. "]", "%s", message)
+      end)
+      for j, s in ipairs(list) do check("sources[" .. at[j] .. "]", s.name) end
+      meta.sources = #list > 0 and list or nil
+    end
+  end,
+
+  collections = function(site)
+    local sources, by_slug = {}, {}
+    local function entity(name)
+      local entry = registry.find(known, name)
+      local slug = entry and entry.slug or briefing.slugify(name)
+      local s = by_slug[slug]
+      if not s then
+        local function field(k) return entry and text(entry[k]) or nil end
+        s = { name = entry and entry.name or name, slug = slug, url = "sources/" .. slug .. "/",
+              homepage = entry and is_web_address(entry.homepage) and entry.homepage or nil,
+              kind = field("kind"), description = field("description") or "",
+              registered = entry ~= nil, articles = {} }
+        by_slug[slug] = s
+        sources[#sources + 1] = s
+      end
+      return s
+    end
+    if known then
+      for _, entry in ipairs(known.items) do entity(entry.name) end
+    end
+
+    for _, a in ipairs(site.articles) do -- newest first
+      local found = read(a)
+      if #found > 0 then
+        local list, seen, names = {}, {}, {}
+        for _, f in ipairs(found) do
+          local s = entity(f.name)
+          local item = seen[s]
+          if item then -- named twice: keep the first, fill in what it lacks
+            item.link = item.link or f.url
+            item.used = item.used or f.used
+          else
+            item = { name = s.name, url = s.url, link = f.url, used = f.used,
+                     homepage = s.homepage, kind = s.kind }
+            seen[s] = item
+            list[#list + 1] = item
+            names[#names + 1] = s.name
+            s.articles[#s.articles + 1] = a
+          end
+        end
+        a.sources = list
+        a.source = table.concat(names, ", ")
+        if not a.source_url then a.source_url = list[1].link end
+      end
+    end
+    if #sources == 0 then return end
+    site.collections.sources = sources
+
+    local per = paginate.size(site)
+    local index = {}
+    for _, s in ipairs(sources) do
+      s.count = #s.articles
+      -- pages get the source without its list: each page has its slice
+      local entry = { name = s.name, url = s.url, slug = s.slug, kind = s.kind,
+                      homepage = s.homepage, description = s.description, count = s.count }
+      local description = s.description ~= "" and s.description
+        or ("Every brief that drew on " .. s.name .. ".")
+      if feed.enabled(site) and s.count > 0 then
+        entry.feeds = feed.make(site, site.title .. ": " .. s.name, description,
+                                feed.permalink(site, s.url), s.url, s.articles)
+      end
+      paginate.pages(s.url, s.articles, per, function(url, slice, pager, n)
+        site:add_page{ url = url, template = "source", kind = "source",
+                       title = n == 1 and s.name or (s.name .. " (page " .. n .. ")"),
+                       data = { source = entry, articles = slice, pager = pager,
+                                description = description } }
+      end)
+      index[#index + 1] = entry
+    end
+    table.sort(index, function(x, y)
+      if x.name:lower() ~= y.name:lower() then return x.name:lower() < y.name:lower() end
+      return x.slug < y.slug
+    end)
+    site:add_page{ url = "sources/", template = "sources", kind = "sources", title = "Sources",
+                   data = { sources = index,
+                            description = "The reporting and documents the briefs draw on." } }
+    site:set_data("sources_url", "sources/")
+  end,
+}
