@@ -73,7 +73,7 @@ screenshots: $(B)/briefing
 # libFuzzer targets, built with clang (not part of `make test`). Run e.g.
 #   build-fuzz/fuzz_mustache -max_total_time=60 -dict=tests/fuzz/mustache.dict tests/fuzz/corpus-mustache
 FUZZ_CC    ?= clang
-FUZZ_FLAGS ?= -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
+FUZZ_FLAGS ?= -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_MUSTACHE_SRC := src/mustache.c src/buf.c src/value.c src/diag.c
 
 FUZZ_FM_SRC := src/frontmatter.c src/yamlvalue.c src/markdown.c src/buf.c src/value.c src/diag.c
