@@ -70,7 +70,8 @@ screenshots: $(B)/briefing
 	$(SHOT) $(B)/shots/articles/2017/tillerson-no-preconditions/index.html docs/img/theme-article-desktop.png 1280 900
 	$(SHOT) $(B)/shots/articles/2017/tillerson-no-preconditions/index.html docs/img/theme-article-phone.png 390 844
 
-# libFuzzer targets, built with clang (not part of `make test`). Run e.g.
+# libFuzzer targets, built with clang (not part of `make test`); see
+# tests/fuzz/README.md. Seed with `sh tests/fuzz/seed.sh`, then run e.g.
 #   build-fuzz/fuzz_mustache -max_total_time=60 -dict=tests/fuzz/mustache.dict tests/fuzz/corpus-mustache
 FUZZ_CC    ?= clang
 FUZZ_FLAGS ?= -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
