@@ -7,7 +7,8 @@
  * build runs filters: lb_new, lb_filter_article, the body render,
  * lb_release_doc, twice over one state, so nodes kept from the first
  * article meet the second. Lua errors are expected; sanitizer reports are
- * findings. BRIEFING_FUZZ_SHOW=1 prints each generated script. */
+ * findings. BRIEFING_FUZZ_SHOW=1 prints each generated script. The scratch
+ * site is build-fuzz/luanode.XXXXXX below the current folder. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,11 +242,6 @@ static void generate(struct prog *g)
 
 /* ---- the scratch site ---- */
 
-static void cleanup(void)
-{
-	fs_rmtree(dir);
-}
-
 static void write_file(const char *path, const char *text, size_t len)
 {
 	if (fs_write(path, text, len) != 0) {
@@ -256,12 +252,14 @@ static void write_file(const char *path, const char *text, size_t len)
 
 static void init(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/fuzz_luanode.XXXXXX");
+	/* in the fuzz build folder, not /tmp: the folder is made again for
+	 * every input, which a shared /tmp would make unsafe */
+	snprintf(dir, sizeof dir, "build-fuzz/luanode.XXXXXX");
+	fs_mkdirs("build-fuzz");
 	if (!mkdtemp(dir)) {
 		perror("mkdtemp");
 		abort();
 	}
-	atexit(cleanup);
 	static const char yml[] = "title: Fuzz\n"
 	                          "filters: [fuzz.lua]\n"
 	                          "lua:\n"
@@ -283,6 +281,9 @@ static void init(void)
 		abort();
 	}
 	diag_free(d);
+	/* from here on the folder exists only while lb_new reads the script
+	 * (libFuzzer does not always run atexit handlers) */
+	fs_rmtree(dir);
 }
 
 /* One article through the filters, as build.c's parse_one does it. */
@@ -327,6 +328,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct diag *d = diag_new();
 	site->cfg.unsafe = flags & 1;
 	struct lb *lb = lb_new(site, scripts, 0, d);
+	fs_rmtree(dir);
 	if (lb) {
 		filter_one(lb, (const char *)data, md_len);
 		if (!(flags & 2))
