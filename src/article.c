@@ -148,35 +148,36 @@ static void check_name_list(struct article *a, const char *key, int *bad)
 int article_parse(const struct site *s, struct article *a)
 {
 	buf text = BUF_INIT;
-	int bad = 0;
 	if (fs_read(a->path, &text) != 0) {
 		diag_error(a->diag, a->path, 0, 0, "cannot read: %s", strerror(errno));
 		buf_free(&text);
 		return -1;
 	}
+	int rc = article_parse_text(s, a, text.ptr, text.len);
+	buf_free(&text);
+	return rc;
+}
+
+int article_parse_text(const struct site *s, struct article *a, const char *text, size_t len)
+{
+	int bad = 0;
 	struct fm_parts parts;
-	if (fm_split(text.ptr, text.len, a->path, &parts, a->diag) != 0) {
-		buf_free(&text);
+	if (fm_split(text, len, a->path, &parts, a->diag) != 0)
 		return -1;
-	}
 	if (!parts.yaml) {
 		diag_error(a->diag, a->path, 1, 1,
 		           "expected front matter: a \"---\" line, then at least title and date");
-		buf_free(&text);
 		return -1;
 	}
 	struct yv_options opt = {.line_offset = parts.yaml_line - 1};
 	a->meta = yv_parse(parts.yaml, parts.yaml_len, a->path, &opt, a->diag);
-	if (!a->meta) {
-		buf_free(&text);
+	if (!a->meta)
 		return -1;
-	}
 	if (val_type(a->meta) != VAL_MAP) {
 		diag_error(a->diag, a->path, parts.yaml_line, 1, "front matter must be a map of keys, found a %s",
 		           val_type_name(val_type(a->meta)));
 		val_free(a->meta);
 		a->meta = NULL;
-		buf_free(&text);
 		return -1;
 	}
 
@@ -278,7 +279,6 @@ int article_parse(const struct site *s, struct article *a)
 	a->body_line = parts.body_line;
 	if (!bad && a->title)
 		a->doc = md_parse(parts.body, parts.body_len);
-	buf_free(&text);
 	return a->doc ? 0 : -1;
 }
 

@@ -103,19 +103,6 @@ static void check_pages(struct build *b)
 	val_free(seen);
 }
 
-static void add_article_pages(struct site *s)
-{
-	for (size_t i = 0; i < s->n_articles; i++) {
-		struct article *a = s->articles[i];
-		struct value *data = val_map();
-		val_set(data, "article", val_ref(a->data));
-		const char *summary = val_get_cstr(a->data, "summary");
-		if (summary)
-			val_set_str(data, "description", summary);
-		site_add_page(s, a->url, "article", "article", a->title, data, a->path);
-	}
-}
-
 static double seconds_since(const struct timespec *t0)
 {
 	struct timespec t1;
@@ -215,7 +202,7 @@ int build_run(const struct build_opts *o)
 
 	/* grouping and cross-links: the scripts' site hooks */
 	mark = seconds_since(&t0);
-	add_article_pages(s);
+	site_add_article_pages(s);
 	main_lb = lb_new(s, scripts, 1, s->diag);
 	if (!main_lb || lb_run_hook(main_lb, "site_loaded", s->diag) != 0 ||
 	    (lb_has_hook(main_lb, "article") && lb_article_hooks(main_lb, s->diag) != 0) ||

@@ -1061,9 +1061,17 @@ static int c_list(lua_State *L)
 /* (node or list) -> plain text */
 static int l_stringify(lua_State *L)
 {
+	lua_Integer len = lua_istable(L, 1) ? (lua_Integer)lua_rawlen(L, 1) : 0;
+	/* every node of a list checked before the buffer holds anything: an
+	 * error raised after that would leak it */
+	for (lua_Integer i = 1; i <= len; i++) {
+		lua_rawgeti(L, 1, i);
+		if (luaL_testudata(L, -1, NODE_MT))
+			ln_check(L, -1);
+		lua_pop(L, 1);
+	}
 	buf b = BUF_INIT;
 	if (lua_istable(L, 1)) {
-		lua_Integer len = (lua_Integer)lua_rawlen(L, 1);
 		for (lua_Integer i = 1; i <= len; i++) {
 			lua_rawgeti(L, 1, i);
 			if (lua_type(L, -1) == LUA_TSTRING)

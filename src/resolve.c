@@ -1,8 +1,8 @@
 /* resolve.c: after parsing and filtering, turns articles' topic and people
  * names into entities (creating implicit ones), gives every article its URL
  * (reporting collisions), orders articles newest first and builds the
- * template views of articles, topics and people. Serial: it writes the
- * shared site model. */
+ * template views of articles, topics and people, and adds the article
+ * pages. Serial: it writes the shared site model. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -239,4 +239,17 @@ struct page *site_add_page(struct site *s, const char *url, const char *template
 	}
 	s->pages[s->n_pages++] = p;
 	return p;
+}
+
+void site_add_article_pages(struct site *s)
+{
+	for (size_t i = 0; i < s->n_articles; i++) {
+		struct article *a = s->articles[i];
+		struct value *data = val_map();
+		val_set(data, "article", val_ref(a->data));
+		const char *summary = val_get_cstr(a->data, "summary");
+		if (summary)
+			val_set_str(data, "description", summary);
+		site_add_page(s, a->url, "article", "article", a->title, data, a->path);
+	}
 }

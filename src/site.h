@@ -103,6 +103,9 @@ int site_scan(struct site *s);
 /* Reads and parses one article file: front matter, required keys, body tree.
  * Messages go to a->diag. Returns 0 or -1. Thread-safe (no shared writes). */
 int article_parse(const struct site *s, struct article *a);
+/* The same for the text of an article file already in memory (a->path is
+ * only used in messages). */
+int article_parse_text(const struct site *s, struct article *a, const char *text, size_t len);
 /* Renders a->doc to a->html (and frees nothing: the caller releases doc). */
 void article_render_body(const struct site *s, struct article *a);
 
@@ -116,6 +119,10 @@ int site_resolve(struct site *s);
 struct page *site_add_page(struct site *s, const char *url, const char *template,
                            const char *kind, const char *title, struct value *data,
                            const char *source);
+
+/* Adds the page of every (resolved) article: template "article", data
+ * {article, description}. */
+void site_add_article_pages(struct site *s);
 
 /* Finds an entity by slug, name or alias (case-insensitive). */
 struct entity *site_find(const struct site *s, enum entity_kind kind, const char *name);

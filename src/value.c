@@ -399,7 +399,7 @@ void val_format_num(buf *out, double d)
 		buf_puts(out, d < 0 ? "-Infinity" : "Infinity");
 		return;
 	}
-	if (d == (double)(long long)d && fabs(d) < 1e15) {
+	if (fabs(d) < 1e15 && d == (double)(long long)d) {
 		snprintf(tmp, sizeof tmp, "%lld", (long long)d);
 		buf_puts(out, tmp);
 		return;

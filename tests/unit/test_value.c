@@ -65,6 +65,32 @@ static void value_numbers(void)
 	buf_free(&b);
 }
 
+/* Found by fuzz_frontmatter: a YAML number far outside long long was cast
+ * to one before its size was checked (undefined behaviour; UBSan under
+ * `make asan` stops here). */
+static void value_huge_numbers(void)
+{
+	buf b = BUF_INIT;
+	val_format_num(&b, 1.8477e99);
+	buf_putc(&b, ' ');
+	val_format_num(&b, -1e300);
+	buf_putc(&b, ' ');
+	val_format_num(&b, 1e15);
+	buf_putc(&b, ' ');
+	val_format_num(&b, 123456789012345.0);
+	CHECK_STR(b.ptr, "1.8477e+99 -1e+300 1e+15 123456789012345");
+	buf_free(&b);
+	struct diag *d = diag_new();
+	const char *yaml = "n: 000000000000000001847777777777777777777777777777777777777777\n";
+	struct value *v = yv_parse(yaml, strlen(yaml), "x.yml", NULL, d);
+	buf json = BUF_INIT;
+	val_to_json(&json, v);
+	CHECK_STR(json.ptr, "{\"n\":1.8477777777777778e+42}");
+	buf_free(&json);
+	val_free(v);
+	diag_free(d);
+}
+
 static struct value *parse(const char *text, struct diag *d)
 {
 	return yv_parse(text, strlen(text), "x.yml", NULL, d);
@@ -141,6 +167,7 @@ int main(void)
 	RUN(buf_basics);
 	RUN(value_maps);
 	RUN(value_numbers);
+	RUN(value_huge_numbers);
 	RUN(yaml_types);
 	RUN(yaml_errors);
 	return TEST_MAIN_END();
