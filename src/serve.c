@@ -4,11 +4,11 @@
  * changes and tells open pages to reload over Server-Sent Events (a small
  * script added to HTML responses only, never to built files). A failed
  * build is shown in the browser instead of the page until it is fixed.
- * Changes are found by polling the source tree's sizes and mtimes: simple,
- * and it sees editors' write-and-rename saves as one change. */
+ * Changes come from watch.c (inotify, or polling where that is missing);
+ * a burst of them, such as an editor's write-then-rename save, is one
+ * rebuild. */
 #include "serve.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -25,8 +25,10 @@
 
 #include "build.h"
 #include "fsutil.h"
+#include "watch.h"
 
 #define EVENTS_PATH "/__briefing/events"
+#define QUIET_MS 60 /* a burst of events is over after this long without one */
 
 struct server {
 	const struct serve_opts *opts;
@@ -45,58 +47,20 @@ static void on_signal(int sig)
 	stopping = 1;
 }
 
-/* ---- change detection ---- */
-
-/* Adds size, mtime and name of every file below dir to *sum. */
-static void fingerprint_dir(const char *dir, uint64_t *sum, int depth)
-{
-	if (depth > 32)
-		return;
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue; /* dotfiles, editors' swap files */
-		char *path = fs_join(dir, e->d_name);
-		struct stat st;
-		if (lstat(path, &st) == 0) {
-			uint64_t h = 1469598103934665603ull;
-			for (const char *p = e->d_name; *p; p++)
-				h = (h ^ (unsigned char)*p) * 1099511628211ull;
-			*sum += h ^ ((uint64_t)st.st_size * 31) ^ ((uint64_t)st.st_mtim.tv_sec * 1000003) ^
-			        (uint64_t)st.st_mtim.tv_nsec;
-			if (S_ISDIR(st.st_mode))
-				fingerprint_dir(path, sum, depth + 1);
-		}
-		free(path);
-	}
-	closedir(d);
-}
-
-static uint64_t fingerprint(const char *site_dir)
-{
-	static const char *const watched[] = {"content", "scripts", "templates", "themes",
-	                                      "static", "data", "site.yml", NULL};
-	uint64_t sum = 0;
-	for (const char *const *w = watched; *w; w++) {
-		char *path = fs_join(site_dir, *w);
-		struct stat st;
-		if (stat(path, &st) == 0) {
-			sum += (uint64_t)st.st_mtim.tv_sec * 7 + (uint64_t)st.st_size;
-			if (S_ISDIR(st.st_mode))
-				fingerprint_dir(path, &sum, 0);
-		}
-		free(path);
-	}
-	return sum;
-}
-
 /* ---- building ---- */
 
-static void rebuild(struct server *sv)
+static double ms_since(const struct timespec *t0)
 {
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* ch: what changed since the last build (NULL for the first build). */
+static void rebuild(struct server *sv, const struct watch_changes *ch)
+{
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *msg = open_memstream(&text, &len);
@@ -122,7 +86,19 @@ static void rebuild(struct server *sv)
 	sv->generation++;
 	pthread_cond_broadcast(&sv->changed);
 	pthread_mutex_unlock(&sv->lock);
-	fprintf(stderr, "briefing serve: %s\n", rc == 0 ? "rebuilt" : "build failed (shown in the browser)");
+	if (!ch) {
+		fprintf(stderr, "briefing serve: %s in %.0f ms\n", rc == 0 ? "built" : "build failed (shown in "
+		        "the browser)", ms_since(&t0));
+		return;
+	}
+	fprintf(stderr, "briefing serve: %s in %.0f ms after ", rc == 0 ? "rebuilt" : "build failed "
+	        "(shown in the browser)", ms_since(&t0));
+	if (ch->all || !ch->n)
+		fprintf(stderr, "a change\n");
+	else if (ch->n == 1)
+		fprintf(stderr, "a change to %s\n", ch->paths[0]);
+	else
+		fprintf(stderr, "%zu changes (%s, ...)\n", ch->n, ch->paths[0]);
 }
 
 /* ---- HTTP ---- */
@@ -342,13 +318,16 @@ int serve_run(const struct serve_opts *o)
 		return 1;
 	}
 	sv.root = fs_join(tmp, "site");
-	rebuild(&sv);
+	/* watch before the first build, so a save during it is not missed */
+	struct watch *watch = watch_new(o->site_dir);
+	rebuild(&sv, NULL);
 
 	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)o->port)};
 	if (inet_pton(AF_INET, o->bind, &addr.sin_addr) != 1) {
 		fprintf(stderr, "briefing: error: --bind: expected an IPv4 address, found \"%s\"\n", o->bind);
 		fs_rmtree(tmp);
 		free(sv.root);
+		watch_free(watch);
 		return 2;
 	}
 	struct MHD_Daemon *daemon = MHD_start_daemon(
@@ -361,27 +340,20 @@ int serve_run(const struct serve_opts *o)
 		        o->bind, o->port);
 		fs_rmtree(tmp);
 		free(sv.root);
+		watch_free(watch);
 		return 1;
 	}
 	printf("briefing serve: http://%s:%d/ (drafts shown; Ctrl-C stops)\n", o->bind, o->port);
 	fflush(stdout);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	uint64_t last = fingerprint(o->site_dir);
-	while (!stopping) {
-		usleep(250 * 1000);
-		uint64_t now = fingerprint(o->site_dir);
-		if (now == last)
-			continue;
-		/* wait for a burst of saves to settle, then build once */
-		do {
-			last = now;
-			usleep(150 * 1000);
-			now = fingerprint(o->site_dir);
-		} while (now != last && !stopping);
-		if (!stopping)
-			rebuild(&sv);
+	fprintf(stderr, "briefing serve: watching for changes (%s)\n", watch_method(watch));
+	struct watch_changes ch;
+	while (!stopping && watch_wait(watch, &stopping, QUIET_MS, &ch)) {
+		rebuild(&sv, &ch);
+		watch_changes_free(&ch);
 	}
+	watch_free(watch);
 	pthread_mutex_lock(&sv.lock);
 	pthread_cond_broadcast(&sv.changed);
 	pthread_mutex_unlock(&sv.lock);
