@@ -12,6 +12,7 @@
 #include "lua_bridge.h"
 #include "output.h"
 #include "pool.h"
+#include "progress.h"
 #include "render.h"
 #include "site.h"
 #include "sitemap.h"
@@ -24,21 +25,37 @@ struct build {
 	struct diag **page_diag; /* per page, merged in page order */
 	buf *html;               /* per page, when after_render needs it */
 	size_t pages_written;
+	struct progress *progress;
+	/* seconds spent per worker, summed for -v (no sharing between workers) */
+	double *t_parse, *t_filter, *t_render, *t_write;
 };
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 static void parse_one(void *ctx, int worker, size_t i)
 {
 	struct build *b = ctx;
 	struct site *s = b->site;
 	struct article *a = s->articles[i];
-	if (article_parse(s, a) != 0)
-		return;
-	struct lb *lb = b->workers[worker];
-	if (!a->draft || s->cfg.drafts) {
-		if (lb_filter_article(lb, a) == 0)
-			article_render_body(s, a);
+	double t0 = now_s();
+	int parsed = article_parse(s, a);
+	double t1 = now_s();
+	b->t_parse[worker] += t1 - t0;
+	if (parsed == 0) {
+		struct lb *lb = b->workers[worker];
+		if (!a->draft || s->cfg.drafts) {
+			if (lb_filter_article(lb, a) == 0)
+				article_render_body(s, a);
+		}
+		lb_release_doc(lb, a);
+		b->t_filter[worker] += now_s() - t1;
 	}
-	lb_release_doc(lb, a);
+	progress_tick(b->progress);
 }
 
 /* Writes a rendered page; without clean URLs, HTML links are rewritten to
@@ -58,13 +75,17 @@ static void write_page(struct build *b, const char *file, const buf *html, struc
 
 static void render_one(void *ctx, int worker, size_t i)
 {
-	(void)worker;
 	struct build *b = ctx;
 	struct page *p = b->site->pages[i];
 	struct diag *d = diag_new();
 	b->page_diag[i] = d;
 	buf html = BUF_INIT;
-	if (render_page(b->theme, b->site, p, &html, d) == 0) {
+	double t0 = now_s();
+	int rendered = render_page(b->theme, b->site, p, &html, d);
+	double t1 = now_s();
+	b->t_render[worker] += t1 - t0;
+	progress_tick(b->progress);
+	if (rendered == 0) {
 		if (b->html) { /* kept for after_render */
 			b->html[i] = html;
 			return;
@@ -72,6 +93,7 @@ static void render_one(void *ctx, int worker, size_t i)
 		char *file = render_page_file(b->site, p->url);
 		write_page(b, file, &html, d);
 		free(file);
+		b->t_write[worker] += now_s() - t1;
 	} else {
 		diag_add(d, DIAG_NOTE, NULL, 0, 0, "while rendering page \"%s\" (made by %s)", p->url,
 		         p->source);
@@ -148,6 +170,13 @@ int build_run(const struct build_opts *o)
 	int jobs = o->jobs > 0 ? o->jobs : pool_default_workers();
 	int nworkers = jobs; /* Lua states: no more than there are articles */
 	double t_parse = 0, t_hooks = 0, t_render = 0, mark = 0; /* phase timings */
+	double t_scan = 0, t_resolve = 0, t_finish = 0, t_swap = 0;
+	b.t_parse = xcalloc((size_t)jobs, sizeof(double));
+	b.t_filter = xcalloc((size_t)jobs, sizeof(double));
+	b.t_render = xcalloc((size_t)jobs, sizeof(double));
+	b.t_write = xcalloc((size_t)jobs, sizeof(double));
+	b.progress = progress_new(stderr, !o->quiet);
+	progress_phase(b.progress, "scan", 0);
 	struct site *s = site_open(o->site_dir, d);
 	b.site = s;
 	if (!s)
@@ -189,18 +218,23 @@ int build_run(const struct build_opts *o)
 			goto done;
 	}
 	mark = seconds_since(&t0);
+	t_scan = mark;
+	progress_phase(b.progress, "parse", s->n_articles);
 	pool_run(nworkers, s->n_articles, parse_one, &b);
 	t_parse = seconds_since(&t0) - mark;
 	for (int i = 0; i < nworkers; i++)
 		lb_free(b.workers[i]);
 	free(b.workers);
 	b.workers = NULL;
+	mark = seconds_since(&t0);
 	site_resolve(s);
+	t_resolve = seconds_since(&t0) - mark;
 	if (errors(s))
 		goto done;
 
 	/* grouping and cross-links: the scripts' site hooks */
 	mark = seconds_since(&t0);
+	progress_phase(b.progress, "hooks", 0);
 	add_article_pages(s);
 	main_lb = lb_new(s, scripts, 1, s->diag);
 	if (!main_lb || lb_run_hook(main_lb, "site_loaded", s->diag) != 0 ||
@@ -234,6 +268,7 @@ int build_run(const struct build_opts *o)
 	b.page_diag = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *b.page_diag);
 	if (lb_has_hook(main_lb, "after_render"))
 		b.html = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *b.html);
+	progress_phase(b.progress, "render", s->n_pages);
 	pool_run(jobs, s->n_pages, render_one, &b);
 	/* after_render runs on this thread's Lua state, page by page */
 	for (size_t i = 0; b.html && i < s->n_pages; i++) {
@@ -253,20 +288,28 @@ int build_run(const struct build_opts *o)
 		diag_free(b.page_diag[i]);
 	}
 	free(b.page_diag);
+	t_render = seconds_since(&t0) - mark;
+	mark = seconds_since(&t0);
+	progress_phase(b.progress, "write", 0);
 	if (!errors(s))
 		sitemap_write(s, b.out, sitemap_limit(), s->diag);
 	/* static files last: a site's own robots.txt wins */
 	if (!errors(s))
 		theme_copy_static(b.theme, b.out, s->diag);
+	t_finish = seconds_since(&t0) - mark;
+	mark = seconds_since(&t0);
 	if (errors(s)) {
 		out_abort(b.out);
 	} else {
 		out_commit(b.out, s->diag);
 	}
 	b.out = NULL;
-	t_render = seconds_since(&t0) - mark;
+	t_swap = seconds_since(&t0) - mark;
+	t_render += t_finish + t_swap;
 
 done:
+	progress_end(b.progress);
+	b.progress = NULL;
 	if (s)
 		diag_merge(d, s->diag);
 	FILE *msg = o->messages ? o->messages : stderr;
@@ -281,6 +324,27 @@ done:
 		       s->n_articles, s->n_pages, s->cfg.output, seconds_since(&t0), t_parse, t_hooks,
 		       t_render);
 	}
+	if (!nerr && o->verbose) {
+		double sum[4] = {0};
+		for (int i = 0; i < jobs; i++) {
+			sum[0] += b.t_parse[i];
+			sum[1] += b.t_filter[i];
+			sum[2] += b.t_render[i];
+			sum[3] += b.t_write[i];
+		}
+		/* parse and filter, render and write interleave on the workers:
+		 * their split is time summed over the threads */
+		printf("briefing: scan     %6.3f s  (site.yml, content listing, scripts, theme)\n"
+		       "briefing: parse    %6.3f s  (parse and filter %.3f s wall on %d threads)\n"
+		       "briefing: filters  %6.3f s  (thread time, with body rendering)\n"
+		       "briefing: resolve  %6.3f s\n"
+		       "briefing: hooks    %6.3f s\n"
+		       "briefing: render   %6.3f s  (render and write %.3f s wall on %d threads)\n"
+		       "briefing: write    %6.3f s  (thread time, then %.3f s for sitemap and static files)\n"
+		       "briefing: swap     %6.3f s\n",
+		       t_scan, sum[0], t_parse, nworkers, sum[1], t_resolve, t_hooks, sum[2],
+		       t_render - t_finish - t_swap, jobs, sum[3], t_finish, t_swap);
+	}
 	if (b.workers) {
 		for (int i = 0; i < nworkers; i++)
 			lb_free(b.workers[i]);
@@ -292,5 +356,9 @@ done:
 	out_abort(b.out);
 	site_free(s);
 	diag_free(d);
+	free(b.t_parse);
+	free(b.t_filter);
+	free(b.t_render);
+	free(b.t_write);
 	return nerr ? 1 : 0;
 }

@@ -15,7 +15,8 @@ struct build_opts {
 	int future;            /* include future-dated and scheduled articles */
 	int clean_urls;        /* -1: from site.yml; 0 or 1: --clean-urls=false/true */
 	long long as_of;       /* build as of this time (0: now) */
-	int quiet;
+	int quiet;             /* no summary, no progress bar */
+	int verbose;           /* one line per phase with its time */
 	int jobs;              /* 0: pool_default_workers() */
 	FILE *messages;        /* where errors and warnings go (NULL: stderr) */
 };

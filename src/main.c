@@ -17,7 +17,7 @@
 
 static const char usage_text[] =
 	"usage: briefing build [-s SITE_DIR] [-o OUT_DIR] [--base-url URL] [--drafts] [--future]\n"
-	"                      [--as-of DATE] [-q] [-j JOBS]\n"
+	"                      [--as-of DATE] [-q | -v] [-j JOBS]\n"
 	"       briefing serve [-s SITE_DIR] [--bind ADDR] [--port N]\n"
 	"       briefing new article|person|topic \"Name\" [-s SITE_DIR] [--topic T] [--person P]\n"
 	"       briefing new site DIR\n"
@@ -35,6 +35,7 @@ static const char usage_text[] =
 	"  --as-of DATE       build the site as it was on DATE (YYYY-MM-DD)\n"
 	"  --clean-urls=false write x.html instead of x/index.html (hosts without indexes)\n"
 	"  -q, --quiet        print nothing but errors and warnings\n"
+	"  -v, --verbose      print the time each phase took\n"
 	"  -j, --jobs N       worker threads (default: one per CPU, or BRIEFING_JOBS)\n"
 	"\n"
 	"  serve      build (drafts included) and preview on http://127.0.0.1:8080/,\n"
@@ -141,6 +142,8 @@ static int cmd_build(int argc, char **argv)
 		}
 		else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
 			o.quiet = 1;
+		else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
+			o.verbose = 1;
 		else
 			return usage_error("unknown option \"%s\" for build", argv[i]);
 	}
