@@ -4,11 +4,15 @@
  * that change the shared model (resolve, hooks) run on this thread. */
 #include "build.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
+#include "cache.h"
+#include "hashes.h"
 #include "lua_bridge.h"
 #include "output.h"
 #include "pool.h"
@@ -26,6 +30,11 @@ struct build {
 	buf *html;               /* per page, when after_render needs it */
 	size_t pages_written;
 	struct progress *progress;
+	struct build_cache *cache;   /* serve's, or NULL */
+	struct cache_article **snaps; /* per article: a copy to keep in the cache */
+	atomic_size_t cached;        /* articles taken from the cache */
+	uint64_t *fingerprints;      /* per page: hash of its inputs (0: unknown) */
+	unsigned char *skip;         /* per page: unchanged, not rendered */
 	/* seconds spent per worker, summed for -v (no sharing between workers) */
 	double *t_parse, *t_filter, *t_render, *t_write;
 };
@@ -43,6 +52,14 @@ static void parse_one(void *ctx, int worker, size_t i)
 	struct site *s = b->site;
 	struct article *a = s->articles[i];
 	double t0 = now_s();
+	if (b->cache && cache_restore(b->cache, a)) {
+		atomic_fetch_add(&b->cached, 1);
+		b->t_parse[worker] += now_s() - t0;
+		progress_tick(b->progress);
+		return;
+	}
+	struct stat before;
+	int stamped = b->cache && stat(a->path, &before) == 0;
 	int parsed = article_parse(s, a);
 	double t1 = now_s();
 	b->t_parse[worker] += t1 - t0;
@@ -53,6 +70,8 @@ static void parse_one(void *ctx, int worker, size_t i)
 				article_render_body(s, a);
 		}
 		lb_release_doc(lb, a);
+		if (stamped)
+			b->snaps[i] = cache_snapshot(a, &before);
 		b->t_filter[worker] += now_s() - t1;
 	}
 	progress_tick(b->progress);
@@ -79,6 +98,10 @@ static void render_one(void *ctx, int worker, size_t i)
 	struct page *p = b->site->pages[i];
 	struct diag *d = diag_new();
 	b->page_diag[i] = d;
+	if (b->skip && b->skip[i]) {
+		progress_tick(b->progress);
+		return;
+	}
 	buf html = BUF_INIT;
 	double t0 = now_s();
 	int rendered = render_page(b->theme, b->site, p, &html, d);
@@ -159,8 +182,93 @@ static int errors(const struct site *s)
 	return diag_count(s->diag, DIAG_ERROR);
 }
 
+/* The settings a cached article or page depends on besides its files. */
+static char *cache_config(const struct site *s)
+{
+	return xasprintf("drafts=%d future=%d clean_urls=%d unsafe=%d base_url=%s theme=%s "
+	                 "output=%s", s->cfg.drafts, s->cfg.future, s->cfg.clean_urls,
+	                 s->cfg.unsafe, s->cfg.base_url, s->cfg.theme, s->cfg.output);
+}
+
+/* With a cache: the hash of everything each page's template can see (the
+ * page's fields and data, the site map), and which pages are unchanged
+ * since the last build, so neither rendered nor written. Pages whose data
+ * holds a lambda, and every page when a template changed or an
+ * after_render hook may rewrite the HTML, are rendered. */
+static void plan_pages(struct build *b, int after_render)
+{
+	struct site *s = b->site;
+	size_t n = s->n_pages;
+	b->fingerprints = xcalloc(n ? n : 1, sizeof *b->fingerprints);
+	b->skip = xcalloc(n ? n : 1, 1);
+	struct hs_memo *memo = hs_memo_new();
+	struct hs_table *pages = cache_pages(b->cache);
+	int reuse = !after_render && !cache_templates_changed(b->cache);
+	/* per template (few templates, many pages): how deep and which keys
+	 * it can read */
+	struct hs_table *reach = hs_table_new();
+	struct hs_table **names = NULL;
+	size_t n_names = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct page *p = s->pages[i];
+		uint64_t info;
+		if (!hs_get(reach, p->template, &info)) {
+			int r = theme_reach(b->theme, p->template);
+			names = xrealloc(names, (n_names + 1) * sizeof *names);
+			names[n_names] = theme_names(b->theme, p->template);
+			info = (r < 0 ? 0xFFFFFFFFull : (uint64_t)r) | (uint64_t)n_names << 32;
+			n_names++;
+			hs_put(reach, p->template, info, 0);
+		}
+		uint64_t depth = info & 0xFFFFFFFFull;
+		int tid = (int)(info >> 32);
+		if (depth == 0xFFFFFFFFull)
+			continue; /* no bound: always rendered */
+		/* the page data and the site map sit at the bottom of the context */
+		uint64_t data = hs_value(memo, p->data, (int)depth + 1, names[tid], tid);
+		uint64_t site = hs_value(memo, s->site_data, (int)depth + 1, names[tid], tid);
+		if (!data || !site)
+			continue;
+		uint64_t h = hs_bytes(p->template, strlen(p->template), site);
+		h = hs_bytes(p->kind, strlen(p->kind), h);
+		h = hs_bytes(p->title, strlen(p->title), h);
+		h = hs_bytes(p->url, strlen(p->url), h ^ data);
+		b->fingerprints[i] = h ? h : 1;
+		char *file = render_page_file(s, p->url);
+		uint64_t before;
+		if (reuse && hs_get(pages, file, &before) && before == b->fingerprints[i]) {
+			b->skip[i] = 1;
+			out_keep(b->out, file);
+		}
+		free(file);
+	}
+	hs_table_free(reach);
+	for (size_t i = 0; i < n_names; i++)
+		hs_table_free(names[i]);
+	free(names);
+	hs_memo_free(memo);
+}
+
+/* With a cache: remembers each rendered page's hash and forgets pages gone. */
+static void remember_pages(struct build *b, unsigned gen)
+{
+	struct site *s = b->site;
+	struct hs_table *pages = cache_pages(b->cache);
+	for (size_t i = 0; i < s->n_pages; i++) {
+		char *file = render_page_file(s, s->pages[i]->url);
+		if (b->skip[i])
+			hs_mark(pages, file, gen);
+		else
+			hs_put(pages, file, b->fingerprints[i], gen);
+		free(file);
+	}
+	hs_sweep(pages, gen, NULL, NULL);
+}
+
 int build_run(const struct build_opts *o)
 {
+	if (o->stats)
+		memset(o->stats, 0, sizeof *o->stats);
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct diag *d = diag_new();
@@ -176,6 +284,9 @@ int build_run(const struct build_opts *o)
 	b.t_render = xcalloc((size_t)jobs, sizeof(double));
 	b.t_write = xcalloc((size_t)jobs, sizeof(double));
 	b.progress = progress_new(stderr, !o->quiet);
+	b.cache = o->cache;
+	atomic_init(&b.cached, 0);
+	unsigned gen = 0;
 	progress_phase(b.progress, "scan", 0);
 	struct site *s = site_open(o->site_dir, d);
 	b.site = s;
@@ -201,6 +312,12 @@ int build_run(const struct build_opts *o)
 	}
 	if (site_scan(s) != 0 || errors(s))
 		goto done;
+	if (b.cache) {
+		char *config = cache_config(s);
+		gen = cache_begin(b.cache, config);
+		free(config);
+		b.snaps = xcalloc(s->n_articles ? s->n_articles : 1, sizeof *b.snaps);
+	}
 	scripts = lb_scripts_new(s, s->diag);
 	if (!scripts)
 		goto done;
@@ -222,6 +339,15 @@ int build_run(const struct build_opts *o)
 	progress_phase(b.progress, "parse", s->n_articles);
 	pool_run(nworkers, s->n_articles, parse_one, &b);
 	t_parse = seconds_since(&t0) - mark;
+	for (size_t i = 0; b.snaps && i < s->n_articles; i++)
+		if (b.snaps[i])
+			cache_store(b.cache, b.snaps[i]);
+	free(b.snaps);
+	b.snaps = NULL;
+	if (o->stats) {
+		o->stats->articles_cached = atomic_load(&b.cached);
+		o->stats->articles_parsed = s->n_articles - o->stats->articles_cached;
+	}
 	for (int i = 0; i < nworkers; i++)
 		lb_free(b.workers[i]);
 	free(b.workers);
@@ -262,14 +388,23 @@ int build_run(const struct build_opts *o)
 	t_hooks = seconds_since(&t0) - mark;
 	mark = seconds_since(&t0);
 	/* render and write, in parallel */
-	b.out = out_begin(s->cfg.output, s->cfg.dir, s->diag);
+	b.out = b.cache ? out_begin_live(s->cfg.output, s->cfg.dir, cache_manifest(b.cache), gen,
+	                                 s->diag)
+	                : out_begin(s->cfg.output, s->cfg.dir, s->diag);
 	if (!b.out)
 		goto done;
 	b.page_diag = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *b.page_diag);
 	if (lb_has_hook(main_lb, "after_render"))
 		b.html = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *b.html);
+	if (b.cache)
+		plan_pages(&b, b.html != NULL);
 	progress_phase(b.progress, "render", s->n_pages);
 	pool_run(jobs, s->n_pages, render_one, &b);
+	if (o->stats) {
+		for (size_t i = 0; b.skip && i < s->n_pages; i++)
+			o->stats->pages_skipped += b.skip[i];
+		o->stats->pages_rendered = s->n_pages - o->stats->pages_skipped;
+	}
 	/* after_render runs on this thread's Lua state, page by page */
 	for (size_t i = 0; b.html && i < s->n_pages; i++) {
 		struct page *p = s->pages[i];
@@ -301,6 +436,12 @@ int build_run(const struct build_opts *o)
 	if (errors(s)) {
 		out_abort(b.out);
 	} else {
+		if (b.cache) {
+			remember_pages(&b, gen);
+			out_prune(b.out);
+		}
+		if (o->stats)
+			out_stats(b.out, &o->stats->files_written, &o->stats->files_removed);
 		out_commit(b.out, s->diag);
 	}
 	b.out = NULL;
@@ -356,6 +497,11 @@ done:
 	out_abort(b.out);
 	site_free(s);
 	diag_free(d);
+	free(b.fingerprints);
+	free(b.skip);
+	free(b.snaps);
+	if (b.cache)
+		cache_end(b.cache, nerr == 0);
 	free(b.t_parse);
 	free(b.t_filter);
 	free(b.t_render);

@@ -6,6 +6,15 @@
 
 #include <stdio.h>
 
+struct build_cache;
+
+/* What a build did, for serve's log and the tests. */
+struct build_stats {
+	size_t articles_parsed, articles_cached; /* cached: taken from the cache */
+	size_t pages_rendered, pages_skipped;    /* skipped: inputs unchanged */
+	size_t files_written, files_removed;     /* live builds only */
+};
+
 struct build_opts {
 	const char *site_dir;  /* "" or "." for the current folder */
 	const char *out_dir;   /* NULL: from site.yml */
@@ -19,6 +28,10 @@ struct build_opts {
 	int verbose;           /* one line per phase with its time */
 	int jobs;              /* 0: pool_default_workers() */
 	FILE *messages;        /* where errors and warnings go (NULL: stderr) */
+	/* serve: keep articles, page hashes and the output manifest here between
+	 * builds, and write changed files in place in out_dir (no swap) */
+	struct build_cache *cache;
+	struct build_stats *stats; /* filled when not NULL */
 };
 
 /* Returns the exit status: 0 built, 1 content or script errors. */

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "cache.h"
 #include "fsutil.h"
 #include "watch.h"
 
@@ -37,6 +38,7 @@ struct server {
 	pthread_cond_t changed;
 	unsigned long generation; /* bumped after every build */
 	char *error;            /* messages of the failed last build, or NULL */
+	struct build_cache *cache; /* kept between builds: only what changed is redone */
 };
 
 static volatile sig_atomic_t stopping;
@@ -63,6 +65,7 @@ static void rebuild(struct server *sv, const struct watch_changes *ch)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	char *text = NULL;
 	size_t len = 0;
+	struct build_stats stats;
 	FILE *msg = open_memstream(&text, &len);
 	struct build_opts o = {
 		.site_dir = sv->opts->site_dir,
@@ -73,12 +76,18 @@ static void rebuild(struct server *sv, const struct watch_changes *ch)
 		.clean_urls = -1,
 		.quiet = 1,
 		.messages = msg,
+		.cache = sv->cache,
+		.stats = &stats,
 	};
+	if (ch)
+		cache_changed(sv->cache, ch->paths, ch->n, ch->all);
 	int rc = build_run(&o);
 	fclose(msg);
 	if (text && *text)
 		fputs(text, stderr);
 	pthread_mutex_lock(&sv->lock);
+	/* every save reloads open pages, even one that changed no file: the
+	 * editor asked to see the page as it is now */
 	free(sv->error);
 	sv->error = rc == 0 ? NULL : text;
 	if (rc == 0)
@@ -94,11 +103,16 @@ static void rebuild(struct server *sv, const struct watch_changes *ch)
 	fprintf(stderr, "briefing serve: %s in %.0f ms after ", rc == 0 ? "rebuilt" : "build failed "
 	        "(shown in the browser)", ms_since(&t0));
 	if (ch->all || !ch->n)
-		fprintf(stderr, "a change\n");
+		fprintf(stderr, "a change");
 	else if (ch->n == 1)
-		fprintf(stderr, "a change to %s\n", ch->paths[0]);
+		fprintf(stderr, "a change to %s", ch->paths[0]);
 	else
-		fprintf(stderr, "%zu changes (%s, ...)\n", ch->n, ch->paths[0]);
+		fprintf(stderr, "%zu changes (%s, ...)", ch->n, ch->paths[0]);
+	if (rc == 0)
+		fprintf(stderr, ": %zu articles parsed, %zu pages rendered, %zu files written, "
+		        "%zu removed", stats.articles_parsed, stats.pages_rendered, stats.files_written,
+		        stats.files_removed);
+	fputc('\n', stderr);
 }
 
 /* ---- HTTP ---- */
@@ -318,6 +332,7 @@ int serve_run(const struct serve_opts *o)
 		return 1;
 	}
 	sv.root = fs_join(tmp, "site");
+	sv.cache = cache_new();
 	/* watch before the first build, so a save during it is not missed */
 	struct watch *watch = watch_new(o->site_dir);
 	rebuild(&sv, NULL);
@@ -328,6 +343,7 @@ int serve_run(const struct serve_opts *o)
 		fs_rmtree(tmp);
 		free(sv.root);
 		watch_free(watch);
+		cache_free(sv.cache);
 		return 2;
 	}
 	struct MHD_Daemon *daemon = MHD_start_daemon(
@@ -341,6 +357,7 @@ int serve_run(const struct serve_opts *o)
 		fs_rmtree(tmp);
 		free(sv.root);
 		watch_free(watch);
+		cache_free(sv.cache);
 		return 1;
 	}
 	printf("briefing serve: http://%s:%d/ (drafts shown; Ctrl-C stops)\n", o->bind, o->port);
@@ -361,6 +378,7 @@ int serve_run(const struct serve_opts *o)
 	fs_rmtree(tmp);
 	free(sv.root);
 	free(sv.error);
+	cache_free(sv.cache);
 	pthread_mutex_destroy(&sv.lock);
 	pthread_cond_destroy(&sv.changed);
 	return 0;
