@@ -208,6 +208,7 @@ static void plan_pages(struct build *b, int after_render)
 	 * it can read */
 	struct hs_table *reach = hs_table_new();
 	struct hs_table **names = NULL;
+	uint64_t *site_hashes = NULL; /* the site map, hashed once per template */
 	size_t n_names = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct page *p = s->pages[i];
@@ -216,6 +217,9 @@ static void plan_pages(struct build *b, int after_render)
 			int r = theme_reach(b->theme, p->template);
 			names = xrealloc(names, (n_names + 1) * sizeof *names);
 			names[n_names] = theme_names(b->theme, p->template);
+			site_hashes = xrealloc(site_hashes, (n_names + 1) * sizeof *site_hashes);
+			site_hashes[n_names] = r < 0 ? 0 : hs_value(memo, s->site_data, r + 1,
+			                                             names[n_names], (int)n_names);
 			info = (r < 0 ? 0xFFFFFFFFull : (uint64_t)r) | (uint64_t)n_names << 32;
 			n_names++;
 			hs_put(reach, p->template, info, 0);
@@ -226,7 +230,7 @@ static void plan_pages(struct build *b, int after_render)
 			continue; /* no bound: always rendered */
 		/* the page data and the site map sit at the bottom of the context */
 		uint64_t data = hs_value(memo, p->data, (int)depth + 1, names[tid], tid);
-		uint64_t site = hs_value(memo, s->site_data, (int)depth + 1, names[tid], tid);
+		uint64_t site = site_hashes[tid];
 		if (!data || !site)
 			continue;
 		uint64_t h = hs_bytes(p->template, strlen(p->template), site);
@@ -246,6 +250,7 @@ static void plan_pages(struct build *b, int after_render)
 	for (size_t i = 0; i < n_names; i++)
 		hs_table_free(names[i]);
 	free(names);
+	free(site_hashes);
 	hs_memo_free(memo);
 }
 
@@ -278,7 +283,7 @@ int build_run(const struct build_opts *o)
 	int jobs = o->jobs > 0 ? o->jobs : pool_default_workers();
 	int nworkers = jobs; /* Lua states: no more than there are articles */
 	double t_parse = 0, t_hooks = 0, t_render = 0, mark = 0; /* phase timings */
-	double t_scan = 0, t_resolve = 0, t_finish = 0, t_swap = 0;
+	double t_scan = 0, t_resolve = 0, t_finish = 0, t_swap = 0, t_plan = 0;
 	b.t_parse = xcalloc((size_t)jobs, sizeof(double));
 	b.t_filter = xcalloc((size_t)jobs, sizeof(double));
 	b.t_render = xcalloc((size_t)jobs, sizeof(double));
@@ -397,7 +402,11 @@ int build_run(const struct build_opts *o)
 	if (lb_has_hook(main_lb, "after_render"))
 		b.html = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *b.html);
 	if (b.cache)
+	{
+		double t = now_s();
 		plan_pages(&b, b.html != NULL);
+		t_plan = now_s() - t;
+	}
 	progress_phase(b.progress, "render", s->n_pages);
 	pool_run(jobs, s->n_pages, render_one, &b);
 	if (o->stats) {
@@ -480,10 +489,11 @@ done:
 		       "briefing: filters  %6.3f s  (thread time, with body rendering)\n"
 		       "briefing: resolve  %6.3f s\n"
 		       "briefing: hooks    %6.3f s\n"
+		       "briefing: unchanged %5.3f s  (serve: hashing what each page can read)\n"
 		       "briefing: render   %6.3f s  (render and write %.3f s wall on %d threads)\n"
 		       "briefing: write    %6.3f s  (thread time, then %.3f s for sitemap and static files)\n"
 		       "briefing: swap     %6.3f s\n",
-		       t_scan, sum[0], t_parse, nworkers, sum[1], t_resolve, t_hooks, sum[2],
+		       t_scan, sum[0], t_parse, nworkers, sum[1], t_resolve, t_hooks, t_plan, sum[2],
 		       t_render - t_finish - t_swap, jobs, sum[3], t_finish, t_swap);
 	}
 	if (b.workers) {

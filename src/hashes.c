@@ -241,19 +241,13 @@ static size_t find_slot(const struct hs_table *t, const char *key)
 	return i;
 }
 
-static int has_key(const struct hs_table *keys, const char *k, size_t len)
+static int has_key(const struct hs_table *t, const char *k, size_t len)
 {
-	char small[128];
-	uint64_t unused;
-	if (len < sizeof small) {
-		memcpy(small, k, len);
-		small[len] = '\0';
-		return hs_get(keys, small, &unused);
-	}
-	char *copy = xstrndup(k, len);
-	int found = hs_get(keys, copy, &unused);
-	free(copy);
-	return found;
+	size_t mask = t->cap - 1;
+	for (size_t i = (size_t)hs_bytes(k, len, 7) & mask; t->slots[i].key; i = (i + 1) & mask)
+		if (strncmp(t->slots[i].key, k, len) == 0 && t->slots[i].key[len] == '\0')
+			return 1;
+	return 0;
 }
 
 int hs_get(const struct hs_table *t, const char *key, uint64_t *hash)

@@ -18,7 +18,7 @@
 static const char usage_text[] =
 	"usage: briefing build [-s SITE_DIR] [-o OUT_DIR] [--base-url URL] [--drafts] [--future]\n"
 	"                      [--as-of DATE] [-q | -v] [-j JOBS]\n"
-	"       briefing serve [-s SITE_DIR] [--bind ADDR] [--port N]\n"
+	"       briefing serve [-s SITE_DIR] [--bind ADDR] [--port N] [-v]\n"
 	"       briefing new article|person|topic \"Name\" [-s SITE_DIR] [--topic T] [--person P]\n"
 	"       briefing new site DIR\n"
 	"       briefing check [-s SITE_DIR] [--format text|json]\n"
@@ -179,7 +179,9 @@ static int cmd_serve(int argc, char **argv)
 			o.port = atoi(argv[++i]);
 			if (o.port < 1 || o.port > 65535)
 				return usage_error("--port: expected 1 to 65535, found \"%s\"", argv[i]);
-		} else
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
+			o.verbose = 1;
+		else
 			return usage_error("unknown option \"%s\" for serve", a);
 	}
 	if (!fs_is_dir(o.site_dir))

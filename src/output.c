@@ -246,14 +246,16 @@ static int write_live(struct output *o, const char *rel, const char *data, size_
 {
 	uint64_t hash = hs_bytes(data, len, 0), old;
 	pthread_mutex_lock(&o->lock);
-	int same = hs_get(o->manifest, rel, &old) && old == hash;
+	int known = hs_get(o->manifest, rel, &old);
+	int same = known && old == hash;
 	if (same)
 		hs_mark(o->manifest, rel, o->gen);
 	pthread_mutex_unlock(&o->lock);
 	if (same)
 		return 0;
 	char *path = fs_join(o->root, rel);
-	int rc = write_replace(path, data, len);
+	/* a file no reader has seen yet is written in place: half the calls */
+	int rc = known ? write_replace(path, data, len) : fs_write(path, data, len);
 	if (rc != 0)
 		diag_error(d, path, 0, 0, "cannot write: %s", strerror(errno));
 	free(path);

@@ -74,7 +74,8 @@ static void rebuild(struct server *sv, const struct watch_changes *ch)
 		.drafts = 1,
 		.future = 1,
 		.clean_urls = -1,
-		.quiet = 1,
+		.quiet = !sv->opts->verbose,
+		.verbose = sv->opts->verbose,
 		.messages = msg,
 		.cache = sv->cache,
 		.stats = &stats,
@@ -82,6 +83,7 @@ static void rebuild(struct server *sv, const struct watch_changes *ch)
 	if (ch)
 		cache_changed(sv->cache, ch->paths, ch->n, ch->all);
 	int rc = build_run(&o);
+	fflush(stdout); /* -v lines, before the log line below */
 	fclose(msg);
 	if (text && *text)
 		fputs(text, stderr);
@@ -326,9 +328,11 @@ int serve_run(const struct serve_opts *o)
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_cond_init(&sv.changed, &ca);
-	char tmp[] = "/tmp/briefing-serve-XXXXXX";
+	const char *tmpdir = getenv("TMPDIR");
+	char *tmp = xasprintf("%s/briefing-serve-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
 	if (!mkdtemp(tmp)) {
 		fprintf(stderr, "briefing: error: cannot create a temporary folder: %s\n", strerror(errno));
+		free(tmp);
 		return 1;
 	}
 	sv.root = fs_join(tmp, "site");
@@ -341,6 +345,7 @@ int serve_run(const struct serve_opts *o)
 	if (inet_pton(AF_INET, o->bind, &addr.sin_addr) != 1) {
 		fprintf(stderr, "briefing: error: --bind: expected an IPv4 address, found \"%s\"\n", o->bind);
 		fs_rmtree(tmp);
+		free(tmp);
 		free(sv.root);
 		watch_free(watch);
 		cache_free(sv.cache);
@@ -355,6 +360,7 @@ int serve_run(const struct serve_opts *o)
 		fprintf(stderr, "briefing: error: cannot listen on %s:%d (is the port taken? try --port)\n",
 		        o->bind, o->port);
 		fs_rmtree(tmp);
+		free(tmp);
 		free(sv.root);
 		watch_free(watch);
 		cache_free(sv.cache);
@@ -376,6 +382,7 @@ int serve_run(const struct serve_opts *o)
 	pthread_mutex_unlock(&sv.lock);
 	MHD_stop_daemon(daemon);
 	fs_rmtree(tmp);
+	free(tmp);
 	free(sv.root);
 	free(sv.error);
 	cache_free(sv.cache);
