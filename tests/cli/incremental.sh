@@ -10,13 +10,14 @@ command -v python3 >/dev/null || { echo "# skipped: python3 needed"; finish; exi
 s="$TMP/s"
 mkdir -p "$s"
 cp -R "$ROOT/content" "$ROOT/site.yml" "$s/"
-ls -d /tmp/briefing-serve-* 2>/dev/null | sort > "$TMP/before"
+export TMPDIR="$TMP/serve-tmp" # serve's folder goes there
+mkdir -p "$TMPDIR"
 port=$(python3 -c 'import socket; x = socket.socket(); x.bind(("127.0.0.1", 0)); print(x.getsockname()[1])')
 "$BRIEFING" serve -s "$s" --port "$port" > "$TMP/serve.out" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$TMP"' EXIT
 for i in $(seq 40); do grep -q 'watching for changes' "$TMP/serve.out" && break; sleep 0.25; done
-served=$(ls -d /tmp/briefing-serve-* 2>/dev/null | sort | comm -13 "$TMP/before" - | head -1)/site
+served=$(ls -d "$TMPDIR"/briefing-serve-* | head -1)/site
 check "serve built its folder" test -f "$served/index.html"
 
 builds() { grep -c 'briefing serve: \(rebuilt\|build failed\)' "$TMP/serve.out"; }

@@ -7,10 +7,13 @@ command -v python3 >/dev/null || { echo "# skipped: python3 needed"; finish; exi
 s="$TMP/s"
 mkdir -p "$s"
 cp -R "$ROOT/content" "$ROOT/site.yml" "$s/"
-before=$(ls -d /tmp/briefing-serve-* 2>/dev/null | wc -l)
+# serve's folder goes into $TMPDIR: here, so other tests' servers do not count
+export TMPDIR="$TMP"
 port=$(python3 -c 'import socket; x = socket.socket(); x.bind(("127.0.0.1", 0)); print(x.getsockname()[1])')
 "$BRIEFING" serve -s "$s" --port "$port" > "$TMP/serve.out" 2>&1 &
 pid=$!
+for i in $(seq 20); do ls -d "$TMP"/briefing-serve-* >/dev/null 2>&1 && break; sleep 0.25; done
+check "serve's folder is in TMPDIR" test -n "$(ls -d "$TMP"/briefing-serve-* 2>/dev/null)"
 trap 'kill $pid 2>/dev/null; rm -rf "$TMP"' EXIT
 url="http://127.0.0.1:$port"
 # fetch PATH [METHOD]: prints the status, then the body, into $TMP/resp
@@ -121,5 +124,5 @@ for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.5; fetch /; grep -q "Seen by polling" 
 check "polling sees an edit" test "$ok_poll" -eq 1
 kill $pid
 wait $pid 2>/dev/null
-check "temporary folder removed on exit" test "$(ls -d /tmp/briefing-serve-* 2>/dev/null | wc -l)" -eq "$before"
+check "temporary folders removed on exit" test -z "$(ls -d "$TMP"/briefing-serve-* 2>/dev/null)"
 finish
