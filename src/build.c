@@ -401,18 +401,31 @@ int build_run(const struct build_opts *o)
 	b.page_diag = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *b.page_diag);
 	if (lb_has_hook(main_lb, "after_render"))
 		b.html = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *b.html);
-	if (b.cache)
-	{
+	/* can last build's hashes tell unchanged pages? (then this build
+	 * shows what hashing saves) */
+	int judge = b.cache && cache_page_hashing(b.cache) && !cache_templates_changed(b.cache) &&
+	            hs_count(cache_pages(b.cache)) > 0 && !b.html;
+	if (b.cache && cache_page_hashing(b.cache)) {
 		double t = now_s();
 		plan_pages(&b, b.html != NULL);
 		t_plan = now_s() - t;
 	}
 	progress_phase(b.progress, "render", s->n_pages);
+	double t_pool = now_s();
 	pool_run(jobs, s->n_pages, render_one, &b);
+	t_pool = now_s() - t_pool;
+	size_t skipped = 0;
+	for (size_t i = 0; b.skip && i < s->n_pages; i++)
+		skipped += b.skip[i];
 	if (o->stats) {
-		for (size_t i = 0; b.skip && i < s->n_pages; i++)
-			o->stats->pages_skipped += b.skip[i];
-		o->stats->pages_rendered = s->n_pages - o->stats->pages_skipped;
+		o->stats->pages_skipped = skipped;
+		o->stats->pages_rendered = s->n_pages - skipped;
+	}
+	if (judge) {
+		size_t rendered = s->n_pages - skipped;
+		double saved = (double)skipped * t_pool / (double)(rendered ? rendered : 1);
+		if (!cache_judge_hashing(b.cache, t_plan, saved) && o->stats)
+			o->stats->hashing_dropped = 1;
 	}
 	/* after_render runs on this thread's Lua state, page by page */
 	for (size_t i = 0; b.html && i < s->n_pages; i++) {
@@ -446,7 +459,10 @@ int build_run(const struct build_opts *o)
 		out_abort(b.out);
 	} else {
 		if (b.cache) {
-			remember_pages(&b, gen);
+			if (b.skip)
+				remember_pages(&b, gen);
+			else
+				hs_clear(cache_pages(b.cache));
 			out_prune(b.out);
 		}
 		if (o->stats)

@@ -13,6 +13,7 @@ struct build_stats {
 	size_t articles_parsed, articles_cached; /* cached: taken from the cache */
 	size_t pages_rendered, pages_skipped;    /* skipped: inputs unchanged */
 	size_t files_written, files_removed;     /* live builds only */
+	int hashing_dropped; /* page hashing cost more than it saved: off from now on */
 };
 
 struct build_opts {

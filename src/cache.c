@@ -40,6 +40,7 @@ struct build_cache {
 	struct hs_table *pages;
 	struct hs_table *manifest;
 	unsigned gen;
+	int no_hashing;          /* page hashing did not pay */
 };
 
 static void snapshot_free(struct cache_article *snap)
@@ -138,6 +139,18 @@ void cache_end(struct build_cache *c, int ok)
 int cache_templates_changed(const struct build_cache *c)
 {
 	return c->templates_changed;
+}
+
+int cache_page_hashing(const struct build_cache *c)
+{
+	return !c->no_hashing;
+}
+
+int cache_judge_hashing(struct build_cache *c, double hash_s, double saved_s)
+{
+	if (hash_s > saved_s)
+		c->no_hashing = 1;
+	return !c->no_hashing;
 }
 
 struct hs_table *cache_pages(struct build_cache *c)

@@ -50,6 +50,13 @@ void cache_store(struct build_cache *c, struct cache_article *snap);
 /* Did a template (templates/, themes/) change since the last build? Then
  * every page is rendered again. */
 int cache_templates_changed(const struct build_cache *c);
+/* Are pages hashed to find unchanged ones? On until a build finds that
+ * hashing took longer (hash_s) than rendering the pages it let through
+ * would have (saved_s): on a large site whose templates reach far through
+ * cross-linked data it can cost more than rendering. Returns whether
+ * hashing stays on. */
+int cache_page_hashing(const struct build_cache *c);
+int cache_judge_hashing(struct build_cache *c, double hash_s, double saved_s);
 /* page file -> hash of its inputs at the last build (0: always render) */
 struct hs_table *cache_pages(struct build_cache *c);
 /* output file -> content hash */

@@ -161,7 +161,8 @@ static uint64_t value_hash(struct hs_memo *m, const struct value *v, int depth,
 	}
 	case VAL_MAP: {
 		size_t n = val_len(v);
-		h = mix(h, n);
+		if (!keys) /* with keys, unread keys must not count, so neither does the size */
+			h = mix(h, n);
 		if (depth <= 0)
 			return h;
 		for (size_t i = 0; i < n; i++) {

@@ -115,6 +115,10 @@ static void rebuild(struct server *sv, const struct watch_changes *ch)
 		        "%zu removed", stats.articles_parsed, stats.pages_rendered, stats.files_written,
 		        stats.files_removed);
 	fputc('\n', stderr);
+	if (stats.hashing_dropped)
+		fprintf(stderr, "briefing serve: finding unchanged pages took longer than rendering "
+		        "them; every page is rendered from now on (files are still only written "
+		        "when changed)\n");
 }
 
 /* ---- HTTP ---- */
