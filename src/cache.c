@@ -242,6 +242,36 @@ struct cache_article *cache_snapshot(struct article *a, const struct stat *befor
 	return snap;
 }
 
+int cache_unchanged(const struct build_cache *c, const char *site_dir, char *const *paths,
+                    size_t n, int all)
+{
+	if (all || !n || c->drop_articles || c->templates_pending)
+		return 0;
+	const char *dir = strcmp(site_dir, ".") == 0 ? "" : site_dir;
+	for (size_t i = 0; i < n; i++) {
+		if (!under(paths[i], "content/articles"))
+			return 0;
+		char *path = fs_join(dir, paths[i]);
+		size_t len = strlen(path);
+		struct stat st;
+		int same = 0;
+		uint64_t slot;
+		if (len > 3 && strcmp(path + len - 3, ".md") == 0) {
+			same = hs_get(c->index, path, &slot) && stat(path, &st) == 0 &&
+			       S_ISREG(st.st_mode) && st.st_size == c->articles[slot]->size &&
+			       file_hash(path) == c->articles[slot]->hash;
+		} else {
+			/* not an article: only a file that is there now is surely not a
+			 * folder of articles moved away */
+			same = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+		}
+		free(path);
+		if (!same)
+			return 0;
+	}
+	return 1;
+}
+
 void cache_store(struct build_cache *c, struct cache_article *snap)
 {
 	uint64_t slot;

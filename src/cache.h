@@ -28,6 +28,13 @@ void cache_free(struct build_cache *c);
  * or all (unknown, or a forced full rebuild). */
 void cache_changed(struct build_cache *c, char *const *paths, size_t n, int all);
 
+/* 1 when none of the changes can change the site: every path is an article
+ * whose bytes are those cached (a save without an edit) or a plain file
+ * under content/articles that is not an article. site_dir as given to the
+ * build. Call before cache_changed. */
+int cache_unchanged(const struct build_cache *c, const char *site_dir, char *const *paths,
+                    size_t n, int all);
+
 /* Starts a build whose settings (drafts, future, base URL, ...) are summed
  * up in config; a different config from last time empties the cache.
  * Returns this build's mark (for the manifest). */

@@ -63,6 +63,19 @@ static void rebuild(struct server *sv, const struct watch_changes *ch)
 {
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pthread_mutex_lock(&sv->lock);
+	int failed = sv->error != NULL;
+	pthread_mutex_unlock(&sv->lock);
+	if (ch && !failed && cache_unchanged(sv->cache, sv->opts->site_dir, ch->paths, ch->n, ch->all)) {
+		/* saved without an edit: the site is as built; the page still reloads */
+		pthread_mutex_lock(&sv->lock);
+		sv->generation++;
+		pthread_cond_broadcast(&sv->changed);
+		pthread_mutex_unlock(&sv->lock);
+		fprintf(stderr, "briefing serve: nothing to rebuild after %s (%.0f ms): the same bytes "
+		        "as built\n", ch->n == 1 ? ch->paths[0] : "those changes", ms_since(&t0));
+		return;
+	}
 	char *text = NULL;
 	size_t len = 0;
 	struct build_stats stats;

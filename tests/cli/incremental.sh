@@ -20,7 +20,7 @@ for i in $(seq 40); do grep -q 'watching for changes' "$TMP/serve.out" && break;
 served=$(ls -d "$TMPDIR"/briefing-serve-* | head -1)/site
 check "serve built its folder" test -f "$served/index.html"
 
-builds() { grep -c 'briefing serve: \(rebuilt\|build failed\)' "$TMP/serve.out"; }
+builds() { grep -c 'briefing serve: \(rebuilt\|build failed\|nothing to rebuild\)' "$TMP/serve.out"; }
 # wait_build N: waits for build number N
 wait_build() {
 	for i in $(seq 80); do [ "$(builds)" -ge "$1" ] && return 0; sleep 0.1; done
@@ -72,7 +72,11 @@ same_as_build "after a body edit"
 n=$(builds)
 touch "$a"
 wait_build $((n + 1))
-check "a save without a change writes nothing" sh -c "grep 'briefing serve: rebuilt' '$TMP/serve.out' | tail -1 | grep -q '0 articles parsed, 0 pages rendered, 0 files written, 0 removed'"
+check "a save without a change rebuilds nothing" sh -c "tail -1 '$TMP/serve.out' | grep -q 'nothing to rebuild after .*talks-tried-before.md'"
+n=$(builds)
+touch "$s/content/people/colin-powell.md"
+wait_build $((n + 1))
+check "a touched person file is rebuilt, and writes nothing" sh -c "grep 'briefing serve: rebuilt' '$TMP/serve.out' | tail -1 | grep -q '0 files written, 0 removed'"
 
 n=$(builds)
 printf -- '---\ntitle: "Added while serving"\ndate: 2017-12-14\ntopics: [Sanctions]\npeople: [Rex Tillerson]\n---\n\nNew.\n' \
