@@ -38,7 +38,9 @@ static void values_with_cycles(void)
 	/* a change below the depth is not seen; within it, it is */
 	val_set_str(topic, "title", "Sanctions, renamed");
 	m = hs_memo_new();
-	CHECK(hs_value(m, page, 2, NULL, 0) == hs_value(hs_memo_new(), page, 2, NULL, 0));
+	struct hs_memo *fresh = hs_memo_new();
+	CHECK(hs_value(m, page, 2, NULL, 0) == hs_value(fresh, page, 2, NULL, 0));
+	hs_memo_free(fresh);
 	uint64_t deep2 = hs_value(m, page, 50, NULL, 1);
 	hs_memo_free(m);
 	CHECK(deep2 != deep);
