@@ -167,11 +167,6 @@ static void add_name(void *ctx, const char *name, size_t len)
 	free(key);
 }
 
-void theme_add_names(const struct theme *t, const char *name, struct hs_table *names)
-{
-	mst_names(t->set, name, add_name, names);
-}
-
 struct hs_table *theme_names(const struct theme *t, const char *name)
 {
 	struct hs_table *names = hs_table_new();

@@ -23,8 +23,6 @@ int theme_reach(const struct theme *t, const char *name);
 /* The set of keys template name can look up (mst_names), as a table whose
  * keys are the names (caller frees). */
 struct hs_table *theme_names(const struct theme *t, const char *name);
-/* Adds those keys to names. */
-void theme_add_names(const struct theme *t, const char *name, struct hs_table *names);
 /* Copies the theme's static/ and then the site's static/ into the output. */
 int theme_copy_static(const struct theme *t, struct output *o, struct diag *d);
 
