@@ -17,8 +17,8 @@
 
 static const char usage_text[] =
 	"usage: briefing build [-s SITE_DIR] [-o OUT_DIR] [--base-url URL] [--drafts] [--future]\n"
-	"                      [--as-of DATE] [-q] [-j JOBS]\n"
-	"       briefing serve [-s SITE_DIR] [--bind ADDR] [--port N]\n"
+	"                      [--as-of DATE] [-q | -v] [-j JOBS]\n"
+	"       briefing serve [-s SITE_DIR] [--bind ADDR] [--port N] [-v]\n"
 	"       briefing new article|person|topic \"Name\" [-s SITE_DIR] [--topic T] [--person P]\n"
 	"       briefing new site DIR\n"
 	"       briefing check [-s SITE_DIR] [--format text|json]\n"
@@ -35,6 +35,7 @@ static const char usage_text[] =
 	"  --as-of DATE       build the site as it was on DATE (YYYY-MM-DD)\n"
 	"  --clean-urls=false write x.html instead of x/index.html (hosts without indexes)\n"
 	"  -q, --quiet        print nothing but errors and warnings\n"
+	"  -v, --verbose      print the time each phase took\n"
 	"  -j, --jobs N       worker threads (default: one per CPU, or BRIEFING_JOBS)\n"
 	"\n"
 	"  serve      build (drafts included) and preview on http://127.0.0.1:8080/,\n"
@@ -141,6 +142,8 @@ static int cmd_build(int argc, char **argv)
 		}
 		else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
 			o.quiet = 1;
+		else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
+			o.verbose = 1;
 		else
 			return usage_error("unknown option \"%s\" for build", argv[i]);
 	}
@@ -176,7 +179,9 @@ static int cmd_serve(int argc, char **argv)
 			o.port = atoi(argv[++i]);
 			if (o.port < 1 || o.port > 65535)
 				return usage_error("--port: expected 1 to 65535, found \"%s\"", argv[i]);
-		} else
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
+			o.verbose = 1;
+		else
 			return usage_error("unknown option \"%s\" for serve", a);
 	}
 	if (!fs_is_dir(o.site_dir))

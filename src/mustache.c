@@ -928,3 +928,144 @@ int mst_render(const struct mst_set *set, const char *name, const struct value *
 	val_free(rs.no);
 	return rs.err ? -1 : 0;
 }
+
+/* ---- reach ---- */
+
+/* How deep into the context a template can look: each section enters
+ * its value and, for a list, an item; each dotted-name part enters one
+ * more level. Partials and parents add their template's reach (blocks
+ * render inside them). This bounds what a render can read, so a hash of
+ * the context to that depth changes whenever the output can. */
+
+struct reach {
+	const struct mst_set *set;
+	int *memo;    /* per template: -2 not yet, -3 in progress, -1 unbounded, else reach */
+};
+
+static int name_parts(const char *name)
+{
+	if (!name || strcmp(name, ".") == 0)
+		return 0;
+	int n = 1;
+	for (const char *p = name; *p; p++)
+		n += *p == '.';
+	return n;
+}
+
+static int add_reach(int a, int b)
+{
+	return a < 0 || b < 0 ? -1 : a + b;
+}
+
+static int reach_tmpl(struct reach *r, const struct tmpl *t);
+
+static int reach_nodes(struct reach *r, const struct mnode *kids, size_t n)
+{
+	int most = 0;
+	for (size_t i = 0; i < n && most >= 0; i++) {
+		const struct mnode *k = &kids[i];
+		int here = 0;
+		switch (k->kind) {
+		case N_TEXT:
+			break;
+		case N_VAR:
+		case N_RAW:
+			here = name_parts(k->name);
+			break;
+		case N_SECTION:
+		case N_INVERTED:
+			here = add_reach(name_parts(k->name) + 1, reach_nodes(r, k->kids, k->nkids));
+			break;
+		case N_PARTIAL:
+		case N_PARENT: {
+			if (k->dynamic) {
+				here = -1; /* any template, chosen by the data */
+				break;
+			}
+			const struct tmpl *t = lookup_tmpl(r->set, k->name, strlen(k->name));
+			here = add_reach(t ? reach_tmpl(r, t) : 0, reach_nodes(r, k->kids, k->nkids));
+			break;
+		}
+		case N_BLOCK:
+			here = reach_nodes(r, k->kids, k->nkids);
+			break;
+		}
+		most = here < 0 ? -1 : here > most ? here : most;
+	}
+	return most;
+}
+
+static int reach_tmpl(struct reach *r, const struct tmpl *t)
+{
+	size_t i = 0;
+	while (r->set->list[i] != t)
+		i++;
+	if (r->memo[i] == -3)
+		return -1; /* includes itself */
+	if (r->memo[i] == -2) {
+		r->memo[i] = -3;
+		r->memo[i] = reach_nodes(r, t->root.kids, t->root.nkids);
+	}
+	return r->memo[i];
+}
+
+int mst_reach(const struct mst_set *set, const char *name)
+{
+	const struct tmpl *t = lookup_tmpl(set, name, strlen(name));
+	if (!t)
+		return 0;
+	struct reach r = {.set = set, .memo = xcalloc(set->n, sizeof(int))};
+	for (size_t i = 0; i < set->n; i++)
+		r.memo[i] = -2;
+	int n = reach_tmpl(&r, t);
+	free(r.memo);
+	return n;
+}
+
+/* ---- names ---- */
+
+struct names {
+	const struct mst_set *set;
+	unsigned char *seen; /* per template: already walked */
+	void (*add)(void *ctx, const char *name, size_t len);
+	void *ctx;
+};
+
+static void names_nodes(struct names *w, const struct mnode *kids, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct mnode *k = &kids[i];
+		if (k->kind == N_VAR || k->kind == N_RAW || k->kind == N_SECTION ||
+		    k->kind == N_INVERTED || ((k->kind == N_PARTIAL || k->kind == N_PARENT) && k->dynamic)) {
+			for (const char *p = k->name; p && *p;) {
+				size_t len = strcspn(p, ".");
+				if (len)
+					w->add(w->ctx, p, len);
+				p += len;
+				if (*p == '.')
+					p++;
+			}
+		}
+		if ((k->kind == N_PARTIAL || k->kind == N_PARENT) && !k->dynamic) {
+			for (size_t t = 0; t < w->set->n; t++)
+				if (!w->seen[t] && strcmp(w->set->list[t]->name, k->name) == 0) {
+					w->seen[t] = 1;
+					names_nodes(w, w->set->list[t]->root.kids, w->set->list[t]->root.nkids);
+				}
+		}
+		names_nodes(w, k->kids, k->nkids);
+	}
+}
+
+void mst_names(const struct mst_set *set, const char *name,
+               void (*add)(void *ctx, const char *name, size_t len), void *ctx)
+{
+	struct names w = {.set = set, .add = add, .ctx = ctx};
+	w.seen = xcalloc(set->n ? set->n : 1, 1);
+	for (size_t t = 0; t < set->n; t++)
+		if (strcmp(set->list[t]->name, name) == 0) {
+			w.seen[t] = 1;
+			names_nodes(&w, set->list[t]->root.kids, set->list[t]->root.nkids);
+		}
+	free(w.seen);
+}

@@ -33,4 +33,16 @@ int mst_set_has(const struct mst_set *set, const char *name);
 int mst_render(const struct mst_set *set, const char *name, const struct value *const *ctx,
                int n, buf *out, struct diag *d);
 
+/* How many levels below the context stack template name can read (each
+ * section enters its value and a list's items, each part of a dotted name
+ * one level; partials and parents included), or -1 when no bound holds
+ * (a dynamic partial, a template that includes itself). Two contexts that
+ * agree to that depth render alike, lambdas aside. */
+int mst_reach(const struct mst_set *set, const char *name);
+/* Calls add once or more for every name part ("a.b" gives "a" and "b")
+ * that template name and the partials and parents it includes look up:
+ * the only keys of a map a render of it can read. */
+void mst_names(const struct mst_set *set, const char *name,
+               void (*add)(void *ctx, const char *name, size_t len), void *ctx);
+
 #endif

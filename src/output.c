@@ -1,8 +1,10 @@
-/* output.c: temporary folder, checked writes, atomic swap. Nothing here
- * deletes anything but the temporary folder it made, the previous output
- * tree it replaced, and temporary folders that killed builds left beside
- * the output (each of these carries briefing's marker file, and a
- * temporary folder is only removed when no live build holds its lock). */
+/* output.c: temporary folder, checked writes, atomic swap; or, live (for
+ * serve), per file atomic writes of what changed. Nothing here deletes
+ * anything but the temporary folder it made, the previous output tree it
+ * replaced, temporary folders that killed builds left beside the output
+ * (each of these carries briefing's marker file, and a temporary folder is
+ * only removed when no live build holds its lock) and, live, files it
+ * wrote itself (listed in the manifest) that the new build no longer has. */
 #include "output.h"
 
 #include <ctype.h>
@@ -19,8 +21,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
 #include "buf.h"
 #include "fsutil.h"
+#include "hashes.h"
 
 #define MARKER ".briefing-output"
 /* The marker's whole text: a folder whose marker says exactly this was
@@ -30,9 +35,15 @@ static const char marker_note[] = "This folder is written by `briefing build`; "
 
 struct output {
 	char *dir;      /* the output folder as given */
-	char *tmp;      /* the temporary folder beside it */
-	int marker_fd;  /* the temporary folder's marker, locked while we live */
+	char *tmp;      /* the temporary folder beside it; NULL when live */
+	char *root;     /* where files go: tmp, or dir when live */
+	int marker_fd;  /* the temporary folder's marker, locked while we live; -1 live */
 	atomic_int write_failed; /* after the first failed write, no more are tried */
+	/* live only */
+	struct hs_table *manifest; /* file -> content hash, of every file written */
+	unsigned gen;              /* this build's mark in the manifest */
+	pthread_mutex_t lock;      /* guards manifest and the counts */
+	size_t written, removed;
 };
 
 int out_path_ok(const char *rel)
@@ -301,7 +312,93 @@ struct output *out_begin(const char *dir, const char *site_dir, struct diag *d)
 	o->dir = xstrdup(dir);
 	o->tmp = tmp;
 	o->marker_fd = fd;
+	o->root = tmp;
 	return o;
+}
+
+struct output *out_begin_live(const char *dir, const char *site_dir, struct hs_table *manifest,
+                              unsigned gen, struct diag *d)
+{
+	const char *why = out_refused(dir, site_dir);
+	if (why) {
+		diag_error(d, NULL, 0, 0, "refusing to write the site to \"%s\": %s", dir, why);
+		return NULL;
+	}
+	char *marker = fs_join(dir, MARKER);
+	if (!fs_exists(marker) && fs_write(marker, marker_note, sizeof marker_note - 1) != 0) {
+		diag_error(d, marker, 0, 0, "cannot write: %s", strerror(errno));
+		free(marker);
+		return NULL;
+	}
+	free(marker);
+	struct output *o = xcalloc(1, sizeof *o);
+	o->dir = xstrdup(dir);
+	o->root = o->dir;
+	o->marker_fd = -1;
+	o->manifest = manifest;
+	o->gen = gen;
+	pthread_mutex_init(&o->lock, NULL);
+	return o;
+}
+
+/* Live: writes path through a temporary name beside it and a rename, so a
+ * reader sees the old bytes or the new ones, never a part. */
+static int write_replace(const char *path, const char *data, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	char *tmp = slash ? xasprintf("%.*s/.%s.briefing-tmp", (int)(slash - path), path, slash + 1)
+	                  : xasprintf(".%s.briefing-tmp", path);
+	int rc = fs_write(tmp, data, len);
+	if (rc == 0 && rename(tmp, path) != 0) {
+		int e = errno;
+		unlink(tmp);
+		errno = e;
+		rc = -1;
+	}
+	free(tmp);
+	return rc;
+}
+
+static int write_live(struct output *o, const char *rel, const char *data, size_t len,
+                      struct diag *d)
+{
+	uint64_t hash = hs_bytes(data, len, 0), old;
+	pthread_mutex_lock(&o->lock);
+	int known = hs_get(o->manifest, rel, &old);
+	int same = known && old == hash;
+	if (same)
+		hs_mark(o->manifest, rel, o->gen);
+	pthread_mutex_unlock(&o->lock);
+	if (same)
+		return 0;
+	char *path = fs_join(o->root, rel);
+	/* a file no reader has seen yet is written in place: half the calls */
+	int rc = known ? write_replace(path, data, len) : fs_write(path, data, len);
+	if (rc != 0)
+		diag_error(d, path, 0, 0, "cannot write: %s", strerror(errno));
+	free(path);
+	pthread_mutex_lock(&o->lock);
+	if (rc == 0) {
+		hs_put(o->manifest, rel, hash, o->gen);
+		o->written++;
+	}
+	pthread_mutex_unlock(&o->lock);
+	return rc;
+}
+
+void out_keep(struct output *o, const char *rel)
+{
+	if (!o->manifest)
+		return;
+	pthread_mutex_lock(&o->lock);
+	hs_mark(o->manifest, rel, o->gen);
+	pthread_mutex_unlock(&o->lock);
+}
+
+void out_stats(const struct output *o, size_t *written, size_t *removed)
+{
+	*written = o->written;
+	*removed = o->removed;
 }
 
 int out_write(struct output *o, const char *rel, const char *data, size_t len, struct diag *d)
@@ -312,6 +409,8 @@ int out_write(struct output *o, const char *rel, const char *data, size_t len, s
 	}
 	if (atomic_load(&o->write_failed))
 		return -1; /* reported once: a full disk fails every write after it */
+	if (o->manifest)
+		return write_live(o, rel, data, len, d);
 	char *path = fs_join(o->tmp, rel);
 	int rc = fs_write(path, data, len);
 	if (rc != 0 && atomic_exchange(&o->write_failed, 1) == 0) {
@@ -324,8 +423,44 @@ int out_write(struct output *o, const char *rel, const char *data, size_t len, s
 	return rc;
 }
 
+/* Live: every regular file below src/sub through write_live. */
+static int copy_live(struct output *o, const char *src, const char *sub, struct diag *d, int depth)
+{
+	char *dir = *sub ? fs_join(src, sub) : xstrdup(src);
+	DIR *dp = depth < 32 ? opendir(dir) : NULL;
+	int rc = 0;
+	struct dirent *e;
+	buf data = BUF_INIT;
+	while (dp && (e = readdir(dp))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *rel = *sub ? xasprintf("%s/%s", sub, e->d_name) : xstrdup(e->d_name);
+		char *path = fs_join(src, rel);
+		struct stat st;
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			rc |= copy_live(o, src, rel, d, depth + 1);
+		} else if (S_ISREG(st.st_mode)) { /* symlinks are skipped, as fs_copytree does */
+			if (fs_read(path, &data) != 0) {
+				diag_error(d, path, 0, 0, "cannot copy: %s", strerror(errno));
+				rc = -1;
+			} else {
+				rc |= write_live(o, rel, data.ptr, data.len, d);
+			}
+		}
+		free(path);
+		free(rel);
+	}
+	if (dp)
+		closedir(dp);
+	buf_free(&data);
+	free(dir);
+	return rc;
+}
+
 int out_copy_tree(struct output *o, const char *src, struct diag *d)
 {
+	if (o->manifest)
+		return copy_live(o, src, "", d, 0);
 	char *failed = NULL;
 	if (fs_copytree(src, o->tmp, &failed) != 0) {
 		diag_error(d, failed ? failed : src, 0, 0, "cannot copy: %s", strerror(errno));
@@ -376,6 +511,8 @@ static void out_free(struct output *o)
 {
 	if (o->marker_fd >= 0)
 		close(o->marker_fd); /* releases the lock */
+	if (o->manifest)
+		pthread_mutex_destroy(&o->lock);
 	free(o->dir);
 	free(o->tmp);
 	free(o);
@@ -385,12 +522,44 @@ void out_abort(struct output *o)
 {
 	if (!o)
 		return;
-	remove_ours(o->tmp);
+	if (o->tmp) /* live: what was written stays, and stays in the manifest */
+		remove_ours(o->tmp);
 	out_free(o);
+}
+
+/* Live: a file the previous build wrote and this one did not. */
+static void remove_unlisted(void *ctx, const char *rel, uint64_t hash)
+{
+	(void)hash;
+	struct output *o = ctx;
+	if (!out_path_ok(rel))
+		return;
+	char *path = fs_join(o->root, rel);
+	if (unlink(path) == 0)
+		o->removed++;
+	/* and the folders it leaves empty, up to the root */
+	for (char *slash = strrchr(path, '/'); slash && slash > path + strlen(o->root);
+	     slash = strrchr(path, '/')) {
+		*slash = '\0';
+		if (rmdir(path) != 0)
+			break;
+	}
+	free(path);
+}
+
+void out_prune(struct output *o)
+{
+	if (o->manifest)
+		hs_sweep(o->manifest, o->gen, remove_unlisted, o);
 }
 
 int out_commit(struct output *o, struct diag *d)
 {
+	if (o->manifest) {
+		out_prune(o);
+		out_free(o);
+		return 0;
+	}
 	if (atomic_load(&o->write_failed)) { /* callers check errors first; this is a backstop */
 		diag_error(d, o->dir, 0, 0, "the new site is incomplete; the previous one is kept");
 		out_abort(o);

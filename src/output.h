@@ -19,6 +19,23 @@ const char *out_refused(const char *dir, const char *site_dir);
 /* Prepares a build of dir (the output folder) for the site in site_dir.
  * Returns NULL after reporting why the folder is refused. */
 struct output *out_begin(const char *dir, const char *site_dir, struct diag *d);
+/* Live, for `serve`: files go straight into dir, each through a temporary
+ * name and a rename, and only when its bytes differ from the manifest's
+ * hash of what was written there before; out_commit then removes the files
+ * an earlier build wrote that this one did not. The manifest (file ->
+ * content hash, see hashes.h) is the caller's and outlives the build; gen
+ * is this build's mark in it, different from the last build's. */
+struct hs_table;
+struct output *out_begin_live(const char *dir, const char *site_dir, struct hs_table *manifest,
+                              unsigned gen, struct diag *d);
+/* Live: rel stays as the last build wrote it (its page was not rendered
+ * again); anywhere else a no-op. Thread-safe. */
+void out_keep(struct output *o, const char *rel);
+/* Live: removes the files an earlier build wrote that this one did not
+ * (out_commit does it too); elsewhere a no-op. */
+void out_prune(struct output *o);
+/* Live: files written and removed so far. */
+void out_stats(const struct output *o, size_t *written, size_t *removed);
 /* Writes rel (a relative path like "topics/x/index.html"). Thread-safe.
  * Returns 0 or -1 after reporting. */
 int out_write(struct output *o, const char *rel, const char *data, size_t len, struct diag *d);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fsutil.h"
+#include "hashes.h"
 #include "mustache.h"
 
 struct theme {
@@ -162,6 +163,25 @@ static struct value *context_base(const struct site *s, const struct page *p)
 	val_set_str(base, "root", root.ptr);
 	buf_free(&root);
 	return base;
+}
+
+int theme_reach(const struct theme *t, const char *name)
+{
+	return mst_reach(t->set, name);
+}
+
+static void add_name(void *ctx, const char *name, size_t len)
+{
+	char *key = xstrndup(name, len);
+	hs_put(ctx, key, 0, 0);
+	free(key);
+}
+
+struct hs_table *theme_names(const struct theme *t, const char *name)
+{
+	struct hs_table *names = hs_table_new();
+	mst_names(t->set, name, add_name, names);
+	return names;
 }
 
 int render_page(const struct theme *t, const struct site *s, const struct page *p, buf *out,

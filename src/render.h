@@ -18,6 +18,11 @@ struct theme;
 struct theme *theme_load(const struct site *s, struct diag *d);
 void theme_free(struct theme *t);
 int theme_has(const struct theme *t, const char *name);
+/* mst_reach of template name: how deep into its data it can read (-1: no bound). */
+int theme_reach(const struct theme *t, const char *name);
+/* The set of keys template name can look up (mst_names), as a table whose
+ * keys are the names (caller frees). */
+struct hs_table *theme_names(const struct theme *t, const char *name);
 /* Copies the theme's static/ and then the site's static/ into the output. */
 int theme_copy_static(const struct theme *t, struct output *o, struct diag *d);
 

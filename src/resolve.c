@@ -154,9 +154,13 @@ static void build_article_view(const struct site *s, struct article *a)
 	val_set(d, "people", people);
 	val_set(d, "params", val_ref(a->meta));
 	val_set_bool(d, "draft", a->draft);
-	char *html = a->html ? a->html : xstrdup("");
-	a->html = NULL;
-	val_set(d, "content", val_str_own(html, strlen(html)));
+	if (a->content) {
+		val_set(d, "content", val_ref(a->content));
+	} else {
+		char *html = a->html ? a->html : xstrdup("");
+		a->html = NULL;
+		val_set(d, "content", val_str_own(html, strlen(html)));
+	}
 	buf_free(&b);
 	a->data = d;
 }
@@ -180,7 +184,7 @@ int site_resolve(struct site *s)
 	for (size_t i = 0; i < s->n_articles; i++) {
 		struct article *a = s->articles[i];
 		diag_merge(s->diag, a->diag);
-		int failed = !a->meta || !a->title || (!a->html && !a->doc);
+		int failed = !a->meta || !a->title || (!a->html && !a->doc && !a->content);
 		if (failed || (a->draft && !s->cfg.drafts) || !scheduled_in(s, a)) {
 			s->articles[i] = NULL;
 			a->doc = NULL; /* released by the filter stage */

@@ -4,11 +4,11 @@
  * changes and tells open pages to reload over Server-Sent Events (a small
  * script added to HTML responses only, never to built files). A failed
  * build is shown in the browser instead of the page until it is fixed.
- * Changes are found by polling the source tree's sizes and mtimes: simple,
- * and it sees editors' write-and-rename saves as one change. */
+ * Changes come from watch.c (inotify, or polling where that is missing);
+ * a burst of them, such as an editor's write-then-rename save, is one
+ * rebuild. */
 #include "serve.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -24,9 +24,12 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "cache.h"
 #include "fsutil.h"
+#include "watch.h"
 
 #define EVENTS_PATH "/__briefing/events"
+#define QUIET_MS 60 /* a burst of events is over after this long without one */
 
 struct server {
 	const struct serve_opts *opts;
@@ -35,6 +38,7 @@ struct server {
 	pthread_cond_t changed;
 	unsigned long generation; /* bumped after every build */
 	char *error;            /* messages of the failed last build, or NULL */
+	struct build_cache *cache; /* kept between builds: only what changed is redone */
 };
 
 static volatile sig_atomic_t stopping;
@@ -45,60 +49,36 @@ static void on_signal(int sig)
 	stopping = 1;
 }
 
-/* ---- change detection ---- */
-
-/* Adds size, mtime and name of every file below dir to *sum. */
-static void fingerprint_dir(const char *dir, uint64_t *sum, int depth)
-{
-	if (depth > 32)
-		return;
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue; /* dotfiles, editors' swap files */
-		char *path = fs_join(dir, e->d_name);
-		struct stat st;
-		if (lstat(path, &st) == 0) {
-			uint64_t h = 1469598103934665603ull;
-			for (const char *p = e->d_name; *p; p++)
-				h = (h ^ (unsigned char)*p) * 1099511628211ull;
-			*sum += h ^ ((uint64_t)st.st_size * 31) ^ ((uint64_t)st.st_mtim.tv_sec * 1000003) ^
-			        (uint64_t)st.st_mtim.tv_nsec;
-			if (S_ISDIR(st.st_mode))
-				fingerprint_dir(path, sum, depth + 1);
-		}
-		free(path);
-	}
-	closedir(d);
-}
-
-static uint64_t fingerprint(const char *site_dir)
-{
-	static const char *const watched[] = {"content", "scripts", "templates", "themes",
-	                                      "static", "data", "site.yml", NULL};
-	uint64_t sum = 0;
-	for (const char *const *w = watched; *w; w++) {
-		char *path = fs_join(site_dir, *w);
-		struct stat st;
-		if (stat(path, &st) == 0) {
-			sum += (uint64_t)st.st_mtim.tv_sec * 7 + (uint64_t)st.st_size;
-			if (S_ISDIR(st.st_mode))
-				fingerprint_dir(path, &sum, 0);
-		}
-		free(path);
-	}
-	return sum;
-}
-
 /* ---- building ---- */
 
-static void rebuild(struct server *sv)
+static double ms_since(const struct timespec *t0)
 {
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* ch: what changed since the last build (NULL for the first build). */
+static void rebuild(struct server *sv, const struct watch_changes *ch)
+{
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pthread_mutex_lock(&sv->lock);
+	int failed = sv->error != NULL;
+	pthread_mutex_unlock(&sv->lock);
+	if (ch && !failed && cache_unchanged(sv->cache, sv->opts->site_dir, ch->paths, ch->n, ch->all)) {
+		/* saved without an edit: the site is as built; the page still reloads */
+		pthread_mutex_lock(&sv->lock);
+		sv->generation++;
+		pthread_cond_broadcast(&sv->changed);
+		pthread_mutex_unlock(&sv->lock);
+		fprintf(stderr, "briefing serve: nothing to rebuild after %s (%.0f ms): the same bytes "
+		        "as built\n", ch->n == 1 ? ch->paths[0] : "those changes", ms_since(&t0));
+		return;
+	}
 	char *text = NULL;
 	size_t len = 0;
+	struct build_stats stats;
 	FILE *msg = open_memstream(&text, &len);
 	struct build_opts o = {
 		.site_dir = sv->opts->site_dir,
@@ -107,14 +87,22 @@ static void rebuild(struct server *sv)
 		.drafts = 1,
 		.future = 1,
 		.clean_urls = -1,
-		.quiet = 1,
+		.quiet = !sv->opts->verbose,
+		.verbose = sv->opts->verbose,
 		.messages = msg,
+		.cache = sv->cache,
+		.stats = &stats,
 	};
+	if (ch)
+		cache_changed(sv->cache, ch->paths, ch->n, ch->all);
 	int rc = build_run(&o);
+	fflush(stdout); /* -v lines, before the log line below */
 	fclose(msg);
 	if (text && *text)
 		fputs(text, stderr);
 	pthread_mutex_lock(&sv->lock);
+	/* every save reloads open pages, even one that changed no file: the
+	 * editor asked to see the page as it is now */
 	free(sv->error);
 	sv->error = rc == 0 ? NULL : text;
 	if (rc == 0)
@@ -122,7 +110,28 @@ static void rebuild(struct server *sv)
 	sv->generation++;
 	pthread_cond_broadcast(&sv->changed);
 	pthread_mutex_unlock(&sv->lock);
-	fprintf(stderr, "briefing serve: %s\n", rc == 0 ? "rebuilt" : "build failed (shown in the browser)");
+	if (!ch) {
+		fprintf(stderr, "briefing serve: %s in %.0f ms\n", rc == 0 ? "built" : "build failed (shown in "
+		        "the browser)", ms_since(&t0));
+		return;
+	}
+	fprintf(stderr, "briefing serve: %s in %.0f ms after ", rc == 0 ? "rebuilt" : "build failed "
+	        "(shown in the browser)", ms_since(&t0));
+	if (ch->all || !ch->n)
+		fprintf(stderr, "a change");
+	else if (ch->n == 1)
+		fprintf(stderr, "a change to %s", ch->paths[0]);
+	else
+		fprintf(stderr, "%zu changes (%s, ...)", ch->n, ch->paths[0]);
+	if (rc == 0)
+		fprintf(stderr, ": %zu articles parsed, %zu pages rendered, %zu files written, "
+		        "%zu removed", stats.articles_parsed, stats.pages_rendered, stats.files_written,
+		        stats.files_removed);
+	fputc('\n', stderr);
+	if (stats.hashing_dropped)
+		fprintf(stderr, "briefing serve: finding unchanged pages took longer than rendering "
+		        "them; every page is rendered from now on (files are still only written "
+		        "when changed)\n");
 }
 
 /* ---- HTTP ---- */
@@ -336,19 +345,27 @@ int serve_run(const struct serve_opts *o)
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_cond_init(&sv.changed, &ca);
-	char tmp[] = "/tmp/briefing-serve-XXXXXX";
+	const char *tmpdir = getenv("TMPDIR");
+	char *tmp = xasprintf("%s/briefing-serve-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
 	if (!mkdtemp(tmp)) {
 		fprintf(stderr, "briefing: error: cannot create a temporary folder: %s\n", strerror(errno));
+		free(tmp);
 		return 1;
 	}
 	sv.root = fs_join(tmp, "site");
-	rebuild(&sv);
+	sv.cache = cache_new();
+	/* watch before the first build, so a save during it is not missed */
+	struct watch *watch = watch_new(o->site_dir);
+	rebuild(&sv, NULL);
 
 	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)o->port)};
 	if (inet_pton(AF_INET, o->bind, &addr.sin_addr) != 1) {
 		fprintf(stderr, "briefing: error: --bind: expected an IPv4 address, found \"%s\"\n", o->bind);
 		fs_rmtree(tmp);
+		free(tmp);
 		free(sv.root);
+		watch_free(watch);
+		cache_free(sv.cache);
 		return 2;
 	}
 	struct MHD_Daemon *daemon = MHD_start_daemon(
@@ -360,35 +377,32 @@ int serve_run(const struct serve_opts *o)
 		fprintf(stderr, "briefing: error: cannot listen on %s:%d (is the port taken? try --port)\n",
 		        o->bind, o->port);
 		fs_rmtree(tmp);
+		free(tmp);
 		free(sv.root);
+		watch_free(watch);
+		cache_free(sv.cache);
 		return 1;
 	}
 	printf("briefing serve: http://%s:%d/ (drafts shown; Ctrl-C stops)\n", o->bind, o->port);
 	fflush(stdout);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	uint64_t last = fingerprint(o->site_dir);
-	while (!stopping) {
-		usleep(250 * 1000);
-		uint64_t now = fingerprint(o->site_dir);
-		if (now == last)
-			continue;
-		/* wait for a burst of saves to settle, then build once */
-		do {
-			last = now;
-			usleep(150 * 1000);
-			now = fingerprint(o->site_dir);
-		} while (now != last && !stopping);
-		if (!stopping)
-			rebuild(&sv);
+	fprintf(stderr, "briefing serve: watching for changes (%s)\n", watch_method(watch));
+	struct watch_changes ch;
+	while (!stopping && watch_wait(watch, &stopping, QUIET_MS, &ch)) {
+		rebuild(&sv, &ch);
+		watch_changes_free(&ch);
 	}
+	watch_free(watch);
 	pthread_mutex_lock(&sv.lock);
 	pthread_cond_broadcast(&sv.changed);
 	pthread_mutex_unlock(&sv.lock);
 	MHD_stop_daemon(daemon);
 	fs_rmtree(tmp);
+	free(tmp);
 	free(sv.root);
 	free(sv.error);
+	cache_free(sv.cache);
 	pthread_mutex_destroy(&sv.lock);
 	pthread_cond_destroy(&sv.changed);
 	return 0;

@@ -8,6 +8,7 @@ struct serve_opts {
 	const char *tool_dir;
 	const char *bind; /* "127.0.0.1" */
 	int port;         /* 8080 */
+	int verbose;      /* each rebuild's phase times */
 };
 
 /* Runs until SIGINT/SIGTERM. Returns the exit status. */

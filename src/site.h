@@ -61,6 +61,8 @@ struct article {
 	struct value *data;  /* template view (map), built by site_resolve */
 	struct cmark_node *doc; /* body tree between parse and render, else NULL */
 	char *html;          /* body HTML until moved into data */
+	const struct value *content; /* or the body HTML as a string owned elsewhere
+	                              * (serve's cache, see cache.h), referenced from data */
 	size_t words;        /* words in the body (for word_count, reading_time) */
 	int body_line;       /* file line of the body's first line (node lines add to it) */
 	struct entity **topics, **people;

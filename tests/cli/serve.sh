@@ -7,10 +7,13 @@ command -v python3 >/dev/null || { echo "# skipped: python3 needed"; finish; exi
 s="$TMP/s"
 mkdir -p "$s"
 cp -R "$ROOT/content" "$ROOT/site.yml" "$s/"
-before=$(ls -d /tmp/briefing-serve-* 2>/dev/null | wc -l)
+# serve's folder goes into $TMPDIR: here, so other tests' servers do not count
+export TMPDIR="$TMP"
 port=$(python3 -c 'import socket; x = socket.socket(); x.bind(("127.0.0.1", 0)); print(x.getsockname()[1])')
 "$BRIEFING" serve -s "$s" --port "$port" > "$TMP/serve.out" 2>&1 &
 pid=$!
+for i in $(seq 20); do ls -d "$TMP"/briefing-serve-* >/dev/null 2>&1 && break; sleep 0.25; done
+check "serve's folder is in TMPDIR" test -n "$(ls -d "$TMP"/briefing-serve-* 2>/dev/null)"
 trap 'kill $pid 2>/dev/null; rm -rf "$TMP"' EXIT
 url="http://127.0.0.1:$port"
 # fetch PATH [METHOD]: prints the status, then the body, into $TMP/resp
@@ -46,6 +49,48 @@ ok_edit=0
 for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.5; fetch /; grep -q "Edited while serving" "$TMP/resp" && ok_edit=1 && break; done
 check "an edit shows up in the served page" test "$ok_edit" -eq 1
 
+# rebuilds: the number of rebuilds so far (one line each in serve's log)
+rebuilds() { grep -c 'briefing serve: rebuilt' "$TMP/serve.out"; }
+# settled N: waits for rebuild number N, then a little more for any extra one
+settled() {
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		[ "$(rebuilds)" -ge "$1" ] && break
+		sleep 0.25
+	done
+	sleep 0.6
+}
+check "the watcher uses inotify" grep -q 'watching for changes (inotify)' "$TMP/serve.out"
+
+# an editor's save: write a temporary file, keep a backup, rename over the article
+n=$(rebuilds)
+d="$s/content/articles/2017"
+sed 's/^title: .*/title: "Saved by rename"/' "$a" > "$d/.talks-tried-before.md.swp"
+cp "$a" "$d/talks-tried-before.md~"
+: > "$d/4913"; rm "$d/4913"
+mv "$d/.talks-tried-before.md.swp" "$a"
+settled $((n + 1))
+check "a write-then-rename save is one rebuild" test "$(rebuilds)" -eq $((n + 1))
+fetch /; check "the renamed save shows up" grep -q "Saved by rename" "$TMP/resp"
+rm "$d/talks-tried-before.md~"; settled 0
+check "backup files do not rebuild" test "$(rebuilds)" -eq $((n + 1))
+
+n=$(rebuilds)
+i=0
+while [ $i -lt 20 ]; do printf '\nBurst line %d.\n' $i >> "$a"; i=$((i + 1)); done
+settled $((n + 1))
+check "a burst of 20 writes is one rebuild" test "$(rebuilds)" -eq $((n + 1))
+fetch /articles/2017/talks-tried-before/; check "the burst's last write is in the page" grep -q "Burst line 19" "$TMP/resp"
+
+n=$(rebuilds)
+mkdir -p "$s/content/articles/2031/deep"
+printf -- '---\ntitle: "From a new folder"\ndate: 2017-09-30\n---\n\nNew.\n' > "$s/content/articles/2031/deep/fresh.md"
+settled $((n + 1))
+fetch /articles/2031/deep/fresh/; check "an article in a new folder is built" grep -q "From a new folder" "$TMP/resp"
+n=$(rebuilds)
+printf -- '---\ntitle: "Second in the new folder"\ndate: 2017-09-30\n---\n\nNew.\n' > "$s/content/articles/2031/deep/second.md"
+settled $((n + 1))
+fetch /articles/2031/deep/second/; check "the new folder is watched" grep -q "Second in the new folder" "$TMP/resp"
+
 printf -- '---\ntitle: "Broken\n' > "$s/content/articles/2017/zz.md"
 ok_err=0
 for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.5; fetch /; status_is 500 && ok_err=1 && break; done
@@ -67,5 +112,17 @@ else
 fi
 kill $pid
 wait $pid 2>/dev/null
-check "temporary folder removed on exit" test "$(ls -d /tmp/briefing-serve-* 2>/dev/null | wc -l)" -eq "$before"
+
+# without inotify (BRIEFING_WATCH=poll) it polls, and still sees an edit
+BRIEFING_WATCH=poll "$BRIEFING" serve -s "$s" --port "$port" > "$TMP/serve.out" 2>&1 &
+pid=$!
+for i in 1 2 3 4 5 6 7 8 9 10; do fetch / && status_is 200 && break; sleep 0.5; done
+check "the polling fallback is used when asked" grep -q 'watching for changes (polling)' "$TMP/serve.out"
+sed 's/^title: .*/title: "Seen by polling"/' "$a" > "$TMP/a" && cp "$TMP/a" "$a"
+ok_poll=0
+for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.5; fetch /; grep -q "Seen by polling" "$TMP/resp" && ok_poll=1 && break; done
+check "polling sees an edit" test "$ok_poll" -eq 1
+kill $pid
+wait $pid 2>/dev/null
+check "temporary folders removed on exit" test -z "$(ls -d "$TMP"/briefing-serve-* 2>/dev/null)"
 finish

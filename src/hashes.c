@@ -1,0 +1,321 @@
+/* hashes.c: a word-at-a-time multiply-xorshift hash (fast enough to run
+ * over every page's data on each rebuild), value-tree hashing with a memo
+ * of reference targets, and an open-addressing table of named hashes. */
+#include "hashes.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+#define K1 0x9E3779B97F4A7C15ull
+#define K2 0xC2B2AE3D27D4EB4Full
+
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * K1;
+	return h ^ (h >> 29);
+}
+
+uint64_t hs_bytes(const void *data, size_t len, uint64_t seed)
+{
+	const unsigned char *p = data;
+	uint64_t h = seed ^ (len * K2);
+	while (len >= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		h = mix(h, w);
+		p += 8;
+		len -= 8;
+	}
+	uint64_t w = 0;
+	memcpy(&w, p, len);
+	h = mix(h, w ^ ((uint64_t)len << 56));
+	h ^= h >> 32;
+	h *= K2;
+	return h ^ (h >> 31);
+}
+
+/* ---- value trees ---- */
+
+struct hs_memo {
+	const void **keys;   /* reference targets... */
+	int *depths;         /* ...hashed to this depth */
+	uint64_t *hashes;
+	size_t cap, n; /* cap a power of two */
+	int salt;      /* the key set in use (part of the memo key) */
+};
+
+static int has_key(const struct hs_table *keys, const char *k, size_t len);
+
+struct hs_memo *hs_memo_new(void)
+{
+	struct hs_memo *m = xcalloc(1, sizeof *m);
+	m->cap = 1024;
+	m->keys = xcalloc(m->cap, sizeof *m->keys);
+	m->depths = xcalloc(m->cap, sizeof *m->depths);
+	m->hashes = xcalloc(m->cap, sizeof *m->hashes);
+	return m;
+}
+
+void hs_memo_free(struct hs_memo *m)
+{
+	if (!m)
+		return;
+	free(m->keys);
+	free(m->depths);
+	free(m->hashes);
+	free(m);
+}
+
+static size_t ptr_slot(const void *p, int depth, size_t mask)
+{
+	uint64_t x = ((uint64_t)(uintptr_t)p + (uint64_t)depth) * K1;
+	return (size_t)(x >> 20) & mask;
+}
+
+static int memo_get(const struct hs_memo *m, const void *p, int depth, uint64_t *h)
+{
+	size_t mask = m->cap - 1;
+	for (size_t i = ptr_slot(p, depth, mask); m->keys[i]; i = (i + 1) & mask) {
+		if (m->keys[i] == p && m->depths[i] == depth) {
+			*h = m->hashes[i];
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void memo_put(struct hs_memo *m, const void *p, int depth, uint64_t h)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		struct hs_memo bigger = {.cap = m->cap * 2};
+		bigger.keys = xcalloc(bigger.cap, sizeof *bigger.keys);
+		bigger.depths = xcalloc(bigger.cap, sizeof *bigger.depths);
+		bigger.hashes = xcalloc(bigger.cap, sizeof *bigger.hashes);
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->keys[i])
+				memo_put(&bigger, m->keys[i], m->depths[i], m->hashes[i]);
+		free(m->keys);
+		free(m->depths);
+		free(m->hashes);
+		*m = bigger;
+	}
+	size_t mask = m->cap - 1, i = ptr_slot(p, depth, mask);
+	while (m->keys[i] && !(m->keys[i] == p && m->depths[i] == depth))
+		i = (i + 1) & mask;
+	m->n += !m->keys[i];
+	m->keys[i] = p;
+	m->depths[i] = depth;
+	m->hashes[i] = h;
+}
+
+/* depth: how many more lists or maps may be entered; below that only a
+ * container's type and size count (a section can still test it). */
+static uint64_t value_hash(struct hs_memo *m, const struct value *v, int depth,
+                           const struct hs_table *keys, int *opaque)
+{
+	enum val_type t = val_type(v);
+	if (t == VAL_REF) {
+		const struct value *target = val_deref(v);
+		enum val_type tt = val_type(target);
+		/* scalars: any depth, any key set; containers: per depth and key set */
+		int key = tt == VAL_LIST || tt == VAL_MAP ? depth + 1 + m->salt * 1024 : 0;
+		uint64_t h;
+		if (memo_get(m, target, key, &h)) {
+			if (!h)
+				*opaque = 1;
+			return h;
+		}
+		int inner = 0;
+		h = value_hash(m, target, depth, keys, &inner);
+		memo_put(m, target, key, inner ? 0 : h);
+		*opaque |= inner;
+		return h;
+	}
+	uint64_t h = mix(K2, (uint64_t)t + 1);
+	switch (t) {
+	case VAL_NULL:
+		return h;
+	case VAL_BOOL:
+		return mix(h, (uint64_t)val_get_bool(v));
+	case VAL_NUM: {
+		double d = val_get_num(v);
+		uint64_t w;
+		memcpy(&w, &d, sizeof w);
+		return mix(h, w);
+	}
+	case VAL_STR: {
+		size_t len;
+		const char *s = val_get_str(v, &len);
+		return mix(h, hs_bytes(s, len, 0));
+	}
+	case VAL_LIST: {
+		size_t n = val_len(v);
+		h = mix(h, n);
+		if (depth <= 0)
+			return h;
+		for (size_t i = 0; i < n; i++)
+			h = mix(h, value_hash(m, val_at(v, i), depth - 1, keys, opaque));
+		return h;
+	}
+	case VAL_MAP: {
+		size_t n = val_len(v);
+		if (!keys) /* with keys, unread keys must not count, so neither does the size */
+			h = mix(h, n);
+		if (depth <= 0)
+			return h;
+		for (size_t i = 0; i < n; i++) {
+			size_t klen;
+			const char *k = val_key_at(v, i, &klen);
+			if (keys && !has_key(keys, k, klen))
+				continue; /* no template can look it up */
+			h = mix(h, hs_bytes(k, klen, 0));
+			h = mix(h, value_hash(m, val_at(v, i), depth - 1, keys, opaque));
+		}
+		return h;
+	}
+	default: /* a lambda: its output is not a function of anything we see */
+		*opaque = 1;
+		return 0;
+	}
+}
+
+uint64_t hs_value(struct hs_memo *m, const struct value *v, int depth,
+                  const struct hs_table *keys, int salt)
+{
+	int opaque = 0;
+	if (depth > 1000)
+		depth = 1000;
+	m->salt = salt;
+	uint64_t h = value_hash(m, v, depth, keys, &opaque);
+	if (opaque)
+		return 0;
+	return h ? h : 1;
+}
+
+/* ---- named hashes ---- */
+
+struct hs_entry {
+	char *key; /* NULL: empty slot */
+	uint64_t hash;
+	unsigned mark;
+};
+
+struct hs_table {
+	struct hs_entry *slots;
+	size_t cap, n; /* cap a power of two */
+};
+
+struct hs_table *hs_table_new(void)
+{
+	struct hs_table *t = xcalloc(1, sizeof *t);
+	t->cap = 64;
+	t->slots = xcalloc(t->cap, sizeof *t->slots);
+	return t;
+}
+
+void hs_clear(struct hs_table *t)
+{
+	for (size_t i = 0; i < t->cap; i++) {
+		free(t->slots[i].key);
+		t->slots[i].key = NULL;
+	}
+	t->n = 0;
+}
+
+void hs_table_free(struct hs_table *t)
+{
+	if (!t)
+		return;
+	hs_clear(t);
+	free(t->slots);
+	free(t);
+}
+
+static size_t find_slot(const struct hs_table *t, const char *key)
+{
+	size_t mask = t->cap - 1;
+	size_t i = (size_t)hs_bytes(key, strlen(key), 7) & mask;
+	while (t->slots[i].key && strcmp(t->slots[i].key, key) != 0)
+		i = (i + 1) & mask;
+	return i;
+}
+
+static int has_key(const struct hs_table *t, const char *k, size_t len)
+{
+	size_t mask = t->cap - 1;
+	for (size_t i = (size_t)hs_bytes(k, len, 7) & mask; t->slots[i].key; i = (i + 1) & mask)
+		if (strncmp(t->slots[i].key, k, len) == 0 && t->slots[i].key[len] == '\0')
+			return 1;
+	return 0;
+}
+
+int hs_get(const struct hs_table *t, const char *key, uint64_t *hash)
+{
+	size_t i = find_slot(t, key);
+	if (!t->slots[i].key)
+		return 0;
+	*hash = t->slots[i].hash;
+	return 1;
+}
+
+static void grow(struct hs_table *t)
+{
+	struct hs_entry *old = t->slots;
+	size_t old_cap = t->cap;
+	t->cap *= 2;
+	t->slots = xcalloc(t->cap, sizeof *t->slots);
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i].key)
+			t->slots[find_slot(t, old[i].key)] = old[i];
+	free(old);
+}
+
+void hs_put(struct hs_table *t, const char *key, uint64_t hash, unsigned mark)
+{
+	if ((t->n + 1) * 2 > t->cap)
+		grow(t);
+	size_t i = find_slot(t, key);
+	if (!t->slots[i].key) {
+		t->slots[i].key = xstrdup(key);
+		t->n++;
+	}
+	t->slots[i].hash = hash;
+	t->slots[i].mark = mark;
+}
+
+void hs_mark(struct hs_table *t, const char *key, unsigned mark)
+{
+	size_t i = find_slot(t, key);
+	if (t->slots[i].key)
+		t->slots[i].mark = mark;
+}
+
+size_t hs_count(const struct hs_table *t)
+{
+	return t->n;
+}
+
+void hs_sweep(struct hs_table *t, unsigned mark,
+              void (*gone)(void *ctx, const char *key, uint64_t hash), void *ctx)
+{
+	/* rebuilt rather than deleted in place: linear probing has no tombstones */
+	struct hs_entry *old = t->slots;
+	size_t cap = t->cap;
+	t->slots = xcalloc(cap, sizeof *t->slots);
+	t->n = 0;
+	for (size_t i = 0; i < cap; i++) {
+		if (!old[i].key)
+			continue;
+		if (old[i].mark == mark) {
+			t->slots[find_slot(t, old[i].key)] = old[i];
+			t->n++;
+		} else {
+			if (gone)
+				gone(ctx, old[i].key, old[i].hash);
+			free(old[i].key);
+		}
+	}
+	free(old);
+}

@@ -1,0 +1,49 @@
+/* hashes.h: 64-bit content hashes for incremental rebuilds: of bytes, of
+ * value trees (what a template can see), and a table from names to hashes
+ * (output files, pages, articles). Not cryptographic: they tell "changed"
+ * from "same" between two builds of one site on one machine. */
+#ifndef BRIEFING_HASHES_H
+#define BRIEFING_HASHES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "value.h"
+
+uint64_t hs_bytes(const void *data, size_t len, uint64_t seed);
+
+/* Value trees, to a depth: the lists and maps below depth levels count by
+ * type and size only (references can make the graph cyclic: an article
+ * lists its topics, a topic its articles; a template reads a bounded
+ * depth, mst_reach). A reference is hashed as its target, remembered by
+ * the target's address and depth in memo, so a list of 500 articles costs
+ * 500 lookups once each article is hashed. A memo is for one thread and
+ * for as long as the values it saw are not changed or freed. */
+struct hs_memo;
+struct hs_memo *hs_memo_new(void);
+void hs_memo_free(struct hs_memo *m);
+/* The hash of v to depth (v itself is level 1), counting only the map
+ * keys in keys (NULL: all), or 0 when a lambda is within reach (its output
+ * no hash can predict). salt names the key set: one memo may serve
+ * several, each with its own salt. */
+struct hs_table;
+uint64_t hs_value(struct hs_memo *m, const struct value *v, int depth,
+                  const struct hs_table *keys, int salt);
+
+/* A table from names to (hash, mark). Not thread-safe. */
+struct hs_table;
+struct hs_table *hs_table_new(void);
+void hs_table_free(struct hs_table *t);
+/* 1 and *hash set when key is present. */
+int hs_get(const struct hs_table *t, const char *key, uint64_t *hash);
+void hs_put(struct hs_table *t, const char *key, uint64_t hash, unsigned mark);
+/* Sets the mark of key (when present). */
+void hs_mark(struct hs_table *t, const char *key, unsigned mark);
+size_t hs_count(const struct hs_table *t);
+/* Removes every entry whose mark is not mark, calling gone(ctx, key, hash)
+ * for each first (gone may be NULL). */
+void hs_sweep(struct hs_table *t, unsigned mark,
+              void (*gone)(void *ctx, const char *key, uint64_t hash), void *ctx);
+void hs_clear(struct hs_table *t);
+
+#endif

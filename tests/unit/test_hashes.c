@@ -1,0 +1,149 @@
+/* test_hashes.c: content hashes for incremental rebuilds: bytes, value
+ * trees to a depth and over a key set (cyclic references included), the
+ * named-hash table, and the template reach and names they rely on. */
+#include <stdlib.h>
+
+#include "../../src/hashes.h"
+#include "../../src/mustache.h"
+#include "test.h"
+
+static void bytes_differ(void)
+{
+	CHECK(hs_bytes("abc", 3, 0) == hs_bytes("abc", 3, 0));
+	CHECK(hs_bytes("abc", 3, 0) != hs_bytes("abd", 3, 0));
+	CHECK(hs_bytes("abcdefgh1", 9, 0) != hs_bytes("abcdefgh2", 9, 0));
+	CHECK(hs_bytes("", 0, 0) != hs_bytes("\0", 1, 0));
+}
+
+/* an article and a topic that refer to each other, as site data does */
+static void values_with_cycles(void)
+{
+	struct value *article = val_map(), *topic = val_map();
+	val_set_str(article, "title", "First");
+	val_set_str(topic, "title", "Sanctions");
+	struct value *topics = val_list(), *articles = val_list();
+	val_push(topics, val_ref(topic));
+	val_push(articles, val_ref(article));
+	val_set(article, "topics", topics);
+	val_set(topic, "articles", articles);
+	struct value *page = val_map();
+	val_set(page, "article", val_ref(article));
+
+	struct hs_memo *m = hs_memo_new();
+	uint64_t deep = hs_value(m, page, 50, NULL, 0); /* terminates despite the cycle */
+	uint64_t shallow = hs_value(m, page, 3, NULL, 1);
+	hs_memo_free(m);
+	CHECK(deep != 0 && shallow != 0);
+
+	/* a change below the depth is not seen; within it, it is */
+	val_set_str(topic, "title", "Sanctions, renamed");
+	m = hs_memo_new();
+	struct hs_memo *fresh = hs_memo_new();
+	CHECK(hs_value(m, page, 2, NULL, 0) == hs_value(fresh, page, 2, NULL, 0));
+	hs_memo_free(fresh);
+	uint64_t deep2 = hs_value(m, page, 50, NULL, 1);
+	hs_memo_free(m);
+	CHECK(deep2 != deep);
+
+	/* keys no template reads are not hashed */
+	struct hs_table *keys = hs_table_new();
+	hs_put(keys, "article", 0, 0);
+	hs_put(keys, "title", 0, 0);
+	m = hs_memo_new();
+	uint64_t k1 = hs_value(m, page, 50, keys, 0);
+	hs_memo_free(m);
+	val_set_str(article, "unread", "anything");
+	val_set_str(topic, "title", "Renamed again"); /* under "topics", not in keys */
+	m = hs_memo_new();
+	uint64_t k2 = hs_value(m, page, 50, keys, 0);
+	hs_memo_free(m);
+	CHECK(k1 == k2);
+	val_set_str(article, "title", "Second");
+	m = hs_memo_new();
+	CHECK(hs_value(m, page, 50, keys, 0) != k1);
+	hs_memo_free(m);
+	hs_table_free(keys);
+	val_free(page);
+	val_free(article);
+	val_free(topic);
+}
+
+static int noop(void *ud, const char *text, size_t len, buf *out)
+{
+	(void)ud, (void)text, (void)len, (void)out;
+	return 0;
+}
+
+static void lambdas_are_opaque(void)
+{
+	struct value *page = val_map();
+	struct value *inner = val_map();
+	val_set(inner, "upper", val_func((struct val_func){noop, NULL, NULL}));
+	val_set(page, "inner", inner);
+	struct hs_memo *m = hs_memo_new();
+	CHECK(hs_value(m, page, 5, NULL, 0) == 0);
+	CHECK(hs_value(m, page, 1, NULL, 1) != 0); /* out of reach: no matter */
+	hs_memo_free(m);
+	val_free(page);
+}
+
+static void table_sweep(void)
+{
+	struct hs_table *t = hs_table_new();
+	char key[32];
+	for (int i = 0; i < 1000; i++) {
+		snprintf(key, sizeof key, "page/%d", i);
+		hs_put(t, key, (uint64_t)i, i % 2 ? 2 : 1);
+	}
+	CHECK_INT(hs_count(t), 1000);
+	uint64_t h = 0;
+	CHECK(hs_get(t, "page/7", &h) && h == 7);
+	hs_sweep(t, 2, NULL, NULL);
+	CHECK_INT(hs_count(t), 500);
+	CHECK(!hs_get(t, "page/8", &h));
+	CHECK(hs_get(t, "page/9", &h) && h == 9);
+	hs_table_free(t);
+}
+
+static void add_name(void *ctx, const char *name, size_t len)
+{
+	buf *b = ctx;
+	buf_put(b, name, len);
+	buf_putc(b, ' ');
+}
+
+static void template_reach(void)
+{
+	struct mst_set *set = mst_set_new();
+	struct diag *d = diag_new();
+	const char *card = "<a href=\"{{url}}\">{{title}}</a>";
+	const char *list = "{{#articles}}{{>card}}{{#topics}}{{name}}{{/topics}}{{/articles}}";
+	const char *self = "{{#kids}}{{>self}}{{/kids}}";
+	const char *dyn = "{{>*which}}";
+	CHECK(mst_set_add(set, "card", card, strlen(card), NULL, d) == 0);
+	CHECK(mst_set_add(set, "list", list, strlen(list), NULL, d) == 0);
+	CHECK(mst_set_add(set, "self", self, strlen(self), NULL, d) == 0);
+	CHECK(mst_set_add(set, "dyn", dyn, strlen(dyn), NULL, d) == 0);
+	CHECK_INT(mst_reach(set, "card"), 1);
+	/* articles (1) + item (1) + topics (1) + item (1) + name (1) */
+	CHECK_INT(mst_reach(set, "list"), 5);
+	CHECK_INT(mst_reach(set, "self"), -1);
+	CHECK_INT(mst_reach(set, "dyn"), -1);
+	buf names = BUF_INIT;
+	mst_names(set, "list", add_name, &names);
+	CHECK(strstr(names.ptr, "articles ") && strstr(names.ptr, "url ") &&
+	      strstr(names.ptr, "name ") && !strstr(names.ptr, "card"));
+	buf_free(&names);
+	diag_free(d);
+	mst_set_free(set);
+}
+
+int main(void)
+{
+	RUN(bytes_differ);
+	RUN(values_with_cycles);
+	RUN(lambdas_are_opaque);
+	RUN(table_sweep);
+	RUN(template_reach);
+	return TEST_MAIN_END();
+}
