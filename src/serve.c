@@ -271,7 +271,18 @@ static char *file_for(const char *root, const char *url, int *is_dir)
 	if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		*is_dir = 1;
 	} else if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
-		free(path); /* symlinks are not followed out of the folder */
+		free(path); /* a symlink as the last part is not followed */
+		return NULL;
+	}
+	/* nor one earlier in the path: what it names must be inside root */
+	char *real = realpath(path, NULL), *real_root = realpath(root, NULL);
+	size_t rn = real_root ? strlen(real_root) : 0;
+	int inside = real && real_root && strncmp(real, real_root, rn) == 0 &&
+	             (real[rn] == '/' || real[rn] == '\0');
+	free(real);
+	free(real_root);
+	if (!inside) {
+		free(path);
 		return NULL;
 	}
 	return path;

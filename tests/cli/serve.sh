@@ -41,6 +41,40 @@ fetch "/../../../etc/passwd"; check "traversal refused" status_is 404
 fetch "/%2e%2e/%2e%2e/etc/passwd"; check "encoded traversal refused" status_is 404
 fetch / POST; check "POST refused" status_is 405
 fetch /topics; check "folder without slash redirects" status_is 301
+fetch "/articles%2f..%2f..%2f..%2fetc%2fpasswd"; check "encoded slashes with .. refused" status_is 404
+fetch /articles/; check "a folder without index.html is not listed" status_is 404
+served=$(ls -d "$TMP"/briefing-serve-*/site | head -1)
+ln -s /etc "$served/outside"
+ln -s /etc/hostname "$served/host.txt"
+fetch /outside/hostname; check "a symlinked folder out of the output is refused" status_is 404
+fetch /host.txt; check "a symlinked file out of the output is refused" status_is 404
+rm -f "$served/outside" "$served/host.txt"
+check "a 100 KB request header is refused, not served" python3 - "$port" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 100000 + b"\r\n\r\n")
+try:
+    reply = s.recv(100)
+except (ConnectionResetError, socket.timeout):
+    reply = b""
+sys.exit(0 if not reply.startswith(b"HTTP/1.1 200") else 1)
+PY
+check "200 live-reload clients at once, then the site still answers" python3 - "$port" <<'PY'
+import socket, sys, urllib.request
+port = int(sys.argv[1])
+conns = []
+for i in range(200):
+    c = socket.create_connection(("127.0.0.1", port), timeout=10)
+    c.sendall(b"GET /__briefing/events HTTP/1.1\r\nHost: x\r\n\r\n")
+    conns.append(c)
+for c in conns:
+    assert c.recv(12).startswith(b"HTTP/1.1 200"), "events stream refused"
+ok = urllib.request.urlopen("http://127.0.0.1:%d/" % port, timeout=10).status == 200
+for c in conns:
+    c.close()
+ok = ok and urllib.request.urlopen("http://127.0.0.1:%d/" % port, timeout=10).status == 200
+sys.exit(0 if ok else 1)
+PY
 fetch /articles/2017/white-house-reaction/; check "serve shows drafts" status_is 200
 
 a="$s/content/articles/2017/talks-tried-before.md"
