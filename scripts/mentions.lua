@@ -117,7 +117,7 @@ return {
   Document = function(doc, article)
     if not index then build_index() end
     local listed = {}
-    for _, field in ipairs({ "people" }) do
+    local function list(field) -- the entities a front-matter list names
       local names = article.meta[field]
       if type(names) == "table" then
         for _, name in ipairs(names) do
@@ -126,15 +126,8 @@ return {
         end
       end
     end
-    for _, k in ipairs(entities.kinds(briefing.site)) do
-      local names = article.meta[k.key]
-      if type(names) == "table" then
-        for _, name in ipairs(names) do
-          local t = by_lower[tostring(name):lower()]
-          if t then listed[t] = true end
-        end
-      end
-    end
+    list("people")
+    for _, k in ipairs(entities.kinds(briefing.site)) do list(k.key) end
     state = { linked = {}, listed = listed }
   end,
 
