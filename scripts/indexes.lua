@@ -91,8 +91,16 @@ local function top(counts)
   return out
 end
 
+-- an article's day, read once a build (an article is on several lists)
+local day_of = setmetatable({}, { __mode = "k", __index = function(t, a)
+  local d = a.day
+  t[a] = d
+  return d
+end })
+local function get_day(a) return day_of[a] end
+
 local function months_of(slice)
-  local months = dates.by_month(slice, function(a) return a.day end)
+  local months = dates.by_month(slice, get_day)
   for _, m in ipairs(months) do m.articles, m.items, m.key = m.items, nil, nil end
   return months
 end

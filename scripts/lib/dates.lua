@@ -27,10 +27,17 @@ function M.week_start(days, starts)
   return days - (weekday - (starts or 0)) % 7
 end
 
--- "2017-12-12" -> "December 2017"
+-- "2017-12-12" -> "December 2017" (once per month a build)
+local titles = {}
 function M.month_title(day)
-  local d = briefing.date(day)
-  return d.display:match("^%d+ (.+)$") or day:sub(1, 7)
+  local ym = day:sub(1, 7)
+  local t = titles[ym]
+  if not t then
+    local d = briefing.date(day)
+    t = d.display:match("^%d+ (.+)$") or ym
+    titles[ym] = t
+  end
+  return t
 end
 
 -- List items (each with a day via get(item)) grouped by month, in list
