@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pool.h"
 #include "site.h"
 
 static struct entity *resolve_name(struct site *s, enum entity_kind kind, const char *name)
@@ -176,6 +177,20 @@ static int scheduled_in(const struct site *s, const struct article *a)
 	return a->date.epoch <= s->cfg.now && (!a->publish_at || a->publish_at <= s->cfg.now);
 }
 
+static void entity_view_one(void *ctx, int worker, size_t i)
+{
+	(void)worker;
+	struct site *s = ctx;
+	build_entity_view(s, i < s->n_topics ? s->topics[i] : s->people[i - s->n_topics]);
+}
+
+static void article_view_one(void *ctx, int worker, size_t i)
+{
+	(void)worker;
+	struct site *s = ctx;
+	build_article_view(s, s->articles[i]);
+}
+
 int site_resolve(struct site *s)
 {
 	int errors = 0;
@@ -217,12 +232,11 @@ int site_resolve(struct site *s)
 	}
 	if (s->n_articles)
 		qsort(s->articles, s->n_articles, sizeof *s->articles, newest_first);
-	for (size_t i = 0; i < s->n_topics; i++)
-		build_entity_view(s, s->topics[i]);
-	for (size_t i = 0; i < s->n_people; i++)
-		build_entity_view(s, s->people[i]);
-	for (size_t i = 0; i < s->n_articles; i++)
-		build_article_view(s, s->articles[i]);
+	/* the views are independent of each other (an article's view points
+	 * at its entities' maps, which exist from the scan): built in parallel */
+	int workers = pool_default_workers();
+	pool_run(workers, s->n_topics + s->n_people, entity_view_one, s);
+	pool_run(workers, s->n_articles, article_view_one, s);
 	return errors;
 }
 
