@@ -16,6 +16,8 @@ int main(int argc, char **argv)
 	long n = argc > 2 ? atol(argv[2]) : 100000;
 	struct diag *d = diag_new();
 	struct site *s = site_open(dir, d);
+	if (s)
+		s->cfg.now = (long long)time(NULL); /* as `briefing build` sets it */
 	if (!s || (s->tool_dir = xstrdup("."), site_scan(s)) != 0) {
 		diag_print(d, stderr);
 		return 1;
@@ -32,6 +34,8 @@ int main(int argc, char **argv)
 	struct theme *t = theme_load(s, s->diag);
 	if (!t || !s->n_articles) {
 		diag_print(s->diag, stderr);
+		if (t)
+			fprintf(stderr, "render_bench: no published article in %s\n", dir);
 		return 1;
 	}
 	struct article *a = s->articles[0];
