@@ -132,9 +132,9 @@ struct lb_scripts *lb_scripts_new(const struct site *s, struct diag *d)
 	const struct value *lua = val_get(s->cfg.yaml, "lua");
 	if (lua && val_type(lua) == VAL_MAP) {
 		const struct value *v = val_get(lua, "instruction_limit");
-		if (v && (val_type(v) != VAL_NUM || val_get_num(v) < 1000))
+		if (v && (val_type(v) != VAL_NUM || val_get_num(v) < 1000 || val_get_num(v) > 1e15))
 			diag_error(d, yml, val_line(v), val_col(v),
-			           "lua.instruction_limit: expected a number of at least 1000");
+			           "lua.instruction_limit: expected a number from 1000 to 10^15");
 		else if (v)
 			sc->instruction_limit = (long long)val_get_num(v);
 		v = val_get(lua, "memory_limit_mb");

@@ -41,6 +41,11 @@ expect_status "endless loop stops" 1
 expect_stderr "endless loop error" "instruction limit exceeded"
 expect_stderr "endless loop names the page" "while filtering $TMP/s/content/articles/first.md"
 check "previous output untouched after an endless loop" cmp -s "$TMP/s/public/index.html" "$TMP/before.html"
+printf 'title: "T"\nlua: {instruction_limit: 1e99}\n' > "$TMP/s/site.yml"
+run_briefing build -s "$TMP/s"
+expect_status "an instruction limit too large to count is refused" 1
+expect_stderr "... at its place in site.yml" "site.yml:2:26: error: lua.instruction_limit: expected a number from 1000 to 10^15"
+printf 'title: "T"\nlua: {instruction_limit: 1000000}\n' > "$TMP/s/site.yml"
 
 printf 'return { collections = function(site) site:add_page{url = "../escape/", template = "page"} end }\n' > "$TMP/s/scripts/broken.lua"
 run_briefing build -s "$TMP/s"
