@@ -547,12 +547,19 @@ void mst_set_free(struct mst_set *set)
 	free(set);
 }
 
-static const struct tmpl *lookup_tmpl(const struct mst_set *set, const char *name, size_t len)
+/* The position of the template called name in set, or -1. */
+static long tmpl_pos(const struct mst_set *set, const char *name, size_t len)
 {
 	for (size_t i = 0; i < set->n; i++)
 		if (strlen(set->list[i]->name) == len && memcmp(set->list[i]->name, name, len) == 0)
-			return set->list[i];
-	return NULL;
+			return (long)i;
+	return -1;
+}
+
+static const struct tmpl *lookup_tmpl(const struct mst_set *set, const char *name, size_t len)
+{
+	long i = tmpl_pos(set, name, len);
+	return i < 0 ? NULL : set->list[i];
 }
 
 int mst_set_has(const struct mst_set *set, const char *name)
@@ -675,9 +682,8 @@ static const struct value *lookup(const struct rstate *rs, const char *name)
 	const char *dot = strchr(name, '.');
 	size_t len = dot ? (size_t)(dot - name) : strlen(name);
 	const struct value *v = NULL;
-	uint32_t hash = val_hash(name, len); /* once for the whole stack */
 	for (int i = rs->n - 1; i >= 0 && !v; i--)
-		v = val_getn_hashed(rs->stack[i], name, len, hash);
+		v = find_key(rs->stack[i], name, len);
 	while (v && dot) {
 		name = dot + 1;
 		dot = strchr(name, '.');
@@ -1031,6 +1037,8 @@ struct names {
 	void *ctx;
 };
 
+static void names_tmpl(struct names *w, const char *name);
+
 static void names_nodes(struct names *w, const struct mnode *kids, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -1046,15 +1054,20 @@ static void names_nodes(struct names *w, const struct mnode *kids, size_t n)
 					p++;
 			}
 		}
-		if ((k->kind == N_PARTIAL || k->kind == N_PARENT) && !k->dynamic) {
-			for (size_t t = 0; t < w->set->n; t++)
-				if (!w->seen[t] && strcmp(w->set->list[t]->name, k->name) == 0) {
-					w->seen[t] = 1;
-					names_nodes(w, w->set->list[t]->root.kids, w->set->list[t]->root.nkids);
-				}
-		}
+		if ((k->kind == N_PARTIAL || k->kind == N_PARENT) && !k->dynamic)
+			names_tmpl(w, k->name);
 		names_nodes(w, k->kids, k->nkids);
 	}
+}
+
+/* The names of the template called name, once per template. */
+static void names_tmpl(struct names *w, const char *name)
+{
+	long t = tmpl_pos(w->set, name, strlen(name));
+	if (t < 0 || w->seen[t])
+		return;
+	w->seen[t] = 1;
+	names_nodes(w, w->set->list[t]->root.kids, w->set->list[t]->root.nkids);
 }
 
 void mst_names(const struct mst_set *set, const char *name,
@@ -1062,10 +1075,6 @@ void mst_names(const struct mst_set *set, const char *name,
 {
 	struct names w = {.set = set, .add = add, .ctx = ctx};
 	w.seen = xcalloc(set->n ? set->n : 1, 1);
-	for (size_t t = 0; t < set->n; t++)
-		if (strcmp(set->list[t]->name, name) == 0) {
-			w.seen[t] = 1;
-			names_nodes(&w, set->list[t]->root.kids, set->list[t]->root.nkids);
-		}
+	names_tmpl(&w, name);
 	free(w.seen);
 }

@@ -226,7 +226,7 @@ const char *val_key_at(const struct value *v, size_t i, size_t *len)
 	return v->u.map.kv[i].key;
 }
 
-uint32_t val_hash(const char *s, size_t n)
+static uint32_t hash_key(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u; /* FNV-1a */
 	for (size_t i = 0; i < n; i++)
@@ -237,7 +237,7 @@ uint32_t val_hash(const char *s, size_t n)
 static void index_insert(struct value *m, size_t pos)
 {
 	size_t mask = m->u.map.index_cap - 1;
-	size_t slot = val_hash(m->u.map.kv[pos].key, m->u.map.kv[pos].klen) & mask;
+	size_t slot = hash_key(m->u.map.kv[pos].key, m->u.map.kv[pos].klen) & mask;
 	while (m->u.map.index[slot])
 		slot = (slot + 1) & mask;
 	m->u.map.index[slot] = (uint32_t)(pos + 1);
@@ -259,13 +259,11 @@ static void index_rebuild(struct value *m)
 		index_insert(m, i);
 }
 
-/* The position of key in map m, or -1. hash is val_hash(key, len), or 0
- * to have it computed when the map is indexed. */
-static long find_key_h(const struct value *m, const char *key, size_t len, uint32_t hash)
+static long find_key(const struct value *m, const char *key, size_t len)
 {
 	if (m->u.map.index) {
 		size_t mask = m->u.map.index_cap - 1;
-		size_t slot = (hash ? hash : val_hash(key, len)) & mask;
+		size_t slot = hash_key(key, len) & mask;
 		for (uint32_t at; (at = m->u.map.index[slot]) != 0; slot = (slot + 1) & mask) {
 			const struct kv *kv = &m->u.map.kv[at - 1];
 			if (kv->klen == len && memcmp(kv->key, key, len) == 0)
@@ -279,20 +277,6 @@ static long find_key_h(const struct value *m, const char *key, size_t len, uint3
 			return (long)i;
 	}
 	return -1;
-}
-
-static long find_key(const struct value *m, const char *key, size_t len)
-{
-	return find_key_h(m, key, len, 0);
-}
-
-struct value *val_getn_hashed(const struct value *map, const char *key, size_t len, uint32_t hash)
-{
-	map = val_deref(map);
-	if (!map || map->type != VAL_MAP)
-		return NULL;
-	long i = find_key_h(map, key, len, hash);
-	return i < 0 ? NULL : map->u.map.kv[i].v;
 }
 
 struct value *val_getn(const struct value *map, const char *key, size_t len)

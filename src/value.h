@@ -12,7 +12,6 @@
 #define BRIEFING_VALUE_H
 
 #include <stddef.h>
-#include <stdint.h>
 
 #include "buf.h"
 
@@ -60,11 +59,6 @@ const char *val_key_at(const struct value *v, size_t i, size_t *len);
 /* Map lookup; NULL when absent or v is not a map. */
 struct value *val_get(const struct value *map, const char *key);
 struct value *val_getn(const struct value *map, const char *key, size_t len);
-/* val_getn with the key's val_hash given, for a caller that looks the
- * same key up in several maps. */
-struct value *val_getn_hashed(const struct value *map, const char *key, size_t len,
-                              uint32_t hash);
-uint32_t val_hash(const char *key, size_t len);
 /* String field of a map, or NULL. */
 const char *val_get_cstr(const struct value *map, const char *key);
 
