@@ -17,8 +17,10 @@ return {
     local opml = {}
     local function make(title, description, home, prefix, articles)
       local links, f = feed.make(site, title, description, home, prefix, articles)
-      local url = feed.first_url(site, f)
-      if url then opml[#opml + 1] = { title = title, xml_url = url, html_url = f.home } end
+      if links[1] then -- the first format written
+        opml[#opml + 1] = { title = title, xml_url = site.base_url .. links[1].url,
+                            html_url = f.home }
+      end
       return links
     end
 

@@ -35,13 +35,6 @@ local function formats(site, conf)
   return chosen
 end
 
--- The address of the first format written (for feeds.opml), or nil.
-function M.first_url(site, feed)
-  local conf = type(site.config.feeds) == "table" and site.config.feeds or {}
-  local f = formats(site, conf)[1]
-  return f and feed["self_" .. (f.template == "feed.json" and "json" or f.template)]
-end
-
 -- Feeds need absolute URLs: nothing is written without base_url.
 function M.enabled(site)
   return site.base_url ~= ""
