@@ -509,12 +509,11 @@ static struct entity *add_entity(struct site *s, enum entity_kind kind, const ch
 }
 
 /* Parses the front matter of a topic or person file; body HTML goes into
- * *html. Thread-safe: problems go to d. */
+ * *html. NULL after reporting to d. Thread-safe. */
 static struct value *load_front_matter(const struct site *s, const char *path, char **html,
-                                       int *ok, struct diag *d)
+                                       struct diag *d)
 {
 	buf text = BUF_INIT;
-	*ok = 0;
 	if (fs_read(path, &text) != 0) {
 		diag_error(d, path, 0, 0, "cannot read: %s", strerror(errno));
 		buf_free(&text);
@@ -524,10 +523,8 @@ static struct value *load_front_matter(const struct site *s, const char *path, c
 	struct value *meta = NULL;
 	if (fm_split(text.ptr, text.len, path, &parts, d) == 0) {
 		meta = yv_front_matter(&parts, path, d);
-		if (meta) {
+		if (meta)
 			*html = md_to_html(parts.body, parts.body_len, s->cfg.unsafe);
-			*ok = 1;
-		}
 	}
 	buf_free(&text);
 	return meta;
@@ -537,7 +534,6 @@ static struct value *load_front_matter(const struct site *s, const char *path, c
 struct loaded {
 	struct value *meta;
 	char *html;
-	int ok;
 	struct diag *d;
 };
 
@@ -553,7 +549,7 @@ static void load_one(void *ctx, int worker, size_t i)
 	struct load_job *j = ctx;
 	struct loaded *l = &j->out[i];
 	l->d = diag_new();
-	l->meta = load_front_matter(j->s, j->files[i], &l->html, &l->ok, l->d);
+	l->meta = load_front_matter(j->s, j->files[i], &l->html, l->d);
 }
 
 /* Reads every file of a kind in parallel, then registers them in file
@@ -572,13 +568,10 @@ static void load_entities(struct site *s, enum entity_kind kind)
 	pool_run(sc.n < 64 ? 1 : pool_default_workers(), sc.n, load_one, &job);
 	for (size_t i = 0; i < sc.n; i++) {
 		char *html = all[i].html;
-		int ok = all[i].ok;
 		struct value *meta = all[i].meta;
 		diag_merge(s->diag, all[i].d);
 		diag_free(all[i].d);
-		if (!ok) {
-			val_free(meta);
-			free(html);
+		if (!meta) {
 			free(sc.files[i]);
 			continue;
 		}
