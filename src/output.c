@@ -21,8 +21,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <pthread.h>
-
 #include "buf.h"
 #include "fsutil.h"
 #include "hashes.h"
