@@ -512,6 +512,11 @@ done:
 		       "briefing: swap     %6.3f s\n",
 		       t_scan, sum[0], t_parse, nworkers, sum[1], t_resolve, t_hooks, t_plan, sum[2],
 		       t_render - t_finish - t_swap, jobs, sum[3], t_finish, t_swap);
+		for (size_t i = 0; main_lb && i < lb_scripts_count(scripts); i++) {
+			double t = lb_hook_seconds(main_lb, i);
+			if (t >= 0.0005)
+				printf("briefing:   hooks of %-20s %6.3f s\n", lb_script_path(scripts, i), t);
+		}
 	}
 	if (b.workers) {
 		for (int i = 0; i < nworkers; i++)

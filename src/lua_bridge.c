@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "frontmatter.h"
 #include "fsutil.h"
@@ -48,6 +49,7 @@ struct lb {
 	long long count, limit; /* instructions in the current call */
 	struct diag *cur;       /* where log.* and errors go now */
 	int site_pushed;
+	double *hook_time;      /* per script: seconds in its site hooks */
 	pthread_mutex_t lambda_lock; /* template lambdas run from render threads */
 };
 
@@ -213,6 +215,13 @@ const char *lb_script_path(const struct lb_scripts *sc, size_t i)
 }
 
 /* ---- the state ---- */
+
+static double now_seconds(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 static struct lb *lb_of(lua_State *L)
 {
@@ -818,6 +827,7 @@ struct lb *lb_new(struct site *s, const struct lb_scripts *sc, int main, struct 
 	ls_open(L);
 	open_briefing(L, lb);
 	lb->is_filter = xcalloc(sc->n ? sc->n : 1, 1);
+	lb->hook_time = xcalloc(sc->n ? sc->n : 1, sizeof(double));
 	lua_createtable(L, (int)sc->n, 0);
 	int scripts = lua_gettop(L);
 	for (size_t i = 0; i < sc->n; i++) {
@@ -865,6 +875,7 @@ void lb_free(struct lb *lb)
 	lua_close(lb->L);
 	pthread_mutex_destroy(&lb->lambda_lock);
 	free(lb->is_filter);
+	free(lb->hook_time);
 	free(lb);
 }
 
@@ -965,11 +976,18 @@ int lb_run_hook(struct lb *lb, const char *hook, struct diag *d)
 		lua_remove(L, -2);
 		lua_getfield(L, LUA_REGISTRYINDEX, "briefing.site_table");
 		char *context = xasprintf("while running %s() of %s", hook, lb->scripts->list[i].path);
+		double t = now_seconds();
 		rc = lb_call(lb, 1, 0, d, context);
+		lb->hook_time[i] += now_seconds() - t;
 		free(context);
 	}
 	lua_settop(L, top);
 	return rc;
+}
+
+double lb_hook_seconds(const struct lb *lb, size_t i)
+{
+	return i < lb->scripts->n ? lb->hook_time[i] : 0;
 }
 
 int lb_has_hook(struct lb *lb, const char *hook)
@@ -1054,7 +1072,10 @@ static int hook_k(lua_State *L)
 			nargs++;
 		}
 		lua_getfield(L, LUA_REGISTRYINDEX, "briefing.site_table");
+		double t = now_seconds();
 		lua_call(L, nargs + 1, 1);
+		struct lb *lb = lb_of(L);
+		lb->hook_time[i - 1] += now_seconds() - t;
 		if (hc->html && lua_type(L, -1) == LUA_TSTRING) {
 			size_t n;
 			const char *h = lua_tolstring(L, -1, &n);

@@ -40,6 +40,8 @@ void lb_release_doc(struct lb *lb, struct article *a);
 /* Main state: calls hook(site) of every script that has it, in order.
  * Returns 0 or -1 (errors reported to d). */
 int lb_run_hook(struct lb *lb, const char *hook, struct diag *d);
+/* Seconds script i has spent in site hooks so far (for -v). */
+double lb_hook_seconds(const struct lb *lb, size_t i);
 /* Does any script define hook? */
 int lb_has_hook(struct lb *lb, const char *hook);
 /* Main state: article(article, site) for every article, newest first. */
