@@ -47,7 +47,7 @@ static void push_item(lua_State *L, struct article *a, struct entity *e, int wri
 		return;
 	}
 	lua_pop(L, 1);
-	struct item *it = lua_newuserdatauv(L, sizeof *it, 0);
+	struct item *it = lua_newuserdatauv(L, sizeof *it, 1);
 	it->article = a;
 	it->entity = e;
 	it->writable = writable;
@@ -92,12 +92,10 @@ static void push_entities(lua_State *L, struct entity **list, size_t n, int writ
 	}
 }
 
-/* (item, key) -> value. Fields first, then the template view, then the
- * front matter. */
-static int item_index(lua_State *L)
+/* [-0, +1] An item's field: fields first, then the template view, then
+ * the front matter. Returns 1 when the value may be kept (see item_index). */
+static int push_field(lua_State *L, struct item *it, const char *key)
 {
-	struct item *it = lua_touserdata(L, 1);
-	const char *key = luaL_checkstring(L, 2);
 	const struct value *meta, *data;
 	if (it->article) {
 		struct article *a = it->article;
@@ -105,7 +103,7 @@ static int item_index(lua_State *L)
 		data = a->data;
 		if (strcmp(key, "topics") == 0) {
 			push_entities(L, a->topics, a->n_topics, it->writable);
-			return 1;
+			return 1; /* fixed once resolved: the same table every time */
 		}
 		if (strcmp(key, "people") == 0) {
 			push_entities(L, a->people, a->n_people, it->writable);
@@ -148,7 +146,7 @@ static int item_index(lua_State *L)
 				lv_push(L, al);
 			else
 				lua_newtable(L);
-			return 1;
+			return 0;
 		}
 		if (strcmp(key, "title") == 0 && !val_get(data, "title")) {
 			lua_pushstring(L, e->name);
@@ -157,18 +155,41 @@ static int item_index(lua_State *L)
 	}
 	if (strcmp(key, "meta") == 0) {
 		lv_push(L, meta);
-		return 1;
+		return 0;
 	}
 	const struct value *v = val_get(data, key);
-	if (v) {
-		push_data(L, v);
-		return 1;
-	}
-	v = val_get(meta, key);
 	if (v)
+		push_data(L, v);
+	else if ((v = val_get(meta, key)) != NULL)
 		lv_push(L, v);
 	else
 		lua_pushnil(L);
+	/* a table is a new copy on each read: changing it changes nothing */
+	return !lua_istable(L, -1);
+}
+
+/* (item, key) -> value. Scripts read the same fields many times (a.day,
+ * a.people in every grouping script), so what push_field allows is kept
+ * in the item's user value and dropped when a hook sets the field. */
+static int item_index(lua_State *L)
+{
+	struct item *it = lua_touserdata(L, 1);
+	const char *key = luaL_checkstring(L, 2);
+	if (lua_getiuservalue(L, 1, 1) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+		lua_pushvalue(L, -1);
+		lua_setiuservalue(L, 1, 1);
+	}
+	lua_pushvalue(L, 2);
+	if (lua_rawget(L, -2) != LUA_TNIL)
+		return 1;
+	lua_pop(L, 1);
+	if (push_field(L, it, key)) {
+		lua_pushvalue(L, 2);
+		lua_pushvalue(L, -2);
+		lua_rawset(L, -4);
+	}
 	return 1;
 }
 
@@ -185,6 +206,12 @@ static int item_newindex(lua_State *L)
 		if (strcmp(key, *f) == 0)
 			return luaL_error(L, "cannot set \"%s\": it is fixed once articles are resolved",
 			                  key);
+	if (lua_getiuservalue(L, 1, 1) == LUA_TTABLE) { /* what item_index kept */
+		lua_pushvalue(L, 2);
+		lua_pushnil(L);
+		lua_rawset(L, -3);
+	}
+	lua_pop(L, 1);
 	struct value *data = it->article ? it->article->data : it->entity->data;
 	if (lua_isnil(L, 3)) {
 		val_free(val_take(data, key));

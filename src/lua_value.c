@@ -144,6 +144,65 @@ static void check(lua_State *L, int idx, const char *what, int depth)
 	luaL_error(L, "%s: cannot use a %s here", what, luaL_typename(L, idx));
 }
 
+static struct value *convert(lua_State *L, int idx);
+
+struct pair {
+	const char *key; /* a string key stays alive in the table */
+	size_t len;
+	char *own;       /* a number key's text, made here */
+	struct value *v;
+};
+
+static int pair_cmp(const void *a, const void *b)
+{
+	const struct pair *x = a, *y = b;
+	int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* A table that is not a list: keys in sorted order, since Lua's table
+ * order changes from run to run and output (JSON, templates over maps)
+ * must not. */
+static struct value *convert_map(lua_State *L, int idx)
+{
+	struct pair stack[16], *pairs = stack;
+	size_t n = 0, cap = sizeof stack / sizeof stack[0];
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		if (n == cap) {
+			cap *= 2;
+			if (pairs == stack) {
+				pairs = xmalloc(cap * sizeof *pairs);
+				memcpy(pairs, stack, sizeof stack);
+			} else {
+				pairs = xrealloc(pairs, cap * sizeof *pairs);
+			}
+		}
+		struct pair *p = &pairs[n++];
+		p->own = NULL;
+		if (lua_type(L, -2) == LUA_TSTRING) {
+			p->key = lua_tolstring(L, -2, &p->len);
+		} else { /* tolstring on the key itself would confuse lua_next */
+			lua_pushvalue(L, -2);
+			const char *k = lua_tolstring(L, -1, &p->len);
+			p->own = xstrndup(k, p->len);
+			p->key = p->own;
+			lua_pop(L, 1);
+		}
+		p->v = convert(L, -1);
+		lua_pop(L, 1);
+	}
+	qsort(pairs, n, sizeof *pairs, pair_cmp);
+	struct value *map = val_map_sized(n);
+	for (size_t i = 0; i < n; i++) {
+		val_setn(map, pairs[i].key, pairs[i].len, pairs[i].v);
+		free(pairs[i].own);
+	}
+	if (pairs != stack)
+		free(pairs);
+	return map;
+}
+
 static struct value *convert(lua_State *L, int idx)
 {
 	idx = lua_absindex(L, idx);
@@ -173,7 +232,7 @@ static struct value *convert(lua_State *L, int idx)
 		/* an empty table is an empty list: "no items" is what it means in page
 		 * data and front matter far more often than "no keys" */
 		if (is_array(L, idx, &n)) {
-			struct value *list = val_list();
+			struct value *list = val_list_sized((size_t)n);
 			for (lua_Integer i = 1; i <= n; i++) {
 				lua_rawgeti(L, idx, i);
 				val_push(list, convert(L, -1));
@@ -181,47 +240,7 @@ static struct value *convert(lua_State *L, int idx)
 			}
 			return list;
 		}
-		/* keys in sorted order: Lua's table order changes from run to run,
-		 * and output (JSON, templates over maps) must not */
-		struct value *map = val_map();
-		size_t nkeys = 0, cap = 0;
-		char **keys = NULL;
-		size_t *lens = NULL;
-		lua_pushnil(L);
-		while (lua_next(L, idx)) {
-			lua_pushvalue(L, -2); /* tolstring on a number key would confuse lua_next */
-			size_t klen;
-			const char *k = lua_tolstring(L, -1, &klen);
-			if (nkeys == cap) {
-				cap = cap ? cap * 2 : 8;
-				keys = xrealloc(keys, cap * sizeof *keys);
-				lens = xrealloc(lens, cap * sizeof *lens);
-			}
-			keys[nkeys] = xstrndup(k, klen);
-			lens[nkeys++] = klen;
-			lua_pop(L, 2);
-		}
-		size_t *order = xmalloc((nkeys ? nkeys : 1) * sizeof *order);
-		for (size_t i = 0; i < nkeys; i++)
-			order[i] = i;
-		for (size_t i = 1; i < nkeys; i++) /* insertion sort: maps are small */
-			for (size_t j = i; j > 0 && strcmp(keys[order[j - 1]], keys[order[j]]) > 0; j--) {
-				size_t t = order[j];
-				order[j] = order[j - 1];
-				order[j - 1] = t;
-			}
-		for (size_t i = 0; i < nkeys; i++) {
-			lua_pushlstring(L, keys[order[i]], lens[order[i]]);
-			lua_rawget(L, idx);
-			val_setn(map, keys[order[i]], lens[order[i]], convert(L, -1));
-			lua_pop(L, 1);
-		}
-		for (size_t i = 0; i < nkeys; i++)
-			free(keys[i]);
-		free(keys);
-		free(lens);
-		free(order);
-		return map;
+		return convert_map(L, idx);
 	}
 	default: return val_null();
 	}

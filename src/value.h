@@ -36,6 +36,9 @@ struct value *val_cstr(const char *s);
 struct value *val_str_own(char *s, size_t len); /* takes s (malloc'd, NUL-terminated) */
 struct value *val_list(void);
 struct value *val_map(void);
+/* An empty list or map with room for n items, for a caller that knows n. */
+struct value *val_list_sized(size_t n);
+struct value *val_map_sized(size_t n);
 struct value *val_ref(const struct value *target);
 struct value *val_func(struct val_func fn);
 void val_free(struct value *v);
