@@ -59,9 +59,9 @@ local lower_name = setmetatable({}, { __index = function(t, e)
   return n
 end })
 
--- 1 when a ranks before b: more articles in common, then by name
-local function before(counts, a, b)
-  local ca, cb = counts[a], counts[b]
+-- Does (entity a, count ca) rank before (b, cb)? More articles in common,
+-- then by name.
+local function before(a, ca, b, cb)
   if ca ~= cb then return ca > cb end
   return lower_name[a] < lower_name[b]
 end
@@ -71,22 +71,23 @@ end
 -- are read for their name and url.
 local function top(counts)
   if not counts then return {} end
-  local best, n = {}, 0
-  for e in pairs(counts) do
-    if n < TOP or before(counts, e, best[n]) then
+  local best, bc, n = {}, {}, 0
+  for e, c in pairs(counts) do
+    -- most entities lose to the last of a full list on the count alone
+    if n < TOP or c > bc[n] or (c == bc[n] and before(e, c, best[n], bc[n])) then
       local i = n < TOP and n + 1 or n -- when full, the last one drops out
       if n < TOP then n = n + 1 end
-      while i > 1 and before(counts, e, best[i - 1]) do
-        best[i] = best[i - 1]
+      while i > 1 and before(e, c, best[i - 1], bc[i - 1]) do
+        best[i], bc[i] = best[i - 1], bc[i - 1]
         i = i - 1
       end
-      best[i] = e
+      best[i], bc[i] = e, c
     end
   end
   local out = {}
   for i = 1, n do
     local e = best[i]
-    out[i] = { name = e.name, url = e.url, count = counts[e] }
+    out[i] = { name = e.name, url = e.url, count = bc[i] }
   end
   return out
 end

@@ -50,7 +50,7 @@ end
 local function build(site, w)
   local articles = site.articles -- newest first: an index is a date rank
   local st = { w = w, articles = articles, index = {}, stamp = {}, keys = {}, lists = {},
-               label = {}, items = {} }
+               label = {}, items = {}, mark = {} }
   local lists, label = st.lists, st.label
   local function add(i, mine, key, name, kind)
     local list = lists[key]
@@ -85,19 +85,14 @@ local function item(st, j)
   return it
 end
 
--- Why j is related to i: "Same story; also about A, B and C".
-local function shared(k, theirs)
-  for _, m in ipairs(theirs) do
-    if m.key == k.key then return true end
-  end
-  return false
-end
-
+-- Why j is related to i: "Same story; also about A, B and C". j's keys
+-- are marked first, so each of i's keys is one lookup.
 local function reason(st, i, j)
-  local theirs = st.keys[j] -- a handful of keys: no set needed
+  local mark = st.mark
+  for _, m in ipairs(st.keys[j]) do mark[m.key] = j end
   local names, same_story = {}, false
   for _, k in ipairs(st.keys[i]) do
-    if k.weight > 0 and shared(k, theirs) then
+    if k.weight > 0 and mark[k.key] == j then
       if k.kind == "thread" then same_story = true
       elseif #names < 3 then names[#names + 1] = st.label[k.key] end
     end
@@ -160,18 +155,23 @@ return {
     local ti, day = stamp[i], 86400 * w.half_life
     for c = 1, nc do
       local j = cand[c]
-      local d = abs(stamp[j] - ti)
-      local t = score[j] + recency * 0.5 ^ (d / day)
-      if m < count or t > bt[m] or (t == bt[m] and (d < bd[m] or (d == bd[m] and j < best[m]))) then
-        local at = m < count and m + 1 or m
-        if m < count then m = m + 1 end
-        while at > 1 do
-          local o, ot, od = best[at - 1], bt[at - 1], bd[at - 1]
-          if ot > t or (ot == t and (od < d or (od == d and o < j))) then break end
-          best[at], bt[at], bd[at] = o, ot, od
-          at = at - 1
+      local sj = score[j]
+      -- the recency bonus is at most `recency`: most candidates lose on
+      -- their score alone once the list is full
+      if m < count or sj + recency >= bt[m] then
+        local d = abs(stamp[j] - ti)
+        local t = sj + recency * 0.5 ^ (d / day)
+        if m < count or t > bt[m] or (t == bt[m] and (d < bd[m] or (d == bd[m] and j < best[m]))) then
+          local at = m < count and m + 1 or m
+          if m < count then m = m + 1 end
+          while at > 1 do
+            local o, ot, od = best[at - 1], bt[at - 1], bd[at - 1]
+            if ot > t or (ot == t and (od < d or (od == d and o < j))) then break end
+            best[at], bt[at], bd[at] = o, ot, od
+            at = at - 1
+          end
+          best[at], bt[at], bd[at] = j, t, d
         end
-        best[at], bt[at], bd[at] = j, t, d
       end
     end
     local related = {}

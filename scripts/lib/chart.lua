@@ -24,6 +24,18 @@ local function week(a)
   return w
 end
 
+-- a week's first day and its display label, made once per build
+local label_of = {}
+local function label(w)
+  local l = label_of[w]
+  if not l then
+    local day = dates.day(w)
+    l = { day = day, display = briefing.date(day).display }
+    label_of[w] = l
+  end
+  return l
+end
+
 -- articles: newest first, each with a `day`; title: what the chart shows.
 -- Returns nil for an empty list.
 return function(articles, title)
@@ -46,15 +58,13 @@ return function(articles, title)
     local c = counts[w]
     if c then
       local h = math.max(2, (c * HEIGHT + max - 1) // max)
-      local day = dates.day(w)
-      local label = briefing.date(day).display
+      local l = label(w)
       bars[#bars + 1] = { x = i * (BAR + GAP), y = HEIGHT - h, w = BAR, h = h,
-                          label = "Week of " .. label .. ": " .. c }
-      weeks[#weeks + 1] = { day = day, label = label, count = c }
+                          label = "Week of " .. l.display .. ": " .. c }
+      weeks[#weeks + 1] = { day = l.day, label = l.display, count = c }
     end
   end
-  local from = briefing.date(dates.day(first)).display
-  local to = briefing.date(dates.day(last)).display
+  local from, to = label(first).display, label(last).display
   local summary
   if n == 1 then
     summary = string.format("%d brief%s, all in the week of %s.", #articles,
@@ -62,7 +72,7 @@ return function(articles, title)
   else
     summary = string.format("%d briefs over %d weeks, from the week of %s to the week of %s; "
                             .. "the busiest, the week of %s, had %d.", #articles, n, from, to,
-                            briefing.date(dates.day(busiest)).display, max)
+                            label(busiest).display, max)
   end
   return { title = title, summary = summary,
            width = n * (BAR + GAP) - GAP, height = HEIGHT, bars = bars, weeks = weeks,
