@@ -879,15 +879,20 @@ void lb_free(struct lb *lb)
 	free(lb);
 }
 
-/* (article table) -> () : converts article.meta back into a value */
+/* (article table, &out, a->meta) -> () : article.meta as a new value in
+ * *out, or *out untouched when the filters left it as it was */
 static int meta_back(lua_State *L)
 {
 	struct value **out = lua_touserdata(L, 2);
+	const struct value *before = lua_touserdata(L, 3);
 	lua_getfield(L, 1, "meta");
 	if (!lua_istable(L, -1))
 		return luaL_error(L, "filters must leave article.meta a table, found %s",
 		                  luaL_typename(L, -1));
-	*out = lv_to_value(L, -1, "article.meta");
+	/* unchanged front matter (most articles, for most filters) stays the
+	 * parsed tree, with the line of every key for later messages */
+	if (!lv_same(L, -1, before))
+		*out = lv_to_value(L, -1, "article.meta");
 	return 0;
 }
 
@@ -924,7 +929,8 @@ int lb_filter_article(struct lb *lb, struct article *a)
 		lua_pushcfunction(L, meta_back);
 		lua_pushvalue(L, arg);
 		lua_pushlightuserdata(L, &meta);
-		rc = lb_call(lb, 2, 0, a->diag, context);
+		lua_pushlightuserdata(L, a->meta);
+		rc = lb_call(lb, 3, 0, a->diag, context);
 		if (rc == 0 && meta) {
 			val_free(a->meta);
 			a->meta = meta;

@@ -181,13 +181,22 @@ static int item_index(lua_State *L)
 		lua_pushvalue(L, -1);
 		lua_setiuservalue(L, 1, 1);
 	}
+	static const char absent; /* kept for a field that is not there */
 	lua_pushvalue(L, 2);
-	if (lua_rawget(L, -2) != LUA_TNIL)
+	int t = lua_rawget(L, -2);
+	if (t == LUA_TLIGHTUSERDATA && lua_touserdata(L, -1) == &absent) {
+		lua_pushnil(L);
+		return 1;
+	}
+	if (t != LUA_TNIL)
 		return 1;
 	lua_pop(L, 1);
 	if (push_field(L, it, key)) {
 		lua_pushvalue(L, 2);
-		lua_pushvalue(L, -2);
+		if (lua_isnil(L, -2))
+			lua_pushlightuserdata(L, (void *)&absent);
+		else
+			lua_pushvalue(L, -2);
 		lua_rawset(L, -4);
 	}
 	return 1;
@@ -413,6 +422,21 @@ static void push_meta_lines(lua_State *L, const struct value *meta)
 	buf_free(&name);
 }
 
+/* __index of a filter's article table: (article, key) -> meta_lines, made
+ * on first use (few filters read it) from the front matter as parsed,
+ * which stays a->meta until every filter has run. */
+static int article_arg_index(lua_State *L)
+{
+	const struct article *a = lua_touserdata(L, lua_upvalueindex(1));
+	if (lua_type(L, 2) != LUA_TSTRING || strcmp(lua_tostring(L, 2), "meta_lines") != 0)
+		return 0;
+	push_meta_lines(L, a->meta);
+	lua_pushliteral(L, "meta_lines");
+	lua_pushvalue(L, -2);
+	lua_rawset(L, 1);
+	return 1;
+}
+
 void ls_push_article_arg(lua_State *L, const struct article *a)
 {
 	lua_createtable(L, 0, 8);
@@ -437,8 +461,11 @@ void ls_push_article_arg(lua_State *L, const struct article *a)
 	lua_setfield(L, -2, "line_offset");
 	lv_push(L, a->meta);
 	lua_setfield(L, -2, "meta");
-	push_meta_lines(L, a->meta);
-	lua_setfield(L, -2, "meta_lines");
+	lua_createtable(L, 0, 1);
+	lua_pushlightuserdata(L, (void *)a);
+	lua_pushcclosure(L, article_arg_index, 1);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, -2);
 }
 
 void ls_push_article(lua_State *L, struct article *a)

@@ -246,6 +246,63 @@ static struct value *convert(lua_State *L, int idx)
 	}
 }
 
+static int same_depth(lua_State *L, int idx, const struct value *v, int depth)
+{
+	if (depth > MAX_DEPTH || !lua_checkstack(L, 4))
+		return 0;
+	idx = lua_absindex(L, idx);
+	switch (lua_type(L, idx)) {
+	case LUA_TBOOLEAN:
+		return val_type(v) == VAL_BOOL && !val_get_bool(v) == !lua_toboolean(L, idx);
+	case LUA_TNUMBER:
+		return val_type(v) == VAL_NUM && val_get_num(v) == (double)lua_tonumber(L, idx);
+	case LUA_TSTRING: {
+		size_t len, vlen;
+		const char *s = lua_tolstring(L, idx, &len);
+		const char *t = val_type(v) == VAL_STR ? val_get_str(v, &vlen) : NULL;
+		return t && len == vlen && memcmp(s, t, len) == 0;
+	}
+	case LUA_TTABLE: {
+		lua_Integer n;
+		if (is_array(L, idx, &n)) {
+			if (val_type(v) != VAL_LIST || val_len(v) != (size_t)n)
+				return 0;
+			for (lua_Integer i = 1; i <= n; i++) {
+				lua_rawgeti(L, idx, i);
+				int same = same_depth(L, -1, val_at(v, (size_t)i - 1), depth + 1);
+				lua_pop(L, 1);
+				if (!same)
+					return 0;
+			}
+			return 1;
+		}
+		if (val_type(v) != VAL_MAP)
+			return 0;
+		size_t count = 0;
+		lua_pushnil(L);
+		while (lua_next(L, idx)) {
+			size_t klen;
+			const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tolstring(L, -2, &klen) : NULL;
+			const struct value *item = k ? val_getn(v, k, klen) : NULL;
+			if (!item || !same_depth(L, -1, item, depth + 1)) {
+				lua_pop(L, 2);
+				return 0;
+			}
+			count++;
+			lua_pop(L, 1);
+		}
+		return count == val_len(v);
+	}
+	default:
+		return 0;
+	}
+}
+
+int lv_same(lua_State *L, int idx, const struct value *v)
+{
+	return same_depth(L, idx, v, 0);
+}
+
 struct value *lv_to_value(lua_State *L, int idx, const char *what)
 {
 	check(L, idx, what, 0);

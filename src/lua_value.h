@@ -36,5 +36,9 @@ void lv_push_refs(lua_State *L, const struct value *v, lv_ref_fn ref);
 /* Converts the Lua value at idx. On failure raises a Lua error naming
  * `what` (e.g. "page data") and the offending key path. */
 struct value *lv_to_value(lua_State *L, int idx, const char *what);
+/* Would lv_to_value(idx) give a tree equal to v (same types, keys in any
+ * order, numbers, strings)? Allocates nothing and raises no errors; says
+ * no to anything it is unsure of (userdata, functions, number keys). */
+int lv_same(lua_State *L, int idx, const struct value *v);
 
 #endif
