@@ -20,33 +20,44 @@ local function by_name(key)
   return function(a, b) return a[key]:lower() < b[key]:lower() end
 end
 
--- counts[x][y] = articles naming both, for x any entity, y a person or topic
-local function co_occurrence(site, kinds, typed)
+-- co[x] = {counts = {[y] = articles naming both}, list = {y, ...}} for x
+-- any entity, y a person (people) or a topic (topics). The loops are
+-- numeric (ipairs is a function call per item) and the list keeps the
+-- order things were first counted in, so top() is the same on every run.
+local function co_occurrence(site, typed)
   local people, topics = {}, {}
   local function bump(t, x, y)
     local m = t[x]
-    if not m then m = {}; t[x] = m end
-    m[y] = (m[y] or 0) + 1
+    if not m then m = { counts = {}, list = {} }; t[x] = m end
+    local c = m.counts
+    local n = c[y]
+    if n then c[y] = n + 1 else c[y] = 1; m.list[#m.list + 1] = y end
   end
   local fields = {}
   for _, k in ipairs(typed) do if #k.items > 0 then fields[#fields + 1] = k end end
-  for _, a in ipairs(site.articles) do
+  local articles = site.articles
+  local all = {}
+  for i = 1, #articles do
+    local a = articles[i]
     local ps, ts = a.people, a.topics
-    local all = {}
-    for _, p in ipairs(ps) do all[#all + 1] = p end
-    for _, t in ipairs(ts) do all[#all + 1] = t end
-    for _, k in ipairs(fields) do
+    local np, nt = #ps, #ts
+    local n = 0
+    for q = 1, np do n = n + 1; all[n] = ps[q] end
+    for q = 1, nt do n = n + 1; all[n] = ts[q] end
+    for f = 1, #fields do
+      local k = fields[f]
       local names = a[k.key]
       if type(names) == "table" then
-        for _, name in ipairs(names) do
-          local e = k.find(name)
-          if e then all[#all + 1] = e end
+        for q = 1, #names do
+          local e = k.find(names[q])
+          if e then n = n + 1; all[n] = e end
         end
       end
     end
-    for _, x in ipairs(all) do
-      for _, p in ipairs(ps) do if p ~= x then bump(people, x, p) end end
-      for _, t in ipairs(ts) do if t ~= x then bump(topics, x, t) end end
+    for q = 1, n do
+      local x = all[q]
+      for r = 1, np do local p = ps[r]; if p ~= x then bump(people, x, p) end end
+      for r = 1, nt do local t = ts[r]; if t ~= x then bump(topics, x, t) end end
     end
   end
   return people, topics
@@ -69,10 +80,13 @@ end
 -- The TOP entities with the highest counts, as template data: a bounded
 -- insertion (not a sort of every entity counted), and only the winners
 -- are read for their name and url.
-local function top(counts)
-  if not counts then return {} end
+local function top(co)
+  if not co then return {} end
+  local counts, list = co.counts, co.list
   local best, bc, n = {}, {}, 0
-  for e, c in pairs(counts) do
+  for q = 1, #list do
+    local e = list[q]
+    local c = counts[e]
     -- most entities lose to the last of a full list on the count alone
     if n < TOP or c > bc[n] or (c == bc[n] and before(e, c, best[n], bc[n])) then
       local i = n < TOP and n + 1 or n -- when full, the last one drops out
@@ -151,7 +165,7 @@ return {
     local typed = entities.kinds(site)
     local co_people, co_topics
     if (site.config.indexes or {}).related ~= false then
-      co_people, co_topics = co_occurrence(site, nil, typed)
+      co_people, co_topics = co_occurrence(site, typed)
     end
     index(site, "topics", site.topics, "topic", "topics", "Topics", "Briefs on",
           co_people, co_topics)

@@ -50,7 +50,7 @@ end
 local function build(site, w)
   local articles = site.articles -- newest first: an index is a date rank
   local st = { w = w, articles = articles, index = {}, stamp = {}, keys = {}, lists = {},
-               label = {}, items = {}, mark = {} }
+               label = {}, items = {}, mark = {}, ks = {} }
   local lists, label = st.lists, st.label
   local function add(i, mine, key, name, kind)
     local list = lists[key]
@@ -58,12 +58,14 @@ local function build(site, w)
     list[#list + 1] = i
     mine[#mine + 1] = { key = key, pos = #list, weight = w[kind], kind = kind }
   end
-  for i, a in ipairs(articles) do
+  for i = 1, #articles do
+    local a = articles[i]
     st.index[a] = i
     st.stamp[i] = a.timestamp
     local mine = {}
-    for _, p in ipairs(a.people) do add(i, mine, "p:" .. p.slug, p.name, "people") end
-    for _, t in ipairs(a.topics) do add(i, mine, "t:" .. t.slug, t.title, "topics") end
+    local ps, ts = a.people, a.topics
+    for q = 1, #ps do local p = ps[q]; add(i, mine, "p:" .. p.slug, p.name, "people") end
+    for q = 1, #ts do local t = ts[q]; add(i, mine, "t:" .. t.slug, t.title, "topics") end
     local slug, title = thread_of(a)
     if slug then add(i, mine, "s:" .. slug, title, "thread") end
     st.keys[i] = mine
@@ -88,10 +90,11 @@ end
 -- Why j is related to i: "Same story; also about A, B and C". j's keys
 -- are marked first, so each of i's keys is one lookup.
 local function reason(st, i, j)
-  local mark = st.mark
-  for _, m in ipairs(st.keys[j]) do mark[m.key] = j end
+  local mark, theirs, mine = st.mark, st.keys[j], st.keys[i]
+  for q = 1, #theirs do mark[theirs[q].key] = j end
   local names, same_story = {}, false
-  for _, k in ipairs(st.keys[i]) do
+  for q = 1, #mine do
+    local k = mine[q]
     if k.weight > 0 and mark[k.key] == j then
       if k.kind == "thread" then same_story = true
       elseif #names < 3 then names[#names + 1] = st.label[k.key] end
@@ -102,7 +105,6 @@ local function reason(st, i, j)
   return "Also about " .. join(names)
 end
 
-local abs, max, min = math.abs, math.max, math.min
 local state -- per build: made on the first article
 
 return {
@@ -123,18 +125,27 @@ return {
     local lists, stamp, keys = st.lists, st.stamp, st.keys[i]
     local score, seen, hidden, cand = st.score, st.seen, st.hidden, st.cand
     local count, window, recency = w.count, w.window, w.recency
-    for _, k in ipairs(keys) do
+    -- numeric loops and inline bounds: ipairs, math.min and math.max are
+    -- function calls, and this is the hottest loop of the default scripts
+    for r = 1, #keys do
+      local k = keys[r]
       if k.kind == "thread" then
         local list = lists[k.key]
-        for q = k.pos + 1, min(#list, k.pos + st.previously) do hidden[list[q]] = i end
+        local last = k.pos + st.previously
+        if last > #list then last = #list end
+        for q = k.pos + 1, last do hidden[list[q]] = i end
       end
     end
     local nc = 0
-    for _, k in ipairs(keys) do
+    for r = 1, #keys do
+      local k = keys[r]
       local weight = k.weight
       if weight > 0 then
         local list = lists[k.key]
-        for q = max(1, k.pos - window), min(#list, k.pos + window) do
+        local from, to = k.pos - window, k.pos + window
+        if from < 1 then from = 1 end
+        if to > #list then to = #list end
+        for q = from, to do
           local j = list[q]
           if j ~= i and hidden[j] ~= i then
             if seen[j] == i then
@@ -151,15 +162,28 @@ return {
     if nc == 0 then return end
     -- the best `count`, kept sorted: score, then nearer in time, then the
     -- article order (newest first, then path): a total order
+    -- the count-th highest score: a brief whose score plus the largest
+    -- recency bonus stays below it cannot make the list, so most
+    -- candidates are left out before their bonus is worked out
+    local ks = st.ks
+    for r = 1, count do ks[r] = -1 end
+    for c = 1, nc do
+      local sj = score[cand[c]]
+      if sj > ks[count] then
+        local at = count
+        while at > 1 and ks[at - 1] < sj do ks[at] = ks[at - 1]; at = at - 1 end
+        ks[at] = sj
+      end
+    end
+    local floor = ks[count] - recency
     local best, bt, bd, m = {}, {}, {}, 0
     local ti, day = stamp[i], 86400 * w.half_life
     for c = 1, nc do
       local j = cand[c]
       local sj = score[j]
-      -- the recency bonus is at most `recency`: most candidates lose on
-      -- their score alone once the list is full
-      if m < count or sj + recency >= bt[m] then
-        local d = abs(stamp[j] - ti)
+      if sj >= floor then
+        local d = stamp[j] - ti
+        if d < 0 then d = -d end
         local t = sj + recency * 0.5 ^ (d / day)
         if m < count or t > bt[m] or (t == bt[m] and (d < bd[m] or (d == bd[m] and j < best[m]))) then
           local at = m < count and m + 1 or m

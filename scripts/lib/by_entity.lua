@@ -4,10 +4,13 @@
 
 return function(site, ...)
   local kinds = { ... }
-  local lists = {}
-  for _, a in ipairs(site.articles) do
-    for _, kind in ipairs(kinds) do
-      for _, e in ipairs(a[kind]) do
+  local lists, articles = {}, site.articles
+  for i = 1, #articles do -- numeric loops: ipairs is a call per item
+    local a = articles[i]
+    for k = 1, #kinds do
+      local es = a[kinds[k]]
+      for q = 1, #es do
+        local e = es[q]
         local l = lists[e]
         if not l then l = {}; lists[e] = l end
         l[#l + 1] = a

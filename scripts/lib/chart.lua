@@ -41,8 +41,8 @@ end
 return function(articles, title)
   if #articles == 0 then return nil end
   local counts, first, last = {}, math.huge, -math.huge
-  for _, a in ipairs(articles) do
-    local w = week(a)
+  for i = 1, #articles do
+    local w = week(articles[i])
     counts[w] = (counts[w] or 0) + 1
     if w < first then first = w end
     if w > last then last = w end

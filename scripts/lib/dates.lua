@@ -44,7 +44,8 @@ end
 -- order: {{name, id, items}}.
 function M.by_month(list, get)
   local months, cur = {}, nil
-  for _, x in ipairs(list) do
+  for i = 1, #list do
+    local x = list[i]
     local day = get(x)
     local ym = day:sub(1, 7)
     if not cur or cur.key ~= ym then

@@ -85,13 +85,16 @@ function M.lists(site)
   lists = {}
   local ks = M.kinds(site)
   if #ks == 0 then return lists end
-  for _, a in ipairs(site.articles) do
-    for _, k in ipairs(ks) do
+  local articles = site.articles
+  for i = 1, #articles do
+    local a = articles[i]
+    for q = 1, #ks do
+      local k = ks[q]
       local names = #k.items > 0 and a[k.key]
       if type(names) == "table" then
         local seen = {}
-        for _, name in ipairs(names) do
-          local e = k.find(name)
+        for r = 1, #names do
+          local e = k.find(names[r])
           if e and not seen[e] then
             seen[e] = true
             local l = lists[e]
