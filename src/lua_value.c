@@ -3,6 +3,7 @@
 
 #include <lauxlib.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,155 +98,6 @@ static int is_array(lua_State *L, int idx, lua_Integer *n)
 	return count == len;
 }
 
-/* First pass: raises on anything that cannot convert, so the second pass
- * never longjmps out of a half-built tree (which would leak it). */
-static void check(lua_State *L, int idx, const char *what, int depth)
-{
-	idx = lua_absindex(L, idx);
-	if (depth > MAX_DEPTH)
-		luaL_error(L, "%s: nested deeper than %d levels (a table that contains itself?)", what,
-		           MAX_DEPTH);
-	switch (lua_type(L, idx)) {
-	case LUA_TNIL:
-	case LUA_TBOOLEAN:
-	case LUA_TNUMBER:
-	case LUA_TSTRING:
-		return;
-	case LUA_TUSERDATA:
-		if (luaL_getmetafield(L, idx, LV_VIEW_FIELD) == LUA_TLIGHTUSERDATA) {
-			lua_pop(L, 1);
-			return;
-		}
-		break;
-	case LUA_TFUNCTION: {
-		int ok = lua_getfield(L, LUA_REGISTRYINDEX, LV_LAMBDA_KEY) == LUA_TLIGHTUSERDATA;
-		lua_pop(L, 1);
-		if (ok)
-			return;
-		luaL_error(L, "%s: a function can only be a template lambda in page data made by "
-		              "site hooks", what);
-		return;
-	}
-	case LUA_TTABLE:
-		luaL_checkstack(L, 6, "table too deep");
-		lua_pushnil(L);
-		while (lua_next(L, idx)) {
-			int kt = lua_type(L, -2);
-			if (kt != LUA_TSTRING && kt != LUA_TNUMBER)
-				luaL_error(L, "%s: table keys must be strings, found a %s", what,
-				           luaL_typename(L, -2));
-			check(L, -1, what, depth + 1);
-			lua_pop(L, 1);
-		}
-		return;
-	default:
-		break;
-	}
-	luaL_error(L, "%s: cannot use a %s here", what, luaL_typename(L, idx));
-}
-
-static struct value *convert(lua_State *L, int idx);
-
-struct pair {
-	const char *key; /* a string key stays alive in the table */
-	size_t len;
-	char *own;       /* a number key's text, made here */
-	struct value *v;
-};
-
-static int pair_cmp(const void *a, const void *b)
-{
-	const struct pair *x = a, *y = b;
-	int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
-	return c ? c : (x->len > y->len) - (x->len < y->len);
-}
-
-/* A table that is not a list: keys in sorted order, since Lua's table
- * order changes from run to run and output (JSON, templates over maps)
- * must not. */
-static struct value *convert_map(lua_State *L, int idx)
-{
-	struct pair stack[16], *pairs = stack;
-	size_t n = 0, cap = sizeof stack / sizeof stack[0];
-	lua_pushnil(L);
-	while (lua_next(L, idx)) {
-		if (n == cap) {
-			cap *= 2;
-			if (pairs == stack) {
-				pairs = xmalloc(cap * sizeof *pairs);
-				memcpy(pairs, stack, sizeof stack);
-			} else {
-				pairs = xrealloc(pairs, cap * sizeof *pairs);
-			}
-		}
-		struct pair *p = &pairs[n++];
-		p->own = NULL;
-		if (lua_type(L, -2) == LUA_TSTRING) {
-			p->key = lua_tolstring(L, -2, &p->len);
-		} else { /* tolstring on the key itself would confuse lua_next */
-			lua_pushvalue(L, -2);
-			const char *k = lua_tolstring(L, -1, &p->len);
-			p->own = xstrndup(k, p->len);
-			p->key = p->own;
-			lua_pop(L, 1);
-		}
-		p->v = convert(L, -1);
-		lua_pop(L, 1);
-	}
-	qsort(pairs, n, sizeof *pairs, pair_cmp);
-	struct value *map = val_map_sized(n);
-	for (size_t i = 0; i < n; i++) {
-		val_setn(map, pairs[i].key, pairs[i].len, pairs[i].v);
-		free(pairs[i].own);
-	}
-	if (pairs != stack)
-		free(pairs);
-	return map;
-}
-
-static struct value *convert(lua_State *L, int idx)
-{
-	idx = lua_absindex(L, idx);
-	switch (lua_type(L, idx)) {
-	case LUA_TBOOLEAN: return val_bool(lua_toboolean(L, idx));
-	case LUA_TNUMBER: return val_num((double)lua_tonumber(L, idx));
-	case LUA_TSTRING: {
-		size_t len;
-		const char *s = lua_tolstring(L, idx, &len);
-		return val_str(s, len);
-	}
-	case LUA_TUSERDATA: {
-		luaL_getmetafield(L, idx, LV_VIEW_FIELD);
-		lv_view_fn fn = (lv_view_fn)lua_touserdata(L, -1);
-		lua_pop(L, 1);
-		const struct value *view = fn(L, idx);
-		return view ? val_ref(view) : val_null();
-	}
-	case LUA_TFUNCTION: {
-		lua_getfield(L, LUA_REGISTRYINDEX, LV_LAMBDA_KEY);
-		lv_lambda_fn make = (lv_lambda_fn)lua_touserdata(L, -1);
-		lua_pop(L, 1);
-		return make(L, idx);
-	}
-	case LUA_TTABLE: {
-		lua_Integer n;
-		/* an empty table is an empty list: "no items" is what it means in page
-		 * data and front matter far more often than "no keys" */
-		if (is_array(L, idx, &n)) {
-			struct value *list = val_list_sized((size_t)n);
-			for (lua_Integer i = 1; i <= n; i++) {
-				lua_rawgeti(L, idx, i);
-				val_push(list, convert(L, -1));
-				lua_pop(L, 1);
-			}
-			return list;
-		}
-		return convert_map(L, idx);
-	}
-	default: return val_null();
-	}
-}
-
 static int same_depth(lua_State *L, int idx, const struct value *v, int depth)
 {
 	if (depth > MAX_DEPTH || !lua_checkstack(L, 4))
@@ -298,13 +150,224 @@ static int same_depth(lua_State *L, int idx, const struct value *v, int depth)
 	}
 }
 
-int lv_same(lua_State *L, int idx, const struct value *v)
+/* Lua -> value in one pass. Nothing here raises a Lua error: a problem
+ * is recorded in the conv, the half-built tree is freed on the way out,
+ * and lv_to_value raises once nothing is left to leak. */
+enum conv_err { CONV_OK, CONV_DEPTH, CONV_KEY, CONV_FUNC, CONV_TYPE };
+
+struct conv {
+	lua_State *L;
+	enum conv_err err;
+	const char *err_type; /* the Lua type name the error is about */
+	const void *view_mt;  /* the last metatable that had a view function */
+	lv_view_fn view;
+	int lambdas;          /* -1 not looked up yet, 0 none, 1 make is set */
+	lv_lambda_fn make;
+};
+
+struct pair {
+	const char *key;  /* a string key stays alive in the table */
+	size_t len;
+	lua_Integer ikey; /* an integer key, when key is NULL */
+	struct value *v;
+	char *text;       /* a number key in a map, as Lua writes it (made here) */
+};
+
+static int pair_cmp(const void *a, const void *b)
 {
-	return same_depth(L, idx, v, 0);
+	const struct pair *x = a, *y = b;
+	int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static void free_pairs(struct pair *pairs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		val_free(pairs[i].v);
+		free(pairs[i].text);
+	}
+}
+
+/* A float key as tostring() writes it: 2.5, 1e+20. */
+static void number_key(lua_State *L, int idx, struct pair *p)
+{
+	char text[64];
+	snprintf(text, sizeof text - 2, LUA_NUMBER_FMT, (LUAI_UACNUMBER)lua_tonumber(L, idx));
+	if (text[strspn(text, "-0123456789")] == '\0')
+		strcat(text, ".0");
+	p->text = xstrdup(text);
+	p->key = p->text;
+	p->len = strlen(p->text);
+}
+
+/* An integer key of a table that is not a list. */
+static void number_key_int(struct pair *p)
+{
+	char text[32];
+	snprintf(text, sizeof text, LUA_INTEGER_FMT, (LUAI_UACINT)p->ikey);
+	p->text = xstrdup(text);
+	p->key = p->text;
+	p->len = strlen(p->text);
+}
+
+static struct value *convert(struct conv *c, int idx, int depth);
+
+static struct value *convert_table(struct conv *c, int idx, int depth)
+{
+	lua_State *L = c->L;
+	if (depth > MAX_DEPTH || !lua_checkstack(L, 4)) {
+		c->err = CONV_DEPTH;
+		return NULL;
+	}
+	lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
+	struct pair stack[24], *pairs = stack; /* most tables are small */
+	size_t np = 0, cap = sizeof stack / sizeof stack[0];
+	int array = 1; /* keys so far are 1..n */
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		int kt = lua_type(L, -2);
+		if (kt != LUA_TSTRING && kt != LUA_TNUMBER) {
+			c->err = CONV_KEY;
+			c->err_type = luaL_typename(L, -2);
+			lua_pop(L, 2);
+			break;
+		}
+		if (np == cap) {
+			cap *= 2;
+			if (pairs == stack) {
+				pairs = xmalloc(cap * sizeof *pairs);
+				memcpy(pairs, stack, sizeof stack);
+			} else {
+				pairs = xrealloc(pairs, cap * sizeof *pairs);
+			}
+		}
+		struct pair *p = &pairs[np];
+		p->key = NULL;
+		p->len = 0;
+		p->ikey = 0;
+		p->text = NULL;
+		if (kt == LUA_TSTRING)
+			p->key = lua_tolstring(L, -2, &p->len);
+		else if (lua_isinteger(L, -2))
+			p->ikey = lua_tointeger(L, -2);
+		else
+			number_key(L, -2, p);
+		if (p->key || p->ikey < 1 || p->ikey > n)
+			array = 0;
+		p->v = convert(c, -1, depth + 1);
+		lua_pop(L, 1);
+		if (!p->v) {
+			lua_pop(L, 1);
+			break;
+		}
+		np++;
+	}
+	struct value *out = NULL;
+	if (c->err) {
+		free_pairs(pairs, np);
+	} else if (array && (lua_Integer)np == n) {
+		/* an empty table is an empty list: "no items" is what it means in
+		 * page data and front matter far more often than "no keys". Items
+		 * come in key order from the array part, so this sort is a check. */
+		for (size_t i = 1; i < np; i++)
+			for (size_t j = i; j > 0 && pairs[j - 1].ikey > pairs[j].ikey; j--) {
+				struct pair t = pairs[j];
+				pairs[j] = pairs[j - 1];
+				pairs[j - 1] = t;
+			}
+		out = val_list_sized(np);
+		for (size_t i = 0; i < np; i++)
+			val_push(out, pairs[i].v);
+	} else {
+		/* keys in sorted order: Lua's table order changes from run to run,
+		 * and output (JSON, templates over maps) must not */
+		for (size_t i = 0; i < np; i++)
+			if (!pairs[i].key)
+				number_key_int(&pairs[i]);
+		qsort(pairs, np, sizeof *pairs, pair_cmp);
+		out = val_map_sized(np);
+		for (size_t i = 0; i < np; i++) {
+			val_setn(out, pairs[i].key, pairs[i].len, pairs[i].v);
+			free(pairs[i].text);
+		}
+	}
+	if (pairs != stack)
+		free(pairs);
+	return out;
+}
+
+static struct value *convert(struct conv *c, int idx, int depth)
+{
+	lua_State *L = c->L;
+	idx = lua_absindex(L, idx);
+	switch (lua_type(L, idx)) {
+	case LUA_TNIL: return val_null();
+	case LUA_TBOOLEAN: return val_bool(lua_toboolean(L, idx));
+	case LUA_TNUMBER: return val_num((double)lua_tonumber(L, idx));
+	case LUA_TSTRING: {
+		size_t len;
+		const char *s = lua_tolstring(L, idx, &len);
+		return val_str(s, len);
+	}
+	case LUA_TTABLE: return convert_table(c, idx, depth);
+	case LUA_TUSERDATA:
+		if (lua_getmetatable(L, idx)) {
+			const void *mt = lua_topointer(L, -1);
+			if (mt != c->view_mt) {
+				lua_pushliteral(L, LV_VIEW_FIELD);
+				int t = lua_rawget(L, -2);
+				c->view = t == LUA_TLIGHTUSERDATA ? (lv_view_fn)lua_touserdata(L, -1) : NULL;
+				c->view_mt = c->view ? mt : NULL;
+				lua_pop(L, 1);
+			}
+			lua_pop(L, 1);
+			if (c->view_mt == mt) {
+				const struct value *view = c->view(L, idx);
+				return view ? val_ref(view) : val_null();
+			}
+		}
+		break;
+	case LUA_TFUNCTION:
+		if (c->lambdas < 0) {
+			lua_getfield(L, LUA_REGISTRYINDEX, LV_LAMBDA_KEY);
+			c->make = (lv_lambda_fn)lua_touserdata(L, -1);
+			c->lambdas = c->make != NULL;
+			lua_pop(L, 1);
+		}
+		if (c->lambdas)
+			return c->make(L, idx);
+		c->err = CONV_FUNC;
+		return NULL;
+	default: break;
+	}
+	c->err = CONV_TYPE;
+	c->err_type = luaL_typename(L, idx);
+	return NULL;
 }
 
 struct value *lv_to_value(lua_State *L, int idx, const char *what)
 {
-	check(L, idx, what, 0);
-	return convert(L, idx);
+	struct conv c = {.L = L, .lambdas = -1};
+	struct value *v = convert(&c, idx, 0);
+	switch (c.err) {
+	case CONV_OK: return v;
+	case CONV_DEPTH:
+		luaL_error(L, "%s: nested deeper than %d levels (a table that contains itself?)", what,
+		           MAX_DEPTH);
+		break;
+	case CONV_KEY:
+		luaL_error(L, "%s: table keys must be strings, found a %s", what, c.err_type);
+		break;
+	case CONV_FUNC:
+		luaL_error(L, "%s: a function can only be a template lambda in page data made by "
+		              "site hooks", what);
+		break;
+	case CONV_TYPE: luaL_error(L, "%s: cannot use a %s here", what, c.err_type); break;
+	}
+	return NULL;
+}
+
+int lv_same(lua_State *L, int idx, const struct value *v)
+{
+	return same_depth(L, idx, v, 0);
 }

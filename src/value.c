@@ -10,11 +10,29 @@
 
 #define HASH_FROM 12 /* maps with more keys get a hash index */
 
+/* A key of up to KV_INLINE bytes lives in the entry itself: most keys are
+ * short names ("title", "url"), and this saves an allocation for each. A
+ * key's address changes when its map grows or loses an entry. */
+#define KV_INLINE 15
 struct kv {
-	char *key;
+	union {
+		char *ptr;
+		char in[KV_INLINE + 1];
+	} k;
 	size_t klen;
 	struct value *v;
 };
+
+static const char *kv_key(const struct kv *kv)
+{
+	return kv->klen <= KV_INLINE ? kv->k.in : kv->k.ptr;
+}
+
+static void kv_free_key(struct kv *kv)
+{
+	if (kv->klen > KV_INLINE)
+		free(kv->k.ptr);
+}
 
 struct value {
 	unsigned char type;
@@ -139,7 +157,7 @@ void val_free(struct value *v)
 		break;
 	case VAL_MAP:
 		for (size_t i = 0; i < v->u.map.n; i++) {
-			free(v->u.map.kv[i].key);
+			kv_free_key(&v->u.map.kv[i]);
 			val_free(v->u.map.kv[i].v);
 		}
 		free(v->u.map.kv);
@@ -172,7 +190,7 @@ struct value *val_copy(const struct value *v)
 	case VAL_MAP:
 		c = val_map();
 		for (size_t i = 0; i < v->u.map.n; i++)
-			val_setn(c, v->u.map.kv[i].key, v->u.map.kv[i].klen, val_copy(v->u.map.kv[i].v));
+			val_setn(c, kv_key(&v->u.map.kv[i]), v->u.map.kv[i].klen, val_copy(v->u.map.kv[i].v));
 		break;
 	case VAL_FUNC:
 		/* Functions are not copied: the copy reads as null. */
@@ -256,7 +274,7 @@ const char *val_key_at(const struct value *v, size_t i, size_t *len)
 		return NULL;
 	if (len)
 		*len = v->u.map.kv[i].klen;
-	return v->u.map.kv[i].key;
+	return kv_key(&v->u.map.kv[i]);
 }
 
 static uint32_t hash_key(const char *s, size_t n)
@@ -270,7 +288,7 @@ static uint32_t hash_key(const char *s, size_t n)
 static void index_insert(struct value *m, size_t pos)
 {
 	size_t mask = m->u.map.index_cap - 1;
-	size_t slot = hash_key(m->u.map.kv[pos].key, m->u.map.kv[pos].klen) & mask;
+	size_t slot = hash_key(kv_key(&m->u.map.kv[pos]), m->u.map.kv[pos].klen) & mask;
 	while (m->u.map.index[slot])
 		slot = (slot + 1) & mask;
 	m->u.map.index[slot] = (uint32_t)(pos + 1);
@@ -299,14 +317,14 @@ static long find_key(const struct value *m, const char *key, size_t len)
 		size_t slot = hash_key(key, len) & mask;
 		for (uint32_t at; (at = m->u.map.index[slot]) != 0; slot = (slot + 1) & mask) {
 			const struct kv *kv = &m->u.map.kv[at - 1];
-			if (kv->klen == len && memcmp(kv->key, key, len) == 0)
+			if (kv->klen == len && memcmp(kv_key(kv), key, len) == 0)
 				return (long)at - 1;
 		}
 		return -1;
 	}
 	for (size_t i = 0; i < m->u.map.n; i++) {
 		const struct kv *kv = &m->u.map.kv[i];
-		if (kv->klen == len && memcmp(kv->key, key, len) == 0)
+		if (kv->klen == len && memcmp(kv_key(kv), key, len) == 0)
 			return (long)i;
 	}
 	return -1;
@@ -357,12 +375,24 @@ void val_setn(struct value *map, const char *key, size_t len, struct value *item
 		map->u.map.kv[i].v = item;
 		return;
 	}
+	char keep[KV_INLINE + 1];
 	if (map->u.map.n == map->u.map.cap) {
+		/* a key read from this very map (inline in an entry) moves too */
+		const char *from = (const char *)map->u.map.kv;
+		if (key >= from && key < from + map->u.map.cap * sizeof(struct kv)) {
+			memcpy(keep, key, len);
+			key = keep;
+		}
 		map->u.map.cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
 		map->u.map.kv = xrealloc(map->u.map.kv, map->u.map.cap * sizeof(struct kv));
 	}
 	struct kv *kv = &map->u.map.kv[map->u.map.n++];
-	kv->key = xstrndup(key, len);
+	if (len <= KV_INLINE) {
+		memcpy(kv->k.in, key, len);
+		kv->k.in[len] = '\0';
+	} else {
+		kv->k.ptr = xstrndup(key, len);
+	}
 	kv->klen = len;
 	kv->v = item;
 	if (map->u.map.n == HASH_FROM || (map->u.map.index && map->u.map.n * 2 > map->u.map.index_cap))
@@ -384,7 +414,7 @@ struct value *val_take(struct value *map, const char *key)
 	if (i < 0)
 		return NULL;
 	struct value *v = map->u.map.kv[i].v;
-	free(map->u.map.kv[i].key);
+	kv_free_key(&map->u.map.kv[i]);
 	memmove(&map->u.map.kv[i], &map->u.map.kv[i + 1],
 	        (map->u.map.n - (size_t)i - 1) * sizeof(struct kv));
 	map->u.map.n--;
@@ -520,7 +550,7 @@ static void json_depth(buf *out, const struct value *v, int depth)
 		for (size_t i = 0; i < v->u.map.n; i++) {
 			if (i)
 				buf_putc(out, ',');
-			json_string(out, v->u.map.kv[i].key, v->u.map.kv[i].klen);
+			json_string(out, kv_key(&v->u.map.kv[i]), v->u.map.kv[i].klen);
 			buf_putc(out, ':');
 			json_depth(out, v->u.map.kv[i].v, depth + 1);
 		}
