@@ -92,31 +92,38 @@ static void set_free(struct set *set)
 	set->cap = set->n = 0;
 }
 
-/* ASCII separators; the UTF-8 ones are checked below. */
-static const unsigned char ascii_sep[256] = {
+/* Byte classes: 0 a word byte, 1 an ASCII separator, 2 the first byte of
+ * a three-byte UTF-8 dash or curly quote (checked by sep_width). */
+static const unsigned char byte_class[256] = {
 	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1, ['\v'] = 1, [','] = 1,
 	[';'] = 1, [':'] = 1,  ['!'] = 1,  ['?'] = 1,  ['('] = 1,  [')'] = 1,  ['['] = 1,
-	[']'] = 1, ['"'] = 1,
+	[']'] = 1, ['"'] = 1,  [0xE2] = 2,
 };
 
 /* Width of the separator at s[i] (0 when s[i] starts a word byte). */
-static int sep_width(const unsigned char *s, size_t len, size_t i)
+static inline int sep_width(const unsigned char *s, size_t len, size_t i)
 {
-	unsigned char c = s[i];
-	if (ascii_sep[c])
-		return 1;
-	/* U+2013 U+2014 dashes, U+2018 U+2019 U+201C U+201D quotes */
-	if (c == 0xE2 && i + 2 < len && s[i + 1] == 0x80 &&
-	    (s[i + 2] == 0x93 || s[i + 2] == 0x94 || s[i + 2] == 0x98 || s[i + 2] == 0x99 ||
-	     s[i + 2] == 0x9C || s[i + 2] == 0x9D))
-		return 3;
-	return 0;
+	switch (byte_class[s[i]]) {
+	case 0: return 0;
+	case 1: return 1;
+	default: /* U+2013 U+2014 dashes, U+2018 U+2019 U+201C U+201D quotes */
+		if (i + 2 < len && s[i + 1] == 0x80 &&
+		    (s[i + 2] == 0x93 || s[i + 2] == 0x94 || s[i + 2] == 0x98 || s[i + 2] == 0x99 ||
+		     s[i + 2] == 0x9C || s[i + 2] == 0x9D))
+			return 3;
+		return 0;
+	}
 }
 
-static size_t word_end(const unsigned char *s, size_t len, size_t i)
+/* The end of the word at s[i]: most bytes are plain word bytes, found by
+ * one table lookup each. */
+static inline size_t word_end(const unsigned char *s, size_t len, size_t i)
 {
-	while (i < len && !sep_width(s, len, i))
-		i++;
+	for (; i < len; i++) {
+		unsigned char c = byte_class[s[i]];
+		if (c == 1 || (c == 2 && sep_width(s, len, i)))
+			break;
+	}
 	return i;
 }
 
