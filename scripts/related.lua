@@ -181,7 +181,8 @@ return {
     for c = 1, nc do
       local j = cand[c]
       local sj = score[j]
-      if sj >= floor then
+      -- and once the list is full, one that cannot reach its last entry
+      if sj >= floor and (m < count or sj + recency >= bt[m]) then
         local d = stamp[j] - ti
         if d < 0 then d = -d end
         local t = sj + recency * 0.5 ^ (d / day)
