@@ -28,10 +28,20 @@ struct set {
 	size_t cap, n;
 };
 
+/* One match: where it starts and how long it is. */
+struct hit {
+	size_t start, len;
+};
+
 struct matcher {
 	int max_words;
 	struct set names, firsts;
 	unsigned char starts[256]; /* bytes a first word can begin with */
+	/* the last text lm_test found names in, and what it found */
+	char *last;
+	size_t last_len, last_cap;
+	struct hit *hits;
+	size_t n_hits, hits_cap;
 };
 
 static uint32_t hash_bytes(const char *s, size_t n)
@@ -140,11 +150,21 @@ static size_t lookup(const struct set *set, const char *s, size_t n)
 	return 0;
 }
 
+static void free_last(struct matcher *m)
+{
+	free(m->last);
+	free(m->hits);
+	m->last = NULL;
+	m->hits = NULL;
+	m->last_len = m->last_cap = m->n_hits = m->hits_cap = 0;
+}
+
 static int matcher_gc(lua_State *L)
 {
 	struct matcher *m = lua_touserdata(L, 1);
 	set_free(&m->names);
 	set_free(&m->firsts);
+	free_last(m);
 	return 0;
 }
 
@@ -206,10 +226,11 @@ void lm_free(struct matcher *m)
 		return;
 	set_free(&m->names);
 	set_free(&m->firsts);
+	free_last(m);
 	free(m);
 }
 
-const void *lm_get(lua_State *L, int idx)
+void *lm_get(lua_State *L, int idx)
 {
 	return luaL_testudata(L, idx, MATCHER_MT);
 }
@@ -257,10 +278,28 @@ size_t lm_next(const struct matcher *m, const char *text, size_t len, size_t *po
 	return next_name(m, (const unsigned char *)text, len, pos, start);
 }
 
-int lm_test(const void *matcher, const char *text, size_t len)
+int lm_test(void *matcher, const char *text, size_t len)
 {
-	size_t pos = 0, start;
-	return next_name(matcher, (const unsigned char *)text, len, &pos, &start) != 0;
+	struct matcher *m = matcher;
+	size_t pos = 0, start, got;
+	m->n_hits = 0;
+	m->last_len = 0;
+	while ((got = next_name(m, (const unsigned char *)text, len, &pos, &start))) {
+		if (m->n_hits == m->hits_cap) {
+			m->hits_cap = m->hits_cap ? m->hits_cap * 2 : 16;
+			m->hits = xrealloc(m->hits, m->hits_cap * sizeof *m->hits);
+		}
+		m->hits[m->n_hits++] = (struct hit){start, got};
+	}
+	if (!m->n_hits)
+		return 0;
+	if (len + 1 > m->last_cap) {
+		m->last_cap = len + 1;
+		m->last = xrealloc(m->last, m->last_cap);
+	}
+	memcpy(m->last, text, len);
+	m->last_len = len;
+	return 1;
 }
 
 /* matcher:scan(text) -> {s1, e1, name1, s2, e2, name2, ...} (1-based,
@@ -272,10 +311,20 @@ static int l_scan(lua_State *L)
 	const char *s = luaL_checklstring(L, 2, &len);
 	int out = 0;
 	lua_Integer n = 0;
-	size_t pos = 0, start, got;
-	while ((got = next_name(m, (const unsigned char *)s, len, &pos, &start))) {
+	size_t pos = 0, start, got, h = 0;
+	/* the text the node walk just tested: its matches are known */
+	int known = m->n_hits && len == m->last_len && memcmp(s, m->last, len) == 0;
+	for (;;) {
+		if (known) {
+			if (h == m->n_hits)
+				break;
+			start = m->hits[h].start;
+			got = m->hits[h++].len;
+		} else if (!(got = next_name(m, (const unsigned char *)s, len, &pos, &start))) {
+			break;
+		}
 		if (!out) {
-			lua_newtable(L);
+			lua_createtable(L, known ? (int)m->n_hits * 3 : 3, 0);
 			out = lua_gettop(L);
 		}
 		lua_pushinteger(L, (lua_Integer)start + 1);

@@ -12,9 +12,11 @@ void lm_open(lua_State *L);
 #include <stddef.h>
 
 /* The matcher at idx, or NULL when it is not one (for the node walk). */
-const void *lm_get(lua_State *L, int idx);
-/* Does text hold any of the matcher's names? */
-int lm_test(const void *matcher, const char *text, size_t len);
+void *lm_get(lua_State *L, int idx);
+/* Does text hold any of the matcher's names? The matches of the last text
+ * that had some are kept, so the filter's own matcher:scan of the same
+ * text (the usual next step) does not scan it again. */
+int lm_test(void *matcher, const char *text, size_t len);
 
 /* The same finder for C (briefing check): names are added one by one;
  * lm_next returns the length of the next name at or after *pos (0 at the

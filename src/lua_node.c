@@ -667,7 +667,7 @@ struct walk {
 	int topdown;
 	int depth;    /* nesting below the walk's root */
 	char has[32]; /* has[type]: the filter has a function for it */
-	const void *when[32]; /* filter.when[type]: call only if the text matches */
+	void *when[32]; /* filter.when[type]: call only if the text matches */
 };
 
 
