@@ -100,6 +100,23 @@ static int state_gc(lua_State *L)
 
 /* ---- userdata and the cache ---- */
 
+/* The node metatable is also kept under this address in the registry: a
+ * lookup by pointer, cheaper than luaL_checkudata's by name, and filters
+ * read node fields very often. */
+static const char node_mt_key;
+
+/* [-0, +0] The node userdata at idx, or NULL. */
+static struct lnode *test_ud(lua_State *L, int idx)
+{
+	struct lnode *u = lua_touserdata(L, idx);
+	if (!u || !lua_getmetatable(L, idx))
+		return NULL;
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &node_mt_key);
+	int ok = lua_rawequal(L, -1, -2);
+	lua_pop(L, 2);
+	return ok ? u : NULL;
+}
+
 static struct lnode *push_ud(lua_State *L, cmark_node *n)
 {
 	lua_getfield(L, LUA_REGISTRYINDEX, CACHE_KEY);
@@ -111,7 +128,8 @@ static struct lnode *push_ud(lua_State *L, cmark_node *n)
 	struct lnode *u = lua_newuserdatauv(L, sizeof *u, 0);
 	u->node = n;
 	u->owned = 0;
-	luaL_setmetatable(L, NODE_MT);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &node_mt_key);
+	lua_setmetatable(L, -2);
 	lua_pushvalue(L, -1);
 	lua_rawsetp(L, -3, n);
 	lua_remove(L, -2);
@@ -128,7 +146,9 @@ void ln_push(lua_State *L, cmark_node *n)
 
 static struct lnode *check_ud(lua_State *L, int idx)
 {
-	struct lnode *u = luaL_checkudata(L, idx, NODE_MT);
+	struct lnode *u = test_ud(L, idx);
+	if (!u)
+		luaL_typeerror(L, idx, "Node");
 	if (!u->node)
 		luaL_error(L, "node is no longer part of a document (its article was rendered)");
 	return u;
@@ -633,7 +653,7 @@ static void apply_result(lua_State *L, cmark_node *n, int result, int *replaced)
 	lua_Integer len = (lua_Integer)lua_rawlen(L, result);
 	for (lua_Integer i = 1; i <= len; i++) {
 		lua_rawgeti(L, result, i);
-		if (!luaL_testudata(L, -1, NODE_MT))
+		if (!test_ud(L, -1))
 			luaL_error(L, "a %s filter returned a list with %s at position %d; expected nodes",
 			           type_name(n), luaL_typename(L, -1), (int)i);
 		lua_pop(L, 1);
@@ -931,7 +951,7 @@ static void add_content(lua_State *L, cmark_node *parent, int idx)
 		}
 		return;
 	}
-	if (lua_type(L, idx) != LUA_TSTRING && !luaL_testudata(L, idx, NODE_MT))
+	if (lua_type(L, idx) != LUA_TSTRING && !test_ud(L, idx))
 		luaL_error(L, "expected a string, a node or a list of them, found %s",
 		           luaL_typename(L, idx));
 	add_one(L, parent, idx);
@@ -1043,7 +1063,7 @@ static int c_list(lua_State *L)
 	for (lua_Integer i = 1; i <= len; i++) {
 		lua_rawgeti(L, 1, i);
 		int item = lua_gettop(L);
-		if (luaL_testudata(L, item, NODE_MT) &&
+		if (test_ud(L, item) &&
 		    cmark_node_get_type(ln_check(L, item)) == CMARK_NODE_ITEM) {
 			edit(L, n, ln_check(L, item), APPEND);
 		} else {
@@ -1066,7 +1086,7 @@ static int l_stringify(lua_State *L)
 	 * error raised after that would leak it */
 	for (lua_Integer i = 1; i <= len; i++) {
 		lua_rawgeti(L, 1, i);
-		if (luaL_testudata(L, -1, NODE_MT))
+		if (test_ud(L, -1))
 			ln_check(L, -1);
 		lua_pop(L, 1);
 	}
@@ -1076,7 +1096,7 @@ static int l_stringify(lua_State *L)
 			lua_rawgeti(L, 1, i);
 			if (lua_type(L, -1) == LUA_TSTRING)
 				buf_puts(&b, lua_tostring(L, -1));
-			else if (luaL_testudata(L, -1, NODE_MT))
+			else if (test_ud(L, -1))
 				put_text(&b, ln_check(L, -1));
 			lua_pop(L, 1);
 		}
@@ -1106,7 +1126,7 @@ void ln_open(lua_State *L)
 		lua_pushboolean(L, 0);
 		lua_setfield(L, -2, "__metatable");
 	}
-	lua_pop(L, 1);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &node_mt_key);
 	struct ln_state *st = lua_newuserdatauv(L, sizeof *st, 0);
 	memset(st, 0, sizeof *st);
 	lua_newtable(L);
