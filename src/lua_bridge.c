@@ -20,10 +20,14 @@
 #include "lua_node.h"
 #include "lua_site.h"
 #include "lua_value.h"
+#include "lua_watch.h"
 
 #define DEFAULT_INSTRUCTIONS 200000000LL /* per call: seconds of work, not hours */
 #define DEFAULT_MEMORY_MB 512
 #define HOOK_STEP 1000
+/* A budget this small could run out within the watchdog's grace period
+ * (see lua_watch.h): it is counted from the first instruction instead. */
+#define EXACT_UP_TO 50000000LL
 
 struct lb_script {
 	char *path;             /* as shown in messages */
@@ -50,6 +54,8 @@ struct lb {
 	struct diag *cur;       /* where log.* and errors go now */
 	int site_pushed;
 	double *hook_time;      /* per script: seconds in its site hooks */
+	int watched;            /* the budget is counted once a call runs long */
+	struct lw_slot watch;
 	pthread_mutex_t lambda_lock; /* template lambdas run from render threads */
 };
 
@@ -339,7 +345,11 @@ static int lb_call(struct lb *lb, int nargs, int nresults, struct diag *d, const
 	lb->count = 0;
 	struct diag *saved = lb->cur;
 	lb->cur = d;
+	if (lb->watched)
+		lw_begin(&lb->watch);
 	int rc = lua_pcall(L, nargs, nresults, base);
+	if (lb->watched)
+		lw_end(&lb->watch);
 	lb->cur = saved;
 	if (rc != LUA_OK) {
 		report(d, lua_tostring(L, -1) ? lua_tostring(L, -1) : "unknown Lua error", context);
@@ -762,7 +772,11 @@ static int lambda_call(void *ud, const char *text, size_t len, buf *out)
 	if (text)
 		lua_pushlstring(L, text, len);
 	lb->count = 0;
+	if (lb->watched)
+		lw_begin(&lb->watch);
 	int rc = lua_pcall(L, text ? 1 : 0, 1, top + 1);
+	if (lb->watched)
+		lw_end(&lb->watch);
 	if (rc != LUA_OK) {
 		buf_puts(out, lua_tostring(L, -1) ? lua_tostring(L, -1) : "error");
 	} else if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER) {
@@ -813,7 +827,12 @@ struct lb *lb_new(struct site *s, const struct lb_scripts *sc, int main, struct 
 	}
 	lua_State *L = lb->L;
 	*(struct lb **)lua_getextraspace(L) = lb;
-	lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_STEP);
+	if (lb->limit <= EXACT_UP_TO) {
+		lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_STEP);
+	} else {
+		lw_register(&lb->watch, L, count_hook, HOOK_STEP);
+		lb->watched = 1;
+	}
 	lua_gc(L, LUA_GCGEN, 0, 0); /* many short-lived node userdata */
 	pthread_mutex_init(&lb->lambda_lock, NULL);
 	if (main) {
@@ -872,6 +891,8 @@ void lb_free(struct lb *lb)
 {
 	if (!lb)
 		return;
+	if (lb->watched)
+		lw_unregister(&lb->watch);
 	lua_close(lb->L);
 	pthread_mutex_destroy(&lb->lambda_lock);
 	free(lb->is_filter);

@@ -41,6 +41,21 @@ expect_status "endless loop stops" 1
 expect_stderr "endless loop error" "instruction limit exceeded"
 expect_stderr "endless loop names the page" "while filtering $TMP/s/content/articles/first.md"
 check "previous output untouched after an endless loop" cmp -s "$TMP/s/public/index.html" "$TMP/before.html"
+# a budget above 50 million is counted only once a call has run 0.1 s
+# (lua_watch.c): the endless loop still ends, in about that much more time
+# (timeout turns a watchdog that never fires into a failure, not a hang)
+saved_wrap=${VALGRIND_WRAP:-}
+VALGRIND_WRAP="timeout 600 $saved_wrap"
+printf 'title: "T"\nlua: {instruction_limit: 60000000}\n' > "$TMP/s/site.yml"
+run_briefing build -s "$TMP/s"
+expect_status "endless loop stops under a large budget" 1
+expect_stderr "large budget: endless loop error" "instruction limit exceeded (60000000 instructions"
+expect_stderr "large budget: endless loop names the page" "while filtering $TMP/s/content/articles/first.md"
+printf 'return { collections = function() while true do end end }\n' > "$TMP/s/scripts/broken.lua"
+run_briefing build -s "$TMP/s"
+expect_status "endless loop in a site hook stops under a large budget" 1
+expect_stderr "large budget: endless hook names the hook" "while running collections() of $TMP/s/scripts/broken.lua"
+VALGRIND_WRAP=$saved_wrap
 printf 'title: "T"\nlua: {instruction_limit: 1e99}\n' > "$TMP/s/site.yml"
 run_briefing build -s "$TMP/s"
 expect_status "an instruction limit too large to count is refused" 1
