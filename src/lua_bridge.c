@@ -1045,18 +1045,10 @@ static void set_string_field(lua_State *L, int t, const char *key, const char *v
 	lua_setfield(L, t, key);
 }
 
-/* __index of a before_render page table: (page, key) -> page.data made
- * from the page's template data on first use, else nil */
-static int page_data_index(lua_State *L)
+/* a before_render page's data, made from its template data on first use */
+static void push_page_data(lua_State *L, const void *p)
 {
-	struct page *p = lua_touserdata(L, lua_upvalueindex(1));
-	if (lua_type(L, 2) != LUA_TSTRING || strcmp(lua_tostring(L, 2), "data") != 0)
-		return 0;
-	ls_push_data(L, p->data);
-	lua_pushliteral(L, "data");
-	lua_pushvalue(L, -2);
-	lua_rawset(L, 1);
-	return 1;
+	ls_push_data(L, ((const struct page *)p)->data);
 }
 
 /* (hook_call) -> () */
@@ -1075,11 +1067,7 @@ static int hook_k(lua_State *L)
 		set_string_field(L, page, "title", hc->page->title);
 		if (!hc->html) {
 			/* page.data is made on first use: most pages' hooks never read it */
-			lua_createtable(L, 0, 1);
-			lua_pushlightuserdata(L, hc->page);
-			lua_pushcclosure(L, page_data_index, 1);
-			lua_setfield(L, -2, "__index");
-			lua_setmetatable(L, page);
+			ls_set_lazy(L, "data", push_page_data, hc->page);
 		}
 	}
 	for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, scripts); i++) {

@@ -422,19 +422,36 @@ static void push_meta_lines(lua_State *L, const struct value *meta)
 	buf_free(&name);
 }
 
-/* __index of a filter's article table: (article, key) -> meta_lines, made
- * on first use (few filters read it) from the front matter as parsed,
- * which stays a->meta until every filter has run. */
-static int article_arg_index(lua_State *L)
+/* __index of a table with a lazy field: (table, key) -> the field, made
+ * and kept on first read, else nil. Upvalues: name, make, ud. */
+static int lazy_index(lua_State *L)
 {
-	const struct article *a = lua_touserdata(L, lua_upvalueindex(1));
-	if (lua_type(L, 2) != LUA_TSTRING || strcmp(lua_tostring(L, 2), "meta_lines") != 0)
+	if (!lua_rawequal(L, 2, lua_upvalueindex(1)))
 		return 0;
-	push_meta_lines(L, a->meta);
-	lua_pushliteral(L, "meta_lines");
+	ls_make_fn make = (ls_make_fn)lua_touserdata(L, lua_upvalueindex(2));
+	make(L, lua_touserdata(L, lua_upvalueindex(3)));
+	lua_pushvalue(L, 2);
 	lua_pushvalue(L, -2);
 	lua_rawset(L, 1);
 	return 1;
+}
+
+void ls_set_lazy(lua_State *L, const char *name, ls_make_fn make, const void *ud)
+{
+	lua_createtable(L, 0, 1);
+	lua_pushstring(L, name);
+	lua_pushlightuserdata(L, (void *)make);
+	lua_pushlightuserdata(L, (void *)ud);
+	lua_pushcclosure(L, lazy_index, 3);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, -2);
+}
+
+/* meta_lines is made on first use (few filters read it) from the front
+ * matter as parsed, which stays a->meta until every filter has run */
+static void push_article_lines(lua_State *L, const void *a)
+{
+	push_meta_lines(L, ((const struct article *)a)->meta);
 }
 
 void ls_push_article_arg(lua_State *L, const struct article *a)
@@ -461,11 +478,7 @@ void ls_push_article_arg(lua_State *L, const struct article *a)
 	lua_setfield(L, -2, "line_offset");
 	lv_push(L, a->meta);
 	lua_setfield(L, -2, "meta");
-	lua_createtable(L, 0, 1);
-	lua_pushlightuserdata(L, (void *)a);
-	lua_pushcclosure(L, article_arg_index, 1);
-	lua_setfield(L, -2, "__index");
-	lua_setmetatable(L, -2);
+	ls_set_lazy(L, "meta_lines", push_article_lines, a);
 }
 
 void ls_push_article(lua_State *L, struct article *a)

@@ -22,5 +22,11 @@ void ls_push_article(lua_State *L, struct article *a);
 void ls_push_data(lua_State *L, const struct value *v);
 /* [-0, +1] Pushes the article table a filter receives (fields + meta). */
 void ls_push_article_arg(lua_State *L, const struct article *a);
+/* [-0, +0] Gives the table at the top of the stack (which must have no
+ * metatable) a field `name` made on its first read by make(L, ud), which
+ * pushes one value; the value is then kept in the table. For fields most
+ * hooks never read. */
+typedef void (*ls_make_fn)(lua_State *L, const void *ud);
+void ls_set_lazy(lua_State *L, const char *name, ls_make_fn make, const void *ud);
 
 #endif
