@@ -75,6 +75,31 @@ check "page 2 links back with rel=prev" grep -qF '<link rel="prev" href="../../.
 check "each page lists its own brief" sh -c "grep -q 'articles/second/' '$TMP/pg/topics/diplomacy/index.html' && grep -q 'articles/first/' '$TMP/pg/topics/diplomacy/page/2/index.html' && ! grep -q 'articles/first/\"' '$TMP/pg/topics/diplomacy/index.html'"
 check "edition archive paged" test -f "$TMP/pg/editions/page/2/index.html"
 
+# a long list: the pager shows the first and last pages and two on each
+# side of the current one, with gaps, not a link to every page
+p="$TMP/long"
+mkdir -p "$p/content/articles"
+for i in 01 02 03 04 05 06 07 08 09 10 11 12; do
+	printf -- '---\ntitle: "Brief %s"\ndate: 2017-12-%s\ntopics: [Sanctions]\n---\nText.\n' "$i" "$i" \
+		> "$p/content/articles/b$i.md"
+done
+printf 'title: "Long"\npaginate: 1\n' > "$p/site.yml"
+run_briefing build -s "$p" -q -o "$TMP/long-out"
+expect_status "twelve pages of one topic" 0
+pager() { # the page numbers and gaps of a page's pager, one line
+	sed -n '/<nav class="pagination"/,/<\/nav>/p' "$1" |
+		sed -n 's/.*aria-current="page">\([0-9]*\)<.*/[\1]/p; s/.*pagination-gap.*/…/p; s/.*<li><a href="[^"]*">\([0-9]*\)<\/a><\/li>.*/\1/p' |
+		tr '\n' ' '
+}
+check "pager in the middle: 1 … 4 5 [6] 7 8 … 12" \
+	test "$(pager "$TMP/long-out/topics/sanctions/page/6/index.html")" = "1 … 4 5 [6] 7 8 … 12 "
+check "pager at the start: [1] 2 3 4 5 6 … 12" \
+	test "$(pager "$TMP/long-out/topics/sanctions/index.html")" = "[1] 2 3 4 5 6 … 12 "
+check "pager near the end shows page 11 instead of a gap of one" \
+	test "$(pager "$TMP/long-out/topics/sanctions/page/9/index.html")" = "1 … 7 8 [9] 10 11 12 "
+check "pager at the end: 1 … 7 8 9 10 11 [12]" \
+	test "$(pager "$TMP/long-out/topics/sanctions/page/12/index.html")" = "1 … 7 8 9 10 11 [12] "
+
 # hosts without directory indexes: x.html files, links rewritten to them
 printf 'title: "Flat"\nbase_url: "https://example.org/flat/"\nclean_urls: false\n' > "$s/site.yml"
 run_briefing build -s "$s" -q -o "$TMP/flat"
