@@ -87,16 +87,6 @@ local function resolve(name)
   return found
 end
 
-local function inside_excluded(node)
-  local p = node.parent
-  while p do
-    local t = p.t
-    if t == "Link" or t == "Image" or t == "Heading" then return true end
-    p = p.parent
-  end
-  return false
-end
-
 -- Lists a target in the article's front matter (people: [...], orgs: [...]).
 local function list(article, t)
   state.listed[t] = true
@@ -113,6 +103,7 @@ if briefing.site then build_index() end
 return {
   traverse = "topdown",
   when = { Text = matcher },
+  skip = { "Link", "Image", "Heading" }, -- never a mention inside these
 
   Document = function(doc, article)
     if not index then build_index() end
@@ -134,8 +125,7 @@ return {
   Text = function(node, article)
     local text = node.literal
     local found = matcher:scan(text)
-    -- most text has no name in it: the tree is only climbed for text that has
-    if not found or inside_excluded(node) then return nil end
+    if not found then return nil end
     local out, pos = {}, 1
     local linked, every = state.linked, conf.link == "all"
     for i = 1, #found, 3 do

@@ -687,6 +687,7 @@ struct walk {
 	int topdown;
 	int depth;    /* nesting below the walk's root */
 	char has[32]; /* has[type]: the filter has a function for it */
+	char skip[32]; /* filter.skip: the walk does not enter these nodes */
 	void *when[32]; /* filter.when[type]: call only if the text matches */
 };
 
@@ -714,6 +715,14 @@ static void call_filter(lua_State *L, struct walk *w, cmark_node *n)
 }
 
 static void walk_children(lua_State *L, struct walk *w, cmark_node *parent);
+
+/* The walk goes into n's children unless the filter skips n's type. */
+static void walk_inside(lua_State *L, struct walk *w, cmark_node *n)
+{
+	int t = cmark_node_get_type(n);
+	if (t < 0 || t >= 32 || !w->skip[t])
+		walk_children(L, w, n);
+}
 
 /* Nodes the iterator enters without a matching exit. */
 static int is_leaf(cmark_node_type t)
@@ -767,20 +776,20 @@ static void walk_node(lua_State *L, struct walk *w, cmark_node *n)
 		int result = lua_gettop(L);
 		apply_result(L, n, result, &replaced);
 		if (!replaced) {
-			walk_children(L, w, n);
+			walk_inside(L, w, n);
 		} else if (lua_istable(L, result)) {
 			lua_Integer len = (lua_Integer)lua_rawlen(L, result);
 			for (lua_Integer i = 1; i <= len; i++) {
 				lua_rawgeti(L, result, i);
-				walk_children(L, w, ln_check(L, -1));
+				walk_inside(L, w, ln_check(L, -1));
 				lua_pop(L, 1);
 			}
 		} else {
-			walk_children(L, w, ln_check(L, result));
+			walk_inside(L, w, ln_check(L, result));
 		}
 		lua_pop(L, 1);
 	} else {
-		walk_children(L, w, n);
+		walk_inside(L, w, n);
 		call_filter(L, w, n);
 		apply_result(L, n, lua_gettop(L), &replaced);
 		lua_pop(L, 1);
@@ -845,6 +854,27 @@ static void walk_one(lua_State *L, int filter, cmark_node *root, int extra, int 
 			w.when[t] = lm_get(L, -1); /* kept alive by the filter table */
 			lua_pop(L, 1);
 		}
+	}
+	lua_pop(L, 1);
+	/* skip = { "Link", "Heading" }: nothing inside those nodes is walked */
+	if (lua_getfield(L, filter, "skip") == LUA_TTABLE) {
+		lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+		for (lua_Integer i = 1; i <= n; i++) {
+			lua_rawgeti(L, -1, i);
+			const char *name = lua_tostring(L, -1);
+			int t = 0;
+			while (t < (int)(sizeof type_names / sizeof type_names[0]) &&
+			       !(name && type_names[t] && !strcmp(type_names[t], name)))
+				t++;
+			if (t == (int)(sizeof type_names / sizeof type_names[0]) || t >= 32)
+				luaL_error(L, "skip: item %d: expected a node type such as \"Link\", "
+				              "found %s", (int)i,
+				           name ? lua_pushfstring(L, "\"%s\"", name) : luaL_typename(L, -1));
+			w.skip[t] = 1;
+			lua_pop(L, 1);
+		}
+	} else if (!lua_isnil(L, -1)) {
+		luaL_error(L, "skip: expected a list of node types, found %s", luaL_typename(L, -1));
 	}
 	lua_pop(L, 1);
 	if (any) {

@@ -27,6 +27,8 @@ for f in site.yml scripts/why.lua scripts/organisations.lua scripts/countries.lu
 done
 printf -- '---\ntitle: "Held"\ndate: 2017-12-13\nsources: ["Example Wire"]\nembargo: "after lunch"\n---\n\nText.\n' \
 	> "$s/content/articles/2017/held.md"
+printf -- '---\ntitle: "Skipped"\ndate: 2017-12-13\n---\n## United Nations vote\n\nSee [the United Nations report](https://example.org/r) and the United Nations.\n' \
+	> "$s/content/articles/2017/skipped.md"
 run_briefing build -s "$s" -q
 expect_status "example site with the tutorial filters builds" 0
 a="$s/public/articles/2017/tillerson-no-preconditions/index.html"
@@ -35,6 +37,11 @@ check "why.lua puts the box at the top of the body" \
 check "why.lua removed the key, so the theme box is gone" sh -c "! grep -q 'class=\"why\"' '$a'"
 check "organisations.lua links an organisation from the data file" \
 	grep -q 'href="https://www.atlanticcouncil.org/" title="Atlantic Council">Atlantic Council</a>' "$a"
+k="$s/public/articles/2017/skipped/index.html"
+check "organisations.lua: skip keeps it out of headings and links" \
+	sh -c "grep -q '<h2>United Nations vote</h2>' '$k' && grep -q '<a href=\"https://example.org/r\">the United Nations report</a>' '$k'"
+check "organisations.lua: the mention in plain text is linked" \
+	grep -q 'and the <a href="https://www.un.org/" title="United Nations">United Nations</a>' "$k"
 c="$s/public/countries/index.html"
 check "countries.lua made its page" test -f "$c"
 check "people grouped under their country" grep -q '<h2>North Korea</h2>' "$c"

@@ -235,6 +235,32 @@ static void filter_lists_and_walk(void)
 	teardown();
 }
 
+static void skipping_inside(void)
+{
+	setup("# Head *x*\n\na [b *c*](u) ![i](p) **s** d\n");
+	/* nothing inside a skipped type is walked; the node itself still is */
+	CHECK_RUN("seen = {}\n"
+	          "f = { skip = { 'Link', 'Heading', 'Image' },\n"
+	          "      Text = function(n) seen[#seen + 1] = n.literal end,\n"
+	          "      Link = function(n) seen[#seen + 1] = 'link ' .. n.url end }");
+	CHECK(walk() == NULL);
+	CHECK_RUN("assert(table.concat(seen, '|') == 'a |link u| | |s| d', table.concat(seen, '|'))");
+	/* topdown: the same, and a replacement of a skipped type is not entered */
+	CHECK_RUN("seen = {}\n"
+	          "f = { traverse = 'topdown', skip = { 'Emph' },\n"
+	          "      Text = function(n) seen[#seen + 1] = n.literal end,\n"
+	          "      Strong = function(n) return briefing.Emph({ briefing.Text('new') }) end }");
+	CHECK(walk() == NULL);
+	CHECK_RUN("assert(table.concat(seen, '|') == 'Head |a |b | |i| | d', table.concat(seen, '|'))");
+	CHECK_RUN("f = { skip = { 'Nothing' }, Text = function() end }");
+	const char *err = walk();
+	CHECK(err && strstr(err, "skip: item 1: expected a node type such as \"Link\", found \"Nothing\""));
+	CHECK_RUN("f = { skip = 'Link', Text = function() end }");
+	err = walk();
+	CHECK(err && strstr(err, "skip: expected a list of node types, found string"));
+	teardown();
+}
+
 static void removing_next_sibling(void)
 {
 	setup("a *b* c *d* e\n");
@@ -263,5 +289,6 @@ int main(void)
 	RUN(after_release);
 	RUN(filter_lists_and_walk);
 	RUN(removing_next_sibling);
+	RUN(skipping_inside);
 	return TEST_MAIN_END();
 }
