@@ -160,8 +160,6 @@ return {
       end
     end
     if nc == 0 then return end
-    -- the best `count`, kept sorted: score, then nearer in time, then the
-    -- article order (newest first, then path): a total order
     -- the count-th highest score: a brief whose score plus the largest
     -- recency bonus stays below it cannot make the list, so most
     -- candidates are left out before their bonus is worked out
@@ -176,6 +174,8 @@ return {
       end
     end
     local floor = ks[count] - recency
+    -- the best `count`, kept sorted: score, then nearer in time, then the
+    -- article order (newest first, then path): a total order
     local best, bt, bd, m = {}, {}, {}, 0
     local ti, day = stamp[i], 86400 * w.half_life
     for c = 1, nc do

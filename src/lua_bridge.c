@@ -336,20 +336,28 @@ static void report(struct diag *d, const char *msg, const char *context)
 
 /* Runs the function below nargs arguments at the top in protected mode with
  * a traceback and the instruction budget. Reports failures to d. */
+/* lua_pcall with the call's instruction budget started (and, for a
+ * watched state, the watchdog told). */
+static int budget_pcall(struct lb *lb, int nargs, int nresults, int msgh)
+{
+	lb->count = 0;
+	if (lb->watched)
+		lw_begin(&lb->watch);
+	int rc = lua_pcall(lb->L, nargs, nresults, msgh);
+	if (lb->watched)
+		lw_end(&lb->watch);
+	return rc;
+}
+
 static int lb_call(struct lb *lb, int nargs, int nresults, struct diag *d, const char *context)
 {
 	lua_State *L = lb->L;
 	int base = lua_gettop(L) - nargs;
 	lua_pushcfunction(L, msgh);
 	lua_insert(L, base);
-	lb->count = 0;
 	struct diag *saved = lb->cur;
 	lb->cur = d;
-	if (lb->watched)
-		lw_begin(&lb->watch);
-	int rc = lua_pcall(L, nargs, nresults, base);
-	if (lb->watched)
-		lw_end(&lb->watch);
+	int rc = budget_pcall(lb, nargs, nresults, base);
 	lb->cur = saved;
 	if (rc != LUA_OK) {
 		report(d, lua_tostring(L, -1) ? lua_tostring(L, -1) : "unknown Lua error", context);
@@ -771,12 +779,7 @@ static int lambda_call(void *ud, const char *text, size_t len, buf *out)
 	lua_rawgeti(L, LUA_REGISTRYINDEX, lam->ref);
 	if (text)
 		lua_pushlstring(L, text, len);
-	lb->count = 0;
-	if (lb->watched)
-		lw_begin(&lb->watch);
-	int rc = lua_pcall(L, text ? 1 : 0, 1, top + 1);
-	if (lb->watched)
-		lw_end(&lb->watch);
+	int rc = budget_pcall(lb, text ? 1 : 0, 1, top + 1);
 	if (rc != LUA_OK) {
 		buf_puts(out, lua_tostring(L, -1) ? lua_tostring(L, -1) : "error");
 	} else if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER) {

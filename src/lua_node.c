@@ -862,11 +862,11 @@ static void walk_one(lua_State *L, int filter, cmark_node *root, int extra, int 
 		for (lua_Integer i = 1; i <= n; i++) {
 			lua_rawgeti(L, -1, i);
 			const char *name = lua_tostring(L, -1);
-			int t = 0;
-			while (t < (int)(sizeof type_names / sizeof type_names[0]) &&
-			       !(name && type_names[t] && !strcmp(type_names[t], name)))
-				t++;
-			if (t == (int)(sizeof type_names / sizeof type_names[0]) || t >= 32)
+			int t, known = (int)(sizeof type_names / sizeof type_names[0]);
+			for (t = 0; t < known && t < 32; t++)
+				if (name && type_names[t] && !strcmp(type_names[t], name))
+					break;
+			if (t == known || t >= 32)
 				luaL_error(L, "skip: item %d: expected a node type such as \"Link\", "
 				              "found %s", (int)i,
 				           name ? lua_pushfstring(L, "\"%s\"", name) : luaL_typename(L, -1));

@@ -188,26 +188,29 @@ static void free_pairs(struct pair *pairs, size_t n)
 	}
 }
 
-/* A float key as tostring() writes it: 2.5, 1e+20. */
-static void number_key(lua_State *L, int idx, struct pair *p)
+/* A number key of a map, written as tostring() writes it (3, 2.5, 1e+20):
+ * the pair's key is then a copy of text. */
+static void set_key_text(struct pair *p, const char *text)
 {
-	char text[64];
-	snprintf(text, sizeof text - 2, LUA_NUMBER_FMT, (LUAI_UACNUMBER)lua_tonumber(L, idx));
-	if (text[strspn(text, "-0123456789")] == '\0')
-		strcat(text, ".0");
 	p->text = xstrdup(text);
 	p->key = p->text;
 	p->len = strlen(p->text);
 }
 
-/* An integer key of a table that is not a list. */
-static void number_key_int(struct pair *p)
+static void float_key(lua_State *L, int idx, struct pair *p)
+{
+	char text[64];
+	snprintf(text, sizeof text - 2, LUA_NUMBER_FMT, (LUAI_UACNUMBER)lua_tonumber(L, idx));
+	if (text[strspn(text, "-0123456789")] == '\0')
+		strcat(text, ".0");
+	set_key_text(p, text);
+}
+
+static void integer_key(struct pair *p)
 {
 	char text[32];
 	snprintf(text, sizeof text, LUA_INTEGER_FMT, (LUAI_UACINT)p->ikey);
-	p->text = xstrdup(text);
-	p->key = p->text;
-	p->len = strlen(p->text);
+	set_key_text(p, text);
 }
 
 static struct value *convert(struct conv *c, int idx, int depth);
@@ -251,7 +254,7 @@ static struct value *convert_table(struct conv *c, int idx, int depth)
 		else if (lua_isinteger(L, -2))
 			p->ikey = lua_tointeger(L, -2);
 		else
-			number_key(L, -2, p);
+			float_key(L, -2, p);
 		if (p->key || p->ikey < 1 || p->ikey > n)
 			array = 0;
 		p->v = convert(c, -1, depth + 1);
@@ -283,7 +286,7 @@ static struct value *convert_table(struct conv *c, int idx, int depth)
 		 * and output (JSON, templates over maps) must not */
 		for (size_t i = 0; i < np; i++)
 			if (!pairs[i].key)
-				number_key_int(&pairs[i]);
+				integer_key(&pairs[i]);
 		qsort(pairs, np, sizeof *pairs, pair_cmp);
 		out = val_map_sized(np);
 		for (size_t i = 0; i < np; i++) {
