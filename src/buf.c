@@ -2,6 +2,7 @@
 #include "buf.h"
 
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,22 +163,37 @@ void buf_free(buf *b)
 	buf_init(b);
 }
 
+void buf_put_escaped(buf *b, const char *s, size_t len, const struct buf_escape *esc)
+{
+	/* room for the worst case, then one pass: runs of bytes that stay are
+	 * copied whole, each escape as a fixed six bytes of which n count */
+	if (len > (SIZE_MAX - 64) / 6)
+		abort();
+	buf_grow(b, len * 6);
+	const unsigned char *u = (const unsigned char *)s, *end = u + len;
+	char *p = b->ptr + b->len;
+	while (u < end) {
+		const unsigned char *run = u;
+		while (u < end && !esc[*u].n)
+			u++;
+		memcpy(p, run, (size_t)(u - run));
+		p += u - run;
+		if (u == end)
+			break;
+		memcpy(p, esc[*u].s, 6);
+		p += esc[*u].n;
+		u++;
+	}
+	b->len = (size_t)(p - b->ptr);
+	b->ptr[b->len] = '\0';
+}
+
+static const struct buf_escape html_escape[256] = {
+	['&'] = {"&amp;", 5}, ['<'] = {"&lt;", 4}, ['>'] = {"&gt;", 4},
+	['"'] = {"&quot;", 6}, ['\''] = {"&#39;", 5},
+};
+
 void buf_put_html(buf *b, const char *s, size_t len)
 {
-	size_t start = 0;
-	for (size_t i = 0; i < len; i++) {
-		const char *rep;
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
-		buf_put(b, s + start, i - start);
-		buf_puts(b, rep);
-		start = i + 1;
-	}
-	buf_put(b, s + start, len - start);
+	buf_put_escaped(b, s, len, html_escape);
 }

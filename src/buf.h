@@ -40,4 +40,12 @@ void buf_free(buf *b);
 /* Escapes & < > " ' for HTML text and attribute values. */
 void buf_put_html(buf *b, const char *s, size_t len);
 
+/* A table of escapes, one per byte value: n == 0 keeps the byte, else it
+ * becomes the first n (1 to 6) bytes of s. */
+struct buf_escape {
+	char s[7];
+	unsigned char n;
+};
+void buf_put_escaped(buf *b, const char *s, size_t len, const struct buf_escape *esc);
+
 #endif

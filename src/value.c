@@ -477,31 +477,27 @@ const char *val_type_name(enum val_type t)
 	return (unsigned)t < sizeof names / sizeof *names ? names[t] : "?";
 }
 
+/* JSON string escapes: control characters, and < > & so the text stays
+ * safe inside <script>. */
+static const struct buf_escape json_escape[256] = {
+	[0x00] = {"\\u0000", 6}, [0x01] = {"\\u0001", 6}, [0x02] = {"\\u0002", 6},
+	[0x03] = {"\\u0003", 6}, [0x04] = {"\\u0004", 6}, [0x05] = {"\\u0005", 6},
+	[0x06] = {"\\u0006", 6}, [0x07] = {"\\u0007", 6}, [0x08] = {"\\u0008", 6},
+	[0x09] = {"\\t", 2}, [0x0a] = {"\\n", 2}, [0x0b] = {"\\u000b", 6},
+	[0x0c] = {"\\u000c", 6}, [0x0d] = {"\\r", 2}, [0x0e] = {"\\u000e", 6},
+	[0x0f] = {"\\u000f", 6}, [0x10] = {"\\u0010", 6}, [0x11] = {"\\u0011", 6},
+	[0x12] = {"\\u0012", 6}, [0x13] = {"\\u0013", 6}, [0x14] = {"\\u0014", 6},
+	[0x15] = {"\\u0015", 6}, [0x16] = {"\\u0016", 6}, [0x17] = {"\\u0017", 6},
+	[0x18] = {"\\u0018", 6}, [0x19] = {"\\u0019", 6}, [0x1a] = {"\\u001a", 6},
+	[0x1b] = {"\\u001b", 6}, [0x1c] = {"\\u001c", 6}, [0x1d] = {"\\u001d", 6},
+	[0x1e] = {"\\u001e", 6}, [0x1f] = {"\\u001f", 6},
+	['"'] = {"\\\"", 2}, ['\\'] = {"\\\\", 2},
+	['<'] = {"\\u003c", 6}, ['>'] = {"\\u003e", 6}, ['&'] = {"\\u0026", 6},
+};
+
 void val_put_json_chars(buf *out, const char *s, size_t len)
 {
-	size_t start = 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		const char *rep;
-		char hex[8];
-		switch (c) {
-		case '"': rep = "\\\""; break;
-		case '\\': rep = "\\\\"; break;
-		case '\n': rep = "\\n"; break;
-		case '\r': rep = "\\r"; break;
-		case '\t': rep = "\\t"; break;
-		default:
-			/* < > & too: the text stays safe inside <script> */
-			if (c >= 0x20 && c != '<' && c != '>' && c != '&')
-				continue;
-			snprintf(hex, sizeof hex, "\\u%04x", c);
-			rep = hex;
-		}
-		buf_put(out, s + start, i - start);
-		buf_puts(out, rep);
-		start = i + 1;
-	}
-	buf_put(out, s + start, len - start);
+	buf_put_escaped(out, s, len, json_escape);
 }
 
 static void json_string(buf *out, const char *s, size_t len)

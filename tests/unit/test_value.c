@@ -5,7 +5,9 @@
 #include "../../src/yamlvalue.h"
 #include "test.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void buf_basics(void)
 {
@@ -24,6 +26,65 @@ static void buf_basics(void)
 		buf_printf(&b, "%0300d", i);
 	CHECK_INT(b.len, 300000);
 	buf_free(&b);
+}
+
+/* The escapers against a byte-at-a-time reference, for every byte value,
+ * alone and in a run, appended to text already in the buffer. */
+static void escape_every_byte(void)
+{
+	buf got = BUF_INIT, want = BUF_INIT;
+	for (int c = 0; c < 256; c++) {
+		char in[5] = {'a', (char)c, 'b', (char)c, (char)c};
+		const char *html;
+		switch (c) {
+		case '&': html = "&amp;"; break;
+		case '<': html = "&lt;"; break;
+		case '>': html = "&gt;"; break;
+		case '"': html = "&quot;"; break;
+		case '\'': html = "&#39;"; break;
+		default: html = NULL;
+		}
+		char json[8];
+		if (c == '"' || c == '\\')
+			snprintf(json, sizeof json, "\\%c", c);
+		else if (c == '\n' || c == '\r' || c == '\t')
+			snprintf(json, sizeof json, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+		else if (c < 0x20 || c == '<' || c == '>' || c == '&')
+			snprintf(json, sizeof json, "\\u%04x", c);
+		else
+			snprintf(json, sizeof json, "%c", c);
+		for (int kind = 0; kind < 2; kind++) {
+			buf_reset(&got);
+			buf_reset(&want);
+			buf_puts(&got, "x");
+			buf_puts(&want, "x");
+			if (kind == 0)
+				buf_put_html(&got, in, sizeof in);
+			else
+				val_put_json_chars(&got, in, sizeof in);
+			for (size_t i = 0; i < sizeof in; i++) {
+				if (in[i] != (char)c)
+					buf_putc(&want, in[i]);
+				else if (kind == 1)
+					buf_puts(&want, json);
+				else if (html)
+					buf_puts(&want, html);
+				else
+					buf_putc(&want, c);
+			}
+			CHECK(got.len == want.len && memcmp(got.ptr, want.ptr, got.len) == 0);
+			CHECK(got.ptr[got.len] == '\0');
+		}
+	}
+	/* long text: the run before, between and after the escapes */
+	buf_reset(&got);
+	buf_put_html(&got, "0123456789<0123456789>0123456789", 32);
+	CHECK_STR(got.ptr, "0123456789&lt;0123456789&gt;0123456789");
+	buf_reset(&got);
+	val_put_json_chars(&got, "0123456789<0123456789\x01", 22);
+	CHECK_STR(got.ptr, "0123456789\\u003c0123456789\\u0001");
+	buf_free(&got);
+	buf_free(&want);
 }
 
 static void value_maps(void)
@@ -165,6 +226,7 @@ static void yaml_errors(void)
 int main(void)
 {
 	RUN(buf_basics);
+	RUN(escape_every_byte);
 	RUN(value_maps);
 	RUN(value_numbers);
 	RUN(value_huge_numbers);
