@@ -2,7 +2,7 @@
 -- for every topic and person that has articles, plus feeds.opml listing
 -- them all, and <link rel="alternate"> data for the pages. Feeds need
 -- absolute URLs, so nothing is written without base_url in site.yml.
--- site.yml: feeds: {items: 20, content: full | summary,
+-- site.yml: feeds: {items: 20, content: full | summary, entity_content: summary | full,
 --                   formats: [atom, rss, json], opml: true}
 -- (threads.lua and sources.lua add feeds for threads and sources, with lib/feed.lua)
 

@@ -174,6 +174,10 @@ void buf_put_escaped(buf *b, const char *s, size_t len, const struct buf_escape 
 	char *p = b->ptr + b->len;
 	while (u < end) {
 		const unsigned char *run = u;
+		/* eight bytes a step while none of them is escaped */
+		while (end - u >= 8 && !(esc[u[0]].n | esc[u[1]].n | esc[u[2]].n | esc[u[3]].n |
+		                         esc[u[4]].n | esc[u[5]].n | esc[u[6]].n | esc[u[7]].n))
+			u += 8;
 		while (u < end && !esc[*u].n)
 			u++;
 		memcpy(p, run, (size_t)(u - run));

@@ -4,7 +4,12 @@
 --   local feed = require("lib.feed")
 --   if feed.enabled(site) then x.feeds = feed.make(site, title, description, home, prefix, articles) end
 -- site.yml: feeds: {items: 20, content: full | summary,
---                   formats: [atom, rss, json]}
+--                   entity_content: summary | full, formats: [atom, rss, json]}
+-- `content` is for the site's own feed (prefix ""), full articles by
+-- default; `entity_content` for the feeds of topics, people, sources,
+-- threads and other entities, summaries by default: each article is in
+-- the feeds of everyone and everything it names, and whole articles in
+-- all of them would make the feeds most of the site's bytes.
 
 local M = {}
 
@@ -33,6 +38,21 @@ local function formats(site, conf)
     end
   end
   return chosen
+end
+
+-- Whole articles or summaries: the site's feed follows `content` (full by
+-- default), the others `entity_content` (summaries by default).
+local warned = {}
+local function full_content(conf, site_feed)
+  local key = site_feed and "content" or "entity_content"
+  local mode = conf[key]
+  if mode == nil then return site_feed end
+  if mode ~= "full" and mode ~= "summary" and not warned[key] then
+    warned[key] = true
+    briefing.log.warn("feeds: " .. key .. ": expected full or summary, found '"
+                      .. tostring(mode) .. "'")
+  end
+  return mode ~= "summary"
 end
 
 -- Feeds need absolute URLs: nothing is written without base_url.
@@ -64,7 +84,7 @@ function M.make(site, title, description, home, prefix, articles)
     self_atom = base .. prefix .. "feed.xml", self_rss = base .. prefix .. "rss.xml",
     self_json = base .. prefix .. "feed.json",
     updated = entries[1] and entries[1].date_iso or "1970-01-01T00:00:00Z",
-    entries = entries, full = conf.content ~= "summary",
+    entries = entries, full = full_content(conf, prefix == ""),
   }
   local links = {}
   for _, f in ipairs(formats(site, conf)) do

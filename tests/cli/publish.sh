@@ -46,6 +46,12 @@ check "alternate link on the home page" grep -qF '<link rel="alternate" type="ap
 check "topic feed linked from the topic page" grep -qF 'href="../../topics/diplomacy/feed.xml"' "$p/topics/diplomacy/index.html"
 check "sitemap lists pages" grep -qF '<loc>https://example.org/desk/articles/second/</loc>' "$p/sitemap.xml"
 check "sitemap leaves feeds out" sh -c "! grep -q 'feed.xml' '$p/sitemap.xml'"
+check "site feed carries whole articles" grep -qF '<content type="html"' "$p/feed.xml"
+check "entity feeds carry summaries" sh -c "grep -qF '<summary>S &amp; T</summary>' '$p/people/rex-tillerson/feed.xml' && ! grep -q '<content' '$p/people/rex-tillerson/feed.xml' && grep -qF '<description>S &amp; T</description>' '$p/topics/diplomacy/rss.xml'"
+check "entity JSON feed: content_text, no content_html" python3 -c "
+import json,sys
+i = json.load(open(sys.argv[1]))['items'][0]
+assert 'content_html' not in i and i['content_text'] == 'S & T', i" "$p/topics/diplomacy/feed.json"
 check "robots.txt points at the sitemap" grep -qxF 'Sitemap: https://example.org/desk/sitemap.xml' "$p/robots.txt"
 
 e="$p/editions/2017-12-12/email.html"
@@ -139,6 +145,15 @@ check "paginate: 0 keeps every item on one page" sh -c "test ! -e '$TMP/lean/top
 printf 'title: "Lean"\nbase_url: "https://example.org/"\nfeeds: {formats: [rss, gopher]}\n' > "$s/site.yml"
 run_briefing build -s "$s" -o "$TMP/lean2" -q
 expect_stderr "unknown feed format warned" "unknown format 'gopher'"
+printf 'title: "F"\nbase_url: "https://example.org/"\nfeeds: {content: summary, entity_content: full}\n' > "$s/site.yml"
+run_briefing build -s "$s" -o "$TMP/swapped" -q
+expect_status "content and entity_content swapped builds" 0
+check "content: summary: the site feed has summaries" sh -c "! grep -q '<content' '$TMP/swapped/feed.xml' && grep -qF '<summary>S &amp; T</summary>' '$TMP/swapped/feed.xml'"
+check "entity_content: full: whole articles in a person's feed" grep -qF '<content type="html"' "$TMP/swapped/people/rex-tillerson/feed.xml"
+printf 'title: "F"\nbase_url: "https://example.org/"\nfeeds: {entity_content: whole}\n' > "$s/site.yml"
+run_briefing build -s "$s" -o "$TMP/badmode" -q
+expect_stderr "unknown entity_content warned" "feeds: entity_content: expected full or summary, found 'whole'"
+printf 'title: "Lean"\nbase_url: "https://example.org/"\nfeeds: {formats: [rss, gopher]}\n' > "$s/site.yml"
 run_briefing build -s "$s" -o "$TMP/lean3" -q
 check "indexes empty defaults to true" test -f "$TMP/lean3/people/nobody-mentioned/index.html"
 check "indexes chart defaults to true" grep -q '<svg class="activity-chart' "$TMP/lean3/people/rex-tillerson/index.html"
