@@ -21,6 +21,7 @@
 #include "lua_site.h"
 #include "lua_value.h"
 #include "lua_watch.h"
+#include "slab.h"
 
 #define DEFAULT_INSTRUCTIONS 200000000LL /* per call: seconds of work, not hours */
 #define DEFAULT_MEMORY_MB 512
@@ -50,6 +51,7 @@ struct lb {
 	int has_filters;        /* some script filters nodes */
 	char *is_filter;        /* per script */
 	size_t mem, mem_limit;
+	struct slab slab;       /* the state's small blocks */
 	long long count, limit; /* instructions in the current call */
 	struct diag *cur;       /* where log.* and errors go now */
 	int site_pushed;
@@ -242,13 +244,13 @@ static void *lb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	if (!ptr)
 		osize = 0;
 	if (nsize == 0) {
-		free(ptr);
+		slab_realloc(&lb->slab, ptr, osize, 0);
 		lb->mem -= osize;
 		return NULL;
 	}
 	if (nsize > osize && lb->mem - osize + nsize > lb->mem_limit)
 		return NULL;
-	void *p = realloc(ptr, nsize);
+	void *p = slab_realloc(&lb->slab, ptr, osize, nsize);
 	if (p)
 		lb->mem = lb->mem - osize + nsize;
 	return p;
@@ -825,6 +827,7 @@ struct lb *lb_new(struct site *s, const struct lb_scripts *sc, int main, struct 
 	lb->L = lua_newstate(lb_alloc, lb);
 	if (!lb->L) {
 		diag_error(d, NULL, 0, 0, "cannot create a Lua state");
+		slab_release(&lb->slab);
 		free(lb);
 		return NULL;
 	}
@@ -897,6 +900,7 @@ void lb_free(struct lb *lb)
 	if (lb->watched)
 		lw_unregister(&lb->watch);
 	lua_close(lb->L);
+	slab_release(&lb->slab);
 	pthread_mutex_destroy(&lb->lambda_lock);
 	free(lb->is_filter);
 	free(lb->hook_time);
