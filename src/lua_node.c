@@ -43,6 +43,15 @@ static const char *const type_names[] = {
 	[CMARK_NODE_IMAGE] = "Image",
 };
 
+/* The node type a filter key names ("Link"), or -1. */
+static int type_of_name(const char *name)
+{
+	for (int t = 0; t < 32 && t < (int)(sizeof type_names / sizeof type_names[0]); t++)
+		if (type_names[t] && !strcmp(type_names[t], name))
+			return t;
+	return -1;
+}
+
 static const char *type_name(cmark_node *n)
 {
 	int t = cmark_node_get_type(n);
@@ -686,6 +695,7 @@ struct walk {
 	int extra;    /* stack index of the extra argument */
 	int topdown;
 	int depth;    /* nesting below the walk's root */
+	int descend;  /* some function is for a node type below the Document */
 	char has[32]; /* has[type]: the filter has a function for it */
 	char skip[32]; /* filter.skip: the walk does not enter these nodes */
 	void *when[32]; /* filter.when[type]: call only if the text matches */
@@ -720,7 +730,7 @@ static void walk_children(lua_State *L, struct walk *w, cmark_node *parent);
 static void walk_inside(lua_State *L, struct walk *w, cmark_node *n)
 {
 	int t = cmark_node_get_type(n);
-	if (t < 0 || t >= 32 || !w->skip[t])
+	if (w->descend && (t < 0 || t >= 32 || !w->skip[t]))
 		walk_children(L, w, n);
 }
 
@@ -833,16 +843,39 @@ static void walk_one(lua_State *L, int filter, cmark_node *root, int extra, int 
 	lua_createtable(L, 32, 0);
 	w.fns = lua_gettop(L);
 	int any = 0;
-	for (int t = 0; t < 32 && t < (int)(sizeof type_names / sizeof type_names[0]); t++) {
-		if (!type_names[t])
-			continue;
-		if (lua_getfield(L, filter, type_names[t]) == LUA_TFUNCTION) {
-			w.has[t] = 1;
-			any = 1;
-			lua_rawseti(L, w.fns, t);
-		} else {
+	int known = (int)(sizeof type_names / sizeof type_names[0]);
+	if (lua_getmetatable(L, filter)) {
+		/* a filter may inherit functions through __index: ask for each */
+		lua_pop(L, 1);
+		for (int t = 0; t < 32 && t < known; t++) {
+			if (!type_names[t])
+				continue;
+			if (lua_getfield(L, filter, type_names[t]) == LUA_TFUNCTION) {
+				w.has[t] = 1;
+				lua_rawseti(L, w.fns, t);
+			} else {
+				lua_pop(L, 1);
+			}
+		}
+	} else {
+		/* a plain table: its few keys, not a lookup per node type */
+		lua_pushnil(L);
+		while (lua_next(L, filter)) {
+			if (lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TFUNCTION) {
+				int t = type_of_name(lua_tostring(L, -2));
+				if (t >= 0) {
+					w.has[t] = 1;
+					lua_pushvalue(L, -1);
+					lua_rawseti(L, w.fns, t);
+				}
+			}
 			lua_pop(L, 1);
 		}
+	}
+	for (int t = 0; t < 32; t++) {
+		any |= w.has[t];
+		/* a filter of the Document alone need not visit the rest */
+		w.descend |= w.has[t] && t != CMARK_NODE_DOCUMENT;
 	}
 	/* when = { Text = briefing.matcher{...} }: the function runs only on
 	 * nodes whose text holds one of the names */
@@ -862,11 +895,8 @@ static void walk_one(lua_State *L, int filter, cmark_node *root, int extra, int 
 		for (lua_Integer i = 1; i <= n; i++) {
 			lua_rawgeti(L, -1, i);
 			const char *name = lua_tostring(L, -1);
-			int t, known = (int)(sizeof type_names / sizeof type_names[0]);
-			for (t = 0; t < known && t < 32; t++)
-				if (name && type_names[t] && !strcmp(type_names[t], name))
-					break;
-			if (t == known || t >= 32)
+			int t = name ? type_of_name(name) : -1;
+			if (t < 0)
 				luaL_error(L, "skip: item %d: expected a node type such as \"Link\", "
 				              "found %s", (int)i,
 				           name ? lua_pushfstring(L, "\"%s\"", name) : luaL_typename(L, -1));

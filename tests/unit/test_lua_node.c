@@ -261,6 +261,23 @@ static void skipping_inside(void)
 	teardown();
 }
 
+/* Functions come from the filter table's own keys, or through its
+ * __index; a filter of the Document alone still runs on it. */
+static void filter_keys(void)
+{
+	setup("a *b*\n");
+	CHECK_RUN("base = { Text = function(n) n.literal = n.literal:upper() end }\n"
+	          "f = setmetatable({ traverse = 'bottomup', [1.5] = 'x', Nothing = print }, { __index = base })");
+	CHECK(walk() == NULL);
+	CHECK_HTML("<p>A <em>B</em></p>\n");
+	CHECK_RUN("seen = 0\n"
+	          "f = { Document = function(d) seen = seen + 1; d.first_child.first_child.literal = 'z ' end }");
+	CHECK(walk() == NULL);
+	CHECK_RUN("assert(seen == 1, seen)");
+	CHECK_HTML("<p>z <em>B</em></p>\n");
+	teardown();
+}
+
 static void removing_next_sibling(void)
 {
 	setup("a *b* c *d* e\n");
@@ -290,5 +307,6 @@ int main(void)
 	RUN(filter_lists_and_walk);
 	RUN(removing_next_sibling);
 	RUN(skipping_inside);
+	RUN(filter_keys);
 	return TEST_MAIN_END();
 }
