@@ -111,21 +111,53 @@ int date_parse(const char *s, int default_offset_min, struct date *out)
 	return 0;
 }
 
+/* v in decimal, zero-padded to width digits, after sep (if not 0): the
+ * fields of a date, written often enough (every page and feed entry) that
+ * printf's parsing shows. */
+static void put_num(buf *b, int sep, int v, int width)
+{
+	char tmp[16];
+	int n = 0;
+	if (sep)
+		tmp[n++] = (char)sep;
+	if (v < 0 || v > 99999) {
+		buf_put(b, tmp, (size_t)n);
+		buf_printf(b, "%0*d", width, v);
+		return;
+	}
+	char digits[8];
+	int k = 0;
+	do {
+		digits[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (k < width)
+		digits[k++] = '0';
+	while (k)
+		tmp[n++] = digits[--k];
+	buf_put(b, tmp, (size_t)n);
+}
+
 void date_put_day(buf *b, const struct date *d)
 {
-	buf_printf(b, "%04d-%02d-%02d", d->year, d->month, d->day);
+	put_num(b, 0, d->year, 4);
+	put_num(b, '-', d->month, 2);
+	put_num(b, '-', d->day, 2);
 }
 
 void date_put_iso(buf *b, const struct date *d)
 {
 	date_put_day(b, d);
-	buf_printf(b, "T%02d:%02d:%02d", d->hour, d->min, d->sec);
+	put_num(b, 'T', d->hour, 2);
+	put_num(b, ':', d->min, 2);
+	put_num(b, ':', d->sec, 2);
 	if (d->offset_min == 0) {
 		buf_putc(b, 'Z');
 		return;
 	}
 	int off = d->offset_min < 0 ? -d->offset_min : d->offset_min;
-	buf_printf(b, "%c%02d:%02d", d->offset_min < 0 ? '-' : '+', off / 60, off % 60);
+	put_num(b, d->offset_min < 0 ? '-' : '+', off / 60, 2);
+	put_num(b, ':', off % 60, 2);
 }
 
 /* Month names for the languages a briefing site is most often written in;
@@ -174,13 +206,13 @@ void date_put_display_lang(buf *b, const struct date *d, const char *lang)
 	int c = calendar_of(lang);
 	for (const char *p = calendars[c].pattern; *p; p++) {
 		if (p[0] == '%' && p[1] == 'd') {
-			buf_printf(b, "%d", d->day);
+			put_num(b, 0, d->day, 1);
 			p++;
 		} else if (p[0] == '%' && p[1] == 's') {
 			buf_puts(b, calendars[c].months[d->month - 1]);
 			p++;
 		} else if (p[0] == '%' && p[1] == 'Y') {
-			buf_printf(b, "%d", d->year);
+			put_num(b, 0, d->year, 1);
 			p++;
 		} else {
 			buf_putc(b, *p);

@@ -68,6 +68,17 @@ static void dates(void)
 	buf_reset(&b);
 	date_put_iso(&b, &dt);
 	CHECK_STR(b.ptr, "2024-02-29T23:59:59Z");
+	/* padding: a year below 1000, single-digit fields, a half-hour offset */
+	CHECK_INT(date_parse("0099-03-01T01:02:03+05:30", 0, &dt), 0);
+	buf_reset(&b);
+	date_put_iso(&b, &dt);
+	CHECK_STR(b.ptr, "0099-03-01T01:02:03+05:30");
+	buf_reset(&b);
+	date_put_display(&b, &dt);
+	CHECK_STR(b.ptr, "1 March 99");
+	buf_reset(&b);
+	date_put_rfc822(&b, &dt);
+	CHECK_STR(b.ptr, "Sun, 01 Mar 0099 01:02:03 +0530");
 	CHECK_INT(date_parse("tuesday", 0, &dt), -1);
 	CHECK_INT(date_parse("2023-02-29", 0, &dt), -1);
 	CHECK_INT(date_parse("2017-13-01", 0, &dt), -1);
