@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "absurl.h"
 #include "frontmatter.h"
 #include "fsutil.h"
 #include "markdown.h"
@@ -398,6 +399,23 @@ static int l_relative(lua_State *L)
 	return 1;
 }
 
+/* (html, base) -> html with every href and src resolved against base */
+static int l_absolute_urls(lua_State *L)
+{
+	size_t len;
+	const char *html = luaL_checklstring(L, 1, &len);
+	const char *base = luaL_checkstring(L, 2);
+	if (!strstr(base, "://"))
+		return luaL_argerror(L, 2, lua_pushfstring(L, "expected an absolute URL such as "
+		                                              "\"https://example.org/x/\", found \"%s\"",
+		                                              base));
+	buf b = BUF_INIT;
+	html_absolute_urls(&b, html, len, base);
+	lua_pushlstring(L, b.ptr, b.len);
+	buf_free(&b);
+	return 1;
+}
+
 /* (text) -> {year, month, day, hour, minute, second, date, iso, display,
  * timestamp} or nil, message */
 static int l_date(lua_State *L)
@@ -716,6 +734,7 @@ static void open_briefing(lua_State *L, struct lb *lb)
 {
 	static const luaL_Reg fns[] = {
 		{"slugify", l_slugify}, {"relative", l_relative}, {"date", l_date},
+		{"absolute_urls", l_absolute_urls},
 		{"data", l_data},       {"json", l_json},         {"content", l_content},
 		{NULL, NULL},
 	};

@@ -86,6 +86,16 @@ function M.make(site, title, description, home, prefix, articles)
     updated = entries[1] and entries[1].date_iso or "1970-01-01T00:00:00Z",
     entries = entries, full = full_content(conf, prefix == ""),
   }
+  if feed.full then
+    -- an entry's HTML is read away from its page: RSS and JSON Feed have
+    -- no xml:base, so its links are made absolute (once an article)
+    for i = 1, #entries do
+      local a = entries[i]
+      if a.content_absolute == nil then
+        a.content_absolute = briefing.absolute_urls(a.content or "", a.permalink)
+      end
+    end
+  end
   local links = {}
   for _, f in ipairs(formats(site, conf)) do
     site:add_page{ url = prefix .. f.file, template = f.template, kind = "feed", title = title,

@@ -25,17 +25,23 @@ return {
   collections = function(site)
     local rex = site:person("tillerson")
     local d = briefing.date("2017-12-12T10:00:00-05:00")
+    local abs = briefing.absolute_urls('<a href="../k/">k</a><img src="i.png">',
+                                       "https://e.org/s/articles/x/")
+    local ok, err = pcall(briefing.absolute_urls, "<a href='x'>", "articles/x/")
     local first = site.articles[#site.articles]
     first.badge = "from a hook"
     site:add_page{ url = "report/", template = "report", title = "Report",
                    data = { who = rex and rex.name or "nobody", day = d.date,
                             display = d.display, articles = site.articles,
-                            config_title = site.config.title, n = #site.articles } }
+                            config_title = site.config.title, n = #site.articles,
+                            abs = abs, abs_err = tostring(ok) .. " " .. err } }
   end,
 }
 LUA
 cat > "$s/templates/report.mustache" <<'TPL'
 who={{who}} day={{day}} display={{display}} config={{config_title}} n={{n}}
+abs={{{abs}}}
+abs_err={{{abs_err}}}
 {{#articles}}[{{title}}|{{params.shout}}|{{badge}}|{{#topics}}{{title}};{{/topics}}]{{/articles}}
 TPL
 run_briefing build -s "$s" -q
@@ -44,6 +50,10 @@ r="$s/public/report/index.html"
 check "alias lookup from a hook" grep -q "who=Rex Tillerson" "$r"
 check "briefing.date fields" grep -q "day=2017-12-12 display=12 December 2017" "$r"
 check "site.config reaches hooks" grep -q "config=Test Site" "$r"
+check "briefing.absolute_urls resolves href and src" \
+	grep -qxF 'abs=<a href="https://e.org/s/articles/k/">k</a><img src="https://e.org/s/articles/x/i.png">' "$r"
+check "briefing.absolute_urls wants an absolute base" \
+	grep -qF 'abs_err=false bad argument #2 to' "$r"
 check "drafts left out by default" grep -q "n=1$" "$r"
 check "filter metadata, hook fields and topics shared into page data" \
 	grep -qF "[First|FIRST|from a hook|Diplomacy;Tagged;]" "$r"

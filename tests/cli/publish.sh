@@ -47,6 +47,11 @@ check "topic feed linked from the topic page" grep -qF 'href="../../topics/diplo
 check "sitemap lists pages" grep -qF '<loc>https://example.org/desk/articles/second/</loc>' "$p/sitemap.xml"
 check "sitemap leaves feeds out" sh -c "! grep -q 'feed.xml' '$p/sitemap.xml'"
 check "site feed carries whole articles" grep -qF '<content type="html"' "$p/feed.xml"
+check "site feed content: links absolute in RSS" grep -qF 'href=&quot;https://example.org/desk/people/rex-tillerson/&quot;' "$p/rss.xml"
+check "site feed content: links absolute in JSON Feed" python3 -c "
+import json,sys
+i = json.load(open(sys.argv[1]))['items'][0]
+assert 'href=\"https://example.org/desk/people/rex-tillerson/\"' in i['content_html'], i['content_html']" "$p/feed.json"
 check "entity feeds carry summaries" sh -c "grep -qF '<summary>S &amp; T</summary>' '$p/people/rex-tillerson/feed.xml' && ! grep -q '<content' '$p/people/rex-tillerson/feed.xml' && grep -qF '<description>S &amp; T</description>' '$p/topics/diplomacy/rss.xml'"
 check "entity JSON feed: content_text, no content_html" python3 -c "
 import json,sys

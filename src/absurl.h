@@ -1,0 +1,21 @@
+/* absurl.h: relative links made absolute, for HTML read away from its
+ * page (feed readers resolve a feed entry's links against the feed, or
+ * against nothing). */
+#ifndef BRIEFING_ABSURL_H
+#define BRIEFING_ABSURL_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/* Appends ref resolved against the absolute URL base (RFC 3986, section
+ * 5.2: "x", "../x", "/x", "//host/x", "?q", "#f"); a ref with a scheme
+ * ("https:", "mailto:") is appended as it is. */
+void url_resolve(buf *out, const char *base, const char *ref, size_t len);
+
+/* Appends html with the value of every href="..." and src="..." resolved
+ * against base. Values stay as they were written (HTML-escaped); only
+ * double-quoted attributes are read, as cmark writes them. */
+void html_absolute_urls(buf *out, const char *html, size_t len, const char *base);
+
+#endif

@@ -1,0 +1,62 @@
+/* Unit tests: absurl (relative links made absolute, for feeds). */
+#include "../../src/absurl.h"
+#include "../../src/buf.h"
+#include "test.h"
+
+/* RFC 3986, section 5.4: the normal and abnormal examples. */
+static void rfc3986_examples(void)
+{
+	static const char *const cases[][2] = {
+		{"g:h", "g:h"}, {"g", "http://a/b/c/g"}, {"./g", "http://a/b/c/g"},
+		{"g/", "http://a/b/c/g/"}, {"/g", "http://a/g"}, {"//g", "http://g"},
+		{"?y", "http://a/b/c/d;p?y"}, {"g?y", "http://a/b/c/g?y"},
+		{"#s", "http://a/b/c/d;p?q#s"}, {"g#s", "http://a/b/c/g#s"},
+		{"g?y#s", "http://a/b/c/g?y#s"}, {";x", "http://a/b/c/;x"},
+		{"g;x", "http://a/b/c/g;x"}, {"g;x?y#s", "http://a/b/c/g;x?y#s"},
+		{"", "http://a/b/c/d;p?q"}, {".", "http://a/b/c/"}, {"./", "http://a/b/c/"},
+		{"..", "http://a/b/"}, {"../", "http://a/b/"}, {"../g", "http://a/b/g"},
+		{"../..", "http://a/"}, {"../../", "http://a/"}, {"../../g", "http://a/g"},
+		{"../../../g", "http://a/g"}, {"../../../../g", "http://a/g"},
+		{"/./g", "http://a/g"}, {"/../g", "http://a/g"}, {"g.", "http://a/b/c/g."},
+		{".g", "http://a/b/c/.g"}, {"g..", "http://a/b/c/g.."}, {"..g", "http://a/b/c/..g"},
+		{"./../g", "http://a/b/g"}, {"./g/.", "http://a/b/c/g/"},
+		{"g/./h", "http://a/b/c/g/h"}, {"g/../h", "http://a/b/c/h"},
+		{"g;x=1/./y", "http://a/b/c/g;x=1/y"}, {"g;x=1/../y", "http://a/b/c/y"},
+		{"g?y/./x", "http://a/b/c/g?y/./x"}, {"g?y/../x", "http://a/b/c/g?y/../x"},
+		{"g#s/./x", "http://a/b/c/g#s/./x"}, {"g#s/../x", "http://a/b/c/g#s/../x"},
+	};
+	buf b = BUF_INIT;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		buf_reset(&b);
+		url_resolve(&b, "http://a/b/c/d;p?q", cases[i][0], strlen(cases[i][0]));
+		CHECK_STR(b.ptr, cases[i][1]);
+	}
+	/* a site under a subpath, as feeds see it */
+	buf_reset(&b);
+	url_resolve(&b, "https://example.org/desk/articles/x/", "../../people/kim/", 17);
+	CHECK_STR(b.ptr, "https://example.org/desk/people/kim/");
+	buf_free(&b);
+}
+
+static void html_links(void)
+{
+	buf b = BUF_INIT;
+	const char *html = "<p><a href=\"../k/\" title=\"href=&quot;x&quot;\">K</a> "
+	                   "<img src=\"i.png\" alt=\"a\" data-src=\"d.png\"> "
+	                   "<a href=\"https://o.org/\">o</a> <a href=\"#n\">n</a> "
+	                   "<a href=\"?a=1&amp;b=2\">q</a> text href=\"x\" <a href=\"\n";
+	html_absolute_urls(&b, html, strlen(html), "https://e.org/s/a/x/");
+	CHECK_STR(b.ptr, "<p><a href=\"https://e.org/s/a/k/\" title=\"href=&quot;x&quot;\">K</a> "
+	                 "<img src=\"https://e.org/s/a/x/i.png\" alt=\"a\" data-src=\"d.png\"> "
+	                 "<a href=\"https://o.org/\">o</a> <a href=\"https://e.org/s/a/x/#n\">n</a> "
+	                 "<a href=\"https://e.org/s/a/x/?a=1&amp;b=2\">q</a> "
+	                 "text href=\"https://e.org/s/a/x/x\" <a href=\"\n");
+	buf_free(&b);
+}
+
+int main(void)
+{
+	RUN(rfc3986_examples);
+	RUN(html_links);
+	return TEST_MAIN_END();
+}
