@@ -19,6 +19,12 @@ static size_t scheme_len(const char *s, size_t len)
 	return 0;
 }
 
+int url_is_absolute(const char *s)
+{
+	size_t n = scheme_len(s, strlen(s));
+	return n && s[n] == '/' && s[n + 1] == '/';
+}
+
 /* Appends path (of len bytes) to out with "." and ".." segments removed
  * (RFC 3986, 5.2.4); out already holds the scheme and authority, which
  * ".." never climbs above. */

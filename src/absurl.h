@@ -8,6 +8,10 @@
 
 #include "buf.h"
 
+/* Whether s starts with a scheme and an authority ("https://host..."),
+ * as a base for url_resolve must. */
+int url_is_absolute(const char *s);
+
 /* Appends ref resolved against the absolute URL base (RFC 3986, section
  * 5.2: "x", "../x", "/x", "//host/x", "?q", "#f"); a ref with a scheme
  * ("https:", "mailto:") is appended as it is. */

@@ -405,7 +405,7 @@ static int l_absolute_urls(lua_State *L)
 	size_t len;
 	const char *html = luaL_checklstring(L, 1, &len);
 	const char *base = luaL_checkstring(L, 2);
-	if (!strstr(base, "://"))
+	if (!url_is_absolute(base))
 		return luaL_argerror(L, 2, lua_pushfstring(L, "expected an absolute URL such as "
 		                                              "\"https://example.org/x/\", found \"%s\"",
 		                                              base));

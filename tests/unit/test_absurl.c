@@ -38,6 +38,17 @@ static void rfc3986_examples(void)
 	buf_free(&b);
 }
 
+static void absolute_bases(void)
+{
+	CHECK(url_is_absolute("https://e.org/x/"));
+	CHECK(url_is_absolute("http://a"));
+	CHECK(!url_is_absolute("articles/x/"));
+	CHECK(!url_is_absolute("/x://y"));
+	CHECK(!url_is_absolute("mailto:a@b"));
+	CHECK(!url_is_absolute("https:"));
+	CHECK(!url_is_absolute(""));
+}
+
 static void html_links(void)
 {
 	buf b = BUF_INIT;
@@ -57,6 +68,7 @@ static void html_links(void)
 int main(void)
 {
 	RUN(rfc3986_examples);
+	RUN(absolute_bases);
 	RUN(html_links);
 	return TEST_MAIN_END();
 }
