@@ -880,7 +880,7 @@ static void walk_one(lua_State *L, int filter, cmark_node *root, int extra, int 
 	/* when = { Text = briefing.matcher{...} }: the function runs only on
 	 * nodes whose text holds one of the names */
 	if (lua_getfield(L, filter, "when") == LUA_TTABLE) {
-		for (int t = 0; t < 32 && t < (int)(sizeof type_names / sizeof type_names[0]); t++) {
+		for (int t = 0; t < 32 && t < known; t++) {
 			if (!type_names[t] || !has_literal((cmark_node_type)t))
 				continue;
 			lua_getfield(L, -1, type_names[t]);
