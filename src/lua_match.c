@@ -235,22 +235,41 @@ void *lm_get(lua_State *L, int idx)
 	return luaL_testudata(L, idx, MATCHER_MT);
 }
 
+/* Does a word start at s[i]: is s[i - 1] the end of a separator? (A
+ * separator is recognised by its own bytes, whatever precedes it, so
+ * this agrees with reading the text from its start.) */
+static inline int after_separator(const unsigned char *s, size_t i)
+{
+	if (byte_class[s[i - 1]] == 1)
+		return 1;
+	return i >= 3 && s[i - 3] == 0xE2 && sep_width(s, i, i - 3) == 3;
+}
+
 /* The next name in s at or after *pos: returns its length and sets *start,
  * and moves *pos past the words it used; returns 0 at the end of s. The
- * longest name starting at a word wins. */
+ * longest name starting at a word wins. *pos counts as a word start.
+ * Most words start with no name's first byte (m->starts): the loop skips
+ * those bytes one table lookup each, and looks at a word only when such a
+ * byte begins it. */
 static size_t next_name(const struct matcher *m, const unsigned char *s, size_t len, size_t *pos,
                         size_t *start)
 {
-	size_t i = *pos;
-	while (i < len) {
-		int w = sep_width(s, len, i);
-		if (w) {
-			i += (size_t)w;
+	size_t from = *pos, i = from;
+	for (;;) {
+		while (i + 4 <= len && !(m->starts[s[i]] | m->starts[s[i + 1]] |
+		                         m->starts[s[i + 2]] | m->starts[s[i + 3]]))
+			i += 4;
+		while (i < len && !m->starts[s[i]])
+			i++;
+		if (i >= len)
+			break;
+		if ((i != from && !after_separator(s, i)) || sep_width(s, len, i)) {
+			i++;
 			continue;
 		}
 		size_t ends[MAX_WORDS];
 		ends[0] = word_end(s, len, i);
-		if (m->starts[s[i]] && lookup(&m->firsts, (const char *)s + i, ends[0] - i)) {
+		if (lookup(&m->firsts, (const char *)s + i, ends[0] - i)) {
 			int k = 1;
 			while (k < m->max_words && ends[k - 1] + 1 < len && s[ends[k - 1]] == ' ' &&
 			       !sep_width(s, len, ends[k - 1] + 1)) {
