@@ -16,7 +16,7 @@ local entities = require("lib.entities")
 local conf         -- link, add
 local index        -- name or alias -> target, or a list of targets when shared
 local by_lower     -- lower-case name, alias or slug -> target (false when shared)
-local matcher      -- finds every name and alias in text (briefing.matcher)
+local matcher      -- finds every name and alias in a body (briefing.matcher)
 
 local function setting(key, dflt)
   local c = briefing.site.config.mentions
@@ -70,7 +70,7 @@ local function build_index()
   matcher = briefing.matcher(all)
 end
 
-local state -- per article: targets already linked, targets listed in front matter
+local state -- per article: the targets its front matter lists (and those added)
 
 -- The target a name means in this article, or nil: a shared alias needs
 -- exactly one of its owners listed.
@@ -96,19 +96,22 @@ local function list(article, t)
   article.meta[t.field] = names
 end
 
--- worker states know the people when the script loads: build the index
--- now, so the walk can skip text without a name in C (`when`)
-if briefing.site then build_index() end
+-- never a mention inside these; and unless every mention is linked, only a
+-- name's first mention in an article can be linked (a later one names a
+-- target that is linked by then, or one that stays ambiguous)
+local FIRST = { skip = { "Link", "Image", "Heading" }, once = true }
+local EVERY = { skip = FIRST.skip }
 
 return {
-  traverse = "topdown",
-  when = { Text = matcher },
-  skip = { "Link", "Image", "Heading" }, -- never a mention inside these
-
+  -- One C scan of the whole body finds the names (matcher:find); Lua only
+  -- decides which to link, and then cuts those out of their text, from the
+  -- last to the first so that positions in a node stay valid (node:split).
+  -- The index is built on the first article a Lua state filters, so a
+  -- state that runs only site hooks never builds it.
   Document = function(doc, article)
     if not index then build_index() end
     local listed = {}
-    local function list(field) -- the entities a front-matter list names
+    local function note(field) -- the entities a front-matter list names
       local names = article.meta[field]
       if type(names) == "table" then
         for _, name in ipairs(names) do
@@ -117,33 +120,30 @@ return {
         end
       end
     end
-    list("people")
-    for _, k in ipairs(entities.kinds(briefing.site)) do list(k.key) end
-    state = { linked = {}, listed = listed }
-  end,
+    note("people")
+    for _, k in ipairs(entities.kinds(briefing.site)) do note(k.key) end
+    state = { listed = listed }
 
-  Text = function(node, article)
-    local text = node.literal
-    local found = matcher:scan(text)
-    if not found then return nil end
-    local out, pos = {}, 1
-    local linked, every = state.linked, conf.link == "all"
-    for i = 1, #found, 3 do
-      local t = resolve(found[i + 2])
+    local every, links = conf.link == "all", conf.link ~= "none"
+    local hits = matcher:find(doc, every and EVERY or FIRST)
+    if #hits == 0 then return end
+    local linked = {}
+    local todo, targets = {}, {}
+    for _, h in ipairs(hits) do
+      local t = resolve(h.name)
       if t and (every or not linked[t]) then
         linked[t] = true
-        if conf.add and not state.listed[t] then list(article, t) end
-        if conf.link ~= "none" then
-          local s, e = found[i], found[i + 1]
-          if s > pos then out[#out + 1] = briefing.Text(text:sub(pos, s - 1)) end
-          out[#out + 1] = briefing.Link(text:sub(s, e), briefing.relative(article.url, t.url),
-                                        t.name)
-          pos = e + 1
+        if conf.add and not listed[t] then list(article, t) end
+        if links then
+          todo[#todo + 1] = h
+          targets[#todo] = t
         end
       end
     end
-    if #out == 0 then return nil end
-    if pos <= #text then out[#out + 1] = briefing.Text(text:sub(pos)) end
-    return out
+    for i = #todo, 1, -1 do
+      local h, t = todo[i], targets[i]
+      h.node:split(h.first, h.last):replace(
+        briefing.Link(h.name, briefing.relative(article.url, t.url), t.name))
+    end
   end,
 }

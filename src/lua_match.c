@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "lua_node.h"
 
 #define MATCHER_MT "briefing.Matcher"
 #define MAX_WORDS 16
@@ -19,7 +20,8 @@
 struct slot {
 	uint32_t hash;
 	uint32_t len;
-	char *s; /* NULL: empty */
+	uint32_t seen; /* find with `once`: the call that reported this name */
+	char *s;       /* NULL: empty */
 };
 
 /* Open addressing, power-of-two capacity, at most half full. */
@@ -42,6 +44,7 @@ struct matcher {
 	size_t last_len, last_cap;
 	struct hit *hits;
 	size_t n_hits, hits_cap;
+	uint32_t calls; /* find calls with `once`, to stamp slot.seen */
 };
 
 static uint32_t hash_bytes(const char *s, size_t n)
@@ -52,17 +55,17 @@ static uint32_t hash_bytes(const char *s, size_t n)
 	return h;
 }
 
-static const char *set_find(const struct set *set, const char *s, size_t n)
+static struct slot *set_find(const struct set *set, const char *s, size_t n)
 {
 	if (!set->cap)
 		return NULL;
 	uint32_t h = hash_bytes(s, n);
 	for (size_t i = h & (set->cap - 1);; i = (i + 1) & (set->cap - 1)) {
-		const struct slot *sl = &set->slots[i];
+		struct slot *sl = &set->slots[i];
 		if (!sl->s)
 			return NULL;
 		if (sl->hash == h && sl->len == n && memcmp(sl->s, s, n) == 0)
-			return sl->s;
+			return sl;
 	}
 }
 
@@ -89,7 +92,7 @@ static void set_add(struct set *set, const char *s, size_t n)
 	size_t i = h & (set->cap - 1);
 	while (set->slots[i].s)
 		i = (i + 1) & (set->cap - 1);
-	set->slots[i] = (struct slot){h, (uint32_t)n, xstrndup(s, n)};
+	set->slots[i] = (struct slot){h, (uint32_t)n, 0, xstrndup(s, n)};
 	set->n++;
 }
 
@@ -138,14 +141,14 @@ static inline size_t word_end(const unsigned char *s, size_t len, size_t i)
 }
 
 /* Is s[0..n) (or it without "'s", "'" or ".") in the set? Returns the
- * length that matched, or 0. */
-static size_t lookup(const struct set *set, const char *s, size_t n)
+ * length that matched, or 0, and the set's entry in *found. */
+static size_t lookup(const struct set *set, const char *s, size_t n, struct slot **found)
 {
-	if (set_find(set, s, n))
+	if ((*found = set_find(set, s, n)))
 		return n;
-	if (n > 2 && s[n - 2] == '\'' && s[n - 1] == 's' && set_find(set, s, n - 2))
+	if (n > 2 && s[n - 2] == '\'' && s[n - 1] == 's' && (*found = set_find(set, s, n - 2)))
 		return n - 2;
-	if (n > 1 && (s[n - 1] == '.' || s[n - 1] == '\'') && set_find(set, s, n - 1))
+	if (n > 1 && (s[n - 1] == '.' || s[n - 1] == '\'') && (*found = set_find(set, s, n - 1)))
 		return n - 1;
 	return 0;
 }
@@ -252,7 +255,7 @@ static inline int after_separator(const unsigned char *s, size_t i)
  * those bytes one table lookup each, and looks at a word only when such a
  * byte begins it. */
 static size_t next_name(const struct matcher *m, const unsigned char *s, size_t len, size_t *pos,
-                        size_t *start)
+                        size_t *start, struct slot **name)
 {
 	size_t from = *pos, i = from;
 	for (;;) {
@@ -269,7 +272,7 @@ static size_t next_name(const struct matcher *m, const unsigned char *s, size_t 
 		}
 		size_t ends[MAX_WORDS];
 		ends[0] = word_end(s, len, i);
-		if (lookup(&m->firsts, (const char *)s + i, ends[0] - i)) {
+		if (lookup(&m->firsts, (const char *)s + i, ends[0] - i, name)) {
 			int k = 1;
 			while (k < m->max_words && ends[k - 1] + 1 < len && s[ends[k - 1]] == ' ' &&
 			       !sep_width(s, len, ends[k - 1] + 1)) {
@@ -277,7 +280,7 @@ static size_t next_name(const struct matcher *m, const unsigned char *s, size_t 
 				k++;
 			}
 			for (int j = k - 1; j >= 0; j--) {
-				size_t got = lookup(&m->names, (const char *)s + i, ends[j] - i);
+				size_t got = lookup(&m->names, (const char *)s + i, ends[j] - i, name);
 				if (got) {
 					*start = i;
 					*pos = ends[j];
@@ -294,16 +297,18 @@ static size_t next_name(const struct matcher *m, const unsigned char *s, size_t 
 size_t lm_next(const struct matcher *m, const char *text, size_t len, size_t *pos,
                size_t *start)
 {
-	return next_name(m, (const unsigned char *)text, len, pos, start);
+	struct slot *name;
+	return next_name(m, (const unsigned char *)text, len, pos, start, &name);
 }
 
 int lm_test(void *matcher, const char *text, size_t len)
 {
 	struct matcher *m = matcher;
 	size_t pos = 0, start, got;
+	struct slot *name;
 	m->n_hits = 0;
 	m->last_len = 0;
-	while ((got = next_name(m, (const unsigned char *)text, len, &pos, &start))) {
+	while ((got = next_name(m, (const unsigned char *)text, len, &pos, &start, &name))) {
 		if (m->n_hits == m->hits_cap) {
 			m->hits_cap = m->hits_cap ? m->hits_cap * 2 : 16;
 			m->hits = xrealloc(m->hits, m->hits_cap * sizeof *m->hits);
@@ -331,6 +336,7 @@ static int l_scan(lua_State *L)
 	int out = 0;
 	lua_Integer n = 0;
 	size_t pos = 0, start, got, h = 0;
+	struct slot *name;
 	/* the text the node walk just tested: its matches are known */
 	int known = m->n_hits && len == m->last_len && memcmp(s, m->last, len) == 0;
 	for (;;) {
@@ -339,7 +345,7 @@ static int l_scan(lua_State *L)
 				break;
 			start = m->hits[h].start;
 			got = m->hits[h++].len;
-		} else if (!(got = next_name(m, (const unsigned char *)s, len, &pos, &start))) {
+		} else if (!(got = next_name(m, (const unsigned char *)s, len, &pos, &start, &name))) {
 			break;
 		}
 		if (!out) {
@@ -358,12 +364,98 @@ static int l_scan(lua_State *L)
 	return 1;
 }
 
+/* Sets one field of the table at the top of the stack to an integer. */
+static void set_int(lua_State *L, const char *key, lua_Integer v)
+{
+	lua_pushinteger(L, v);
+	lua_setfield(L, -2, key);
+}
+
+/* The options of find: {skip = {node types}, once = boolean}. */
+static void find_options(lua_State *L, int idx, char skip[32], int *once)
+{
+	*once = 0;
+	if (lua_isnoneornil(L, idx))
+		return;
+	luaL_checktype(L, idx, LUA_TTABLE);
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+		if (key && !strcmp(key, "skip"))
+			ln_check_types(L, lua_gettop(L), skip, "find: skip");
+		else if (key && !strcmp(key, "once"))
+			*once = lua_toboolean(L, -1);
+		else
+			luaL_error(L, "find: unknown option %s (expected skip or once)",
+			           key ? lua_pushfstring(L, "\"%s\"", key) : luaL_typename(L, -2));
+		lua_pop(L, 1);
+	}
+}
+
+/* matcher:find(node [, {skip = {types}, once = true}]) -> {{node = Text,
+ * first = i, last = j, name = s}, ...}: every match in the Text nodes at
+ * or below node, in document order, positions in each node's text as for
+ * scan; nothing below a node whose type is in skip; with once, only the
+ * first match of each name. One call instead of a Lua function per Text
+ * node. */
+static int l_find(lua_State *L)
+{
+	struct matcher *m = luaL_checkudata(L, 1, MATCHER_MT);
+	cmark_node *root = ln_check(L, 2);
+	char skip[32] = {0};
+	int once;
+	find_options(L, 3, skip, &once);
+	if (once && ++m->calls == 0) { /* wrapped: forget every stamp */
+		for (size_t i = 0; i < m->names.cap; i++)
+			m->names.slots[i].seen = 0;
+		m->calls = 1;
+	}
+	lua_newtable(L);
+	lua_Integer n = 0;
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		cmark_node *node = cmark_iter_get_node(it);
+		int t = cmark_node_get_type(node);
+		if (node != root && t >= 0 && t < 32 && skip[t]) {
+			cmark_iter_reset(it, node, CMARK_EVENT_EXIT);
+			continue;
+		}
+		const char *text = t == CMARK_NODE_TEXT ? cmark_node_get_literal(node) : NULL;
+		if (!text)
+			continue;
+		size_t len = strlen(text), pos = 0, start, got;
+		struct slot *name;
+		while ((got = next_name(m, (const unsigned char *)text, len, &pos, &start, &name))) {
+			if (once) {
+				if (name->seen == m->calls)
+					continue;
+				name->seen = m->calls;
+			}
+			lua_createtable(L, 0, 4);
+			ln_push(L, node);
+			lua_setfield(L, -2, "node");
+			set_int(L, "first", (lua_Integer)start + 1);
+			set_int(L, "last", (lua_Integer)(start + got));
+			lua_pushlstring(L, text + start, got);
+			lua_setfield(L, -2, "name");
+			lua_rawseti(L, -2, ++n);
+		}
+	}
+	cmark_iter_free(it);
+	return 1;
+}
+
 void lm_open(lua_State *L)
 {
 	if (luaL_newmetatable(L, MATCHER_MT)) {
 		lua_newtable(L);
 		lua_pushcfunction(L, l_scan);
 		lua_setfield(L, -2, "scan");
+		lua_pushcfunction(L, l_find);
+		lua_setfield(L, -2, "find");
 		lua_setfield(L, -2, "__index");
 		lua_pushliteral(L, "Matcher");
 		lua_setfield(L, -2, "__name");

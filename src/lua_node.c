@@ -501,13 +501,57 @@ static int m_replace(lua_State *L)
 	return 0;
 }
 
+/* node:split(first, last) -> node. Bytes first..last of a Text node (as
+ * in string.sub) become a Text node of their own, in the tree where they
+ * were: the node itself when first is 1, else a new node after it. The
+ * bytes before first stay in the node and those after last go into a new
+ * Text after the piece, so the positions of earlier bytes in the node
+ * stay valid: split many ranges of one node from the last to the first. */
+static int m_split(lua_State *L)
+{
+	cmark_node *n = ln_check(L, 1);
+	lua_Integer first = luaL_checkinteger(L, 2), last = luaL_checkinteger(L, 3);
+	if (cmark_node_get_type(n) != CMARK_NODE_TEXT)
+		return luaL_error(L, "split: expected a Text node, found %s %s",
+		                  article_for(type_name(n)), type_name(n));
+	if (!cmark_node_parent(n))
+		return luaL_error(L, "split: the Text node is not in a tree");
+	const char *lit = cmark_node_get_literal(n);
+	size_t len = lit ? strlen(lit) : 0;
+	if (first < 1 || last < first || (lua_Unsigned)last > len)
+		return luaL_error(L, "split: bytes %I to %I are not within the text (%d bytes)",
+		                  first, last, (int)len);
+	if (first == 1 && (size_t)last == len) {
+		lua_settop(L, 1);
+		return 1;
+	}
+	char *copy = xstrndup(lit, len); /* set_literal frees lit */
+	cmark_node *piece = n;
+	if ((size_t)last < len) {
+		cmark_node *after = cmark_node_new(CMARK_NODE_TEXT);
+		cmark_node_set_literal(after, copy + last);
+		cmark_node_insert_after(n, after);
+		copy[last] = '\0';
+	}
+	if (first > 1) {
+		piece = cmark_node_new(CMARK_NODE_TEXT);
+		cmark_node_set_literal(piece, copy + first - 1);
+		cmark_node_insert_after(n, piece);
+		copy[first - 1] = '\0';
+	}
+	cmark_node_set_literal(n, copy);
+	free(copy);
+	push_ud(L, piece);
+	return 1;
+}
+
 static int m_walk(lua_State *L);
 
 static const luaL_Reg methods[] = {
 	{"children", m_children}, {"text", m_text}, {"walk", m_walk},
 	{"append", m_append}, {"prepend", m_prepend}, {"insert_before", m_insert_before},
 	{"insert_after", m_insert_after}, {"remove", m_remove}, {"replace", m_replace},
-	{"clone", m_clone}, {NULL, NULL},
+	{"clone", m_clone}, {"split", m_split}, {NULL, NULL},
 };
 
 /* (node, key) -> value */
@@ -890,22 +934,8 @@ static void walk_one(lua_State *L, int filter, cmark_node *root, int extra, int 
 	}
 	lua_pop(L, 1);
 	/* skip = { "Link", "Heading" }: nothing inside those nodes is walked */
-	if (lua_getfield(L, filter, "skip") == LUA_TTABLE) {
-		lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
-		for (lua_Integer i = 1; i <= n; i++) {
-			lua_rawgeti(L, -1, i);
-			const char *name = lua_tostring(L, -1);
-			int t = name ? type_of_name(name) : -1;
-			if (t < 0)
-				luaL_error(L, "skip: item %d: expected a node type such as \"Link\", "
-				              "found %s", (int)i,
-				           name ? lua_pushfstring(L, "\"%s\"", name) : luaL_typename(L, -1));
-			w.skip[t] = 1;
-			lua_pop(L, 1);
-		}
-	} else if (!lua_isnil(L, -1)) {
-		luaL_error(L, "skip: expected a list of node types, found %s", luaL_typename(L, -1));
-	}
+	lua_getfield(L, filter, "skip");
+	ln_check_types(L, lua_gettop(L), w.skip, "skip");
 	lua_pop(L, 1);
 	if (any) {
 		if (whole)
@@ -914,6 +944,27 @@ static void walk_one(lua_State *L, int filter, cmark_node *root, int extra, int 
 			walk_children(L, &w, root);
 	}
 	lua_pop(L, 1);
+}
+
+void ln_check_types(lua_State *L, int idx, char types[32], const char *what)
+{
+	if (lua_isnoneornil(L, idx))
+		return;
+	if (!lua_istable(L, idx))
+		luaL_error(L, "%s: expected a list of node types, found %s", what,
+		           luaL_typename(L, idx));
+	lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
+	for (lua_Integer i = 1; i <= n; i++) {
+		lua_rawgeti(L, idx, i);
+		const char *name = lua_tostring(L, -1);
+		int t = name ? type_of_name(name) : -1;
+		if (t < 0)
+			luaL_error(L, "%s: item %d: expected a node type such as \"Link\", found %s",
+			           what, (int)i,
+			           name ? lua_pushfstring(L, "\"%s\"", name) : luaL_typename(L, -1));
+		types[t] = 1;
+		lua_pop(L, 1);
+	}
 }
 
 /* Runs a filter (a table of functions, or a list of such tables). */

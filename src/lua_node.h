@@ -21,6 +21,11 @@ void ln_push(lua_State *L, cmark_node *n);
 /* Checks that argument idx is a live node; raises a Lua error otherwise. */
 cmark_node *ln_check(lua_State *L, int idx);
 
+/* Reads a list of node type names ({"Link", "Heading"}) at idx into
+ * types[type] = 1; nil or none is the empty list. Anything else raises a
+ * Lua error that starts with `what`. */
+void ln_check_types(lua_State *L, int idx, char types[32], const char *what);
+
 /* lua_CFunction for lua_pcall. Stack in: (filter table, document node,
  * extra). Walks the tree calling filter[node type](node, extra);
  * `traverse = "topdown"` in the filter table selects top-down, bottom-up

@@ -22,7 +22,8 @@ awk -v dir="$s" '
 for f in site.yml scripts/why.lua scripts/organisations.lua scripts/countries.lua \
 	data/organisations.yml templates/countries.mustache content/editions/2017-12-12.md \
 	content/orgs/state-department.md scripts/glossary.lua content/glossary/icbm.md \
-	templates/glossary.mustache scripts/embargo.lua scripts/cited.lua templates/cited.mustache; do
+	templates/glossary.mustache scripts/embargo.lua scripts/cited.lua templates/cited.mustache \
+	alt/organisations.lua; do
 	check "doc provides $f" test -s "$s/$f"
 done
 printf -- '---\ntitle: "Held"\ndate: 2017-12-13\nsources: ["Example Wire"]\nembargo: "after lunch"\n---\n\nText.\n' \
@@ -62,6 +63,19 @@ check "sources ranked by briefs, then name" \
 check "the doc's site.yml runs threads.lua" test -f "$s/public/threads/pressure-campaign/index.html"
 check "site.yml from the doc: only the scripts it lists run" \
 	grep -q 'class="story-title"' "$s/public/articles/2017/talks-tried-before/index.html"
+
+# the doc's one-call-per-article organisations filter (matcher:find and
+# node:split), alone: first mentions only, whole words, none in a heading
+# or a link
+cp "$s/alt/organisations.lua" "$s/scripts/orgs-find.lua"
+printf -- '---\ntitle: "Twice"\ndate: 2017-12-14\n---\n## United Nations vote\n\nThe United Nations and the Atlantic Council; [United Nations](https://example.org/r), the United Nations again, the United Nationsx.\n' \
+	> "$s/content/articles/2017/twice.md"
+printf 'title: "T"\nfilters: [orgs-find.lua]\n' > "$s/site.yml"
+run_briefing build -s "$s" -q
+expect_status "the matcher:find example builds" 0
+t="$s/public/articles/2017/twice/index.html"
+check "matcher:find example: first mentions linked, in a heading and a link not" sh -c 'tr -d "\n" < "$1" | grep -qF "$2"' - "$t" \
+	'<h2>United Nations vote</h2><p>The <a href="https://www.un.org/" title="United Nations">United Nations</a> and the <a href="https://www.atlanticcouncil.org/" title="Atlantic Council">Atlantic Council</a>; <a href="https://example.org/r">United Nations</a>, the United Nations again, the United Nationsx.</p>'
 
 # the man page's example filter
 sed -n '/^\.Sh EXAMPLES/,/^\.Ed/p' "$ROOT/docs/briefing-lua.7" | grep -A1 '^\.Bd' | tail -1 \

@@ -5,6 +5,7 @@
 #include <lualib.h>
 #include <stdlib.h>
 
+#include "../../src/lua_match.h"
 #include "../../src/lua_node.h"
 #include "../../src/markdown.h"
 #include "test.h"
@@ -18,6 +19,7 @@ static void setup(const char *md)
 	luaL_openlibs(L);
 	lua_newtable(L);
 	ln_open(L);
+	lm_open(L);
 	lua_setglobal(L, "briefing");
 	doc = md_parse(md, strlen(md));
 	ln_push(L, doc);
@@ -293,6 +295,101 @@ static void removing_next_sibling(void)
 	teardown();
 }
 
+/* node:split cuts a Text node in place; the node keeps what comes
+ * before the piece, so ranges split from the last keep their positions. */
+static void splitting_text(void)
+{
+	setup("a Kim and Kim Jong Un here\n");
+	CHECK_RUN("local t = doc.first_child.first_child\n"
+	          "local p = t:split(3, 5)\n"
+	          "assert(p.literal == 'Kim' and p.prev == t and t.literal == 'a ', t.literal)\n"
+	          "assert(p.next.literal == ' and Kim Jong Un here', p.next.literal)\n"
+	          "p:replace(briefing.Link(p.literal, 'k/'))");
+	CHECK_HTML("<p>a <a href=\"k/\">Kim</a> and Kim Jong Un here</p>\n");
+	/* from 1: the node itself is the piece; the whole text: unchanged */
+	CHECK_RUN("local t = doc.first_child.first_child\n"
+	          "assert(t:split(1, 2) == t and t.literal == 'a ')\n"
+	          "assert(t:split(1, 1) == t and t.literal == 'a' and t.next.literal == ' ')");
+	CHECK_HTML("<p>a <a href=\"k/\">Kim</a> and Kim Jong Un here</p>\n");
+	CHECK_RUN("collectgarbage('collect')");
+	/* two ranges of one node, the later first; up to the last byte */
+	CHECK_RUN("local t = doc.first_child.first_child.next.next.next\n"
+	          "assert(t.literal == ' and Kim Jong Un here', t.literal)\n"
+	          "local e = t:split(18, 21); assert(e.literal == 'here' and e.next == nil)\n"
+	          "t:split(6, 16):replace(briefing.Strong('K'))");
+	CHECK_HTML("<p>a <a href=\"k/\">Kim</a> and <strong>K</strong> here</p>\n");
+	static const struct {
+		const char *code, *err;
+	} bad[] = {
+		{"doc.first_child.first_child:split(0, 1)", "split: bytes 0 to 1 are not within the text (1 bytes)"},
+		{"doc.first_child.first_child:split(1, 2)", "split: bytes 1 to 2 are not within the text (1 bytes)"},
+		{"doc.first_child.first_child:split(1, 0)", "split: bytes 1 to 0 are not within"},
+		{"doc.first_child:split(1, 1)", "split: expected a Text node, found a Paragraph"},
+		{"briefing.Text('abc'):split(1, 1)", "split: the Text node is not in a tree"},
+		{"doc.first_child.first_child:split('x', 1)", "bad argument #1 to 'split'"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		const char *err = run(bad[i].code);
+		if (!err || !strstr(err, bad[i].err)) {
+			printf("#   %s: got %s\n", bad[i].code, err ? err : "no error");
+			test_failed_checks++;
+		}
+	}
+	teardown();
+}
+
+/* matcher:find reports every name in the Text below a node, in document
+ * order, outside skipped types; with split, linking all of them. */
+static void finding_names(void)
+{
+	setup("# Kim heading\n\nKim met [Kim](u) and **Kim Jong Un**'s aide; Kim and Kim.\n");
+	CHECK_RUN("m = briefing.matcher({ 'Kim', 'Kim Jong Un' })\n"
+	          "function show(hits)\n"
+	          "  local out = {}\n"
+	          "  for _, h in ipairs(hits) do\n"
+	          "    out[#out + 1] = h.node.literal:sub(h.first, h.last) .. '@' .. h.first .. '-' .. h.last .. '=' .. h.name\n"
+	          "  end\n"
+	          "  return table.concat(out, ',')\n"
+	          "end\n"
+	          "local got = show(m:find(doc, { skip = { 'Link', 'Heading' } }))\n"
+	          "assert(got == 'Kim@1-3=Kim,Kim Jong Un@1-11=Kim Jong Un,Kim@10-12=Kim,Kim@18-20=Kim', got)\n"
+	          "got = show(m:find(doc))\n"
+	          "assert(got == 'Kim@1-3=Kim,Kim@1-3=Kim,Kim@1-3=Kim,Kim Jong Un@1-11=Kim Jong Un,Kim@10-12=Kim,Kim@18-20=Kim', got)\n"
+	          "local link = doc.first_child.next.first_child.next\n"
+	          "assert(link.t == 'Link')\n"
+	          "got = show(m:find(link, { skip = { 'Link' } }))\n"
+	          "assert(got == 'Kim@1-3=Kim', got)\n"
+	          "assert(#m:find(doc.first_child.next.first_child.next.next) == 0)\n"
+	          "got = show(m:find(doc, { skip = { 'Link', 'Heading' }, once = true }))\n"
+	          "assert(got == 'Kim@1-3=Kim,Kim Jong Un@1-11=Kim Jong Un', got)\n"
+	          "got = show(m:find(doc, { once = true }))\n"
+	          "assert(got == 'Kim@1-3=Kim,Kim Jong Un@1-11=Kim Jong Un', got)\n"
+	          "got = show(m:find(doc.first_child.next, { once = true, skip = {} }))\n"
+	          "assert(got == 'Kim@1-3=Kim,Kim Jong Un@1-11=Kim Jong Un', got)\n"
+	          "local hits = m:find(doc, { skip = { 'Link', 'Heading' } })\n"
+	          "assert(hits[1].node == doc.first_child.next.first_child)\n"
+	          "for i = #hits, 1, -1 do\n"
+	          "  local h = hits[i]\n"
+	          "  h.node:split(h.first, h.last):replace(briefing.Link(h.name, 'p/'))\n"
+	          "end");
+	CHECK_HTML("<h1>Kim heading</h1>\n"
+	           "<p><a href=\"p/\">Kim</a> met <a href=\"u\">Kim</a> and <strong><a href=\"p/\">Kim "
+	           "Jong Un</a></strong>'s aide; <a href=\"p/\">Kim</a> and <a href=\"p/\">Kim</a>.</p>\n");
+	const char *err = run("m:find(doc, { skip = 'Link' })");
+	CHECK(err && strstr(err, "find: skip: expected a list of node types, found string"));
+	err = run("m:find(doc, { 'Link' })");
+	CHECK(err && strstr(err, "find: unknown option number (expected skip or once)"));
+	err = run("m:find(doc, { skp = {} })");
+	CHECK(err && strstr(err, "find: unknown option \"skp\" (expected skip or once)"));
+	err = run("m:find(doc, 'Link')");
+	CHECK(err && strstr(err, "bad argument #2 to 'find' (table expected, got string)"));
+	err = run("m:find(doc, { skip = { 'Linc' } })");
+	CHECK(err && strstr(err, "find: skip: item 1: expected a node type such as \"Link\", found \"Linc\""));
+	err = run("m:find('Kim')");
+	CHECK(err && strstr(err, "bad argument #1 to 'find'"));
+	teardown();
+}
+
 int main(void)
 {
 	RUN(fields);
@@ -308,5 +405,7 @@ int main(void)
 	RUN(removing_next_sibling);
 	RUN(skipping_inside);
 	RUN(filter_keys);
+	RUN(splitting_text);
+	RUN(finding_names);
 	return TEST_MAIN_END();
 }
