@@ -29,19 +29,29 @@ local function is_local_path(url)
   return first ~= nil and LOCAL_ROOTS[first] == true
 end
 
+-- Most links are already whole ("https://..."): nothing to fix, and
+-- nothing local unless a backslash says so (a plain search, no pattern).
+local function whole(url)
+  return url:find("^https?://") ~= nil and not url:find("\\", 1, true)
+end
+
 return {
   Link = function(node, article)
-    if is_local_path(node.url) then
+    local url = node.url
+    if whole(url) then return end
+    if is_local_path(url) then
       briefing.log.warn(string.format("%s:%d: link to a local file path removed: %s",
                                       article.path, article.line_offset + node.start_line,
-                                      node.url))
+                                      url))
       return node:children()
     end
-    local url = fix(node.url, article)
+    url = fix(url, article)
     if url then node.url = url end
   end,
   Image = function(node, article)
-    local url = fix(node.url, article)
+    local url = node.url
+    if whole(url) then return end
+    url = fix(url, article)
     if url then node.url = url end
   end,
 }
