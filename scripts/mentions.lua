@@ -140,10 +140,13 @@ return {
         end
       end
     end
+    -- the way from this article to the site's root, once: "../../" (and
+    -- "" for an article at the root, where relative() says "./")
+    local root = #todo > 0 and briefing.relative(article.url, "") or ""
+    if root == "./" then root = "" end
     for i = #todo, 1, -1 do
       local h, t = todo[i], targets[i]
-      h.node:split(h.first, h.last):replace(
-        briefing.Link(h.name, briefing.relative(article.url, t.url), t.name))
+      h.node:split(h.first, h.last):replace(briefing.Link(h.name, root .. t.url, t.name))
     end
   end,
 }

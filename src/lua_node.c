@@ -12,7 +12,9 @@
 #include "lua_match.h"
 
 #define NODE_MT "briefing.Node"
-#define CACHE_KEY "briefing.nodes" /* weak values: lightuserdata(node) -> userdata */
+/* Registry keys are the addresses of these (a lookup by pointer is cheaper
+ * than by name, and push_ud runs for every node a filter sees). */
+static const char cache_key; /* weak values: lightuserdata(node) -> userdata */
 
 struct lnode {
 	cmark_node *node; /* NULL once the tree is released */
@@ -75,7 +77,7 @@ static int is_block_container(cmark_node *n)
 
 /* ---- per-state bookkeeping ---- */
 
-#define STATE_KEY "briefing.node_state"
+static const char state_key;
 
 /* While a walk runs, no node is freed: a finalizer that would free a
  * removed subtree queues it instead, so the walk's raw pointers to
@@ -88,7 +90,7 @@ struct ln_state {
 
 static struct ln_state *get_state(lua_State *L)
 {
-	lua_getfield(L, LUA_REGISTRYINDEX, STATE_KEY);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &state_key);
 	struct ln_state *st = lua_touserdata(L, -1);
 	lua_pop(L, 1);
 	return st;
@@ -128,7 +130,7 @@ static struct lnode *test_ud(lua_State *L, int idx)
 
 static struct lnode *push_ud(lua_State *L, cmark_node *n)
 {
-	lua_getfield(L, LUA_REGISTRYINDEX, CACHE_KEY);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &cache_key);
 	if (lua_rawgetp(L, -1, n) == LUA_TUSERDATA) {
 		lua_remove(L, -2);
 		return lua_touserdata(L, -1);
@@ -171,7 +173,7 @@ cmark_node *ln_check(lua_State *L, int idx)
 /* The userdata of n if one is alive, else NULL. */
 static struct lnode *cached(lua_State *L, cmark_node *n)
 {
-	lua_getfield(L, LUA_REGISTRYINDEX, CACHE_KEY);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &cache_key);
 	lua_rawgetp(L, -1, n);
 	struct lnode *u = lua_touserdata(L, -1);
 	lua_pop(L, 2);
@@ -180,7 +182,7 @@ static struct lnode *cached(lua_State *L, cmark_node *n)
 
 static void uncache(lua_State *L, cmark_node *n)
 {
-	lua_getfield(L, LUA_REGISTRYINDEX, CACHE_KEY);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &cache_key);
 	lua_pushnil(L);
 	lua_rawsetp(L, -2, n);
 	lua_pop(L, 1);
@@ -248,7 +250,7 @@ static int node_gc(lua_State *L)
 	if (!n)
 		return 0;
 	u->node = NULL;
-	lua_getfield(L, LUA_REGISTRYINDEX, CACHE_KEY);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &cache_key);
 	if (lua_rawgetp(L, -1, n) == LUA_TUSERDATA && lua_touserdata(L, -1) == u) {
 		lua_pushnil(L);
 		lua_rawsetp(L, -3, n);
@@ -296,7 +298,7 @@ void ln_release_tree(lua_State *L, cmark_node *doc)
 	free_deferred(L);
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
-	lua_getfield(L, LUA_REGISTRYINDEX, CACHE_KEY);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &cache_key);
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
@@ -317,13 +319,18 @@ void ln_release_tree(lua_State *L, cmark_node *doc)
 
 /* ---- checked tree edits ---- */
 
-static int cannot_put(lua_State *L, cmark_node *child, cmark_node *parent)
+static int cannot_put_type(lua_State *L, const char *c, cmark_node *parent)
 {
-	const char *c = type_name(child), *p = parent ? type_name(parent) : NULL;
+	const char *p = parent ? type_name(parent) : NULL;
 	if (!p)
 		return luaL_error(L, "cannot put %s %s beside a node that has no parent",
 		                  article_for(c), c);
 	return luaL_error(L, "cannot put %s %s inside %s %s", article_for(c), c, article_for(p), p);
+}
+
+static int cannot_put(lua_State *L, cmark_node *child, cmark_node *parent)
+{
+	return cannot_put_type(L, type_name(child), parent);
 }
 
 static int is_ancestor(cmark_node *a, cmark_node *n)
@@ -1033,17 +1040,18 @@ static cmark_node *new_node(lua_State *L, cmark_node_type t)
 static void add_one(lua_State *L, cmark_node *parent, int idx)
 {
 	if (lua_type(L, idx) == LUA_TSTRING) {
-		int block = is_block_container(parent);
-		cmark_node *wrap = block ? new_node(L, CMARK_NODE_PARAGRAPH) : NULL;
-		cmark_node *text = new_node(L, CMARK_NODE_TEXT);
+		/* new nodes no Lua value refers to: no userdata for them */
+		cmark_node *text = cmark_node_new(CMARK_NODE_TEXT);
 		cmark_node_set_literal(text, lua_tostring(L, idx));
-		if (wrap) {
-			edit(L, wrap, text, APPEND);
-			edit(L, parent, wrap, APPEND);
-		} else {
-			edit(L, parent, text, APPEND);
+		cmark_node *put = text;
+		if (is_block_container(parent)) {
+			put = cmark_node_new(CMARK_NODE_PARAGRAPH);
+			cmark_node_append_child(put, text);
 		}
-		lua_pop(L, block ? 2 : 1);
+		if (!cmark_node_append_child(parent, put)) {
+			cmark_node_free(put);
+			cannot_put_type(L, put == text ? "Text" : "Paragraph", parent);
+		}
 		return;
 	}
 	edit(L, parent, ln_check(L, idx), APPEND);
@@ -1244,13 +1252,13 @@ void ln_open(lua_State *L)
 	lua_pushcfunction(L, state_gc);
 	lua_setfield(L, -2, "__gc");
 	lua_setmetatable(L, -2);
-	lua_setfield(L, LUA_REGISTRYINDEX, STATE_KEY);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &state_key);
 	lua_newtable(L);
 	lua_newtable(L);
 	lua_pushliteral(L, "v");
 	lua_setfield(L, -2, "__mode");
 	lua_setmetatable(L, -2);
-	lua_setfield(L, LUA_REGISTRYINDEX, CACHE_KEY);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &cache_key);
 	static const luaL_Reg ctors[] = {
 		{"Text", c_text}, {"Code", c_code}, {"HtmlInline", c_html_inline},
 		{"HtmlBlock", c_html_block}, {"CodeBlock", c_code_block}, {"SoftBreak", c_softbreak},
