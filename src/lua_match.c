@@ -24,10 +24,15 @@ struct slot {
 	char *s;       /* NULL: empty */
 };
 
-/* Open addressing, power-of-two capacity, at most half full. */
+/* Open addressing, power-of-two capacity, at most half full. The slots
+ * of thousands of names do not stay in cache, and most words a scan asks
+ * about are not names: a bit per hash value (its top 16 bits) answers
+ * those from 8 KB, without a probe. */
+#define SET_BITS 65536
 struct set {
 	struct slot *slots;
 	size_t cap, n;
+	uint64_t bits[SET_BITS / 64];
 };
 
 /* One match: where it starts and how long it is. */
@@ -60,6 +65,8 @@ static struct slot *set_find(const struct set *set, const char *s, size_t n)
 	if (!set->cap)
 		return NULL;
 	uint32_t h = hash_bytes(s, n);
+	if (!(set->bits[h >> 22] >> (h >> 16 & 63) & 1))
+		return NULL;
 	for (size_t i = h & (set->cap - 1);; i = (i + 1) & (set->cap - 1)) {
 		struct slot *sl = &set->slots[i];
 		if (!sl->s)
@@ -74,21 +81,22 @@ static void set_add(struct set *set, const char *s, size_t n)
 	if (set_find(set, s, n))
 		return;
 	if ((set->n + 1) * 2 > set->cap) {
-		struct set bigger = {xcalloc(set->cap ? set->cap * 2 : 64, sizeof(struct slot)),
-		                     set->cap ? set->cap * 2 : 64, 0};
+		size_t cap = set->cap ? set->cap * 2 : 64;
+		struct slot *bigger = xcalloc(cap, sizeof *bigger);
 		for (size_t i = 0; i < set->cap; i++)
 			if (set->slots[i].s) {
 				struct slot *sl = &set->slots[i];
-				size_t j = sl->hash & (bigger.cap - 1);
-				while (bigger.slots[j].s)
-					j = (j + 1) & (bigger.cap - 1);
-				bigger.slots[j] = *sl;
-				bigger.n++;
+				size_t j = sl->hash & (cap - 1);
+				while (bigger[j].s)
+					j = (j + 1) & (cap - 1);
+				bigger[j] = *sl;
 			}
 		free(set->slots);
-		*set = bigger;
+		set->slots = bigger;
+		set->cap = cap;
 	}
 	uint32_t h = hash_bytes(s, n);
+	set->bits[h >> 22] |= (uint64_t)1 << (h >> 16 & 63);
 	size_t i = h & (set->cap - 1);
 	while (set->slots[i].s)
 		i = (i + 1) & (set->cap - 1);
@@ -103,6 +111,7 @@ static void set_free(struct set *set)
 	free(set->slots);
 	set->slots = NULL;
 	set->cap = set->n = 0;
+	memset(set->bits, 0, sizeof set->bits);
 }
 
 /* Byte classes: 0 a word byte, 1 an ASCII separator, 2 the first byte of
