@@ -826,10 +826,18 @@ int ln_too_deep(cmark_node *doc, int *line, int *col)
 
 static void walk_node(lua_State *L, struct walk *w, cmark_node *n)
 {
-	luaL_checkstack(L, 8, "document too deep");
 	if (w->depth > LN_MAX_DEPTH)
 		luaL_error(L, "the document is nested more than %d levels deep; filters stop here",
 		           LN_MAX_DEPTH);
+	int t = cmark_node_get_type(n);
+	if (t >= 0 && t < 32 && !w->has[t]) {
+		/* most nodes: no function to call, no result to apply */
+		w->depth++;
+		walk_inside(L, w, n);
+		w->depth--;
+		return;
+	}
+	luaL_checkstack(L, 8, "document too deep");
 	w->depth++;
 	int replaced = 0;
 	if (w->topdown) {

@@ -447,38 +447,52 @@ void ls_set_lazy(lua_State *L, const char *name, ls_make_fn make, const void *ud
 	lua_setmetatable(L, -2);
 }
 
-/* meta_lines is made on first use (few filters read it) from the front
- * matter as parsed, which stays a->meta until every filter has run */
-static void push_article_lines(lua_State *L, const void *a)
+/* __index of an article argument: (table, key) -> the field, made from
+ * the article (upvalue 1) on first read and kept in the table. Filters
+ * read few of these, and each string pushed is a string interned. */
+static int article_arg_index(lua_State *L)
 {
-	push_meta_lines(L, ((const struct article *)a)->meta);
+	const struct article *a = lua_touserdata(L, lua_upvalueindex(1));
+	const char *k = lua_tostring(L, 2);
+	if (!k || lua_type(L, 2) != LUA_TSTRING)
+		return 0;
+	buf b = BUF_INIT;
+	if (!strcmp(k, "title"))
+		lua_pushstring(L, a->title);
+	else if (!strcmp(k, "slug"))
+		lua_pushstring(L, a->slug);
+	else if (!strcmp(k, "url"))
+		lua_pushstring(L, a->url);
+	else if (!strcmp(k, "path"))
+		lua_pushstring(L, a->path);
+	else if (!strcmp(k, "date") || !strcmp(k, "day")) {
+		(!strcmp(k, "date") ? date_put_iso : date_put_day)(&b, &a->date);
+		lua_pushlstring(L, b.ptr, b.len);
+		buf_free(&b);
+	} else if (!strcmp(k, "line_offset"))
+		lua_pushinteger(L, a->body_line ? a->body_line - 1 : 0);
+	else if (!strcmp(k, "meta_lines"))
+		/* from the front matter as parsed, which stays a->meta until
+		 * every filter has run */
+		push_meta_lines(L, a->meta);
+	else
+		return 0;
+	lua_pushvalue(L, 2);
+	lua_pushvalue(L, -2);
+	lua_rawset(L, 1);
+	return 1;
 }
 
 void ls_push_article_arg(lua_State *L, const struct article *a)
 {
-	lua_createtable(L, 0, 8);
-	lua_pushstring(L, a->title);
-	lua_setfield(L, -2, "title");
-	lua_pushstring(L, a->slug);
-	lua_setfield(L, -2, "slug");
-	lua_pushstring(L, a->url);
-	lua_setfield(L, -2, "url");
-	lua_pushstring(L, a->path);
-	lua_setfield(L, -2, "path");
-	buf b = BUF_INIT;
-	date_put_iso(&b, &a->date);
-	lua_pushlstring(L, b.ptr, b.len);
-	lua_setfield(L, -2, "date");
-	buf_reset(&b);
-	date_put_day(&b, &a->date);
-	lua_pushlstring(L, b.ptr, b.len);
-	lua_setfield(L, -2, "day");
-	buf_free(&b);
-	lua_pushinteger(L, a->body_line ? a->body_line - 1 : 0);
-	lua_setfield(L, -2, "line_offset");
+	lua_createtable(L, 0, 2);
 	lv_push(L, a->meta);
 	lua_setfield(L, -2, "meta");
-	ls_set_lazy(L, "meta_lines", push_article_lines, a);
+	lua_createtable(L, 0, 1);
+	lua_pushlightuserdata(L, (void *)a);
+	lua_pushcclosure(L, article_arg_index, 1);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, -2);
 }
 
 void ls_push_article(lua_State *L, struct article *a)

@@ -71,4 +71,22 @@ done
 check "heading level written back" grep -q "<h3>Heading" "$out"
 check "link url written back" grep -q 'href="https://example.com/"' "$out"
 check "code info written back" grep -q 'class="language-python"' "$out"
+# the article argument: every field a filter may read, made on first read
+cat > "$s/scripts/fields.lua" <<'LUA'
+return {
+  { Document = function(doc, a)
+      a.meta.report = table.concat({ a.title, a.slug, a.url, a.path, a.date, a.day,
+        tostring(a.line_offset), tostring(a.meta_lines.date), tostring(a.nothing) }, "|")
+      a.slug = "changed"
+    end },
+  { Document = function(doc, a) a.meta.second = a.slug end },
+}
+LUA
+printf 'title: "T"\nfilters: [fields.lua]\n' > "$s/site.yml"
+printf '{{article.params.report}} {{article.params.second}}\n' > "$s/templates/article.mustache"
+run_briefing build -s "$s" -q
+expect_status "a filter reading the article's fields builds" 0
+check "title, slug, url, path, date, day, line_offset, meta_lines" grep -qx \
+	"All nodes|first|articles/first/|.*/content/articles/first.md|2017-09-30T00:00:00Z|2017-09-30|4|3|nil changed" \
+	"$out"
 finish
