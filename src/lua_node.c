@@ -139,6 +139,9 @@ static struct lnode *push_ud(lua_State *L, cmark_node *n)
 	struct lnode *u = lua_newuserdatauv(L, sizeof *u, 0);
 	u->node = n;
 	u->owned = 0;
+	/* a mark for ln_release_tree: this node has had a userdata (which
+	 * may be gone since: only ever compared with NULL, never followed) */
+	cmark_node_set_user_data(n, u);
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &node_mt_key);
 	lua_setmetatable(L, -2);
 	lua_pushvalue(L, -1);
@@ -303,6 +306,8 @@ void ln_release_tree(lua_State *L, cmark_node *doc)
 		if (ev != CMARK_EVENT_ENTER)
 			continue;
 		cmark_node *n = cmark_iter_get_node(it);
+		if (!cmark_node_get_user_data(n)) /* never had a userdata */
+			continue;
 		if (lua_rawgetp(L, -1, n) == LUA_TUSERDATA) {
 			struct lnode *u = lua_touserdata(L, -1);
 			u->node = NULL;

@@ -379,7 +379,7 @@ void val_setn(struct value *map, const char *key, size_t len, struct value *item
 	if (map->u.map.n == map->u.map.cap) {
 		/* a key read from this very map (inline in an entry) moves too */
 		const char *from = (const char *)map->u.map.kv;
-		if (key >= from && key < from + map->u.map.cap * sizeof(struct kv)) {
+		if (from && key >= from && key < from + map->u.map.cap * sizeof(struct kv)) {
 			memcpy(keep, key, len);
 			key = keep;
 		}

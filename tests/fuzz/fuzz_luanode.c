@@ -79,7 +79,7 @@ static void statement(struct prog *g, int depth)
 		return;
 	if (wrap)
 		buf_puts(&g->lua, "pcall(function() ");
-	switch (op % 40) {
+	switch (op % 42) {
 	case 0: buf_puts(&g->lua, "add(node)"); break;
 	case 1:
 		buf_printf(&g->lua, "local n = p(%u, node); local _ = {n.t, n.type, n.literal, n.url, "
@@ -112,13 +112,13 @@ static void statement(struct prog *g, int depth)
 	}
 	case 14: case 15: case 16: case 17: case 18: {
 		static const char *const ctor[] = {"Emph", "Strong", "Paragraph", "BlockQuote", "Item"};
-		buf_printf(&g->lua, "add(briefing.%s(", ctor[op % 40 - 14]);
+		buf_printf(&g->lua, "add(briefing.%s(", ctor[op % 42 - 14]);
 		content(g, a, b);
 		buf_puts(&g->lua, "))");
 		break;
 	}
 	case 19: case 20:
-		buf_printf(&g->lua, "add(briefing.%s(", op % 40 == 19 ? "Link" : "Image");
+		buf_printf(&g->lua, "add(briefing.%s(", op % 42 == 19 ? "Link" : "Image");
 		content(g, a, b);
 		buf_printf(&g->lua, ", s(%u)%s))", b, a & 1 ? ", s(1)" : "");
 		break;
@@ -137,7 +137,7 @@ static void statement(struct prog *g, int depth)
 		break;
 	case 23: case 24: case 25: case 26: {
 		static const char *const how[] = {"append", "prepend", "insert_before", "insert_after"};
-		buf_printf(&g->lua, "p(%u, node):%s(p(%u, node))", a, how[op % 40 - 23], b);
+		buf_printf(&g->lua, "p(%u, node):%s(p(%u, node))", a, how[op % 42 - 23], b);
 		break;
 	}
 	case 27: buf_printf(&g->lua, "add(p(%u, node):remove())", a); break;
@@ -181,6 +181,16 @@ static void statement(struct prog *g, int depth)
 		break;
 	}
 	case 38: buf_printf(&g->lua, "p(%u, node).literal = p(%u, node):text()", a, b); break;
+	case 39:
+		buf_printf(&g->lua, "add(p(%u, node):split(%u, %u))", a, b % 7 + 1, b % 7 + 1 + a % 5);
+		break;
+	case 40:
+		buf_printf(&g->lua,
+		           "do local h = briefing.matcher({s(%u), \"Donald Trump\", \"Kim\"}):find("
+		           "p(%u, node), {skip = {\"%s\"}, once = %s}) for i = #h, 1, -1 do "
+		           "add(h[i].node:split(h[i].first, h[i].last)) end end",
+		           a, b, node_types[a % N_TYPES], b & 1 ? "true" : "false");
+		break;
 	default: buf_printf(&g->lua, "node = p(%u, node)", a); break;
 	}
 	buf_puts(&g->lua, wrap ? " end)\n" : "\n");
