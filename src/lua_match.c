@@ -50,6 +50,13 @@ struct matcher {
 	struct hit *hits;
 	size_t n_hits, hits_cap;
 	uint32_t calls; /* find calls with `once`, to stamp slot.seen */
+	/* what find found, before any of it becomes a Lua value (a Lua error
+	 * then cannot leave a cmark iterator or a C array behind) */
+	struct found {
+		cmark_node *node;
+		size_t start, len;
+	} *found;
+	size_t found_cap;
 };
 
 static uint32_t hash_bytes(const char *s, size_t n)
@@ -166,8 +173,11 @@ static void free_last(struct matcher *m)
 {
 	free(m->last);
 	free(m->hits);
+	free(m->found);
 	m->last = NULL;
 	m->hits = NULL;
+	m->found = NULL;
+	m->found_cap = 0;
 	m->last_len = m->last_cap = m->n_hits = m->hits_cap = 0;
 }
 
@@ -419,8 +429,7 @@ static int l_find(lua_State *L)
 			m->names.slots[i].seen = 0;
 		m->calls = 1;
 	}
-	lua_newtable(L);
-	lua_Integer n = 0;
+	size_t n = 0;
 	cmark_iter *it = cmark_iter_new(root);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -443,17 +452,26 @@ static int l_find(lua_State *L)
 					continue;
 				name->seen = m->calls;
 			}
-			lua_createtable(L, 0, 4);
-			ln_push(L, node);
-			lua_setfield(L, -2, "node");
-			set_int(L, "first", (lua_Integer)start + 1);
-			set_int(L, "last", (lua_Integer)(start + got));
-			lua_pushlstring(L, text + start, got);
-			lua_setfield(L, -2, "name");
-			lua_rawseti(L, -2, ++n);
+			if (n == m->found_cap) {
+				m->found_cap = m->found_cap ? m->found_cap * 2 : 16;
+				m->found = xrealloc(m->found, m->found_cap * sizeof *m->found);
+			}
+			m->found[n++] = (struct found){node, start, got};
 		}
 	}
 	cmark_iter_free(it);
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		const struct found *f = &m->found[i];
+		lua_createtable(L, 0, 4);
+		ln_push(L, f->node);
+		lua_setfield(L, -2, "node");
+		set_int(L, "first", (lua_Integer)f->start + 1);
+		set_int(L, "last", (lua_Integer)(f->start + f->len));
+		lua_pushlstring(L, cmark_node_get_literal(f->node) + f->start, f->len);
+		lua_setfield(L, -2, "name");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
 	return 1;
 }
 
