@@ -447,6 +447,15 @@ void ls_set_lazy(lua_State *L, const char *name, ls_make_fn make, const void *ud
 	lua_setmetatable(L, -2);
 }
 
+/* [-0, +1] A date as put writes it. */
+static void push_date(lua_State *L, const struct date *d, void (*put)(buf *, const struct date *))
+{
+	buf b = BUF_INIT;
+	put(&b, d);
+	lua_pushlstring(L, b.ptr, b.len);
+	buf_free(&b);
+}
+
 /* __index of an article argument: (table, key) -> the field, made from
  * the article (upvalue 1) on first read and kept in the table. Filters
  * read few of these, and each string pushed is a string interned. */
@@ -456,7 +465,6 @@ static int article_arg_index(lua_State *L)
 	const char *k = lua_tostring(L, 2);
 	if (!k || lua_type(L, 2) != LUA_TSTRING)
 		return 0;
-	buf b = BUF_INIT;
 	if (!strcmp(k, "title"))
 		lua_pushstring(L, a->title);
 	else if (!strcmp(k, "slug"))
@@ -465,11 +473,11 @@ static int article_arg_index(lua_State *L)
 		lua_pushstring(L, a->url);
 	else if (!strcmp(k, "path"))
 		lua_pushstring(L, a->path);
-	else if (!strcmp(k, "date") || !strcmp(k, "day")) {
-		(!strcmp(k, "date") ? date_put_iso : date_put_day)(&b, &a->date);
-		lua_pushlstring(L, b.ptr, b.len);
-		buf_free(&b);
-	} else if (!strcmp(k, "line_offset"))
+	else if (!strcmp(k, "date"))
+		push_date(L, &a->date, date_put_iso);
+	else if (!strcmp(k, "day"))
+		push_date(L, &a->date, date_put_day);
+	else if (!strcmp(k, "line_offset"))
 		lua_pushinteger(L, a->body_line ? a->body_line - 1 : 0);
 	else if (!strcmp(k, "meta_lines"))
 		/* from the front matter as parsed, which stays a->meta until
