@@ -20,6 +20,7 @@
 #include "render.h"
 #include "site.h"
 #include "sitemap.h"
+#include "steps.h"
 
 struct build {
 	struct site *site;
@@ -354,10 +355,6 @@ int build_run(const struct build_opts *o)
 		o->stats->articles_cached = atomic_load(&b.cached);
 		o->stats->articles_parsed = s->n_articles - o->stats->articles_cached;
 	}
-	for (int i = 0; i < nworkers; i++)
-		lb_free(b.workers[i]);
-	free(b.workers);
-	b.workers = NULL;
 	mark = seconds_since(&t0);
 	site_resolve(s);
 	t_resolve = seconds_since(&t0) - mark;
@@ -370,6 +367,7 @@ int build_run(const struct build_opts *o)
 	site_add_article_pages(s);
 	main_lb = lb_new(s, scripts, 1, s->diag);
 	if (!main_lb || lb_run_hook(main_lb, "site_loaded", s->diag) != 0 ||
+	    st_run(s, scripts, b.workers, nworkers, main_lb, NULL) != 0 ||
 	    (lb_has_hook(main_lb, "article") && lb_article_hooks(main_lb, s->diag) != 0) ||
 	    lb_run_hook(main_lb, "collections", s->diag) != 0)
 		goto done;

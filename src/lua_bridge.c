@@ -2,6 +2,7 @@
  * script can reach is listed here: a subset of the base, string, table,
  * math, utf8 and os libraries, and the `briefing` module. */
 #include "lua_bridge.h"
+#include "lua_int.h"
 
 #include <ctype.h>
 #include <pthread.h>
@@ -30,37 +31,6 @@
 /* A budget this small could run out within the watchdog's grace period
  * (see lua_watch.h): it is counted from the first instruction instead. */
 #define EXACT_UP_TO 50000000LL
-
-struct lb_script {
-	char *path;             /* as shown in messages */
-	char *name;             /* file name, "mentions.lua" */
-	struct value *options;  /* map or NULL */
-};
-
-struct lb_scripts {
-	struct lb_script *list;
-	size_t n;
-	long long instruction_limit;
-	size_t memory_limit;
-};
-
-struct lb {
-	lua_State *L;
-	struct site *site;
-	const struct lb_scripts *scripts;
-	int main;
-	int has_filters;        /* some script filters nodes */
-	char *is_filter;        /* per script */
-	size_t mem, mem_limit;
-	struct slab slab;       /* the state's small blocks */
-	long long count, limit; /* instructions in the current call */
-	struct diag *cur;       /* where log.* and errors go now */
-	int site_pushed;
-	double *hook_time;      /* per script: seconds in its site hooks */
-	int watched;            /* the budget is counted once a call runs long */
-	struct lw_slot watch;
-	pthread_mutex_t lambda_lock; /* template lambdas run from render threads */
-};
 
 /* ---- the script list ---- */
 
@@ -225,14 +195,14 @@ const char *lb_script_path(const struct lb_scripts *sc, size_t i)
 
 /* ---- the state ---- */
 
-static double now_seconds(void)
+double lb_now(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static struct lb *lb_of(lua_State *L)
+struct lb *lb_of(lua_State *L)
 {
 	return *(struct lb **)lua_getextraspace(L);
 }
@@ -352,7 +322,7 @@ static int budget_pcall(struct lb *lb, int nargs, int nresults, int msgh)
 	return rc;
 }
 
-static int lb_call(struct lb *lb, int nargs, int nresults, struct diag *d, const char *context)
+int lb_call(struct lb *lb, int nargs, int nresults, struct diag *d, const char *context)
 {
 	lua_State *L = lb->L;
 	int base = lua_gettop(L) - nargs;
@@ -749,7 +719,7 @@ static void open_briefing(lua_State *L, struct lb *lb)
 	ln_open(L);
 	lm_open(L);
 	if (!lb->main) {
-		ls_push_site(L, lb->site, 0);
+		ls_push_step_site(L, lb->site);
 		lua_setfield(L, -2, "site");
 	}
 	lua_pushvalue(L, -1);
@@ -1029,9 +999,9 @@ int lb_run_hook(struct lb *lb, const char *hook, struct diag *d)
 		lua_remove(L, -2);
 		lua_getfield(L, LUA_REGISTRYINDEX, "briefing.site_table");
 		char *context = xasprintf("while running %s() of %s", hook, lb->scripts->list[i].path);
-		double t = now_seconds();
+		double t = lb_now();
 		rc = lb_call(lb, 1, 0, d, context);
-		lb->hook_time[i] += now_seconds() - t;
+		lb->hook_time[i] += lb_now() - t;
 		free(context);
 	}
 	lua_settop(L, top);
@@ -1113,10 +1083,10 @@ static int hook_k(lua_State *L)
 			nargs++;
 		}
 		lua_getfield(L, LUA_REGISTRYINDEX, "briefing.site_table");
-		double t = now_seconds();
+		double t = lb_now();
 		lua_call(L, nargs + 1, 1);
 		struct lb *lb = lb_of(L);
-		lb->hook_time[i - 1] += now_seconds() - t;
+		lb->hook_time[i - 1] += lb_now() - t;
 		if (hc->html && lua_type(L, -1) == LUA_TSTRING) {
 			size_t n;
 			const char *h = lua_tolstring(L, -1, &n);

@@ -51,4 +51,24 @@ int lb_article_hooks(struct lb *lb, struct diag *d);
  * return new HTML (html is replaced). Returns 0 or -1. */
 int lb_page_hook(struct lb *lb, const char *hook, struct page *p, buf *html, struct diag *d);
 
+/* Keyed steps (steps.h). Does script i have a function `name` ("start",
+ * "emit")? The sorted names of the functions in its table `table`
+ * ("group" or "finish"); caller frees each and the array. */
+int lb_has_step(struct lb *lb, size_t script, const char *name);
+char **lb_step_groups(struct lb *lb, size_t script, const char *table, size_t *n);
+/* Before a stage of steps on this state: what it read of the site before
+ * is forgotten. */
+void lb_steps_begin(struct lb *lb);
+/* Each calls the step with its outputs going to out (messages to
+ * out->diag). Return 0 or -1. */
+struct st_out;
+struct st_record;
+int lb_run_start(struct lb *lb, size_t script, struct st_out *out);
+/* every script's emit, in order */
+int lb_run_emit(struct lb *lb, struct article *a, struct st_out *out);
+int lb_run_group(struct lb *lb, size_t script, const char *group, const char *key,
+                 struct st_record *const *recs, size_t n, struct st_out *out);
+int lb_run_finish(struct lb *lb, size_t script, const char *group, char *const *keys,
+                  struct value *const *summaries, size_t n, struct st_out *out);
+
 #endif

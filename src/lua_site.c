@@ -9,15 +9,24 @@
 
 #include "lua_value.h"
 #include "output.h"
+#include "steps.h"
 
 #define ARTICLE_MT "briefing.Article"
 #define ENTITY_MT "briefing.Entity"
+#define OBJECT_MT "briefing.Object"
 #define VIEWS_KEY "briefing.views" /* registry: view map pointer -> userdata */
 #define SITE_KEY "briefing.site_ptr"
+#define STEP_KEY "briefing.step_out"   /* registry: the running step's st_out */
+#define TOUCHED_KEY "briefing.touched" /* registry: items the running step wrote */
+#define STEP_SITE_KEY "briefing.step_site"
+
+/* kept in an item's cache for a field that is not there */
+static const char absent;
 
 struct item {
 	struct article *article; /* exactly one of these is set */
 	struct entity *entity;
+	struct sobject *object;
 	int writable;            /* main state after resolve */
 };
 
@@ -29,18 +38,36 @@ static struct site *site_of(lua_State *L)
 	return s;
 }
 
+static struct value *item_view(const struct item *it)
+{
+	return it->article ? it->article->data : it->entity ? it->entity->data : it->object->view;
+}
+
 static const struct value *view_of(lua_State *L, int idx)
 {
 	struct item *it = lua_touserdata(L, idx);
-	if (!it)
-		return NULL;
-	return it->article ? it->article->data : it->entity->data;
+	return it ? item_view(it) : NULL;
 }
 
-/* [-0, +1] The one userdata for an article or entity. */
-static void push_item(lua_State *L, struct article *a, struct entity *e, int writable)
+/* The outputs of the step running on this state, or NULL. */
+static struct st_out *step_out(lua_State *L)
 {
-	const void *key = a ? (const void *)a : (const void *)e;
+	lua_getfield(L, LUA_REGISTRYINDEX, STEP_KEY);
+	struct st_out *out = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	return out;
+}
+
+static const char *item_mt(const struct item *it)
+{
+	return it->article ? ARTICLE_MT : it->entity ? ENTITY_MT : OBJECT_MT;
+}
+
+/* [-0, +1] The one userdata for an article, entity or object. */
+static void push_any(lua_State *L, struct article *a, struct entity *e, struct sobject *o,
+                     int writable)
+{
+	const void *key = a ? (const void *)a : e ? (const void *)e : (const void *)o;
 	lua_getfield(L, LUA_REGISTRYINDEX, VIEWS_KEY);
 	if (lua_rawgetp(L, -1, key) != LUA_TNIL) {
 		lua_remove(L, -2);
@@ -50,17 +77,23 @@ static void push_item(lua_State *L, struct article *a, struct entity *e, int wri
 	struct item *it = lua_newuserdatauv(L, sizeof *it, 1);
 	it->article = a;
 	it->entity = e;
+	it->object = o;
 	it->writable = writable;
-	luaL_setmetatable(L, a ? ARTICLE_MT : ENTITY_MT);
+	luaL_setmetatable(L, item_mt(it));
 	lua_pushvalue(L, -1);
 	lua_rawsetp(L, -3, key);
 	/* template views point back here so references become userdata again */
-	const struct value *view = a ? a->data : e->data;
+	const struct value *view = item_view(it);
 	if (view) {
 		lua_pushvalue(L, -1);
 		lua_rawsetp(L, -3, view);
 	}
 	lua_remove(L, -2);
+}
+
+static void push_item(lua_State *L, struct article *a, struct entity *e, int writable)
+{
+	push_any(L, a, e, NULL, writable);
 }
 
 /* [-0, +1 or 0] The userdata of a view, if the target is one. */
@@ -113,6 +146,13 @@ static int push_field(lua_State *L, struct item *it, const char *key)
 			lua_pushstring(L, a->path);
 			return 1;
 		}
+	} else if (it->object) {
+		const struct value *v = val_get(it->object->view, key);
+		if (v)
+			push_data(L, v);
+		else
+			lua_pushnil(L);
+		return !lua_istable(L, -1);
 	} else {
 		struct entity *e = it->entity;
 		meta = e->meta;
@@ -181,7 +221,6 @@ static int item_index(lua_State *L)
 		lua_pushvalue(L, -1);
 		lua_setiuservalue(L, 1, 1);
 	}
-	static const char absent; /* kept for a field that is not there */
 	lua_pushvalue(L, 2);
 	int t = lua_rawget(L, -2);
 	if (t == LUA_TLIGHTUSERDATA && lua_touserdata(L, -1) == &absent) {
@@ -202,39 +241,70 @@ static int item_index(lua_State *L)
 	return 1;
 }
 
-/* (item, key, value) -> (). Writes into the template view. */
+/* Remembers that the running step set key of the item at idx, so the
+ * value it reads back is dropped from the item's cache when the step
+ * ends (other steps on this state must not see it). */
+static void touch(lua_State *L, int idx, int key)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, TOUCHED_KEY);
+	lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+	lua_pushvalue(L, idx);
+	lua_rawseti(L, -2, n + 1);
+	lua_pushvalue(L, key);
+	lua_rawseti(L, -2, n + 2);
+	lua_pop(L, 1);
+}
+
+/* (item, key, value) -> (). Writes into the template view; in a keyed
+ * step, into the step's outputs, and the step reads its own value back. */
 static int item_newindex(lua_State *L)
 {
 	struct item *it = lua_touserdata(L, 1);
 	const char *key = luaL_checkstring(L, 2);
-	if (!it->writable)
+	struct st_out *out = step_out(L);
+	if (!it->writable && !out)
 		return luaL_error(L, "cannot set \"%s\": articles, topics and people can only be "
 		                     "changed by site hooks", key);
 	static const char *const fixed[] = {"url", "slug", "path", "kind", "topics", "people", NULL};
-	for (const char *const *f = fixed; *f; f++)
+	for (const char *const *f = fixed; !it->object && *f; f++)
 		if (strcmp(key, *f) == 0)
 			return luaL_error(L, "cannot set \"%s\": it is fixed once articles are resolved",
 			                  key);
-	if (lua_getiuservalue(L, 1, 1) == LUA_TTABLE) { /* what item_index kept */
-		lua_pushvalue(L, 2);
-		lua_pushnil(L);
-		lua_rawset(L, -3);
+	struct value *data = item_view(it);
+	struct value *v = lua_isnil(L, 3) ? NULL : lv_to_value(L, 3, key);
+	if (lua_getiuservalue(L, 1, 1) != LUA_TTABLE) { /* what item_index keeps */
+		lua_pop(L, 1);
+		lua_newtable(L);
+		lua_pushvalue(L, -1);
+		lua_setiuservalue(L, 1, 1);
 	}
-	lua_pop(L, 1);
-	struct value *data = it->article ? it->article->data : it->entity->data;
-	if (lua_isnil(L, 3)) {
-		val_free(val_take(data, key));
+	lua_pushvalue(L, 2);
+	if (out) {
+		if (lua_isnil(L, 3))
+			lua_pushlightuserdata(L, (void *)&absent);
+		else
+			lua_pushvalue(L, 3);
+		lua_rawset(L, -3);
+		touch(L, 1, 2);
+		st_out_write(out, data, key, v);
 		return 0;
 	}
-	struct value *v = lv_to_value(L, 3, key);
-	val_set(data, key, v);
+	lua_pushnil(L);
+	lua_rawset(L, -3);
+	lua_pop(L, 1);
+	if (!v)
+		val_free(val_take(data, key));
+	else
+		val_set(data, key, v);
 	return 0;
 }
 
 static int item_tostring(lua_State *L)
 {
 	struct item *it = lua_touserdata(L, 1);
-	if (it->article)
+	if (it->object)
+		lua_pushfstring(L, "Object(%s %s)", it->object->kind, it->object->key);
+	else if (it->article)
 		lua_pushfstring(L, "Article(%s)", it->article->url);
 	else
 		lua_pushfstring(L, "%s(%s)", it->entity->kind == ENT_TOPIC ? "Topic" : "Person",
@@ -244,8 +314,8 @@ static int item_tostring(lua_State *L)
 
 void ls_open(lua_State *L)
 {
-	static const char *const names[] = {ARTICLE_MT, ENTITY_MT};
-	for (int i = 0; i < 2; i++) {
+	static const char *const names[] = {ARTICLE_MT, ENTITY_MT, OBJECT_MT};
+	for (int i = 0; i < 3; i++) {
 		luaL_newmetatable(L, names[i]);
 		lua_pushcfunction(L, item_index);
 		lua_setfield(L, -2, "__index");
@@ -261,6 +331,56 @@ void ls_open(lua_State *L)
 	}
 	lua_newtable(L);
 	lua_setfield(L, LUA_REGISTRYINDEX, VIEWS_KEY);
+	lua_newtable(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, TOUCHED_KEY);
+}
+
+void ls_set_step(lua_State *L, struct st_out *out)
+{
+	if (!out) { /* the step is over: what it wrote leaves the items' caches */
+		lua_getfield(L, LUA_REGISTRYINDEX, TOUCHED_KEY);
+		lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+		for (lua_Integer i = 1; i + 1 <= n; i += 2) {
+			lua_rawgeti(L, -1, i);
+			if (lua_getiuservalue(L, -1, 1) == LUA_TTABLE) {
+				lua_rawgeti(L, -3, i + 1);
+				lua_pushnil(L);
+				lua_rawset(L, -3);
+			}
+			lua_pop(L, 2);
+		}
+		lua_pop(L, 1);
+		lua_newtable(L);
+		lua_setfield(L, LUA_REGISTRYINDEX, TOUCHED_KEY);
+	}
+	lua_pushlightuserdata(L, out);
+	lua_setfield(L, LUA_REGISTRYINDEX, STEP_KEY);
+}
+
+void ls_drop_caches(lua_State *L, const struct site *s)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, VIEWS_KEY);
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		lua_pushnil(L);
+		lua_setiuservalue(L, -2, 1);
+		lua_pop(L, 1);
+	}
+	/* entities met before their views existed (filters run before
+	 * resolve) are found from their views from now on */
+	for (size_t k = 0; k < 2; k++) {
+		struct entity **list = k ? s->people : s->topics;
+		size_t n = k ? s->n_people : s->n_topics;
+		for (size_t i = 0; i < n; i++) {
+			if (!list[i]->data || lua_rawgetp(L, -1, list[i]) == LUA_TNIL) {
+				if (list[i]->data)
+					lua_pop(L, 1);
+				continue;
+			}
+			lua_rawsetp(L, -2, list[i]->data);
+		}
+	}
+	lua_pop(L, 1);
 }
 
 /* site:topic(name) / site:person(name) -> entity or nil */
@@ -303,6 +423,9 @@ static const char *opt_string(lua_State *L, int t, const char *key, const char *
 static int site_add_page_l(lua_State *L)
 {
 	luaL_checktype(L, 2, LUA_TTABLE);
+	struct st_out *out = step_out(L);
+	if (!out && !lua_toboolean(L, lua_upvalueindex(1)))
+		return luaL_error(L, "add_page: pages are added by site hooks and keyed steps only");
 	const char *url = opt_string(L, 2, "url", NULL);
 	if (!url)
 		return luaL_error(L, "add_page: missing url");
@@ -324,7 +447,11 @@ static int site_add_page_l(lua_State *L)
 	const char *source = "";
 	if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "S", &ar) && ar.source[0] == '@')
 		source = ar.source + 1;
-	site_add_page(site_of(L), url, template, kind, title, data, source);
+	struct page *p = page_new(url, template, kind, title, data, source);
+	if (out)
+		st_out_page(out, p);
+	else
+		site_push_page(site_of(L), p);
 	return 0;
 }
 
@@ -332,18 +459,37 @@ static int site_add_page_l(lua_State *L)
 static int site_set_data(lua_State *L)
 {
 	const char *key = luaL_checkstring(L, 2);
+	struct st_out *out = step_out(L);
+	if (!out && !lua_toboolean(L, lua_upvalueindex(1)))
+		return luaL_error(L, "set_data: only site hooks and keyed steps set site data");
 	static const char *const fixed[] = {"title", "base_url", "language", "description",
-	                                    "params", "build_year", NULL};
+	                                    "params", "build_year", "clean_urls", NULL};
 	for (const char *const *f = fixed; *f; f++)
 		if (!strcmp(key, *f))
 			return luaL_error(L, "set_data: \"%s\" comes from site.yml and cannot be set", key);
 	struct site *s = site_of(L);
-	if (lua_isnil(L, 3)) {
+	struct value *v = lua_isnil(L, 3) ? NULL : lv_to_value(L, 3, key);
+	if (out)
+		st_out_site(out, s->site_data, key, v);
+	else if (!v)
 		val_free(val_take(s->site_data, key));
-		return 0;
-	}
-	val_set(s->site_data, key, lv_to_value(L, 3, key));
+	else
+		val_set(s->site_data, key, v);
 	return 0;
+}
+
+/* site:object(kind, key) -> the object kind/key, made empty on first use:
+ * a map of fields keyed steps set (an edition, a thread, a source) that
+ * pages can share, like articles, topics and people. */
+static int site_object_l(lua_State *L)
+{
+	const char *kind = luaL_checkstring(L, 2);
+	const char *key = luaL_checkstring(L, 3);
+	if (!*kind || strchr(kind, '\n') || strchr(key, '\n'))
+		return luaL_error(L, "object: expected a kind and a key without line breaks");
+	struct sobject *o = site_object(site_of(L), kind, key);
+	push_any(L, NULL, NULL, o, 0);
+	return 1;
 }
 
 void ls_push_site(lua_State *L, struct site *s, int main)
@@ -389,12 +535,25 @@ void ls_push_site(lua_State *L, struct site *s, int main)
 	lua_pushboolean(L, main);
 	lua_pushcclosure(L, site_person, 1);
 	lua_setfield(L, -2, "person");
-	if (main) {
-		lua_pushcfunction(L, site_add_page_l);
-		lua_setfield(L, -2, "add_page");
-		lua_pushcfunction(L, site_set_data);
-		lua_setfield(L, -2, "set_data");
-	}
+	/* direct on the main state's hooks; elsewhere only inside a step */
+	lua_pushboolean(L, main);
+	lua_pushcclosure(L, site_add_page_l, 1);
+	lua_setfield(L, -2, "add_page");
+	lua_pushboolean(L, main);
+	lua_pushcclosure(L, site_set_data, 1);
+	lua_setfield(L, -2, "set_data");
+	lua_pushcfunction(L, site_object_l);
+	lua_setfield(L, -2, "object");
+}
+
+void ls_push_step_site(lua_State *L, struct site *s)
+{
+	if (lua_getfield(L, LUA_REGISTRYINDEX, STEP_SITE_KEY) == LUA_TTABLE)
+		return;
+	lua_pop(L, 1);
+	ls_push_site(L, s, 0);
+	lua_pushvalue(L, -1);
+	lua_setfield(L, LUA_REGISTRYINDEX, STEP_SITE_KEY);
 }
 
 /* [-0, +1] Where each front-matter key's value starts in the file, so

@@ -14,8 +14,21 @@
 
 /* [-0, +0] Registers the metatables. */
 void ls_open(lua_State *L);
-/* [-0, +1] Pushes the site table. main = 1 gives articles and add_page. */
+/* [-0, +1] Pushes the site table. main = 1 gives articles, and add_page
+ * and set_data that act at once (site hooks); elsewhere they only work
+ * inside a keyed step, into its outputs. */
 void ls_push_site(lua_State *L, struct site *s, int main);
+/* [-0, +1] The site table keyed steps receive (no articles), made once
+ * per state. */
+void ls_push_step_site(lua_State *L, struct site *s);
+/* [-0, +0] Starts (out) or ends (NULL) a keyed step on this state: field
+ * writes, pages and site data go to out instead of the site, and what the
+ * step wrote leaves the items' caches when it ends. */
+struct st_out;
+void ls_set_step(lua_State *L, struct st_out *out);
+/* [-0, +0] Forgets every field value items keep (the site changed since
+ * they were read). */
+void ls_drop_caches(lua_State *L, const struct site *s);
 /* [-0, +1] The (writable) userdata of an article, for site hooks. */
 void ls_push_article(lua_State *L, struct article *a);
 /* [-0, +1] A template value, references to views as their userdata. */

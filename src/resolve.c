@@ -3,6 +3,7 @@
  * (reporting collisions), orders articles newest first and builds the
  * template views of articles, topics and people, and adds the article
  * pages. Serial: it writes the shared site model. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -232,6 +233,8 @@ int site_resolve(struct site *s)
 	}
 	if (s->n_articles)
 		qsort(s->articles, s->n_articles, sizeof *s->articles, newest_first);
+	for (size_t i = 0; i < s->n_articles; i++)
+		s->articles[i]->rank = i;
 	/* the views are independent of each other (an article's view points
 	 * at its entities' maps, which exist from the scan): built in parallel */
 	int workers = pool_default_workers();
@@ -240,9 +243,8 @@ int site_resolve(struct site *s)
 	return errors;
 }
 
-struct page *site_add_page(struct site *s, const char *url, const char *template,
-                           const char *kind, const char *title, struct value *data,
-                           const char *source)
+struct page *page_new(const char *url, const char *template, const char *kind,
+                      const char *title, struct value *data, const char *source)
 {
 	struct page *p = xcalloc(1, sizeof *p);
 	p->url = xstrdup(url);
@@ -251,12 +253,64 @@ struct page *site_add_page(struct site *s, const char *url, const char *template
 	p->title = xstrdup(title ? title : "");
 	p->data = data ? data : val_map();
 	p->source = xstrdup(source ? source : "");
+	return p;
+}
+
+void page_free(struct page *p)
+{
+	if (!p)
+		return;
+	free(p->url);
+	free(p->template);
+	free(p->kind);
+	free(p->title);
+	free(p->source);
+	val_free(p->data);
+	free(p);
+}
+
+void site_push_page(struct site *s, struct page *p)
+{
 	if (s->n_pages == s->cap_pages) {
 		s->cap_pages = s->cap_pages ? s->cap_pages * 2 : 256;
 		s->pages = xrealloc(s->pages, s->cap_pages * sizeof *s->pages);
 	}
 	s->pages[s->n_pages++] = p;
+}
+
+struct page *site_add_page(struct site *s, const char *url, const char *template,
+                           const char *kind, const char *title, struct value *data,
+                           const char *source)
+{
+	struct page *p = page_new(url, template, kind, title, data, source);
+	site_push_page(s, p);
 	return p;
+}
+
+static pthread_mutex_t objects_lock = PTHREAD_MUTEX_INITIALIZER;
+
+struct sobject *site_object(struct site *s, const char *kind, const char *key)
+{
+	char *name = xasprintf("%s\n%s", kind, key);
+	pthread_mutex_lock(&objects_lock);
+	if (!s->object_index)
+		s->object_index = val_map();
+	const struct value *at = val_get(s->object_index, name);
+	struct sobject *o;
+	if (at) {
+		o = s->objects[(size_t)val_get_num(at)];
+	} else {
+		o = xcalloc(1, sizeof *o);
+		o->kind = xstrdup(kind);
+		o->key = xstrdup(key);
+		o->view = val_map();
+		s->objects = xrealloc(s->objects, (s->n_objects + 1) * sizeof *s->objects);
+		val_set(s->object_index, name, val_num((double)s->n_objects));
+		s->objects[s->n_objects++] = o;
+	}
+	pthread_mutex_unlock(&objects_lock);
+	free(name);
+	return o;
 }
 
 void site_add_article_pages(struct site *s)

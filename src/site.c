@@ -287,17 +287,17 @@ void site_free(struct site *s)
 	for (size_t i = 0; i < s->n_people; i++)
 		entity_free(s->people[i]);
 	free(s->people);
-	for (size_t i = 0; i < s->n_pages; i++) {
-		struct page *p = s->pages[i];
-		free(p->url);
-		free(p->template);
-		free(p->kind);
-		free(p->title);
-		free(p->source);
-		val_free(p->data);
-		free(p);
-	}
+	for (size_t i = 0; i < s->n_pages; i++)
+		page_free(s->pages[i]);
 	free(s->pages);
+	for (size_t i = 0; i < s->n_objects; i++) {
+		free(s->objects[i]->kind);
+		free(s->objects[i]->key);
+		val_free(s->objects[i]->view);
+		free(s->objects[i]);
+	}
+	free(s->objects);
+	val_free(s->object_index);
 	val_free(s->lookup);
 	val_free(s->site_data);
 	val_free(s->cfg.yaml);

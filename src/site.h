@@ -64,6 +64,7 @@ struct article {
 	const struct value *content; /* or the body HTML as a string owned elsewhere
 	                              * (serve's cache, see cache.h), referenced from data */
 	size_t words;        /* words in the body (for word_count, reading_time) */
+	size_t rank;         /* after site_resolve: position in the site, newest first */
 	int body_line;       /* file line of the body's first line (node lines add to it) */
 	struct entity **topics, **people;
 	size_t n_topics, n_people;
@@ -79,6 +80,13 @@ struct page {
 	char *source;      /* what made it (script or article path), for messages */
 };
 
+/* An object keyed steps make (site:object(kind, key)): a map of fields that
+ * pages share, as they share articles, topics and people. */
+struct sobject {
+	char *kind, *key;
+	struct value *view;
+};
+
 struct site {
 	struct site_config cfg;
 	struct article **articles; /* after site_resolve: newest first */
@@ -89,6 +97,9 @@ struct site {
 	struct value *site_data; /* the template `site` map */
 	struct page **pages;
 	size_t n_pages, cap_pages;
+	struct sobject **objects; /* in the order made */
+	size_t n_objects;
+	struct value *object_index; /* "kind\nkey" -> position in objects */
 	struct diag *diag;
 	char *tool_dir;         /* folder with the tool's own scripts/ and themes/ */
 };
@@ -116,6 +127,15 @@ void article_render_body(const struct site *s, struct article *a);
  * checks URL collisions, sorts newest first, builds template views.
  * Returns the number of errors. */
 int site_resolve(struct site *s);
+
+/* A page not yet in any site (owns data). page_free(NULL) is a no-op. */
+struct page *page_new(const char *url, const char *template, const char *kind,
+                      const char *title, struct value *data, const char *source);
+void page_free(struct page *p);
+/* Adds p (the site owns it from now on). */
+void site_push_page(struct site *s, struct page *p);
+/* The object kind/key, made empty on first use. Thread-safe. */
+struct sobject *site_object(struct site *s, const char *kind, const char *key);
 
 /* Adds a page (the site owns it). Returns it. */
 struct page *site_add_page(struct site *s, const char *url, const char *template,

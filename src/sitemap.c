@@ -1,6 +1,7 @@
 /* sitemap.c: the sitemap protocol (sitemaps.org): <urlset> files of at
  * most per_file URLs, and a <sitemapindex> over them when there is more
- * than one. Only HTML pages are listed. */
+ * than one. Only HTML pages are listed, sorted by URL, so the files do
+ * not depend on the order scripts made their pages in. */
 #include "sitemap.h"
 
 #include <stdlib.h>
@@ -24,14 +25,23 @@ static void put_url(buf *b, const struct site *s, const char *url)
 	free(public);
 }
 
+static int by_url(const void *a, const void *b)
+{
+	return strcmp((*(struct page *const *)a)->url, (*(struct page *const *)b)->url);
+}
+
 int sitemap_write(const struct site *s, struct output *o, size_t per_file, struct diag *d)
 {
 	const char *base = s->cfg.base_url;
 	if (!*base)
 		return 0;
 	size_t total = 0;
+	struct page **pages = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *pages);
 	for (size_t i = 0; i < s->n_pages; i++)
-		total += is_html_page(s->pages[i]);
+		if (is_html_page(s->pages[i]))
+			pages[total++] = s->pages[i];
+	if (total)
+		qsort(pages, total, sizeof *pages, by_url);
 	size_t files = total > per_file ? (total + per_file - 1) / per_file : 1;
 	buf b = BUF_INIT;
 	size_t i = 0;
@@ -41,11 +51,8 @@ int sitemap_write(const struct site *s, struct output *o, size_t per_file, struc
 		buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 		             "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
 		size_t in_file = 0;
-		for (; i < s->n_pages && in_file < per_file; i++)
-			if (is_html_page(s->pages[i])) {
-				put_url(&b, s, s->pages[i]->url);
-				in_file++;
-			}
+		for (; i < total && in_file < per_file; i++, in_file++)
+			put_url(&b, s, pages[i]->url);
 		buf_puts(&b, "</urlset>\n");
 		char *name = files == 1 ? xstrdup("sitemap.xml") : xasprintf("sitemap-%zu.xml", f + 1);
 		rc = out_write(o, name, b.ptr, b.len, d);
@@ -69,5 +76,6 @@ int sitemap_write(const struct site *s, struct output *o, size_t per_file, struc
 		rc = out_write(o, "robots.txt", b.ptr, b.len, d);
 	}
 	buf_free(&b);
+	free(pages);
 	return rc;
 }

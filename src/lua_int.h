@@ -1,0 +1,53 @@
+/* lua_int.h: the inside of a Lua state (struct lb), shared by the files
+ * that call into scripts: lua_bridge.c (states, sandbox, filters, site
+ * hooks) and lua_steps.c (keyed steps). Not for the rest of the tool. */
+#ifndef BRIEFING_LUA_INT_H
+#define BRIEFING_LUA_INT_H
+
+#include <lua.h>
+#include <pthread.h>
+
+#include "lua_bridge.h"
+#include "lua_watch.h"
+#include "slab.h"
+
+struct lb_script {
+	char *path;             /* as shown in messages */
+	char *name;             /* file name, "mentions.lua" */
+	struct value *options;  /* map or NULL */
+};
+
+struct lb_scripts {
+	struct lb_script *list;
+	size_t n;
+	long long instruction_limit;
+	size_t memory_limit;
+};
+
+struct lb {
+	lua_State *L;
+	struct site *site;
+	const struct lb_scripts *scripts;
+	int main;
+	int has_filters;        /* some script filters nodes */
+	char *is_filter;        /* per script */
+	size_t mem, mem_limit;
+	struct slab slab;       /* the state's small blocks */
+	long long count, limit; /* instructions in the current call */
+	struct diag *cur;       /* where log.* and errors go now */
+	int site_pushed;
+	double *hook_time;      /* per script: seconds in its site hooks */
+	int watched;            /* the budget is counted once a call runs long */
+	struct lw_slot watch;
+	pthread_mutex_t lambda_lock; /* template lambdas run from render threads */
+};
+
+/* The state's lb (kept in the state's extra space). */
+struct lb *lb_of(lua_State *L);
+/* Calls the function below nargs arguments in protected mode with a
+ * traceback and the instruction budget; a failure is reported to d with
+ * context ("while ...") and returns -1. */
+int lb_call(struct lb *lb, int nargs, int nresults, struct diag *d, const char *context);
+double lb_now(void);
+
+#endif

@@ -1,0 +1,230 @@
+/* lua_steps.c: calling the keyed steps of scripts (steps.h): start and
+ * finish once per script, emit once per article, group once per key.
+ * Each call runs with the step's st_out set on the state (lua_site.c),
+ * so what the script writes goes there, not into the site. */
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lua_int.h"
+#include "lua_site.h"
+#include "lua_value.h"
+#include "steps.h"
+
+/* [-0, +1] Script i's table (as loaded). */
+static void push_script(lua_State *L, size_t i)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, "briefing.scripts");
+	lua_rawgeti(L, -1, (lua_Integer)i + 1);
+	lua_remove(L, -2);
+}
+
+int lb_has_step(struct lb *lb, size_t script, const char *name)
+{
+	lua_State *L = lb->L;
+	int top = lua_gettop(L);
+	push_script(L, script);
+	int found = lua_getfield(L, -1, name) == LUA_TFUNCTION;
+	lua_settop(L, top);
+	return found;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **lb_step_groups(struct lb *lb, size_t script, const char *table, size_t *n)
+{
+	lua_State *L = lb->L;
+	int top = lua_gettop(L);
+	char **names = NULL;
+	*n = 0;
+	push_script(L, script);
+	if (lua_getfield(L, -1, table) == LUA_TTABLE) {
+		lua_pushnil(L);
+		while (lua_next(L, -2)) {
+			if (lua_type(L, -2) == LUA_TSTRING && lua_isfunction(L, -1)) {
+				names = xrealloc(names, (*n + 1) * sizeof *names);
+				names[(*n)++] = xstrdup(lua_tostring(L, -2));
+			}
+			lua_pop(L, 1);
+		}
+	}
+	lua_settop(L, top);
+	if (*n)
+		qsort(names, *n, sizeof *names, cmp_name);
+	return names;
+}
+
+void lb_steps_begin(struct lb *lb)
+{
+	ls_drop_caches(lb->L, lb->site);
+}
+
+/* emit(group, key [, value]) -> () ; upvalues: st_out, article */
+static int l_emit(lua_State *L)
+{
+	struct st_out *out = lua_touserdata(L, lua_upvalueindex(1));
+	struct article *a = lua_touserdata(L, lua_upvalueindex(2));
+	const char *group = luaL_checkstring(L, 1);
+	if (lua_type(L, 2) != LUA_TSTRING && lua_type(L, 2) != LUA_TNUMBER)
+		return luaL_error(L, "emit: the key must be a string or a number, found %s",
+		                  luaL_typename(L, 2));
+	const char *key = lua_tostring(L, 2);
+	if (!*group)
+		return luaL_error(L, "emit: the group name is empty");
+	struct value *v = lua_isnoneornil(L, 3) ? NULL : lv_to_value(L, 3, "emit");
+	st_out_record(out, group, key, a, v);
+	return 0;
+}
+
+/* [-0, +1] The emit function for out and a. */
+static void push_emit(lua_State *L, struct st_out *out, struct article *a)
+{
+	lua_pushlightuserdata(L, out);
+	lua_pushlightuserdata(L, a);
+	lua_pushcclosure(L, l_emit, 2);
+}
+
+/* Calls the function at the top with nargs below... in step mode. */
+static int step_call(struct lb *lb, int nargs, int nresults, struct st_out *out,
+                     const char *context)
+{
+	ls_set_step(lb->L, out);
+	int rc = lb_call(lb, nargs, nresults, out->diag, context);
+	ls_set_step(lb->L, NULL);
+	return rc;
+}
+
+int lb_run_start(struct lb *lb, size_t script, struct st_out *out)
+{
+	lua_State *L = lb->L;
+	int top = lua_gettop(L);
+	push_script(L, script);
+	lua_getfield(L, -1, "start");
+	ls_push_step_site(L, lb->site);
+	push_emit(L, out, NULL);
+	char *context = xasprintf("while running start() of %s", lb->scripts->list[script].path);
+	double t = lb_now();
+	int rc = step_call(lb, 2, 0, out, context);
+	lb->hook_time[script] += lb_now() - t;
+	free(context);
+	lua_settop(L, top);
+	return rc;
+}
+
+int lb_run_emit(struct lb *lb, struct article *a, struct st_out *out)
+{
+	lua_State *L = lb->L;
+	int top = lua_gettop(L);
+	int rc = 0;
+	/* one step for all scripts: a later script reads what an earlier one set */
+	ls_set_step(L, out);
+	for (size_t i = 0; i < lb->scripts->n && rc == 0; i++) {
+		push_script(L, i);
+		if (lua_getfield(L, -1, "emit") != LUA_TFUNCTION) {
+			lua_settop(L, top);
+			continue;
+		}
+		ls_push_article(L, a);
+		push_emit(L, out, a);
+		char *context = xasprintf("while running emit() of %s for %s",
+		                          lb->scripts->list[i].path, a->path);
+		double t = lb_now();
+		rc = lb_call(lb, 2, 0, out->diag, context);
+		lb->hook_time[i] += lb_now() - t;
+		free(context);
+		lua_settop(L, top);
+	}
+	ls_set_step(L, NULL);
+	return rc;
+}
+
+/* [-0, +1] {article = a or nil, value = v or nil} */
+static void push_record(lua_State *L, const struct st_record *r)
+{
+	lua_createtable(L, 0, 2);
+	if (r->article) {
+		ls_push_article(L, r->article);
+		lua_setfield(L, -2, "article");
+	}
+	if (r->value) {
+		ls_push_data(L, r->value);
+		lua_setfield(L, -2, "value");
+	}
+}
+
+/* (fn, key, records, site, out) -> () : calls fn and keeps what it
+ * returns as the step's summary (converted here, where an error in the
+ * conversion is reported like one in the script) */
+static int group_k(lua_State *L)
+{
+	struct st_out *out = lua_touserdata(L, 5);
+	lua_settop(L, 4);
+	lua_call(L, 3, 1);
+	if (!lua_isnil(L, -1))
+		out->summary = lv_to_value(L, -1, "the summary a group step returns");
+	return 0;
+}
+
+int lb_run_group(struct lb *lb, size_t script, const char *group, const char *key,
+                 struct st_record *const *recs, size_t n, struct st_out *out)
+{
+	lua_State *L = lb->L;
+	int top = lua_gettop(L);
+	lua_pushcfunction(L, group_k);
+	push_script(L, script);
+	lua_getfield(L, -1, "group");
+	lua_getfield(L, -1, group);
+	lua_replace(L, -3);
+	lua_pop(L, 1);
+	lua_pushstring(L, key);
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		push_record(L, recs[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	ls_push_step_site(L, lb->site);
+	lua_pushlightuserdata(L, out);
+	char *context = xasprintf("while running group.%s() of %s for key \"%s\"", group,
+	                          lb->scripts->list[script].path, key);
+	double t = lb_now();
+	int rc = step_call(lb, 5, 0, out, context);
+	lb->hook_time[script] += lb_now() - t;
+	free(context);
+	lua_settop(L, top);
+	return rc;
+}
+
+int lb_run_finish(struct lb *lb, size_t script, const char *group, char *const *keys,
+                  struct value *const *summaries, size_t n, struct st_out *out)
+{
+	lua_State *L = lb->L;
+	int top = lua_gettop(L);
+	push_script(L, script);
+	lua_getfield(L, -1, "finish");
+	lua_getfield(L, -1, group);
+	lua_replace(L, -3);
+	lua_pop(L, 1);
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		lua_createtable(L, 0, 2);
+		lua_pushstring(L, keys[i]);
+		lua_setfield(L, -2, "key");
+		if (summaries[i]) {
+			ls_push_data(L, summaries[i]);
+			lua_setfield(L, -2, "value");
+		}
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	ls_push_step_site(L, lb->site);
+	char *context = xasprintf("while running finish.%s() of %s", group,
+	                          lb->scripts->list[script].path);
+	double t = lb_now();
+	int rc = step_call(lb, 2, 0, out, context);
+	lb->hook_time[script] += lb_now() - t;
+	free(context);
+	lua_settop(L, top);
+	return rc;
+}
