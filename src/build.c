@@ -510,8 +510,11 @@ done:
 		       "briefing: swap     %6.3f s\n",
 		       t_scan, sum[0], t_parse, nworkers, sum[1], t_resolve, t_hooks, t_plan, sum[2],
 		       t_render - t_finish - t_swap, jobs, sum[3], t_finish, t_swap);
+		/* thread time: keyed steps run on the workers' states too */
 		for (size_t i = 0; main_lb && i < lb_scripts_count(scripts); i++) {
 			double t = lb_hook_seconds(main_lb, i);
+			for (int w = 0; b.workers && w < nworkers; w++)
+				t += lb_hook_seconds(b.workers[w], i);
 			if (t >= 0.0005)
 				printf("briefing:   hooks of %-20s %6.3f s\n", lb_script_path(scripts, i), t);
 		}

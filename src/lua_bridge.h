@@ -57,8 +57,10 @@ int lb_page_hook(struct lb *lb, const char *hook, struct page *p, buf *html, str
 int lb_has_step(struct lb *lb, size_t script, const char *name);
 char **lb_step_groups(struct lb *lb, size_t script, const char *table, size_t *n);
 /* Before a stage of steps on this state: what it read of the site before
- * is forgotten. */
-void lb_steps_begin(struct lb *lb);
+ * is forgotten; table (or NULL before there are records) is what
+ * site:records() and the group steps read. */
+struct st_table;
+void lb_steps_begin(struct lb *lb, const struct st_table *table);
 /* Each calls the step with its outputs going to out (messages to
  * out->diag). Return 0 or -1. */
 struct st_out;
@@ -67,7 +69,11 @@ int lb_run_start(struct lb *lb, size_t script, struct st_out *out);
 /* every script's emit, in order */
 int lb_run_emit(struct lb *lb, struct article *a, struct st_out *out);
 int lb_run_group(struct lb *lb, size_t script, const char *group, const char *key,
-                 struct st_record *const *recs, size_t n, struct st_out *out);
+                 struct st_out *out);
+/* Main state: site.collections[group] = the non-nil summaries, for the
+ * site hooks that run after the steps. */
+void lb_set_collection(struct lb *lb, const char *group, struct value *const *summaries,
+                       size_t n);
 int lb_run_finish(struct lb *lb, size_t script, const char *group, char *const *keys,
                   struct value *const *summaries, size_t n, struct st_out *out);
 

@@ -57,9 +57,64 @@ char **lb_step_groups(struct lb *lb, size_t script, const char *table, size_t *n
 	return names;
 }
 
-void lb_steps_begin(struct lb *lb)
+#define TABLE_KEY "briefing.records"        /* registry: the run's st_table */
+#define LISTS_KEY "briefing.records_lists"  /* registry: "group\nkey" -> records */
+
+static void push_record(lua_State *L, const struct st_record *r);
+
+/* [-0, +1] The records of group/key as the array steps get, made once per
+ * stage on this state: {{article = a or nil, value = v or nil}, ...}. */
+static void push_records(lua_State *L, const char *group, const char *key)
 {
-	ls_drop_caches(lb->L, lb->site);
+	lua_getfield(L, LUA_REGISTRYINDEX, LISTS_KEY);
+	lua_pushfstring(L, "%s\n%s", group, key);
+	lua_pushvalue(L, -1);
+	if (lua_rawget(L, -3) == LUA_TTABLE) {
+		lua_replace(L, -3);
+		lua_pop(L, 1);
+		return;
+	}
+	lua_pop(L, 1);
+	lua_getfield(L, LUA_REGISTRYINDEX, TABLE_KEY);
+	const struct st_table *t = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	size_t n = 0;
+	struct st_record *const *recs = t ? st_table_find(t, group, key, &n) : NULL;
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		push_record(L, recs[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_pushvalue(L, -1);
+	lua_insert(L, -3); /* records, name, records */
+	lua_rawset(L, -4);
+	lua_remove(L, -2);
+}
+
+/* site:records(group, key) -> the records filed under group/key, the
+ * same table for every call in one stage (read it, do not change it) */
+static int l_records(lua_State *L)
+{
+	const char *group = luaL_checkstring(L, 2);
+	if (lua_type(L, 3) != LUA_TSTRING && lua_type(L, 3) != LUA_TNUMBER)
+		return luaL_error(L, "records: the key must be a string or a number, found %s",
+		                  luaL_typename(L, 3));
+	push_records(L, group, lua_tostring(L, 3));
+	return 1;
+}
+
+void lb_steps_begin(struct lb *lb, const struct st_table *table)
+{
+	lua_State *L = lb->L;
+	ls_drop_caches(L, lb->site);
+	lua_pushlightuserdata(L, (void *)table);
+	lua_setfield(L, LUA_REGISTRYINDEX, TABLE_KEY);
+	lua_newtable(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, LISTS_KEY);
+	ls_push_step_site(L, lb->site);
+	lua_pushcfunction(L, l_records);
+	lua_setfield(L, -2, "records");
+	lua_pop(L, 1);
 }
 
 /* emit(group, key [, value]) -> () ; upvalues: st_out, article */
@@ -169,7 +224,7 @@ static int group_k(lua_State *L)
 }
 
 int lb_run_group(struct lb *lb, size_t script, const char *group, const char *key,
-                 struct st_record *const *recs, size_t n, struct st_out *out)
+                 struct st_out *out)
 {
 	lua_State *L = lb->L;
 	int top = lua_gettop(L);
@@ -180,11 +235,7 @@ int lb_run_group(struct lb *lb, size_t script, const char *group, const char *ke
 	lua_replace(L, -3);
 	lua_pop(L, 1);
 	lua_pushstring(L, key);
-	lua_createtable(L, (int)n, 0);
-	for (size_t i = 0; i < n; i++) {
-		push_record(L, recs[i]);
-		lua_rawseti(L, -2, (lua_Integer)i + 1);
-	}
+	push_records(L, group, key);
 	ls_push_step_site(L, lb->site);
 	lua_pushlightuserdata(L, out);
 	char *context = xasprintf("while running group.%s() of %s for key \"%s\"", group,
@@ -227,4 +278,24 @@ int lb_run_finish(struct lb *lb, size_t script, const char *group, char *const *
 	free(context);
 	lua_settop(L, top);
 	return rc;
+}
+
+void lb_set_collection(struct lb *lb, const char *group, struct value *const *summaries,
+                       size_t n)
+{
+	lua_State *L = lb->L;
+	int top = lua_gettop(L);
+	if (lua_getfield(L, LUA_REGISTRYINDEX, "briefing.site_table") == LUA_TTABLE &&
+	    lua_getfield(L, -1, "collections") == LUA_TTABLE) {
+		lua_createtable(L, (int)n, 0);
+		lua_Integer k = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (!summaries[i])
+				continue;
+			ls_push_data(L, summaries[i]);
+			lua_rawseti(L, -2, ++k);
+		}
+		lua_setfield(L, -2, group);
+	}
+	lua_settop(L, top);
 }

@@ -92,8 +92,7 @@ struct run {
 	struct lb **workers;
 	int nworkers;
 	struct st_out *emits;      /* per article */
-	struct st_record **recs;   /* every record, sorted by group, key, article */
-	size_t n_recs;
+	struct st_table table;     /* every record, sorted by group, key, article */
 	struct gstep *gsteps;
 	size_t n_gsteps;
 	struct st_out *gouts;      /* per group step */
@@ -110,8 +109,31 @@ static void group_one(void *ctx, int worker, size_t i)
 {
 	struct run *r = ctx;
 	struct gstep *g = &r->gsteps[i];
-	lb_run_group(r->workers[worker], g->script, g->group, g->key, r->recs + g->from,
-	             g->to - g->from, &r->gouts[i]);
+	lb_run_group(r->workers[worker], g->script, g->group, g->key, &r->gouts[i]);
+}
+
+static int key_cmp(const struct st_record *a, const char *group, const char *key)
+{
+	int c = strcmp(a->group, group);
+	return c ? c : strcmp(a->key, key);
+}
+
+struct st_record *const *st_table_find(const struct st_table *t, const char *group,
+                                       const char *key, size_t *n)
+{
+	size_t lo = 0, hi = t->n;
+	while (lo < hi) { /* the first record not before group/key */
+		size_t mid = lo + (hi - lo) / 2;
+		if (key_cmp(t->recs[mid], group, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t end = lo;
+	while (end < t->n && key_cmp(t->recs[end], group, key) == 0)
+		end++;
+	*n = end - lo;
+	return t->recs + lo;
 }
 
 static int rec_cmp(const void *pa, const void *pb)
@@ -149,8 +171,10 @@ static void apply(struct run *r, struct st_out *o, const char *who)
 		buf_printf(&key, "%p\n%s", (void *)w->view, w->field);
 		const struct value *before = val_get(r->owners, key.ptr);
 		if (before && strcmp(val_get_str(before, NULL), who) != 0) {
-			diag_error(s->diag, NULL, 0, 0, "field \"%s\" is set by both %s and %s; only one "
-			           "step may set a field", w->field, val_get_str(before, NULL), who);
+			/* two steps may set one field, to the same value */
+			if (!val_equal(val_get(w->view, w->field), w->value))
+				diag_error(s->diag, NULL, 0, 0, "field \"%s\" is set to different values by "
+				           "%s and %s", w->field, val_get_str(before, NULL), who);
 			continue;
 		}
 		if (!before)
@@ -176,15 +200,15 @@ static void collect(struct run *r, struct st_out *starts, size_t n_starts)
 		n += starts[i].n_recs;
 	for (size_t i = 0; r->emits && i < r->s->n_articles; i++)
 		n += r->emits[i].n_recs;
-	r->recs = xcalloc(n ? n : 1, sizeof *r->recs);
+	r->table.recs = xcalloc(n ? n : 1, sizeof *r->table.recs);
 	for (size_t i = 0; i < n_starts; i++)
 		for (size_t j = 0; j < starts[i].n_recs; j++)
-			r->recs[r->n_recs++] = &starts[i].recs[j];
+			r->table.recs[r->table.n++] = &starts[i].recs[j];
 	for (size_t i = 0; r->emits && i < r->s->n_articles; i++)
 		for (size_t j = 0; j < r->emits[i].n_recs; j++)
-			r->recs[r->n_recs++] = &r->emits[i].recs[j];
-	if (r->n_recs)
-		qsort(r->recs, r->n_recs, sizeof *r->recs, rec_cmp);
+			r->table.recs[r->table.n++] = &r->emits[i].recs[j];
+	if (r->table.n)
+		qsort(r->table.recs, r->table.n, sizeof *r->table.recs, rec_cmp);
 }
 
 /* The group steps: for each script, each group it handles, each key. */
@@ -197,17 +221,17 @@ static void plan_groups(struct run *r, struct lb *lb, size_t n_scripts)
 		for (size_t g = 0; g < ng; g++) {
 			/* the records of group g: one binary search would do; a scan is
 			 * fine for a few groups */
-			for (size_t k = 0; k < r->n_recs;) {
-				if (strcmp(r->recs[k]->group, groups[g]) != 0) {
+			for (size_t k = 0; k < r->table.n;) {
+				if (strcmp(r->table.recs[k]->group, groups[g]) != 0) {
 					k++;
 					continue;
 				}
 				size_t end = k + 1;
-				while (end < r->n_recs && !strcmp(r->recs[end]->group, groups[g]) &&
-				       !strcmp(r->recs[end]->key, r->recs[k]->key))
+				while (end < r->table.n && !strcmp(r->table.recs[end]->group, groups[g]) &&
+				       !strcmp(r->table.recs[end]->key, r->table.recs[k]->key))
 					end++;
 				GROW(r->gsteps, r->n_gsteps, cap);
-				r->gsteps[r->n_gsteps++] = (struct gstep){i, r->recs[k]->group, r->recs[k]->key,
+				r->gsteps[r->n_gsteps++] = (struct gstep){i, r->table.recs[k]->group, r->table.recs[k]->key,
 				                                          k, end};
 				k = end;
 			}
@@ -225,7 +249,7 @@ int st_run(struct site *s, const struct lb_scripts *sc, struct lb **workers, int
 	r.owners = val_map();
 	int errors = diag_count(s->diag, DIAG_ERROR);
 	for (int w = 0; w < nworkers; w++)
-		lb_steps_begin(workers[w]);
+		lb_steps_begin(workers[w], NULL);
 	double t0 = now_s();
 
 	/* start: once per script, then emit: once per article */
@@ -263,7 +287,7 @@ int st_run(struct site *s, const struct lb_scripts *sc, struct lb **workers, int
 		st_out_init(&r.gouts[i]);
 	if (diag_count(s->diag, DIAG_ERROR) == errors) {
 		for (int w = 0; w < nworkers; w++)
-			lb_steps_begin(workers[w]);
+			lb_steps_begin(workers[w], &r.table);
 		pool_run(nworkers, r.n_gsteps, group_one, &r);
 	}
 	for (size_t i = 0; i < r.n_gsteps; i++) {
@@ -275,7 +299,7 @@ int st_run(struct site *s, const struct lb_scripts *sc, struct lb **workers, int
 
 	/* finish: once per script and group, over the summaries of its keys */
 	if (diag_count(s->diag, DIAG_ERROR) == errors) {
-		lb_steps_begin(main);
+		lb_steps_begin(main, &r.table);
 		struct st_out *fouts = NULL;
 		char **fwho = NULL;
 		size_t n_f = 0;
@@ -313,7 +337,20 @@ int st_run(struct site *s, const struct lb_scripts *sc, struct lb **workers, int
 		}
 		free(fouts);
 		free(fwho);
-		lb_steps_begin(main);
+		lb_steps_begin(main, NULL);
+	}
+	/* the site hooks after the steps find each group's summaries */
+	for (size_t k = 0; k < r.n_gsteps;) {
+		size_t end = k;
+		while (end < r.n_gsteps && r.gsteps[end].script == r.gsteps[k].script &&
+		       !strcmp(r.gsteps[end].group, r.gsteps[k].group))
+			end++;
+		struct value **sums = xcalloc(end - k, sizeof *sums);
+		for (size_t i = k; i < end; i++)
+			sums[i - k] = r.gouts[i].summary;
+		lb_set_collection(main, r.gsteps[k].group, sums, end - k);
+		free(sums);
+		k = end;
 	}
 	if (seconds)
 		*seconds = now_s() - t0;
@@ -328,7 +365,7 @@ int st_run(struct site *s, const struct lb_scripts *sc, struct lb **workers, int
 		st_out_clear(&r.gouts[i]);
 	free(r.gouts);
 	free(r.gsteps);
-	free(r.recs);
+	free(r.table.recs);
 	val_free(r.owners);
 	return diag_count(s->diag, DIAG_ERROR) == errors ? 0 : -1;
 }

@@ -27,6 +27,16 @@ struct st_record {
 	struct value *value; /* NULL when emitted without one */
 };
 
+/* Every record of a run, sorted by group, key and site order (records
+ * without an article first). */
+struct st_table {
+	struct st_record **recs;
+	size_t n;
+};
+/* The records filed under group/key: *n of them (possibly 0). */
+struct st_record *const *st_table_find(const struct st_table *t, const char *group,
+                                       const char *key, size_t *n);
+
 /* A field a step sets on an article, entity or object view. */
 struct st_write {
 	struct value *view;

@@ -206,6 +206,40 @@ struct value *val_copy(const struct value *v)
 	return c;
 }
 
+int val_equal(const struct value *a, const struct value *b)
+{
+	if (a == b)
+		return 1;
+	if (!a || !b || a->type != b->type)
+		return 0;
+	switch (a->type) {
+	case VAL_NULL: return 1;
+	case VAL_BOOL: return a->u.b == b->u.b;
+	case VAL_NUM: return a->u.d == b->u.d || (a->u.d != a->u.d && b->u.d != b->u.d);
+	case VAL_STR:
+		return a->u.str.len == b->u.str.len && !memcmp(a->u.str.s, b->u.str.s, a->u.str.len);
+	case VAL_LIST:
+		if (a->u.list.n != b->u.list.n)
+			return 0;
+		for (size_t i = 0; i < a->u.list.n; i++)
+			if (!val_equal(a->u.list.items[i], b->u.list.items[i]))
+				return 0;
+		return 1;
+	case VAL_MAP:
+		if (a->u.map.n != b->u.map.n)
+			return 0;
+		for (size_t i = 0; i < a->u.map.n; i++) {
+			const struct kv *x = &a->u.map.kv[i], *y = &b->u.map.kv[i];
+			if (x->klen != y->klen || memcmp(kv_key(x), kv_key(y), x->klen) != 0 ||
+			    !val_equal(x->v, y->v))
+				return 0;
+		}
+		return 1;
+	case VAL_REF: return a->u.ref == b->u.ref;
+	default: return 0; /* functions: never the same */
+	}
+}
+
 enum val_type val_type(const struct value *v) { return v ? (enum val_type)v->type : VAL_NULL; }
 
 const struct value *val_deref(const struct value *v)

@@ -43,6 +43,9 @@ struct value *val_ref(const struct value *target);
 struct value *val_func(struct val_func fn);
 void val_free(struct value *v);
 struct value *val_copy(const struct value *v); /* deep; references stay references */
+/* Same type and contents, map keys in the same order; references are
+ * equal when they point at the same value, lambdas never. */
+int val_equal(const struct value *a, const struct value *b);
 
 /* Type of v itself (VAL_REF for a reference); NULL reads as VAL_NULL. */
 enum val_type val_type(const struct value *v);
