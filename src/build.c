@@ -290,14 +290,14 @@ int build_run(const struct build_opts *o)
 	s->cfg.future = o->future;
 	if (o->clean_urls >= 0)
 		s->cfg.clean_urls = o->clean_urls;
-	val_set_bool(s->site_data, "clean_urls", s->cfg.clean_urls);
+	val_set_bool(s->site_layer[0], "clean_urls", s->cfg.clean_urls);
 	s->cfg.now = o->as_of ? o->as_of : (long long)time(NULL);
 	if (o->base_url) {
 		size_t n = strlen(o->base_url);
 		free(s->cfg.base_url);
 		s->cfg.base_url = n && o->base_url[n - 1] != '/' ? xasprintf("%s/", o->base_url)
 		                                                 : xstrdup(o->base_url);
-		val_set_str(s->site_data, "base_url", s->cfg.base_url);
+		val_set_str(s->site_layer[0], "base_url", s->cfg.base_url);
 	}
 	if (o->out_dir) {
 		free(s->cfg.output);

@@ -43,6 +43,17 @@ static struct value *item_view(const struct item *it)
 	return it->article ? it->article->data : it->entity ? it->entity->data : it->object->view;
 }
 
+/* The layer of an item's view that a step of `stage` reads (what earlier
+ * stages made), or its top outside steps. */
+static const struct value *item_layer(const struct item *it, int stage)
+{
+	if (stage < 1 || stage > VIEW_LAYERS)
+		return item_view(it);
+	struct value *const *layer = it->article ? it->article->layer
+	                             : it->entity ? it->entity->layer : it->object->layer;
+	return layer[stage - 1];
+}
+
 static const struct value *view_of(lua_State *L, int idx)
 {
 	struct item *it = lua_touserdata(L, idx);
@@ -127,13 +138,12 @@ static void push_entities(lua_State *L, struct entity **list, size_t n, int writ
 
 /* [-0, +1] An item's field: fields first, then the template view, then
  * the front matter. Returns 1 when the value may be kept (see item_index). */
-static int push_field(lua_State *L, struct item *it, const char *key)
+static int push_field(lua_State *L, struct item *it, const char *key, int stage)
 {
-	const struct value *meta, *data;
+	const struct value *meta, *data = item_layer(it, stage);
 	if (it->article) {
 		struct article *a = it->article;
 		meta = a->meta;
-		data = a->data;
 		if (strcmp(key, "topics") == 0) {
 			push_entities(L, a->topics, a->n_topics, it->writable);
 			return 1; /* fixed once resolved: the same table every time */
@@ -147,7 +157,7 @@ static int push_field(lua_State *L, struct item *it, const char *key)
 			return 1;
 		}
 	} else if (it->object) {
-		const struct value *v = val_get(it->object->view, key);
+		const struct value *v = val_get(data, key);
 		if (v)
 			push_data(L, v);
 		else
@@ -156,7 +166,6 @@ static int push_field(lua_State *L, struct item *it, const char *key)
 	} else {
 		struct entity *e = it->entity;
 		meta = e->meta;
-		data = e->data;
 		if (strcmp(key, "name") == 0) {
 			lua_pushstring(L, e->name);
 			return 1;
@@ -230,7 +239,8 @@ static int item_index(lua_State *L)
 	if (t != LUA_TNIL)
 		return 1;
 	lua_pop(L, 1);
-	if (push_field(L, it, key)) {
+	struct st_out *out = step_out(L);
+	if (push_field(L, it, key, out ? out->stage : 0)) {
 		lua_pushvalue(L, 2);
 		if (lua_isnil(L, -2))
 			lua_pushlightuserdata(L, (void *)&absent);

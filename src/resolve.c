@@ -30,7 +30,7 @@ static struct entity *resolve_name(struct site *s, enum entity_kind kind, const 
 	e->name = xstrdup(name);
 	e->url = xasprintf("%s/%s/", kind == ENT_TOPIC ? "topics" : "people", slug);
 	e->meta = val_map();
-	e->data = val_map();
+	e->layer[0] = val_map();
 	if (kind == ENT_TOPIC) {
 		s->topics = xrealloc(s->topics, (s->n_topics + 1) * sizeof *s->topics);
 		s->topics[s->n_topics++] = e;
@@ -83,10 +83,11 @@ static int newest_first(const void *pa, const void *pb)
 	return strcmp(a->path, b->path);
 }
 
-static void build_entity_view(const struct site *s, struct entity *e)
+static void build_entity_view(struct site *s, struct entity *e)
 {
-	struct value *d = e->data ? e->data : val_map();
-	e->data = d;
+	struct value *d = e->layer[0] ? e->layer[0] : val_map();
+	if (!e->data)
+		e->data = site_view_new(s, TR_ENTITY, e, d, e->layer, &e->obj);
 	val_set_str(d, "kind", e->kind == ENT_TOPIC ? "topic" : "person");
 	val_set_str(d, e->kind == ENT_TOPIC ? "title" : "name", e->name);
 	val_set_str(d, "slug", e->slug);
@@ -111,7 +112,7 @@ static void build_entity_view(const struct site *s, struct entity *e)
 	val_set_bool(d, "has_page", e->path != NULL);
 }
 
-static void build_article_view(const struct site *s, struct article *a)
+static void build_article_view(struct site *s, struct article *a)
 {
 	struct value *d = val_map();
 	buf b = BUF_INIT;
@@ -164,7 +165,14 @@ static void build_article_view(const struct site *s, struct article *a)
 		val_set(d, "content", val_str_own(html, strlen(html)));
 	}
 	buf_free(&b);
-	a->data = d;
+	if (!a->data) {
+		a->data = site_view_new(s, TR_ARTICLE, a, d, a->layer, &a->obj);
+	} else { /* a view pages may hold: its engine layer is replaced under it */
+		val_free(a->layer[0]);
+		a->layer[0] = d;
+		val_set_obj(d, a->obj);
+		val_set_below(a->layer[1], d);
+	}
 }
 
 /* Is a due at the build's "now"? Future dates and publish_at wait unless
@@ -303,7 +311,7 @@ struct sobject *site_object(struct site *s, const char *kind, const char *key)
 		o = xcalloc(1, sizeof *o);
 		o->kind = xstrdup(kind);
 		o->key = xstrdup(key);
-		o->view = val_map();
+		o->view = site_view_new(s, TR_OBJECT, o, val_map(), o->layer, &o->obj);
 		s->objects = xrealloc(s->objects, (s->n_objects + 1) * sizeof *s->objects);
 		val_set(s->object_index, name, val_num((double)s->n_objects));
 		s->objects[s->n_objects++] = o;

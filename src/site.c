@@ -162,7 +162,7 @@ static void build_site_data(struct site *s)
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	val_set_num(m, "build_year", tm.tm_year + 1900);
-	s->site_data = m;
+	s->site_data = site_view_new(s, TR_SITE, s, m, s->site_layer, &s->obj);
 }
 
 struct site *site_open(const char *dir, struct diag *d)
@@ -170,6 +170,7 @@ struct site *site_open(const char *dir, struct diag *d)
 	struct site *s = xcalloc(1, sizeof *s);
 	s->cfg.dir = xstrdup(strcmp(dir, ".") == 0 ? "" : dir);
 	s->diag = diag_new();
+	s->track = tr_new();
 	s->lookup = val_map();
 	char *path = site_path(s, "site.yml");
 	buf text = BUF_INIT;
@@ -243,6 +244,46 @@ fail:
 	return NULL;
 }
 
+struct value *site_view_new(struct site *s, enum tr_kind kind, void *owner, struct value *base,
+                            struct value **layer, uint32_t *obj)
+{
+	*obj = tr_add(s->track, kind, owner);
+	layer[0] = base;
+	for (int i = 1; i < VIEW_LAYERS; i++)
+		layer[i] = val_map_over(layer[i - 1]);
+	struct value *top = val_map_over(layer[VIEW_LAYERS - 1]);
+	for (int i = 0; i < VIEW_LAYERS; i++)
+		val_set_obj(layer[i], *obj);
+	val_set_obj(top, *obj);
+	return top;
+}
+
+void site_view_free(struct value *top, struct value **layer)
+{
+	val_free(top);
+	for (int i = 0; i < VIEW_LAYERS; i++) {
+		val_free(layer[i]);
+		layer[i] = NULL;
+	}
+}
+
+struct value *site_layer_of(const struct site *s, const struct value *top, int stage)
+{
+	if (stage >= VIEW_LAYERS)
+		return (struct value *)top;
+	enum tr_kind kind;
+	void *owner = tr_owner(s->track, val_obj(top), &kind);
+	if (!owner)
+		return NULL;
+	switch (kind) {
+	case TR_ARTICLE: return ((struct article *)owner)->layer[stage];
+	case TR_ENTITY: return ((struct entity *)owner)->layer[stage];
+	case TR_OBJECT: return ((struct sobject *)owner)->layer[stage];
+	case TR_SITE: return ((struct site *)owner)->site_layer[stage];
+	default: return NULL;
+	}
+}
+
 static void entity_free(struct entity *e)
 {
 	if (!e)
@@ -252,7 +293,10 @@ static void entity_free(struct entity *e)
 	free(e->url);
 	free(e->path);
 	val_free(e->meta);
-	val_free(e->data);
+	if (e->data)
+		site_view_free(e->data, e->layer);
+	else
+		val_free(e->layer[0]);
 	free(e);
 }
 
@@ -266,7 +310,8 @@ void article_free(struct article *a)
 	free(a->url);
 	free(a->title);
 	val_free(a->meta);
-	val_free(a->data);
+	if (a->data)
+		site_view_free(a->data, a->layer);
 	free(a->html);
 	free(a->topics);
 	free(a->people);
@@ -293,13 +338,14 @@ void site_free(struct site *s)
 	for (size_t i = 0; i < s->n_objects; i++) {
 		free(s->objects[i]->kind);
 		free(s->objects[i]->key);
-		val_free(s->objects[i]->view);
+		site_view_free(s->objects[i]->view, s->objects[i]->layer);
 		free(s->objects[i]);
 	}
 	free(s->objects);
 	val_free(s->object_index);
 	val_free(s->lookup);
-	val_free(s->site_data);
+	if (s->site_data)
+		site_view_free(s->site_data, s->site_layer);
 	val_free(s->cfg.yaml);
 	free(s->cfg.dir);
 	free(s->cfg.title);
@@ -310,6 +356,7 @@ void site_free(struct site *s)
 	free(s->cfg.output);
 	diag_free(s->diag);
 	free(s->tool_dir);
+	tr_free(s->track);
 	free(s);
 }
 
@@ -597,8 +644,8 @@ static void load_entities(struct site *s, enum entity_kind kind)
 				           kind == ENT_TOPIC ? "topic" : "person", clean, other->path);
 			} else {
 				struct entity *e = add_entity(s, kind, clean, name, sc.files[i], meta);
-				e->data = val_map();
-				val_set(e->data, "content", val_str_own(html, strlen(html)));
+				e->layer[0] = val_map();
+				val_set(e->layer[0], "content", val_str_own(html, strlen(html)));
 				html = NULL;
 				meta = NULL;
 				sc.files[i] = NULL;

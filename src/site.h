@@ -11,6 +11,7 @@
 
 #include "date.h"
 #include "diag.h"
+#include "track.h"
 #include "value.h"
 
 struct cmark_node;
@@ -32,6 +33,13 @@ struct site_config {
 	struct value *yaml; /* all of site.yml (a map) */
 };
 
+/* Shared views come in layers (see steps.h): layer[0] is what the engine
+ * made (resolve), layer[1] what emit steps set, layer[2] what group steps
+ * set, and the top map, which pages reference and templates read, what
+ * finish steps and site hooks set. Each map lies over the one below it
+ * (val_map_over), and all four carry the view's object id (track.h). */
+#define VIEW_LAYERS 3
+
 enum entity_kind { ENT_TOPIC, ENT_PERSON };
 
 /* A topic or a person: from a file in content/topics or content/people,
@@ -43,7 +51,9 @@ struct entity {
 	char *url;         /* "topics/sanctions/" */
 	char *path;        /* source file, NULL when implicit */
 	struct value *meta; /* front matter map (never NULL) */
-	struct value *data; /* template view (map) */
+	struct value *data; /* template view: the top layer, NULL until resolved */
+	struct value *layer[VIEW_LAYERS];
+	uint32_t obj;
 	int line;          /* where it was first named, for messages */
 };
 
@@ -58,7 +68,9 @@ struct article {
 	int draft;
 	long long publish_at, expires; /* epoch seconds, 0 when not set */
 	struct value *meta;  /* front matter map, as filters left it */
-	struct value *data;  /* template view (map), built by site_resolve */
+	struct value *data;  /* template view: the top layer, made by site_resolve */
+	struct value *layer[VIEW_LAYERS];
+	uint32_t obj;
 	struct cmark_node *doc; /* body tree between parse and render, else NULL */
 	char *html;          /* body HTML until moved into data */
 	const struct value *content; /* or the body HTML as a string owned elsewhere
@@ -84,7 +96,9 @@ struct page {
  * pages share, as they share articles, topics and people. */
 struct sobject {
 	char *kind, *key;
-	struct value *view;
+	struct value *view;  /* the top layer */
+	struct value *layer[VIEW_LAYERS];
+	uint32_t obj;
 };
 
 struct site {
@@ -94,7 +108,10 @@ struct site {
 	struct entity **topics, **people;
 	size_t n_topics, n_people;
 	struct value *lookup;   /* "topic:<lower name/slug>" / "person:..." -> index */
-	struct value *site_data; /* the template `site` map */
+	struct value *site_data; /* the template `site` map (the top layer) */
+	struct value *site_layer[VIEW_LAYERS];
+	uint32_t obj;
+	struct track *track;    /* the ids of views (track.h) */
 	struct page **pages;
 	size_t n_pages, cap_pages;
 	struct sobject **objects; /* in the order made */
@@ -127,6 +144,16 @@ void article_render_body(const struct site *s, struct article *a);
  * checks URL collisions, sorts newest first, builds template views.
  * Returns the number of errors. */
 int site_resolve(struct site *s);
+
+/* A new view of owner in layers over base (a map it takes): sets layer
+ * and *obj, returns the top map. */
+struct value *site_view_new(struct site *s, enum tr_kind kind, void *owner, struct value *base,
+                            struct value **layer, uint32_t *obj);
+/* Frees a view's four maps. */
+void site_view_free(struct value *top, struct value **layer);
+/* The map of the view whose top is top at stage 0..3 (3: the top itself),
+ * or NULL when top is not a view. */
+struct value *site_layer_of(const struct site *s, const struct value *top, int stage);
 
 /* A page not yet in any site (owns data). page_free(NULL) is a no-op. */
 struct page *page_new(const char *url, const char *template, const char *kind,

@@ -13,10 +13,11 @@
 #include "lua_bridge.h"
 #include "pool.h"
 
-void st_out_init(struct st_out *o)
+void st_out_init(struct st_out *o, int stage)
 {
 	memset(o, 0, sizeof *o);
 	o->diag = diag_new();
+	o->stage = stage;
 }
 
 void st_out_clear(struct st_out *o)
@@ -167,12 +168,15 @@ static void apply(struct run *r, struct st_out *o, const char *who)
 	buf key = BUF_INIT;
 	for (size_t i = 0; i < o->n_writes + o->n_site_sets; i++) {
 		struct st_write *w = i < o->n_writes ? &o->writes[i] : &o->site_sets[i - o->n_writes];
+		struct value *map = site_layer_of(s, w->view, o->stage);
+		if (!map)
+			continue;
 		buf_reset(&key);
-		buf_printf(&key, "%p\n%s", (void *)w->view, w->field);
+		buf_printf(&key, "%p\n%s", (void *)map, w->field);
 		const struct value *before = val_get(r->owners, key.ptr);
 		if (before && strcmp(val_get_str(before, NULL), who) != 0) {
 			/* two steps may set one field, to the same value */
-			if (!val_equal(val_get(w->view, w->field), w->value))
+			if (!val_equal(val_getn_own(map, w->field, strlen(w->field)), w->value))
 				diag_error(s->diag, NULL, 0, 0, "field \"%s\" is set to different values by "
 				           "%s and %s", w->field, val_get_str(before, NULL), who);
 			continue;
@@ -180,9 +184,9 @@ static void apply(struct run *r, struct st_out *o, const char *who)
 		if (!before)
 			val_set(r->owners, key.ptr, val_cstr(who));
 		if (w->value)
-			val_set(w->view, w->field, w->value);
+			val_set(map, w->field, w->value);
 		else
-			val_free(val_take(w->view, w->field));
+			val_free(val_take(map, w->field));
 		w->value = NULL;
 	}
 	buf_free(&key);
@@ -256,7 +260,7 @@ int st_run(struct site *s, const struct lb_scripts *sc, struct lb **workers, int
 	struct st_out *starts = xcalloc(n_scripts ? n_scripts : 1, sizeof *starts);
 	int any_emit = 0;
 	for (size_t i = 0; i < n_scripts; i++) {
-		st_out_init(&starts[i]);
+		st_out_init(&starts[i], 1);
 		if (lb_has_step(workers[0], i, "start"))
 			lb_run_start(workers[0], i, &starts[i]);
 		any_emit |= lb_has_step(workers[0], i, "emit");
@@ -264,7 +268,7 @@ int st_run(struct site *s, const struct lb_scripts *sc, struct lb **workers, int
 	if (any_emit) {
 		r.emits = xcalloc(s->n_articles ? s->n_articles : 1, sizeof *r.emits);
 		for (size_t i = 0; i < s->n_articles; i++)
-			st_out_init(&r.emits[i]);
+			st_out_init(&r.emits[i], 1);
 		pool_run(nworkers, s->n_articles, emit_one, &r);
 	}
 	char *who = NULL;
@@ -284,7 +288,7 @@ int st_run(struct site *s, const struct lb_scripts *sc, struct lb **workers, int
 	plan_groups(&r, workers[0], n_scripts);
 	r.gouts = xcalloc(r.n_gsteps ? r.n_gsteps : 1, sizeof *r.gouts);
 	for (size_t i = 0; i < r.n_gsteps; i++)
-		st_out_init(&r.gouts[i]);
+		st_out_init(&r.gouts[i], 2);
 	if (diag_count(s->diag, DIAG_ERROR) == errors) {
 		for (int w = 0; w < nworkers; w++)
 			lb_steps_begin(workers[w], &r.table);
@@ -320,7 +324,7 @@ int st_run(struct site *s, const struct lb_scripts *sc, struct lb **workers, int
 					}
 				fouts = xrealloc(fouts, (n_f + 1) * sizeof *fouts);
 				fwho = xrealloc(fwho, (n_f + 1) * sizeof *fwho);
-				st_out_init(&fouts[n_f]);
+				st_out_init(&fouts[n_f], 3);
 				fwho[n_f] = xasprintf("finish.%s() of %s", groups[g], lb_script_path(sc, i));
 				lb_run_finish(main, i, groups[g], keys, sums, n, &fouts[n_f]);
 				n_f++;

@@ -37,7 +37,8 @@ struct st_table {
 struct st_record *const *st_table_find(const struct st_table *t, const char *group,
                                        const char *key, size_t *n);
 
-/* A field a step sets on an article, entity or object view. */
+/* A field a step sets on an article, entity or object view (or the site
+ * map): view is its top layer. */
 struct st_write {
 	struct value *view;
 	char *field;
@@ -56,9 +57,11 @@ struct st_out {
 	size_t n_site_sets, cap_site_sets;
 	struct value *summary;      /* group steps: what the step returned */
 	struct diag *diag;          /* its messages */
+	int stage;                  /* 1 start and emit, 2 group, 3 finish: the
+	                             * layer it writes, above the one it reads */
 };
 
-void st_out_init(struct st_out *o);
+void st_out_init(struct st_out *o, int stage);
 /* Frees what o holds (pages not yet handed over included). */
 void st_out_clear(struct st_out *o);
 /* Each takes ownership of value (and of p). */

@@ -37,6 +37,7 @@ static void kv_free_key(struct kv *kv)
 struct value {
 	unsigned char type;
 	int line, col;
+	uint32_t obj;  /* a tracked object's id (track.h), 0 for none */
 	union {
 		int b;
 		double d;
@@ -50,9 +51,10 @@ struct value {
 		} list;
 		struct {
 			struct kv *kv;
-			size_t n, cap;
+			uint32_t n, cap;
 			uint32_t *index; /* open addressing, slot = kv position + 1 */
-			size_t index_cap;
+			uint32_t index_cap;
+			struct value *below; /* looked up on a miss (not owned) */
 		} map;
 		const struct value *ref;
 		struct val_func fn;
@@ -188,9 +190,10 @@ struct value *val_copy(const struct value *v)
 			val_push(c, val_copy(v->u.list.items[i]));
 		break;
 	case VAL_MAP:
-		c = val_map();
+		c = val_map_sized(v->u.map.n);
 		for (size_t i = 0; i < v->u.map.n; i++)
 			val_setn(c, kv_key(&v->u.map.kv[i]), v->u.map.kv[i].klen, val_copy(v->u.map.kv[i].v));
+		c->u.map.below = v->u.map.below;
 		break;
 	case VAL_FUNC:
 		/* Functions are not copied: the copy reads as null. */
@@ -367,10 +370,66 @@ static long find_key(const struct value *m, const char *key, size_t len)
 struct value *val_getn(const struct value *map, const char *key, size_t len)
 {
 	map = val_deref(map);
+	for (int hops = 0; map && map->type == VAL_MAP && hops < 16; hops++) {
+		long i = find_key(map, key, len);
+		if (i >= 0)
+			return map->u.map.kv[i].v;
+		map = map->u.map.below;
+	}
+	return NULL;
+}
+
+struct value *val_getn_own(const struct value *map, const char *key, size_t len)
+{
+	map = val_deref(map);
 	if (!map || map->type != VAL_MAP)
 		return NULL;
 	long i = find_key(map, key, len);
 	return i < 0 ? NULL : map->u.map.kv[i].v;
+}
+
+struct value *val_map_over(struct value *below)
+{
+	struct value *m = val_map();
+	m->u.map.below = below;
+	return m;
+}
+
+void val_set_below(struct value *map, struct value *below)
+{
+	if (map && map->type == VAL_MAP)
+		map->u.map.below = below;
+}
+
+struct value *val_below(const struct value *map)
+{
+	return map && map->type == VAL_MAP ? map->u.map.below : NULL;
+}
+
+struct value *val_flatten(const struct value *map)
+{
+	map = val_deref(map);
+	struct value *out = val_map();
+	for (int hops = 0; map && map->type == VAL_MAP && hops < 16; hops++) {
+		for (size_t i = 0; i < map->u.map.n; i++) {
+			const struct kv *kv = &map->u.map.kv[i];
+			if (find_key(out, kv_key(kv), kv->klen) < 0)
+				val_setn(out, kv_key(kv), kv->klen, val_copy(kv->v));
+		}
+		map = map->u.map.below;
+	}
+	return out;
+}
+
+void val_set_obj(struct value *v, uint32_t id)
+{
+	if (v)
+		v->obj = id;
+}
+
+uint32_t val_obj(const struct value *v)
+{
+	return v ? v->obj : 0;
 }
 
 struct value *val_get(const struct value *map, const char *key)

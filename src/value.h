@@ -12,6 +12,7 @@
 #define BRIEFING_VALUE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -62,9 +63,26 @@ size_t val_len(const struct value *v);
 struct value *val_at(const struct value *v, size_t i);
 const char *val_key_at(const struct value *v, size_t i, size_t *len);
 
-/* Map lookup; NULL when absent or v is not a map. */
+/* Map lookup; NULL when absent or v is not a map. A map may lie over
+ * another (val_map_over): a key it lacks is looked up below. */
 struct value *val_get(const struct value *map, const char *key);
 struct value *val_getn(const struct value *map, const char *key, size_t len);
+/* Only the map's own keys, not those below it. */
+struct value *val_getn_own(const struct value *map, const char *key, size_t len);
+
+/* Layered maps: an empty map over below (owned elsewhere; it must outlive
+ * the map). Lookups that miss go on down; val_len, val_at and val_key_at
+ * see only the map's own keys, val_flatten all of them (a new map, each
+ * key once, the upper layer winning). */
+struct value *val_map_over(struct value *below);
+void val_set_below(struct value *map, struct value *below);
+struct value *val_below(const struct value *map);
+struct value *val_flatten(const struct value *map);
+
+/* The id of the tracked object a map is the view of (track.h), 0 when
+ * none. Not copied by val_copy. */
+void val_set_obj(struct value *v, uint32_t id);
+uint32_t val_obj(const struct value *v);
 /* String field of a map, or NULL. */
 const char *val_get_cstr(const struct value *map, const char *key);
 

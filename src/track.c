@@ -1,0 +1,181 @@
+/* track.c: object ids, field bits and the clock of track.h. An object
+ * keeps the tick of its last change and, once a change comes after its
+ * birth, a stamp per bit (64 ticks): most objects never change after the
+ * build that made them and cost a few words. */
+#include "track.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+struct tobj {
+	void *owner;
+	unsigned char kind;
+	uint32_t born;    /* every bit's stamp until stamps is made */
+	uint32_t last;    /* the latest stamp of any bit */
+	uint32_t *stamps; /* per bit, or NULL */
+};
+
+struct track {
+	struct tobj *objs; /* index = id (0 unused) */
+	size_t n, cap;
+	uint32_t now;
+	pthread_mutex_t lock;
+};
+
+struct track *tr_new(void)
+{
+	struct track *t = xcalloc(1, sizeof *t);
+	t->n = 1;
+	t->now = 1;
+	pthread_mutex_init(&t->lock, NULL);
+	return t;
+}
+
+void tr_free(struct track *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 1; i < t->n; i++)
+		free(t->objs[i].stamps);
+	free(t->objs);
+	pthread_mutex_destroy(&t->lock);
+	free(t);
+}
+
+uint32_t tr_add(struct track *t, enum tr_kind kind, void *owner)
+{
+	pthread_mutex_lock(&t->lock);
+	if (t->n >= t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 1024;
+		t->objs = xrealloc(t->objs, t->cap * sizeof *t->objs);
+	}
+	uint32_t id = (uint32_t)t->n++;
+	t->objs[id] = (struct tobj){owner, (unsigned char)kind, t->now, t->now, NULL};
+	pthread_mutex_unlock(&t->lock);
+	return id;
+}
+
+void tr_kill(struct track *t, uint32_t id)
+{
+	if (!id || id >= t->n)
+		return;
+	struct tobj *o = &t->objs[id];
+	free(o->stamps);
+	o->stamps = NULL;
+	o->owner = NULL;
+	o->born = o->last = t->now;
+}
+
+void *tr_owner(const struct track *t, uint32_t id, enum tr_kind *kind)
+{
+	if (!id || id >= t->n)
+		return NULL;
+	if (kind)
+		*kind = (enum tr_kind)t->objs[id].kind;
+	return t->objs[id].owner;
+}
+
+uint64_t tr_bit(const char *name, size_t len)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	return (uint64_t)1 << ((h ^ (h >> 16)) & 63);
+}
+
+uint32_t tr_now(const struct track *t)
+{
+	return t->now;
+}
+
+uint32_t tr_tick(struct track *t)
+{
+	return ++t->now;
+}
+
+void tr_changed(struct track *t, uint32_t id, uint64_t bits)
+{
+	if (!id || id >= t->n || !bits)
+		return;
+	struct tobj *o = &t->objs[id];
+	if (bits == TR_ALL) {
+		free(o->stamps);
+		o->stamps = NULL;
+		o->born = o->last = t->now;
+		return;
+	}
+	if (!o->stamps) {
+		o->stamps = xmalloc(64 * sizeof *o->stamps);
+		for (int b = 0; b < 64; b++)
+			o->stamps[b] = o->born;
+	}
+	for (int b = 0; b < 64; b++)
+		if (bits >> b & 1)
+			o->stamps[b] = t->now;
+	o->last = t->now;
+}
+
+void tr_log_read(struct tr_log *l, uint32_t obj, uint64_t bits)
+{
+	if (!obj)
+		return;
+	/* the same object read again and again (one article's fields) */
+	if (l->n && l->d[l->n - 1].obj == obj) {
+		l->d[l->n - 1].bits |= bits;
+		return;
+	}
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->d = xrealloc(l->d, l->cap * sizeof *l->d);
+	}
+	l->d[l->n++] = (struct tr_dep){obj, bits};
+}
+
+static int dep_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct tr_dep *)a)->obj, y = ((const struct tr_dep *)b)->obj;
+	return x < y ? -1 : x > y;
+}
+
+void tr_log_merge(struct tr_log *l)
+{
+	if (l->n < 2)
+		return;
+	qsort(l->d, l->n, sizeof *l->d, dep_cmp);
+	size_t out = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		if (out && l->d[out - 1].obj == l->d[i].obj)
+			l->d[out - 1].bits |= l->d[i].bits;
+		else
+			l->d[out++] = l->d[i];
+	}
+	l->n = out;
+}
+
+void tr_log_free(struct tr_log *l)
+{
+	free(l->d);
+	memset(l, 0, sizeof *l);
+}
+
+int tr_stale(const struct track *t, const struct tr_dep *deps, size_t n, uint32_t since)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t id = deps[i].obj;
+		if (id >= t->n)
+			return 1;
+		const struct tobj *o = &t->objs[id];
+		if (o->last <= since)
+			continue;
+		if (!o->stamps)
+			return 1;
+		uint64_t bits = deps[i].bits;
+		for (int b = 0; bits; b++, bits >>= 1)
+			if ((bits & 1) && o->stamps[b] > since)
+				return 1;
+	}
+	return 0;
+}

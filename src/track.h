@@ -1,0 +1,59 @@
+/* track.h: what an incremental build knows of every shared map a step or
+ * a page can read: article, topic and person views, script objects, the
+ * site map and each key's records. Each is an object with an id; each
+ * field name falls on one of 64 bits (a hash, so two names may share a
+ * bit: that only costs a needless re-run). A clock ticks once per stage
+ * of a build; a field that changes takes the current tick. A step or a
+ * page that read (object, bits) at tick t is stale once any of those bits
+ * changed after t, or the object is gone. */
+#ifndef BRIEFING_TRACK_H
+#define BRIEFING_TRACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct track;
+
+enum tr_kind { TR_ARTICLE, TR_ENTITY, TR_OBJECT, TR_SITE, TR_KEY, TR_GROUP };
+
+struct track *tr_new(void);
+void tr_free(struct track *t);
+
+/* A new object (ids start at 1 and are never reused); owner is what the
+ * caller keeps for it (an article, an entity...). Thread-safe. */
+uint32_t tr_add(struct track *t, enum tr_kind kind, void *owner);
+/* The object is gone: every field counts as changed now. */
+void tr_kill(struct track *t, uint32_t id);
+/* The owner given to tr_add (NULL once killed), and its kind. */
+void *tr_owner(const struct track *t, uint32_t id, enum tr_kind *kind);
+
+uint64_t tr_bit(const char *name, size_t len);
+#define TR_ALL (~(uint64_t)0)
+
+/* The current tick, and the next one (made current). */
+uint32_t tr_now(const struct track *t);
+uint32_t tr_tick(struct track *t);
+/* Fields (bits) of object id changed at the current tick. Not thread-safe. */
+void tr_changed(struct track *t, uint32_t id, uint64_t bits);
+
+/* What a step or a page read. */
+struct tr_dep {
+	uint32_t obj;
+	uint64_t bits;
+};
+
+/* A log of reads, as they happen (one per thread; no locks). */
+struct tr_log {
+	struct tr_dep *d;
+	size_t n, cap;
+};
+void tr_log_read(struct tr_log *l, uint32_t obj, uint64_t bits);
+/* Sorts the log by object and merges each object's bits: the deps. */
+void tr_log_merge(struct tr_log *l);
+void tr_log_free(struct tr_log *l);
+
+/* Has any of deps changed after tick since? Thread-safe against other
+ * readers (not against tr_changed). */
+int tr_stale(const struct track *t, const struct tr_dep *deps, size_t n, uint32_t since);
+
+#endif
