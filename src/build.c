@@ -32,6 +32,7 @@ struct build {
 	size_t pages_written;
 	struct progress *progress;
 	struct build_cache *cache;   /* serve's, or NULL */
+	struct st_state *steps;      /* what the keyed steps made */
 	struct cache_article **snaps; /* per article: a copy to keep in the cache */
 	atomic_size_t cached;        /* articles taken from the cache */
 	uint64_t *fingerprints;      /* per page: hash of its inputs (0: unknown) */
@@ -147,6 +148,11 @@ static void check_pages(struct build *b)
 			           "site's templates/ has", p->url, p->template);
 	}
 	val_free(seen);
+}
+
+static void list_page(void *ctx, struct page *p)
+{
+	site_list_page(ctx, p);
 }
 
 static double seconds_since(const struct timespec *t0)
@@ -367,7 +373,9 @@ int build_run(const struct build_opts *o)
 	site_add_article_pages(s);
 	main_lb = lb_new(s, scripts, 1, s->diag);
 	if (!main_lb || lb_run_hook(main_lb, "site_loaded", s->diag) != 0 ||
-	    st_run(s, scripts, b.workers, nworkers, main_lb, NULL) != 0 ||
+	    (b.steps = st_new(s, scripts, main_lb)) == NULL ||
+	    st_update(b.steps, b.workers, nworkers, main_lb, NULL) != 0 ||
+	    (st_pages(b.steps, list_page, s), st_collections(b.steps, main_lb), 0) ||
 	    (lb_has_hook(main_lb, "article") && lb_article_hooks(main_lb, s->diag) != 0) ||
 	    lb_run_hook(main_lb, "collections", s->diag) != 0)
 		goto done;
@@ -524,6 +532,7 @@ done:
 			lb_free(b.workers[i]);
 		free(b.workers);
 	}
+	st_free(b.steps);
 	lb_free(main_lb);
 	lb_scripts_free(scripts);
 	theme_free(b.theme);

@@ -114,6 +114,12 @@ void diag_merge(struct diag *dst, struct diag *src)
 	src->n = 0;
 }
 
+void diag_append(struct diag *dst, const struct diag *src)
+{
+	for (int i = 0; src && i < src->n; i++)
+		push(dst, src->v[i].level, xstrdup(src->v[i].text));
+}
+
 int diag_count(const struct diag *d, enum diag_level level)
 {
 	int n = 0;

@@ -25,6 +25,9 @@ void diag_vadd(struct diag *d, enum diag_level level, const char *path, int line
 
 /* Moves every message of src to the end of dst; src is left empty. */
 void diag_merge(struct diag *dst, struct diag *src);
+/* Copies every message of src to the end of dst (messages kept to be
+ * shown again by a later build that does not redo their work). */
+void diag_append(struct diag *dst, const struct diag *src);
 int diag_count(const struct diag *d, enum diag_level level);
 /* Prints every message, one per line (multi-line messages keep their lines). */
 void diag_print(const struct diag *d, FILE *fp);

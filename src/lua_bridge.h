@@ -57,10 +57,10 @@ int lb_page_hook(struct lb *lb, const char *hook, struct page *p, buf *html, str
 int lb_has_step(struct lb *lb, size_t script, const char *name);
 char **lb_step_groups(struct lb *lb, size_t script, const char *table, size_t *n);
 /* Before a stage of steps on this state: what it read of the site before
- * is forgotten; table (or NULL before there are records) is what
- * site:records() and the group steps read. */
-struct st_table;
-void lb_steps_begin(struct lb *lb, const struct st_table *table);
+ * is forgotten; st (or NULL) holds the records site:records() and the
+ * group steps read. */
+struct st_state;
+void lb_steps_begin(struct lb *lb, const struct st_state *st);
 /* Each calls the step with its outputs going to out (messages to
  * out->diag). Return 0 or -1. */
 struct st_out;

@@ -61,7 +61,7 @@ static const struct value *view_of(lua_State *L, int idx)
 }
 
 /* The outputs of the step running on this state, or NULL. */
-static struct st_out *step_out(lua_State *L)
+struct st_out *ls_step_out(lua_State *L)
 {
 	lua_getfield(L, LUA_REGISTRYINDEX, STEP_KEY);
 	struct st_out *out = lua_touserdata(L, -1);
@@ -223,7 +223,11 @@ static int push_field(lua_State *L, struct item *it, const char *key, int stage)
 static int item_index(lua_State *L)
 {
 	struct item *it = lua_touserdata(L, 1);
-	const char *key = luaL_checkstring(L, 2);
+	size_t klen;
+	const char *key = luaL_checklstring(L, 2, &klen);
+	struct st_out *step = ls_step_out(L);
+	if (step) /* even when the value is kept below: the step read it */
+		tr_log_read(&step->reads, val_obj(item_view(it)), tr_bit(key, klen));
 	if (lua_getiuservalue(L, 1, 1) != LUA_TTABLE) {
 		lua_pop(L, 1);
 		lua_newtable(L);
@@ -239,8 +243,7 @@ static int item_index(lua_State *L)
 	if (t != LUA_TNIL)
 		return 1;
 	lua_pop(L, 1);
-	struct st_out *out = step_out(L);
-	if (push_field(L, it, key, out ? out->stage : 0)) {
+	if (push_field(L, it, key, step ? step->stage : 0)) {
 		lua_pushvalue(L, 2);
 		if (lua_isnil(L, -2))
 			lua_pushlightuserdata(L, (void *)&absent);
@@ -271,7 +274,7 @@ static int item_newindex(lua_State *L)
 {
 	struct item *it = lua_touserdata(L, 1);
 	const char *key = luaL_checkstring(L, 2);
-	struct st_out *out = step_out(L);
+	struct st_out *out = ls_step_out(L);
 	if (!it->writable && !out)
 		return luaL_error(L, "cannot set \"%s\": articles, topics and people can only be "
 		                     "changed by site hooks", key);
@@ -433,7 +436,7 @@ static const char *opt_string(lua_State *L, int t, const char *key, const char *
 static int site_add_page_l(lua_State *L)
 {
 	luaL_checktype(L, 2, LUA_TTABLE);
-	struct st_out *out = step_out(L);
+	struct st_out *out = ls_step_out(L);
 	if (!out && !lua_toboolean(L, lua_upvalueindex(1)))
 		return luaL_error(L, "add_page: pages are added by site hooks and keyed steps only");
 	const char *url = opt_string(L, 2, "url", NULL);
@@ -469,7 +472,7 @@ static int site_add_page_l(lua_State *L)
 static int site_set_data(lua_State *L)
 {
 	const char *key = luaL_checkstring(L, 2);
-	struct st_out *out = step_out(L);
+	struct st_out *out = ls_step_out(L);
 	if (!out && !lua_toboolean(L, lua_upvalueindex(1)))
 		return luaL_error(L, "set_data: only site hooks and keyed steps set site data");
 	static const char *const fixed[] = {"title", "base_url", "language", "description",
@@ -680,4 +683,12 @@ void ls_push_article(lua_State *L, struct article *a)
 void ls_push_data(lua_State *L, const struct value *v)
 {
 	push_data(L, v);
+}
+
+void ls_set_entity_lists(lua_State *L, struct site *s)
+{
+	push_entities(L, s->topics, s->n_topics, 0);
+	lua_setfield(L, -2, "topics");
+	push_entities(L, s->people, s->n_people, 0);
+	lua_setfield(L, -2, "people");
 }

@@ -26,6 +26,11 @@ void ls_push_step_site(lua_State *L, struct site *s);
  * step wrote leaves the items' caches when it ends. */
 struct st_out;
 void ls_set_step(lua_State *L, struct st_out *out);
+/* The outputs of the keyed step running on this state, or NULL. */
+struct st_out *ls_step_out(lua_State *L);
+/* [-0, +0] Sets the topics and people lists of the site table at the top
+ * of the stack (entities made since it was pushed included). */
+void ls_set_entity_lists(lua_State *L, struct site *s);
 /* [-0, +0] Forgets every field value items keep (the site changed since
  * they were read). */
 void ls_drop_caches(lua_State *L, const struct site *s);

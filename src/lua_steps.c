@@ -57,15 +57,23 @@ char **lb_step_groups(struct lb *lb, size_t script, const char *table, size_t *n
 	return names;
 }
 
-#define TABLE_KEY "briefing.records"        /* registry: the run's st_table */
+#define STATE_KEY "briefing.steps"         /* registry: the st_state */
 #define LISTS_KEY "briefing.records_lists"  /* registry: "group\nkey" -> records */
 
 static void push_record(lua_State *L, const struct st_record *r);
 
 /* [-0, +1] The records of group/key as the array steps get, made once per
- * stage on this state: {{article = a or nil, value = v or nil}, ...}. */
+ * stage on this state: {{article = a or nil, value = v or nil}, ...}. The
+ * running step depends on them. */
 static void push_records(lua_State *L, const char *group, const char *key)
 {
+	lua_getfield(L, LUA_REGISTRYINDEX, STATE_KEY);
+	const struct st_state *st = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	struct st_key *k = st ? st_find(st, group, key) : NULL;
+	struct st_out *out = ls_step_out(L);
+	if (out && k)
+		tr_log_read(&out->reads, st_key_obj(k), 1);
 	lua_getfield(L, LUA_REGISTRYINDEX, LISTS_KEY);
 	lua_pushfstring(L, "%s\n%s", group, key);
 	lua_pushvalue(L, -1);
@@ -75,11 +83,8 @@ static void push_records(lua_State *L, const char *group, const char *key)
 		return;
 	}
 	lua_pop(L, 1);
-	lua_getfield(L, LUA_REGISTRYINDEX, TABLE_KEY);
-	const struct st_table *t = lua_touserdata(L, -1);
-	lua_pop(L, 1);
 	size_t n = 0;
-	struct st_record *const *recs = t ? st_table_find(t, group, key, &n) : NULL;
+	struct st_record *const *recs = st_key_records(k, &n);
 	lua_createtable(L, (int)n, 0);
 	for (size_t i = 0; i < n; i++) {
 		push_record(L, recs[i]);
@@ -103,17 +108,18 @@ static int l_records(lua_State *L)
 	return 1;
 }
 
-void lb_steps_begin(struct lb *lb, const struct st_table *table)
+void lb_steps_begin(struct lb *lb, const struct st_state *st)
 {
 	lua_State *L = lb->L;
 	ls_drop_caches(L, lb->site);
-	lua_pushlightuserdata(L, (void *)table);
-	lua_setfield(L, LUA_REGISTRYINDEX, TABLE_KEY);
+	lua_pushlightuserdata(L, (void *)st);
+	lua_setfield(L, LUA_REGISTRYINDEX, STATE_KEY);
 	lua_newtable(L);
 	lua_setfield(L, LUA_REGISTRYINDEX, LISTS_KEY);
 	ls_push_step_site(L, lb->site);
 	lua_pushcfunction(L, l_records);
 	lua_setfield(L, -2, "records");
+	ls_set_entity_lists(L, lb->site);
 	lua_pop(L, 1);
 }
 

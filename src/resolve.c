@@ -4,6 +4,7 @@
  * template views of articles, topics and people, and adds the article
  * pages. Serial: it writes the shared site model. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -254,7 +255,9 @@ int site_resolve(struct site *s)
 struct page *page_new(const char *url, const char *template, const char *kind,
                       const char *title, struct value *data, const char *source)
 {
+	static _Atomic uint64_t serials;
 	struct page *p = xcalloc(1, sizeof *p);
+	p->serial = ++serials;
 	p->url = xstrdup(url);
 	p->template = xstrdup(template);
 	p->kind = xstrdup(kind ? kind : template);
@@ -277,13 +280,23 @@ void page_free(struct page *p)
 	free(p);
 }
 
-void site_push_page(struct site *s, struct page *p)
+void site_list_page(struct site *s, struct page *p)
 {
 	if (s->n_pages == s->cap_pages) {
 		s->cap_pages = s->cap_pages ? s->cap_pages * 2 : 256;
 		s->pages = xrealloc(s->pages, s->cap_pages * sizeof *s->pages);
 	}
 	s->pages[s->n_pages++] = p;
+}
+
+void site_push_page(struct site *s, struct page *p)
+{
+	if (s->n_own == s->cap_own) {
+		s->cap_own = s->cap_own ? s->cap_own * 2 : 256;
+		s->own = xrealloc(s->own, s->cap_own * sizeof *s->own);
+	}
+	s->own[s->n_own++] = p;
+	site_list_page(s, p);
 }
 
 struct page *site_add_page(struct site *s, const char *url, const char *template,

@@ -332,8 +332,9 @@ void site_free(struct site *s)
 	for (size_t i = 0; i < s->n_people; i++)
 		entity_free(s->people[i]);
 	free(s->people);
-	for (size_t i = 0; i < s->n_pages; i++)
-		page_free(s->pages[i]);
+	for (size_t i = 0; i < s->n_own; i++)
+		page_free(s->own[i]);
+	free(s->own);
 	free(s->pages);
 	for (size_t i = 0; i < s->n_objects; i++) {
 		free(s->objects[i]->kind);

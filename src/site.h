@@ -15,6 +15,7 @@
 #include "value.h"
 
 struct cmark_node;
+struct st_step;
 
 struct site_config {
 	char *dir;        /* site folder as given, "" for the current one */
@@ -77,6 +78,7 @@ struct article {
 	                              * (serve's cache, see cache.h), referenced from data */
 	size_t words;        /* words in the body (for word_count, reading_time) */
 	size_t rank;         /* after site_resolve: position in the site, newest first */
+	struct st_step *emit; /* its emit step (steps.c), once run */
 	int body_line;       /* file line of the body's first line (node lines add to it) */
 	struct entity **topics, **people;
 	size_t n_topics, n_people;
@@ -84,6 +86,8 @@ struct article {
 };
 
 struct page {
+	uint64_t serial;   /* a new number for every page made: a page kept
+	                    * from one update to the next keeps its number */
 	char *url;         /* site-relative, "" for home, "topics/x/", "404.html" */
 	char *template;    /* template name, e.g. "topic" */
 	char *kind;        /* "home", "article", ... */
@@ -112,8 +116,10 @@ struct site {
 	struct value *site_layer[VIEW_LAYERS];
 	uint32_t obj;
 	struct track *track;    /* the ids of views (track.h) */
-	struct page **pages;
+	struct page **pages;    /* every page, in order (not owned) */
 	size_t n_pages, cap_pages;
+	struct page **own;      /* the pages the site owns (others are the steps') */
+	size_t n_own, cap_own;
 	struct sobject **objects; /* in the order made */
 	size_t n_objects;
 	struct value *object_index; /* "kind\nkey" -> position in objects */
@@ -161,6 +167,8 @@ struct page *page_new(const char *url, const char *template, const char *kind,
 void page_free(struct page *p);
 /* Adds p (the site owns it from now on). */
 void site_push_page(struct site *s, struct page *p);
+/* Lists p, owned elsewhere, among the site's pages. */
+void site_list_page(struct site *s, struct page *p);
 /* The object kind/key, made empty on first use. Thread-safe. */
 struct sobject *site_object(struct site *s, const char *kind, const char *key);
 

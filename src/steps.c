@@ -1,23 +1,45 @@
-/* steps.c: the keyed steps of steps.h, stage by stage. Each stage runs
- * its steps (in parallel where they are many), then applies what they
- * made in a fixed order: start and emit outputs in script and article
- * order, group outputs in (script, group, key) order, finish outputs in
- * (script, group) order. Steps of one stage never see each other's
- * writes; a stage sees everything the stages before it applied. */
+/* steps.c: the keyed steps of steps.h, kept between updates. An update
+ * goes stage by stage: it finds the steps that never ran or read
+ * something that changed since (track.h), runs those (in parallel where
+ * they are many), then applies the difference between each one's new and
+ * old results in a fixed order: start and emit in script and site order,
+ * group steps in (script, group, key) order, finish steps in (script,
+ * group) order. A field or record that comes out the same keeps its stamp,
+ * so nothing that read it runs again. */
 #include "steps.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "hashes.h"
 #include "lua_bridge.h"
 #include "pool.h"
+
+#define GROW(arr, n, cap)                                                      \
+	do {                                                                   \
+		if ((n) == (cap)) {                                            \
+			(cap) = (cap) ? (cap) * 2 : 8;                         \
+			(arr) = xrealloc((arr), (cap) * sizeof *(arr));        \
+		}                                                              \
+	} while (0)
+
+/* ---- one step's results ---- */
 
 void st_out_init(struct st_out *o, int stage)
 {
 	memset(o, 0, sizeof *o);
 	o->diag = diag_new();
 	o->stage = stage;
+}
+
+static void free_writes(struct st_write *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(w[i].field);
+		val_free(w[i].value);
+	}
+	free(w);
 }
 
 void st_out_clear(struct st_out *o)
@@ -28,37 +50,24 @@ void st_out_clear(struct st_out *o)
 		val_free(o->recs[i].value);
 	}
 	free(o->recs);
-	for (size_t i = 0; i < o->n_writes; i++) {
-		free(o->writes[i].field);
-		val_free(o->writes[i].value);
-	}
-	free(o->writes);
-	for (size_t i = 0; i < o->n_site_sets; i++) {
-		free(o->site_sets[i].field);
-		val_free(o->site_sets[i].value);
-	}
-	free(o->site_sets);
+	free_writes(o->writes, o->n_writes);
+	free_writes(o->site_sets, o->n_site_sets);
 	for (size_t i = 0; i < o->n_pages; i++)
 		page_free(o->pages[i]);
 	free(o->pages);
 	val_free(o->summary);
 	diag_free(o->diag);
+	tr_log_free(&o->reads);
 	memset(o, 0, sizeof *o);
 }
-
-#define GROW(arr, n, cap)                                                      \
-	do {                                                                   \
-		if ((n) == (cap)) {                                            \
-			(cap) = (cap) ? (cap) * 2 : 8;                         \
-			(arr) = xrealloc((arr), (cap) * sizeof *(arr));        \
-		}                                                              \
-	} while (0)
 
 void st_out_record(struct st_out *o, const char *group, const char *key, struct article *a,
                    struct value *value)
 {
 	GROW(o->recs, o->n_recs, o->cap_recs);
-	o->recs[o->n_recs++] = (struct st_record){xstrdup(group), xstrdup(key), a, value};
+	o->recs[o->n_recs] = (struct st_record){xstrdup(group), xstrdup(key), a, value,
+	                                        (uint32_t)o->n_recs, 0};
+	o->n_recs++;
 }
 
 void st_out_write(struct st_out *o, struct value *view, const char *field, struct value *value)
@@ -79,78 +88,801 @@ void st_out_page(struct st_out *o, struct page *p)
 	o->pages[o->n_pages++] = p;
 }
 
-/* ---- one run ---- */
+/* ---- the state ---- */
 
-/* A group step: script i's group.G for one key, over records [from, to). */
-struct gstep {
+struct st_step {
 	size_t script;
-	const char *group, *key;
-	size_t from, to;
+	const char *group;      /* its group's name */
+	struct st_key *key;     /* group steps; NULL for start, emit and finish */
+	struct article *article; /* emit steps */
+	struct st_out out;      /* its last results; out.ran is when */
+	struct tr_dep *deps;    /* what it read */
+	size_t n_deps;
+	int ran;                /* it has run at least once */
+	int stale;              /* runs in this update */
+	struct st_out next;     /* this update's results, until applied */
 };
 
-struct run {
+struct st_key {
+	char *group, *key;
+	struct st_record **recs;
+	size_t n, cap;
+	struct st_record **before; /* the list at the start of this update */
+	size_t n_before;
+	int touched;
+	uint32_t obj;            /* changes when its records do */
+	struct st_step **steps;  /* per script: its group.G step, or NULL */
+};
+
+struct st_group {           /* a group one script handles */
+	size_t script;
+	char *name;
+	int has_group, has_finish;
+	uint32_t obj;            /* changes when a summary does, or a key comes or goes */
+	struct st_step *finish;
+	int changed;             /* this update */
+};
+
+struct st_state {
 	struct site *s;
-	struct lb **workers;
-	int nworkers;
-	struct st_out *emits;      /* per article */
-	struct st_table table;     /* every record, sorted by group, key, article */
-	struct gstep *gsteps;
-	size_t n_gsteps;
-	struct st_out *gouts;      /* per group step */
-	struct value *owners;      /* "view:field" -> what set it, for clashes */
+	const struct lb_scripts *sc;
+	size_t n_scripts;
+	char *has_start, *has_emit;
+	struct st_group *groups;  /* sorted by script, then name */
+	size_t n_groups;
+	struct st_step **starts;  /* per script, or NULL */
+	struct st_key **keys;     /* sorted by group, then key */
+	size_t n_keys, cap_keys;
+	struct hs_table *owners;  /* "map\nfield" -> how many steps set it */
+	struct st_key **touched;
+	size_t n_touched, cap_touched;
+	struct st_out *retired;   /* old results, freed once no key lists them */
+	size_t n_retired, cap_retired;
 };
 
-static void emit_one(void *ctx, int worker, size_t i)
+static void free_retired(struct st_state *st);
+
+static void step_free(struct st_step *p)
 {
-	struct run *r = ctx;
-	lb_run_emit(r->workers[worker], r->s->articles[i], &r->emits[i]);
+	if (!p)
+		return;
+	st_out_clear(&p->out);
+	if (p->next.diag)
+		st_out_clear(&p->next);
+	free(p->deps);
+	free(p);
 }
 
-static void group_one(void *ctx, int worker, size_t i)
+static struct st_step *step_new(size_t script, const char *group, int stage)
 {
-	struct run *r = ctx;
-	struct gstep *g = &r->gsteps[i];
-	lb_run_group(r->workers[worker], g->script, g->group, g->key, &r->gouts[i]);
+	struct st_step *p = xcalloc(1, sizeof *p);
+	p->script = script;
+	p->group = group;
+	st_out_init(&p->out, stage);
+	return p;
 }
 
-static int key_cmp(const struct st_record *a, const char *group, const char *key)
+static int group_cmp(const void *a, const void *b)
 {
-	int c = strcmp(a->group, group);
-	return c ? c : strcmp(a->key, key);
+	const struct st_group *x = a, *y = b;
+	if (x->script != y->script)
+		return x->script < y->script ? -1 : 1;
+	return strcmp(x->name, y->name);
 }
 
-struct st_record *const *st_table_find(const struct st_table *t, const char *group,
-                                       const char *key, size_t *n)
+/* Adds the names of script i's table `table` to the groups. */
+static void add_groups(struct st_state *st, struct lb *lb, size_t i, const char *table)
 {
-	size_t lo = 0, hi = t->n;
-	while (lo < hi) { /* the first record not before group/key */
+	size_t n;
+	char **names = lb_step_groups(lb, i, table, &n);
+	for (size_t k = 0; k < n; k++) {
+		struct st_group *g = NULL;
+		for (size_t j = 0; j < st->n_groups && !g; j++)
+			if (st->groups[j].script == i && !strcmp(st->groups[j].name, names[k]))
+				g = &st->groups[j];
+		if (!g) {
+			st->groups = xrealloc(st->groups, (st->n_groups + 1) * sizeof *st->groups);
+			g = &st->groups[st->n_groups++];
+			memset(g, 0, sizeof *g);
+			g->script = i;
+			g->name = names[k];
+			g->obj = tr_add(st->s->track, TR_GROUP, st);
+		} else {
+			free(names[k]);
+		}
+		if (!strcmp(table, "group"))
+			g->has_group = 1;
+		else
+			g->has_finish = 1;
+	}
+	free(names);
+}
+
+struct st_state *st_new(struct site *s, const struct lb_scripts *sc, struct lb *any)
+{
+	struct st_state *st = xcalloc(1, sizeof *st);
+	st->s = s;
+	st->sc = sc;
+	st->n_scripts = lb_scripts_count(sc);
+	size_t n = st->n_scripts ? st->n_scripts : 1;
+	st->has_start = xcalloc(n, 1);
+	st->has_emit = xcalloc(n, 1);
+	st->starts = xcalloc(n, sizeof *st->starts);
+	for (size_t i = 0; i < st->n_scripts; i++) {
+		st->has_start[i] = (char)lb_has_step(any, i, "start");
+		st->has_emit[i] = (char)lb_has_step(any, i, "emit");
+		add_groups(st, any, i, "group");
+		add_groups(st, any, i, "finish");
+	}
+	if (st->n_groups)
+		qsort(st->groups, st->n_groups, sizeof *st->groups, group_cmp);
+	st->owners = hs_table_new();
+	return st;
+}
+
+static void key_free(struct st_state *st, struct st_key *k)
+{
+	for (size_t i = 0; i < st->n_scripts; i++)
+		step_free(k->steps[i]);
+	free(k->steps);
+	free(k->recs);
+	free(k->before);
+	free(k->group);
+	free(k->key);
+	free(k);
+}
+
+void st_free(struct st_state *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; i < st->n_keys; i++)
+		key_free(st, st->keys[i]);
+	free(st->keys);
+	for (size_t i = 0; i < st->n_scripts; i++)
+		step_free(st->starts[i]);
+	free(st->starts);
+	for (size_t i = 0; i < st->n_groups; i++) {
+		free(st->groups[i].name);
+		step_free(st->groups[i].finish);
+	}
+	free(st->groups);
+	for (size_t i = 0; st->s && i < st->s->n_articles; i++) {
+		step_free(st->s->articles[i]->emit);
+		st->s->articles[i]->emit = NULL;
+	}
+	free(st->has_start);
+	free(st->has_emit);
+	hs_table_free(st->owners);
+	free(st->touched);
+	free_retired(st);
+	free(st->retired);
+	free(st);
+}
+
+/* ---- keys ---- */
+
+static int key_cmp(const struct st_key *k, const char *group, const char *key)
+{
+	int c = strcmp(k->group, group);
+	return c ? c : strcmp(k->key, key);
+}
+
+/* The position of group/key in st->keys, or where it would go. */
+static size_t key_pos(const struct st_state *st, const char *group, const char *key, int *found)
+{
+	size_t lo = 0, hi = st->n_keys;
+	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (key_cmp(t->recs[mid], group, key) < 0)
+		if (key_cmp(st->keys[mid], group, key) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	size_t end = lo;
-	while (end < t->n && key_cmp(t->recs[end], group, key) == 0)
-		end++;
-	*n = end - lo;
-	return t->recs + lo;
+	*found = lo < st->n_keys && key_cmp(st->keys[lo], group, key) == 0;
+	return lo;
+}
+
+struct st_key *st_find(const struct st_state *st, const char *group, const char *key)
+{
+	int found;
+	size_t at = key_pos(st, group, key, &found);
+	return found ? st->keys[at] : NULL;
+}
+
+struct st_record *const *st_key_records(const struct st_key *k, size_t *n)
+{
+	*n = k ? k->n : 0;
+	return k ? k->recs : NULL;
+}
+
+uint32_t st_key_obj(const struct st_key *k)
+{
+	return k ? k->obj : 0;
+}
+
+static void touch(struct st_state *st, struct st_key *k)
+{
+	if (k->touched)
+		return;
+	k->touched = 1;
+	free(k->before);
+	k->before = k->n ? xmalloc(k->n * sizeof *k->before) : NULL;
+	if (k->n)
+		memcpy(k->before, k->recs, k->n * sizeof *k->before);
+	k->n_before = k->n;
+	GROW(st->touched, st->n_touched, st->cap_touched);
+	st->touched[st->n_touched++] = k;
+}
+
+static void add_record(struct st_state *st, struct st_record *r)
+{
+	int found;
+	size_t at = key_pos(st, r->group, r->key, &found);
+	struct st_key *k;
+	if (found) {
+		k = st->keys[at];
+	} else {
+		k = xcalloc(1, sizeof *k);
+		k->group = xstrdup(r->group);
+		k->key = xstrdup(r->key);
+		k->obj = tr_add(st->s->track, TR_KEY, k);
+		k->steps = xcalloc(st->n_scripts ? st->n_scripts : 1, sizeof *k->steps);
+		GROW(st->keys, st->n_keys, st->cap_keys);
+		memmove(st->keys + at + 1, st->keys + at, (st->n_keys - at) * sizeof *st->keys);
+		st->keys[at] = k;
+		st->n_keys++;
+		for (size_t i = 0; i < st->n_groups; i++)
+			if (!strcmp(st->groups[i].name, k->group))
+				st->groups[i].changed = 1; /* a key came */
+	}
+	touch(st, k);
+	GROW(k->recs, k->n, k->cap);
+	k->recs[k->n++] = r;
+}
+
+static void remove_record(struct st_state *st, struct st_record *r)
+{
+	struct st_key *k = st_find(st, r->group, r->key);
+	if (!k)
+		return;
+	touch(st, k);
+	for (size_t i = 0; i < k->n; i++)
+		if (k->recs[i] == r) {
+			memmove(k->recs + i, k->recs + i + 1, (k->n - i - 1) * sizeof *k->recs);
+			k->n--;
+			break;
+		}
 }
 
 static int rec_cmp(const void *pa, const void *pb)
 {
 	const struct st_record *a = *(struct st_record *const *)pa;
 	const struct st_record *b = *(struct st_record *const *)pb;
-	int c = strcmp(a->group, b->group);
-	if (c)
-		return c;
-	if ((c = strcmp(a->key, b->key)))
-		return c;
 	/* records without an article (from start) first, then site order */
 	size_t ra = a->article ? a->article->rank + 1 : 0, rb = b->article ? b->article->rank + 1 : 0;
 	if (ra != rb)
 		return ra < rb ? -1 : 1;
-	return a < b ? -1 : a > b; /* one output's records lie in emission order */
+	if (a->script != b->script)
+		return a->script < b->script ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int same_record(const struct st_record *a, const struct st_record *b)
+{
+	return a->article == b->article && val_equal(a->value, b->value);
+}
+
+/* Sorts the keys whose records changed and stamps those whose list is not
+ * what it was. Returns the keys left empty to the caller's list. */
+static void settle_keys(struct st_state *st)
+{
+	for (size_t t = 0; t < st->n_touched; t++) {
+		struct st_key *k = st->touched[t];
+		if (k->n > 1)
+			qsort(k->recs, k->n, sizeof *k->recs, rec_cmp);
+		int same = k->n == k->n_before;
+		for (size_t i = 0; same && i < k->n; i++)
+			same = same_record(k->recs[i], k->before[i]);
+		if (!same)
+			tr_changed(st->s->track, k->obj, 1);
+		k->touched = 0;
+		free(k->before);
+		k->before = NULL;
+		k->n_before = 0;
+	}
+	st->n_touched = 0;
+}
+
+/* ---- applying results ---- */
+
+static void owner_key(buf *b, const struct value *map, const char *field)
+{
+	buf_reset(b);
+	buf_printf(b, "%p\n%s", (const void *)map, field);
+}
+
+static int write_cmp(const void *pa, const void *pb)
+{
+	const struct st_write *a = pa, *b = pb;
+	if (a->view != b->view)
+		return (uintptr_t)a->view < (uintptr_t)b->view ? -1 : 1;
+	return strcmp(a->field, b->field);
+}
+
+/* Sorts writes by view and field (stable: a merge sort of positions),
+ * keeping the last of a step's writes to one field and dropping nil
+ * writes: a step that sets a field to nil does not set it. */
+static void settle_writes(struct st_write *w, size_t *n)
+{
+	if (*n > 1) {
+		size_t *order = xmalloc(*n * sizeof *order), *tmp = xmalloc(*n * sizeof *tmp);
+		for (size_t i = 0; i < *n; i++)
+			order[i] = i;
+		for (size_t width = 1; width < *n; width *= 2) {
+			for (size_t lo = 0; lo < *n; lo += 2 * width) {
+				size_t mid = lo + width < *n ? lo + width : *n;
+				size_t hi = lo + 2 * width < *n ? lo + 2 * width : *n;
+				size_t i = lo, j = mid, k = lo;
+				while (i < mid && j < hi)
+					tmp[k++] = write_cmp(&w[order[j]], &w[order[i]]) < 0 ? order[j++]
+					                                                     : order[i++];
+				while (i < mid)
+					tmp[k++] = order[i++];
+				while (j < hi)
+					tmp[k++] = order[j++];
+			}
+			memcpy(order, tmp, *n * sizeof *order);
+		}
+		struct st_write *sorted = xmalloc(*n * sizeof *sorted);
+		for (size_t i = 0; i < *n; i++)
+			sorted[i] = w[order[i]];
+		memcpy(w, sorted, *n * sizeof *w);
+		free(sorted);
+		free(tmp);
+		free(order);
+	}
+	size_t out = 0;
+	for (size_t i = 0; i < *n; i++) {
+		int last = i + 1 == *n || write_cmp(&w[i], &w[i + 1]) != 0;
+		if (!last || !w[i].value) {
+			free(w[i].field);
+			val_free(w[i].value);
+			continue;
+		}
+		w[out++] = w[i];
+	}
+	*n = out;
+}
+
+/* Applies the difference between a step's old writes (already in the
+ * layers) and its new ones; who names the step in messages. */
+static void apply_writes(struct st_state *st, struct st_write *old, size_t n_old,
+                         struct st_write *nw, size_t n_new, int stage, const char *who)
+{
+	struct site *s = st->s;
+	buf key = BUF_INIT;
+	size_t i = 0, j = 0;
+	while (i < n_old || j < n_new) {
+		int c = i == n_old ? 1 : j == n_new ? -1 : write_cmp(&old[i], &nw[j]);
+		struct st_write *w = c <= 0 ? &old[i] : &nw[j];
+		uint32_t id = val_obj(w->view);
+		struct value *map = tr_owner(s->track, id, NULL) ? site_layer_of(s, w->view, stage)
+		                                                 : NULL;
+		uint64_t bit = tr_bit(w->field, strlen(w->field));
+		if (map)
+			owner_key(&key, map, w->field);
+		uint64_t owners = 0;
+		if (map)
+			hs_get(st->owners, key.ptr, &owners);
+		if (c < 0) { /* no longer set by this step */
+			if (map && owners <= 1) {
+				val_free(val_take(map, w->field));
+				tr_changed(s->track, id, bit);
+				hs_put(st->owners, key.ptr, 0, 0);
+			} else if (map) {
+				hs_put(st->owners, key.ptr, owners - 1, 0);
+			}
+			i++;
+			continue;
+		}
+		struct value *cur = map ? val_getn_own(map, w->field, strlen(w->field)) : NULL;
+		if (c == 0) { /* set again */
+			if (map && !val_equal(cur, nw[j].value)) {
+				if (owners > 1) {
+					diag_error(s->diag, NULL, 0, 0, "field \"%s\" is set to different values "
+					           "by %s and another step", nw[j].field, who);
+				} else {
+					val_set(map, nw[j].field, nw[j].value);
+					nw[j].value = NULL;
+					tr_changed(s->track, id, bit);
+				}
+			}
+			i++;
+			j++;
+			continue;
+		}
+		/* newly set by this step */
+		if (map && owners > 0) {
+			/* two steps may set one field, to the same value */
+			if (!val_equal(cur, nw[j].value))
+				diag_error(s->diag, NULL, 0, 0, "field \"%s\" is set to different values by "
+				           "%s and another step", nw[j].field, who);
+			hs_put(st->owners, key.ptr, owners + 1, 0);
+		} else if (map) {
+			if (!val_equal(cur, nw[j].value)) {
+				val_set(map, nw[j].field, nw[j].value);
+				nw[j].value = NULL;
+				tr_changed(s->track, id, bit);
+			}
+			hs_put(st->owners, key.ptr, 1, 0);
+		}
+		j++;
+	}
+	buf_free(&key);
+	for (size_t k = 0; k < n_new; k++) { /* what the layers now own */
+		val_free(nw[k].value);
+		nw[k].value = NULL;
+	}
+}
+
+static int same_page(const struct page *a, const struct page *b)
+{
+	return !strcmp(a->url, b->url) && !strcmp(a->template, b->template) &&
+	       !strcmp(a->kind, b->kind) && !strcmp(a->title, b->title) &&
+	       !strcmp(a->source, b->source) && val_equal(a->data, b->data);
+}
+
+/* New pages that equal old ones (same URL, same everything) are the old
+ * ones again: their serial stays, so the page is not rendered again. */
+static void keep_pages(struct st_out *old, struct st_out *nw)
+{
+	for (size_t j = 0; j < nw->n_pages; j++) {
+		for (size_t i = 0; i < old->n_pages; i++) {
+			if (old->pages[i] && same_page(old->pages[i], nw->pages[j])) {
+				page_free(nw->pages[j]);
+				nw->pages[j] = old->pages[i];
+				old->pages[i] = NULL;
+				break;
+			}
+		}
+	}
+}
+
+/* Makes p's new results (p->next) its results: the difference is applied
+ * to the views, and the old results are retired (their records may still
+ * be in the key lists being settled: they are freed at the end of the
+ * update). */
+static void apply_step(struct st_state *st, struct st_step *p, const char *who)
+{
+	struct st_out *nw = &p->next;
+	settle_writes(nw->writes, &nw->n_writes);
+	settle_writes(nw->site_sets, &nw->n_site_sets);
+	apply_writes(st, p->out.writes, p->out.n_writes, nw->writes, nw->n_writes, nw->stage, who);
+	apply_writes(st, p->out.site_sets, p->out.n_site_sets, nw->site_sets, nw->n_site_sets,
+	             nw->stage, who);
+	keep_pages(&p->out, nw);
+	tr_log_merge(&nw->reads);
+	free(p->deps);
+	p->deps = nw->reads.d;
+	p->n_deps = nw->reads.n;
+	memset(&nw->reads, 0, sizeof nw->reads);
+	GROW(st->retired, st->n_retired, st->cap_retired);
+	st->retired[st->n_retired++] = p->out;
+	p->out = *nw;
+	memset(nw, 0, sizeof *nw);
+	p->ran = 1;
+}
+
+static void free_retired(struct st_state *st)
+{
+	for (size_t i = 0; i < st->n_retired; i++)
+		st_out_clear(&st->retired[i]);
+	st->n_retired = 0;
+}
+
+/* Takes back everything a step made (its key or article is gone). */
+static void retract_step(struct st_state *st, struct st_step *p, const char *who)
+{
+	st_out_init(&p->next, p->out.stage);
+	p->next.ran = p->out.ran;
+	for (size_t i = 0; i < p->out.n_recs; i++)
+		remove_record(st, &p->out.recs[i]);
+	apply_step(st, p, who);
+}
+
+/* ---- running ---- */
+
+struct run {
+	struct st_state *st;
+	struct lb **workers;
+	struct st_step **todo;
+	size_t n;
+};
+
+static int stale(const struct st_state *st, const struct st_step *p)
+{
+	return !p->ran || tr_stale(st->s->track, p->deps, p->n_deps, p->out.ran);
+}
+
+static void emit_one(void *ctx, int worker, size_t i)
+{
+	struct run *r = ctx;
+	struct st_step *p = r->todo[i];
+	lb_run_emit(r->workers[worker], p->article, &p->next);
+}
+
+static void group_one(void *ctx, int worker, size_t i)
+{
+	struct run *r = ctx;
+	struct st_step *p = r->todo[i];
+	lb_run_group(r->workers[worker], p->script, p->group, p->key->key, &p->next);
+	/* a step depends on its own records */
+	tr_log_read(&p->next.reads, p->key->obj, 1);
+}
+
+static char *emit_who(const struct article *a)
+{
+	return xasprintf("emit() for %s", a->path);
+}
+
+static char *group_who(const struct st_state *st, const struct st_step *p)
+{
+	if (!p->key)
+		return xasprintf("finish.%s() of %s", p->group, lb_script_path(st->sc, p->script));
+	return xasprintf("group.%s() of %s for key \"%s\"", p->group,
+	                 lb_script_path(st->sc, p->script), p->key->key);
+}
+
+void st_forget(struct st_state *st, struct article *a)
+{
+	struct st_step *p = a->emit;
+	if (!p)
+		return;
+	char *who = emit_who(a);
+	retract_step(st, p, who);
+	free(who);
+	settle_keys(st);
+	free_retired(st);
+	step_free(p);
+	a->emit = NULL;
+}
+
+/* start (the first update only) and emit (stale articles). */
+static void run_first_stage(struct st_state *st, struct lb **workers, int nworkers,
+                            struct st_stats *stats)
+{
+	struct site *s = st->s;
+	uint32_t now = tr_now(s->track);
+	for (size_t i = 0; i < st->n_scripts; i++) {
+		if (!st->has_start[i] || st->starts[i])
+			continue;
+		struct st_step *p = step_new(i, NULL, 1);
+		st->starts[i] = p;
+		st_out_init(&p->next, 1);
+		p->next.ran = now;
+		lb_run_start(workers[0], i, &p->next);
+		for (size_t k = 0; k < p->next.n_recs; k++) {
+			p->next.recs[k].script = (uint32_t)i;
+			add_record(st, &p->next.recs[k]);
+		}
+		char *who = xasprintf("start() of %s", lb_script_path(st->sc, i));
+		apply_step(st, p, who);
+		free(who);
+	}
+	int any = 0;
+	for (size_t i = 0; i < st->n_scripts; i++)
+		any |= st->has_emit[i];
+	struct run r = {.st = st, .workers = workers};
+	if (any) {
+		r.todo = xcalloc(s->n_articles ? s->n_articles : 1, sizeof *r.todo);
+		for (size_t i = 0; i < s->n_articles; i++) {
+			struct article *a = s->articles[i];
+			if (!a->emit) {
+				a->emit = step_new(0, NULL, 1);
+				a->emit->article = a;
+			}
+			if (stale(st, a->emit)) {
+				st_out_init(&a->emit->next, 1);
+				a->emit->next.ran = now;
+				r.todo[r.n++] = a->emit;
+			}
+		}
+		pool_run(nworkers, r.n, emit_one, &r);
+	}
+	/* in site order: records out and in, then the writes */
+	for (size_t i = 0; i < r.n; i++) {
+		struct st_step *p = r.todo[i];
+		for (size_t k = 0; k < p->out.n_recs; k++)
+			remove_record(st, &p->out.recs[k]);
+		for (size_t k = 0; k < p->next.n_recs; k++)
+			add_record(st, &p->next.recs[k]);
+		char *who = emit_who(p->article);
+		apply_step(st, p, who);
+		free(who);
+	}
+	settle_keys(st);
+	free(r.todo);
+	if (stats)
+		stats->emits += r.n;
+}
+
+/* Drops the keys left without records, and their group steps. */
+static void drop_empty_keys(struct st_state *st)
+{
+	size_t out = 0;
+	for (size_t i = 0; i < st->n_keys; i++) {
+		struct st_key *k = st->keys[i];
+		if (k->n) {
+			st->keys[out++] = k;
+			continue;
+		}
+		for (size_t g = 0; g < st->n_scripts; g++) {
+			struct st_step *p = k->steps[g];
+			if (!p)
+				continue;
+			char *who = group_who(st, p);
+			retract_step(st, p, who);
+			free(who);
+			for (size_t j = 0; j < st->n_groups; j++)
+				if (st->groups[j].script == g && !strcmp(st->groups[j].name, k->group))
+					st->groups[j].changed = 1; /* a key went */
+		}
+		tr_kill(st->s->track, k->obj);
+		key_free(st, k);
+	}
+	st->n_keys = out;
+}
+
+/* The group steps, in (script, group, key) order. */
+static struct st_step **group_steps(struct st_state *st, size_t *n)
+{
+	struct st_step **list = NULL;
+	size_t cap = 0;
+	*n = 0;
+	for (size_t gi = 0; gi < st->n_groups; gi++) {
+		struct st_group *g = &st->groups[gi];
+		if (!g->has_group)
+			continue;
+		int found;
+		size_t k = key_pos(st, g->name, "", &found);
+		for (; k < st->n_keys && !strcmp(st->keys[k]->group, g->name); k++) {
+			struct st_key *key = st->keys[k];
+			struct st_step *p = key->steps[g->script];
+			if (!p) {
+				p = step_new(g->script, g->name, 2);
+				p->key = key;
+				key->steps[g->script] = p;
+			}
+			GROW(list, *n, cap);
+			list[(*n)++] = p;
+		}
+	}
+	return list;
+}
+
+static struct st_group *group_of(struct st_state *st, size_t script, const char *name)
+{
+	for (size_t i = 0; i < st->n_groups; i++)
+		if (st->groups[i].script == script && !strcmp(st->groups[i].name, name))
+			return &st->groups[i];
+	return NULL;
+}
+
+static void run_groups(struct st_state *st, struct lb **workers, int nworkers,
+                       struct st_stats *stats)
+{
+	struct site *s = st->s;
+	uint32_t now = tr_now(s->track);
+	size_t n;
+	struct st_step **list = group_steps(st, &n);
+	struct run r = {.st = st, .workers = workers};
+	r.todo = xcalloc(n ? n : 1, sizeof *r.todo);
+	for (size_t i = 0; i < n; i++)
+		if (stale(st, list[i])) {
+			st_out_init(&list[i]->next, 2);
+			list[i]->next.ran = now;
+			r.todo[r.n++] = list[i];
+		}
+	if (r.n) {
+		for (int w = 0; w < nworkers; w++)
+			lb_steps_begin(workers[w], st);
+		pool_run(nworkers, r.n, group_one, &r);
+	}
+	for (size_t i = 0; i < r.n; i++) {
+		struct st_step *p = r.todo[i];
+		struct value *before = p->out.summary;
+		int changed = !p->ran || !val_equal(before, p->next.summary);
+		char *who = group_who(st, p);
+		apply_step(st, p, who);
+		free(who);
+		if (changed) {
+			struct st_group *g = group_of(st, p->script, p->group);
+			if (g)
+				g->changed = 1;
+		}
+	}
+	for (size_t i = 0; i < st->n_groups; i++)
+		if (st->groups[i].changed) {
+			tr_changed(s->track, st->groups[i].obj, 1);
+			st->groups[i].changed = 0;
+		}
+	free(r.todo);
+	free(list);
+	if (stats)
+		stats->groups += r.n;
+}
+
+static void run_finish(struct st_state *st, struct lb *main, struct st_stats *stats)
+{
+	struct site *s = st->s;
+	uint32_t now = tr_now(s->track);
+	int begun = 0;
+	for (size_t gi = 0; gi < st->n_groups; gi++) {
+		struct st_group *g = &st->groups[gi];
+		if (!g->has_finish)
+			continue;
+		if (!g->finish)
+			g->finish = step_new(g->script, g->name, 3);
+		struct st_step *p = g->finish;
+		if (!stale(st, p))
+			continue;
+		if (!begun) {
+			lb_steps_begin(main, st);
+			begun = 1;
+		}
+		/* the summaries of the script's group.G steps, in key order */
+		size_t n = 0, cap = 0;
+		char **keys = NULL;
+		struct value **sums = NULL;
+		int found;
+		size_t k = key_pos(st, g->name, "", &found);
+		for (; k < st->n_keys && !strcmp(st->keys[k]->group, g->name); k++) {
+			struct st_step *q = st->keys[k]->steps[g->script];
+			if (!q)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				keys = xrealloc(keys, cap * sizeof *keys);
+				sums = xrealloc(sums, cap * sizeof *sums);
+			}
+			keys[n] = st->keys[k]->key;
+			sums[n++] = q->out.summary;
+		}
+		st_out_init(&p->next, 3);
+		p->next.ran = now;
+		lb_run_finish(main, g->script, g->name, keys, sums, n, &p->next);
+		tr_log_read(&p->next.reads, g->obj, 1);
+		free(keys);
+		free(sums);
+		char *who = group_who(st, p);
+		apply_step(st, p, who);
+		free(who);
+		if (stats)
+			stats->finishes++;
+	}
+	if (begun)
+		lb_steps_begin(main, NULL);
+}
+
+/* The messages of every step, in step order, into s->diag. */
+static void replay_messages(struct st_state *st)
+{
+	struct site *s = st->s;
+	for (size_t i = 0; i < st->n_scripts; i++)
+		if (st->starts[i])
+			diag_append(s->diag, st->starts[i]->out.diag);
+	for (size_t i = 0; i < s->n_articles; i++)
+		if (s->articles[i]->emit)
+			diag_append(s->diag, s->articles[i]->emit->out.diag);
+	size_t n;
+	struct st_step **list = group_steps(st, &n);
+	for (size_t i = 0; i < n; i++)
+		diag_append(s->diag, list[i]->out.diag);
+	free(list);
+	for (size_t i = 0; i < st->n_groups; i++)
+		if (st->groups[i].finish)
+			diag_append(s->diag, st->groups[i].finish->out.diag);
 }
 
 static double now_s(void)
@@ -160,216 +892,67 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* Applies o's writes, pages and site data to the site; a field two steps
- * both set is an error naming both. */
-static void apply(struct run *r, struct st_out *o, const char *who)
+int st_update(struct st_state *st, struct lb **workers, int nworkers, struct lb *main,
+              struct st_stats *stats)
 {
-	struct site *s = r->s;
-	buf key = BUF_INIT;
-	for (size_t i = 0; i < o->n_writes + o->n_site_sets; i++) {
-		struct st_write *w = i < o->n_writes ? &o->writes[i] : &o->site_sets[i - o->n_writes];
-		struct value *map = site_layer_of(s, w->view, o->stage);
-		if (!map)
-			continue;
-		buf_reset(&key);
-		buf_printf(&key, "%p\n%s", (void *)map, w->field);
-		const struct value *before = val_get(r->owners, key.ptr);
-		if (before && strcmp(val_get_str(before, NULL), who) != 0) {
-			/* two steps may set one field, to the same value */
-			if (!val_equal(val_getn_own(map, w->field, strlen(w->field)), w->value))
-				diag_error(s->diag, NULL, 0, 0, "field \"%s\" is set to different values by "
-				           "%s and %s", w->field, val_get_str(before, NULL), who);
-			continue;
-		}
-		if (!before)
-			val_set(r->owners, key.ptr, val_cstr(who));
-		if (w->value)
-			val_set(map, w->field, w->value);
-		else
-			val_free(val_take(map, w->field));
-		w->value = NULL;
-	}
-	buf_free(&key);
-	for (size_t i = 0; i < o->n_pages; i++)
-		site_push_page(s, o->pages[i]);
-	o->n_pages = 0;
-	diag_merge(s->diag, o->diag);
-}
-
-/* The records of every output, sorted. */
-static void collect(struct run *r, struct st_out *starts, size_t n_starts)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < n_starts; i++)
-		n += starts[i].n_recs;
-	for (size_t i = 0; r->emits && i < r->s->n_articles; i++)
-		n += r->emits[i].n_recs;
-	r->table.recs = xcalloc(n ? n : 1, sizeof *r->table.recs);
-	for (size_t i = 0; i < n_starts; i++)
-		for (size_t j = 0; j < starts[i].n_recs; j++)
-			r->table.recs[r->table.n++] = &starts[i].recs[j];
-	for (size_t i = 0; r->emits && i < r->s->n_articles; i++)
-		for (size_t j = 0; j < r->emits[i].n_recs; j++)
-			r->table.recs[r->table.n++] = &r->emits[i].recs[j];
-	if (r->table.n)
-		qsort(r->table.recs, r->table.n, sizeof *r->table.recs, rec_cmp);
-}
-
-/* The group steps: for each script, each group it handles, each key. */
-static void plan_groups(struct run *r, struct lb *lb, size_t n_scripts)
-{
-	size_t cap = 0;
-	for (size_t i = 0; i < n_scripts; i++) {
-		size_t ng;
-		char **groups = lb_step_groups(lb, i, "group", &ng);
-		for (size_t g = 0; g < ng; g++) {
-			/* the records of group g: one binary search would do; a scan is
-			 * fine for a few groups */
-			for (size_t k = 0; k < r->table.n;) {
-				if (strcmp(r->table.recs[k]->group, groups[g]) != 0) {
-					k++;
-					continue;
-				}
-				size_t end = k + 1;
-				while (end < r->table.n && !strcmp(r->table.recs[end]->group, groups[g]) &&
-				       !strcmp(r->table.recs[end]->key, r->table.recs[k]->key))
-					end++;
-				GROW(r->gsteps, r->n_gsteps, cap);
-				r->gsteps[r->n_gsteps++] = (struct gstep){i, r->table.recs[k]->group, r->table.recs[k]->key,
-				                                          k, end};
-				k = end;
-			}
-			free(groups[g]);
-		}
-		free(groups);
-	}
-}
-
-int st_run(struct site *s, const struct lb_scripts *sc, struct lb **workers, int nworkers,
-           struct lb *main, double *seconds)
-{
-	size_t n_scripts = lb_scripts_count(sc);
-	struct run r = {.s = s, .workers = workers, .nworkers = nworkers};
-	r.owners = val_map();
+	struct site *s = st->s;
+	double t0 = now_s();
 	int errors = diag_count(s->diag, DIAG_ERROR);
 	for (int w = 0; w < nworkers; w++)
 		lb_steps_begin(workers[w], NULL);
-	double t0 = now_s();
-
-	/* start: once per script, then emit: once per article */
-	struct st_out *starts = xcalloc(n_scripts ? n_scripts : 1, sizeof *starts);
-	int any_emit = 0;
-	for (size_t i = 0; i < n_scripts; i++) {
-		st_out_init(&starts[i], 1);
-		if (lb_has_step(workers[0], i, "start"))
-			lb_run_start(workers[0], i, &starts[i]);
-		any_emit |= lb_has_step(workers[0], i, "emit");
-	}
-	if (any_emit) {
-		r.emits = xcalloc(s->n_articles ? s->n_articles : 1, sizeof *r.emits);
-		for (size_t i = 0; i < s->n_articles; i++)
-			st_out_init(&r.emits[i], 1);
-		pool_run(nworkers, s->n_articles, emit_one, &r);
-	}
-	char *who = NULL;
-	for (size_t i = 0; i < n_scripts; i++) {
-		who = xasprintf("start() of %s", lb_script_path(sc, i));
-		apply(&r, &starts[i], who);
-		free(who);
-	}
-	for (size_t i = 0; r.emits && i < s->n_articles; i++) {
-		who = xasprintf("emit() for %s", s->articles[i]->path);
-		apply(&r, &r.emits[i], who);
-		free(who);
-	}
-
-	/* group: once per key, in parallel */
-	collect(&r, starts, n_scripts);
-	plan_groups(&r, workers[0], n_scripts);
-	r.gouts = xcalloc(r.n_gsteps ? r.n_gsteps : 1, sizeof *r.gouts);
-	for (size_t i = 0; i < r.n_gsteps; i++)
-		st_out_init(&r.gouts[i], 2);
-	if (diag_count(s->diag, DIAG_ERROR) == errors) {
-		for (int w = 0; w < nworkers; w++)
-			lb_steps_begin(workers[w], &r.table);
-		pool_run(nworkers, r.n_gsteps, group_one, &r);
-	}
-	for (size_t i = 0; i < r.n_gsteps; i++) {
-		who = xasprintf("group.%s() of %s for key \"%s\"", r.gsteps[i].group,
-		                lb_script_path(sc, r.gsteps[i].script), r.gsteps[i].key);
-		apply(&r, &r.gouts[i], who);
-		free(who);
-	}
-
-	/* finish: once per script and group, over the summaries of its keys */
-	if (diag_count(s->diag, DIAG_ERROR) == errors) {
-		lb_steps_begin(main, &r.table);
-		struct st_out *fouts = NULL;
-		char **fwho = NULL;
-		size_t n_f = 0;
-		for (size_t i = 0; i < n_scripts; i++) {
-			size_t ng;
-			char **groups = lb_step_groups(main, i, "finish", &ng);
-			for (size_t g = 0; g < ng; g++) {
-				size_t n = 0;
-				for (size_t k = 0; k < r.n_gsteps; k++)
-					n += r.gsteps[k].script == i && !strcmp(r.gsteps[k].group, groups[g]);
-				char **keys = xcalloc(n ? n : 1, sizeof *keys);
-				struct value **sums = xcalloc(n ? n : 1, sizeof *sums);
-				n = 0;
-				for (size_t k = 0; k < r.n_gsteps; k++)
-					if (r.gsteps[k].script == i && !strcmp(r.gsteps[k].group, groups[g])) {
-						keys[n] = (char *)r.gsteps[k].key;
-						sums[n++] = r.gouts[k].summary;
-					}
-				fouts = xrealloc(fouts, (n_f + 1) * sizeof *fouts);
-				fwho = xrealloc(fwho, (n_f + 1) * sizeof *fwho);
-				st_out_init(&fouts[n_f], 3);
-				fwho[n_f] = xasprintf("finish.%s() of %s", groups[g], lb_script_path(sc, i));
-				lb_run_finish(main, i, groups[g], keys, sums, n, &fouts[n_f]);
-				n_f++;
-				free(keys);
-				free(sums);
-				free(groups[g]);
-			}
-			free(groups);
-		}
-		for (size_t i = 0; i < n_f; i++) {
-			apply(&r, &fouts[i], fwho[i]);
-			st_out_clear(&fouts[i]);
-			free(fwho[i]);
-		}
-		free(fouts);
-		free(fwho);
-		lb_steps_begin(main, NULL);
-	}
-	/* the site hooks after the steps find each group's summaries */
-	for (size_t k = 0; k < r.n_gsteps;) {
-		size_t end = k;
-		while (end < r.n_gsteps && r.gsteps[end].script == r.gsteps[k].script &&
-		       !strcmp(r.gsteps[end].group, r.gsteps[k].group))
-			end++;
-		struct value **sums = xcalloc(end - k, sizeof *sums);
-		for (size_t i = k; i < end; i++)
-			sums[i - k] = r.gouts[i].summary;
-		lb_set_collection(main, r.gsteps[k].group, sums, end - k);
-		free(sums);
-		k = end;
-	}
-	if (seconds)
-		*seconds = now_s() - t0;
-
-	for (size_t i = 0; i < n_scripts; i++)
-		st_out_clear(&starts[i]);
-	free(starts);
-	for (size_t i = 0; r.emits && i < s->n_articles; i++)
-		st_out_clear(&r.emits[i]);
-	free(r.emits);
-	for (size_t i = 0; i < r.n_gsteps; i++)
-		st_out_clear(&r.gouts[i]);
-	free(r.gouts);
-	free(r.gsteps);
-	free(r.table.recs);
-	val_free(r.owners);
+	run_first_stage(st, workers, nworkers, stats);
+	drop_empty_keys(st);
+	run_groups(st, workers, nworkers, stats);
+	run_finish(st, main, stats);
+	free_retired(st);
+	replay_messages(st);
+	if (stats)
+		stats->seconds = now_s() - t0;
 	return diag_count(s->diag, DIAG_ERROR) == errors ? 0 : -1;
+}
+
+void st_pages(const struct st_state *st, void (*add)(void *ctx, struct page *p), void *ctx)
+{
+	struct site *s = st->s;
+	for (size_t i = 0; i < st->n_scripts; i++)
+		for (size_t k = 0; st->starts[i] && k < st->starts[i]->out.n_pages; k++)
+			add(ctx, st->starts[i]->out.pages[k]);
+	for (size_t i = 0; i < s->n_articles; i++) {
+		struct st_step *p = s->articles[i]->emit;
+		for (size_t k = 0; p && k < p->out.n_pages; k++)
+			add(ctx, p->out.pages[k]);
+	}
+	size_t n;
+	struct st_step **list = group_steps((struct st_state *)st, &n);
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < list[i]->out.n_pages; k++)
+			add(ctx, list[i]->out.pages[k]);
+	free(list);
+	for (size_t i = 0; i < st->n_groups; i++) {
+		struct st_step *p = st->groups[i].finish;
+		for (size_t k = 0; p && k < p->out.n_pages; k++)
+			add(ctx, p->out.pages[k]);
+	}
+}
+
+void st_collections(const struct st_state *st, struct lb *main)
+{
+	for (size_t gi = 0; gi < st->n_groups; gi++) {
+		const struct st_group *g = &st->groups[gi];
+		if (!g->has_group)
+			continue;
+		size_t n = 0, cap = 0;
+		struct value **sums = NULL;
+		int found;
+		size_t k = key_pos(st, g->name, "", &found);
+		for (; k < st->n_keys && !strcmp(st->keys[k]->group, g->name); k++) {
+			struct st_step *q = st->keys[k]->steps[g->script];
+			if (q) {
+				GROW(sums, n, cap);
+				sums[n++] = q->out.summary;
+			}
+		}
+		lb_set_collection(main, g->name, sums, n);
+		free(sums);
+	}
 }

@@ -1,6 +1,6 @@
 /* steps.h: keyed site hooks. A script's grouping is split into steps the
- * engine can run in parallel and, between builds, re-run only where their
- * inputs changed:
+ * engine can run in parallel and, between builds, re-run only where what
+ * they read changed:
  *   start(site, emit)            once, declares keys that need no article
  *   emit(article, emit)          per article: files it under group keys
  *   group.G(key, records, site)  per key of group G: pages, fields, summary
@@ -8,14 +8,22 @@
  * A step never writes shared state while it runs: what it makes (records,
  * fields set on articles, topics, people and objects, pages, site data,
  * messages) is kept in its st_out and applied afterwards, serially, in a
- * fixed order, so the result does not depend on which worker ran what. */
+ * fixed order, so the result does not depend on which worker ran what.
+ *
+ * A step of stage s (1 start and emit, 2 group, 3 finish) reads the layers
+ * of views below s (site.h) and writes layer s. Everything it reads is
+ * logged (track.h): an update runs a step again only when something it
+ * read changed since it last ran, and applies the difference between its
+ * new and its old results, so that what did not change keeps its stamps. */
 #ifndef BRIEFING_STEPS_H
 #define BRIEFING_STEPS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 #include "site.h"
+#include "track.h"
 
 struct lb;
 struct lb_scripts;
@@ -25,27 +33,19 @@ struct st_record {
 	char *group, *key;
 	struct article *article;
 	struct value *value; /* NULL when emitted without one */
+	uint32_t seq;        /* emission order within its step */
+	uint32_t script;     /* start records: the script that made it */
 };
 
-/* Every record of a run, sorted by group, key and site order (records
- * without an article first). */
-struct st_table {
-	struct st_record **recs;
-	size_t n;
-};
-/* The records filed under group/key: *n of them (possibly 0). */
-struct st_record *const *st_table_find(const struct st_table *t, const char *group,
-                                       const char *key, size_t *n);
-
-/* A field a step sets on an article, entity or object view (or the site
- * map): view is its top layer. */
+/* A field a step sets on a view (an article, entity or object, or the
+ * site map): view is the view's top layer. */
 struct st_write {
 	struct value *view;
 	char *field;
-	struct value *value;
+	struct value *value; /* NULL once applied (the layer owns it) */
 };
 
-/* What one step made. */
+/* What one step made, and what it read. */
 struct st_out {
 	struct st_record *recs;
 	size_t n_recs, cap_recs;
@@ -56,13 +56,14 @@ struct st_out {
 	struct st_write *site_sets; /* site:set_data (view is the site map) */
 	size_t n_site_sets, cap_site_sets;
 	struct value *summary;      /* group steps: what the step returned */
-	struct diag *diag;          /* its messages */
-	int stage;                  /* 1 start and emit, 2 group, 3 finish: the
-	                             * layer it writes, above the one it reads */
+	struct diag *diag;          /* its messages (shown on every build) */
+	int stage;                  /* 1 start and emit, 2 group, 3 finish */
+	struct tr_log reads;        /* what it read, merged into its deps */
+	uint32_t ran;               /* the tick it ran at */
 };
 
 void st_out_init(struct st_out *o, int stage);
-/* Frees what o holds (pages not yet handed over included). */
+/* Frees what o holds. */
 void st_out_clear(struct st_out *o);
 /* Each takes ownership of value (and of p). */
 void st_out_record(struct st_out *o, const char *group, const char *key, struct article *a,
@@ -71,12 +72,39 @@ void st_out_write(struct st_out *o, struct value *view, const char *field, struc
 void st_out_site(struct st_out *o, struct value *site_map, const char *key, struct value *value);
 void st_out_page(struct st_out *o, struct page *p);
 
-/* Runs every keyed step of the site's scripts: start and emit on the
- * workers' states, then the group steps in parallel, then finish on the
- * main state, applying each stage's results before the next. workers[0..n)
- * are the states that filtered articles; main is the hook state. Returns 0
- * or -1 (errors reported to s->diag). */
-int st_run(struct site *s, const struct lb_scripts *sc, struct lb **workers, int nworkers,
-           struct lb *main, double *seconds);
+/* The records of one key, in site order (start's first), and the tracked
+ * object that changes when they do. */
+struct st_key;
+struct st_record *const *st_key_records(const struct st_key *k, size_t *n);
+uint32_t st_key_obj(const struct st_key *k);
+
+/* Everything the steps of a site made, kept between updates. */
+struct st_state;
+struct st_state *st_new(struct site *s, const struct lb_scripts *sc, struct lb *any);
+void st_free(struct st_state *st);
+/* The key group/key, or NULL. */
+struct st_key *st_find(const struct st_state *st, const char *group, const char *key);
+
+/* Before article a is freed or replaced: its emit step's results go. */
+void st_forget(struct st_state *st, struct article *a);
+
+struct st_stats {
+	size_t emits, groups, finishes; /* steps run */
+	double seconds;
+};
+
+/* Runs every step that never ran or read something that changed, in
+ * stages: start and emit on the workers' states, group steps in parallel,
+ * finish on the main state; applies what changed. Returns 0 or -1 (errors
+ * reported to s->diag, with every step's kept messages in order). */
+int st_update(struct st_state *st, struct lb **workers, int nworkers, struct lb *main,
+              struct st_stats *stats);
+
+/* Calls add(ctx, p) for every page the steps made, in step order. */
+void st_pages(const struct st_state *st, void (*add)(void *ctx, struct page *p), void *ctx);
+
+/* Main state: site.collections[G] = the summaries of group G (key order),
+ * for site hooks written against the whole-site API. */
+void st_collections(const struct st_state *st, struct lb *main);
 
 #endif
