@@ -2,8 +2,10 @@
 # after each of many random edits (tests/equiv/equiv.py over the fixture
 # tests/equiv/site): `serve` against `build --drafts --future`, and a warm
 # `build` against `build --no-cache` (skipped while build has no cache).
-# EQUIV_EDITS (default 200) and EQUIV_SEED change the run; a failure names
-# the seed and the edit, and equiv.py's --help says how to replay it.
+# EQUIV_EDITS (default 200; 50 for a sanitizer build, whose every build
+# costs some 0.3 s however small the site; 50 edits still make every kind
+# of edit at least once) and EQUIV_SEED change the run; a failure names the seed
+# and the edit and prints the command that replays it.
 # EQUIV_SKIP lists edit kinds left out (default "entity": serve keeps its
 # cached articles when content/orgs/ or content/countries/ changes, though
 # mentions.lua links those names; remove it once that is fixed).
@@ -15,6 +17,11 @@ if [ -n "$VALGRIND_WRAP" ]; then
 	finish
 	exit 0
 fi
+edits=${EQUIV_EDITS:-200}
+if [ -z "$EQUIV_EDITS" ] && LC_ALL=C grep -q __asan_init "$BRIEFING"; then
+	edits=50
+	echo "# equivalence: 50 edits with a sanitizer build (EQUIV_EDITS)"
+fi
 skip=
 for kind in ${EQUIV_SKIP-entity}; do
 	skip="$skip --skip $kind"
@@ -23,7 +30,7 @@ done
 for mode in serve build; do
 	# shellcheck disable=SC2086 # $skip is a list of options
 	python3 tests/equiv/equiv.py --mode "$mode" --site tests/equiv/site \
-		--edits "${EQUIV_EDITS:-200}" --briefing "$BRIEFING" $skip > "$TMP/$mode.out" 2>&1
+		--edits "$edits" --briefing "$BRIEFING" $skip > "$TMP/$mode.out" 2>&1
 	rc=$?
 	# equiv.py prints ok/not ok and "#" lines; anything else (a traceback) is a comment here
 	sed '/^\(ok \|not ok \|#\)/!s/^/#   /' "$TMP/$mode.out"
