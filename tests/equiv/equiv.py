@@ -3,7 +3,7 @@
 after each of many random edits to a copy of a site.
 
     equiv.py [--site DIR] [--edits N] [--seed S] [--mode serve|build]
-             [--briefing PATH] [--keep] [-v]
+             [--briefing PATH] [--skip KIND]... [--tmp DIR] [--keep] [-v]
 
 serve mode starts `briefing serve` on the copy, and after every edit waits
 for its rebuild, builds the same sources cleanly (`build --drafts
@@ -15,8 +15,11 @@ below, or EQUIV_SEED) and from what the copy holds, so the same seed on the
 same site makes the same edits; DIR itself is never written. A build that
 fails (a few edits break the site on purpose) must fail on both sides; the
 next edit then undoes the breaking one. The last line is "ok - ..." or
-"not ok - ..." (with the seed, the edit, the differing files and a diff);
-the exit status is 0, or 1 on a difference. Python 3 standard library only.
+"not ok - ..."; before a "not ok", "#" lines give the seed, the edit and
+the few before it, the differing files, a diff of the first and the
+command that replays the run. The exit status is 0, or 1 on a difference. The copy and the outputs go
+to /dev/shm for a small site (--tmp to choose), and are removed unless
+--keep. Python 3 standard library only.
 
 On a 10,000-article site (a soak test, not part of `make test`):
 
@@ -27,8 +30,9 @@ On a 10,000-article site (a soak test, not part of `make test`):
     printf 'title: "Big"\\nbase_url: "https://example.org/big/"\\n' > /tmp/big/site.yml
     python3 tests/equiv/equiv.py --site /tmp/big --edits 50 --briefing build/briefing
 
-Each edit there costs a rebuild, a clean build and a compare of the two
-trees (seconds each), so use fewer edits than the default 200.
+Each edit there costs a rebuild, a clean build of the whole site and a
+compare of two whole output trees, so use fewer edits than the default 200
+(and the work folder goes to TMPDIR, not /dev/shm).
 """
 
 import argparse
@@ -1004,7 +1008,7 @@ def e_article_move(site):
 
 def entity_file_edit(kind, folder, fields):
     """Edits a file of content/folder (changes one of its front matter
-    fields or its body), or creates or deletes one."""
+    fields or its body), or creates, deletes or renames one."""
     def make(site):
         rng = site.rng
         files = site.files("content/" + folder, ".md", recursive=False)
@@ -1014,6 +1018,9 @@ def entity_file_edit(kind, folder, fields):
         rel = rng.choice(files)
         if r < 0.15 and len(files) > 1:
             return Edit(kind, "delete %s" % rel, [("delete", rel)])
+        if r < 0.2:  # a new slug, so a new page address
+            new = "content/%s/%s.md" % (folder, site.unique(rel.rsplit("/", 1)[1][:-3]))
+            return Edit(kind, "move %s to %s" % (rel, new), [("move", rel, new)])
         page = site.page(rel)
         if not page.ok:
             return None
@@ -1198,6 +1205,8 @@ def registry_edit(kind, rel, pool, fields):
                         [("write", rel, (text.rstrip("\n") + "\n" + add).encode("utf-8"))])
         r = rng.random()
         names = [e.get("name") for e in items]
+        if text is not None and r < 0.05:
+            return Edit(kind, "delete %s" % rel, [("delete", rel)])
         if not items or r < 0.35:
             free = [n for n in pool if n not in names]
             name = rng.choice(free) if free and rng.random() < 0.7 else site.unique(rng.choice(pool))
@@ -1311,7 +1320,8 @@ def site_yml_change(rng, meta):
     """Changes one setting of site.yml; returns what it did."""
     key = rng.choice(["title", "description", "paginate", "related", "editions", "editions",
                       "feeds", "feeds", "timezone", "mentions", "indexes", "threads",
-                      "summaries", "params", "base_url", "language", "clean_urls"])
+                      "summaries", "params", "base_url", "language", "clean_urls", "unsafe",
+                      "entities"])
     if key != "title" and meta.find(key) and rng.random() < 0.2:
         meta.delete(key)
         return "%s removed" % key
@@ -1371,6 +1381,12 @@ def site_yml_change(rng, meta):
                         "http://127.0.0.1/x/"])
     elif key == "language":
         v = rng.choice(["en", "fr", "en-GB"])
+    elif key == "entities":
+        v = {}
+        if rng.random() < 0.8:
+            v["orgs"] = {"title": rng.choice(["Organisations", "Bodies"]), "singular": "Body"}
+        if rng.random() < 0.6:
+            v["countries"] = {"title": "Countries", "singular": "Country"}
     else:
         v = rng.random() < 0.3
     meta.set(key, v)
