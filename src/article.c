@@ -311,4 +311,5 @@ void article_render_body(const struct site *s, struct article *a)
 		return;
 	a->words = count_words(a->doc);
 	a->html = md_render(a->doc, s->cfg.unsafe);
+	a->body_ok = a->html != NULL;
 }

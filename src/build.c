@@ -1,20 +1,33 @@
-/* build.c: the order of the pipeline stages and who owns what between
- * them. Stages that touch one item at a time (article parse + filter +
- * body render; page render) run on the pool with per-worker state; stages
- * that change the shared model (resolve, hooks) run on this thread. */
+/* build.c: the pipeline, one function per stage:
+ *   open     site.yml and the command line's overrides (a full update only)
+ *   scan     content/ listed; which article files are new or changed
+ *   parse    those parsed, filtered and rendered, in parallel (article.c)
+ *   resolve  published articles, entities, views, article pages (resolve.c)
+ *   steps    the keyed site hooks (steps.c), then whole-site hooks if any
+ *   pages    the page list, checked
+ *   render   the pages whose inputs changed, in parallel, and written
+ *   finish   sitemap and static files, then the swap (or, live, the prune)
+ * A build state keeps all of it between updates (serve); `briefing build`
+ * makes one, updates it once and frees it. An update is full (everything
+ * made anew) the first time, and when settings, scripts, data or entity
+ * files changed: those reach every step. Otherwise it redoes only what the
+ * changed articles, templates and static files reach.
+ * Stages that touch one item at a time run on the pool with per-worker
+ * state; stages that change the shared model run on this thread. */
 #include "build.h"
 
+#include <errno.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
-#include "cache.h"
+#include "fsutil.h"
 #include "hashes.h"
 #include "lua_bridge.h"
 #include "output.h"
+#include "pages.h"
 #include "pool.h"
 #include "progress.h"
 #include "render.h"
@@ -22,23 +35,39 @@
 #include "sitemap.h"
 #include "steps.h"
 
+enum { T_SCAN, T_PARSE, T_RESOLVE, T_HOOKS, T_PLAN, T_RENDER, T_FINISH, T_SWAP, T_N };
+
 struct build {
-	struct site *site;
-	struct lb **workers;    /* one Lua state per worker */
+	struct build_opts o;
+	int jobs;
+	/* kept between updates */
+	struct site *s;
+	struct lb_scripts *scripts;
 	struct theme *theme;
+	struct lb **workers;      /* one Lua state per worker */
+	int nworkers;
+	struct lb *main;          /* the hook state */
+	struct st_state *steps;
+	struct pg_set *pages;
+	struct hs_table *manifest; /* live: file -> content hash of what is there */
+	struct hs_table *paths;   /* article path -> position in s->all */
+	struct page *page404;
+	struct diag *kept;        /* messages of the full update's open and scan */
+	uint32_t theme_obj;       /* bits: template names (track.h) */
+	int legacy;               /* a script has whole-site hooks: every update is full */
+	int failed;               /* the last update failed: the output is not up to date */
+	unsigned gen;
+	/* this update */
 	struct output *out;
-	struct diag **page_diag; /* per page, merged in page order */
-	buf *html;               /* per page, when after_render needs it */
-	size_t pages_written;
 	struct progress *progress;
-	struct build_cache *cache;   /* serve's, or NULL */
-	struct st_state *steps;      /* what the keyed steps made */
-	struct cache_article **snaps; /* per article: a copy to keep in the cache */
-	atomic_size_t cached;        /* articles taken from the cache */
-	uint64_t *fingerprints;      /* per page: hash of its inputs (0: unknown) */
-	unsigned char *skip;         /* per page: unchanged, not rendered */
-	/* seconds spent per worker, summed for -v (no sharing between workers) */
-	double *t_parse, *t_filter, *t_render, *t_write;
+	struct diag **page_diag;  /* per page, merged in page order */
+	struct pg_rec **recs;
+	unsigned char *todo;      /* per page: render it */
+	buf *html;                /* per page, when after_render needs it */
+	struct build_stats st;
+	atomic_size_t parsed;
+	double t[T_N];
+	double *t_parse, *t_filter, *t_render, *t_write; /* per worker */
 };
 
 static double now_s(void)
@@ -48,88 +77,336 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* Errors so far in this update, those of the full update's open and scan
+ * (which every update shows again) included. */
+static int errors(const struct build *b)
+{
+	return diag_count(b->s->diag, DIAG_ERROR) + (b->kept ? diag_count(b->kept, DIAG_ERROR) : 0);
+}
+
+/* ---- open: site.yml and the overrides ---- */
+
+/* The settings every article, step and page depend on besides files. */
+static void apply_overrides(struct build *b, struct site *s)
+{
+	const struct build_opts *o = &b->o;
+	s->tool_dir = o->tool_dir ? xstrdup(o->tool_dir) : NULL;
+	s->cfg.drafts = o->drafts;
+	s->cfg.future = o->future;
+	if (o->clean_urls >= 0)
+		s->cfg.clean_urls = o->clean_urls;
+	val_set_bool(s->site_layer[0], "clean_urls", s->cfg.clean_urls);
+	s->cfg.now = o->as_of ? o->as_of : (long long)time(NULL);
+	if (o->base_url) {
+		size_t n = strlen(o->base_url);
+		free(s->cfg.base_url);
+		s->cfg.base_url = n && o->base_url[n - 1] != '/' ? xasprintf("%s/", o->base_url)
+		                                                 : xstrdup(o->base_url);
+		val_set_str(s->site_layer[0], "base_url", s->cfg.base_url);
+	}
+	if (o->out_dir) {
+		free(s->cfg.output);
+		s->cfg.output = xstrdup(o->out_dir);
+	}
+}
+
+/* A refused output folder fails the build before any work, at the output:
+ * key when site.yml chose it. */
+static int output_allowed(struct build *b, struct site *s)
+{
+	const char *refused = out_refused(s->cfg.output, s->cfg.dir);
+	if (!refused)
+		return 1;
+	const struct value *key = b->o.out_dir ? NULL : val_get(s->cfg.yaml, "output");
+	char *yml = key ? site_path(s, "site.yml") : NULL;
+	diag_error(s->diag, yml, key ? val_line(key) : 0, key ? val_col(key) : 0,
+	           "refusing to write the site to \"%s\": %s",
+	           key ? val_get_str(key, NULL) : s->cfg.output, refused);
+	free(yml);
+	return 0;
+}
+
+/* Drops everything made from the sources (the manifest of what is in the
+ * output stays: a live full update still writes only what changed). */
+static void drop_state(struct build *b)
+{
+	st_free(b->steps);
+	b->steps = NULL;
+	for (int i = 0; b->workers && i < b->nworkers; i++)
+		lb_free(b->workers[i]);
+	free(b->workers);
+	b->workers = NULL;
+	b->nworkers = 0;
+	lb_free(b->main);
+	b->main = NULL;
+	lb_scripts_free(b->scripts);
+	b->scripts = NULL;
+	theme_free(b->theme);
+	b->theme = NULL;
+	page_free(b->page404);
+	b->page404 = NULL;
+	pg_free(b->pages);
+	b->pages = NULL;
+	hs_table_free(b->paths);
+	b->paths = NULL;
+	site_free(b->s);
+	b->s = NULL;
+	diag_free(b->kept);
+	b->kept = NULL;
+}
+
+/* site.yml, the scan, scripts, theme and Lua states, from nothing. */
+static int open_site(struct build *b)
+{
+	double t0 = now_s();
+	b->kept = diag_new();
+	struct site *s = site_open(b->o.site_dir, b->kept);
+	if (!s)
+		return -1;
+	b->s = s;
+	apply_overrides(b, s);
+	if (!output_allowed(b, s))
+		return -1;
+	/* a file or folder the scan could not take still lets the articles it
+	 * found be parsed, so that one run reports every error; the build stops
+	 * after the parse */
+	site_scan(s);
+	diag_merge(b->kept, s->diag); /* shown by every update until the next full one */
+	b->paths = hs_table_new();
+	for (size_t i = 0; i < s->n_all; i++)
+		hs_put(b->paths, s->all[i]->path, i, 0);
+	b->pages = pg_new();
+	b->theme_obj = tr_add(s->track, TR_SITE, s);
+	b->scripts = lb_scripts_new(s, s->diag);
+	if (!b->scripts)
+		return -1;
+	int workers = b->jobs;
+	if ((size_t)workers > s->n_all)
+		workers = s->n_all ? (int)s->n_all : 1;
+	b->workers = xcalloc((size_t)workers, sizeof *b->workers);
+	for (int i = 0; i < workers; i++) {
+		b->workers[i] = lb_new(s, b->scripts, 0, s->diag);
+		if (!b->workers[i])
+			return -1;
+		b->nworkers = i + 1;
+	}
+	b->main = lb_new(s, b->scripts, 1, s->diag);
+	if (!b->main)
+		return -1;
+	static const char *const old_hooks[] = {"site_loaded", "article", "collections",
+	                                        "before_render", "after_render", NULL};
+	b->legacy = 0;
+	for (const char *const *h = old_hooks; *h; h++)
+		b->legacy |= lb_has_hook(b->main, *h);
+	b->t[T_SCAN] += now_s() - t0;
+	return 0;
+}
+
+/* ---- scan: which article files are new, changed or gone ---- */
+
+static int same_stamp(const struct article *a, const struct stat *st)
+{
+	return a->size == (long long)st->st_size && a->ino == (unsigned long long)st->st_ino &&
+	       a->mtime_ns == (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+}
+
+static void set_stamp(struct article *a, const struct stat *st)
+{
+	a->size = (long long)st->st_size;
+	a->ino = (unsigned long long)st->st_ino;
+	a->mtime_ns = (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+}
+
+/* Does a's file hold other bytes than those parsed? A touched file with
+ * the same bytes is not changed (its stamp is kept for next time). */
+static int article_changed(struct article *a)
+{
+	struct stat st;
+	if (stat(a->path, &st) != 0 || !S_ISREG(st.st_mode))
+		return 1;
+	if (same_stamp(a, &st))
+		return 0;
+	buf text = BUF_INIT;
+	int changed = fs_read(a->path, &text) != 0 || hs_bytes(text.ptr, text.len, 0) != a->hash;
+	buf_free(&text);
+	if (!changed)
+		set_stamp(a, &st);
+	return changed;
+}
+
+/* Lists content/articles again: new files become articles to parse, gone
+ * ones are dropped, changed ones reset. Returns how many changed. */
+static size_t rescan(struct build *b)
+{
+	struct site *s = b->s;
+	size_t n, prefix, changes = 0;
+	char **files = site_list_articles(s, &n, &prefix);
+	struct article **all = xcalloc(n ? n : 1, sizeof *all);
+	unsigned char *kept = xcalloc(s->n_all ? s->n_all : 1, 1);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t at;
+		struct article *a;
+		if (hs_get(b->paths, files[i], &at)) {
+			a = s->all[at];
+			kept[at] = 1;
+			free(files[i]);
+			if (article_changed(a)) {
+				article_reset(s, a);
+				changes++;
+			}
+		} else {
+			a = article_new(files[i], prefix);
+			a->fresh = 1;
+			changes++;
+		}
+		a->scan = i;
+		all[i] = a;
+	}
+	free(files);
+	for (size_t i = 0; i < s->n_all; i++)
+		if (!kept[i]) {
+			st_forget(b->steps, s->all[i]);
+			site_drop_article(s, s->all[i]);
+			changes++;
+		}
+	free(kept);
+	free(s->all);
+	s->all = all;
+	s->n_all = n;
+	hs_clear(b->paths);
+	for (size_t i = 0; i < n; i++)
+		hs_put(b->paths, all[i]->path, i, 0);
+	return changes;
+}
+
+/* ---- parse ---- */
+
+struct parse_job {
+	struct build *b;
+	struct article **list;
+};
+
 static void parse_one(void *ctx, int worker, size_t i)
 {
-	struct build *b = ctx;
-	struct site *s = b->site;
-	struct article *a = s->articles[i];
+	struct parse_job *j = ctx;
+	struct build *b = j->b;
+	struct site *s = b->s;
+	struct article *a = j->list[i];
 	double t0 = now_s();
-	if (b->cache && cache_restore(b->cache, a)) {
-		atomic_fetch_add(&b->cached, 1);
-		b->t_parse[worker] += now_s() - t0;
-		progress_tick(b->progress);
-		return;
+	struct stat st;
+	buf text = BUF_INIT;
+	int rc = -1;
+	if (stat(a->path, &st) == 0 && fs_read(a->path, &text) == 0) {
+		set_stamp(a, &st);
+		a->hash = hs_bytes(text.ptr, text.len, 0);
+		rc = article_parse_text(s, a, text.ptr, text.len);
+	} else {
+		diag_error(a->diag, a->path, 0, 0, "cannot read: %s", strerror(errno));
 	}
-	struct stat before;
-	int stamped = b->cache && stat(a->path, &before) == 0;
-	int parsed = article_parse(s, a);
+	buf_free(&text);
 	double t1 = now_s();
 	b->t_parse[worker] += t1 - t0;
-	if (parsed == 0) {
+	if (rc == 0) {
 		struct lb *lb = b->workers[worker];
 		if (!a->draft || s->cfg.drafts) {
 			if (lb_filter_article(lb, a) == 0)
 				article_render_body(s, a);
 		}
 		lb_release_doc(lb, a);
-		if (stamped)
-			b->snaps[i] = cache_snapshot(a, &before);
 		b->t_filter[worker] += now_s() - t1;
 	}
+	a->fresh = 1;
+	atomic_fetch_add(&b->parsed, 1);
 	progress_tick(b->progress);
 }
 
-/* Writes a rendered page; without clean URLs, HTML links are rewritten to
- * point at files. */
-static void write_page(struct build *b, const char *file, const buf *html, struct diag *d)
+static void parse(struct build *b)
 {
-	size_t n = strlen(file);
-	if (b->site->cfg.clean_urls || n < 5 || strcmp(file + n - 5, ".html") != 0) {
-		out_write(b->out, file, html->ptr, html->len, d);
-		return;
-	}
-	buf fixed = BUF_INIT;
-	render_unclean_links(b->site, html, &fixed);
-	out_write(b->out, file, fixed.ptr, fixed.len, d);
-	buf_free(&fixed);
-}
-
-static void render_one(void *ctx, int worker, size_t i)
-{
-	struct build *b = ctx;
-	struct page *p = b->site->pages[i];
-	struct diag *d = diag_new();
-	b->page_diag[i] = d;
-	if (b->skip && b->skip[i]) {
-		progress_tick(b->progress);
-		return;
-	}
-	buf html = BUF_INIT;
+	struct site *s = b->s;
 	double t0 = now_s();
-	int rendered = render_page(b->theme, b->site, p, &html, d);
-	double t1 = now_s();
-	b->t_render[worker] += t1 - t0;
-	progress_tick(b->progress);
-	if (rendered == 0) {
-		if (b->html) { /* kept for after_render */
-			b->html[i] = html;
-			return;
-		}
-		char *file = render_page_file(b->site, p->url);
-		write_page(b, file, &html, d);
-		free(file);
-		b->t_write[worker] += now_s() - t1;
-	} else {
-		diag_add(d, DIAG_NOTE, NULL, 0, 0, "while rendering page \"%s\" (made by %s)", p->url,
-		         p->source);
+	struct parse_job j = {.b = b, .list = xcalloc(s->n_all ? s->n_all : 1, sizeof *j.list)};
+	size_t n = 0;
+	for (size_t i = 0; i < s->n_all; i++)
+		if (s->all[i]->fresh)
+			j.list[n++] = s->all[i];
+	progress_phase(b->progress, "parse", n);
+	pool_run(b->nworkers, n, parse_one, &j);
+	free(j.list);
+	b->st.articles_parsed = n;
+	b->st.articles_cached = s->n_all - n;
+	b->t[T_PARSE] += now_s() - t0;
+}
+
+/* ---- resolve ---- */
+
+static int resolve(struct build *b)
+{
+	double t0 = now_s();
+	struct site *s = b->s;
+	int rc = site_resolve(s);
+	/* articles no longer published take their steps' results with them */
+	for (size_t i = 0; b->steps && i < s->n_all; i++)
+		if (s->all[i]->emit && !s->all[i]->published)
+			st_forget(b->steps, s->all[i]);
+	b->t[T_RESOLVE] += now_s() - t0;
+	return rc;
+}
+
+/* ---- steps and hooks ---- */
+
+static int run_hooks(struct build *b, int full)
+{
+	double t0 = now_s();
+	struct site *s = b->s;
+	progress_phase(b->progress, "hooks", 0);
+	if (full && lb_run_hook(b->main, "site_loaded", s->diag) != 0)
+		return -1;
+	if (!b->steps)
+		b->steps = st_new(s, b->scripts, b->main);
+	struct st_stats sst = {0};
+	int rc = st_update(b->steps, b->workers, b->nworkers, b->main, &sst);
+	b->st.steps_run = sst.emits + sst.groups + sst.finishes;
+	if (rc == 0 && b->legacy) {
+		st_collections(b->steps, b->main);
+		if ((lb_has_hook(b->main, "article") && lb_article_hooks(b->main, s->diag) != 0) ||
+		    lb_run_hook(b->main, "collections", s->diag) != 0)
+			rc = -1;
 	}
-	buf_free(&html);
+	b->t[T_HOOKS] += now_s() - t0;
+	return rc;
+}
+
+/* ---- pages ---- */
+
+static void list_page(void *ctx, struct page *p)
+{
+	site_list_page(ctx, p);
+}
+
+/* Every page in order: articles', the steps', the site hooks', 404. */
+static void list_pages(struct build *b)
+{
+	struct site *s = b->s;
+	s->n_pages = 0;
+	for (size_t i = 0; i < s->n_articles; i++)
+		site_list_page(s, s->articles[i]->page);
+	st_pages(b->steps, list_page, s);
+	for (size_t i = 0; i < s->n_own; i++)
+		site_list_page(s, s->own[i]);
+	if (theme_has(b->theme, "404")) {
+		if (!b->page404)
+			b->page404 = page_new("404.html", "404", "404", "Page not found", NULL, "the theme");
+		site_list_page(s, b->page404);
+	} else {
+		page_free(b->page404);
+		b->page404 = NULL;
+	}
 }
 
 /* Every page needs a template and a URL of its own. */
 static void check_pages(struct build *b)
 {
-	struct site *s = b->site;
+	struct site *s = b->s;
 	struct value *seen = val_map();
 	for (size_t i = 0; i < s->n_pages; i++) {
 		struct page *p = s->pages[i];
@@ -150,16 +427,144 @@ static void check_pages(struct build *b)
 	val_free(seen);
 }
 
-static void list_page(void *ctx, struct page *p)
+static int pages(struct build *b)
 {
-	site_list_page(ctx, p);
+	struct site *s = b->s;
+	list_pages(b);
+	if (b->legacy && lb_has_hook(b->main, "before_render"))
+		for (size_t i = 0; i < s->n_pages; i++)
+			if (lb_page_hook(b->main, "before_render", s->pages[i], NULL, s->diag) != 0)
+				return -1;
+	check_pages(b);
+	const char *dump = getenv("BRIEFING_DUMP_VARS"); /* for tests/cli/vars.sh */
+	if (dump && *dump && !errors(b)) {
+		FILE *fp = fopen(dump, "w");
+		if (fp) {
+			render_dump_vars(s, fp);
+			fclose(fp);
+		}
+	}
+	return errors(b) ? -1 : 0;
 }
 
-static double seconds_since(const struct timespec *t0)
+/* ---- render ---- */
+
+/* Writes a rendered page; without clean URLs, HTML links are rewritten to
+ * point at files. */
+static void write_page(struct build *b, const char *file, const buf *html, struct diag *d)
 {
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+	size_t n = strlen(file);
+	if (b->s->cfg.clean_urls || n < 5 || strcmp(file + n - 5, ".html") != 0) {
+		out_write(b->out, file, html->ptr, html->len, d);
+		return;
+	}
+	buf fixed = BUF_INIT;
+	render_unclean_links(b->s, html, &fixed);
+	out_write(b->out, file, fixed.ptr, fixed.len, d);
+	buf_free(&fixed);
+}
+
+static void render_one(void *ctx, int worker, size_t i)
+{
+	struct build *b = ctx;
+	struct site *s = b->s;
+	struct page *p = s->pages[i];
+	struct diag *d = diag_new();
+	b->page_diag[i] = d;
+	char *file = render_page_file(s, p->url);
+	if (!b->todo[i]) {
+		out_keep(b->out, file);
+		diag_append(d, pg_messages(b->recs[i]));
+		free(file);
+		progress_tick(b->progress);
+		return;
+	}
+	buf html = BUF_INIT;
+	struct tr_log reads = {0};
+	struct render_trace trace = {&reads, b->theme_obj, 0};
+	double t0 = now_s();
+	int rendered = render_page_traced(b->theme, s, p, &html, d, &trace);
+	double t1 = now_s();
+	b->t_render[worker] += t1 - t0;
+	progress_tick(b->progress);
+	if (rendered == 0) {
+		if (b->html) { /* kept for after_render */
+			b->html[i] = html;
+			html = (buf)BUF_INIT;
+		} else {
+			write_page(b, file, &html, d);
+			b->t_write[worker] += now_s() - t1;
+		}
+	} else {
+		diag_add(d, DIAG_NOTE, NULL, 0, 0, "while rendering page \"%s\" (made by %s)", p->url,
+		         p->source);
+	}
+	pg_done(b->recs[i], p, tr_now(s->track), &reads, trace.volatile_ || rendered != 0, d);
+	tr_log_free(&reads);
+	buf_free(&html);
+	free(file);
+}
+
+static void start_output(struct build *b)
+{
+	struct site *s = b->s;
+	if (b->o.live) {
+		if (!b->manifest)
+			b->manifest = hs_table_new();
+		b->out = out_begin_live(s->cfg.output, s->cfg.dir, b->manifest, ++b->gen, s->diag);
+	} else {
+		b->out = out_begin(s->cfg.output, s->cfg.dir, s->diag);
+	}
+}
+
+static void render(struct build *b)
+{
+	struct site *s = b->s;
+	size_t n = s->n_pages;
+	double t0 = now_s();
+	b->page_diag = xcalloc(n ? n : 1, sizeof *b->page_diag);
+	b->recs = xcalloc(n ? n : 1, sizeof *b->recs);
+	b->todo = xcalloc(n ? n : 1, 1);
+	size_t count = pg_plan(b->pages, s->track, s->pages, n, b->recs, b->todo);
+	/* a build into a new folder writes every page; so does one whose
+	 * after_render hooks may rewrite any page */
+	int after = b->legacy && lb_has_hook(b->main, "after_render");
+	if (!b->o.live || after) {
+		memset(b->todo, 1, n);
+		count = n;
+	}
+	b->t[T_PLAN] += now_s() - t0;
+	b->st.pages_rendered = count;
+	b->st.pages_skipped = n - count;
+	t0 = now_s();
+	if (after)
+		b->html = xcalloc(n ? n : 1, sizeof *b->html);
+	progress_phase(b->progress, "render", n);
+	pool_run(b->jobs, n, render_one, b);
+	/* after_render runs on the hook state, page by page */
+	for (size_t i = 0; b->html && i < n; i++) {
+		struct page *p = s->pages[i];
+		if (diag_count(b->page_diag[i], DIAG_ERROR) == 0 &&
+		    lb_page_hook(b->main, "after_render", p, &b->html[i], b->page_diag[i]) == 0) {
+			char *file = render_page_file(s, p->url);
+			write_page(b, file, &b->html[i], b->page_diag[i]);
+			free(file);
+		}
+		buf_free(&b->html[i]);
+	}
+	free(b->html);
+	b->html = NULL;
+	for (size_t i = 0; i < n; i++) {
+		diag_merge(s->diag, b->page_diag[i]);
+		diag_free(b->page_diag[i]);
+	}
+	free(b->page_diag);
+	b->page_diag = NULL;
+	free(b->recs);
+	b->recs = NULL;
+	free(b->todo);
+	b->todo = NULL;
+	b->t[T_RENDER] += now_s() - t0;
 }
 
 /* URLs per sitemap file: the protocol's 50,000 (BRIEFING_SITEMAP_LIMIT
@@ -171,383 +576,244 @@ static size_t sitemap_limit(void)
 	return n > 0 && n < 50000 ? (size_t)n : 50000;
 }
 
-static int errors(const struct site *s)
+/* ---- finish ---- */
+
+static void finish(struct build *b)
 {
-	return diag_count(s->diag, DIAG_ERROR);
+	struct site *s = b->s;
+	double t0 = now_s();
+	progress_phase(b->progress, "write", 0);
+	if (!errors(b))
+		sitemap_write(s, b->out, sitemap_limit(), s->diag);
+	/* static files last: a site's own robots.txt wins */
+	if (!errors(b))
+		theme_copy_static(b->theme, b->out, s->diag);
+	b->t[T_FINISH] += now_s() - t0;
+	t0 = now_s();
+	if (errors(b)) {
+		out_abort(b->out);
+	} else {
+		if (b->o.live) {
+			out_prune(b->out);
+			out_stats(b->out, &b->st.files_written, &b->st.files_removed);
+		}
+		out_commit(b->out, s->diag);
+	}
+	b->out = NULL;
+	b->t[T_SWAP] += now_s() - t0;
 }
 
-/* The settings a cached article or page depends on besides its files. */
-static char *cache_config(const struct site *s)
-{
-	return xasprintf("drafts=%d future=%d clean_urls=%d unsafe=%d base_url=%s theme=%s "
-	                 "output=%s", s->cfg.drafts, s->cfg.future, s->cfg.clean_urls,
-	                 s->cfg.unsafe, s->cfg.base_url, s->cfg.theme, s->cfg.output);
-}
+/* ---- an update ---- */
 
-/* With a cache: the hash of everything each page's template can see (the
- * page's fields and data, the site map), and which pages are unchanged
- * since the last build, so neither rendered nor written. Pages whose data
- * holds a lambda, and every page when a template changed or an
- * after_render hook may rewrite the HTML, are rendered. */
-static void plan_pages(struct build *b, int after_render)
+/* Must an update with these changes start over? Everything but articles,
+ * templates and static files reaches every step (settings, scripts, data,
+ * entity and edition files). */
+static int needs_full(char *const *paths, size_t n, int all)
 {
-	struct site *s = b->site;
-	size_t n = s->n_pages;
-	b->fingerprints = xcalloc(n ? n : 1, sizeof *b->fingerprints);
-	b->skip = xcalloc(n ? n : 1, 1);
-	struct hs_memo *memo = hs_memo_new();
-	struct hs_table *pages = cache_pages(b->cache);
-	int reuse = !after_render && !cache_templates_changed(b->cache);
-	/* per template (few templates, many pages): how deep and which keys
-	 * it can read */
-	struct hs_table *reach = hs_table_new();
-	struct hs_table **names = NULL;
-	uint64_t *site_hashes = NULL; /* the site map, hashed once per template */
-	size_t n_names = 0;
+	if (all)
+		return 1;
+	static const char *const cheap[] = {"content/articles", "templates", "themes", "static",
+	                                    NULL};
 	for (size_t i = 0; i < n; i++) {
-		struct page *p = s->pages[i];
-		uint64_t info;
-		if (!hs_get(reach, p->template, &info)) {
-			int r = theme_reach(b->theme, p->template);
-			names = xrealloc(names, (n_names + 1) * sizeof *names);
-			names[n_names] = theme_names(b->theme, p->template);
-			site_hashes = xrealloc(site_hashes, (n_names + 1) * sizeof *site_hashes);
-			site_hashes[n_names] = r < 0 ? 0 : hs_value(memo, s->site_data, r + 1,
-			                                             names[n_names], (int)n_names);
-			info = (r < 0 ? 0xFFFFFFFFull : (uint64_t)r) | (uint64_t)n_names << 32;
-			n_names++;
-			hs_put(reach, p->template, info, 0);
+		int ok = 0;
+		for (const char *const *c = cheap; *c && !ok; c++) {
+			size_t k = strlen(*c);
+			ok = !strncmp(paths[i], *c, k) && (paths[i][k] == '/' || paths[i][k] == '\0');
 		}
-		uint64_t depth = info & 0xFFFFFFFFull;
-		int tid = (int)(info >> 32);
-		if (depth == 0xFFFFFFFFull)
-			continue; /* no bound: always rendered */
-		/* the page data and the site map sit at the bottom of the context */
-		uint64_t data = hs_value(memo, p->data, (int)depth + 1, names[tid], tid);
-		uint64_t site = site_hashes[tid];
-		if (!data || !site)
-			continue;
-		uint64_t h = hs_bytes(p->template, strlen(p->template), site);
-		h = hs_bytes(p->kind, strlen(p->kind), h);
-		h = hs_bytes(p->title, strlen(p->title), h);
-		h = hs_bytes(p->url, strlen(p->url), h ^ data);
-		b->fingerprints[i] = h ? h : 1;
-		char *file = render_page_file(s, p->url);
-		uint64_t before;
-		if (reuse && hs_get(pages, file, &before) && before == b->fingerprints[i]) {
-			b->skip[i] = 1;
-			out_keep(b->out, file);
-		}
-		free(file);
+		if (!ok)
+			return 1;
 	}
-	hs_table_free(reach);
-	for (size_t i = 0; i < n_names; i++)
-		hs_table_free(names[i]);
-	free(names);
-	free(site_hashes);
-	hs_memo_free(memo);
+	return 0;
 }
 
-/* With a cache: remembers each rendered page's hash and forgets pages gone. */
-static void remember_pages(struct build *b, unsigned gen)
+static int touches(char *const *paths, size_t n, const char *dir)
 {
-	struct site *s = b->site;
-	struct hs_table *pages = cache_pages(b->cache);
-	for (size_t i = 0; i < s->n_pages; i++) {
-		char *file = render_page_file(s, s->pages[i]->url);
-		if (b->skip[i])
-			hs_mark(pages, file, gen);
-		else
-			hs_put(pages, file, b->fingerprints[i], gen);
-		free(file);
+	size_t k = strlen(dir);
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(paths[i], dir, k) && (paths[i][k] == '/' || paths[i][k] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* The theme, loaded again: the templates that differ are stamped. */
+static int reload_theme(struct build *b)
+{
+	struct theme *t = theme_load(b->s, b->s->diag);
+	if (!t)
+		return -1;
+	tr_changed(b->s->track, b->theme_obj, theme_changes(b->theme, t));
+	theme_free(b->theme);
+	b->theme = t;
+	return 0;
+}
+
+static void report(struct build *b, struct diag *d, int nerr, double t0);
+
+int build_update(struct build *b, char *const *paths, size_t n, int all)
+{
+	double t0 = now_s();
+	memset(&b->st, 0, sizeof b->st);
+	memset(b->t, 0, sizeof b->t);
+	for (int i = 0; i < b->jobs; i++)
+		b->t_parse[i] = b->t_filter[i] = b->t_render[i] = b->t_write[i] = 0;
+	atomic_store(&b->parsed, 0);
+	int full = !b->s || needs_full(paths, n, all);
+	struct diag *d = diag_new();
+	b->progress = progress_new(stderr, !b->o.quiet);
+	progress_phase(b->progress, "scan", 0);
+	int rc = 0;
+	if (full) {
+		drop_state(b);
+		rc = open_site(b);
+		b->st.full = 1;
+	} else {
+		double ts = now_s();
+		diag_free(b->s->diag);
+		b->s->diag = diag_new();
+		size_t changed = touches(paths, n, "content/articles") ? rescan(b) : 0;
+		if (!changed && !b->failed && !touches(paths, n, "templates") &&
+		    !touches(paths, n, "themes") && !touches(paths, n, "static")) {
+			b->st.unchanged = 1; /* saved with the same bytes */
+			b->t[T_SCAN] += now_s() - ts;
+			goto done;
+		}
+		b->t[T_SCAN] += now_s() - ts;
+		if (b->legacy) { /* whole-site hooks may read anything: start over */
+			full = 1;
+			drop_state(b);
+			rc = open_site(b);
+			b->st.full = 1;
+		}
 	}
-	hs_sweep(pages, gen, NULL, NULL);
+	struct site *s = b->s;
+	if (rc == 0) {
+		tr_tick(s->track); /* this update's changes */
+		rc = reload_theme(b);
+	}
+	if (rc == 0) {
+		parse(b);
+		resolve(b);
+		if (errors(b))
+			rc = -1;
+	}
+	if (rc == 0)
+		rc = run_hooks(b, full);
+	if (rc == 0)
+		rc = pages(b);
+	if (rc == 0) {
+		start_output(b);
+		if (!b->out)
+			rc = -1;
+	}
+	if (rc == 0) {
+		render(b);
+		finish(b);
+	}
+done:
+	progress_end(b->progress);
+	b->progress = NULL;
+	out_abort(b->out);
+	b->out = NULL;
+	diag_append(d, b->kept);
+	if (b->s) {
+		diag_merge(d, b->s->diag);
+		site_dig(b->s);
+	}
+	int nerr = diag_count(d, DIAG_ERROR);
+	b->failed = nerr > 0;
+	report(b, d, nerr, t0);
+	diag_free(d);
+	if (b->o.stats)
+		*b->o.stats = b->st;
+	out_wait(); /* the previous output, removed meanwhile */
+	return nerr ? 1 : 0;
+}
+
+static void report(struct build *b, struct diag *d, int nerr, double t0)
+{
+	struct site *s = b->s;
+	FILE *msg = b->o.messages ? b->o.messages : stderr;
+	diag_print(d, msg);
+	if (nerr) {
+		fprintf(msg, "briefing: build failed with %d error%s; the previous output is "
+		        "unchanged\n", nerr, nerr == 1 ? "" : "s");
+		return;
+	}
+	double *t = b->t;
+	if (!b->o.quiet)
+		printf("briefing: %zu articles, %zu pages written to %s in %.2f s "
+		       "(parse and filter %.2f s, hooks %.2f s, render and write %.2f s)\n",
+		       s->n_articles, s->n_pages, s->cfg.output, now_s() - t0, t[T_PARSE],
+		       t[T_HOOKS], t[T_RENDER] + t[T_FINISH] + t[T_SWAP]);
+	if (!b->o.verbose)
+		return;
+	double sum[4] = {0};
+	for (int i = 0; i < b->jobs; i++) {
+		sum[0] += b->t_parse[i];
+		sum[1] += b->t_filter[i];
+		sum[2] += b->t_render[i];
+		sum[3] += b->t_write[i];
+	}
+	/* parse and filter, render and write interleave on the workers: their
+	 * split is time summed over the threads */
+	printf("briefing: scan     %6.3f s  (site.yml, content listing, scripts, theme)\n"
+	       "briefing: parse    %6.3f s  (parse and filter %.3f s wall on %d threads, "
+	       "%zu parsed)\n"
+	       "briefing: filters  %6.3f s  (thread time, with body rendering)\n"
+	       "briefing: resolve  %6.3f s\n"
+	       "briefing: hooks    %6.3f s  (%zu steps run)\n"
+	       "briefing: unchanged %5.3f s  (finding the pages to render: %zu of %zu)\n"
+	       "briefing: render   %6.3f s  (render and write %.3f s wall on %d threads)\n"
+	       "briefing: write    %6.3f s  (thread time, then %.3f s for sitemap and static files)\n"
+	       "briefing: swap     %6.3f s\n",
+	       t[T_SCAN], sum[0], t[T_PARSE], b->nworkers, b->st.articles_parsed, sum[1],
+	       t[T_RESOLVE], t[T_HOOKS], b->st.steps_run, t[T_PLAN], b->st.pages_rendered,
+	       s->n_pages, sum[2], t[T_RENDER], b->jobs, sum[3], t[T_FINISH], t[T_SWAP]);
+	/* thread time: keyed steps run on the workers' states too */
+	for (size_t i = 0; b->main && i < lb_scripts_count(b->scripts); i++) {
+		double ti = lb_hook_seconds(b->main, i);
+		for (int w = 0; w < b->nworkers; w++)
+			ti += lb_hook_seconds(b->workers[w], i);
+		if (ti >= 0.0005)
+			printf("briefing:   hooks of %-20s %6.3f s\n", lb_script_path(b->scripts, i), ti);
+	}
+}
+
+struct build *build_new(const struct build_opts *o)
+{
+	struct build *b = xcalloc(1, sizeof *b);
+	b->o = *o;
+	b->jobs = o->jobs > 0 ? o->jobs : pool_default_workers();
+	b->t_parse = xcalloc((size_t)b->jobs, sizeof(double));
+	b->t_filter = xcalloc((size_t)b->jobs, sizeof(double));
+	b->t_render = xcalloc((size_t)b->jobs, sizeof(double));
+	b->t_write = xcalloc((size_t)b->jobs, sizeof(double));
+	return b;
+}
+
+void build_messages(struct build *b, FILE *fp)
+{
+	b->o.messages = fp;
+}
+
+void build_free(struct build *b)
+{
+	if (!b)
+		return;
+	drop_state(b);
+	hs_table_free(b->manifest);
+	free(b->t_parse);
+	free(b->t_filter);
+	free(b->t_render);
+	free(b->t_write);
+	free(b);
 }
 
 int build_run(const struct build_opts *o)
 {
-	if (o->stats)
-		memset(o->stats, 0, sizeof *o->stats);
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	struct diag *d = diag_new();
-	struct build b = {0};
-	struct lb_scripts *scripts = NULL;
-	struct lb *main_lb = NULL;
-	int jobs = o->jobs > 0 ? o->jobs : pool_default_workers();
-	int nworkers = jobs; /* Lua states: no more than there are articles */
-	double t_parse = 0, t_hooks = 0, t_render = 0, mark = 0; /* phase timings */
-	double t_scan = 0, t_resolve = 0, t_finish = 0, t_swap = 0, t_plan = 0;
-	b.t_parse = xcalloc((size_t)jobs, sizeof(double));
-	b.t_filter = xcalloc((size_t)jobs, sizeof(double));
-	b.t_render = xcalloc((size_t)jobs, sizeof(double));
-	b.t_write = xcalloc((size_t)jobs, sizeof(double));
-	b.progress = progress_new(stderr, !o->quiet);
-	b.cache = o->cache;
-	atomic_init(&b.cached, 0);
-	unsigned gen = 0;
-	progress_phase(b.progress, "scan", 0);
-	struct site *s = site_open(o->site_dir, d);
-	b.site = s;
-	if (!s)
-		goto done;
-	s->tool_dir = o->tool_dir ? xstrdup(o->tool_dir) : NULL;
-	s->cfg.drafts = o->drafts;
-	s->cfg.future = o->future;
-	if (o->clean_urls >= 0)
-		s->cfg.clean_urls = o->clean_urls;
-	val_set_bool(s->site_layer[0], "clean_urls", s->cfg.clean_urls);
-	s->cfg.now = o->as_of ? o->as_of : (long long)time(NULL);
-	if (o->base_url) {
-		size_t n = strlen(o->base_url);
-		free(s->cfg.base_url);
-		s->cfg.base_url = n && o->base_url[n - 1] != '/' ? xasprintf("%s/", o->base_url)
-		                                                 : xstrdup(o->base_url);
-		val_set_str(s->site_layer[0], "base_url", s->cfg.base_url);
-	}
-	if (o->out_dir) {
-		free(s->cfg.output);
-		s->cfg.output = xstrdup(o->out_dir);
-	}
-	/* a refused output folder fails the build before any work, at the
-	 * output: key when site.yml chose it */
-	const char *refused = out_refused(s->cfg.output, s->cfg.dir);
-	if (refused) {
-		const struct value *key = o->out_dir ? NULL : val_get(s->cfg.yaml, "output");
-		char *yml = key ? site_path(s, "site.yml") : NULL;
-		diag_error(s->diag, yml, key ? val_line(key) : 0, key ? val_col(key) : 0,
-		           "refusing to write the site to \"%s\": %s",
-		           key ? val_get_str(key, NULL) : s->cfg.output, refused);
-		free(yml);
-		goto done;
-	}
-	/* a file or folder the scan could not take still lets the articles it
-	 * found be parsed, so that one run reports every error; the build
-	 * stops after the parse */
-	site_scan(s);
-	if (b.cache) {
-		char *config = cache_config(s);
-		gen = cache_begin(b.cache, config);
-		free(config);
-		b.snaps = xcalloc(s->n_articles ? s->n_articles : 1, sizeof *b.snaps);
-	}
-	scripts = lb_scripts_new(s, s->diag);
-	if (!scripts)
-		goto done;
-	b.theme = theme_load(s, s->diag);
-	if (!b.theme)
-		goto done;
-
-	/* parse + filter + body render, in parallel */
-	if ((size_t)nworkers > s->n_articles)
-		nworkers = s->n_articles ? (int)s->n_articles : 1;
-	b.workers = xcalloc((size_t)nworkers, sizeof *b.workers);
-	for (int i = 0; i < nworkers; i++) {
-		b.workers[i] = lb_new(s, scripts, 0, s->diag);
-		if (!b.workers[i])
-			goto done;
-	}
-	mark = seconds_since(&t0);
-	t_scan = mark;
-	progress_phase(b.progress, "parse", s->n_articles);
-	pool_run(nworkers, s->n_articles, parse_one, &b);
-	t_parse = seconds_since(&t0) - mark;
-	for (size_t i = 0; b.snaps && i < s->n_articles; i++)
-		if (b.snaps[i])
-			cache_store(b.cache, b.snaps[i]);
-	free(b.snaps);
-	b.snaps = NULL;
-	if (o->stats) {
-		o->stats->articles_cached = atomic_load(&b.cached);
-		o->stats->articles_parsed = s->n_articles - o->stats->articles_cached;
-	}
-	mark = seconds_since(&t0);
-	site_resolve(s);
-	t_resolve = seconds_since(&t0) - mark;
-	if (errors(s))
-		goto done;
-
-	/* grouping and cross-links: the scripts' site hooks */
-	mark = seconds_since(&t0);
-	progress_phase(b.progress, "hooks", 0);
-	site_add_article_pages(s);
-	main_lb = lb_new(s, scripts, 1, s->diag);
-	if (!main_lb || lb_run_hook(main_lb, "site_loaded", s->diag) != 0 ||
-	    (b.steps = st_new(s, scripts, main_lb)) == NULL ||
-	    st_update(b.steps, b.workers, nworkers, main_lb, NULL) != 0 ||
-	    (st_pages(b.steps, list_page, s), st_collections(b.steps, main_lb), 0) ||
-	    (lb_has_hook(main_lb, "article") && lb_article_hooks(main_lb, s->diag) != 0) ||
-	    lb_run_hook(main_lb, "collections", s->diag) != 0)
-		goto done;
-	if (theme_has(b.theme, "404"))
-		site_add_page(s, "404.html", "404", "404", "Page not found", NULL, "the theme");
-	if (lb_has_hook(main_lb, "before_render"))
-		for (size_t i = 0; i < s->n_pages; i++)
-			if (lb_page_hook(main_lb, "before_render", s->pages[i], NULL, s->diag) != 0)
-				goto done;
-	check_pages(&b);
-	if (errors(s))
-		goto done;
-	const char *dump = getenv("BRIEFING_DUMP_VARS"); /* for tests/cli/vars.sh */
-	if (dump && *dump) {
-		FILE *fp = fopen(dump, "w");
-		if (fp) {
-			render_dump_vars(s, fp);
-			fclose(fp);
-		}
-	}
-
-	t_hooks = seconds_since(&t0) - mark;
-	mark = seconds_since(&t0);
-	/* render and write, in parallel */
-	b.out = b.cache ? out_begin_live(s->cfg.output, s->cfg.dir, cache_manifest(b.cache), gen,
-	                                 s->diag)
-	                : out_begin(s->cfg.output, s->cfg.dir, s->diag);
-	if (!b.out)
-		goto done;
-	b.page_diag = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *b.page_diag);
-	if (lb_has_hook(main_lb, "after_render"))
-		b.html = xcalloc(s->n_pages ? s->n_pages : 1, sizeof *b.html);
-	/* can last build's hashes tell unchanged pages? (then this build
-	 * shows what hashing saves) */
-	int judge = b.cache && cache_page_hashing(b.cache) && !cache_templates_changed(b.cache) &&
-	            hs_count(cache_pages(b.cache)) > 0 && !b.html;
-	if (b.cache && cache_page_hashing(b.cache)) {
-		double t = now_s();
-		plan_pages(&b, b.html != NULL);
-		t_plan = now_s() - t;
-	}
-	progress_phase(b.progress, "render", s->n_pages);
-	double t_pool = now_s();
-	pool_run(jobs, s->n_pages, render_one, &b);
-	t_pool = now_s() - t_pool;
-	size_t skipped = 0;
-	for (size_t i = 0; b.skip && i < s->n_pages; i++)
-		skipped += b.skip[i];
-	if (o->stats) {
-		o->stats->pages_skipped = skipped;
-		o->stats->pages_rendered = s->n_pages - skipped;
-	}
-	if (judge) {
-		size_t rendered = s->n_pages - skipped;
-		double saved = (double)skipped * t_pool / (double)(rendered ? rendered : 1);
-		if (!cache_judge_hashing(b.cache, t_plan, saved) && o->stats)
-			o->stats->hashing_dropped = 1;
-	}
-	/* after_render runs on this thread's Lua state, page by page */
-	for (size_t i = 0; b.html && i < s->n_pages; i++) {
-		struct page *p = s->pages[i];
-		if (diag_count(b.page_diag[i], DIAG_ERROR) == 0 &&
-		    lb_page_hook(main_lb, "after_render", p, &b.html[i], b.page_diag[i]) == 0) {
-			char *file = render_page_file(s, p->url);
-			write_page(&b, file, &b.html[i], b.page_diag[i]);
-			free(file);
-		}
-		buf_free(&b.html[i]);
-	}
-	free(b.html);
-	b.html = NULL;
-	for (size_t i = 0; i < s->n_pages; i++) {
-		diag_merge(s->diag, b.page_diag[i]);
-		diag_free(b.page_diag[i]);
-	}
-	free(b.page_diag);
-	t_render = seconds_since(&t0) - mark;
-	mark = seconds_since(&t0);
-	progress_phase(b.progress, "write", 0);
-	if (!errors(s))
-		sitemap_write(s, b.out, sitemap_limit(), s->diag);
-	/* static files last: a site's own robots.txt wins */
-	if (!errors(s))
-		theme_copy_static(b.theme, b.out, s->diag);
-	t_finish = seconds_since(&t0) - mark;
-	mark = seconds_since(&t0);
-	if (errors(s)) {
-		out_abort(b.out);
-	} else {
-		if (b.cache) {
-			if (b.skip)
-				remember_pages(&b, gen);
-			else
-				hs_clear(cache_pages(b.cache));
-			out_prune(b.out);
-		}
-		if (o->stats)
-			out_stats(b.out, &o->stats->files_written, &o->stats->files_removed);
-		out_commit(b.out, s->diag);
-	}
-	b.out = NULL;
-	t_swap = seconds_since(&t0) - mark;
-	t_render += t_finish + t_swap;
-
-done:
-	progress_end(b.progress);
-	b.progress = NULL;
-	if (s)
-		diag_merge(d, s->diag);
-	FILE *msg = o->messages ? o->messages : stderr;
-	diag_print(d, msg);
-	int nerr = diag_count(d, DIAG_ERROR);
-	if (nerr) {
-		fprintf(msg, "briefing: build failed with %d error%s; the previous output is "
-		                "unchanged\n", nerr, nerr == 1 ? "" : "s");
-	} else if (!o->quiet) {
-		printf("briefing: %zu articles, %zu pages written to %s in %.2f s "
-		       "(parse and filter %.2f s, hooks %.2f s, render and write %.2f s)\n",
-		       s->n_articles, s->n_pages, s->cfg.output, seconds_since(&t0), t_parse, t_hooks,
-		       t_render);
-	}
-	if (!nerr && o->verbose) {
-		double sum[4] = {0};
-		for (int i = 0; i < jobs; i++) {
-			sum[0] += b.t_parse[i];
-			sum[1] += b.t_filter[i];
-			sum[2] += b.t_render[i];
-			sum[3] += b.t_write[i];
-		}
-		/* parse and filter, render and write interleave on the workers:
-		 * their split is time summed over the threads */
-		printf("briefing: scan     %6.3f s  (site.yml, content listing, scripts, theme)\n"
-		       "briefing: parse    %6.3f s  (parse and filter %.3f s wall on %d threads)\n"
-		       "briefing: filters  %6.3f s  (thread time, with body rendering)\n"
-		       "briefing: resolve  %6.3f s\n"
-		       "briefing: hooks    %6.3f s\n"
-		       "briefing: unchanged %5.3f s  (serve: hashing what each page can read)\n"
-		       "briefing: render   %6.3f s  (render and write %.3f s wall on %d threads)\n"
-		       "briefing: write    %6.3f s  (thread time, then %.3f s for sitemap and static files)\n"
-		       "briefing: swap     %6.3f s\n",
-		       t_scan, sum[0], t_parse, nworkers, sum[1], t_resolve, t_hooks, t_plan, sum[2],
-		       t_render - t_finish - t_swap, jobs, sum[3], t_finish, t_swap);
-		/* thread time: keyed steps run on the workers' states too */
-		for (size_t i = 0; main_lb && i < lb_scripts_count(scripts); i++) {
-			double t = lb_hook_seconds(main_lb, i);
-			for (int w = 0; b.workers && w < nworkers; w++)
-				t += lb_hook_seconds(b.workers[w], i);
-			if (t >= 0.0005)
-				printf("briefing:   hooks of %-20s %6.3f s\n", lb_script_path(scripts, i), t);
-		}
-	}
-	if (b.workers) {
-		for (int i = 0; i < nworkers; i++)
-			lb_free(b.workers[i]);
-		free(b.workers);
-	}
-	st_free(b.steps);
-	lb_free(main_lb);
-	lb_scripts_free(scripts);
-	theme_free(b.theme);
-	out_abort(b.out);
-	site_free(s);
-	diag_free(d);
-	free(b.fingerprints);
-	free(b.skip);
-	free(b.snaps);
-	if (b.cache)
-		cache_end(b.cache, nerr == 0);
-	free(b.t_parse);
-	free(b.t_filter);
-	free(b.t_render);
-	free(b.t_write);
-	out_wait(); /* the previous output, removed meanwhile */
-	return nerr ? 1 : 0;
+	struct build *b = build_new(o);
+	int rc = build_update(b, NULL, 0, 1);
+	build_free(b);
+	out_wait();
+	return rc;
 }

@@ -1,19 +1,24 @@
-/* build.h: `briefing build`, the whole pipeline: read the site, parse and
- * filter articles in parallel, resolve, run the site hooks, render pages in
- * parallel, write the output atomically. */
+/* build.h: `briefing build` and serve's rebuilds. A build state keeps the
+ * whole pipeline's results (the site model, the Lua states, what every
+ * step and page read and made) between updates; an update redoes only
+ * what the changes reach: articles whose files changed are parsed again,
+ * steps run again when something they read changed, and pages are
+ * rendered again when their data or anything their render read changed. */
 #ifndef BRIEFING_BUILD_H
 #define BRIEFING_BUILD_H
 
+#include <stddef.h>
 #include <stdio.h>
 
-struct build_cache;
-
-/* What a build did, for serve's log and the tests. */
+/* What an update did, for serve's log and the tests. */
 struct build_stats {
-	size_t articles_parsed, articles_cached; /* cached: taken from the cache */
+	size_t articles_parsed, articles_cached; /* cached: kept from the last update */
 	size_t pages_rendered, pages_skipped;    /* skipped: inputs unchanged */
-	size_t files_written, files_removed;     /* live builds only */
-	int hashing_dropped; /* page hashing cost more than it saved: off from now on */
+	size_t files_written, files_removed;     /* live updates only */
+	size_t steps_run;                        /* keyed steps run */
+	int full;          /* everything was done again (first update, or settings,
+	                    * scripts, data or entity files changed) */
+	int unchanged;     /* nothing changed: nothing was done */
 };
 
 struct build_opts {
@@ -29,13 +34,23 @@ struct build_opts {
 	int verbose;           /* one line per phase with its time */
 	int jobs;              /* 0: pool_default_workers() */
 	FILE *messages;        /* where errors and warnings go (NULL: stderr) */
-	/* serve: keep articles, page hashes and the output manifest here between
-	 * builds, and write changed files in place in out_dir (no swap) */
-	struct build_cache *cache;
+	int live;              /* write changed files in place in out_dir, no swap (serve) */
 	struct build_stats *stats; /* filled when not NULL */
 };
 
-/* Returns the exit status: 0 built, 1 content or script errors. */
+/* One build: returns the exit status, 0 built, 1 content or script errors. */
 int build_run(const struct build_opts *o);
+
+/* A build state for repeated updates (serve). The options are copied
+ * (their strings must outlive the state). */
+struct build;
+struct build *build_new(const struct build_opts *o);
+void build_free(struct build *b);
+/* Where the next updates' messages go (NULL: stderr). */
+void build_messages(struct build *b, FILE *fp);
+/* Brings the output up to date with the sources. paths (site-relative)
+ * say what changed since the last update; all = 1 when that is unknown.
+ * Returns 0, or 1 after errors (the output is then unchanged). */
+int build_update(struct build *b, char *const *paths, size_t n, int all);
 
 #endif

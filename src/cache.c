@@ -199,6 +199,7 @@ int cache_restore(const struct build_cache *c, struct article *a)
 	a->content = snap->content;
 	a->words = snap->words;
 	a->body_line = snap->body_line;
+	a->body_ok = 1;
 	return 1;
 }
 

@@ -614,6 +614,7 @@ struct rstate {
 	int in_loop;
 	struct value *yes, *no;
 	int json; /* the template being rendered escapes for JSON */
+	const struct mst_observer *obs; /* or NULL */
 };
 
 static void push_ctx(struct rstate *rs, const struct value *v)
@@ -657,11 +658,14 @@ static void emit_value(struct rstate *rs, const char *s, size_t len, int escape)
 		buf_put(rs->out, s, len);
 }
 
-static const struct value *find_key(const struct value *v, const char *key, size_t len)
+static const struct value *find_key(const struct rstate *rs, const struct value *v,
+                                    const char *key, size_t len)
 {
 	v = val_deref(v);
 	if (val_type(v) != VAL_MAP)
 		return NULL;
+	if (rs->obs && val_obj(v)) /* a miss is a read too: the key may come later */
+		rs->obs->read(rs->obs->ctx, val_obj(v), key, len);
 	return val_getn(v, key, len);
 }
 
@@ -683,12 +687,12 @@ static const struct value *lookup(const struct rstate *rs, const char *name)
 	size_t len = dot ? (size_t)(dot - name) : strlen(name);
 	const struct value *v = NULL;
 	for (int i = rs->n - 1; i >= 0 && !v; i--)
-		v = find_key(rs->stack[i], name, len);
+		v = find_key(rs, rs->stack[i], name, len);
 	while (v && dot) {
 		name = dot + 1;
 		dot = strchr(name, '.');
 		len = dot ? (size_t)(dot - name) : strlen(name);
-		v = find_key(v, name, len);
+		v = find_key(rs, v, name, len);
 	}
 	return v;
 }
@@ -718,6 +722,8 @@ static int call_lambda(struct rstate *rs, const struct mnode *n, const struct va
                        struct mnode *root)
 {
 	buf res = BUF_INIT;
+	if (rs->obs)
+		rs->obs->lambda(rs->obs->ctx);
 	if (fn->call(fn->ud, text, len, &res) != 0) {
 		diag_error(rs->d, rs->path, n->line, n->col, "lambda \"%s\" failed: %s", n->name,
 		           res.ptr);
@@ -821,12 +827,17 @@ static void render_section(struct rstate *rs, const struct mnode *n, const struc
 /* The template a partial or parent tag names (dynamic names looked up). */
 static const struct tmpl *target(struct rstate *rs, const struct mnode *n)
 {
-	if (!n->dynamic)
-		return lookup_tmpl(rs->set, n->name, strlen(n->name));
-	const struct value *v = val_deref(lookup(rs, n->name));
-	size_t len;
-	const char *name = val_get_str(v, &len);
-	return name ? lookup_tmpl(rs->set, name, len) : NULL;
+	const char *name = n->name;
+	size_t len = 0;
+	if (n->dynamic)
+		name = val_get_str(val_deref(lookup(rs, n->name)), &len);
+	else
+		len = strlen(name);
+	if (!name)
+		return NULL;
+	if (rs->obs)
+		rs->obs->template(rs->obs->ctx, name, len);
+	return lookup_tmpl(rs->set, name, len);
 }
 
 static void render_template(struct rstate *rs, const struct mnode *n, const struct tmpl *t,
@@ -916,12 +927,22 @@ static void render_nodes(struct rstate *rs, const struct mnode *kids, size_t n,
 int mst_render(const struct mst_set *set, const char *name, const struct value *const *ctx,
                int n, buf *out, struct diag *d)
 {
+	return mst_render_observed(set, name, ctx, n, out, d, NULL);
+}
+
+int mst_render_observed(const struct mst_set *set, const char *name,
+                        const struct value *const *ctx, int n, buf *out, struct diag *d,
+                        const struct mst_observer *obs)
+{
+	if (obs)
+		obs->template(obs->ctx, name, strlen(name));
 	const struct tmpl *t = lookup_tmpl(set, name, strlen(name));
 	if (!t) {
 		diag_error(d, NULL, 0, 0, "no template \"%s\"", name);
 		return -1;
 	}
-	struct rstate rs = {.set = set, .out = out, .d = d, .path = t->path, .json = t->json};
+	struct rstate rs = {.set = set, .out = out, .d = d, .path = t->path, .json = t->json,
+	                    .obs = obs};
 	buf_init(&rs.indent);
 	rs.yes = val_bool(1);
 	rs.no = val_bool(0);

@@ -33,6 +33,21 @@ int mst_set_has(const struct mst_set *set, const char *name);
 int mst_render(const struct mst_set *set, const char *name, const struct value *const *ctx,
                int n, buf *out, struct diag *d);
 
+/* What a render looks at, for incremental builds: read() for every name
+ * looked up in a map that carries an object id (val_obj), template() for
+ * every template, partial and parent it looks for (found or not), and
+ * lambda() when a lambda runs (its output depends on anything). */
+struct mst_observer {
+	void (*read)(void *ctx, uint32_t obj, const char *key, size_t len);
+	void (*template)(void *ctx, const char *name, size_t len);
+	void (*lambda)(void *ctx);
+	void *ctx;
+};
+/* mst_render, telling obs (may be NULL) what it looks at. */
+int mst_render_observed(const struct mst_set *set, const char *name,
+                        const struct value *const *ctx, int n, buf *out, struct diag *d,
+                        const struct mst_observer *obs);
+
 /* How many levels below the context stack template name can read (each
  * section enters its value and a list's items, each part of a dotted name
  * one level; partials and parents included), or -1 when no bound holds

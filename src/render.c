@@ -9,10 +9,12 @@
 #include "fsutil.h"
 #include "hashes.h"
 #include "mustache.h"
+#include "track.h"
 
 struct theme {
 	struct mst_set *set;
 	char *static_dirs[2]; /* theme's, then site's (may be NULL) */
+	struct value *prints; /* template name -> hash of its file and text */
 };
 
 static int is_template(const char *name)
@@ -24,8 +26,8 @@ static int is_template(const char *name)
 /* Adds every dir/NAME.mustache as template PREFIX+NAME; a file that is a
  * symlink to somewhere outside root (the site's or the tool's folder) is
  * refused. Returns -1 on errors. */
-static int load_dir(struct mst_set *set, const char *dir, const char *prefix, const char *root,
-                    const char *root_name, struct diag *d)
+static int load_dir(struct mst_set *set, struct value *prints, const char *dir,
+                    const char *prefix, const char *root, const char *root_name, struct diag *d)
 {
 	size_t n;
 	char **names = fs_list(dir, is_template, &n);
@@ -45,6 +47,10 @@ static int load_dir(struct mst_set *set, const char *dir, const char *prefix, co
 			char *name = xasprintf("%s%s", prefix, names[i]);
 			if (mst_set_add(set, name, text.ptr, text.len, path, d) != 0)
 				rc = -1;
+			uint64_t h = hs_bytes(text.ptr, text.len, hs_bytes(path, strlen(path), 0));
+			char hex[17];
+			snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+			val_set(prints, name, val_cstr(hex)); /* a later folder's wins, as in set */
 			free(name);
 		}
 		free(path);
@@ -84,12 +90,13 @@ struct theme *theme_load(const struct site *s, struct diag *d)
 	/* later folders override earlier ones, name by name; the theme's own
 	 * files stay reachable as "theme/NAME", so a site template can extend
 	 * the theme's version and replace one block ({{<theme/home}}) */
-	int rc = load_dir(t->set, partials, "", root, root_name, d);
-	rc |= load_dir(t->set, dir, "", root, root_name, d);
-	rc |= load_dir(t->set, partials, "theme/", root, root_name, d);
-	rc |= load_dir(t->set, dir, "theme/", root, root_name, d);
-	rc |= load_dir(t->set, own_partials, "", s->cfg.dir, "site", d);
-	rc |= load_dir(t->set, own, "", s->cfg.dir, "site", d);
+	t->prints = val_map();
+	int rc = load_dir(t->set, t->prints, partials, "", root, root_name, d);
+	rc |= load_dir(t->set, t->prints, dir, "", root, root_name, d);
+	rc |= load_dir(t->set, t->prints, partials, "theme/", root, root_name, d);
+	rc |= load_dir(t->set, t->prints, dir, "theme/", root, root_name, d);
+	rc |= load_dir(t->set, t->prints, own_partials, "", s->cfg.dir, "site", d);
+	rc |= load_dir(t->set, t->prints, own, "", s->cfg.dir, "site", d);
 	free(partials);
 	free(own);
 	free(own_partials);
@@ -108,6 +115,7 @@ void theme_free(struct theme *t)
 	if (!t)
 		return;
 	mst_set_free(t->set);
+	val_free(t->prints);
 	free(t->static_dirs[0]);
 	free(t->static_dirs[1]);
 	free(t);
@@ -187,11 +195,54 @@ struct hs_table *theme_names(const struct theme *t, const char *name)
 int render_page(const struct theme *t, const struct site *s, const struct page *p, buf *out,
                 struct diag *d)
 {
+	return render_page_traced(t, s, p, out, d, NULL);
+}
+
+static void on_read(void *ctx, uint32_t obj, const char *key, size_t len)
+{
+	struct render_trace *tr = ctx;
+	tr_log_read(tr->reads, obj, tr_bit(key, len));
+}
+
+static void on_template(void *ctx, const char *name, size_t len)
+{
+	struct render_trace *tr = ctx;
+	tr_log_read(tr->reads, tr->theme_obj, tr_bit(name, len));
+}
+
+static void on_lambda(void *ctx)
+{
+	((struct render_trace *)ctx)->volatile_ = 1;
+}
+
+int render_page_traced(const struct theme *t, const struct site *s, const struct page *p,
+                       buf *out, struct diag *d, struct render_trace *trace)
+{
 	struct value *base = context_base(s, p);
 	const struct value *ctx[2] = {base, p->data};
-	int rc = mst_render(t->set, p->template, ctx, 2, out, d);
+	struct mst_observer obs = {on_read, on_template, on_lambda, trace};
+	int rc = mst_render_observed(t->set, p->template, ctx, 2, out, d, trace ? &obs : NULL);
 	val_free(base);
 	return rc;
+}
+
+uint64_t theme_changes(const struct theme *before, const struct theme *after)
+{
+	uint64_t bits = 0;
+	const struct value *a = before ? before->prints : NULL, *b = after->prints;
+	for (size_t i = 0; i < val_len(b); i++) {
+		size_t len;
+		const char *name = val_key_at(b, i, &len);
+		if (!val_equal(val_getn(a, name, len), val_at(b, i)))
+			bits |= tr_bit(name, len);
+	}
+	for (size_t i = 0; i < val_len(a); i++) {
+		size_t len;
+		const char *name = val_key_at(a, i, &len);
+		if (!val_getn(b, name, len))
+			bits |= tr_bit(name, len);
+	}
+	return bits;
 }
 
 static const char *type_word(const struct value *v)
@@ -213,6 +264,12 @@ static void dump_paths(struct value *set, const char *kind, const char *path,
                        const struct value *v, int depth)
 {
 	v = val_deref(v);
+	if (val_type(v) == VAL_MAP && val_below(v)) { /* a view: every layer */
+		struct value *flat = val_flatten(v);
+		dump_paths(set, kind, path, flat, depth);
+		val_free(flat);
+		return;
+	}
 	if (*path) {
 		char *line = xasprintf("%s\t%s\t%s", kind, path, type_word(v));
 		if (!val_get(set, line))

@@ -4,6 +4,7 @@
 #ifndef BRIEFING_RENDER_H
 #define BRIEFING_RENDER_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "buf.h"
@@ -29,6 +30,20 @@ int theme_copy_static(const struct theme *t, struct output *o, struct diag *d);
 /* Renders page p to out. Returns 0 or -1 after reporting to d. */
 int render_page(const struct theme *t, const struct site *s, const struct page *p, buf *out,
                 struct diag *d);
+/* What a render read, for incremental builds: (object, field) for every
+ * name looked up in a view, (theme_obj, template name) for every template
+ * and partial looked for; volatile_ is set when a lambda ran. */
+struct tr_log;
+struct render_trace {
+	struct tr_log *reads;
+	uint32_t theme_obj;
+	int volatile_;
+};
+int render_page_traced(const struct theme *t, const struct site *s, const struct page *p,
+                       buf *out, struct diag *d, struct render_trace *trace);
+/* The template names (as track.h bits) whose text or file differs between
+ * two loads of a theme (before may be NULL: all of them). */
+uint64_t theme_changes(const struct theme *before, const struct theme *after);
 /* The output file of a page URL: "" -> "index.html", "x/" -> "x/index.html",
  * "404.html" -> "404.html". Caller frees. */
 char *render_file_name(const char *url);

@@ -1,17 +1,123 @@
-/* resolve.c: after parsing and filtering, turns articles' topic and people
- * names into entities (creating implicit ones), gives every article its URL
- * (reporting collisions), orders articles newest first and builds the
- * template views of articles, topics and people, and adds the article
- * pages. Serial: it writes the shared site model. */
+/* resolve.c: after parsing and filtering, keeps the published articles,
+ * turns their topic and people names into entities (making implicit
+ * ones), gives every article its URL (reporting collisions), orders them
+ * newest first, and keeps the views of articles and entities and the
+ * article pages up to date. It runs after every build's parse, full or
+ * incremental: what it remakes it compares with what was there, so that
+ * only fields that really changed are stamped (track.h). Serial: it
+ * writes the shared site model. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hashes.h"
 #include "pool.h"
 #include "site.h"
 
-static struct entity *resolve_name(struct site *s, enum entity_kind kind, const char *name)
+static void bury_value(void *p) { val_free(p); }
+static void bury_page(void *p) { page_free(p); }
+static void bury_entity(void *p) { entity_free(p); }
+static void bury_article(void *p) { article_free(p); }
+
+/* A view's four maps go to the grave (pages may still reference them
+ * until the update is over); its object is gone. */
+static void bury_view(struct site *s, struct value **top, struct value **layer, uint32_t obj)
+{
+	if (!*top)
+		return;
+	tr_kill(s->track, obj);
+	site_bury(s, *top, bury_value);
+	for (int i = 0; i < VIEW_LAYERS; i++) {
+		site_bury(s, layer[i], bury_value);
+		layer[i] = NULL;
+	}
+	*top = NULL;
+}
+
+/* The bits of the fields that differ between two maps (own keys only),
+ * leaving out skip (NULL: none). */
+static uint64_t map_diff(const struct value *old, const struct value *nw, const char *skip)
+{
+	uint64_t bits = 0;
+	for (size_t i = 0; i < val_len(nw); i++) {
+		size_t len;
+		const char *k = val_key_at(nw, i, &len);
+		if (skip && strlen(skip) == len && !memcmp(k, skip, len))
+			continue;
+		if (!val_equal(val_getn_own(old, k, len), val_at(nw, i)))
+			bits |= tr_bit(k, len);
+	}
+	for (size_t i = 0; i < val_len(old); i++) {
+		size_t len;
+		const char *k = val_key_at(old, i, &len);
+		if (!val_getn_own(nw, k, len))
+			bits |= tr_bit(k, len);
+	}
+	return bits;
+}
+
+/* Puts base under a view as its engine layer: a new view, or the old
+ * base replaced (buried) and the fields that differ stamped. */
+static void set_base(struct site *s, enum tr_kind kind, void *owner, struct value **top,
+                     struct value **layer, uint32_t *obj, struct value *base, uint64_t extra)
+{
+	if (!*top) {
+		*top = site_view_new(s, kind, owner, base, layer, obj);
+		return;
+	}
+	uint64_t bits = map_diff(layer[0], base, "content") | extra;
+	site_bury(s, layer[0], bury_value);
+	layer[0] = base;
+	val_set_obj(base, *obj);
+	val_set_below(layer[1], base);
+	tr_changed(s->track, *obj, bits);
+}
+
+/* ---- entities ---- */
+
+static struct entity *new_implicit(struct site *s, enum entity_kind kind, const char *slug,
+                                   const char *name)
+{
+	struct entity *e = xcalloc(1, sizeof *e);
+	e->kind = kind;
+	e->slug = xstrdup(slug);
+	e->name = xstrdup(name);
+	e->url = xasprintf("%s/%s/", kind == ENT_TOPIC ? "topics" : "people", slug);
+	e->meta = val_map();
+	return e;
+}
+
+/* Lists e (an implicit entity) in the site and registers its slug and
+ * name for lookups. */
+static void list_implicit(struct site *s, struct entity *e)
+{
+	size_t index = e->kind == ENT_TOPIC ? s->n_topics : s->n_people;
+	if (e->kind == ENT_TOPIC) {
+		s->topics = xrealloc(s->topics, (s->n_topics + 1) * sizeof *s->topics);
+		s->topics[s->n_topics++] = e;
+	} else {
+		s->people = xrealloc(s->people, (s->n_people + 1) * sizeof *s->people);
+		s->people[s->n_people++] = e;
+	}
+	const char *prefix = e->kind == ENT_TOPIC ? "topic:" : "person:";
+	buf key = BUF_INIT;
+	buf_printf(&key, "%s%s", prefix, e->slug);
+	val_set(s->lookup, key.ptr, val_num((double)index));
+	buf_reset(&key);
+	buf_puts(&key, prefix);
+	for (const char *p = e->name; *p; p++)
+		buf_putc(&key, (*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+	if (!val_get(s->lookup, key.ptr))
+		val_set(s->lookup, key.ptr, val_num((double)index));
+	buf_free(&key);
+}
+
+/* The entity a name means: one with a file, one an earlier article named
+ * (in this resolve), or a new implicit one (the one of the last resolve
+ * with that slug, when there was one, taken from prev). */
+static struct entity *resolve_name(struct site *s, enum entity_kind kind, const char *name,
+                                   struct hs_table *prev)
 {
 	struct entity *e = site_find(s, kind, name);
 	if (e)
@@ -21,36 +127,29 @@ static struct entity *resolve_name(struct site *s, enum entity_kind kind, const 
 		free(slug);
 		return NULL;
 	}
-	buf key = BUF_INIT;
-	buf_printf(&key, "%s:%s", kind == ENT_TOPIC ? "topic" : "person", slug);
-	/* an implicit entity: no file of its own; the index is the next slot */
-	size_t index = kind == ENT_TOPIC ? s->n_topics : s->n_people;
-	e = xcalloc(1, sizeof *e);
-	e->kind = kind;
-	e->slug = slug;
-	e->name = xstrdup(name);
-	e->url = xasprintf("%s/%s/", kind == ENT_TOPIC ? "topics" : "people", slug);
-	e->meta = val_map();
-	e->layer[0] = val_map();
-	if (kind == ENT_TOPIC) {
-		s->topics = xrealloc(s->topics, (s->n_topics + 1) * sizeof *s->topics);
-		s->topics[s->n_topics++] = e;
+	char *key = xasprintf("%c:%s", kind == ENT_TOPIC ? 't' : 'p', slug);
+	uint64_t was;
+	if (prev && hs_get(prev, key, &was) && was) {
+		e = (struct entity *)(uintptr_t)was;
+		hs_put(prev, key, 0, 0);
+		if (strcmp(e->name, name) != 0) { /* named first by another spelling now */
+			free(e->name);
+			e->name = xstrdup(name);
+			e->line = -1; /* its view is remade */
+		}
 	} else {
-		s->people = xrealloc(s->people, (s->n_people + 1) * sizeof *s->people);
-		s->people[s->n_people++] = e;
+		e = new_implicit(s, kind, slug, name);
 	}
-	val_set(s->lookup, key.ptr, val_num((double)index));
-	buf_reset(&key);
-	buf_printf(&key, "%s:", kind == ENT_TOPIC ? "topic" : "person");
-	for (const char *p = name; *p; p++)
-		buf_putc(&key, (*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
-	if (!val_get(s->lookup, key.ptr))
-		val_set(s->lookup, key.ptr, val_num((double)index));
-	buf_free(&key);
+	hs_put(s->implicit, key, (uint64_t)(uintptr_t)e, 0);
+	free(key);
+	free(slug);
+	list_implicit(s, e);
 	return e;
 }
 
-static void resolve_refs(struct site *s, struct article *a, enum entity_kind kind)
+/* Resolves a's names of kind; returns 1 when its list is not what it was. */
+static int resolve_refs(struct site *s, struct article *a, enum entity_kind kind,
+                        struct hs_table *prev)
 {
 	struct value *names = val_get(a->meta, kind == ENT_TOPIC ? "topics" : "people");
 	size_t n = val_len(names);
@@ -58,7 +157,7 @@ static void resolve_refs(struct site *s, struct article *a, enum entity_kind kin
 	size_t count = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *name = val_get_str(val_at(names, i), NULL);
-		struct entity *e = name ? resolve_name(s, kind, name) : NULL;
+		struct entity *e = name ? resolve_name(s, kind, name, prev) : NULL;
 		if (!e)
 			continue;
 		int dup = 0;
@@ -67,28 +166,20 @@ static void resolve_refs(struct site *s, struct article *a, enum entity_kind kin
 		if (!dup)
 			list[count++] = e;
 	}
-	if (kind == ENT_TOPIC) {
-		a->topics = list;
-		a->n_topics = count;
-	} else {
-		a->people = list;
-		a->n_people = count;
-	}
+	struct entity ***old = kind == ENT_TOPIC ? &a->topics : &a->people;
+	size_t *n_old = kind == ENT_TOPIC ? &a->n_topics : &a->n_people;
+	int changed = count != *n_old || (count && memcmp(*old, list, count * sizeof *list) != 0);
+	free(*old);
+	*old = list;
+	*n_old = count;
+	return changed;
 }
 
-static int newest_first(const void *pa, const void *pb)
+static struct value *entity_base(struct site *s, struct entity *e)
 {
-	const struct article *a = *(struct article *const *)pa, *b = *(struct article *const *)pb;
-	if (a->date.epoch != b->date.epoch)
-		return a->date.epoch > b->date.epoch ? -1 : 1;
-	return strcmp(a->path, b->path);
-}
-
-static void build_entity_view(struct site *s, struct entity *e)
-{
-	struct value *d = e->layer[0] ? e->layer[0] : val_map();
-	if (!e->data)
-		e->data = site_view_new(s, TR_ENTITY, e, d, e->layer, &e->obj);
+	struct value *d = val_map();
+	const struct value *content = e->layer[0] ? val_get(e->layer[0], "content") : NULL;
+	val_set(d, "content", content ? val_copy(content) : val_cstr(""));
 	val_set_str(d, "kind", e->kind == ENT_TOPIC ? "topic" : "person");
 	val_set_str(d, e->kind == ENT_TOPIC ? "title" : "name", e->name);
 	val_set_str(d, "slug", e->slug);
@@ -107,13 +198,101 @@ static void build_entity_view(struct site *s, struct entity *e)
 		struct value *aliases = val_get(e->meta, "aliases");
 		val_set(d, "aliases", aliases ? val_copy(aliases) : val_list());
 	}
-	if (!val_get(d, "content"))
-		val_set_str(d, "content", "");
 	val_set(d, "params", val_ref(e->meta));
 	val_set_bool(d, "has_page", e->path != NULL);
+	return d;
 }
 
-static void build_article_view(struct site *s, struct article *a)
+/* Makes an entity's view, or remakes it when its name changed. */
+static void entity_view(struct site *s, struct entity *e)
+{
+	if (e->data && e->line != -1)
+		return;
+	e->line = 0;
+	struct value *base = entity_base(s, e);
+	if (!e->data) {
+		val_free(e->layer[0]); /* the content the scan read, copied into base */
+		e->layer[0] = NULL;
+	}
+	set_base(s, TR_ENTITY, e, &e->data, e->layer, &e->obj, base, 0);
+}
+
+static void entity_view_one(void *ctx, int worker, size_t i)
+{
+	(void)worker;
+	struct site *s = ctx;
+	entity_view(s, i < s->n_topics ? s->topics[i] : s->people[i - s->n_topics]);
+}
+
+static void forget_implicit(void *ctx, const char *key, uint64_t ptr)
+{
+	(void)key;
+	struct site *s = ctx;
+	struct entity *e = (struct entity *)(uintptr_t)ptr;
+	if (!e)
+		return;
+	bury_view(s, &e->data, e->layer, e->obj);
+	site_bury(s, e, bury_entity);
+}
+
+/* Lists the entities with files again and resolves every published
+ * article's names in scan order, as a first build would; implicit entities
+ * keep their identity, those no longer named go. Returns nothing: articles
+ * whose lists changed get a->fresh |= 2. */
+static void resolve_names(struct site *s, struct article **pub, size_t n)
+{
+	struct hs_table *prev = s->implicit;
+	s->implicit = hs_table_new();
+	val_free(s->lookup);
+	s->lookup = val_copy(s->file_lookup);
+	s->n_topics = s->n_file_topics;
+	s->n_people = s->n_file_people;
+	for (size_t i = 0; i < n; i++) {
+		struct article *a = pub[i];
+		int changed = resolve_refs(s, a, ENT_TOPIC, prev);
+		changed |= resolve_refs(s, a, ENT_PERSON, prev);
+		if (changed)
+			a->fresh |= 2;
+	}
+	/* implicit entities no article names any more (those taken were
+	 * zeroed in prev) */
+	if (prev)
+		hs_sweep(prev, 1, forget_implicit, s);
+	hs_table_free(prev);
+}
+/* ---- articles ---- */
+
+static int newest_first(const void *pa, const void *pb)
+{
+	const struct article *a = *(struct article *const *)pa, *b = *(struct article *const *)pb;
+	if (a->date.epoch != b->date.epoch)
+		return a->date.epoch > b->date.epoch ? -1 : 1;
+	return strcmp(a->path, b->path);
+}
+
+/* The body HTML an article's view holds: just parsed (a->html, taken), a
+ * string owned elsewhere (a->content), or the one its old view held
+ * (moved over: it did not change). *changed says whether it differs from
+ * what the view showed. */
+static struct value *body_of(struct article *a, int *changed)
+{
+	struct value *old = a->layer[0] ? val_take(a->layer[0], "content") : NULL;
+	struct value *v;
+	if (a->html) {
+		v = val_str_own(a->html, strlen(a->html));
+		a->html = NULL;
+	} else if (a->content) {
+		v = val_ref(a->content);
+	} else {
+		*changed = 0;
+		return old ? old : val_cstr("");
+	}
+	*changed = !old || !val_equal(val_deref(old), val_deref(v));
+	val_free(old);
+	return v;
+}
+
+static struct value *article_base(const struct site *s, struct article *a, struct value *body)
 {
 	struct value *d = val_map();
 	buf b = BUF_INIT;
@@ -149,7 +328,7 @@ static void build_article_view(struct site *s, struct article *a)
 			val_set_str(d, *k, b.ptr);
 		}
 	}
-	struct value *topics = val_list(), *people = val_list();
+	struct value *topics = val_list_sized(a->n_topics), *people = val_list_sized(a->n_people);
 	for (size_t i = 0; i < a->n_topics; i++)
 		val_push(topics, val_ref(a->topics[i]->data));
 	for (size_t i = 0; i < a->n_people; i++)
@@ -158,22 +337,49 @@ static void build_article_view(struct site *s, struct article *a)
 	val_set(d, "people", people);
 	val_set(d, "params", val_ref(a->meta));
 	val_set_bool(d, "draft", a->draft);
-	if (a->content) {
-		val_set(d, "content", val_ref(a->content));
-	} else {
-		char *html = a->html ? a->html : xstrdup("");
-		a->html = NULL;
-		val_set(d, "content", val_str_own(html, strlen(html)));
-	}
+	val_set(d, "content", body);
 	buf_free(&b);
-	if (!a->data) {
-		a->data = site_view_new(s, TR_ARTICLE, a, d, a->layer, &a->obj);
-	} else { /* a view pages may hold: its engine layer is replaced under it */
-		val_free(a->layer[0]);
-		a->layer[0] = d;
-		val_set_obj(d, a->obj);
-		val_set_below(a->layer[1], d);
-	}
+	return d;
+}
+
+/* (Re)makes a's view; a fresh parse may have left another front matter,
+ * so params (a reference to it) counts as changed then. */
+static void article_view(struct site *s, struct article *a)
+{
+	int body_changed;
+	struct value *body = body_of(a, &body_changed);
+	struct value *base = article_base(s, a, body);
+	uint64_t extra = body_changed ? tr_bit("content", 7) : 0;
+	if (a->fresh & 1)
+		extra |= tr_bit("params", 6);
+	set_base(s, TR_ARTICLE, a, &a->data, a->layer, &a->obj, base, extra);
+}
+
+static void article_view_one(void *ctx, int worker, size_t i)
+{
+	(void)worker;
+	struct site *s = ctx;
+	struct article *a = s->articles[i];
+	if (a->fresh || !a->data)
+		article_view(s, a);
+}
+
+/* An article's page: template "article", data {article, description};
+ * the same page as before while its title and summary stay. */
+static void article_page(struct site *s, struct article *a)
+{
+	const char *summary = val_get_cstr(a->data, "summary");
+	struct page *p = a->page;
+	if (p && !strcmp(p->title, a->title) && !strcmp(p->url, a->url) &&
+	    !strcmp(p->source, a->path) &&
+	    val_equal(val_get(p->data, "description"), summary ? val_get(a->data, "summary") : NULL))
+		return;
+	struct value *data = val_map();
+	val_set(data, "article", val_ref(a->data));
+	if (summary)
+		val_set_str(data, "description", summary);
+	site_bury(s, a->page, bury_page);
+	a->page = page_new(a->url, "article", "article", a->title, data, a->path);
 }
 
 /* Is a due at the build's "now"? Future dates and publish_at wait unless
@@ -187,18 +393,40 @@ static int scheduled_in(const struct site *s, const struct article *a)
 	return a->date.epoch <= s->cfg.now && (!a->publish_at || a->publish_at <= s->cfg.now);
 }
 
-static void entity_view_one(void *ctx, int worker, size_t i)
+/* An article that is no longer published: its view and page go. */
+static void unpublish(struct site *s, struct article *a)
 {
-	(void)worker;
-	struct site *s = ctx;
-	build_entity_view(s, i < s->n_topics ? s->topics[i] : s->people[i - s->n_topics]);
+	bury_view(s, &a->data, a->layer, a->obj);
+	site_bury(s, a->page, bury_page);
+	a->page = NULL;
+	a->published = 0;
 }
 
-static void article_view_one(void *ctx, int worker, size_t i)
+void site_drop_article(struct site *s, struct article *a)
 {
-	(void)worker;
-	struct site *s = ctx;
-	build_article_view(s, s->articles[i]);
+	unpublish(s, a);
+	site_bury(s, a, bury_article);
+}
+
+void article_reset(struct site *s, struct article *a)
+{
+	site_bury(s, a->meta, bury_value);
+	a->meta = NULL;
+	free(a->title);
+	free(a->slug);
+	free(a->url);
+	free(a->html);
+	a->title = a->slug = a->url = a->html = NULL;
+	a->content = NULL;
+	a->body_ok = 0;
+	a->draft = 0;
+	a->publish_at = a->expires = 0;
+	a->words = 0;
+	a->body_line = 0;
+	memset(&a->date, 0, sizeof a->date);
+	diag_free(a->diag);
+	a->diag = diag_new();
+	a->fresh = 1;
 }
 
 int site_resolve(struct site *s)
@@ -206,15 +434,16 @@ int site_resolve(struct site *s)
 	int errors = 0;
 	size_t kept = 0;
 	struct value *urls = val_map();
-	for (size_t i = 0; i < s->n_articles; i++) {
-		struct article *a = s->articles[i];
-		diag_merge(s->diag, a->diag);
-		int failed = !a->meta || !a->title || (!a->html && !a->doc && !a->content);
-		if (failed || (a->draft && !s->cfg.drafts) || !scheduled_in(s, a)) {
-			s->articles[i] = NULL;
-			a->doc = NULL; /* released by the filter stage */
+	s->articles = xrealloc(s->articles, (s->n_all ? s->n_all : 1) * sizeof *s->articles);
+	for (size_t i = 0; i < s->n_all; i++) {
+		struct article *a = s->all[i];
+		diag_append(s->diag, a->diag);
+		int hidden = a->draft && !s->cfg.drafts; /* not filtered nor rendered */
+		int failed = !a->meta || !a->title || (!a->body_ok && !hidden);
+		if (failed || hidden || !scheduled_in(s, a)) {
 			errors += failed;
-			article_free(a);
+			if (a->published)
+				unpublish(s, a);
 			continue;
 		}
 		/* filters may have changed the title */
@@ -236,19 +465,23 @@ int site_resolve(struct site *s)
 	}
 	s->n_articles = kept;
 	val_free(urls);
-	for (size_t i = 0; i < s->n_articles; i++) {
-		resolve_refs(s, s->articles[i], ENT_TOPIC);
-		resolve_refs(s, s->articles[i], ENT_PERSON);
-	}
+	/* in scan order, as a first build names them */
+	resolve_names(s, s->articles, s->n_articles);
 	if (s->n_articles)
 		qsort(s->articles, s->n_articles, sizeof *s->articles, newest_first);
-	for (size_t i = 0; i < s->n_articles; i++)
+	for (size_t i = 0; i < s->n_articles; i++) {
 		s->articles[i]->rank = i;
-	/* the views are independent of each other (an article's view points
-	 * at its entities' maps, which exist from the scan): built in parallel */
+		s->articles[i]->published = 1;
+	}
+	/* views are independent of each other (an article's view points at its
+	 * entities' tops, made first): made in parallel */
 	int workers = pool_default_workers();
 	pool_run(workers, s->n_topics + s->n_people, entity_view_one, s);
 	pool_run(workers, s->n_articles, article_view_one, s);
+	for (size_t i = 0; i < s->n_articles; i++) {
+		article_page(s, s->articles[i]);
+		s->articles[i]->fresh = 0;
+	}
 	return errors;
 }
 
@@ -334,15 +567,3 @@ struct sobject *site_object(struct site *s, const char *kind, const char *key)
 	return o;
 }
 
-void site_add_article_pages(struct site *s)
-{
-	for (size_t i = 0; i < s->n_articles; i++) {
-		struct article *a = s->articles[i];
-		struct value *data = val_map();
-		val_set(data, "article", val_ref(a->data));
-		const char *summary = val_get_cstr(a->data, "summary");
-		if (summary)
-			val_set_str(data, "description", summary);
-		site_add_page(s, a->url, "article", "article", a->title, data, a->path);
-	}
-}

@@ -24,7 +24,6 @@
 #include <unistd.h>
 
 #include "build.h"
-#include "cache.h"
 #include "fsutil.h"
 #include "watch.h"
 
@@ -38,7 +37,8 @@ struct server {
 	pthread_cond_t changed;
 	unsigned long generation; /* bumped after every build */
 	char *error;            /* messages of the failed last build, or NULL */
-	struct build_cache *cache; /* kept between builds: only what changed is redone */
+	struct build *build;    /* kept between builds: only what changed is redone */
+	struct build_stats stats;
 };
 
 static volatile sig_atomic_t stopping;
@@ -63,43 +63,16 @@ static void rebuild(struct server *sv, const struct watch_changes *ch)
 {
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	pthread_mutex_lock(&sv->lock);
-	int failed = sv->error != NULL;
-	pthread_mutex_unlock(&sv->lock);
-	if (ch && !failed && cache_unchanged(sv->cache, sv->opts->site_dir, ch->paths, ch->n, ch->all)) {
-		/* saved without an edit: the site is as built; the page still reloads */
-		pthread_mutex_lock(&sv->lock);
-		sv->generation++;
-		pthread_cond_broadcast(&sv->changed);
-		pthread_mutex_unlock(&sv->lock);
-		fprintf(stderr, "briefing serve: nothing to rebuild after %s (%.0f ms): the same bytes "
-		        "as built\n", ch->n == 1 ? ch->paths[0] : "those changes", ms_since(&t0));
-		return;
-	}
 	char *text = NULL;
 	size_t len = 0;
-	struct build_stats stats;
 	FILE *msg = open_memstream(&text, &len);
-	struct build_opts o = {
-		.site_dir = sv->opts->site_dir,
-		.out_dir = sv->root,
-		.tool_dir = sv->opts->tool_dir,
-		.drafts = 1,
-		.future = 1,
-		.clean_urls = -1,
-		.quiet = !sv->opts->verbose,
-		.verbose = sv->opts->verbose,
-		.messages = msg,
-		.cache = sv->cache,
-		.stats = &stats,
-	};
-	if (ch)
-		cache_changed(sv->cache, ch->paths, ch->n, ch->all);
-	int rc = build_run(&o);
+	build_messages(sv->build, msg);
+	int rc = build_update(sv->build, ch ? ch->paths : NULL, ch ? ch->n : 0, !ch || ch->all);
 	fflush(stdout); /* -v lines, before the log line below */
 	fclose(msg);
 	if (text && *text)
 		fputs(text, stderr);
+	struct build_stats *st = &sv->stats;
 	pthread_mutex_lock(&sv->lock);
 	/* every save reloads open pages, even one that changed no file: the
 	 * editor asked to see the page as it is now */
@@ -115,6 +88,11 @@ static void rebuild(struct server *sv, const struct watch_changes *ch)
 		        "the browser)", ms_since(&t0));
 		return;
 	}
+	if (rc == 0 && st->unchanged) {
+		fprintf(stderr, "briefing serve: nothing to rebuild after %s (%.0f ms): the same bytes "
+		        "as built\n", ch->n == 1 ? ch->paths[0] : "those changes", ms_since(&t0));
+		return;
+	}
 	fprintf(stderr, "briefing serve: %s in %.0f ms after ", rc == 0 ? "rebuilt" : "build failed "
 	        "(shown in the browser)", ms_since(&t0));
 	if (ch->all || !ch->n)
@@ -124,14 +102,11 @@ static void rebuild(struct server *sv, const struct watch_changes *ch)
 	else
 		fprintf(stderr, "%zu changes (%s, ...)", ch->n, ch->paths[0]);
 	if (rc == 0)
-		fprintf(stderr, ": %zu articles parsed, %zu pages rendered, %zu files written, "
-		        "%zu removed", stats.articles_parsed, stats.pages_rendered, stats.files_written,
-		        stats.files_removed);
+		fprintf(stderr, ": %zu articles parsed, %zu steps run, %zu pages rendered, %zu files "
+		        "written, %zu removed%s", st->articles_parsed, st->steps_run,
+		        st->pages_rendered, st->files_written, st->files_removed,
+		        st->full ? " (a full rebuild)" : "");
 	fputc('\n', stderr);
-	if (stats.hashing_dropped)
-		fprintf(stderr, "briefing serve: finding unchanged pages took longer than rendering "
-		        "them; every page is rendered from now on (files are still only written "
-		        "when changed)\n");
 }
 
 /* ---- HTTP ---- */
@@ -364,7 +339,19 @@ int serve_run(const struct serve_opts *o)
 		return 1;
 	}
 	sv.root = fs_join(tmp, "site");
-	sv.cache = cache_new();
+	struct build_opts bo = {
+		.site_dir = o->site_dir,
+		.out_dir = sv.root,
+		.tool_dir = o->tool_dir,
+		.drafts = 1,
+		.future = 1,
+		.clean_urls = -1,
+		.quiet = !o->verbose,
+		.verbose = o->verbose,
+		.live = 1,
+		.stats = &sv.stats,
+	};
+	sv.build = build_new(&bo);
 	/* watch before the first build, so a save during it is not missed */
 	struct watch *watch = watch_new(o->site_dir);
 	rebuild(&sv, NULL);
@@ -376,7 +363,7 @@ int serve_run(const struct serve_opts *o)
 		free(tmp);
 		free(sv.root);
 		watch_free(watch);
-		cache_free(sv.cache);
+		build_free(sv.build);
 		return 2;
 	}
 	struct MHD_Daemon *daemon = MHD_start_daemon(
@@ -391,7 +378,7 @@ int serve_run(const struct serve_opts *o)
 		free(tmp);
 		free(sv.root);
 		watch_free(watch);
-		cache_free(sv.cache);
+		build_free(sv.build);
 		return 1;
 	}
 	printf("briefing serve: http://%s:%d/ (drafts shown; Ctrl-C stops)\n", o->bind, o->port);
@@ -413,7 +400,7 @@ int serve_run(const struct serve_opts *o)
 	free(tmp);
 	free(sv.root);
 	free(sv.error);
-	cache_free(sv.cache);
+	build_free(sv.build);
 	pthread_mutex_destroy(&sv.lock);
 	pthread_cond_destroy(&sv.changed);
 	return 0;

@@ -13,6 +13,7 @@
 
 #include "frontmatter.h"
 #include "fsutil.h"
+#include "hashes.h"
 #include "markdown.h"
 #include "pool.h"
 #include "yamlvalue.h"
@@ -284,7 +285,49 @@ struct value *site_layer_of(const struct site *s, const struct value *top, int s
 	}
 }
 
-static void entity_free(struct entity *e)
+struct article *article_new(char *path, size_t prefix)
+{
+	struct article *a = xcalloc(1, sizeof *a);
+	a->path = path;
+	a->rel = xstrndup(a->path + prefix, strlen(a->path + prefix) - 3);
+	a->diag = diag_new();
+	a->fresh = 1;
+	return a;
+}
+
+struct grave {
+	void **p;
+	void (**fn)(void *);
+	size_t n, cap;
+};
+
+void site_bury(struct site *s, void *p, void (*fn)(void *))
+{
+	if (!p)
+		return;
+	if (!s->grave)
+		s->grave = xcalloc(1, sizeof *s->grave);
+	struct grave *g = s->grave;
+	if (g->n == g->cap) {
+		g->cap = g->cap ? g->cap * 2 : 64;
+		g->p = xrealloc(g->p, g->cap * sizeof *g->p);
+		g->fn = xrealloc(g->fn, g->cap * sizeof *g->fn);
+	}
+	g->p[g->n] = p;
+	g->fn[g->n++] = fn;
+}
+
+void site_dig(struct site *s)
+{
+	struct grave *g = s->grave;
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->n; i++)
+		g->fn[i](g->p[i]);
+	g->n = 0;
+}
+
+void entity_free(struct entity *e)
 {
 	if (!e)
 		return;
@@ -312,6 +355,7 @@ void article_free(struct article *a)
 	val_free(a->meta);
 	if (a->data)
 		site_view_free(a->data, a->layer);
+	page_free(a->page);
 	free(a->html);
 	free(a->topics);
 	free(a->people);
@@ -323,8 +367,10 @@ void site_free(struct site *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->n_articles; i++)
-		article_free(s->articles[i]);
+	site_dig(s);
+	for (size_t i = 0; i < s->n_all; i++)
+		article_free(s->all[i]);
+	free(s->all);
 	free(s->articles);
 	for (size_t i = 0; i < s->n_topics; i++)
 		entity_free(s->topics[i]);
@@ -345,6 +391,13 @@ void site_free(struct site *s)
 	free(s->objects);
 	val_free(s->object_index);
 	val_free(s->lookup);
+	val_free(s->file_lookup);
+	hs_table_free(s->implicit);
+	if (s->grave) {
+		free(s->grave->p);
+		free(s->grave->fn);
+		free(s->grave);
+	}
 	if (s->site_data)
 		site_view_free(s->site_data, s->site_layer);
 	val_free(s->cfg.yaml);
@@ -664,11 +717,8 @@ static void load_entities(struct site *s, enum entity_kind kind)
 	free(dir);
 }
 
-int site_scan(struct site *s)
+char **site_list_articles(struct site *s, size_t *n, size_t *prefix)
 {
-	int before = diag_count(s->diag, DIAG_ERROR);
-	load_entities(s, ENT_TOPIC);
-	load_entities(s, ENT_PERSON);
 	struct scan sc = {.s = s};
 	char *dir = site_path(s, "content/articles");
 	sc.root_real = realpath(*s->cfg.dir ? s->cfg.dir : ".", NULL);
@@ -677,17 +727,31 @@ int site_scan(struct site *s)
 	if (!fs_is_dir(dir))
 		diag_warn(s->diag, dir, 0, 0, "no articles folder: the site has no briefs yet");
 	scan_dir(&sc, dir, 1);
-	size_t prefix = strlen(dir) + 1;
-	s->articles = xcalloc(sc.n ? sc.n : 1, sizeof *s->articles);
-	for (size_t i = 0; i < sc.n; i++) {
-		struct article *a = xcalloc(1, sizeof *a);
-		a->path = sc.files[i];
-		a->rel = xstrndup(a->path + prefix, strlen(a->path + prefix) - 3);
-		a->diag = diag_new();
-		s->articles[s->n_articles++] = a;
-	}
-	free(sc.files);
+	*prefix = strlen(dir) + 1;
+	*n = sc.n;
 	free(sc.root_real);
 	free(dir);
+	return sc.files;
+}
+
+int site_scan(struct site *s)
+{
+	int before = diag_count(s->diag, DIAG_ERROR);
+	load_entities(s, ENT_TOPIC);
+	load_entities(s, ENT_PERSON);
+	size_t n, prefix;
+	char **files = site_list_articles(s, &n, &prefix);
+	s->all = xcalloc(n ? n : 1, sizeof *s->all);
+	s->articles = xcalloc(n ? n : 1, sizeof *s->articles);
+	for (size_t i = 0; i < n; i++) {
+		struct article *a = article_new(files[i], prefix);
+		a->scan = i;
+		s->all[s->n_all++] = a;
+		s->articles[s->n_articles++] = a;
+	}
+	free(files);
+	s->file_lookup = val_copy(s->lookup);
+	s->n_file_topics = s->n_topics;
+	s->n_file_people = s->n_people;
 	return diag_count(s->diag, DIAG_ERROR) > before ? -1 : 0;
 }

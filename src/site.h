@@ -15,6 +15,7 @@
 #include "value.h"
 
 struct cmark_node;
+struct hs_table;
 struct st_step;
 
 struct site_config {
@@ -78,6 +79,15 @@ struct article {
 	                              * (serve's cache, see cache.h), referenced from data */
 	size_t words;        /* words in the body (for word_count, reading_time) */
 	size_t rank;         /* after site_resolve: position in the site, newest first */
+	size_t scan;         /* position in the scan (s->all) */
+	int fresh;           /* parsed (1) or its entities changed (2) since the last
+	                      * site_resolve: its view is remade */
+	int body_ok;         /* its body was parsed and rendered */
+	long long size, mtime_ns; /* its file when it was parsed, */
+	unsigned long long ino;   /* to tell a changed one without reading it */
+	uint64_t hash;       /* and its bytes */
+	int published;       /* in s->articles after the last site_resolve */
+	struct page *page;   /* its page, while published (owned) */
 	struct st_step *emit; /* its emit step (steps.c), once run */
 	int body_line;       /* file line of the body's first line (node lines add to it) */
 	struct entity **topics, **people;
@@ -107,11 +117,18 @@ struct sobject {
 
 struct site {
 	struct site_config cfg;
-	struct article **articles; /* after site_resolve: newest first */
+	struct article **all;      /* every article file, in scan order (owned) */
+	size_t n_all;
+	struct article **articles; /* the scan's order, then after site_resolve the
+	                            * published ones, newest first */
 	size_t n_articles;
-	struct entity **topics, **people;
+	struct entity **topics, **people; /* those with files first, then implicit ones */
 	size_t n_topics, n_people;
+	size_t n_file_topics, n_file_people;
 	struct value *lookup;   /* "topic:<lower name/slug>" / "person:..." -> index */
+	struct value *file_lookup; /* the same for entities with files only */
+	struct hs_table *implicit; /* "t:slug" / "p:slug" -> implicit entity, between resolves */
+	struct grave *grave;    /* what goes once an update is over */
 	struct value *site_data; /* the template `site` map (the top layer) */
 	struct value *site_layer[VIEW_LAYERS];
 	uint32_t obj;
@@ -127,14 +144,29 @@ struct site {
 	char *tool_dir;         /* folder with the tool's own scripts/ and themes/ */
 };
 
+/* Things that may still be referenced until an update is over (old views,
+ * front matter, pages): site_bury keeps p and frees it with fn at
+ * site_dig. */
+struct grave;
+void site_bury(struct site *s, void *p, void (*fn)(void *));
+void site_dig(struct site *s);
+
 /* Reads SITE_DIR/site.yml. Returns NULL after reporting errors. */
 struct site *site_open(const char *dir, struct diag *d);
 void site_free(struct site *s);
+/* An article for the file at path (taken; its name starts at prefix, past
+ * "content/articles/"), not yet parsed. */
+struct article *article_new(char *path, size_t prefix);
 void article_free(struct article *a);
+void entity_free(struct entity *e);
 
 /* Lists content/articles/ (recursively), people and topics; loads people
  * and topics. Article files are only listed here (parsed in parallel). */
 int site_scan(struct site *s);
+/* The article files under content/articles/, in scan order (each folder's
+ * names sorted, depth first), as paths to free; *prefix is where the name
+ * below content/articles/ starts in each. Problems go to s->diag. */
+char **site_list_articles(struct site *s, size_t *n, size_t *prefix);
 
 /* Reads and parses one article file: front matter, required keys, body tree.
  * Messages go to a->diag. Returns 0 or -1. Thread-safe (no shared writes). */
@@ -145,11 +177,19 @@ int article_parse_text(const struct site *s, struct article *a, const char *text
 /* Renders a->doc to a->html (and frees nothing: the caller releases doc). */
 void article_render_body(const struct site *s, struct article *a);
 
-/* After every article is parsed and filtered: drops drafts (unless asked),
- * resolves topic and people names to entities (creating implicit ones),
- * checks URL collisions, sorts newest first, builds template views.
- * Returns the number of errors. */
+/* After articles are parsed and filtered (all of them, or those fresh
+ * since the last call): keeps the published ones (drafts only when asked,
+ * scheduled ones when due), resolves topic and people names to entities
+ * (making implicit ones, and dropping those no article names any more),
+ * checks URL collisions, sorts newest first, and brings views and article
+ * pages up to date: a view is remade for a fresh article or one whose
+ * entities changed, and every field that differs is stamped (track.h).
+ * Each article's messages are added to s->diag. Returns the errors. */
 int site_resolve(struct site *s);
+/* Forgets article a (its file is gone): its view and page are buried. */
+void site_drop_article(struct site *s, struct article *a);
+/* Resets a for a new parse of its file: what it held is buried. */
+void article_reset(struct site *s, struct article *a);
 
 /* A new view of owner in layers over base (a map it takes): sets layer
  * and *obj, returns the top map. */
@@ -176,10 +216,6 @@ struct sobject *site_object(struct site *s, const char *kind, const char *key);
 struct page *site_add_page(struct site *s, const char *url, const char *template,
                            const char *kind, const char *title, struct value *data,
                            const char *source);
-
-/* Adds the page of every (resolved) article: template "article", data
- * {article, description}. */
-void site_add_article_pages(struct site *s);
 
 /* Finds an entity by slug, name or alias (case-insensitive). */
 struct entity *site_find(const struct site *s, enum entity_kind kind, const char *name);

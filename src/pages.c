@@ -1,0 +1,123 @@
+/* pages.c: per page URL, the last render's serial, tick, reads and
+ * messages (pages.h). */
+#include "pages.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hashes.h"
+
+struct pg_rec {
+	char *url;
+	uint64_t serial; /* of the page rendered, 0 never */
+	uint32_t ran;
+	int volatile_;
+	struct tr_dep *deps;
+	size_t n_deps;
+	struct diag *d;
+	unsigned mark;
+};
+
+struct pg_set {
+	struct hs_table *index; /* url -> position in recs */
+	struct pg_rec **recs;
+	size_t n, cap;
+	unsigned mark;
+};
+
+struct pg_set *pg_new(void)
+{
+	struct pg_set *ps = xcalloc(1, sizeof *ps);
+	ps->index = hs_table_new();
+	return ps;
+}
+
+static void rec_free(struct pg_rec *r)
+{
+	free(r->url);
+	free(r->deps);
+	diag_free(r->d);
+	free(r);
+}
+
+void pg_free(struct pg_set *ps)
+{
+	if (!ps)
+		return;
+	for (size_t i = 0; i < ps->n; i++)
+		rec_free(ps->recs[i]);
+	free(ps->recs);
+	hs_table_free(ps->index);
+	free(ps);
+}
+
+static struct pg_rec *find(struct pg_set *ps, const char *url)
+{
+	uint64_t at;
+	if (hs_get(ps->index, url, &at))
+		return ps->recs[at];
+	if (ps->n == ps->cap) {
+		ps->cap = ps->cap ? ps->cap * 2 : 1024;
+		ps->recs = xrealloc(ps->recs, ps->cap * sizeof *ps->recs);
+	}
+	struct pg_rec *r = xcalloc(1, sizeof *r);
+	r->url = xstrdup(url);
+	r->d = diag_new();
+	hs_put(ps->index, url, ps->n, 0);
+	ps->recs[ps->n++] = r;
+	return r;
+}
+
+size_t pg_plan(struct pg_set *ps, const struct track *t, struct page *const *pages, size_t n,
+               struct pg_rec **recs, unsigned char *todo)
+{
+	size_t count = 0;
+	ps->mark++;
+	for (size_t i = 0; i < n; i++) {
+		struct pg_rec *r = find(ps, pages[i]->url);
+		recs[i] = r;
+		r->mark = ps->mark;
+		todo[i] = r->serial != pages[i]->serial || r->volatile_ ||
+		          tr_stale(t, r->deps, r->n_deps, r->ran);
+		count += todo[i];
+	}
+	/* the records of pages gone */
+	size_t out = 0;
+	int gone = 0;
+	for (size_t i = 0; i < ps->n; i++) {
+		if (ps->recs[i]->mark == ps->mark) {
+			ps->recs[out++] = ps->recs[i];
+		} else {
+			rec_free(ps->recs[i]);
+			gone = 1;
+		}
+	}
+	ps->n = out;
+	if (gone) {
+		hs_clear(ps->index);
+		for (size_t i = 0; i < ps->n; i++)
+			hs_put(ps->index, ps->recs[i]->url, i, 0);
+	}
+	return count;
+}
+
+void pg_done(struct pg_rec *r, const struct page *p, uint32_t tick, struct tr_log *reads,
+             int volatile_, const struct diag *d)
+{
+	tr_log_merge(reads);
+	free(r->deps);
+	r->deps = reads->d;
+	r->n_deps = reads->n;
+	memset(reads, 0, sizeof *reads);
+	r->serial = p->serial;
+	r->ran = tick;
+	r->volatile_ = volatile_;
+	diag_free(r->d);
+	r->d = diag_new();
+	diag_append(r->d, d);
+}
+
+const struct diag *pg_messages(const struct pg_rec *r)
+{
+	return r->d;
+}
