@@ -649,6 +649,17 @@ static int reload_theme(struct build *b)
 
 static void report(struct build *b, struct diag *d, int nerr, double t0);
 
+/* What is about to be freed leaves the Lua states' tables (its address
+ * may be used again by something else). */
+static void forget_in_states(void *ctx, const void *p)
+{
+	struct build *b = ctx;
+	for (int i = 0; i < b->nworkers; i++)
+		lb_forget(b->workers[i], p);
+	if (b->main)
+		lb_forget(b->main, p);
+}
+
 int build_update(struct build *b, char *const *paths, size_t n, int all)
 {
 	double t0 = now_s();
@@ -668,6 +679,7 @@ int build_update(struct build *b, char *const *paths, size_t n, int all)
 		b->st.full = 1;
 	} else {
 		double ts = now_s();
+		tr_tick(b->s->track); /* this update's changes, from the scan on */
 		diag_free(b->s->diag);
 		b->s->diag = diag_new();
 		size_t changed = touches(paths, n, "content/articles") ? rescan(b) : 0;
@@ -686,10 +698,8 @@ int build_update(struct build *b, char *const *paths, size_t n, int all)
 		}
 	}
 	struct site *s = b->s;
-	if (rc == 0) {
-		tr_tick(s->track); /* this update's changes */
+	if (rc == 0)
 		rc = reload_theme(b);
-	}
 	if (rc == 0) {
 		parse(b);
 		resolve(b);
@@ -717,6 +727,7 @@ done:
 	diag_append(d, b->kept);
 	if (b->s) {
 		diag_merge(d, b->s->diag);
+		site_grave_each(b->s, forget_in_states, b);
 		site_dig(b->s);
 	}
 	int nerr = diag_count(d, DIAG_ERROR);

@@ -719,7 +719,9 @@ static void open_briefing(lua_State *L, struct lb *lb)
 	ln_open(L);
 	lm_open(L);
 	if (!lb->main) {
-		ls_push_step_site(L, lb->site);
+		/* what filters see: they run before resolve, so only the entities
+		 * with files (steps get a site table of their own) */
+		ls_push_site(L, lb->site, 0);
 		lua_setfield(L, -2, "site");
 	}
 	lua_pushvalue(L, -1);

@@ -70,6 +70,9 @@ int lb_run_start(struct lb *lb, size_t script, struct st_out *out);
 int lb_run_emit(struct lb *lb, struct article *a, struct st_out *out);
 int lb_run_group(struct lb *lb, size_t script, const char *group, const char *key,
                  struct st_out *out);
+/* Forgets what the state knows of p (an article, entity or view about to
+ * be freed). */
+void lb_forget(struct lb *lb, const void *p);
 /* Main state: site.collections[group] = the non-nil summaries, for the
  * site hooks that run after the steps. */
 void lb_set_collection(struct lb *lb, const char *group, struct value *const *summaries,

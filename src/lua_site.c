@@ -400,7 +400,11 @@ void ls_drop_caches(lua_State *L, const struct site *s)
 static int site_lookup(lua_State *L, enum entity_kind kind)
 {
 	const char *name = luaL_checkstring(L, 2);
-	struct entity *e = site_find(site_of(L), kind, name);
+	struct site *s = site_of(L);
+	struct st_out *step = ls_step_out(L);
+	if (step) /* implicit entities come and go with the articles naming them */
+		tr_log_read(&step->reads, s->lookup_obj, 1);
+	struct entity *e = site_find(s, kind, name);
 	if (e)
 		push_item(L, NULL, e, lua_toboolean(L, lua_upvalueindex(1)));
 	else
@@ -691,4 +695,12 @@ void ls_set_entity_lists(lua_State *L, struct site *s)
 	lua_setfield(L, -2, "topics");
 	push_entities(L, s->people, s->n_people, 0);
 	lua_setfield(L, -2, "people");
+}
+
+void ls_forget(lua_State *L, const void *p)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, VIEWS_KEY);
+	lua_pushnil(L);
+	lua_rawsetp(L, -2, p);
+	lua_pop(L, 1);
 }

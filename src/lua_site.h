@@ -31,6 +31,9 @@ struct st_out *ls_step_out(lua_State *L);
 /* [-0, +0] Sets the topics and people lists of the site table at the top
  * of the stack (entities made since it was pushed included). */
 void ls_set_entity_lists(lua_State *L, struct site *s);
+/* [-0, +0] Forgets the userdata of an article, entity or view that is
+ * about to be freed (its address may be used again). */
+void ls_forget(lua_State *L, const void *p);
 /* [-0, +0] Forgets every field value items keep (the site changed since
  * they were read). */
 void ls_drop_caches(lua_State *L, const struct site *s);

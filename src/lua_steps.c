@@ -305,3 +305,8 @@ void lb_set_collection(struct lb *lb, const char *group, struct value *const *su
 	}
 	lua_settop(L, top);
 }
+
+void lb_forget(struct lb *lb, const void *p)
+{
+	ls_forget(lb->L, p);
+}

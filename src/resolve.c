@@ -136,6 +136,7 @@ static struct entity *resolve_name(struct site *s, enum entity_kind kind, const 
 			free(e->name);
 			e->name = xstrdup(name);
 			e->line = -1; /* its view is remade */
+			tr_changed(s->track, s->lookup_obj, TR_ALL);
 		}
 	} else {
 		e = new_implicit(s, kind, slug, name);
@@ -231,6 +232,7 @@ static void forget_implicit(void *ctx, const char *key, uint64_t ptr)
 	struct entity *e = (struct entity *)(uintptr_t)ptr;
 	if (!e)
 		return;
+	s->n_buried_implicit++;
 	bury_view(s, &e->data, e->layer, e->obj);
 	site_bury(s, e, bury_entity);
 }
@@ -255,9 +257,13 @@ static void resolve_names(struct site *s, struct article **pub, size_t n)
 			a->fresh |= 2;
 	}
 	/* implicit entities no article names any more (those taken were
-	 * zeroed in prev) */
-	if (prev)
+	 * zeroed in prev); a name may now find another entity */
+	if (prev) {
+		size_t before = s->n_buried_implicit;
 		hs_sweep(prev, 1, forget_implicit, s);
+		if (s->n_buried_implicit != before || hs_count(s->implicit) != hs_count(prev))
+			tr_changed(s->track, s->lookup_obj, TR_ALL);
+	}
 	hs_table_free(prev);
 }
 /* ---- articles ---- */
@@ -470,8 +476,12 @@ int site_resolve(struct site *s)
 	if (s->n_articles)
 		qsort(s->articles, s->n_articles, sizeof *s->articles, newest_first);
 	for (size_t i = 0; i < s->n_articles; i++) {
-		s->articles[i]->rank = i;
-		s->articles[i]->published = 1;
+		struct article *a = s->articles[i];
+		a->rank = i;
+		/* a new date moves it in every list it is in (steps.c re-sorts) */
+		a->moved = a->published && a->ranked != a->date.epoch;
+		a->ranked = a->date.epoch;
+		a->published = 1;
 	}
 	/* views are independent of each other (an article's view points at its
 	 * entities' tops, made first): made in parallel */

@@ -172,6 +172,7 @@ struct site *site_open(const char *dir, struct diag *d)
 	s->cfg.dir = xstrdup(strcmp(dir, ".") == 0 ? "" : dir);
 	s->diag = diag_new();
 	s->track = tr_new();
+	s->lookup_obj = tr_add(s->track, TR_SITE, s);
 	s->lookup = val_map();
 	char *path = site_path(s, "site.yml");
 	buf text = BUF_INIT;
@@ -315,6 +316,12 @@ void site_bury(struct site *s, void *p, void (*fn)(void *))
 	}
 	g->p[g->n] = p;
 	g->fn[g->n++] = fn;
+}
+
+void site_grave_each(const struct site *s, void (*fn)(void *ctx, const void *p), void *ctx)
+{
+	for (size_t i = 0; s->grave && i < s->grave->n; i++)
+		fn(ctx, s->grave->p[i]);
 }
 
 void site_dig(struct site *s)

@@ -83,6 +83,8 @@ struct article {
 	int fresh;           /* parsed (1) or its entities changed (2) since the last
 	                      * site_resolve: its view is remade */
 	int body_ok;         /* its body was parsed and rendered */
+	long long ranked;    /* the date its rank was last found with */
+	int moved;           /* its place in the site changed in the last resolve */
 	long long size, mtime_ns; /* its file when it was parsed, */
 	unsigned long long ino;   /* to tell a changed one without reading it */
 	uint64_t hash;       /* and its bytes */
@@ -128,10 +130,12 @@ struct site {
 	struct value *lookup;   /* "topic:<lower name/slug>" / "person:..." -> index */
 	struct value *file_lookup; /* the same for entities with files only */
 	struct hs_table *implicit; /* "t:slug" / "p:slug" -> implicit entity, between resolves */
+	size_t n_buried_implicit;
 	struct grave *grave;    /* what goes once an update is over */
 	struct value *site_data; /* the template `site` map (the top layer) */
 	struct value *site_layer[VIEW_LAYERS];
 	uint32_t obj;
+	uint32_t lookup_obj;    /* changes when names find other entities (implicit ones came or went) */
 	struct track *track;    /* the ids of views (track.h) */
 	struct page **pages;    /* every page, in order (not owned) */
 	size_t n_pages, cap_pages;
@@ -150,6 +154,8 @@ struct site {
 struct grave;
 void site_bury(struct site *s, void *p, void (*fn)(void *));
 void site_dig(struct site *s);
+/* Calls fn(ctx, p) for everything buried (to forget it elsewhere first). */
+void site_grave_each(const struct site *s, void (*fn)(void *ctx, const void *p), void *ctx);
 
 /* Reads SITE_DIR/site.yml. Returns NULL after reporting errors. */
 struct site *site_open(const char *dir, struct diag *d);

@@ -133,7 +133,8 @@ struct st_state {
 	struct st_step **starts;  /* per script, or NULL */
 	struct st_key **keys;     /* sorted by group, then key */
 	size_t n_keys, cap_keys;
-	struct hs_table *owners;  /* "map\nfield" -> how many steps set it */
+	struct hs_table *owners;  /* "obj:layer\nfield" -> how many steps set it */
+	struct hs_table *written; /* the same keys, set in this update */
 	struct st_key **touched;
 	size_t n_touched, cap_touched;
 	struct st_out *retired;   /* old results, freed once no key lists them */
@@ -217,6 +218,7 @@ struct st_state *st_new(struct site *s, const struct lb_scripts *sc, struct lb *
 	if (st->n_groups)
 		qsort(st->groups, st->n_groups, sizeof *st->groups, group_cmp);
 	st->owners = hs_table_new();
+	st->written = hs_table_new();
 	return st;
 }
 
@@ -254,6 +256,7 @@ void st_free(struct st_state *st)
 	free(st->has_start);
 	free(st->has_emit);
 	hs_table_free(st->owners);
+	hs_table_free(st->written);
 	free(st->touched);
 	free_retired(st);
 	free(st->retired);
@@ -396,10 +399,12 @@ static void settle_keys(struct st_state *st)
 
 /* ---- applying results ---- */
 
-static void owner_key(buf *b, const struct value *map, const char *field)
+/* Owners are counted per object, layer and field: object ids are never
+ * reused, so a count outlives no view it could be mistaken for. */
+static void owner_key(buf *b, uint32_t obj, int stage, const char *field)
 {
 	buf_reset(b);
-	buf_printf(b, "%p\n%s", (const void *)map, field);
+	buf_printf(b, "%u:%d\n%s", obj, stage, field);
 }
 
 static int write_cmp(const void *pa, const void *pb)
@@ -470,53 +475,39 @@ static void apply_writes(struct st_state *st, struct st_write *old, size_t n_old
 		struct value *map = tr_owner(s->track, id, NULL) ? site_layer_of(s, w->view, stage)
 		                                                 : NULL;
 		uint64_t bit = tr_bit(w->field, strlen(w->field));
-		if (map)
-			owner_key(&key, map, w->field);
+		owner_key(&key, id, stage, w->field);
 		uint64_t owners = 0;
-		if (map)
-			hs_get(st->owners, key.ptr, &owners);
+		hs_get(st->owners, key.ptr, &owners);
 		if (c < 0) { /* no longer set by this step */
-			if (map && owners <= 1) {
+			if (owners <= 1 && map) {
 				val_free(val_take(map, w->field));
 				tr_changed(s->track, id, bit);
-				hs_put(st->owners, key.ptr, 0, 0);
-			} else if (map) {
-				hs_put(st->owners, key.ptr, owners - 1, 0);
 			}
+			hs_put(st->owners, key.ptr, owners ? owners - 1 : 0, 0);
 			i++;
 			continue;
 		}
 		struct value *cur = map ? val_getn_own(map, w->field, strlen(w->field)) : NULL;
-		if (c == 0) { /* set again */
-			if (map && !val_equal(cur, nw[j].value)) {
-				if (owners > 1) {
-					diag_error(s->diag, NULL, 0, 0, "field \"%s\" is set to different values "
-					           "by %s and another step", nw[j].field, who);
-				} else {
-					val_set(map, nw[j].field, nw[j].value);
-					nw[j].value = NULL;
-					tr_changed(s->track, id, bit);
-				}
-			}
-			i++;
-			j++;
-			continue;
-		}
-		/* newly set by this step */
-		if (map && owners > 0) {
-			/* two steps may set one field, to the same value */
-			if (!val_equal(cur, nw[j].value))
+		/* two steps may set one field, to the same value: a different one
+		 * from a step run in this same update is an error, else the new
+		 * value stands (the others, run again, will say the same) */
+		uint64_t twice = 0;
+		hs_get(st->written, key.ptr, &twice);
+		if (map && !val_equal(cur, nw[j].value)) {
+			if (twice)
 				diag_error(s->diag, NULL, 0, 0, "field \"%s\" is set to different values by "
 				           "%s and another step", nw[j].field, who);
-			hs_put(st->owners, key.ptr, owners + 1, 0);
-		} else if (map) {
-			if (!val_equal(cur, nw[j].value)) {
+			else {
 				val_set(map, nw[j].field, nw[j].value);
 				nw[j].value = NULL;
 				tr_changed(s->track, id, bit);
 			}
-			hs_put(st->owners, key.ptr, 1, 0);
 		}
+		hs_put(st->written, key.ptr, 1, 0);
+		if (c != 0) /* newly set by this step */
+			hs_put(st->owners, key.ptr, owners + 1, 0);
+		else
+			i++;
 		j++;
 	}
 	buf_free(&key);
@@ -689,6 +680,19 @@ static void run_first_stage(struct st_state *st, struct lb **workers, int nworke
 			}
 		}
 		pool_run(nworkers, r.n, emit_one, &r);
+	}
+	/* an article with a new date moves in the lists of its records, even
+	 * when its emit step did not run again */
+	for (size_t i = 0; i < s->n_articles; i++) {
+		struct article *a = s->articles[i];
+		if (!a->moved || !a->emit || a->emit->next.diag)
+			continue;
+		for (size_t k = 0; k < a->emit->out.n_recs; k++) {
+			struct st_key *key = st_find(st, a->emit->out.recs[k].group,
+			                             a->emit->out.recs[k].key);
+			if (key)
+				touch(st, key);
+		}
 	}
 	/* in site order: records out and in, then the writes */
 	for (size_t i = 0; i < r.n; i++) {
@@ -900,6 +904,7 @@ int st_update(struct st_state *st, struct lb **workers, int nworkers, struct lb 
 	int errors = diag_count(s->diag, DIAG_ERROR);
 	for (int w = 0; w < nworkers; w++)
 		lb_steps_begin(workers[w], NULL);
+	hs_clear(st->written);
 	run_first_stage(st, workers, nworkers, stats);
 	drop_empty_keys(st);
 	run_groups(st, workers, nworkers, stats);
