@@ -14,7 +14,7 @@
  * changed articles, templates and static files reach.
  * Stages that touch one item at a time run on the pool with per-worker
  * state; stages that change the shared model run on this thread. */
-#include "build.h"
+#include "build_int.h"
 
 #include <errno.h>
 #include <stdatomic.h>
@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fsutil.h"
 #include "hashes.h"
@@ -34,41 +35,6 @@
 #include "site.h"
 #include "sitemap.h"
 #include "steps.h"
-
-enum { T_SCAN, T_PARSE, T_RESOLVE, T_HOOKS, T_PLAN, T_RENDER, T_FINISH, T_SWAP, T_N };
-
-struct build {
-	struct build_opts o;
-	int jobs;
-	/* kept between updates */
-	struct site *s;
-	struct lb_scripts *scripts;
-	struct theme *theme;
-	struct lb **workers;      /* one Lua state per worker */
-	int nworkers;
-	struct lb *main;          /* the hook state */
-	struct st_state *steps;
-	struct pg_set *pages;
-	struct hs_table *manifest; /* live: file -> content hash of what is there */
-	struct hs_table *paths;   /* article path -> position in s->all */
-	struct page *page404;
-	struct diag *kept;        /* messages of the full update's open and scan */
-	uint32_t theme_obj;       /* bits: template names (track.h) */
-	int legacy;               /* a script has whole-site hooks: every update is full */
-	int failed;               /* the last update failed: the output is not up to date */
-	unsigned gen;
-	/* this update */
-	struct output *out;
-	struct progress *progress;
-	struct diag **page_diag;  /* per page, merged in page order */
-	struct pg_rec **recs;
-	unsigned char *todo;      /* per page: render it */
-	buf *html;                /* per page, when after_render needs it */
-	struct build_stats st;
-	atomic_size_t parsed;
-	double t[T_N];
-	double *t_parse, *t_filter, *t_render, *t_write; /* per worker */
-};
 
 static double now_s(void)
 {
@@ -128,7 +94,7 @@ static int output_allowed(struct build *b, struct site *s)
 
 /* Drops everything made from the sources (the manifest of what is in the
  * output stays: a live full update still writes only what changed). */
-static void drop_state(struct build *b)
+void build_drop(struct build *b)
 {
 	st_free(b->steps);
 	b->steps = NULL;
@@ -156,7 +122,7 @@ static void drop_state(struct build *b)
 }
 
 /* site.yml, the scan, scripts, theme and Lua states, from nothing. */
-static int open_site(struct build *b)
+int build_open(struct build *b)
 {
 	double t0 = now_s();
 	b->kept = diag_new();
@@ -505,16 +471,29 @@ static void render_one(void *ctx, int worker, size_t i)
 	free(file);
 }
 
+/* Serve writes changed files in place; a build with a cache stages the
+ * changed files in place when its cache was read (a whole new tree, with
+ * a manifest for next time, when it was not); a plain build makes a new
+ * tree and swaps it in. */
 static void start_output(struct build *b)
 {
 	struct site *s = b->s;
-	if (b->o.live) {
-		if (!b->manifest)
-			b->manifest = hs_table_new();
+	if ((b->o.live || b->cached) && !b->manifest)
+		b->manifest = hs_table_new();
+	if (b->o.live)
 		b->out = out_begin_live(s->cfg.output, s->cfg.dir, b->manifest, ++b->gen, s->diag);
-	} else {
+	else if (b->cached && b->restored)
+		b->out = out_begin_staged(s->cfg.output, s->cfg.dir, b->manifest, ++b->gen, s->diag);
+	else if (b->cached)
+		b->out = out_begin_new(s->cfg.output, s->cfg.dir, b->manifest, ++b->gen, s->diag);
+	else
 		b->out = out_begin(s->cfg.output, s->cfg.dir, s->diag);
-	}
+}
+
+/* Does this update write into the output as it is (only what changed)? */
+static int in_place(const struct build *b)
+{
+	return b->o.live || (b->cached && b->restored);
 }
 
 static void render(struct build *b)
@@ -529,7 +508,7 @@ static void render(struct build *b)
 	/* a build into a new folder writes every page; so does one whose
 	 * after_render hooks may rewrite any page */
 	int after = b->legacy && lb_has_hook(b->main, "after_render");
-	if (!b->o.live || after) {
+	if (!in_place(b) || after) {
 		memset(b->todo, 1, n);
 		count = n;
 	}
@@ -593,7 +572,7 @@ static void finish(struct build *b)
 	if (errors(b)) {
 		out_abort(b->out);
 	} else {
-		if (b->o.live) {
+		if (in_place(b)) {
 			out_prune(b->out);
 			out_stats(b->out, &b->st.files_written, &b->st.files_removed);
 		}
@@ -641,7 +620,11 @@ static int reload_theme(struct build *b)
 	struct theme *t = theme_load(b->s, b->s->diag);
 	if (!t)
 		return -1;
-	tr_changed(b->s->track, b->theme_obj, theme_changes(b->theme, t));
+	/* the first load after reading the cache compares with the cache's */
+	const struct value *before = b->theme ? theme_prints(b->theme) : b->prints;
+	tr_changed(b->s->track, b->theme_obj, theme_changes(before, t));
+	val_free(b->prints);
+	b->prints = NULL;
 	theme_free(b->theme);
 	b->theme = t;
 	return 0;
@@ -663,27 +646,32 @@ static void forget_in_states(void *ctx, const void *p)
 int build_update(struct build *b, char *const *paths, size_t n, int all)
 {
 	double t0 = now_s();
+	int cache = b->st.cache;
 	memset(&b->st, 0, sizeof b->st);
+	b->st.cache = cache;
 	memset(b->t, 0, sizeof b->t);
 	for (int i = 0; i < b->jobs; i++)
 		b->t_parse[i] = b->t_filter[i] = b->t_render[i] = b->t_write[i] = 0;
 	atomic_store(&b->parsed, 0);
-	int full = !b->s || needs_full(paths, n, all);
+	/* after reading the cache, "anything may have changed" is what the
+	 * scan and the theme's load find out, not a reason to start over */
+	int full = !b->s || (needs_full(paths, n, all) && !b->restored);
+	int anything = all || b->restored;
 	struct diag *d = diag_new();
 	b->progress = progress_new(stderr, !b->o.quiet);
 	progress_phase(b->progress, "scan", 0);
 	int rc = 0;
 	if (full) {
-		drop_state(b);
-		rc = open_site(b);
+		build_drop(b);
+		rc = build_open(b);
 		b->st.full = 1;
 	} else {
 		double ts = now_s();
 		tr_tick(b->s->track); /* this update's changes, from the scan on */
 		diag_free(b->s->diag);
 		b->s->diag = diag_new();
-		size_t changed = touches(paths, n, "content/articles") ? rescan(b) : 0;
-		if (!changed && !b->failed && !touches(paths, n, "templates") &&
+		size_t changed = anything || touches(paths, n, "content/articles") ? rescan(b) : 0;
+		if (!changed && !b->failed && !anything && !touches(paths, n, "templates") &&
 		    !touches(paths, n, "themes") && !touches(paths, n, "static")) {
 			b->st.unchanged = 1; /* saved with the same bytes */
 			b->t[T_SCAN] += now_s() - ts;
@@ -692,12 +680,11 @@ int build_update(struct build *b, char *const *paths, size_t n, int all)
 		b->t[T_SCAN] += now_s() - ts;
 		if (b->legacy) { /* whole-site hooks may read anything: start over */
 			full = 1;
-			drop_state(b);
-			rc = open_site(b);
+			build_drop(b);
+			rc = build_open(b);
 			b->st.full = 1;
 		}
 	}
-	struct site *s = b->s;
 	if (rc == 0)
 		rc = reload_theme(b);
 	if (rc == 0) {
@@ -705,6 +692,10 @@ int build_update(struct build *b, char *const *paths, size_t n, int all)
 		resolve(b);
 		if (errors(b))
 			rc = -1;
+	}
+	if (rc == 0 && b->cached && b->legacy) { /* whole-site hooks: no cache */
+		b->cached = 0;
+		b->restored = 0;
 	}
 	if (rc == 0)
 		rc = run_hooks(b, full);
@@ -732,6 +723,7 @@ done:
 	}
 	int nerr = diag_count(d, DIAG_ERROR);
 	b->failed = nerr > 0;
+	b->restored = 0;
 	report(b, d, nerr, t0);
 	diag_free(d);
 	if (b->o.stats)
@@ -811,7 +803,7 @@ void build_free(struct build *b)
 {
 	if (!b)
 		return;
-	drop_state(b);
+	build_drop(b);
 	hs_table_free(b->manifest);
 	free(b->t_parse);
 	free(b->t_filter);
@@ -823,7 +815,25 @@ void build_free(struct build *b)
 int build_run(const struct build_opts *o)
 {
 	struct build *b = build_new(o);
+	char *cache = o->no_cache || o->live ? NULL : build_cache_path(o);
+	const char *why = NULL;
+	if (cache) {
+		b->cached = 1;
+		if (build_restore(b, cache, &why) == 0)
+			b->st.cache = 1;
+	}
 	int rc = build_update(b, NULL, 0, 1);
+	if (cache && rc == 0 && b->cached && b->s) {
+		/* the cache first, then the journal goes: a build killed in
+		 * between leaves the journal, and the next one starts over */
+		if (build_save(b, cache) != 0)
+			unlink(cache);
+		out_journal_done(b->s->cfg.output);
+	} /* a failed build changed nothing: the cache still says what is there */
+	if (o->verbose && cache)
+		printf("briefing: cache    %s%s%s\n", b->st.cache ? "read from " : "not used",
+		       b->st.cache ? cache : why ? ": " : "", b->st.cache ? "" : why ? why : "");
+	free(cache);
 	build_free(b);
 	out_wait();
 	return rc;

@@ -18,6 +18,8 @@ struct build_stats {
 	size_t steps_run;                        /* keyed steps run */
 	int full;          /* everything was done again (first update, or settings,
 	                    * scripts, data or entity files changed) */
+	int cache;         /* build_run: 1 the cache was read, 0 none or not usable */
+	const char *cache_why; /* when not usable: why */
 	int unchanged;     /* nothing changed: nothing was done */
 };
 
@@ -35,6 +37,9 @@ struct build_opts {
 	int jobs;              /* 0: pool_default_workers() */
 	FILE *messages;        /* where errors and warnings go (NULL: stderr) */
 	int live;              /* write changed files in place in out_dir, no swap (serve) */
+	int no_cache;          /* build_run: neither read nor write the cache */
+	const char *cache_dir; /* build_run: where caches go (NULL: $XDG_CACHE_HOME/briefing,
+	                        * else ~/.cache/briefing) */
 	struct build_stats *stats; /* filled when not NULL */
 };
 

@@ -1,5 +1,6 @@
 /* diag.c: collected diagnostics; formatting happens once, at add time. */
 #include "diag.h"
+#include "cachefile.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -142,4 +143,30 @@ const char *diag_message(const struct diag *d, int n, enum diag_level *level)
 	if (level)
 		*level = d->v[n].level;
 	return d->v[n].text;
+}
+
+void diag_save(const struct diag *d, struct cf_writer *w)
+{
+	cf_u64(w, d ? (uint64_t)d->n : 0);
+	for (int i = 0; d && i < d->n; i++) {
+		cf_u64(w, (uint64_t)d->v[i].level);
+		cf_str(w, d->v[i].text);
+	}
+}
+
+struct diag *diag_load(struct cf_reader *r)
+{
+	struct diag *d = diag_new();
+	uint64_t n = cf_get_u64(r);
+	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
+		enum diag_level level = (enum diag_level)cf_get_u64(r);
+		char *text = cf_get_str(r);
+		if (!text || level > DIAG_ERROR) {
+			free(text);
+			r->ok = 0;
+			break;
+		}
+		push(d, level, text);
+	}
+	return d;
 }

@@ -34,4 +34,10 @@ void diag_print(const struct diag *d, FILE *fp);
 /* The n-th message formatted as printed, for tests; NULL past the end. */
 const char *diag_message(const struct diag *d, int n, enum diag_level *level);
 
+/* The build cache: a list's messages as they print. */
+struct cf_writer;
+struct cf_reader;
+void diag_save(const struct diag *d, struct cf_writer *w);
+struct diag *diag_load(struct cf_reader *r); /* check cf_ok after */
+
 #endif

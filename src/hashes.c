@@ -297,6 +297,14 @@ size_t hs_count(const struct hs_table *t)
 	return t->n;
 }
 
+void hs_each(const struct hs_table *t, void (*fn)(void *ctx, const char *key, uint64_t hash),
+             void *ctx)
+{
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->slots[i].key)
+			fn(ctx, t->slots[i].key, t->slots[i].hash);
+}
+
 void hs_sweep(struct hs_table *t, unsigned mark,
               void (*gone)(void *ctx, const char *key, uint64_t hash), void *ctx)
 {

@@ -45,5 +45,8 @@ size_t hs_count(const struct hs_table *t);
 void hs_sweep(struct hs_table *t, unsigned mark,
               void (*gone)(void *ctx, const char *key, uint64_t hash), void *ctx);
 void hs_clear(struct hs_table *t);
+/* Calls fn for every entry (in no particular order). */
+void hs_each(const struct hs_table *t, void (*fn)(void *ctx, const char *key, uint64_t hash),
+             void *ctx);
 
 #endif

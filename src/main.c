@@ -37,6 +37,8 @@ static const char usage_text[] =
 	"  -q, --quiet        print nothing but errors and warnings\n"
 	"  -v, --verbose      print the time each phase took\n"
 	"  -j, --jobs N       worker threads (default: one per CPU, or BRIEFING_JOBS)\n"
+	"  --no-cache         build everything anew; neither read nor write the cache\n"
+	"  --cache-dir DIR    keep the cache in DIR (default: $XDG_CACHE_HOME/briefing)\n"
 	"\n"
 	"  serve      build (drafts included) and preview on http://127.0.0.1:8080/,\n"
 	"             rebuilding and reloading the page when a file changes\n"
@@ -144,6 +146,13 @@ static int cmd_build(int argc, char **argv)
 			o.quiet = 1;
 		else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
 			o.verbose = 1;
+		else if (!strcmp(a, "--no-cache"))
+			o.no_cache = 1;
+		else if (!strcmp(a, "--cache-dir")) {
+			if (i + 1 >= argc || !*argv[i + 1])
+				return usage_error("%s needs a folder", a);
+			o.cache_dir = argv[++i];
+		}
 		else
 			return usage_error("unknown option \"%s\" for build", argv[i]);
 	}

@@ -37,12 +37,18 @@ struct output {
 	char *root;     /* where files go: tmp, or dir when live */
 	int marker_fd;  /* the temporary folder's marker, locked while we live; -1 live */
 	atomic_int write_failed; /* after the first failed write, no more are tried */
-	/* live only */
+	/* live and staged; a new tree with a manifest too */
 	struct hs_table *manifest; /* file -> content hash, of every file written */
 	unsigned gen;              /* this build's mark in the manifest */
-	pthread_mutex_t lock;      /* guards manifest and the counts */
+	pthread_mutex_t lock;      /* guards manifest, staged and the counts */
 	size_t written, removed;
+	int staged;                /* files wait under temporary names until commit */
+	char **stage;              /* their relative paths */
+	struct hs_table *stage_set; /* the same, to list each once */
+	size_t n_stage, cap_stage;
 };
+
+#define JOURNAL ".briefing-journal"
 
 int out_path_ok(const char *rel)
 {
@@ -314,6 +320,48 @@ struct output *out_begin(const char *dir, const char *site_dir, struct diag *d)
 	return o;
 }
 
+struct output *out_begin_new(const char *dir, const char *site_dir, struct hs_table *manifest,
+                             unsigned gen, struct diag *d)
+{
+	struct output *o = out_begin(dir, site_dir, d);
+	if (o && manifest) {
+		hs_clear(manifest);
+		o->manifest = manifest;
+		o->gen = gen;
+		pthread_mutex_init(&o->lock, NULL);
+	}
+	return o;
+}
+
+int out_interrupted(const char *dir)
+{
+	char *journal = fs_join(dir, JOURNAL);
+	int there = fs_exists(journal);
+	free(journal);
+	return there;
+}
+
+struct output *out_begin_staged(const char *dir, const char *site_dir, struct hs_table *manifest,
+                                unsigned gen, struct diag *d)
+{
+	struct output *o = out_begin_live(dir, site_dir, manifest, gen, d);
+	if (!o)
+		return NULL;
+	/* a build killed from here on leaves the journal: the next one starts
+	 * over in a new folder instead of trusting what is in this one */
+	char *journal = fs_join(dir, JOURNAL);
+	if (fs_write(journal, "staging\n", 8) != 0) {
+		diag_error(d, journal, 0, 0, "cannot write: %s", strerror(errno));
+		free(journal);
+		out_abort(o);
+		return NULL;
+	}
+	free(journal);
+	o->staged = 1;
+	o->stage_set = hs_table_new();
+	return o;
+}
+
 struct output *out_begin_live(const char *dir, const char *site_dir, struct hs_table *manifest,
                               unsigned gen, struct diag *d)
 {
@@ -339,13 +387,19 @@ struct output *out_begin_live(const char *dir, const char *site_dir, struct hs_t
 	return o;
 }
 
+/* The temporary name beside path that a file is written under. */
+static char *temp_name(const char *path, const char *what)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? xasprintf("%.*s/.%s.briefing-%s", (int)(slash - path), path, slash + 1, what)
+	             : xasprintf(".%s.briefing-%s", path, what);
+}
+
 /* Live: writes path through a temporary name beside it and a rename, so a
  * reader sees the old bytes or the new ones, never a part. */
 static int write_replace(const char *path, const char *data, size_t len)
 {
-	const char *slash = strrchr(path, '/');
-	char *tmp = slash ? xasprintf("%.*s/.%s.briefing-tmp", (int)(slash - path), path, slash + 1)
-	                  : xasprintf(".%s.briefing-tmp", path);
+	char *tmp = temp_name(path, "tmp");
 	int rc = fs_write(tmp, data, len);
 	if (rc == 0 && rename(tmp, path) != 0) {
 		int e = errno;
@@ -370,15 +424,37 @@ static int write_live(struct output *o, const char *rel, const char *data, size_
 	if (same)
 		return 0;
 	char *path = fs_join(o->root, rel);
-	/* a file no reader has seen yet is written in place: half the calls */
-	int rc = known ? write_replace(path, data, len) : fs_write(path, data, len);
-	if (rc != 0)
-		diag_error(d, path, 0, 0, "cannot write: %s", strerror(errno));
+	int rc;
+	if (o->staged) { /* under its temporary name until the commit */
+		char *tmp = temp_name(path, "new");
+		rc = fs_write(tmp, data, len);
+		free(tmp);
+	} else if (o->tmp || !known) {
+		/* a file no reader has seen yet is written in place: half the calls */
+		rc = fs_write(path, data, len);
+	} else {
+		rc = write_replace(path, data, len);
+	}
+	if (rc != 0) {
+		char *shown = fs_join(o->dir, rel);
+		diag_error(d, shown, 0, 0, "cannot write: %s", strerror(errno));
+		free(shown);
+	}
 	free(path);
 	pthread_mutex_lock(&o->lock);
 	if (rc == 0) {
 		hs_put(o->manifest, rel, hash, o->gen);
 		o->written++;
+		uint64_t seen;
+		if (o->staged && !hs_get(o->stage_set, rel, &seen)) { /* once: a site's static
+		                                                       * file may replace the theme's */
+			hs_put(o->stage_set, rel, 1, 0);
+			if (o->n_stage == o->cap_stage) {
+				o->cap_stage = o->cap_stage ? o->cap_stage * 2 : 64;
+				o->stage = xrealloc(o->stage, o->cap_stage * sizeof *o->stage);
+			}
+			o->stage[o->n_stage++] = xstrdup(rel);
+		}
 	}
 	pthread_mutex_unlock(&o->lock);
 	return rc;
@@ -457,7 +533,7 @@ static int copy_live(struct output *o, const char *src, const char *sub, struct 
 
 int out_copy_tree(struct output *o, const char *src, struct diag *d)
 {
-	if (o->manifest)
+	if (o->manifest) /* every file through write_live, into the manifest */
 		return copy_live(o, src, "", d, 0);
 	char *failed = NULL;
 	if (fs_copytree(src, o->tmp, &failed) != 0) {
@@ -511,6 +587,10 @@ static void out_free(struct output *o)
 		close(o->marker_fd); /* releases the lock */
 	if (o->manifest)
 		pthread_mutex_destroy(&o->lock);
+	for (size_t i = 0; i < o->n_stage; i++)
+		free(o->stage[i]);
+	free(o->stage);
+	hs_table_free(o->stage_set);
 	free(o->dir);
 	free(o->tmp);
 	free(o);
@@ -522,7 +602,26 @@ void out_abort(struct output *o)
 		return;
 	if (o->tmp) /* live: what was written stays, and stays in the manifest */
 		remove_ours(o->tmp);
+	for (size_t i = 0; o->staged && i < o->n_stage; i++) { /* staged: none of it stays */
+		char *path = fs_join(o->root, o->stage[i]);
+		char *tmp = temp_name(path, "new");
+		unlink(tmp);
+		free(tmp);
+		free(path);
+	}
+	if (o->staged) {
+		char *journal = fs_join(o->dir, JOURNAL);
+		unlink(journal);
+		free(journal);
+	}
 	out_free(o);
+}
+
+void out_journal_done(const char *dir)
+{
+	char *journal = fs_join(dir, JOURNAL);
+	unlink(journal);
+	free(journal);
 }
 
 /* Live: a file the previous build wrote and this one did not. */
@@ -553,7 +652,30 @@ void out_prune(struct output *o)
 
 int out_commit(struct output *o, struct diag *d)
 {
-	if (o->manifest) {
+	if (o->staged) { /* every staged file to its name, then what went away */
+		char *journal = fs_join(o->dir, JOURNAL);
+		fs_write(journal, "commit\n", 7);
+		free(journal);
+		int rc = 0;
+		for (size_t i = 0; i < o->n_stage; i++) {
+			char *path = fs_join(o->root, o->stage[i]);
+			char *tmp = temp_name(path, "new");
+			if (rename(tmp, path) != 0 && rc == 0) {
+				diag_error(d, path, 0, 0, "cannot move the new file in place: %s",
+				           strerror(errno));
+				rc = -1;
+			}
+			free(tmp);
+			free(path);
+		}
+		if (rc == 0)
+			out_prune(o);
+		o->staged = 0;
+		o->n_stage = 0;
+		out_free(o);
+		return rc;
+	}
+	if (o->manifest && !o->tmp) {
 		out_prune(o);
 		out_free(o);
 		return 0;

@@ -28,6 +28,21 @@ struct output *out_begin(const char *dir, const char *site_dir, struct diag *d);
 struct hs_table;
 struct output *out_begin_live(const char *dir, const char *site_dir, struct hs_table *manifest,
                               unsigned gen, struct diag *d);
+/* A new tree as out_begin makes, whose files are also listed in manifest
+ * (emptied first) with their content hashes, for later live builds. */
+struct output *out_begin_new(const char *dir, const char *site_dir, struct hs_table *manifest,
+                             unsigned gen, struct diag *d);
+/* Staged, for builds with a cache: like live, but new files wait under
+ * temporary names beside their own until out_commit moves them all in
+ * place; out_abort removes them, leaving the output as it was. A journal
+ * file in dir marks the time between out_begin_staged and
+ * out_journal_done (called once the build's cache is saved): a build
+ * killed in between leaves it, and out_interrupted then tells the next
+ * build not to trust the folder (it starts over in a new tree). */
+struct output *out_begin_staged(const char *dir, const char *site_dir, struct hs_table *manifest,
+                                unsigned gen, struct diag *d);
+int out_interrupted(const char *dir);
+void out_journal_done(const char *dir);
 /* Live: rel stays as the last build wrote it (its page was not rendered
  * again); anywhere else a no-op. Thread-safe. */
 void out_keep(struct output *o, const char *rel);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cachefile.h"
 #include "hashes.h"
 
 struct pg_rec {
@@ -120,4 +121,55 @@ void pg_done(struct pg_rec *r, const struct page *p, uint32_t tick, struct tr_lo
 const struct diag *pg_messages(const struct pg_rec *r)
 {
 	return r->d;
+}
+
+void pg_save(const struct pg_set *ps, struct cf_writer *w)
+{
+	cf_u64(w, ps->n);
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct pg_rec *r = ps->recs[i];
+		cf_str(w, r->url);
+		cf_u64(w, r->serial);
+		cf_u64(w, r->ran);
+		cf_u64(w, (uint64_t)r->volatile_);
+		cf_u64(w, r->n_deps);
+		for (size_t k = 0; k < r->n_deps; k++) {
+			cf_u64(w, r->deps[k].obj);
+			cf_u64(w, r->deps[k].bits);
+		}
+		diag_save(r->d, w);
+	}
+}
+
+int pg_load(struct pg_set *ps, struct cf_reader *r)
+{
+	uint64_t n = cf_get_u64(r);
+	if (!cf_ok(r) || n > (uint64_t)(r->end - r->p))
+		return -1;
+	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
+		char *url = cf_get_str(r);
+		if (!url) {
+			r->ok = 0;
+			break;
+		}
+		struct pg_rec *rec = find(ps, url);
+		free(url);
+		rec->serial = cf_get_u64(r);
+		rec->ran = (uint32_t)cf_get_u64(r);
+		rec->volatile_ = (int)cf_get_u64(r);
+		uint64_t nd = cf_get_u64(r);
+		if (!cf_ok(r) || nd > (uint64_t)(r->end - r->p)) {
+			r->ok = 0;
+			break;
+		}
+		rec->deps = xcalloc(nd ? nd : 1, sizeof *rec->deps);
+		rec->n_deps = (size_t)nd;
+		for (uint64_t k = 0; k < nd; k++) {
+			rec->deps[k].obj = (uint32_t)cf_get_u64(r);
+			rec->deps[k].bits = cf_get_u64(r);
+		}
+		diag_free(rec->d);
+		rec->d = diag_load(r);
+	}
+	return cf_ok(r) ? 0 : -1;
 }

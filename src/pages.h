@@ -31,4 +31,10 @@ void pg_done(struct pg_rec *r, const struct page *p, uint32_t tick, struct tr_lo
 /* The messages of the page's last render. */
 const struct diag *pg_messages(const struct pg_rec *r);
 
+/* The build cache: every record. */
+struct cf_writer;
+struct cf_reader;
+void pg_save(const struct pg_set *ps, struct cf_writer *w);
+int pg_load(struct pg_set *ps, struct cf_reader *r);
+
 #endif

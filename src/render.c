@@ -226,10 +226,15 @@ int render_page_traced(const struct theme *t, const struct site *s, const struct
 	return rc;
 }
 
-uint64_t theme_changes(const struct theme *before, const struct theme *after)
+const struct value *theme_prints(const struct theme *t)
+{
+	return t ? t->prints : NULL;
+}
+
+uint64_t theme_changes(const struct value *a, const struct theme *after)
 {
 	uint64_t bits = 0;
-	const struct value *a = before ? before->prints : NULL, *b = after->prints;
+	const struct value *b = after->prints;
 	for (size_t i = 0; i < val_len(b); i++) {
 		size_t len;
 		const char *name = val_key_at(b, i, &len);

@@ -41,9 +41,11 @@ struct render_trace {
 };
 int render_page_traced(const struct theme *t, const struct site *s, const struct page *p,
                        buf *out, struct diag *d, struct render_trace *trace);
-/* The template names (as track.h bits) whose text or file differs between
- * two loads of a theme (before may be NULL: all of them). */
-uint64_t theme_changes(const struct theme *before, const struct theme *after);
+/* What a theme's templates were (name -> hash of file and text), and the
+ * template names (as track.h bits) whose text or file differs in another
+ * load (before may be NULL: all of them). */
+const struct value *theme_prints(const struct theme *t);
+uint64_t theme_changes(const struct value *before, const struct theme *after);
 /* The output file of a page URL: "" -> "index.html", "x/" -> "x/index.html",
  * "404.html" -> "404.html". Caller frees. */
 char *render_file_name(const char *url);

@@ -495,10 +495,18 @@ int site_resolve(struct site *s)
 	return errors;
 }
 
+static _Atomic uint64_t serials;
+
+void page_serial_at_least(uint64_t n)
+{
+	uint64_t cur = atomic_load(&serials);
+	while (cur < n && !atomic_compare_exchange_weak(&serials, &cur, n))
+		;
+}
+
 struct page *page_new(const char *url, const char *template, const char *kind,
                       const char *title, struct value *data, const char *source)
 {
-	static _Atomic uint64_t serials;
 	struct page *p = xcalloc(1, sizeof *p);
 	p->serial = ++serials;
 	p->url = xstrdup(url);

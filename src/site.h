@@ -218,6 +218,19 @@ void site_list_page(struct site *s, struct page *p);
 /* The object kind/key, made empty on first use. Thread-safe. */
 struct sobject *site_object(struct site *s, const char *kind, const char *key);
 
+/* The build cache (sitecache.c): every article, entity, script object and
+ * view with its object id. site_load reads into a site fresh from
+ * site_open and site_scan of the same files, after tr_load; it returns 0,
+ * or -1 for a cache that does not fit (the site is then to be dropped). */
+struct cf_writer;
+struct cf_reader;
+void site_save(const struct site *s, struct cf_writer *w);
+int site_load(struct site *s, struct cf_reader *r);
+void page_save(struct cf_writer *w, const struct page *p); /* NULL allowed */
+struct page *page_load(struct cf_reader *r);
+/* Later pages get serials above n (pages read back keep theirs). */
+void page_serial_at_least(uint64_t n);
+
 /* Adds a page (the site owns it). Returns it. */
 struct page *site_add_page(struct site *s, const char *url, const char *template,
                            const char *kind, const char *title, struct value *data,

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cachefile.h"
 #include "hashes.h"
 #include "lua_bridge.h"
 #include "pool.h"
@@ -960,4 +961,280 @@ void st_collections(const struct st_state *st, struct lb *main)
 		lb_set_collection(main, g->name, sums, n);
 		free(sums);
 	}
+}
+
+/* ---- the build cache ---- */
+
+static void save_out(struct cf_writer *w, const struct st_out *o)
+{
+	cf_u64(w, (uint64_t)o->stage);
+	cf_u64(w, o->ran);
+	cf_u64(w, o->n_recs);
+	for (size_t i = 0; i < o->n_recs; i++) {
+		const struct st_record *r = &o->recs[i];
+		cf_str(w, r->group);
+		cf_str(w, r->key);
+		cf_u64(w, r->article ? r->article->scan + 1 : 0);
+		cf_value(w, r->value);
+		cf_u64(w, r->seq);
+		cf_u64(w, r->script);
+	}
+	cf_u64(w, o->n_writes);
+	for (size_t i = 0; i < o->n_writes; i++) {
+		cf_u64(w, val_obj(o->writes[i].view));
+		cf_str(w, o->writes[i].field);
+	}
+	cf_u64(w, o->n_site_sets);
+	for (size_t i = 0; i < o->n_site_sets; i++)
+		cf_str(w, o->site_sets[i].field);
+	cf_u64(w, o->n_pages);
+	for (size_t i = 0; i < o->n_pages; i++)
+		page_save(w, o->pages[i]);
+	cf_value(w, o->summary);
+	diag_save(o->diag, w);
+}
+
+static void save_step(struct cf_writer *w, const struct st_step *p)
+{
+	cf_u64(w, (uint64_t)p->ran);
+	save_out(w, &p->out);
+	cf_u64(w, p->n_deps);
+	for (size_t i = 0; i < p->n_deps; i++) {
+		cf_u64(w, p->deps[i].obj);
+		cf_u64(w, p->deps[i].bits);
+	}
+}
+
+static void save_owner(void *ctx, const char *key, uint64_t count)
+{
+	struct cf_writer *w = ctx;
+	cf_str(w, key);
+	cf_u64(w, count);
+}
+
+void st_save(const struct st_state *st, struct cf_writer *w)
+{
+	cf_u64(w, st->n_groups);
+	for (size_t i = 0; i < st->n_groups; i++) {
+		cf_u64(w, st->groups[i].script);
+		cf_str(w, st->groups[i].name);
+		cf_u64(w, st->groups[i].obj);
+	}
+	cf_u64(w, hs_count(st->owners));
+	hs_each(st->owners, save_owner, w);
+	for (size_t i = 0; i < st->n_scripts; i++) {
+		cf_u64(w, st->starts[i] != NULL);
+		if (st->starts[i])
+			save_step(w, st->starts[i]);
+	}
+	const struct site *s = st->s;
+	for (size_t i = 0; i < s->n_all; i++) {
+		cf_u64(w, s->all[i]->emit != NULL);
+		if (s->all[i]->emit)
+			save_step(w, s->all[i]->emit);
+	}
+	cf_u64(w, st->n_keys);
+	for (size_t i = 0; i < st->n_keys; i++) {
+		const struct st_key *k = st->keys[i];
+		cf_str(w, k->group);
+		cf_str(w, k->key);
+		cf_u64(w, k->obj);
+		for (size_t g = 0; g < st->n_scripts; g++) {
+			cf_u64(w, k->steps[g] != NULL);
+			if (k->steps[g])
+				save_step(w, k->steps[g]);
+		}
+	}
+	for (size_t i = 0; i < st->n_groups; i++) {
+		cf_u64(w, st->groups[i].finish != NULL);
+		if (st->groups[i].finish)
+			save_step(w, st->groups[i].finish);
+	}
+}
+
+static int load_out(struct st_state *st, struct cf_reader *r, struct st_out *o)
+{
+	struct site *s = st->s;
+	st_out_init(o, (int)cf_get_u64(r));
+	o->ran = (uint32_t)cf_get_u64(r);
+	uint64_t n = cf_get_u64(r);
+	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
+		char *group = cf_get_str(r), *key = cf_get_str(r);
+		uint64_t at = cf_get_u64(r);
+		struct value *v = cf_get_value(r);
+		struct article *a = at && at <= s->n_all ? s->all[at - 1] : NULL;
+		if (!group || !key || (at && !a))
+			r->ok = 0;
+		if (cf_ok(r)) {
+			st_out_record(o, group, key, a, v);
+			o->recs[o->n_recs - 1].seq = (uint32_t)cf_get_u64(r);
+			o->recs[o->n_recs - 1].script = (uint32_t)cf_get_u64(r);
+		} else {
+			val_free(v);
+		}
+		free(group);
+		free(key);
+	}
+	n = cf_get_u64(r);
+	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
+		uint32_t id = (uint32_t)cf_get_u64(r);
+		char *field = cf_get_str(r);
+		const struct value *view = r->view ? r->view(r->ctx, id) : NULL;
+		if (!field || !view)
+			r->ok = 0;
+		else
+			st_out_write(o, (struct value *)view, field, NULL);
+		free(field);
+	}
+	n = cf_get_u64(r);
+	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
+		char *field = cf_get_str(r);
+		if (!field)
+			r->ok = 0;
+		else
+			st_out_site(o, s->site_data, field, NULL);
+		free(field);
+	}
+	n = cf_get_u64(r);
+	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
+		struct page *p = page_load(r);
+		if (p)
+			st_out_page(o, p);
+	}
+	o->summary = cf_get_value(r);
+	diag_free(o->diag);
+	o->diag = diag_load(r);
+	return cf_ok(r) ? 0 : -1;
+}
+
+static struct st_step *load_step(struct st_state *st, struct cf_reader *r, size_t script,
+                                 const char *group)
+{
+	struct st_step *p = step_new(script, group, 1);
+	st_out_clear(&p->out);
+	p->ran = (int)cf_get_u64(r);
+	if (load_out(st, r, &p->out) != 0) {
+		step_free(p);
+		return NULL;
+	}
+	uint64_t n = cf_get_u64(r);
+	if (!cf_ok(r) || n > (uint64_t)(r->end - r->p)) {
+		r->ok = 0;
+		step_free(p);
+		return NULL;
+	}
+	p->deps = xcalloc(n ? n : 1, sizeof *p->deps);
+	p->n_deps = (size_t)n;
+	for (uint64_t i = 0; i < n; i++) {
+		p->deps[i].obj = (uint32_t)cf_get_u64(r);
+		p->deps[i].bits = cf_get_u64(r);
+	}
+	if (!cf_ok(r)) {
+		step_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* Files a step's records under their keys (made by the caller first). */
+static void file_records(struct st_state *st, struct st_step *p)
+{
+	for (size_t i = 0; i < p->out.n_recs; i++) {
+		struct st_record *rec = &p->out.recs[i];
+		struct st_key *k = st_find(st, rec->group, rec->key);
+		if (!k)
+			continue;
+		GROW(k->recs, k->n, k->cap);
+		k->recs[k->n++] = rec;
+	}
+}
+
+int st_load(struct st_state *st, struct cf_reader *r)
+{
+	struct site *s = st->s;
+	uint64_t n = cf_get_u64(r);
+	if (!cf_ok(r) || n != st->n_groups)
+		return -1;
+	for (size_t i = 0; i < st->n_groups && cf_ok(r); i++) {
+		size_t script = (size_t)cf_get_u64(r);
+		char *name = cf_get_str(r);
+		uint32_t id = (uint32_t)cf_get_u64(r);
+		struct st_group *g = &st->groups[i];
+		if (!name || g->script != script || strcmp(g->name, name) ||
+		    tr_attach(s->track, id, TR_GROUP, st) != 0)
+			r->ok = 0;
+		else
+			g->obj = id;
+		free(name);
+	}
+	n = cf_get_u64(r);
+	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
+		char *key = cf_get_str(r);
+		uint64_t count = cf_get_u64(r);
+		if (key)
+			hs_put(st->owners, key, count, 0);
+		else
+			r->ok = 0;
+		free(key);
+	}
+	for (size_t i = 0; i < st->n_scripts && cf_ok(r); i++)
+		if (cf_get_u64(r) && !(st->starts[i] = load_step(st, r, i, NULL)))
+			r->ok = 0;
+	for (size_t i = 0; i < s->n_all && cf_ok(r); i++) {
+		if (!cf_get_u64(r))
+			continue;
+		struct st_step *p = load_step(st, r, 0, NULL);
+		if (!p) {
+			r->ok = 0;
+			break;
+		}
+		p->article = s->all[i];
+		s->all[i]->emit = p;
+	}
+	n = cf_get_u64(r);
+	if (!cf_ok(r) || n > (uint64_t)(r->end - r->p))
+		return -1;
+	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
+		struct st_key *k = xcalloc(1, sizeof *k);
+		k->group = cf_get_str(r);
+		k->key = cf_get_str(r);
+		k->obj = (uint32_t)cf_get_u64(r);
+		k->steps = xcalloc(st->n_scripts ? st->n_scripts : 1, sizeof *k->steps);
+		GROW(st->keys, st->n_keys, st->cap_keys);
+		st->keys[st->n_keys++] = k;
+		if (!k->group || !k->key || tr_attach(s->track, k->obj, TR_KEY, k) != 0 ||
+		    (st->n_keys > 1 && key_cmp(st->keys[st->n_keys - 2], k->group, k->key) >= 0)) {
+			r->ok = 0;
+			break;
+		}
+		for (size_t g = 0; g < st->n_scripts && cf_ok(r); g++) {
+			if (!cf_get_u64(r))
+				continue;
+			struct st_group *grp = group_of(st, g, k->group);
+			struct st_step *p = grp ? load_step(st, r, g, grp->name) : NULL;
+			if (!p)
+				r->ok = 0;
+			else {
+				p->key = k;
+				k->steps[g] = p;
+			}
+		}
+	}
+	for (size_t i = 0; i < st->n_groups && cf_ok(r); i++)
+		if (cf_get_u64(r) &&
+		    !(st->groups[i].finish = load_step(st, r, st->groups[i].script, st->groups[i].name)))
+			r->ok = 0;
+	if (!cf_ok(r))
+		return -1;
+	/* the key lists, from the records, in site order */
+	for (size_t i = 0; i < st->n_scripts; i++)
+		if (st->starts[i])
+			file_records(st, st->starts[i]);
+	for (size_t i = 0; i < s->n_all; i++)
+		if (s->all[i]->emit)
+			file_records(st, s->all[i]->emit);
+	for (size_t i = 0; i < st->n_keys; i++)
+		if (st->keys[i]->n > 1)
+			qsort(st->keys[i]->recs, st->keys[i]->n, sizeof *st->keys[i]->recs, rec_cmp);
+	return 0;
 }

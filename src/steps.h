@@ -103,6 +103,14 @@ int st_update(struct st_state *st, struct lb **workers, int nworkers, struct lb 
 /* Calls add(ctx, p) for every page the steps made, in step order. */
 void st_pages(const struct st_state *st, void (*add)(void *ctx, struct page *p), void *ctx);
 
+/* The build cache: every step's results, reads and the keys' ids. st_load
+ * reads into a state fresh from st_new, after site_load (whose reader's
+ * view lookup it uses). Returns 0 or -1. */
+struct cf_writer;
+struct cf_reader;
+void st_save(const struct st_state *st, struct cf_writer *w);
+int st_load(struct st_state *st, struct cf_reader *r);
+
 /* Main state: site.collections[G] = the summaries of group G (key order),
  * for site hooks written against the whole-site API. */
 void st_collections(const struct st_state *st, struct lb *main);

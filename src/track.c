@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "cachefile.h"
 
 struct tobj {
 	void *owner;
@@ -177,5 +178,60 @@ int tr_stale(const struct track *t, const struct tr_dep *deps, size_t n, uint32_
 			if ((bits & 1) && o->stamps[b] > since)
 				return 1;
 	}
+	return 0;
+}
+
+/* ---- the build cache ---- */
+
+void tr_save(const struct track *t, struct cf_writer *w)
+{
+	cf_u64(w, t->now);
+	cf_u64(w, t->n);
+	for (size_t i = 1; i < t->n; i++) {
+		const struct tobj *o = &t->objs[i];
+		cf_u64(w, o->kind);
+		cf_u64(w, o->born);
+		cf_u64(w, o->last);
+		cf_u64(w, o->stamps != NULL);
+		for (int b = 0; o->stamps && b < 64; b++)
+			cf_u64(w, o->stamps[b]);
+	}
+}
+
+int tr_load(struct track *t, struct cf_reader *r)
+{
+	uint32_t now = (uint32_t)cf_get_u64(r);
+	uint64_t n = cf_get_u64(r);
+	if (!cf_ok(r) || n < 1 || n > (uint64_t)(r->end - r->p) + 1)
+		return -1;
+	for (size_t i = 1; i < t->n; i++)
+		free(t->objs[i].stamps);
+	t->cap = (size_t)n + 1024;
+	t->objs = xrealloc(t->objs, t->cap * sizeof *t->objs);
+	memset(t->objs, 0, sizeof *t->objs);
+	t->n = (size_t)n;
+	for (size_t i = 1; i < t->n; i++) {
+		struct tobj *o = &t->objs[i];
+		memset(o, 0, sizeof *o);
+		o->kind = (unsigned char)cf_get_u64(r);
+		o->born = (uint32_t)cf_get_u64(r);
+		o->last = (uint32_t)cf_get_u64(r);
+		if (cf_get_u64(r)) {
+			o->stamps = xmalloc(64 * sizeof *o->stamps);
+			for (int b = 0; b < 64; b++)
+				o->stamps[b] = (uint32_t)cf_get_u64(r);
+		}
+		if (!cf_ok(r))
+			return -1;
+	}
+	t->now = now;
+	return 0;
+}
+
+int tr_attach(struct track *t, uint32_t id, enum tr_kind kind, void *owner)
+{
+	if (!id || id >= t->n || t->objs[id].owner || t->objs[id].kind != (unsigned char)kind)
+		return -1;
+	t->objs[id].owner = owner;
 	return 0;
 }

@@ -56,4 +56,13 @@ void tr_log_free(struct tr_log *l);
  * readers (not against tr_changed). */
 int tr_stale(const struct track *t, const struct tr_dep *deps, size_t n, uint32_t since);
 
+/* The build cache: every object's stamps and the clock. After tr_load the
+ * objects have no owners: tr_attach gives each its owner back (its kind
+ * must be the one saved; an id used twice is refused). */
+struct cf_writer;
+struct cf_reader;
+void tr_save(const struct track *t, struct cf_writer *w);
+int tr_load(struct track *t, struct cf_reader *r);
+int tr_attach(struct track *t, uint32_t id, enum tr_kind kind, void *owner);
+
 #endif

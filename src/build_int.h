@@ -1,0 +1,70 @@
+/* build_int.h: the build state, shared by build.c (the stages) and
+ * buildcache.c (writing it to the cache and reading it back). */
+#ifndef BRIEFING_BUILD_INT_H
+#define BRIEFING_BUILD_INT_H
+
+#include <stdatomic.h>
+
+#include "build.h"
+#include "diag.h"
+#include "lua_bridge.h"
+#include "output.h"
+#include "pages.h"
+#include "progress.h"
+#include "render.h"
+#include "site.h"
+#include "steps.h"
+
+enum { T_SCAN, T_PARSE, T_RESOLVE, T_HOOKS, T_PLAN, T_RENDER, T_FINISH, T_SWAP, T_N };
+
+struct build {
+	struct build_opts o;
+	int jobs;
+	/* kept between updates */
+	struct site *s;
+	struct lb_scripts *scripts;
+	struct theme *theme;
+	struct lb **workers;      /* one Lua state per worker */
+	int nworkers;
+	struct lb *main;          /* the hook state */
+	struct st_state *steps;
+	struct pg_set *pages;
+	struct hs_table *manifest; /* live: file -> content hash of what is there */
+	struct hs_table *paths;   /* article path -> position in s->all */
+	struct page *page404;
+	struct diag *kept;        /* messages of the full update's open and scan */
+	uint32_t theme_obj;       /* bits: template names (track.h) */
+	int legacy;               /* a script has whole-site hooks: every update is full */
+	int failed;               /* the last update failed: the output is not up to date */
+	int restored;             /* read from the cache: the next update compares everything */
+	int cached;               /* build_run with a cache: output staged in place, or a new
+	                           * tree with a manifest */
+	struct value *prints;     /* the templates of the cache's build (theme_prints) */
+	unsigned gen;
+	/* this update */
+	struct output *out;
+	struct progress *progress;
+	struct diag **page_diag;  /* per page, merged in page order */
+	struct pg_rec **recs;
+	unsigned char *todo;      /* per page: render it */
+	buf *html;                /* per page, when after_render needs it */
+	struct build_stats st;
+	atomic_size_t parsed;
+	double t[T_N];
+	double *t_parse, *t_filter, *t_render, *t_write; /* per worker */
+};
+
+/* site.yml, the scan, scripts, theme and Lua states, from nothing. */
+int build_open(struct build *b);
+/* Drops everything made from the sources (the manifest stays). */
+void build_drop(struct build *b);
+
+/* buildcache.c: where build_run's cache for these options is (caller
+ * frees), and writing and reading it. build_restore reads into a fresh
+ * build state: 0 and b->restored set, or -1 (*why says what did not fit)
+ * with the state left empty. */
+char *build_cache_path(const struct build_opts *o);
+int build_save(struct build *b, const char *path);
+int build_restore(struct build *b, const char *path, const char **why);
+
+#endif

@@ -1,0 +1,306 @@
+/* buildcache.c: build's persistent cache. After a good build the whole
+ * build state (articles as parsed, views, what every step and page read
+ * and made, the output's manifest; not the Lua states, which are made
+ * again) goes into one file; the next build of the same site into the same
+ * output reads it back and runs as an update that compares every source
+ * with it. The file is ignored, never trusted, when anything it depends on
+ * may differ: its format or the tool's version, the site's folder or the
+ * output's, the options, or any file every step may read (site.yml,
+ * scripts, data/, content/ outside articles), and when it is truncated or
+ * corrupt (a checksum covers all of it). Ignoring it costs a full build. */
+#include "build_int.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cachefile.h"
+#include "fsutil.h"
+#include "hashes.h"
+
+#define MAGIC "briefing build cache\n"
+#define FORMAT 1
+
+/* The output folder as an absolute path (it may not exist yet). */
+static char *absolute(const char *path)
+{
+	char *real = realpath(path, NULL);
+	if (real)
+		return real;
+	if (path[0] == '/')
+		return xstrdup(path);
+	char cwd[PATH_MAX];
+	return getcwd(cwd, sizeof cwd) ? fs_join(cwd, path) : xstrdup(path);
+}
+
+/* What the options a cache is only good for hash to. */
+static uint64_t options_hash(const struct build_opts *o)
+{
+	buf b = BUF_INIT;
+	buf_printf(&b, "%d %d %d %s", o->drafts, o->future, o->clean_urls,
+	           o->base_url ? o->base_url : "-");
+	uint64_t h = hs_bytes(b.ptr, b.len, 7);
+	buf_free(&b);
+	return h;
+}
+
+char *build_cache_path(const struct build_opts *o)
+{
+	char *dir;
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	if (o->cache_dir)
+		dir = xstrdup(o->cache_dir);
+	else if (xdg && *xdg)
+		dir = fs_join(xdg, "briefing");
+	else if (home && *home)
+		dir = xasprintf("%s/.cache/briefing", home);
+	else
+		return NULL;
+	char *site = absolute(o->site_dir && *o->site_dir ? o->site_dir : ".");
+	char *out = o->out_dir ? absolute(o->out_dir) : xstrdup("(site.yml)");
+	buf key = BUF_INIT;
+	buf_printf(&key, "%s\n%s", site, out);
+	uint64_t h = hs_bytes(key.ptr, key.len, options_hash(o));
+	char *path = xasprintf("%s/%016llx.cache", dir, (unsigned long long)h);
+	buf_free(&key);
+	free(site);
+	free(out);
+	free(dir);
+	return path;
+}
+
+/* ---- what every step may read ---- */
+
+/* Adds path's name, size, time and inode to h (a file changed, even to
+ * the same bytes, makes another fingerprint: a full build, never a wrong
+ * one); folders recursively, in name order. */
+static uint64_t stamp_tree(const char *path, uint64_t h, const char *skip, int depth)
+{
+	struct stat st;
+	h = hs_bytes(path, strlen(path), h);
+	if (stat(path, &st) != 0 || depth > 32)
+		return hs_bytes("-", 1, h);
+	if (!S_ISDIR(st.st_mode)) {
+		long long v[3] = {(long long)st.st_size, (long long)st.st_ino,
+		                  (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec};
+		return hs_bytes(v, sizeof v, h);
+	}
+	if (skip && !strcmp(path, skip))
+		return h;
+	size_t n;
+	char **names = fs_list(path, NULL, &n);
+	for (size_t i = 0; i < n; i++) {
+		char *sub = fs_join(path, names[i]);
+		h = stamp_tree(sub, h, skip, depth + 1);
+		free(sub);
+	}
+	fs_free_names(names, n);
+	return h;
+}
+
+static uint64_t fingerprint(const struct build *b)
+{
+	const struct site *s = b->s;
+	uint64_t h = hs_bytes(BRIEFING_VERSION, strlen(BRIEFING_VERSION), 1);
+	static const char *const rels[] = {"site.yml", "scripts", "data", "content", NULL};
+	char *articles = site_path(s, "content/articles");
+	for (const char *const *r = rels; *r; r++) {
+		char *path = site_path(s, *r);
+		h = stamp_tree(path, h, articles, 0);
+		free(path);
+	}
+	free(articles);
+	for (size_t i = 0; i < lb_scripts_count(b->scripts); i++)
+		h = stamp_tree(lb_script_path(b->scripts, i), h, NULL, 0);
+	if (s->tool_dir) {
+		char *tool = fs_join(s->tool_dir, "scripts");
+		h = stamp_tree(tool, h, NULL, 0);
+		free(tool);
+	}
+	return h;
+}
+
+/* ---- writing ---- */
+
+static void save_manifest_entry(void *ctx, const char *key, uint64_t hash)
+{
+	struct cf_writer *w = ctx;
+	cf_str(w, key);
+	cf_u64(w, hash);
+}
+
+int build_save(struct build *b, const char *path)
+{
+	struct site *s = b->s;
+	struct cf_writer w = {BUF_INIT, 0};
+	buf_puts(&w.b, MAGIC);
+	cf_u64(&w, FORMAT);
+	cf_str(&w, BRIEFING_VERSION);
+	char *site = absolute(*s->cfg.dir ? s->cfg.dir : ".");
+	char *out = absolute(s->cfg.output);
+	cf_str(&w, site);
+	cf_str(&w, out);
+	free(site);
+	free(out);
+	cf_u64(&w, options_hash(&b->o));
+	cf_u64(&w, fingerprint(b));
+	tr_save(s->track, &w);
+	cf_u64(&w, b->theme_obj);
+	site_save(s, &w);
+	st_save(b->steps, &w);
+	pg_save(b->pages, &w);
+	page_save(&w, b->page404);
+	cf_u64(&w, b->gen);
+	cf_u64(&w, hs_count(b->manifest));
+	hs_each(b->manifest, save_manifest_entry, &w);
+	cf_value(&w, theme_prints(b->theme));
+	uint64_t sum = hs_bytes(w.b.ptr, w.b.len, 0);
+	buf_put(&w.b, (const char *)&sum, sizeof sum);
+	int rc = -1;
+	if (!w.failed) {
+		char *dir = xstrdup(path);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		char *tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
+		if ((!slash || fs_mkdirs(dir) == 0) && fs_write(tmp, w.b.ptr, w.b.len) == 0 &&
+		    rename(tmp, path) == 0)
+			rc = 0;
+		else
+			unlink(tmp);
+		free(tmp);
+		free(dir);
+	}
+	buf_free(&w.b);
+	return rc;
+}
+
+/* ---- reading ---- */
+
+static int restore_from(struct build *b, struct cf_reader *r, const char **why)
+{
+	if ((size_t)(r->end - r->p) < sizeof MAGIC - 1 ||
+	    memcmp(r->p, MAGIC, sizeof MAGIC - 1) != 0) {
+		*why = "not a briefing cache";
+		return -1;
+	}
+	r->p += sizeof MAGIC - 1;
+	char *version = NULL, *site = NULL, *out = NULL;
+	int rc = -1;
+	if (cf_get_u64(r) != FORMAT) {
+		*why = "written in another format";
+		goto done;
+	}
+	version = cf_get_str(r);
+	if (!version || strcmp(version, BRIEFING_VERSION) != 0) {
+		*why = "written by another version of briefing";
+		goto done;
+	}
+	site = cf_get_str(r);
+	out = cf_get_str(r);
+	uint64_t options = cf_get_u64(r), print = cf_get_u64(r);
+	if (!cf_ok(r) || options != options_hash(&b->o)) {
+		*why = "written with other options";
+		goto done;
+	}
+	if (build_open(b) != 0 || !b->s) {
+		*why = "the site does not open";
+		goto done;
+	}
+	struct site *s = b->s;
+	char *now_site = absolute(*s->cfg.dir ? s->cfg.dir : ".");
+	char *now_out = absolute(s->cfg.output);
+	int moved = !site || !out || strcmp(site, now_site) || strcmp(out, now_out);
+	free(now_site);
+	free(now_out);
+	if (moved) {
+		*why = "written for a site or an output in another folder";
+		goto done;
+	}
+	if (b->legacy) {
+		*why = "a script has whole-site hooks";
+		goto done;
+	}
+	if (print != fingerprint(b)) {
+		*why = "settings, scripts, data or entity files changed";
+		goto done;
+	}
+	if (out_interrupted(s->cfg.output)) {
+		*why = "the last build of this output was interrupted";
+		goto done;
+	}
+	*why = "truncated or corrupt";
+	if (tr_load(s->track, r) != 0)
+		goto done;
+	uint32_t theme = (uint32_t)cf_get_u64(r);
+	if (tr_attach(s->track, theme, TR_SITE, s) != 0)
+		goto done;
+	b->theme_obj = theme;
+	if (site_load(s, r) != 0)
+		goto done;
+	hs_clear(b->paths); /* the cache's articles, not the scan's */
+	for (size_t i = 0; i < s->n_all; i++)
+		hs_put(b->paths, s->all[i]->path, i, 0);
+	b->steps = st_new(s, b->scripts, b->main);
+	if (st_load(b->steps, r) != 0 || pg_load(b->pages, r) != 0)
+		goto done;
+	b->page404 = page_load(r);
+	b->gen = (unsigned)cf_get_u64(r);
+	uint64_t n = cf_get_u64(r);
+	b->manifest = hs_table_new();
+	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
+		char *file = cf_get_str(r);
+		uint64_t hash = cf_get_u64(r);
+		if (file)
+			hs_put(b->manifest, file, hash, b->gen);
+		else
+			r->ok = 0;
+		free(file);
+	}
+	b->prints = cf_get_value(r);
+	if (!cf_ok(r) || r->p != r->end)
+		goto done;
+	rc = 0;
+	b->restored = 1;
+	*why = NULL;
+done:
+	free(version);
+	free(site);
+	free(out);
+	return rc;
+}
+
+int build_restore(struct build *b, const char *path, const char **why)
+{
+	buf text = BUF_INIT;
+	if (fs_read(path, &text) != 0) {
+		*why = errno == ENOENT ? "none yet" : "cannot be read";
+		buf_free(&text);
+		return -1;
+	}
+	uint64_t sum;
+	int rc = -1;
+	if (text.len < sizeof sum) {
+		*why = "truncated or corrupt";
+	} else {
+		memcpy(&sum, text.ptr + text.len - sizeof sum, sizeof sum);
+		if (sum != hs_bytes(text.ptr, text.len - sizeof sum, 0)) {
+			*why = "truncated or corrupt";
+		} else {
+			struct cf_reader r = {text.ptr, text.ptr + text.len - sizeof sum, 1, NULL, NULL};
+			rc = restore_from(b, &r, why);
+		}
+	}
+	buf_free(&text);
+	if (rc != 0) { /* nothing half read stays */
+		build_drop(b);
+		hs_table_free(b->manifest);
+		b->manifest = NULL;
+		val_free(b->prints);
+		b->prints = NULL;
+	}
+	return rc;
+}

@@ -1,0 +1,251 @@
+/* cachefile.c: varints, strings and value trees for the build cache. */
+#include "cachefile.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 200 /* deeper trees are refused on reading (a corrupt file) */
+
+enum { T_ABSENT, T_NULL, T_FALSE, T_TRUE, T_NUM, T_STR, T_LIST, T_MAP, T_REF };
+
+void cf_u64(struct cf_writer *w, uint64_t v)
+{
+	char tmp[10];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)((v & 0x7F) | (v > 0x7F ? 0x80 : 0));
+		v >>= 7;
+	} while (v);
+	buf_put(&w->b, tmp, n);
+}
+
+void cf_i64(struct cf_writer *w, int64_t v)
+{
+	cf_u64(w, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+}
+
+void cf_f64(struct cf_writer *w, double d)
+{
+	char tmp[8];
+	memcpy(tmp, &d, 8);
+	buf_put(&w->b, tmp, 8);
+}
+
+void cf_bytes(struct cf_writer *w, const char *s, size_t len)
+{
+	cf_u64(w, len);
+	buf_put(&w->b, s, len);
+}
+
+void cf_str(struct cf_writer *w, const char *s)
+{
+	if (!s) {
+		cf_u64(w, 0);
+		return;
+	}
+	size_t n = strlen(s);
+	cf_u64(w, n + 1);
+	buf_put(&w->b, s, n);
+}
+
+void cf_value(struct cf_writer *w, const struct value *v)
+{
+	if (!v) {
+		buf_putc(&w->b, T_ABSENT);
+		return;
+	}
+	switch (val_type(v)) {
+	case VAL_NULL: buf_putc(&w->b, T_NULL); break;
+	case VAL_BOOL: buf_putc(&w->b, val_get_bool(v) ? T_TRUE : T_FALSE); break;
+	case VAL_NUM:
+		buf_putc(&w->b, T_NUM);
+		cf_f64(w, val_get_num(v));
+		break;
+	case VAL_STR: {
+		size_t len;
+		const char *s = val_get_str(v, &len);
+		buf_putc(&w->b, T_STR);
+		cf_bytes(w, s, len);
+		break;
+	}
+	case VAL_LIST:
+		buf_putc(&w->b, T_LIST);
+		cf_u64(w, val_len(v));
+		for (size_t i = 0; i < val_len(v); i++)
+			cf_value(w, val_at(v, i));
+		break;
+	case VAL_MAP:
+		buf_putc(&w->b, T_MAP);
+		cf_u64(w, val_len(v));
+		for (size_t i = 0; i < val_len(v); i++) {
+			size_t len;
+			const char *k = val_key_at(v, i, &len);
+			cf_bytes(w, k, len);
+			cf_value(w, val_at(v, i));
+		}
+		break;
+	case VAL_REF: {
+		/* the target's own value: a view's map carries its object id */
+		const struct value *t = v;
+		while (val_type(t) == VAL_REF)
+			t = val_deref(t);
+		uint32_t id = val_obj(t);
+		if (!id && getenv("BRIEFING_CACHE_DEBUG"))
+			{ buf j = BUF_INIT; val_to_json(&j, t); fprintf(stderr, "cache: ref without id: %.200s\n", j.ptr ? j.ptr : ""); buf_free(&j); }
+		if (!id)
+			w->failed = 1;
+		buf_putc(&w->b, T_REF);
+		cf_u64(w, id);
+		break;
+	}
+	default: /* a lambda: its function lives in a Lua state */
+		if (getenv("BRIEFING_CACHE_DEBUG"))
+			fprintf(stderr, "cache: a lambda\n");
+		w->failed = 1;
+		buf_putc(&w->b, T_NULL);
+		break;
+	}
+}
+
+int cf_ok(const struct cf_reader *r)
+{
+	return r->ok;
+}
+
+uint64_t cf_get_u64(struct cf_reader *r)
+{
+	uint64_t v = 0;
+	for (int shift = 0; r->ok; shift += 7) {
+		if (r->p >= r->end || shift > 63) {
+			r->ok = 0;
+			return 0;
+		}
+		unsigned char c = (unsigned char)*r->p++;
+		v |= (uint64_t)(c & 0x7F) << shift;
+		if (!(c & 0x80))
+			return v;
+	}
+	return 0;
+}
+
+int64_t cf_get_i64(struct cf_reader *r)
+{
+	uint64_t u = cf_get_u64(r);
+	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+}
+
+double cf_get_f64(struct cf_reader *r)
+{
+	double d = 0;
+	if (!r->ok || r->end - r->p < 8) {
+		r->ok = 0;
+		return 0;
+	}
+	memcpy(&d, r->p, 8);
+	r->p += 8;
+	return d;
+}
+
+const char *cf_get_bytes(struct cf_reader *r, size_t *len)
+{
+	uint64_t n = cf_get_u64(r);
+	*len = 0;
+	if (!r->ok || n > (uint64_t)(r->end - r->p)) {
+		r->ok = 0;
+		return NULL;
+	}
+	const char *s = r->p;
+	r->p += n;
+	*len = (size_t)n;
+	return s;
+}
+
+char *cf_get_str(struct cf_reader *r)
+{
+	uint64_t n = cf_get_u64(r);
+	if (!r->ok || n == 0)
+		return NULL;
+	if (n - 1 > (uint64_t)(r->end - r->p)) {
+		r->ok = 0;
+		return NULL;
+	}
+	char *s = xstrndup(r->p, (size_t)(n - 1));
+	r->p += n - 1;
+	return s;
+}
+
+static struct value *get_value(struct cf_reader *r, int depth)
+{
+	if (!r->ok || r->p >= r->end || depth > MAX_DEPTH) {
+		r->ok = 0;
+		return NULL;
+	}
+	int tag = (unsigned char)*r->p++;
+	switch (tag) {
+	case T_ABSENT: return NULL;
+	case T_NULL: return val_null();
+	case T_FALSE: return val_bool(0);
+	case T_TRUE: return val_bool(1);
+	case T_NUM: return val_num(cf_get_f64(r));
+	case T_STR: {
+		size_t len;
+		const char *s = cf_get_bytes(r, &len);
+		return r->ok ? val_str(s ? s : "", len) : NULL;
+	}
+	case T_LIST: {
+		uint64_t n = cf_get_u64(r);
+		if (!r->ok || n > (uint64_t)(r->end - r->p)) { /* each item takes a byte */
+			r->ok = 0;
+			return NULL;
+		}
+		struct value *l = val_list_sized((size_t)n);
+		for (uint64_t i = 0; i < n && r->ok; i++) {
+			struct value *item = get_value(r, depth + 1);
+			val_push(l, item ? item : val_null());
+		}
+		return l;
+	}
+	case T_MAP: {
+		uint64_t n = cf_get_u64(r);
+		if (!r->ok || n > (uint64_t)(r->end - r->p)) {
+			r->ok = 0;
+			return NULL;
+		}
+		struct value *m = val_map_sized((size_t)n);
+		for (uint64_t i = 0; i < n && r->ok; i++) {
+			size_t len;
+			const char *k = cf_get_bytes(r, &len);
+			struct value *item = get_value(r, depth + 1);
+			if (r->ok)
+				val_setn(m, k ? k : "", len, item ? item : val_null());
+			else
+				val_free(item);
+		}
+		return m;
+	}
+	case T_REF: {
+		uint64_t id = cf_get_u64(r);
+		const struct value *t = r->ok && r->view && id <= UINT32_MAX
+		                        ? r->view(r->ctx, (uint32_t)id) : NULL;
+		if (!t) {
+			r->ok = 0;
+			return NULL;
+		}
+		return val_ref(t);
+	}
+	default:
+		r->ok = 0;
+		return NULL;
+	}
+}
+
+struct value *cf_get_value(struct cf_reader *r)
+{
+	struct value *v = get_value(r, 0);
+	if (!r->ok) {
+		val_free(v);
+		return NULL;
+	}
+	return v;
+}

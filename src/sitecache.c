@@ -1,0 +1,503 @@
+/* sitecache.c: the site model in the build cache: every article as its
+ * last parse left it, the implicit entities, the script objects and the
+ * layers of every view, with the ids their objects had (track.h). It is
+ * read into a site that site_open and site_scan just made from the same
+ * settings and entity files (the cache is only read when those are
+ * unchanged): entities with files are matched by slug, everything else is
+ * made from the cache. Views are written after every object they can
+ * reference, so that reading a reference finds its target made. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cachefile.h"
+#include "hashes.h"
+#include "site.h"
+
+#define VIEW_MAPS (VIEW_LAYERS + 1)
+
+static void save_date(struct cf_writer *w, const struct date *d)
+{
+	cf_i64(w, d->year);
+	cf_i64(w, d->month);
+	cf_i64(w, d->day);
+	cf_i64(w, d->hour);
+	cf_i64(w, d->min);
+	cf_i64(w, d->sec);
+	cf_i64(w, d->offset_min);
+	cf_i64(w, d->has_time);
+	cf_i64(w, d->epoch);
+}
+
+static void load_date(struct cf_reader *r, struct date *d)
+{
+	d->year = (int)cf_get_i64(r);
+	d->month = (int)cf_get_i64(r);
+	d->day = (int)cf_get_i64(r);
+	d->hour = (int)cf_get_i64(r);
+	d->min = (int)cf_get_i64(r);
+	d->sec = (int)cf_get_i64(r);
+	d->offset_min = (int)cf_get_i64(r);
+	d->has_time = (int)cf_get_i64(r);
+	d->epoch = cf_get_i64(r);
+}
+
+/* A view's four maps (the engine's without params, which points at the
+ * owner's front matter and is made again on reading). */
+static void save_view(struct cf_writer *w, struct value *top, struct value *const *layer)
+{
+	cf_u64(w, top != NULL);
+	if (!top)
+		return;
+	struct value *maps[VIEW_MAPS] = {layer[0], layer[1], layer[2], top};
+	for (int i = 0; i < VIEW_MAPS; i++) {
+		const struct value *m = maps[i];
+		size_t n = val_len(m), skip = val_getn_own(m, "params", 6) && i == 0;
+		cf_u64(w, n - skip);
+		for (size_t k = 0; k < n; k++) {
+			size_t len;
+			const char *key = val_key_at(m, k, &len);
+			if (i == 0 && len == 6 && !memcmp(key, "params", 6))
+				continue;
+			cf_bytes(w, key, len);
+			cf_value(w, val_at(m, k));
+		}
+	}
+}
+
+/* Fills the maps of a view made empty (load_shell); params comes back as
+ * a reference to meta. */
+static void load_view(struct cf_reader *r, struct value *top, struct value *const *layer,
+                      const struct value *meta)
+{
+	if (cf_get_u64(r) != (top != NULL)) {
+		r->ok = 0;
+		return;
+	}
+	if (!top)
+		return;
+	struct value *maps[VIEW_MAPS] = {layer[0], layer[1], layer[2], top};
+	for (int i = 0; i < VIEW_MAPS && cf_ok(r); i++) {
+		uint64_t n = cf_get_u64(r);
+		for (uint64_t k = 0; k < n && cf_ok(r); k++) {
+			size_t len;
+			const char *key = cf_get_bytes(r, &len);
+			struct value *v = cf_get_value(r);
+			if (cf_ok(r))
+				val_setn(maps[i], key ? key : "", len, v ? v : val_null());
+		}
+	}
+	if (meta && cf_ok(r))
+		val_set(layer[0], "params", val_ref(meta));
+}
+
+/* A view's maps, empty, with the id the cache gives it. */
+static int load_shell(struct site *s, struct cf_reader *r, enum tr_kind kind, void *owner,
+                      struct value **top, struct value **layer, uint32_t *obj)
+{
+	uint32_t id = (uint32_t)cf_get_u64(r);
+	if (!cf_ok(r))
+		return -1;
+	if (!id) {
+		*top = NULL;
+		return 0;
+	}
+	if (tr_attach(s->track, id, kind, owner) != 0) {
+		r->ok = 0;
+		return -1;
+	}
+	*obj = id;
+	if (!layer[0])
+		layer[0] = val_map();
+	val_free(val_take(layer[0], "content")); /* the cache's, when it has one */
+	for (int i = 1; i < VIEW_LAYERS; i++)
+		layer[i] = val_map_over(layer[i - 1]);
+	*top = val_map_over(layer[VIEW_LAYERS - 1]);
+	for (int i = 0; i < VIEW_LAYERS; i++)
+		val_set_obj(layer[i], id);
+	val_set_obj(*top, id);
+	return 0;
+}
+
+static void save_page(struct cf_writer *w, const struct page *p)
+{
+	cf_u64(w, p != NULL);
+	if (!p)
+		return;
+	cf_u64(w, p->serial);
+	cf_str(w, p->url);
+	cf_str(w, p->template);
+	cf_str(w, p->kind);
+	cf_str(w, p->title);
+	cf_str(w, p->source);
+	cf_value(w, p->data);
+}
+
+struct page *page_load(struct cf_reader *r)
+{
+	if (!cf_get_u64(r))
+		return NULL;
+	uint64_t serial = cf_get_u64(r);
+	char *url = cf_get_str(r), *template = cf_get_str(r), *kind = cf_get_str(r);
+	char *title = cf_get_str(r), *source = cf_get_str(r);
+	struct value *data = cf_get_value(r);
+	struct page *p = NULL;
+	if (cf_ok(r) && url && template && kind && title && source && val_type(data) == VAL_MAP) {
+		p = page_new(url, template, kind, title, data, source);
+		p->serial = serial;
+		page_serial_at_least(serial);
+		data = NULL;
+	} else {
+		r->ok = 0;
+	}
+	free(url);
+	free(template);
+	free(kind);
+	free(title);
+	free(source);
+	val_free(data);
+	return p;
+}
+
+void page_save(struct cf_writer *w, const struct page *p)
+{
+	save_page(w, p);
+}
+
+static uint32_t entity_id(const struct entity *e)
+{
+	return e ? e->obj : 0;
+}
+
+void site_save(const struct site *s, struct cf_writer *w)
+{
+	/* the objects: entities, implicit ones with what makes them, then
+	 * script objects, then articles */
+	cf_u64(w, s->obj);
+	cf_u64(w, s->lookup_obj);
+	cf_u64(w, s->n_topics + s->n_people);
+	for (size_t i = 0; i < s->n_topics + s->n_people; i++) {
+		const struct entity *e = i < s->n_topics ? s->topics[i] : s->people[i - s->n_topics];
+		cf_u64(w, e->kind);
+		cf_str(w, e->slug);
+		cf_u64(w, e->path != NULL);
+		if (!e->path)
+			cf_str(w, e->name);
+		cf_u64(w, e->data ? e->obj : 0);
+	}
+	cf_u64(w, s->n_objects);
+	for (size_t i = 0; i < s->n_objects; i++) {
+		cf_str(w, s->objects[i]->kind);
+		cf_str(w, s->objects[i]->key);
+		cf_u64(w, s->objects[i]->obj);
+	}
+	cf_u64(w, s->n_all);
+	for (size_t i = 0; i < s->n_all; i++) {
+		const struct article *a = s->all[i];
+		cf_str(w, a->path);
+		cf_u64(w, strlen(a->path) - strlen(a->rel) - 3);
+		cf_i64(w, a->size);
+		cf_i64(w, a->mtime_ns);
+		cf_u64(w, a->ino);
+		cf_u64(w, a->hash);
+		cf_str(w, a->title);
+		cf_str(w, a->slug);
+		cf_i64(w, a->slug_line);
+		cf_i64(w, a->slug_col);
+		cf_str(w, a->url);
+		save_date(w, &a->date);
+		cf_i64(w, a->draft);
+		cf_i64(w, a->publish_at);
+		cf_i64(w, a->expires);
+		cf_value(w, a->meta);
+		cf_u64(w, a->words);
+		cf_i64(w, a->body_line);
+		cf_i64(w, a->body_ok);
+		diag_save(a->diag, w);
+		cf_i64(w, a->published);
+		cf_u64(w, a->rank);
+		cf_i64(w, a->ranked);
+		cf_u64(w, a->data ? a->obj : 0);
+		cf_u64(w, a->n_topics);
+		for (size_t k = 0; k < a->n_topics; k++)
+			cf_u64(w, entity_id(a->topics[k]));
+		cf_u64(w, a->n_people);
+		for (size_t k = 0; k < a->n_people; k++)
+			cf_u64(w, entity_id(a->people[k]));
+	}
+	/* the published articles, newest first */
+	cf_u64(w, s->n_articles);
+	for (size_t i = 0; i < s->n_articles; i++)
+		cf_u64(w, s->articles[i]->scan);
+	/* then the views, whose references point at the objects above */
+	for (size_t i = 0; i < s->n_topics + s->n_people; i++) {
+		const struct entity *e = i < s->n_topics ? s->topics[i] : s->people[i - s->n_topics];
+		save_view(w, e->data, e->layer);
+	}
+	for (size_t i = 0; i < s->n_objects; i++)
+		save_view(w, s->objects[i]->view, s->objects[i]->layer);
+	for (size_t i = 0; i < s->n_all; i++) {
+		save_view(w, s->all[i]->data, s->all[i]->layer);
+		save_page(w, s->all[i]->page);
+	}
+	/* the site map: settings make its engine layer (kept to tell whether
+	 * it changed: the year of the build is in it), the rest is steps' */
+	struct value *base = val_copy(s->site_layer[0]);
+	val_free(val_take(base, "params")); /* site.yml's, which is unchanged */
+	cf_value(w, base);
+	val_free(base);
+	for (int i = 1; i <= VIEW_LAYERS; i++) {
+		const struct value *m = i < VIEW_LAYERS ? s->site_layer[i] : s->site_data;
+		cf_value(w, m);
+	}
+}
+
+static const struct value *view_of_id(void *ctx, uint32_t id)
+{
+	struct site *s = ctx;
+	enum tr_kind kind;
+	void *owner = tr_owner(s->track, id, &kind);
+	if (!owner)
+		return NULL;
+	switch (kind) {
+	case TR_ARTICLE: return ((struct article *)owner)->data;
+	case TR_ENTITY: return ((struct entity *)owner)->data;
+	case TR_OBJECT: return ((struct sobject *)owner)->view;
+	case TR_SITE: return owner == s ? s->site_data : NULL;
+	default: return NULL;
+	}
+}
+
+/* The entity with object id, or NULL. */
+static struct entity *entity_by_id(struct site *s, uint32_t id)
+{
+	enum tr_kind kind;
+	void *owner = tr_owner(s->track, id, &kind);
+	return owner && kind == TR_ENTITY ? owner : NULL;
+}
+
+static struct entity *file_entity(struct site *s, int kind, const char *slug)
+{
+	size_t n = kind == ENT_TOPIC ? s->n_file_topics : s->n_file_people;
+	struct entity **list = kind == ENT_TOPIC ? s->topics : s->people;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(list[i]->slug, slug))
+			return list[i];
+	return NULL;
+}
+
+/* Entities: those with files are found among the scan's, implicit ones
+ * are made again; the lists keep the scan's first, then the implicit. */
+static int load_entities(struct site *s, struct cf_reader *r, struct entity ***order,
+                         size_t *n_order)
+{
+	uint64_t n = cf_get_u64(r);
+	if (!cf_ok(r) || n > (uint64_t)(r->end - r->p))
+		return -1;
+	*order = xcalloc(n ? n : 1, sizeof **order);
+	*n_order = 0;
+	s->implicit = hs_table_new();
+	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
+		int kind = (int)cf_get_u64(r);
+		char *slug = cf_get_str(r);
+		int has_file = (int)cf_get_u64(r);
+		char *name = has_file ? NULL : cf_get_str(r);
+		struct entity *e = NULL;
+		if (!slug || (kind != ENT_TOPIC && kind != ENT_PERSON) || (!has_file && !name)) {
+			r->ok = 0;
+		} else if (has_file) {
+			e = file_entity(s, kind, slug);
+			if (!e)
+				r->ok = 0; /* the scan does not have it: not the same files */
+		} else {
+			e = xcalloc(1, sizeof *e);
+			e->kind = (enum entity_kind)kind;
+			e->slug = xstrdup(slug);
+			e->name = xstrdup(name);
+			e->url = xasprintf("%s/%s/", kind == ENT_TOPIC ? "topics" : "people", slug);
+			e->meta = val_map();
+			char *key = xasprintf("%c:%s", kind == ENT_TOPIC ? 't' : 'p', slug);
+			hs_put(s->implicit, key, (uint64_t)(uintptr_t)e, 0);
+			free(key);
+			if (kind == ENT_TOPIC) {
+				s->topics = xrealloc(s->topics, (s->n_topics + 1) * sizeof *s->topics);
+				s->topics[s->n_topics++] = e;
+			} else {
+				s->people = xrealloc(s->people, (s->n_people + 1) * sizeof *s->people);
+				s->people[s->n_people++] = e;
+			}
+		}
+		if (e && cf_ok(r)) {
+			load_shell(s, r, TR_ENTITY, e, &e->data, e->layer, &e->obj);
+			(*order)[(*n_order)++] = e;
+		}
+		free(slug);
+		free(name);
+	}
+	return cf_ok(r) ? 0 : -1;
+}
+
+static int load_objects(struct site *s, struct cf_reader *r)
+{
+	uint64_t n = cf_get_u64(r);
+	if (!cf_ok(r) || n > (uint64_t)(r->end - r->p))
+		return -1;
+	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
+		char *kind = cf_get_str(r), *key = cf_get_str(r);
+		if (!kind || !key) {
+			r->ok = 0;
+		} else {
+			struct sobject *o = site_object(s, kind, key);
+			/* made fresh by site_object: its id is the cache's */
+			tr_kill(s->track, o->obj);
+			site_view_free(o->view, o->layer);
+			o->view = NULL;
+			load_shell(s, r, TR_OBJECT, o, &o->view, o->layer, &o->obj);
+		}
+		free(kind);
+		free(key);
+	}
+	return cf_ok(r) ? 0 : -1;
+}
+
+static struct article *load_article(struct site *s, struct cf_reader *r)
+{
+	char *path = cf_get_str(r);
+	uint64_t prefix = cf_get_u64(r);
+	if (!path || !cf_ok(r) || prefix + 3 > strlen(path)) {
+		free(path);
+		r->ok = 0;
+		return NULL;
+	}
+	struct article *a = article_new(path, (size_t)prefix);
+	a->fresh = 0;
+	a->size = cf_get_i64(r);
+	a->mtime_ns = cf_get_i64(r);
+	a->ino = cf_get_u64(r);
+	a->hash = cf_get_u64(r);
+	a->title = cf_get_str(r);
+	a->slug = cf_get_str(r);
+	a->slug_line = (int)cf_get_i64(r);
+	a->slug_col = (int)cf_get_i64(r);
+	a->url = cf_get_str(r);
+	load_date(r, &a->date);
+	a->draft = (int)cf_get_i64(r);
+	a->publish_at = cf_get_i64(r);
+	a->expires = cf_get_i64(r);
+	a->meta = cf_get_value(r);
+	a->words = (size_t)cf_get_u64(r);
+	a->body_line = (int)cf_get_i64(r);
+	a->body_ok = (int)cf_get_i64(r);
+	diag_free(a->diag);
+	a->diag = diag_load(r);
+	a->published = (int)cf_get_i64(r);
+	a->rank = (size_t)cf_get_u64(r);
+	a->ranked = cf_get_i64(r);
+	if (cf_ok(r) && load_shell(s, r, TR_ARTICLE, a, &a->data, a->layer, &a->obj) != 0)
+		r->ok = 0;
+	for (int k = 0; k < 2 && cf_ok(r); k++) {
+		uint64_t n = cf_get_u64(r);
+		if (n > (uint64_t)(r->end - r->p)) {
+			r->ok = 0;
+			break;
+		}
+		struct entity **list = xcalloc(n ? n : 1, sizeof *list);
+		for (uint64_t i = 0; i < n && cf_ok(r); i++)
+			if (!(list[i] = entity_by_id(s, (uint32_t)cf_get_u64(r))))
+				r->ok = 0;
+		if (k == 0) {
+			a->topics = list;
+			a->n_topics = (size_t)n;
+		} else {
+			a->people = list;
+			a->n_people = (size_t)n;
+		}
+	}
+	if (!cf_ok(r) || (a->meta && val_type(a->meta) != VAL_MAP)) {
+		r->ok = 0;
+		article_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+int site_load(struct site *s, struct cf_reader *r)
+{
+	r->view = view_of_id;
+	r->ctx = s;
+	/* the site map and the lookups keep the maps site_open made, with the
+	 * cache's ids */
+	uint32_t site_id = (uint32_t)cf_get_u64(r), lookup_id = (uint32_t)cf_get_u64(r);
+	if (!cf_ok(r) || tr_attach(s->track, site_id, TR_SITE, s) != 0 ||
+	    tr_attach(s->track, lookup_id, TR_SITE, s) != 0)
+		return -1;
+	s->obj = site_id;
+	s->lookup_obj = lookup_id;
+	for (int i = 0; i < VIEW_LAYERS; i++)
+		val_set_obj(s->site_layer[i], site_id);
+	val_set_obj(s->site_data, site_id);
+	struct entity **entities = NULL;
+	size_t n_entities = 0;
+	int rc = load_entities(s, r, &entities, &n_entities);
+	if (rc == 0)
+		rc = load_objects(s, r);
+	/* the scan's articles give way to the cache's (the update after this
+	 * one compares them with the files) */
+	for (size_t i = 0; i < s->n_all; i++)
+		article_free(s->all[i]);
+	s->n_all = s->n_articles = 0;
+	uint64_t n = rc == 0 ? cf_get_u64(r) : 0;
+	if (rc == 0 && (!cf_ok(r) || n > (uint64_t)(r->end - r->p)))
+		rc = -1;
+	if (rc == 0) {
+		s->all = xrealloc(s->all, (n ? n : 1) * sizeof *s->all);
+		s->articles = xrealloc(s->articles, (n ? n : 1) * sizeof *s->articles);
+		for (uint64_t i = 0; i < n && cf_ok(r); i++) {
+			struct article *a = load_article(s, r);
+			if (a) {
+				a->scan = (size_t)i;
+				s->all[s->n_all++] = a;
+			}
+		}
+		uint64_t np = cf_get_u64(r);
+		if (np > s->n_all)
+			r->ok = 0;
+		for (uint64_t i = 0; i < np && cf_ok(r); i++) {
+			uint64_t at = cf_get_u64(r);
+			if (at >= s->n_all)
+				r->ok = 0;
+			else
+				s->articles[s->n_articles++] = s->all[at];
+		}
+		rc = cf_ok(r) ? 0 : -1;
+	}
+	for (size_t i = 0; rc == 0 && i < n_entities; i++) {
+		struct entity *e = entities[i];
+		load_view(r, e->data, e->layer, e->meta);
+	}
+	for (size_t i = 0; rc == 0 && i < s->n_objects; i++)
+		load_view(r, s->objects[i]->view, s->objects[i]->layer, NULL);
+	for (size_t i = 0; rc == 0 && cf_ok(r) && i < s->n_all; i++) {
+		struct article *a = s->all[i];
+		load_view(r, a->data, a->layer, a->meta);
+		a->page = page_load(r);
+	}
+	struct value *base = rc == 0 ? cf_get_value(r) : NULL;
+	struct value *now = val_copy(s->site_layer[0]);
+	val_free(val_take(now, "params"));
+	if (cf_ok(r) && !val_equal(base, now))
+		tr_changed(s->track, s->obj, TR_ALL);
+	val_free(now);
+	val_free(base);
+	for (int i = 1; rc == 0 && cf_ok(r) && i <= VIEW_LAYERS; i++) {
+		struct value *m = cf_get_value(r);
+		struct value *into = i < VIEW_LAYERS ? s->site_layer[i] : s->site_data;
+		for (size_t k = 0; cf_ok(r) && k < val_len(m); k++) {
+			size_t len;
+			const char *key = val_key_at(m, k, &len);
+			val_setn(into, key, len, val_copy(val_at(m, k)));
+		}
+		val_free(m);
+	}
+	free(entities);
+	return rc == 0 && cf_ok(r) ? 0 : -1;
+}
