@@ -39,25 +39,25 @@ local WEEKDAYS = { monday = 0, tuesday = 1, wednesday = 2, thursday = 3, friday 
 
 -- ---- settings and keys (every step) ----
 
--- site.yml `editions:` as the steps use it; start() reports what is wrong.
+-- site.yml `editions:` as every step reads it, and what is wrong with it
+-- (start reports that, once per build).
 local function settings(config)
   local c = config.editions
   if type(c) == "string" then c = { period = c } end
   if type(c) ~= "table" then c = {} end
+  local conf = { period = c.period or "daily", recent = tonumber(options.recent or c.recent) or 7 }
   local weekday = WEEKDAYS[tostring(c.starts or "monday"):lower()]
-  return { period = c.period or "daily", weekday = weekday or 0, weekday_ok = weekday ~= nil,
-           starts = c.starts, recent = tonumber(options.recent or c.recent) or 7 }
-end
-
-local function check_settings(conf)
+  conf.weekday = weekday or 0
+  local problems = {}
   if not PERIODS[conf.period] then
-    briefing.log.error("site.yml: editions: period: expected daily, weekly, monthly or custom, found \""
-                       .. tostring(conf.period) .. "\"")
+    problems[#problems + 1] = "site.yml: editions: period: expected daily, weekly, monthly or "
+                              .. "custom, found \"" .. tostring(conf.period) .. "\""
   end
-  if not conf.weekday_ok then
-    briefing.log.error("site.yml: editions: starts: expected a day of the week, found \""
-                       .. tostring(conf.starts) .. "\"")
+  if not weekday then
+    problems[#problems + 1] = "site.yml: editions: starts: expected a day of the week, found \""
+                              .. tostring(c.starts) .. "\""
   end
+  return conf, problems
 end
 
 -- Edition front pages (briefing.content("editions")) with a well-formed
@@ -169,7 +169,8 @@ local function split(records)
 end
 
 -- The first day and default title of the edition with this key. A custom
--- edition's key is the day of the front page that starts it.
+-- edition is keyed by the day of the front page that starts it, so each
+-- has one; with no front pages at all, custom editions are daily.
 local function heading(conf, key, front)
   if conf.period == "weekly" then
     return key, "Week of " .. briefing.date(key).display
@@ -306,7 +307,8 @@ local function newest_first(summaries)
   for _, s in ipairs(summaries) do
     if s.value then list[#list + 1] = { key = s.key, summary = s.value } end
   end
-  -- keys sort as their first days do; the order is the dates' all the same
+  -- newest first, as before; keys (ISO days or months) sort the same way
+  -- as first days, but the archive does not rely on it
   table.sort(list, function(x, y)
     if x.summary.date_iso ~= y.summary.date_iso then
       return x.summary.date_iso > y.summary.date_iso
@@ -388,8 +390,8 @@ end
 
 return {
   start = function(site, emit)
-    local conf = settings(site.config)
-    check_settings(conf)
+    local conf, problems = settings(site.config)
+    for _, problem in ipairs(problems) do briefing.log.error(problem) end
     file_front_pages(conf, emit)
   end,
 
