@@ -35,8 +35,10 @@ return {
 LUA
 cat > "$s/scripts/later.lua" <<'LUA'
 return { collections = function(site)
-  local e = site.collections.editions
-  site:add_page{ url = "later/", template = "log", data = { log = { #e, e[1].day, site.editions[2].day } } }
+  local e = site.collections.editions -- summaries, in key order: oldest first
+  local latest = site:object("edition", e[#e].day)
+  site:add_page{ url = "later/", template = "log",
+                 data = { log = { #e, e[1].day, e[2].day, latest.count, latest.prev.url } } }
 end }
 LUA
 printf '{{#log}}{{.}};{{/log}}\n' > "$s/templates/log.mustache"
@@ -47,7 +49,8 @@ expect_status "site with every hook builds" 0
 printf 'title: "T"\nfilters: [editions.lua, later.lua]\n' > "$s/site.yml"
 run_briefing build -s "$s" -q -o "$TMP/o2"
 expect_status "a later script reads the editions collection" 0
-check "editions shared through site.collections" grep -qx "2;2017-10-01;2017-09-30;" "$TMP/o2/later/index.html"
+check "editions shared through site.collections and site:object" \
+	grep -qx "2;2017-09-30;2017-10-01;1;editions/2017-09-30/;" "$TMP/o2/later/index.html"
 printf 'title: "T"\nfilters: [order.lua]\n' > "$s/site.yml"
 run_briefing build -s "$s" -q
 check "hooks run in order, article() newest first" \
