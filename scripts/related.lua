@@ -115,8 +115,10 @@ end
 -- The briefs scored for article i: each within `window` of it in a list
 -- of weight > 0, leaving out those its "Previously" box shows (the next
 -- `previously` briefs in its thread's list, which are older). Returns the
--- candidates, in the order found; score[j] is the sum of the weights of
--- the lists j was found in.
+-- number of candidates, found in cands[1..n] (a scratch array, in the
+-- order found); score[j] is the sum of the weights of the lists j was
+-- found in.
+local cands = {}
 local function candidates(i, lists, weights, story, w)
   run = run + 1
   if story then
@@ -126,7 +128,7 @@ local function candidates(i, lists, weights, story, w)
     if last > list.n then last = list.n end
     for q = pos + 1, last do hidden[list.at[q]] = run end
   end
-  local cands, window = {}, w.window
+  local n, window = 0, w.window
   for r = 1, #lists do
     local weight = weights[r]
     if weight > 0 then
@@ -143,20 +145,21 @@ local function candidates(i, lists, weights, story, w)
             score[j] = score[j] + weight
           else
             mark[j], score[j] = run, weight
-            cands[#cands + 1] = j
+            n = n + 1
+            cands[n] = j
           end
         end
       end
     end
   end
-  return cands
+  return n
 end
 
--- The k-th highest score, or -1 when there are fewer than k.
-local function kth_highest(cands, k)
+-- The k-th highest score of the n candidates, or -1 when n < k.
+local function kth_highest(n, k)
   local top = {}
   for r = 1, k do top[r] = -1 end
-  for c = 1, #cands do
+  for c = 1, n do
     local s = score[cands[c]]
     if s > top[k] then
       local at = k
@@ -170,7 +173,7 @@ end
 -- Does brief j (total t, distance d) rank above brief o? Score with the
 -- recency bonus, then nearer in time, then the site order (newest first,
 -- then path): a total order, so the result never depends on the order
--- candidates were found in.
+-- candidates were found in. (best() compares the totals itself first.)
 local function ranks_above(t, d, j, ot, od, o)
   if t ~= ot then return t > ot end
   if d ~= od then return d < od end
@@ -178,26 +181,28 @@ local function ranks_above(t, d, j, ot, od, o)
   return article_of[j].path < article_of[o].path
 end
 
--- The best `count` candidates, best first. A brief whose score plus the
--- largest bonus stays below the count-th highest score cannot make the
--- list (the bonus is at most `recency`), so most are left out before
--- their bonus is worked out; the others are inserted into the short list.
-local function best(i, cands, w)
+-- The best `count` of the n candidates, best first. A brief whose score
+-- plus the largest bonus stays below the count-th highest score cannot
+-- make the list (the bonus is at most `recency`), so most are left out
+-- before their bonus is worked out; the others are inserted into the
+-- short list.
+local function best(i, n, w)
   local count, recency, day = w.count, w.recency, 86400 * w.half_life
-  local floor = kth_highest(cands, count) - recency
+  local floor = kth_highest(n, count) - recency
   local ti = stamp_of[i]
   local top, tt, td, m = {}, {}, {}, 0
-  for c = 1, #cands do
+  for c = 1, n do
     local j = cands[c]
     local s = score[j]
     if s >= floor and (m < count or s + recency >= tt[m]) then
       local d = stamp_of[j] - ti
       if d < 0 then d = -d end
       local t = s + recency * 0.5 ^ (d / day)
-      if m < count or ranks_above(t, d, j, tt[m], td[m], top[m]) then
+      if m < count or t > tt[m] or (t == tt[m] and ranks_above(t, d, j, tt[m], td[m], top[m])) then
         if m < count then m = m + 1 end
         local at = m
-        while at > 1 and ranks_above(t, d, j, tt[at - 1], td[at - 1], top[at - 1]) do
+        while at > 1 and (t > tt[at - 1] or
+                          (t == tt[at - 1] and ranks_above(t, d, j, tt[at - 1], td[at - 1], top[at - 1]))) do
           top[at], tt[at], td[at] = top[at - 1], tt[at - 1], td[at - 1]
           at = at - 1
         end
@@ -245,10 +250,10 @@ return {
         if kind == "thread" then story = r end
       end
       local i = number_of[records[1].article] -- in its lists, so numbered
-      local cands = candidates(i, lists, weights, story, w)
-      if #cands == 0 then return end
+      local n = candidates(i, lists, weights, story, w)
+      if n == 0 then return end
       local related = {}
-      for r, j in ipairs(best(i, cands, w)) do
+      for r, j in ipairs(best(i, n, w)) do
         local b = article_of[j]
         related[r] = { title = b.title, url = b.url, reason = reason(j, lists, weights, labels, story) }
       end
