@@ -6,23 +6,41 @@
 -- and thread, in date order): only the `window` briefs nearest in date
 -- on each side of the article in each of its lists are scored, so the
 -- cost grows with the number of articles, not with its square.
+--
+-- Keyed steps (briefing-lua(7)): emit files each brief (with its
+-- timestamp) in group "related-lists" under each of its keys ("p:" person
+-- slug, "t:" topic slug, "s:" thread slug: the lists), and under its path
+-- in group "related" with its keys. The group step of one brief reads its
+-- keys' lists with site:records and sets its `related`; each list's
+-- index (who is where) is made once per Lua state and stage, and shared
+-- by the steps of every brief in that list.
 
 local registry = require("lib.registry")
 local threads = registry.load("threads")
 
 local DEFAULTS = { count = 3, people = 3, topics = 2, thread = 4, recency = 1,
                    half_life = 30, window = 10 }
+local KINDS = { p = "people", t = "topics", s = "thread" } -- key prefix -> weight
 
+-- site.yml's `related:` over the defaults, and threads.lua's `previously`
+-- (briefs in an article's "Previously in this story" box are not repeated
+-- here); made once per site.config table.
+local settings_of = setmetatable({}, { __mode = "k" })
 local function settings(site)
+  local w = settings_of[site.config]
+  if w then return w end
   local conf = type(site.config.related) == "table" and site.config.related or {}
-  local out = {}
+  w = {}
   for k, v in pairs(DEFAULTS) do
     local n = tonumber(conf[k])
-    out[k] = (n and n >= 0) and n or v
+    w[k] = (n and n >= 0) and n or v
   end
-  out.count, out.window = math.floor(out.count), math.floor(out.window)
-  if out.half_life <= 0 then out.half_life = DEFAULTS.half_life end
-  return out
+  w.count, w.window = math.floor(w.count), math.floor(w.window)
+  if w.half_life <= 0 then w.half_life = DEFAULTS.half_life end
+  local tconf = type(site.config.threads) == "table" and site.config.threads or {}
+  w.previously = tonumber(tconf.previously) or 5
+  settings_of[site.config] = w
+  return w
 end
 
 -- "A", "A and B", "A, B and C"
@@ -31,73 +49,178 @@ local function join(names)
   return table.concat(names, ", ", 1, #names - 1) .. " and " .. names[#names]
 end
 
--- The thread an article is in, as (key, title), from threads.lua's field
--- when it ran first, else from the front matter.
+-- The slug of the thread an article's front matter puts it in, or nil
+-- (as threads.lua reads it; its group step sets the field later).
 local function thread_of(a)
   local t = a.thread
-  if type(t) == "table" then return t.slug, t.title end
   if type(t) == "number" then t = tostring(t) end
   if type(t) ~= "string" then return nil end
   local entry = registry.find(threads, t)
   local slug = entry and entry.slug or briefing.slugify(t)
   if slug == "" then return nil end
-  return slug, entry and (type(entry.title) == "string" and entry.title or entry.name) or t
+  return slug
 end
 
--- The inverted lists, built once (on the first article): for each
--- article index its timestamp and keys ({key, pos, weight, kind}), for
--- each key its article indexes in date order and its label.
-local function build(site, w)
-  local articles = site.articles -- newest first: an index is a date rank
-  local st = { w = w, articles = articles, index = {}, stamp = {}, keys = {}, lists = {},
-               label = {}, items = {}, mark = {}, ks = {} }
-  local lists, label = st.lists, st.label
-  local function add(i, mine, key, name, kind)
-    local list = lists[key]
-    if not list then list = {}; lists[key] = list; label[key] = name end
-    list[#list + 1] = i
-    mine[#mine + 1] = { key = key, pos = #list, weight = w[kind], kind = kind }
+-- An article's keys, in the order reasons name them, and their labels.
+local function keys_of(a)
+  local keys, labels = {}, {}
+  local function add(key, label)
+    keys[#keys + 1] = key
+    labels[#keys] = label
   end
-  for i = 1, #articles do
-    local a = articles[i]
-    st.index[a] = i
-    st.stamp[i] = a.timestamp
-    local mine = {}
-    local ps, ts = a.people, a.topics
-    for q = 1, #ps do local p = ps[q]; add(i, mine, "p:" .. p.slug, p.name, "people") end
-    for q = 1, #ts do local t = ts[q]; add(i, mine, "t:" .. t.slug, t.title, "topics") end
-    local slug, title = thread_of(a)
-    if slug then add(i, mine, "s:" .. slug, title, "thread") end
-    st.keys[i] = mine
-  end
-  -- briefs in an article's "Previously in this story" box (threads.lua)
-  -- are not repeated here
-  local tconf = type(site.config.threads) == "table" and site.config.threads or {}
-  st.previously = tonumber(tconf.previously) or 5
-  return st
+  local ps, ts = a.people, a.topics
+  for q = 1, #ps do add("p:" .. ps[q].slug, ps[q].name) end
+  for q = 1, #ts do add("t:" .. ts[q].slug, ts[q].title) end
+  local slug = thread_of(a)
+  if slug then add("s:" .. slug, "") end
+  return keys, labels
 end
 
-local function item(st, j)
-  local it = st.items[j]
-  if not it then
-    local b = st.articles[j]
-    it = { title = b.title, url = b.url }
-    st.items[j] = it
+-- Articles are numbered on each Lua state as lists meet them, so that the
+-- hot loops index arrays; numbers mean nothing outside this state.
+-- stamp_of[n] is the timestamp its records carried in the latest list.
+-- mark, score and hidden are scratch arrays reused by every step on this
+-- state: an entry counts only when its mark is the running step's.
+local article_of, number_of, stamp_of = {}, {}, {}
+local mark, score, hidden, run = {}, {}, {}, 0
+local function number(a, stamp)
+  local n = number_of[a]
+  if not n then
+    n = #article_of + 1
+    article_of[n], number_of[a] = a, n
+    mark[n], score[n], hidden[n] = 0, 0, 0 -- kept as arrays
   end
-  return it
+  stamp_of[n] = stamp
+  return n
 end
 
--- Why j is related to i: "Same story; also about A, B and C". j's keys
--- are marked first, so each of i's keys is one lookup.
-local function reason(st, i, j)
-  local mark, theirs, mine = st.mark, st.keys[j], st.keys[i]
-  for q = 1, #theirs do mark[theirs[q].key] = j end
+-- A list's index, made on first use from its records (the same table for
+-- every step of a stage on this state): at[q] = the number of its q-th
+-- brief (newest first), pos[number] = q.
+local indexes = setmetatable({}, { __mode = "k" })
+local function index_of(records)
+  local ix = indexes[records]
+  if ix then return ix end
+  local at, pos = {}, {}
+  for q = 1, #records do
+    local r = records[q]
+    local n = number(r.article, r.value)
+    at[q], pos[n] = n, q
+  end
+  ix = { at = at, pos = pos, n = #records }
+  indexes[records] = ix
+  return ix
+end
+
+-- The briefs scored for article i: each within `window` of it in a list
+-- of weight > 0, leaving out those its "Previously" box shows (the next
+-- `previously` briefs in its thread's list, which are older). Returns the
+-- number of candidates, found in cands[1..n] (a scratch array, in the
+-- order found); score[j] is the sum of the weights of the lists j was
+-- found in.
+local cands = {}
+local function candidates(i, lists, weights, story, w)
+  run = run + 1
+  if story then
+    local list = lists[story]
+    local pos = list.pos[i]
+    local last = pos + w.previously
+    if last > list.n then last = list.n end
+    for q = pos + 1, last do hidden[list.at[q]] = run end
+  end
+  local n, window = 0, w.window
+  for r = 1, #lists do
+    local weight = weights[r]
+    if weight > 0 then
+      -- numeric loops and inline bounds: this is the hottest loop
+      local list = lists[r]
+      local pos, at = list.pos[i], list.at
+      local from, to = pos - window, pos + window
+      if from < 1 then from = 1 end
+      if to > list.n then to = list.n end
+      for q = from, to do
+        local j = at[q]
+        if j ~= i and hidden[j] ~= run then
+          if mark[j] == run then
+            score[j] = score[j] + weight
+          else
+            mark[j], score[j] = run, weight
+            n = n + 1
+            cands[n] = j
+          end
+        end
+      end
+    end
+  end
+  return n
+end
+
+-- The k-th highest score of the n candidates, or -1 when n < k.
+local function kth_highest(n, k)
+  local top = {}
+  for r = 1, k do top[r] = -1 end
+  for c = 1, n do
+    local s = score[cands[c]]
+    if s > top[k] then
+      local at = k
+      while at > 1 and top[at - 1] < s do top[at] = top[at - 1]; at = at - 1 end
+      top[at] = s
+    end
+  end
+  return top[k]
+end
+
+-- Does brief j (total t, distance d) rank above brief o? Score with the
+-- recency bonus, then nearer in time, then the site order (newest first,
+-- then path): a total order, so the result never depends on the order
+-- candidates were found in. (best() compares the totals itself first.)
+local function ranks_above(t, d, j, ot, od, o)
+  if t ~= ot then return t > ot end
+  if d ~= od then return d < od end
+  if stamp_of[j] ~= stamp_of[o] then return stamp_of[j] > stamp_of[o] end
+  return article_of[j].path < article_of[o].path
+end
+
+-- The best `count` of the n candidates, best first. A brief whose score
+-- plus the largest bonus stays below the count-th highest score cannot
+-- make the list (the bonus is at most `recency`), so most are left out
+-- before their bonus is worked out; the others are inserted into the
+-- short list.
+local function best(i, n, w)
+  local count, recency, day = w.count, w.recency, 86400 * w.half_life
+  local floor = kth_highest(n, count) - recency
+  local ti = stamp_of[i]
+  local top, tt, td, m = {}, {}, {}, 0
+  for c = 1, n do
+    local j = cands[c]
+    local s = score[j]
+    if s >= floor and (m < count or s + recency >= tt[m]) then
+      local d = stamp_of[j] - ti
+      if d < 0 then d = -d end
+      local t = s + recency * 0.5 ^ (d / day)
+      if m < count or t > tt[m] or (t == tt[m] and ranks_above(t, d, j, tt[m], td[m], top[m])) then
+        if m < count then m = m + 1 end
+        local at = m
+        while at > 1 and (t > tt[at - 1] or
+                          (t == tt[at - 1] and ranks_above(t, d, j, tt[at - 1], td[at - 1], top[at - 1]))) do
+          top[at], tt[at], td[at] = top[at - 1], tt[at - 1], td[at - 1]
+          at = at - 1
+        end
+        top[at], tt[at], td[at] = j, t, d
+      end
+    end
+  end
+  return top
+end
+
+-- Why j is related to i: "Same story; also about A, B and C", naming i's
+-- keys of weight > 0 that j is in too, in i's order.
+local function reason(j, lists, weights, labels, story)
   local names, same_story = {}, false
-  for q = 1, #mine do
-    local k = mine[q]
-    if k.weight > 0 and mark[k.key] == j then
-      if k.kind == "thread" then same_story = true
-      elseif #names < 3 then names[#names + 1] = st.label[k.key] end
+  for r = 1, #lists do
+    if weights[r] > 0 and lists[r].pos[j] then
+      if r == story then same_story = true
+      elseif #names < 3 then names[#names + 1] = labels[r] end
     end
   end
   if same_story and #names > 0 then return "Same story; also about " .. join(names) end
@@ -105,106 +228,36 @@ local function reason(st, i, j)
   return "Also about " .. join(names)
 end
 
-local state -- per build: made on the first article
-
 return {
-  -- one call per article, each with its own instruction budget, so the
-  -- work stays within the limits however large the site
-  article = function(a, site)
-    if not state then
-      state = build(site, settings(site))
-      -- scratch arrays reused by every article: score, the article that
-      -- last touched each slot, the candidates, the briefs to leave out
-      local n = #state.articles
-      state.score, state.seen, state.hidden, state.cand = {}, {}, {}, {}
-      for j = 1, n do state.score[j], state.seen[j], state.hidden[j] = 0, 0, 0 end
-    end
-    local st, w = state, state.w
-    local i = st.index[a]
-    if not i or w.count < 1 then return end
-    local lists, stamp, keys = st.lists, st.stamp, st.keys[i]
-    local score, seen, hidden, cand = st.score, st.seen, st.hidden, st.cand
-    local count, window, recency = w.count, w.window, w.recency
-    -- numeric loops and inline bounds: ipairs, math.min and math.max are
-    -- function calls, and this is the hottest loop of the default scripts
-    for r = 1, #keys do
-      local k = keys[r]
-      if k.kind == "thread" then
-        local list = lists[k.key]
-        local last = k.pos + st.previously
-        if last > #list then last = #list end
-        for q = k.pos + 1, last do hidden[list[q]] = i end
-      end
-    end
-    local nc = 0
-    for r = 1, #keys do
-      local k = keys[r]
-      local weight = k.weight
-      if weight > 0 then
-        local list = lists[k.key]
-        local from, to = k.pos - window, k.pos + window
-        if from < 1 then from = 1 end
-        if to > #list then to = #list end
-        for q = from, to do
-          local j = list[q]
-          if j ~= i and hidden[j] ~= i then
-            if seen[j] == i then
-              score[j] = score[j] + weight
-            else
-              seen[j], score[j] = i, weight
-              nc = nc + 1
-              cand[nc] = j
-            end
-          end
-        end
-      end
-    end
-    if nc == 0 then return end
-    -- the count-th highest score: a brief whose score plus the largest
-    -- recency bonus stays below it cannot make the list, so most
-    -- candidates are left out before their bonus is worked out
-    local ks = st.ks
-    for r = 1, count do ks[r] = -1 end
-    for c = 1, nc do
-      local sj = score[cand[c]]
-      if sj > ks[count] then
-        local at = count
-        while at > 1 and ks[at - 1] < sj do ks[at] = ks[at - 1]; at = at - 1 end
-        ks[at] = sj
-      end
-    end
-    local floor = ks[count] - recency
-    -- the best `count`, kept sorted: score, then nearer in time, then the
-    -- article order (newest first, then path): a total order
-    local best, bt, bd, m = {}, {}, {}, 0
-    local ti, day = stamp[i], 86400 * w.half_life
-    for c = 1, nc do
-      local j = cand[c]
-      local sj = score[j]
-      -- and once the list is full, one that cannot reach its last entry
-      if sj >= floor and (m < count or sj + recency >= bt[m]) then
-        local d = stamp[j] - ti
-        if d < 0 then d = -d end
-        local t = sj + recency * 0.5 ^ (d / day)
-        if m < count or t > bt[m] or (t == bt[m] and (d < bd[m] or (d == bd[m] and j < best[m]))) then
-          local at = m < count and m + 1 or m
-          if m < count then m = m + 1 end
-          while at > 1 do
-            local o, ot, od = best[at - 1], bt[at - 1], bd[at - 1]
-            if ot > t or (ot == t and (od < d or (od == d and o < j))) then break end
-            best[at], bt[at], bd[at] = o, ot, od
-            at = at - 1
-          end
-          best[at], bt[at], bd[at] = j, t, d
-        end
-      end
-    end
-    local related = {}
-    for r = 1, m do
-      local j = best[r]
-      local it = item(st, j)
-      related[r] = { title = it.title, url = it.url, reason = reason(st, i, j) }
-    end
-    a.related = related
+  emit = function(a, emit)
+    local keys, labels = keys_of(a)
+    if #keys == 0 then return end
+    local stamp = a.timestamp
+    for r = 1, #keys do emit("related-lists", keys[r], stamp) end
+    emit("related", a.path, { keys = keys, labels = labels })
   end,
+
+  group = {
+    -- one brief: records[1] is it, with its keys
+    related = function(_, records, site)
+      local w = settings(site)
+      if w.count < 1 then return end
+      local keys, labels = records[1].value.keys, records[1].value.labels
+      local lists, weights, story = {}, {}, nil
+      for r = 1, #keys do
+        local kind = KINDS[keys[r]:sub(1, 1)]
+        lists[r], weights[r] = index_of(site:records("related-lists", keys[r])), w[kind]
+        if kind == "thread" then story = r end
+      end
+      local i = number_of[records[1].article] -- in its lists, so numbered
+      local n = candidates(i, lists, weights, story, w)
+      if n == 0 then return end
+      local related = {}
+      for r, j in ipairs(best(i, n, w)) do
+        local b = article_of[j]
+        related[r] = { title = b.title, url = b.url, reason = reason(j, lists, weights, labels, story) }
+      end
+      article_of[i].related = related
+    end,
+  },
 }

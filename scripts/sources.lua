@@ -8,6 +8,18 @@
 -- A name not in data/sources.yml, when the file exists, and a malformed
 -- entry get a warning at the article's line; unknown names still work.
 -- With base_url, each source that has briefs has feeds (lib/feed.lua).
+--
+-- Keyed steps (briefing-lua(7)): start files each registered source and
+-- emit each brief under the slug of every source it names, in group
+-- "sources"; a source's group step writes its pages and feeds, and finish
+-- writes sources/ from the summaries, which are also
+-- site.collections.sources (name, url, slug, kind, homepage, description,
+-- registered, count, feeds, articles newest first). A source is named as
+-- its first record names it: its registry entry, else the newest brief
+-- naming it. So emit sets a brief's `sources`, `source` and `source_url`
+-- itself when each of its sources is registered; otherwise the group step
+-- of each of its sources sets them, reading the other sources' names from
+-- their records: the steps of one brief set the same values.
 
 local feed = require("lib.feed")
 local paginate = require("lib.paginate")
@@ -68,6 +80,85 @@ local function read(a)
   return out
 end
 
+-- The slug of the source a name means.
+local function slug_of(name)
+  local entry = registry.find(known, name)
+  return entry and entry.slug or briefing.slugify(name)
+end
+
+-- A source's fields (without its briefs), made from the name it is first
+-- found under: start files the registered ones first, in registry order.
+local function source_of(slug, name)
+  local entry = registry.find(known, name)
+  local function field(k) return entry and text(entry[k]) or nil end
+  return { name = entry and entry.name or name, slug = slug, url = "sources/" .. slug .. "/",
+           homepage = entry and is_web_address(entry.homepage) and entry.homepage or nil,
+           kind = field("kind"), description = field("description") or "",
+           registered = entry ~= nil }
+end
+
+-- The registered sources as their group steps will see them: slug ->
+-- source, from the registry alone (so emit knows them).
+local registered = {}
+for _, entry in ipairs(known and known.items or {}) do
+  local slug = slug_of(entry.name)
+  registered[slug] = registered[slug] or source_of(slug, entry.name)
+end
+
+-- Sets a brief's attribution: `sources` (each source once, the first
+-- mention filling in what a later one adds), `source` (the names) and,
+-- when it has none, `source_url`. found: read(a), each with its slug;
+-- source(slug) gives the source's fields.
+local function attribute(a, found, source)
+  local list, seen, names = {}, {}, {}
+  for _, f in ipairs(found) do
+    local item = seen[f.slug]
+    if item then -- named twice: keep the first, fill in what it lacks
+      item.link = item.link or f.url
+      item.used = item.used or f.used
+    else
+      local s = source(f.slug)
+      item = { name = s.name, url = s.url, link = f.url, used = f.used,
+               homepage = s.homepage, kind = s.kind }
+      seen[f.slug] = item
+      list[#list + 1] = item
+      names[#names + 1] = s.name
+    end
+  end
+  a.sources = list
+  a.source = table.concat(names, ", ")
+  if not a.source_url then a.source_url = list[1].link end
+end
+
+-- source(slug) for attribute() in the group step of source s: another
+-- source is named by the first of its records.
+local function sources_named(site, s)
+  return function(slug)
+    if slug == s.slug then return s end
+    return source_of(slug, site:records("sources", slug)[1].value.name)
+  end
+end
+
+-- A source's pages: the source (what every page of it shows, its feeds
+-- included) and its briefs, paged.
+local function add_pages(site, s, articles)
+  local entry = { name = s.name, url = s.url, slug = s.slug, kind = s.kind,
+                  homepage = s.homepage, description = s.description, count = s.count }
+  local description = s.description ~= "" and s.description
+    or ("Every brief that drew on " .. s.name .. ".")
+  if feed.enabled(site) and s.count > 0 then
+    entry.feeds = feed.make(site, site.title .. ": " .. s.name, description,
+                            feed.permalink(site, s.url), s.url, articles)
+  end
+  paginate.pages(s.url, articles, paginate.size(site), function(url, slice, pager, n)
+    site:add_page{ url = url, template = "source", kind = "source",
+                   title = n == 1 and s.name or (s.name .. " (page " .. n .. ")"),
+                   data = { source = entry, articles = slice, pager = pager,
+                            description = description } }
+  end)
+  return entry.feeds
+end
+
 return {
   -- checks references where their lines are known (filters see meta_lines)
   Document = function(_, article)
@@ -92,82 +183,72 @@ return {
     end
   end,
 
-  collections = function(site)
-    local sources, by_slug = {}, {}
-    local function entity(name)
-      local entry = registry.find(known, name)
-      local slug = entry and entry.slug or briefing.slugify(name)
-      local s = by_slug[slug]
-      if not s then
-        local function field(k) return entry and text(entry[k]) or nil end
-        s = { name = entry and entry.name or name, slug = slug, url = "sources/" .. slug .. "/",
-              homepage = entry and is_web_address(entry.homepage) and entry.homepage or nil,
-              kind = field("kind"), description = field("description") or "",
-              registered = entry ~= nil, articles = {} }
-        by_slug[slug] = s
-        sources[#sources + 1] = s
-      end
-      return s
+  -- registered sources have pages without briefs, and name their slug first
+  start = function(_, emit)
+    for _, entry in ipairs(known and known.items or {}) do
+      emit("sources", slug_of(entry.name), { name = entry.name })
     end
-    if known then
-      for _, entry in ipairs(known.items) do entity(entry.name) end
-    end
-
-    for _, a in ipairs(site.articles) do -- newest first
-      local found = read(a)
-      if #found > 0 then
-        local list, seen, names = {}, {}, {}
-        for _, f in ipairs(found) do
-          local s = entity(f.name)
-          local item = seen[s]
-          if item then -- named twice: keep the first, fill in what it lacks
-            item.link = item.link or f.url
-            item.used = item.used or f.used
-          else
-            item = { name = s.name, url = s.url, link = f.url, used = f.used,
-                     homepage = s.homepage, kind = s.kind }
-            seen[s] = item
-            list[#list + 1] = item
-            names[#names + 1] = s.name
-            s.articles[#s.articles + 1] = a
-          end
-        end
-        a.sources = list
-        a.source = table.concat(names, ", ")
-        if not a.source_url then a.source_url = list[1].link end
-      end
-    end
-    if #sources == 0 then return end
-    site.collections.sources = sources
-
-    local per = paginate.size(site)
-    local index = {}
-    for _, s in ipairs(sources) do
-      s.count = #s.articles
-      -- pages get the source without its list: each page has its slice
-      local entry = { name = s.name, url = s.url, slug = s.slug, kind = s.kind,
-                      homepage = s.homepage, description = s.description, count = s.count }
-      local description = s.description ~= "" and s.description
-        or ("Every brief that drew on " .. s.name .. ".")
-      if feed.enabled(site) and s.count > 0 then
-        entry.feeds = feed.make(site, site.title .. ": " .. s.name, description,
-                                feed.permalink(site, s.url), s.url, s.articles)
-      end
-      paginate.pages(s.url, s.articles, per, function(url, slice, pager, n)
-        site:add_page{ url = url, template = "source", kind = "source",
-                       title = n == 1 and s.name or (s.name .. " (page " .. n .. ")"),
-                       data = { source = entry, articles = slice, pager = pager,
-                                description = description } }
-      end)
-      index[#index + 1] = entry
-    end
-    table.sort(index, function(x, y)
-      if x.name:lower() ~= y.name:lower() then return x.name:lower() < y.name:lower() end
-      return x.slug < y.slug
-    end)
-    site:add_page{ url = "sources/", template = "sources", kind = "sources", title = "Sources",
-                   data = { sources = index,
-                            description = "The reporting and documents the briefs draw on." } }
-    site:set_data("sources_url", "sources/")
   end,
+
+  emit = function(a, emit)
+    local found = read(a)
+    if #found == 0 then return end
+    local registered_only = true
+    for _, f in ipairs(found) do
+      f.slug = slug_of(f.name)
+      registered_only = registered_only and registered[f.slug] ~= nil
+    end
+    if registered_only then
+      attribute(a, found, function(slug) return registered[slug] end)
+    end
+    local filed = {}
+    for _, f in ipairs(found) do
+      if not filed[f.slug] then
+        filed[f.slug] = true
+        emit("sources", f.slug, { name = f.name, found = not registered_only and found or nil })
+      end
+    end
+  end,
+
+  group = {
+    -- records: start's first (the registry's name), then the briefs naming
+    -- the source, newest first, each with the name it wrote
+    sources = function(slug, records, site)
+      local s = source_of(slug, records[1].value.name)
+      local named = sources_named(site, s)
+      local articles = {}
+      for q = 1, #records do
+        local a, value = records[q].article, records[q].value -- no article: start's
+        if a then
+          articles[#articles + 1] = a
+          if value.found then attribute(a, value.found, named) end
+        end
+      end
+      s.articles, s.count = articles, #articles
+      s.feeds = add_pages(site, s, articles)
+      return s
+    end,
+  },
+
+  finish = {
+    -- sources/: by name
+    sources = function(summaries, site)
+      if #summaries == 0 then return end
+      local index = {}
+      for i = 1, #summaries do
+        local s = summaries[i].value
+        index[i] = { name = s.name, url = s.url, slug = s.slug, kind = s.kind,
+                     homepage = s.homepage, description = s.description, count = s.count,
+                     feeds = s.feeds }
+      end
+      table.sort(index, function(x, y)
+        if x.name:lower() ~= y.name:lower() then return x.name:lower() < y.name:lower() end
+        return x.slug < y.slug
+      end)
+      site:add_page{ url = "sources/", template = "sources", kind = "sources", title = "Sources",
+                     data = { sources = index,
+                              description = "The reporting and documents the briefs draw on." } }
+      site:set_data("sources_url", "sources/")
+    end,
+  },
 }

@@ -8,6 +8,13 @@
 -- description; when it exists, a name missing from it gets a warning at
 -- the article's line, and still makes a thread. With base_url, each thread
 -- has feeds (threads/<slug>/feed.xml, rss.xml, feed.json; lib/feed.lua).
+--
+-- Keyed steps (briefing-lua(7)): emit files each brief with a thread under
+-- the thread's slug in group "threads" (with the name it wrote); the group
+-- step of a thread sets its briefs' fields and writes its page and feeds;
+-- finish writes threads/ from the threads' summaries, which are also
+-- site.collections.threads (title, slug, url, description, count, first,
+-- latest, last, feeds, articles oldest first, updated).
 
 local feed = require("lib.feed")
 local registry = require("lib.registry")
@@ -29,6 +36,46 @@ local function item(a)
   return { title = a.title, url = a.url, date_display = a.date_display, date_iso = a.date_iso }
 end
 
+local function previously_kept(site)
+  local conf = type(site.config.threads) == "table" and site.config.threads or {}
+  return tonumber(conf.previously) or 5
+end
+
+-- The thread named `name` (the oldest brief's name for it), without its briefs.
+local function thread_of(slug, name)
+  local entry = registry.find(known, name)
+  local title = entry and (type(entry.title) == "string" and entry.title or entry.name)
+  return { title = title or name, slug = slug, url = "threads/" .. slug .. "/",
+           description = entry and type(entry.description) == "string" and entry.description or "" }
+end
+
+-- Sets `thread` and `previously` on each brief of t (oldest first).
+local function link_briefs(t, items, keep)
+  local n = #t.articles
+  for j = 1, n do
+    local a = t.articles[j]
+    a.thread = { title = t.title, url = t.url, slug = t.slug, count = n, position = j,
+                 next = items[j + 1] }
+    if j > 1 then
+      local before = {}
+      for k = math.max(1, j - keep), j - 1 do before[#before + 1] = items[k] end
+      a.previously = before
+    end
+  end
+end
+
+-- The thread page: the thread (t is the page's `thread`, so it holds
+-- exactly what templates may look up in it) and its feeds.
+local function add_pages(site, t, newest)
+  if feed.enabled(site) then
+    t.feeds = feed.make(site, site.title .. ": " .. t.title, t.description,
+                        feed.permalink(site, t.url), t.url, newest)
+  end
+  site:add_page{ url = t.url, template = "thread", kind = "thread", title = t.title,
+                 data = { thread = t, description = t.description ~= "" and t.description
+                          or ("The story so far, in " .. t.count .. (t.count == 1 and " brief." or " briefs.")) } }
+end
+
 return {
   -- checks the reference where its line is known: filters see meta_lines
   Document = function(_, article)
@@ -44,77 +91,56 @@ return {
     end
   end,
 
-  collections = function(site)
-    local conf = type(site.config.threads) == "table" and site.config.threads or {}
-    local keep = tonumber(conf.previously) or 5
-    local threads, by_slug = {}, {}
-    local articles = site.articles -- newest first
-    for i = #articles, 1, -1 do
-      local a = articles[i]
-      local name = name_of(a.thread) -- the front matter's, until set below
-      if name then
-        local entry = registry.find(known, name)
-        local slug = entry and entry.slug or briefing.slugify(name)
-        local t = by_slug[slug]
-        if not t then
-          local title = entry and (type(entry.title) == "string" and entry.title or entry.name)
-          t = { title = title or name, slug = slug,
-                url = "threads/" .. slug .. "/",
-                description = entry and type(entry.description) == "string" and entry.description or "",
-                articles = {}, items = {} }
-          by_slug[slug] = t
-          threads[#threads + 1] = t
-        end
-        t.articles[#t.articles + 1] = a
-        t.items[#t.items + 1] = item(a)
-        t.updated = a.timestamp
-      end
+  emit = function(a, emit)
+    local name = name_of(a.thread) -- the front matter's: the group step sets the field
+    if name then
+      local entry = registry.find(known, name)
+      emit("threads", entry and entry.slug or briefing.slugify(name), name)
     end
-    if #threads == 0 then return end
+  end,
 
-    local index, updated = {}, {}
-    for _, t in ipairs(threads) do
-      local n, items = #t.articles, t.items
-      for j, a in ipairs(t.articles) do
-        a.thread = { title = t.title, url = t.url, slug = t.slug, count = n, position = j,
-                     next = items[j + 1] }
-        if j > 1 then
-          local before = {}
-          for k = math.max(1, j - keep), j - 1 do before[#before + 1] = items[k] end
-          a.previously = before
-        end
+  group = {
+    -- records: the thread's briefs, newest first; the oldest names it
+    threads = function(slug, records, site)
+      local n = #records
+      local t = thread_of(slug, records[n].value)
+      local articles, items, newest = {}, {}, {}
+      for j = 1, n do
+        local a = records[n + 1 - j].article
+        articles[j], items[j] = a, item(a)
+        newest[j] = records[j].article
       end
-      t.count = n
+      t.articles, t.count = articles, n
+      link_briefs(t, items, previously_kept(site))
       t.first, t.latest = items[1], items[n]
       t.last = n > 1 and items[n] or nil -- the thread page's date range
-      t.items = nil
-      local entry = { title = t.title, url = t.url, slug = t.slug, count = n,
-                      description = t.description, first = t.first, latest = t.latest }
-      updated[entry], t.updated = t.updated, nil
-      index[#index + 1] = entry
-    end
-    site.collections.threads = threads
+      add_pages(site, t, newest)
+      t.updated = newest[1].timestamp -- for finish, after the page has its copy
+      return t
+    end,
+  },
 
-    for _, t in ipairs(threads) do
-      if feed.enabled(site) then -- newest first, like every feed
-        local newest = {}
-        for k = #t.articles, 1, -1 do newest[#newest + 1] = t.articles[k] end
-        t.feeds = feed.make(site, site.title .. ": " .. t.title, t.description,
-                            feed.permalink(site, t.url), t.url, newest)
+  finish = {
+    -- threads/: latest news first, then by title
+    threads = function(summaries, site)
+      if #summaries == 0 then return end
+      local index, updated = {}, {}
+      for i = 1, #summaries do
+        local t = summaries[i].value
+        local entry = { title = t.title, url = t.url, slug = t.slug, count = t.count,
+                        description = t.description, first = t.first, latest = t.latest }
+        updated[entry] = t.updated
+        index[i] = entry
       end
-      site:add_page{ url = t.url, template = "thread", kind = "thread", title = t.title,
-                     data = { thread = t, description = t.description ~= "" and t.description
-                              or ("The story so far, in " .. t.count .. (t.count == 1 and " brief." or " briefs.")) } }
-    end
-    -- latest news first, then by title
-    table.sort(index, function(x, y)
-      if updated[x] ~= updated[y] then return updated[x] > updated[y] end
-      if x.title:lower() ~= y.title:lower() then return x.title:lower() < y.title:lower() end
-      return x.slug < y.slug
-    end)
-    site:add_page{ url = "threads/", template = "threads", kind = "threads", title = "Stories",
-                   data = { threads = index,
-                            description = "Every story followed across briefs, latest news first." } }
-    site:set_data("threads_url", "threads/")
-  end,
+      table.sort(index, function(x, y)
+        if updated[x] ~= updated[y] then return updated[x] > updated[y] end
+        if x.title:lower() ~= y.title:lower() then return x.title:lower() < y.title:lower() end
+        return x.slug < y.slug
+      end)
+      site:add_page{ url = "threads/", template = "threads", kind = "threads", title = "Stories",
+                     data = { threads = index,
+                              description = "Every story followed across briefs, latest news first." } }
+      site:set_data("threads_url", "threads/")
+    end,
+  },
 }
