@@ -362,8 +362,7 @@ int check_run(const struct check_opts *o)
 		const struct value *cfg = val_get(s->cfg.yaml, "check");
 		const struct value *budget = val_get(cfg, "summary_words");
 		long summary_words = val_type(budget) == VAL_NUM ? (long)val_get_num(budget) : 40;
-		const char *sde = getenv("SOURCE_DATE_EPOCH");
-		time_t now = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+		time_t now = (time_t)date_now();
 		check_aliases(s);
 		diag_merge(d, s->diag);
 		struct people_index ix;

@@ -219,9 +219,7 @@ int import_run(const struct import_opts *o)
 	char *title = o->title ? xstrdup(o->title) : working_title(text.ptr);
 	struct date when;
 	if (!o->date || date_parse(o->date, s->cfg.tz_offset_min, &when) != 0) {
-		const char *sde = getenv("SOURCE_DATE_EPOCH");
-		time_t now = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
-		date_from_epoch((int64_t)now, s->cfg.tz_offset_min, &when);
+		date_from_epoch(date_now(), s->cfg.tz_offset_min, &when);
 	}
 	buf fm = BUF_INIT;
 	buf_puts(&fm, "---\ntitle: ");

@@ -55,12 +55,6 @@ static int create(const char *path, const buf *text)
 	return 0;
 }
 
-static time_t now(void)
-{
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	return sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
-}
-
 static int new_site(const char *dir)
 {
 	struct stat st;
@@ -69,7 +63,7 @@ static int new_site(const char *dir)
 		return 1;
 	}
 	struct date d;
-	date_from_epoch((int64_t)now(), 0, &d);
+	date_from_epoch(date_now(), 0, &d);
 	buf b = BUF_INIT, p = BUF_INIT;
 	int rc = 0;
 	buf_puts(&b, "# site.yml: see site.yml(5). Only the title is required.\n"
@@ -132,7 +126,7 @@ int scaffold_new(const struct new_opts *o)
 	buf_puts(&b, "---\n");
 	if (!strcmp(o->kind, "article")) {
 		struct date dt;
-		date_from_epoch((int64_t)now(), s->cfg.tz_offset_min, &dt);
+		date_from_epoch(date_now(), s->cfg.tz_offset_min, &dt);
 		buf_puts(&b, "title: ");
 		yaml_quote(&b, o->name);
 		buf_puts(&b, "\ndate: ");

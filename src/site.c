@@ -156,9 +156,7 @@ static void build_site_data(struct site *s)
 	val_set_str(m, "description", desc ? desc : "");
 	struct value *params = val_get(s->cfg.yaml, "params");
 	val_set(m, "params", params ? val_ref(params) : val_map());
-	/* SOURCE_DATE_EPOCH makes builds reproducible (reproducible-builds.org) */
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	time_t now = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+	time_t now = (time_t)date_now();
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	val_set_num(m, "build_year", tm.tm_year + 1900);
