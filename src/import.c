@@ -17,6 +17,7 @@
 #include "date.h"
 #include "fsutil.h"
 #include "site.h"
+#include "yamlvalue.h"
 #include "words.h"
 
 /* Short paragraphs that are page furniture, not reporting. */
@@ -92,19 +93,6 @@ static void propose_people(const struct site *s, const char *text, struct value 
 		while (*p && isspace((unsigned char)*p))
 			p++;
 	}
-}
-
-static void yaml_quote(buf *b, const char *s)
-{
-	buf_putc(b, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			buf_printf(b, "\\%c", c);
-		else if (c >= 0x20)
-			buf_putc(b, (char)c);
-	}
-	buf_putc(b, '"');
 }
 
 /* The first sentence of text, at most 14 words: a working title. */
@@ -223,7 +211,7 @@ int import_run(const struct import_opts *o)
 	}
 	buf fm = BUF_INIT;
 	buf_puts(&fm, "---\ntitle: ");
-	yaml_quote(&fm, title);
+	yv_put_quoted(&fm, title);
 	buf_puts(&fm, "\ndate: ");
 	date_put_iso(&fm, &when);
 	buf_puts(&fm, "\nsummary: \"\"\n");
@@ -234,7 +222,7 @@ int import_run(const struct import_opts *o)
 		for (size_t i = 0; i < val_len(lists[l].list); i++) {
 			if (i)
 				buf_puts(&fm, ", ");
-			yaml_quote(&fm, val_get_str(val_at(lists[l].list, i), NULL));
+			yv_put_quoted(&fm, val_get_str(val_at(lists[l].list, i), NULL));
 		}
 		buf_puts(&fm, "]\n");
 	}
@@ -245,9 +233,9 @@ int import_run(const struct import_opts *o)
 		buf_putc(&fm, '\n');
 	}
 	buf_puts(&fm, "source: ");
-	yaml_quote(&fm, o->source ? o->source : "");
+	yv_put_quoted(&fm, o->source ? o->source : "");
 	buf_puts(&fm, "\nsource_url: ");
-	yaml_quote(&fm, o->url ? o->url : "");
+	yv_put_quoted(&fm, o->url ? o->url : "");
 	buf_puts(&fm, "\nwhy_it_matters: \"\"\ndraft: true\n---\n\n"
 	              "<!-- Imported text: rewrite it in your own words before publishing. -->\n\n");
 	buf_put(&fm, body.ptr, body.len);

@@ -13,21 +13,7 @@
 #include "date.h"
 #include "fsutil.h"
 #include "site.h"
-
-static void yaml_quote(buf *b, const char *s)
-{
-	buf_putc(b, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			buf_printf(b, "\\%c", c);
-		else if (c < 0x20)
-			buf_printf(b, "\\x%02x", c);
-		else
-			buf_putc(b, (char)c);
-	}
-	buf_putc(b, '"');
-}
+#include "yamlvalue.h"
 
 static void yaml_list(buf *b, const char *key, const char **items)
 {
@@ -35,7 +21,7 @@ static void yaml_list(buf *b, const char *key, const char **items)
 	for (int i = 0; items && items[i]; i++) {
 		if (i)
 			buf_puts(b, ", ");
-		yaml_quote(b, items[i]);
+		yv_put_quoted(b, items[i]);
 	}
 	buf_puts(b, "]\n");
 }
@@ -128,7 +114,7 @@ int scaffold_new(const struct new_opts *o)
 		struct date dt;
 		date_from_epoch(date_now(), s->cfg.tz_offset_min, &dt);
 		buf_puts(&b, "title: ");
-		yaml_quote(&b, o->name);
+		yv_put_quoted(&b, o->name);
 		buf_puts(&b, "\ndate: ");
 		date_put_iso(&b, &dt);
 		buf_puts(&b, "\nsummary: \"\"\n");
@@ -143,12 +129,12 @@ int scaffold_new(const struct new_opts *o)
 		buf_printf(&rel, "content/articles/%04d/%s.md", dt.year, slug);
 	} else if (!strcmp(o->kind, "person")) {
 		buf_puts(&b, "name: ");
-		yaml_quote(&b, o->name);
+		yv_put_quoted(&b, o->name);
 		buf_puts(&b, "\naliases: []\nrole: \"\"\ncountry: \"\"\n---\n\nA short, neutral bio.\n");
 		buf_printf(&rel, "content/people/%s.md", slug);
 	} else {
 		buf_puts(&b, "title: ");
-		yaml_quote(&b, o->name);
+		yv_put_quoted(&b, o->name);
 		buf_puts(&b, "\ndescription: \"\"\n---\n\nWhat this topic covers.\n");
 		buf_printf(&rel, "content/topics/%s.md", slug);
 	}
