@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "absurl.h"
 #include "frontmatter.h"
 #include "fsutil.h"
 #include "markdown.h"
@@ -262,7 +263,7 @@ int article_parse_text(const struct site *s, struct article *a, const char *text
 	struct value *url = val_get(a->meta, "source_url");
 	const char *us = val_get_str(url, NULL);
 	if (url && val_type(url) != VAL_NULL && !(us && !*us) && /* "" means none */
-	    (!us || !(strncmp(us, "https://", 8) == 0 || strncmp(us, "http://", 7) == 0))) {
+	    (!us || !url_is_http(us))) {
 		char *what = found(url);
 		diag_error(a->diag, a->path, val_line(url), val_col(url),
 		           "source_url: expected an http:// or https:// address, found %s", what);

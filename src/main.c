@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "absurl.h"
 #include "buf.h"
 #include "build.h"
 #include "date.h"
@@ -106,8 +107,7 @@ static int cmd_build(int argc, char **argv)
 			if (i + 1 >= argc)
 				return usage_error("%s needs a value", argv[i]);
 			o.base_url = argv[++i];
-			if (*o.base_url && strncmp(o.base_url, "http://", 7) &&
-			    strncmp(o.base_url, "https://", 8))
+			if (*o.base_url && !url_is_http(o.base_url))
 				return usage_error("--base-url: expected an http:// or https:// address, "
 				                   "found \"%s\"", o.base_url);
 			continue;
@@ -273,7 +273,7 @@ static int cmd_import(int argc, char **argv)
 	}
 	if (!o.file)
 		return usage_error("%s", "import needs a file: briefing import FILE");
-	if (o.url && strncmp(o.url, "http://", 7) && strncmp(o.url, "https://", 8))
+	if (o.url && !url_is_http(o.url))
 		return usage_error("--url: expected an http:// or https:// address, found \"%s\"", o.url);
 	return import_run(&o);
 }

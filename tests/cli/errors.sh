@@ -34,6 +34,24 @@ expect_stderr "summary names the error count" "build failed with 9 errors"
 check "previous output untouched" cmp -s "$TMP/s/public/index.html" "$TMP/before.html"
 check "no temporary folder left" sh -c "! ls -a '$TMP/s' | grep -q '\.tmp-'"
 
+# One http(s) test for every address a person gives: the scheme in any
+# case (RFC 3986), and a host after it ("https://" alone is no address).
+new_site "$TMP/u"
+printf -- '---\ntitle: "T"\ndate: 2017-10-01\nsource_url: "HTTPS://Example.org/x"\n---\nx\n' > "$TMP/u/content/articles/caps.md"
+run_briefing build -s "$TMP/u" -q -o "$TMP/u-out"
+expect_status "source_url: an upper-case scheme is an address" 0
+printf -- '---\ntitle: "T"\ndate: 2017-10-01\nsource_url: "https://"\n---\nx\n' > "$TMP/u/content/articles/nohost.md"
+run_briefing build -s "$TMP/u" -q -o "$TMP/u-out"
+expect_stderr "source_url: no host is no address" "nohost.md:4:13: error: source_url: expected an http:// or https:// address, found \"https://\""
+rm "$TMP/u/content/articles/nohost.md"
+run_briefing build -s "$TMP/u" -q -o "$TMP/u-out" --base-url "Https://preview.example/"
+expect_status "--base-url: an upper-case scheme is an address" 0
+run_briefing build -s "$TMP/u" -q -o "$TMP/u-out" --base-url "https://"
+expect_status "--base-url: no host is a usage error" 2
+printf 'Officials met in Geneva on Tuesday.\n' > "$TMP/scraped.txt"
+run_briefing import "$TMP/scraped.txt" -s "$TMP/u" --url "http:///path"
+expect_status "import --url: no host is a usage error" 2
+
 # site.yml errors
 mkdir -p "$TMP/t"
 printf 'base_url: "https://x.org/"\n' > "$TMP/t/site.yml"
