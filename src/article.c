@@ -11,6 +11,7 @@
 #include "fsutil.h"
 #include "markdown.h"
 #include "site.h"
+#include "words.h"
 #include "yamlvalue.h"
 
 static void type_error(struct article *a, const struct value *v, const char *key, const char *want)
@@ -283,33 +284,10 @@ int article_parse_text(const struct site *s, struct article *a, const char *text
 	return a->doc ? 0 : -1;
 }
 
-/* Words in the text of a tree: runs of non-space bytes in Text and Code. */
-static size_t count_words(cmark_node *doc)
-{
-	size_t n = 0;
-	cmark_iter *it = cmark_iter_new(doc);
-	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *node = cmark_iter_get_node(it);
-		cmark_node_type t = cmark_node_get_type(node);
-		if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_TEXT && t != CMARK_NODE_CODE &&
-		                                t != CMARK_NODE_CODE_BLOCK))
-			continue;
-		int in_word = 0;
-		for (const char *p = cmark_node_get_literal(node); p && *p; p++) {
-			int space = *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r';
-			n += !space && !in_word;
-			in_word = !space;
-		}
-	}
-	cmark_iter_free(it);
-	return n;
-}
-
 void article_render_body(const struct site *s, struct article *a)
 {
 	if (!a->doc)
 		return;
-	a->words = count_words(a->doc);
+	a->words = words_in_doc(a->doc);
 	a->html = md_render(a->doc, s->cfg.unsafe);
 }

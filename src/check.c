@@ -317,7 +317,8 @@ static void check_article(const struct site *s, const struct people_index *ix,
 	if (!a->draft) {
 		buf key = BUF_INIT;
 		edition_key(ed, &a->date, &key);
-		double words = val_get_num(val_get(ed->words, key.ptr)) + (double)words_count(body.ptr);
+		/* the article's word_count, which editions.lua adds up */
+		double words = val_get_num(val_get(ed->words, key.ptr)) + (double)words_in_doc(a->doc);
 		val_set(ed->words, key.ptr, val_num(words));
 		buf_free(&key);
 	}
