@@ -16,7 +16,7 @@ run_briefing build -s "$q" --drafts -q
 expect_status "the escaped front matter parses" 0
 
 seeds="$SHARED/seeds"
-if [ ! -d "$seeds" ]; then echo "# skipped: no seeds"; finish; exit 0; fi
+if [ ! -d "$seeds" ]; then skip "the seed scrapes import" "no $seeds"; finish; exit 0; fi
 s="$TMP/s"
 mkdir -p "$s"
 cp -R "$ROOT/content" "$ROOT/site.yml" "$s/"
