@@ -12,6 +12,7 @@
 #include "date.h"
 #include "check.h"
 #include "import.h"
+#include "num.h"
 #include "scaffold.h"
 #include "serve.h"
 #include "fsutil.h"
@@ -119,9 +120,11 @@ static int cmd_build(int argc, char **argv)
 		else if (!strcmp(a, "-o"))
 			o.out_dir = argv[++i];
 		else if (!strcmp(a, "-j")) {
-			o.jobs = atoi(argv[++i]);
-			if (o.jobs < 1 || o.jobs > 256)
-				return usage_error("-j: expected a number of threads, found \"%s\"", argv[i]);
+			long long jobs;
+			if (num_parse(argv[++i], 1, 256, &jobs) != 0)
+				return usage_error("-j: expected a number of threads from 1 to 256, "
+				                   "found \"%s\"", argv[i]);
+			o.jobs = (int)jobs;
 		} else if (!strcmp(a, "--drafts"))
 			o.drafts = 1;
 		else if (!strcmp(a, "--future"))
@@ -176,9 +179,10 @@ static int cmd_serve(int argc, char **argv)
 		else if (!strcmp(a, "--bind"))
 			o.bind = argv[++i];
 		else if (!strcmp(a, "--port") || !strcmp(a, "-p")) {
-			o.port = atoi(argv[++i]);
-			if (o.port < 1 || o.port > 65535)
+			long long port;
+			if (num_parse(argv[++i], 1, 65535, &port) != 0)
 				return usage_error("--port: expected 1 to 65535, found \"%s\"", argv[i]);
+			o.port = (int)port;
 		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
 			o.verbose = 1;
 		else

@@ -62,4 +62,28 @@ printf 'title: [a\n' > "$TMP/t/site.yml"
 run_briefing build -s "$TMP/t"
 expect_status "broken site.yml exits 1" 1
 expect_stderr "broken site.yml has a position" "$TMP/t/site.yml:"
+# Numbers the user types are read whole, or refused (atoi read "2x" as 2)
+new_site "$TMP/n"
+run_briefing build -s "$TMP/n" -q -j 2x
+expect_status "-j 2x is a usage error" 2
+expect_stderr "-j 2x is named" '-j: expected a number of threads from 1 to 256, found "2x"'
+run_briefing build -s "$TMP/n" -q -j 2
+expect_status "-j 2 is a number" 0
+run_briefing serve -s "$TMP/nowhere" --port 1x
+expect_status "--port 1x is a usage error" 2
+expect_stderr "--port 1x is named" '--port: expected 1 to 65535, found "1x"'
+printf 'title: "T"\ntimezone: "+5a:30"\n' > "$TMP/n/site.yml"
+run_briefing build -s "$TMP/n" -q
+expect_stderr "a timezone offset with a letter is refused" 'site.yml:2:11: error: timezone: expected UTC, an offset like +05:30'
+printf 'title: "T"\ntimezone: "+05:30"\n' > "$TMP/n/site.yml"
+run_briefing build -s "$TMP/n" -q
+expect_status "a timezone offset in digits is taken" 0
+printf 'title: "T"\ncheck: {summary_words: "5x"}\neditions: {words: -3}\n' > "$TMP/n/site.yml"
+run_briefing check -s "$TMP/n"
+check "check: summary_words 5x is reported" grep -qF 'site.yml:2:24: warning: check: summary_words: expected a whole number of words, found "5x"' "$TMP/out"
+check "editions: words -3 is reported" grep -qF 'site.yml:3:19: warning: editions: words: expected a whole number of words, found "-3"' "$TMP/out"
+printf 'title: "T"\ncheck: {summary_words: "1"}\n' > "$TMP/n/site.yml"
+printf -- '---\ntitle: "S"\ndate: 2017-09-30\nsummary: "Two words"\n---\nx\n' > "$TMP/n/content/articles/s.md"
+run_briefing check -s "$TMP/n"
+check "check: summary_words as a string of digits counts" grep -qF 'summary: 2 words, over the budget of 1' "$TMP/out"
 finish
