@@ -15,8 +15,8 @@
 
 #include "date.h"
 #include "fsutil.h"
-#include "lua_match.h"
 #include "markdown.h"
+#include "match.h"
 #include "num.h"
 #include "site.h"
 #include "words.h"
@@ -111,7 +111,7 @@ static void index_name(struct people_index *ix, const char *name, size_t i)
 	if (!own) {
 		own = val_list();
 		val_set(ix->owners, name, own);
-		lm_add(ix->m, name);
+		match_add(ix->m, name, strlen(name));
 	}
 	for (size_t k = 0; k < val_len(own); k++)
 		if ((size_t)val_get_num(val_at(own, k)) == i)
@@ -121,7 +121,7 @@ static void index_name(struct people_index *ix, const char *name, size_t i)
 
 static void index_people(const struct site *s, struct people_index *ix)
 {
-	ix->m = lm_new();
+	ix->m = match_new();
 	ix->owners = val_map();
 	for (size_t i = 0; i < s->n_people; i++) {
 		if (!s->people[i]->path)
@@ -155,7 +155,7 @@ static void check_mentions(const struct site *s, const struct people_index *ix,
 {
 	struct value *told = val_map();
 	size_t len = strlen(body), pos = 0, start, got;
-	while ((got = lm_next(ix->m, body, len, &pos, &start))) {
+	while ((got = match_next(ix->m, body, len, &pos, &start))) {
 		char *name = xstrndup(body + start, got);
 		const struct value *own = val_get(ix->owners, name);
 		size_t n = val_len(own), listed = 0;
@@ -405,7 +405,7 @@ int check_run(const struct check_opts *o)
 			a->doc = NULL;
 		}
 		editions_report(s, &ed, d);
-		lm_free(ix.m);
+		match_free(ix.m);
 		val_free(ix.owners);
 	} else if (s) {
 		diag_merge(d, s->diag);

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "buf.h"
-#include "lua_match.h"
 
 #define NODE_MT "briefing.Node"
 /* Registry keys are the addresses of these (a lookup by pointer is cheaper
@@ -754,7 +753,9 @@ struct walk {
 	int descend;  /* some function is for a node type below the Document */
 	char has[32]; /* has[type]: the filter has a function for it */
 	char skip[32]; /* filter.skip: the walk does not enter these nodes */
-	void *when[32]; /* filter.when[type]: call only if the text matches */
+	/* filter.when[type]: call only if test(object, text) says so */
+	const struct ln_when *when[32];
+	void *when_object[32];
 };
 
 
@@ -769,7 +770,7 @@ static void call_filter(lua_State *L, struct walk *w, cmark_node *n)
 	}
 	if (w->when[t]) { /* a C-side test saves the Lua call for most nodes */
 		const char *lit = cmark_node_get_literal(n);
-		if (!lit || !lm_test(w->when[t], lit, strlen(lit))) {
+		if (!lit || !w->when[t]->test(w->when_object[t], lit, strlen(lit))) {
 			lua_pushnil(L);
 			return;
 		}
@@ -888,6 +889,19 @@ static void walk_children(lua_State *L, struct walk *w, cmark_node *parent)
 	}
 }
 
+/* The `when` test of the value at idx (see struct ln_when), or NULL. */
+static const struct ln_when *when_test(lua_State *L, int idx)
+{
+	const struct ln_when *test = NULL;
+	if (lua_type(L, idx) == LUA_TUSERDATA && lua_getmetatable(L, idx)) {
+		lua_pushliteral(L, LN_WHEN);
+		if (lua_rawget(L, -2) == LUA_TLIGHTUSERDATA)
+			test = lua_touserdata(L, -1);
+		lua_pop(L, 2);
+	}
+	return test;
+}
+
 static int is_topdown(lua_State *L, int filter)
 {
 	lua_getfield(L, filter, "traverse");
@@ -942,13 +956,16 @@ static void walk_one(lua_State *L, int filter, cmark_node *root, int extra, int 
 		w.descend |= w.has[t] && t != CMARK_NODE_DOCUMENT;
 	}
 	/* when = { Text = briefing.matcher{...} }: the function runs only on
-	 * nodes whose text holds one of the names */
+	 * nodes whose text holds one of the names (any value with an LN_WHEN
+	 * test in its metatable; others are left out, as before) */
 	if (lua_getfield(L, filter, "when") == LUA_TTABLE) {
 		for (int t = 0; t < 32 && t < known; t++) {
 			if (!type_names[t] || !has_literal((cmark_node_type)t))
 				continue;
 			lua_getfield(L, -1, type_names[t]);
-			w.when[t] = lm_get(L, -1); /* kept alive by the filter table */
+			/* kept alive by the filter table */
+			if ((w.when[t] = when_test(L, -1)))
+				w.when_object[t] = lua_touserdata(L, -1);
 			lua_pop(L, 1);
 		}
 	}
