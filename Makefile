@@ -12,6 +12,8 @@ PKG_CONFIG ?= pkg-config
 
 VERSION := 0.1.0
 PKGS    := libcmark yaml-0.1 lua5.4 libmicrohttpd
+# Read quietly here (make clean needs none of them); $(B)/flags below
+# stops the build with pkg-config's own message when one is missing.
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
@@ -29,17 +31,25 @@ all: briefing
 briefing: $(B)/briefing
 	cp $(B)/briefing $@
 
-$(B)/briefing: $(B)/main.o $(B)/libbriefing.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+$(B)/briefing: $(B)/main.o $(B)/libbriefing.a $(B)/flags
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(B)/main.o $(B)/libbriefing.a $(LIBS)
 
 $(B)/libbriefing.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(B)/%.o: src/%.c src/*.h | $(B)
+# The compiler and its flags, rewritten only when they change, so that
+# objects built with other flags (CFLAGS=-O0, another CC) are rebuilt.
+# First, every package must be there: pkg-config says which is not.
+$(B)/flags: FORCE | $(B)
+	@$(PKG_CONFIG) --print-errors --exists $(PKGS)
+	$(file >$@.new,$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(LIBS))
+	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
+
+$(B)/%.o: src/%.c src/*.h $(B)/flags | $(B)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/tests/%: tests/unit/%.c tests/unit/test.h $(B)/libbriefing.a | $(B)
+$(B)/tests/%: tests/unit/%.c tests/unit/test.h $(B)/libbriefing.a $(B)/flags | $(B)
 	@mkdir -p $(B)/tests
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libbriefing.a $(LIBS)
 
@@ -103,6 +113,8 @@ build-fuzz/fuzz_mustache: tests/fuzz/fuzz_mustache.c $(FUZZ_MUSTACHE_SRC) src/*.
 	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE $(WARN) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_MUSTACHE_SRC) -lm
 
 # Side-by-side timing against Hugo (see bench/run); not part of `make test`.
+# It needs Debian's hugo, cmark and time, and says what to install; it
+# never installs anything itself.
 bench: $(B)/briefing $(B)/render_bench
 	$(B)/render_bench . 100000
 	sh bench/run $(BENCH_ARTICLES)
@@ -122,16 +134,19 @@ install: briefing
 	install -m 644 scripts/*.lua $(DESTDIR)$(DATADIR)/scripts/
 	install -d $(DESTDIR)$(DATADIR)/scripts/lib
 	install -m 644 scripts/lib/*.lua $(DESTDIR)$(DATADIR)/scripts/lib/
-	-install -m 644 docs/briefing.1 $(DESTDIR)$(MANDIR)/man1/
-	-install -m 644 docs/site.yml.5 $(DESTDIR)$(MANDIR)/man5/
-	-install -m 644 docs/briefing-lua.7 $(DESTDIR)$(MANDIR)/man7/
+	install -m 644 docs/briefing.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 docs/site.yml.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 docs/briefing-lua.7 $(DESTDIR)$(MANDIR)/man7/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/briefing $(DESTDIR)$(MANDIR)/man1/briefing.1 \
 	      $(DESTDIR)$(MANDIR)/man5/site.yml.5 $(DESTDIR)$(MANDIR)/man7/briefing-lua.7
 	rm -rf $(DESTDIR)$(DATADIR)
 
+# Every build folder (build, build-asan, build-fuzz, B=build-anything).
 clean:
-	rm -rf build build-asan build-fuzz briefing public
+	rm -rf $(wildcard build*/) briefing public
 
-.PHONY: all test unit golden-update asan valgrind fuzz bench screenshots install uninstall clean
+FORCE:
+
+.PHONY: all test unit golden-update asan valgrind fuzz bench screenshots install uninstall clean FORCE

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 /* Length of the scheme and its colon at the start of s, or 0. */
 static size_t scheme_len(const char *s, size_t len)
@@ -23,6 +24,15 @@ int url_is_absolute(const char *s)
 {
 	size_t n = scheme_len(s, strlen(s));
 	return n && s[n] == '/' && s[n + 1] == '/';
+}
+
+int url_is_http(const char *s)
+{
+	if (!url_is_absolute(s))
+		return 0;
+	size_t n = strncasecmp(s, "https:", 6) == 0 ? 6 : strncasecmp(s, "http:", 5) == 0 ? 5 : 0;
+	unsigned char host = (unsigned char)s[n + 2];
+	return n && host > 0x20 && host != 0x7F && !strchr("/?#", host);
 }
 
 /* Appends path (of len bytes) to out with "." and ".." segments removed

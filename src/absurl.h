@@ -12,6 +12,11 @@
  * as a base for url_resolve must. */
 int url_is_absolute(const char *s);
 
+/* Whether s is an absolute http or https address with a host: the one
+ * test for every address a person gives (source_url, --base-url, --url).
+ * The scheme is matched without regard to case, as RFC 3986 says. */
+int url_is_http(const char *s);
+
 /* Appends ref resolved against the absolute URL base (RFC 3986, section
  * 5.2: "x", "../x", "/x", "//host/x", "?q", "#f"); a ref with a scheme
  * ("https:", "mailto:") is appended as it is. */

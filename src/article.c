@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "absurl.h"
 #include "frontmatter.h"
 #include "fsutil.h"
 #include "markdown.h"
 #include "site.h"
+#include "words.h"
 #include "yamlvalue.h"
 
 static void type_error(struct article *a, const struct value *v, const char *key, const char *want)
@@ -158,81 +160,92 @@ int article_parse(const struct site *s, struct article *a)
 	return rc;
 }
 
-int article_parse_text(const struct site *s, struct article *a, const char *text, size_t len)
+/* Step 1: the front matter as a map in a->meta; -1 after reporting. */
+static int read_front_matter(struct article *a, const char *text, size_t len,
+                             struct fm_parts *parts)
 {
-	int bad = 0;
-	struct fm_parts parts;
-	if (fm_split(text, len, a->path, &parts, a->diag) != 0)
+	if (fm_split(text, len, a->path, parts, a->diag) != 0)
 		return -1;
-	if (!parts.yaml) {
+	if (!parts->yaml) {
 		diag_error(a->diag, a->path, 1, 1,
 		           "expected front matter: a \"---\" line, then at least title and date");
 		return -1;
 	}
-	struct yv_options opt = {.line_offset = parts.yaml_line - 1};
-	a->meta = yv_parse(parts.yaml, parts.yaml_len, a->path, &opt, a->diag);
+	struct yv_options opt = {.line_offset = parts->yaml_line - 1};
+	a->meta = yv_parse(parts->yaml, parts->yaml_len, a->path, &opt, a->diag);
 	if (!a->meta)
 		return -1;
 	if (val_type(a->meta) != VAL_MAP) {
-		diag_error(a->diag, a->path, parts.yaml_line, 1, "front matter must be a map of keys, found a %s",
+		diag_error(a->diag, a->path, parts->yaml_line, 1,
+		           "front matter must be a map of keys, found a %s",
 		           val_type_name(val_type(a->meta)));
 		val_free(a->meta);
 		a->meta = NULL;
 		return -1;
 	}
+	return 0;
+}
 
-	a->title = scalar(a, "title", &bad);
-	if (!a->title && !bad)
+/* The date v (the value of key) into *out: 0, or -1 after reporting. */
+static int read_date(const struct site *s, struct article *a, const struct value *v,
+                     const char *key, struct date *out)
+{
+	const char *stamp = val_get_str(v, NULL);
+	if (stamp && date_parse(stamp, s->cfg.tz_offset_min, out) == 0)
+		return 0;
+	char *what = found(v);
+	diag_error(a->diag, a->path, val_line(v), val_col(v),
+	           "%s: expected YYYY-MM-DD or RFC 3339, found %s", key, what);
+	free(what);
+	return -1;
+}
+
+/* Step 2: title, date, draft and the schedule (hidden before publish_at,
+ * and from expires on). */
+static void read_dates(const struct site *s, struct article *a, int *bad)
+{
+	a->title = scalar(a, "title", bad);
+	if (!a->title && !*bad)
 		diag_error(a->diag, a->path, 1, 1, "missing required key \"title\"");
-	struct value *date = val_get(a->meta, "date");
+	const struct value *date = val_get(a->meta, "date");
 	if (!date) {
 		diag_error(a->diag, a->path, 1, 1, "missing required key \"date\"");
-		bad = 1;
-	} else {
-		const char *ds = val_get_str(date, NULL);
-		if (!ds || date_parse(ds, s->cfg.tz_offset_min, &a->date) != 0) {
-			char *what = found(date);
-			diag_error(a->diag, a->path, val_line(date), val_col(date),
-			           "date: expected YYYY-MM-DD or RFC 3339, found %s", what);
-			free(what);
-			bad = 1;
-		}
+		*bad = 1;
+	} else if (read_date(s, a, date, "date", &a->date) != 0) {
+		*bad = 1;
 	}
 	struct value *draft = val_get(a->meta, "draft");
 	if (draft && val_type(draft) != VAL_BOOL && val_type(draft) != VAL_NULL) {
 		type_error(a, draft, "draft", "true or false");
-		bad = 1;
+		*bad = 1;
 	}
 	a->draft = val_get_bool(draft);
-	/* scheduling: hidden before publish_at, and from expires on */
 	static const char *const sched[] = {"publish_at", "expires"};
+	long long *epoch[] = {&a->publish_at, &a->expires};
 	for (int i = 0; i < 2; i++) {
-		struct value *v = val_get(a->meta, sched[i]);
+		const struct value *v = val_get(a->meta, sched[i]);
+		struct date when;
 		if (!v || val_type(v) == VAL_NULL)
 			continue;
-		struct date when;
-		const char *stamp = val_get_str(v, NULL);
-		if (!stamp || date_parse(stamp, s->cfg.tz_offset_min, &when) != 0) {
-			char *what = found(v);
-			diag_error(a->diag, a->path, val_line(v), val_col(v),
-			           "%s: expected YYYY-MM-DD or RFC 3339, found %s", sched[i], what);
-			free(what);
-			bad = 1;
-		} else if (i == 0) {
-			a->publish_at = when.epoch;
-		} else {
-			a->expires = when.epoch;
-		}
+		if (read_date(s, a, v, sched[i], &when) == 0)
+			*epoch[i] = when.epoch;
+		else
+			*bad = 1;
 	}
-	char *slug = scalar(a, "slug", &bad);
+}
+
+/* Step 3: the slug (front matter, else the file name, %XX decoded) and
+ * the URL; the folders below content/articles are URL segments too. */
+static void read_slug(struct article *a, int *bad)
+{
+	char *slug = scalar(a, "slug", bad);
+	struct value *slug_value = val_get(a->meta, "slug");
 	if (slug && !valid_slug(slug)) {
-		struct value *v = val_get(a->meta, "slug");
-		diag_error(a->diag, a->path, val_line(v), val_col(v),
+		diag_error(a->diag, a->path, val_line(slug_value), val_col(slug_value),
 		           "slug: expected a name without \"/\", \"\\\", \"..\" or control characters, "
 		           "found \"%s\"", slug);
-		bad = 1;
+		*bad = 1;
 	}
-	struct value *slug_value = val_get(a->meta, "slug");
 	a->slug_line = slug && val_line(slug_value) ? val_line(slug_value) : 1;
 	a->slug_col = slug && val_line(slug_value) ? val_col(slug_value) : 1;
 	if (!slug) {
@@ -242,16 +255,15 @@ int article_parse_text(const struct site *s, struct article *a, const char *text
 			diag_error(a->diag, a->path, 1, 1,
 			           "the file name gives the slug \"%s\", which cannot be a page name; "
 			           "rename the file or set slug:", slug);
-			bad = 1;
+			*bad = 1;
 		}
 	}
-	/* the folders below content/articles become URL segments too */
 	for (const char *seg = a->rel, *end; (end = strchr(seg, '/')); seg = end + 1) {
 		char *folder = xstrndup(seg, (size_t)(end - seg));
-		if (!valid_slug(folder) && !bad) {
+		if (!valid_slug(folder) && !*bad) {
 			diag_error(a->diag, a->path, 1, 1, "the folder name \"%s\" cannot be part of a "
 			           "page address; rename the folder", folder);
-			bad = 1;
+			*bad = 1;
 		}
 		free(folder);
 	}
@@ -259,57 +271,50 @@ int article_parse_text(const struct site *s, struct article *a, const char *text
 	const char *slash = strrchr(a->rel, '/');
 	a->url = slash ? xasprintf("articles/%.*s/%s/", (int)(slash - a->rel), a->rel, a->slug)
 	               : xasprintf("articles/%s/", a->slug);
+}
+
+/* Step 4: the optional keys whose type the model relies on. */
+static void check_optional_keys(struct article *a, int *bad)
+{
 	struct value *url = val_get(a->meta, "source_url");
 	const char *us = val_get_str(url, NULL);
 	if (url && val_type(url) != VAL_NULL && !(us && !*us) && /* "" means none */
-	    (!us || !(strncmp(us, "https://", 8) == 0 || strncmp(us, "http://", 7) == 0))) {
+	    (!us || !url_is_http(us))) {
 		char *what = found(url);
 		diag_error(a->diag, a->path, val_line(url), val_col(url),
 		           "source_url: expected an http:// or https:// address, found %s", what);
 		free(what);
-		bad = 1;
+		*bad = 1;
 	}
 	struct value *summary = val_get(a->meta, "summary");
 	if (summary && val_type(summary) != VAL_STR && val_type(summary) != VAL_NULL) {
 		type_error(a, summary, "summary", "a string");
-		bad = 1;
+		*bad = 1;
 	}
-	check_name_list(a, "topics", &bad);
-	check_name_list(a, "people", &bad);
+	check_name_list(a, "topics", bad);
+	check_name_list(a, "people", bad);
+}
+
+int article_parse_text(const struct site *s, struct article *a, const char *text, size_t len)
+{
+	struct fm_parts parts;
+	int bad = 0;
+	if (read_front_matter(a, text, len, &parts) != 0)
+		return -1;
+	read_dates(s, a, &bad);
+	read_slug(a, &bad);
+	check_optional_keys(a, &bad);
 	a->body_line = parts.body_line;
 	if (!bad && a->title)
 		a->doc = md_parse(parts.body, parts.body_len);
 	return a->doc ? 0 : -1;
 }
 
-/* Words in the text of a tree: runs of non-space bytes in Text and Code. */
-static size_t count_words(cmark_node *doc)
-{
-	size_t n = 0;
-	cmark_iter *it = cmark_iter_new(doc);
-	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *node = cmark_iter_get_node(it);
-		cmark_node_type t = cmark_node_get_type(node);
-		if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_TEXT && t != CMARK_NODE_CODE &&
-		                                t != CMARK_NODE_CODE_BLOCK))
-			continue;
-		int in_word = 0;
-		for (const char *p = cmark_node_get_literal(node); p && *p; p++) {
-			int space = *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r';
-			n += !space && !in_word;
-			in_word = !space;
-		}
-	}
-	cmark_iter_free(it);
-	return n;
-}
-
 void article_render_body(const struct site *s, struct article *a)
 {
 	if (!a->doc)
 		return;
-	a->words = count_words(a->doc);
+	a->words = words_in_doc(a->doc);
 	a->html = md_render(a->doc, s->cfg.unsafe);
 	a->body_ok = a->html != NULL;
 }

@@ -26,6 +26,7 @@
 
 #include "fsutil.h"
 #include "hashes.h"
+#include "num.h"
 #include "lua_bridge.h"
 #include "output.h"
 #include "pages.h"
@@ -551,8 +552,8 @@ static void render(struct build *b)
 static size_t sitemap_limit(void)
 {
 	const char *env = getenv("BRIEFING_SITEMAP_LIMIT");
-	long n = env ? atol(env) : 0;
-	return n > 0 && n < 50000 ? (size_t)n : 50000;
+	long long n;
+	return env && num_parse(env, 1, 49999, &n) == 0 ? (size_t)n : 50000;
 }
 
 /* ---- finish ---- */

@@ -15,8 +15,9 @@
 
 #include "date.h"
 #include "fsutil.h"
-#include "lua_match.h"
 #include "markdown.h"
+#include "match.h"
+#include "num.h"
 #include "site.h"
 #include "words.h"
 
@@ -110,7 +111,7 @@ static void index_name(struct people_index *ix, const char *name, size_t i)
 	if (!own) {
 		own = val_list();
 		val_set(ix->owners, name, own);
-		lm_add(ix->m, name);
+		match_add(ix->m, name, strlen(name));
 	}
 	for (size_t k = 0; k < val_len(own); k++)
 		if ((size_t)val_get_num(val_at(own, k)) == i)
@@ -120,7 +121,7 @@ static void index_name(struct people_index *ix, const char *name, size_t i)
 
 static void index_people(const struct site *s, struct people_index *ix)
 {
-	ix->m = lm_new();
+	ix->m = match_new();
 	ix->owners = val_map();
 	for (size_t i = 0; i < s->n_people; i++) {
 		if (!s->people[i]->path)
@@ -154,7 +155,7 @@ static void check_mentions(const struct site *s, const struct people_index *ix,
 {
 	struct value *told = val_map();
 	size_t len = strlen(body), pos = 0, start, got;
-	while ((got = lm_next(ix->m, body, len, &pos, &start))) {
+	while ((got = match_next(ix->m, body, len, &pos, &start))) {
 		char *name = xstrndup(body + start, got);
 		const struct value *own = val_get(ix->owners, name);
 		size_t n = val_len(own), listed = 0;
@@ -181,6 +182,31 @@ static void check_mentions(const struct site *s, const struct people_index *ix,
 	val_free(told);
 }
 
+/* A word budget from site.yml (check: summary_words, editions: words): a
+ * whole number of words, written as a number or a string of digits. Any
+ * other value is reported at its line and column, and dflt stands. */
+static long word_budget(const struct site *s, const struct value *v, const char *key, long dflt,
+                        struct diag *d)
+{
+	if (!v || val_type(v) == VAL_NULL)
+		return dflt;
+	buf text = BUF_INIT;
+	if (val_type(v) == VAL_NUM || val_type(v) == VAL_STR)
+		val_put_scalar(&text, v);
+	long long n;
+	if (num_parse(text.ptr, 0, 1000000000, &n) != 0) {
+		char *path = site_path(s, "site.yml");
+		diag_warn(d, path, val_line(v), val_col(v),
+		          "%s: expected a whole number of words, found %s%s%s", key,
+		          text.len ? "\"" : "a ", text.len ? text.ptr : val_type_name(val_type(v)),
+		          text.len ? "\"" : "");
+		free(path);
+		n = dflt;
+	}
+	buf_free(&text);
+	return (long)n;
+}
+
 /* ---- editions and their word budget (as editions.lua groups them) ---- */
 
 struct editions {
@@ -199,7 +225,7 @@ static int is_edition_file(const char *name)
 	return n == 13 && strcmp(name + 10, ".md") == 0 && isdigit((unsigned char)name[0]);
 }
 
-static void editions_init(const struct site *s, struct editions *ed)
+static void editions_init(const struct site *s, struct editions *ed, struct diag *d)
 {
 	memset(ed, 0, sizeof *ed);
 	ed->period = 'd';
@@ -216,8 +242,7 @@ static void editions_init(const struct site *s, struct editions *ed)
 		if (!strcasecmp(starts, days[i]))
 			ed->starts = i;
 	ed->budget_v = val_get(cfg, "words");
-	if (val_type(ed->budget_v) == VAL_NUM)
-		ed->budget = (long)val_get_num(ed->budget_v);
+	ed->budget = word_budget(s, ed->budget_v, "editions: words", 0, d);
 	if (ed->period == 'c') {
 		char *dir = site_path(s, "content/editions");
 		ed->custom = fs_list(dir, is_edition_file, &ed->n_custom);
@@ -317,7 +342,8 @@ static void check_article(const struct site *s, const struct people_index *ix,
 	if (!a->draft) {
 		buf key = BUF_INIT;
 		edition_key(ed, &a->date, &key);
-		double words = val_get_num(val_get(ed->words, key.ptr)) + (double)words_count(body.ptr);
+		/* the article's word_count, which editions.lua adds up */
+		double words = val_get_num(val_get(ed->words, key.ptr)) + (double)words_in_doc(a->doc);
 		val_set(ed->words, key.ptr, val_num(words));
 		buf_free(&key);
 	}
@@ -360,16 +386,15 @@ int check_run(const struct check_opts *o)
 	int errors = 0, warnings = 0;
 	if (s && site_scan(s) == 0) {
 		const struct value *cfg = val_get(s->cfg.yaml, "check");
-		const struct value *budget = val_get(cfg, "summary_words");
-		long summary_words = val_type(budget) == VAL_NUM ? (long)val_get_num(budget) : 40;
-		const char *sde = getenv("SOURCE_DATE_EPOCH");
-		time_t now = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+		long summary_words = word_budget(s, val_get(cfg, "summary_words"),
+		                                 "check: summary_words", 40, d);
+		time_t now = (time_t)date_now();
 		check_aliases(s);
 		diag_merge(d, s->diag);
 		struct people_index ix;
 		index_people(s, &ix);
 		struct editions ed;
-		editions_init(s, &ed);
+		editions_init(s, &ed, d);
 		for (size_t i = 0; i < s->n_articles; i++) {
 			struct article *a = s->articles[i];
 			if (article_parse(s, a) == 0)
@@ -380,7 +405,7 @@ int check_run(const struct check_opts *o)
 			a->doc = NULL;
 		}
 		editions_report(s, &ed, d);
-		lm_free(ix.m);
+		match_free(ix.m);
 		val_free(ix.owners);
 	} else if (s) {
 		diag_merge(d, s->diag);

@@ -3,6 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "num.h"
 
 int64_t date_days_from_civil(int y, int m, int d)
 {
@@ -13,6 +16,14 @@ int64_t date_days_from_civil(int y, int m, int d)
 	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
 	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	return era * 146097 + doe - 719468;
+}
+
+int64_t date_now(void)
+{
+	long long sde;
+	if (num_parse(getenv("SOURCE_DATE_EPOCH"), 0, INT64_MAX / 2, &sde) == 0)
+		return (int64_t)sde;
+	return (int64_t)time(NULL);
 }
 
 void date_from_epoch(int64_t epoch, int offset_min, struct date *out)

@@ -35,5 +35,9 @@ void date_put_rfc822(buf *b, const struct date *d);
 int64_t date_days_from_civil(int y, int m, int d);
 /* Fills a struct date (UTC) from epoch seconds. */
 void date_from_epoch(int64_t epoch, int offset_min, struct date *out);
+/* "Now" in epoch seconds for everything that stamps or compares a date:
+ * $SOURCE_DATE_EPOCH when it holds a whole number of seconds, so builds
+ * and tests are reproducible (reproducible-builds.org), else the clock. */
+int64_t date_now(void);
 
 #endif

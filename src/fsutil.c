@@ -10,6 +10,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Closes fd after a failed call and returns -1 with that call's errno,
+ * which close() would otherwise overwrite. */
+static int fail_closing(int fd, int err)
+{
+	close(fd);
+	errno = err;
+	return -1;
+}
+
 int fs_read(const char *path, buf *b)
 {
 	buf_reset(b);
@@ -17,24 +26,19 @@ int fs_read(const char *path, buf *b)
 	if (fd < 0)
 		return -1;
 	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		close(fd);
-		errno = EISDIR;
-		return -1;
-	}
+	if (fstat(fd, &st) != 0)
+		return fail_closing(fd, errno);
+	if (S_ISDIR(st.st_mode))
+		return fail_closing(fd, EISDIR);
 	if (st.st_size > 0)
 		buf_grow(b, (size_t)st.st_size);
 	for (;;) {
 		buf_grow(b, 65536);
 		ssize_t n = read(fd, b->ptr + b->len, b->cap - b->len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = errno;
-			close(fd);
-			errno = e;
-			return -1;
-		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return fail_closing(fd, errno);
 		if (n == 0)
 			break;
 		b->len += (size_t)n;
@@ -81,14 +85,10 @@ int fs_write(const char *path, const char *data, size_t len)
 		return -1;
 	while (len > 0) {
 		ssize_t n = write(fd, data, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = errno;
-			close(fd);
-			errno = e;
-			return -1;
-		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return fail_closing(fd, errno);
 		data += n;
 		len -= (size_t)n;
 	}

@@ -17,6 +17,7 @@
 #include "date.h"
 #include "fsutil.h"
 #include "site.h"
+#include "yamlvalue.h"
 #include "words.h"
 
 /* Short paragraphs that are page furniture, not reporting. */
@@ -94,19 +95,6 @@ static void propose_people(const struct site *s, const char *text, struct value 
 	}
 }
 
-static void yaml_quote(buf *b, const char *s)
-{
-	buf_putc(b, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			buf_printf(b, "\\%c", c);
-		else if (c >= 0x20)
-			buf_putc(b, (char)c);
-	}
-	buf_putc(b, '"');
-}
-
 /* The first sentence of text, at most 14 words: a working title. */
 static char *working_title(const char *text)
 {
@@ -126,6 +114,176 @@ static char *working_title(const char *text)
 	return buf_detach(&b, NULL);
 }
 
+/* One line of a scrape, trimmed, with U+00A0 read as a space. Caller frees. */
+static char *clean_line(const char *p, size_t n)
+{
+	char *line = xstrndup(p, n);
+	char *t = line;
+	while (*t && isspace((unsigned char)*t))
+		t++;
+	for (char *e = t + strlen(t); e > t && isspace((unsigned char)e[-1]); *--e = '\0')
+		;
+	char *w = line;
+	for (const char *r = t; *r; r++) {
+		int nbsp = (unsigned char)r[0] == 0xC2 && (unsigned char)r[1] == 0xA0;
+		*w++ = nbsp ? ' ' : *r;
+		r += nbsp;
+	}
+	*w = '\0';
+	return line;
+}
+
+/* Step 1: the paragraphs of the scrape, each joined into one line, up to
+ * the first wide gap (two or more blank lines: what follows is furniture). */
+static struct value *read_paragraphs(const char *raw)
+{
+	struct value *paras = val_list();
+	buf para = BUF_INIT;
+	int blanks = 0;
+	for (const char *p = raw; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = clean_line(p, n);
+		p = nl ? nl + 1 : p + n;
+		if (!*line) {
+			blanks++;
+			free(line);
+			continue;
+		}
+		if (blanks >= 2 && val_len(paras) > 0) {
+			free(line);
+			break; /* the story ended */
+		}
+		if (blanks && para.len) {
+			val_push(paras, val_str(para.ptr, para.len));
+			buf_reset(&para);
+		}
+		if (para.len)
+			buf_putc(&para, ' ');
+		buf_puts(&para, line);
+		blanks = 0;
+		free(line);
+	}
+	if (para.len)
+		val_push(paras, val_str(para.ptr, para.len));
+	buf_free(&para);
+	return paras;
+}
+
+/* Step 2: the paragraphs that are reporting, as the Markdown body and as
+ * plain text (one paragraph a line) to search for names. */
+static void keep_reporting(const struct value *paras, buf *body, buf *text)
+{
+	for (size_t i = 0; i < val_len(paras); i++) {
+		const char *t = val_get_str(val_at(paras, i), NULL);
+		if (is_furniture(t))
+			continue;
+		buf_printf(body, "%s\n\n", t);
+		buf_printf(text, "%s\n", t);
+	}
+}
+
+/* Step 3: the people (by name, or an alias over three letters) and
+ * topics the site knows that text names. */
+static void find_known(const struct site *s, const char *text, struct value *people,
+                       struct value *topics)
+{
+	for (size_t i = 0; i < s->n_people; i++) {
+		struct entity *e = s->people[i];
+		int found = words_contain(text, e->name, 0);
+		const struct value *al = val_get(e->meta, "aliases");
+		for (size_t k = 0; k < val_len(al) && !found; k++) {
+			const char *a = val_get_str(val_at(al, k), NULL);
+			found = a && strlen(a) > 3 && words_contain(text, a, 0);
+		}
+		if (found)
+			val_push(people, val_cstr(e->name));
+	}
+	for (size_t i = 0; i < s->n_topics; i++)
+		if (words_contain(text, s->topics[i]->name, 1))
+			val_push(topics, val_cstr(s->topics[i]->name));
+}
+
+/* What the draft says about itself. */
+struct draft {
+	char *title;
+	struct date when;
+	struct value *people, *topics, *proposed;
+	buf body;
+};
+
+/* Step 4: the draft's text: front matter (a draft, summary and
+ * why_it_matters left for the editor, unknown names in a comment), then
+ * the body. */
+static void write_draft(const struct import_opts *o, const struct draft *d, buf *fm)
+{
+	buf_puts(fm, "---\ntitle: ");
+	yv_put_quoted(fm, d->title);
+	buf_puts(fm, "\ndate: ");
+	date_put_iso(fm, &d->when);
+	buf_puts(fm, "\nsummary: \"\"\n");
+	const struct { const char *key; struct value *list; } lists[] = {{"topics", d->topics},
+	                                                                  {"people", d->people}};
+	for (int l = 0; l < 2; l++) {
+		buf_printf(fm, "%s: [", lists[l].key);
+		for (size_t i = 0; i < val_len(lists[l].list); i++) {
+			if (i)
+				buf_puts(fm, ", ");
+			yv_put_quoted(fm, val_get_str(val_at(lists[l].list, i), NULL));
+		}
+		buf_puts(fm, "]\n");
+	}
+	if (val_len(d->proposed)) {
+		buf_puts(fm, "# names the site does not know yet (briefing new person \"Name\"):");
+		for (size_t i = 0; i < val_len(d->proposed); i++)
+			buf_printf(fm, "%s %s", i ? "," : "", val_key_at(d->proposed, i, NULL));
+		buf_putc(fm, '\n');
+	}
+	buf_puts(fm, "source: ");
+	yv_put_quoted(fm, o->source ? o->source : "");
+	buf_puts(fm, "\nsource_url: ");
+	yv_put_quoted(fm, o->url ? o->url : "");
+	buf_puts(fm, "\nwhy_it_matters: \"\"\ndraft: true\n---\n\n"
+	             "<!-- Imported text: rewrite it in your own words before publishing. -->\n\n");
+	buf_put(fm, d->body.ptr, d->body.len);
+}
+
+/* Step 5: content/articles/<year>/<slug>.md, never over an existing file. */
+static int save_draft(const struct site *s, const struct draft *d, const buf *fm)
+{
+	char *slug = slugify(d->title);
+	char *rel = xasprintf("content/articles/%04d/%s.md", d->when.year, *slug ? slug : "imported");
+	char *path = site_path(s, rel);
+	int rc = 0;
+	if (fs_exists(path)) {
+		fprintf(stderr, "%s: error: already exists; briefing import never overwrites\n", path);
+		rc = 1;
+	} else if (fs_write(path, fm->ptr, fm->len) != 0) {
+		fprintf(stderr, "%s: error: cannot write: %s\n", path, strerror(errno));
+		rc = 1;
+	} else {
+		printf("created %s (a draft: people %zu, topics %zu, new names proposed %zu)\n", path,
+		       val_len(d->people), val_len(d->topics), val_len(d->proposed));
+	}
+	free(path);
+	free(rel);
+	free(slug);
+	return rc;
+}
+
+/* The site at o->site_dir, scanned; NULL after printing its errors. */
+static struct site *open_site(const struct import_opts *o, struct diag *d)
+{
+	struct site *s = site_open(o->site_dir, d);
+	if (s && site_scan(s) == 0)
+		return s;
+	diag_print(d, stderr);
+	if (s)
+		diag_print(s->diag, stderr);
+	site_free(s);
+	return NULL;
+}
+
 int import_run(const struct import_opts *o)
 {
 	buf raw = BUF_INIT;
@@ -133,153 +291,33 @@ int import_run(const struct import_opts *o)
 		fprintf(stderr, "%s: error: cannot read: %s\n", o->file, strerror(errno));
 		return 1;
 	}
-	struct diag *d = diag_new();
-	struct site *s = site_open(o->site_dir, d);
-	if (!s || site_scan(s) != 0) {
-		diag_print(d, stderr);
-		if (s)
-			diag_print(s->diag, stderr);
-		site_free(s);
-		diag_free(d);
-		buf_free(&raw);
-		return 1;
+	struct diag *diag = diag_new();
+	struct site *s = open_site(o, diag);
+	int rc = 1;
+	if (s) {
+		struct draft d = {.people = val_list(), .topics = val_list(), .proposed = val_map(),
+		                  .body = BUF_INIT};
+		buf text = BUF_INIT, fm = BUF_INIT;
+		struct value *paras = read_paragraphs(raw.ptr);
+		keep_reporting(paras, &d.body, &text);
+		val_free(paras);
+		find_known(s, text.ptr, d.people, d.topics);
+		propose_people(s, text.ptr, d.proposed);
+		d.title = o->title ? xstrdup(o->title) : working_title(text.ptr);
+		if (!o->date || date_parse(o->date, s->cfg.tz_offset_min, &d.when) != 0)
+			date_from_epoch(date_now(), s->cfg.tz_offset_min, &d.when);
+		write_draft(o, &d, &fm);
+		rc = save_draft(s, &d, &fm);
+		free(d.title);
+		buf_free(&d.body);
+		buf_free(&text);
+		buf_free(&fm);
+		val_free(d.people);
+		val_free(d.topics);
+		val_free(d.proposed);
 	}
-	/* paragraphs, up to the first wide gap */
-	struct value *paras = val_list();
-	buf para = BUF_INIT;
-	int blanks = 0;
-	const char *p = raw.ptr;
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		char *line = xstrndup(p, n);
-		char *t = line;
-		while (*t && isspace((unsigned char)*t))
-			t++;
-		for (char *e = t + strlen(t); e > t && isspace((unsigned char)e[-1]); *--e = '\0')
-			;
-		/* U+00A0 from scrapes counts as a space */
-		char *w = t;
-		for (const char *r = t; *r; r++) {
-			int nbsp = (unsigned char)r[0] == 0xC2 && (unsigned char)r[1] == 0xA0;
-			*w++ = nbsp ? ' ' : *r;
-			r += nbsp;
-		}
-		*w = '\0';
-		if (!*t) {
-			blanks++;
-		} else {
-			if (blanks >= 2 && val_len(paras) > 0) {
-				free(line);
-				break; /* the story ended; what follows is furniture */
-			}
-			if (blanks && para.len) {
-				val_push(paras, val_str(para.ptr, para.len));
-				buf_reset(&para);
-			}
-			if (para.len)
-				buf_putc(&para, ' ');
-			buf_puts(&para, t);
-			blanks = 0;
-		}
-		free(line);
-		p = nl ? nl + 1 : p + n;
-	}
-	if (para.len)
-		val_push(paras, val_str(para.ptr, para.len));
-	buf_free(&para);
-	buf body = BUF_INIT, text = BUF_INIT;
-	for (size_t i = 0; i < val_len(paras); i++) {
-		const char *t = val_get_str(val_at(paras, i), NULL);
-		if (is_furniture(t))
-			continue;
-		buf_printf(&body, "%s\n\n", t);
-		buf_printf(&text, "%s\n", t);
-	}
-	val_free(paras);
-
-	/* people and topics the site knows */
-	struct value *people = val_list(), *topics = val_list(), *proposed = val_map();
-	for (size_t i = 0; i < s->n_people; i++) {
-		struct entity *e = s->people[i];
-		int found = words_contain(text.ptr, e->name, 0);
-		const struct value *al = val_get(e->meta, "aliases");
-		for (size_t k = 0; k < val_len(al) && !found; k++) {
-			const char *a = val_get_str(val_at(al, k), NULL);
-			found = a && strlen(a) > 3 && words_contain(text.ptr, a, 0);
-		}
-		if (found)
-			val_push(people, val_cstr(e->name));
-	}
-	for (size_t i = 0; i < s->n_topics; i++)
-		if (words_contain(text.ptr, s->topics[i]->name, 1))
-			val_push(topics, val_cstr(s->topics[i]->name));
-	propose_people(s, text.ptr, proposed);
-
-	char *title = o->title ? xstrdup(o->title) : working_title(text.ptr);
-	struct date when;
-	if (!o->date || date_parse(o->date, s->cfg.tz_offset_min, &when) != 0) {
-		const char *sde = getenv("SOURCE_DATE_EPOCH");
-		time_t now = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
-		date_from_epoch((int64_t)now, s->cfg.tz_offset_min, &when);
-	}
-	buf fm = BUF_INIT;
-	buf_puts(&fm, "---\ntitle: ");
-	yaml_quote(&fm, title);
-	buf_puts(&fm, "\ndate: ");
-	date_put_iso(&fm, &when);
-	buf_puts(&fm, "\nsummary: \"\"\n");
-	const struct { const char *key; struct value *list; } lists[] = {{"topics", topics},
-	                                                                  {"people", people}};
-	for (int l = 0; l < 2; l++) {
-		buf_printf(&fm, "%s: [", lists[l].key);
-		for (size_t i = 0; i < val_len(lists[l].list); i++) {
-			if (i)
-				buf_puts(&fm, ", ");
-			yaml_quote(&fm, val_get_str(val_at(lists[l].list, i), NULL));
-		}
-		buf_puts(&fm, "]\n");
-	}
-	if (val_len(proposed)) {
-		buf_puts(&fm, "# names the site does not know yet (briefing new person \"Name\"):");
-		for (size_t i = 0; i < val_len(proposed); i++)
-			buf_printf(&fm, "%s %s", i ? "," : "", val_key_at(proposed, i, NULL));
-		buf_putc(&fm, '\n');
-	}
-	buf_puts(&fm, "source: ");
-	yaml_quote(&fm, o->source ? o->source : "");
-	buf_puts(&fm, "\nsource_url: ");
-	yaml_quote(&fm, o->url ? o->url : "");
-	buf_puts(&fm, "\nwhy_it_matters: \"\"\ndraft: true\n---\n\n"
-	              "<!-- Imported text: rewrite it in your own words before publishing. -->\n\n");
-	buf_put(&fm, body.ptr, body.len);
-
-	char *slug = slugify(title);
-	char *rel = xasprintf("content/articles/%04d/%s.md", when.year, *slug ? slug : "imported");
-	char *path = site_path(s, rel);
-	int rc = 0;
-	if (fs_exists(path)) {
-		fprintf(stderr, "%s: error: already exists; briefing import never overwrites\n", path);
-		rc = 1;
-	} else if (fs_write(path, fm.ptr, fm.len) != 0) {
-		fprintf(stderr, "%s: error: cannot write: %s\n", path, strerror(errno));
-		rc = 1;
-	} else {
-		printf("created %s (a draft: people %zu, topics %zu, new names proposed %zu)\n", path,
-		       val_len(people), val_len(topics), val_len(proposed));
-	}
-	free(path);
-	free(rel);
-	free(slug);
-	free(title);
-	buf_free(&fm);
-	buf_free(&body);
-	buf_free(&text);
-	val_free(people);
-	val_free(topics);
-	val_free(proposed);
 	site_free(s);
-	diag_free(d);
+	diag_free(diag);
 	buf_free(&raw);
 	return rc;
 }

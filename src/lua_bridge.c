@@ -22,14 +22,14 @@
 #include "lua_node.h"
 #include "lua_site.h"
 #include "lua_value.h"
-#include "lua_watch.h"
+#include "lua_budget.h"
 #include "slab.h"
 
 #define DEFAULT_INSTRUCTIONS 200000000LL /* per call: seconds of work, not hours */
 #define DEFAULT_MEMORY_MB 512
 #define HOOK_STEP 1000
 /* A budget this small could run out within the watchdog's grace period
- * (see lua_watch.h): it is counted from the first instruction instead. */
+ * (see lua_budget.h): it is counted from the first instruction instead. */
 #define EXACT_UP_TO 50000000LL
 
 /* ---- the script list ---- */
@@ -315,10 +315,10 @@ static int budget_pcall(struct lb *lb, int nargs, int nresults, int msgh)
 {
 	lb->count = 0;
 	if (lb->watched)
-		lw_begin(&lb->watch);
+		budget_begin(&lb->watch);
 	int rc = lua_pcall(lb->L, nargs, nresults, msgh);
 	if (lb->watched)
-		lw_end(&lb->watch);
+		budget_end(&lb->watch);
 	return rc;
 }
 
@@ -827,7 +827,7 @@ struct lb *lb_new(struct site *s, const struct lb_scripts *sc, int main, struct 
 	if (lb->limit <= EXACT_UP_TO) {
 		lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_STEP);
 	} else {
-		lw_register(&lb->watch, L, count_hook, HOOK_STEP);
+		budget_register(&lb->watch, L, count_hook, HOOK_STEP);
 		lb->watched = 1;
 	}
 	lua_gc(L, LUA_GCGEN, 0, 0); /* many short-lived node userdata */
@@ -889,7 +889,7 @@ void lb_free(struct lb *lb)
 	if (!lb)
 		return;
 	if (lb->watched)
-		lw_unregister(&lb->watch);
+		budget_unregister(&lb->watch);
 	lua_close(lb->L);
 	slab_release(&lb->slab);
 	pthread_mutex_destroy(&lb->lambda_lock);

@@ -8,7 +8,7 @@
 #include <pthread.h>
 
 #include "lua_bridge.h"
-#include "lua_watch.h"
+#include "lua_budget.h"
 #include "slab.h"
 
 struct lb_script {
@@ -38,7 +38,7 @@ struct lb {
 	int site_pushed;
 	double *hook_time;      /* per script: seconds in its site hooks */
 	int watched;            /* the budget is counted once a call runs long */
-	struct lw_slot watch;
+	struct budget_slot watch;
 	pthread_mutex_t lambda_lock; /* template lambdas run from render threads */
 };
 

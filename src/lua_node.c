@@ -1,7 +1,8 @@
-/* lua_node.c: cmark nodes as Lua userdata, the filter walk, and the node
- * constructors. Ownership rule (the invariant everything here keeps): a
- * node with a parent belongs to its tree; a node without a parent belongs
- * to its userdata (owned = 1) unless it is a document the C side holds. */
+/* lua_node.c: cmark nodes as Lua userdata (fields, methods, checked
+ * edits) and the node constructors; the filter walk is lua_walk.c.
+ * Ownership rule (the invariant everything here keeps): a node with a
+ * parent belongs to its tree; a node without a parent belongs to its
+ * userdata (owned = 1) unless it is a document the C side holds. */
 #include "lua_node.h"
 
 #include <lauxlib.h>
@@ -9,7 +10,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "lua_match.h"
+#include "lua_node_private.h"
 
 #define NODE_MT "briefing.Node"
 /* Registry keys are the addresses of these (a lookup by pointer is cheaper
@@ -46,7 +47,7 @@ static const char *const type_names[] = {
 };
 
 /* The node type a filter key names ("Link"), or -1. */
-static int type_of_name(const char *name)
+int ln_type_of_name(const char *name)
 {
 	for (int t = 0; t < 32 && t < (int)(sizeof type_names / sizeof type_names[0]); t++)
 		if (type_names[t] && !strcmp(type_names[t], name))
@@ -54,7 +55,12 @@ static int type_of_name(const char *name)
 	return -1;
 }
 
-static const char *type_name(cmark_node *n)
+const char *ln_type_name_of(int t)
+{
+	return t >= 0 && t < (int)(sizeof type_names / sizeof type_names[0]) ? type_names[t] : NULL;
+}
+
+const char *ln_type_name(cmark_node *n)
 {
 	int t = cmark_node_get_type(n);
 	if (t < 0 || t >= (int)(sizeof type_names / sizeof type_names[0]) || !type_names[t])
@@ -75,9 +81,31 @@ static int is_block_container(cmark_node *n)
 	       t == CMARK_NODE_CUSTOM_BLOCK;
 }
 
+void ln_check_types(lua_State *L, int idx, char types[32], const char *what)
+{
+	if (lua_isnoneornil(L, idx))
+		return;
+	if (!lua_istable(L, idx))
+		luaL_error(L, "%s: expected a list of node types, found %s", what,
+		           luaL_typename(L, idx));
+	lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
+	for (lua_Integer i = 1; i <= n; i++) {
+		lua_rawgeti(L, idx, i);
+		const char *name = lua_tostring(L, -1);
+		int t = name ? ln_type_of_name(name) : -1;
+		if (t < 0)
+			luaL_error(L, "%s: item %d: expected a node type such as \"Link\", found %s",
+			           what, (int)i,
+			           name ? lua_pushfstring(L, "\"%s\"", name) : luaL_typename(L, -1));
+		types[t] = 1;
+		lua_pop(L, 1);
+	}
+}
+
 /* ---- per-state bookkeeping ---- */
 
 static const char state_key;
+static void free_deferred(lua_State *L);
 
 /* While a walk runs, no node is freed: a finalizer that would free a
  * removed subtree queues it instead, so the walk's raw pointers to
@@ -107,6 +135,30 @@ static int state_gc(lua_State *L)
 	st->deferred = NULL;
 	st->n = st->cap = 0;
 	return 0;
+}
+
+/* The walk says when it starts and ends (walks nest: node:walk inside a
+ * filter); deferred subtrees are freed when the outermost one ends. */
+void ln_walk_begin(lua_State *L)
+{
+	get_state(L)->walking++;
+}
+
+void ln_walk_end(lua_State *L)
+{
+	struct ln_state *st = get_state(L);
+	if (--st->walking == 0)
+		free_deferred(L);
+}
+
+/* An earlier walk ended in a Lua error and never said it ended. */
+void ln_walk_reset(lua_State *L)
+{
+	struct ln_state *st = get_state(L);
+	if (st->walking) {
+		st->walking = 0;
+		free_deferred(L);
+	}
 }
 
 /* ---- userdata and the cache ---- */
@@ -326,7 +378,7 @@ void ln_release_tree(lua_State *L, cmark_node *doc)
 
 static int cannot_put_type(lua_State *L, const char *c, cmark_node *parent)
 {
-	const char *p = parent ? type_name(parent) : NULL;
+	const char *p = parent ? ln_type_name(parent) : NULL;
 	if (!p)
 		return luaL_error(L, "cannot put %s %s beside a node that has no parent",
 		                  article_for(c), c);
@@ -335,7 +387,7 @@ static int cannot_put_type(lua_State *L, const char *c, cmark_node *parent)
 
 static int cannot_put(lua_State *L, cmark_node *child, cmark_node *parent)
 {
-	return cannot_put_type(L, type_name(child), parent);
+	return cannot_put_type(L, ln_type_name(child), parent);
 }
 
 static int is_ancestor(cmark_node *a, cmark_node *n)
@@ -367,6 +419,59 @@ static void edit(lua_State *L, cmark_node *target, cmark_node *child, enum edit 
 	adopted(L, child);
 }
 
+/* Applies a filter function's result (at index result) to node n:
+ * nil or n keeps it, a node replaces it, a list splices, {} deletes.
+ * *replaced is set when n left the tree. */
+void ln_apply_result(lua_State *L, cmark_node *n, int result, int *replaced)
+{
+	*replaced = 0;
+	if (lua_isnil(L, result))
+		return;
+	if (lua_isuserdata(L, result)) {
+		cmark_node *r = ln_check(L, result);
+		if (r == n)
+			return;
+		if (cmark_node_get_type(n) == CMARK_NODE_DOCUMENT)
+			luaL_error(L, "a filter cannot replace the Document");
+		edit(L, n, r, BEFORE);
+		detach(L, n);
+		*replaced = 1;
+		return;
+	}
+	if (!lua_istable(L, result))
+		luaL_error(L, "a %s filter must return nil, a node or a list of nodes, found %s",
+		           ln_type_name(n), luaL_typename(L, result));
+	if (cmark_node_get_type(n) == CMARK_NODE_DOCUMENT)
+		luaL_error(L, "a filter cannot replace the Document");
+	lua_Integer len = (lua_Integer)lua_rawlen(L, result);
+	for (lua_Integer i = 1; i <= len; i++) {
+		lua_rawgeti(L, result, i);
+		if (!test_ud(L, -1))
+			luaL_error(L, "a %s filter returned a list with %s at position %d; expected nodes",
+			           ln_type_name(n), luaL_typename(L, -1), (int)i);
+		lua_pop(L, 1);
+	}
+	/* n itself may be in the list: what comes before it goes before it */
+	cmark_node *cursor = n;
+	int kept = 0;
+	for (lua_Integer i = 1; i <= len; i++) {
+		lua_rawgeti(L, result, i);
+		cmark_node *r = ln_check(L, -1);
+		lua_pop(L, 1);
+		if (r == n) {
+			kept = 1;
+		} else if (!kept) {
+			edit(L, n, r, BEFORE);
+		} else {
+			edit(L, cursor, r, AFTER);
+			cursor = r;
+		}
+	}
+	if (!kept)
+		detach(L, n);
+	*replaced = !kept;
+}
+
 /* ---- reading and writing fields ---- */
 
 static int push_opt_string(lua_State *L, const char *s)
@@ -378,7 +483,7 @@ static int push_opt_string(lua_State *L, const char *s)
 	return 1;
 }
 
-static int has_literal(cmark_node_type t)
+int ln_has_literal(cmark_node_type t)
 {
 	return t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_CODE_BLOCK ||
 	       t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE;
@@ -463,7 +568,7 @@ static cmark_node *clone_tree(cmark_node *n)
 {
 	cmark_node_type t = cmark_node_get_type(n);
 	cmark_node *c = cmark_node_new(t);
-	if (has_literal(t))
+	if (ln_has_literal(t))
 		cmark_node_set_literal(c, cmark_node_get_literal(n));
 	if (is_link(t)) {
 		cmark_node_set_url(c, cmark_node_get_url(n));
@@ -501,15 +606,13 @@ static int m_clone(lua_State *L)
 }
 
 /* node:replace(node_or_list) -> () */
-static void apply_result(lua_State *L, cmark_node *n, int result, int *replaced);
-
 static int m_replace(lua_State *L)
 {
 	cmark_node *n = ln_check(L, 1);
 	if (!lua_istable(L, 2))
 		ln_check(L, 2);
 	int replaced = 0;
-	apply_result(L, n, 2, &replaced);
+	ln_apply_result(L, n, 2, &replaced);
 	return 0;
 }
 
@@ -525,7 +628,7 @@ static int m_split(lua_State *L)
 	lua_Integer first = luaL_checkinteger(L, 2), last = luaL_checkinteger(L, 3);
 	if (cmark_node_get_type(n) != CMARK_NODE_TEXT)
 		return luaL_error(L, "split: expected a Text node, found %s %s",
-		                  article_for(type_name(n)), type_name(n));
+		                  article_for(ln_type_name(n)), ln_type_name(n));
 	if (!cmark_node_parent(n))
 		return luaL_error(L, "split: the Text node is not in a tree");
 	const char *lit = cmark_node_get_literal(n);
@@ -557,10 +660,8 @@ static int m_split(lua_State *L)
 	return 1;
 }
 
-static int m_walk(lua_State *L);
-
 static const luaL_Reg methods[] = {
-	{"children", m_children}, {"text", m_text}, {"walk", m_walk},
+	{"children", m_children}, {"text", m_text}, {"walk", ln_walk_method},
 	{"append", m_append}, {"prepend", m_prepend}, {"insert_before", m_insert_before},
 	{"insert_after", m_insert_after}, {"remove", m_remove}, {"replace", m_replace},
 	{"clone", m_clone}, {"split", m_split}, {NULL, NULL},
@@ -574,10 +675,10 @@ static int node_index(lua_State *L)
 	cmark_node_type t = cmark_node_get_type(n);
 	/* the fields filters read most, before the method table */
 	if (k[0] == 't' && k[1] == '\0') {
-		lua_pushstring(L, type_name(n));
+		lua_pushstring(L, ln_type_name(n));
 		return 1;
 	}
-	if (!strcmp(k, "literal") && has_literal(t))
+	if (!strcmp(k, "literal") && ln_has_literal(t))
 		return push_opt_string(L, cmark_node_get_literal(n));
 	if (!strcmp(k, "parent")) {
 		ln_push(L, cmark_node_parent(n));
@@ -589,14 +690,14 @@ static int node_index(lua_State *L)
 			return 1;
 		}
 	if (!strcmp(k, "type"))
-		lua_pushstring(L, type_name(n));
+		lua_pushstring(L, ln_type_name(n));
 	else if (!strcmp(k, "level") && t == CMARK_NODE_HEADING)
 		lua_pushinteger(L, cmark_node_get_heading_level(n));
 	else if (!strcmp(k, "url") && is_link(t))
 		return push_opt_string(L, cmark_node_get_url(n));
 	else if (!strcmp(k, "title") && is_link(t))
 		return push_opt_string(L, cmark_node_get_title(n));
-	else if (!strcmp(k, "literal") && has_literal(t))
+	else if (!strcmp(k, "literal") && ln_has_literal(t))
 		return push_opt_string(L, cmark_node_get_literal(n));
 	else if (!strcmp(k, "info") && t == CMARK_NODE_CODE_BLOCK)
 		return push_opt_string(L, cmark_node_get_fence_info(n));
@@ -649,7 +750,7 @@ static int node_newindex(lua_State *L)
 		ok = cmark_node_set_url(n, luaL_checkstring(L, 3));
 	} else if (!strcmp(k, "title") && is_link(t)) {
 		ok = cmark_node_set_title(n, luaL_checkstring(L, 3));
-	} else if (!strcmp(k, "literal") && has_literal(t)) {
+	} else if (!strcmp(k, "literal") && ln_has_literal(t)) {
 		ok = cmark_node_set_literal(n, luaL_checkstring(L, 3));
 	} else if (!strcmp(k, "info") && t == CMARK_NODE_CODE_BLOCK) {
 		ok = cmark_node_set_fence_info(n, luaL_checkstring(L, 3));
@@ -669,8 +770,8 @@ static int node_newindex(lua_State *L)
 		                                                      : CMARK_PERIOD_DELIM);
 	}
 	if (!ok)
-		return luaL_error(L, "cannot set \"%s\" on %s %s", k, article_for(type_name(n)),
-		                  type_name(n));
+		return luaL_error(L, "cannot set \"%s\" on %s %s", k, article_for(ln_type_name(n)),
+		                  ln_type_name(n));
 	return 0;
 }
 
@@ -682,358 +783,10 @@ static int node_tostring(lua_State *L)
 		return 1;
 	}
 	cmark_node_type t = cmark_node_get_type(u->node);
-	if (has_literal(t))
-		lua_pushfstring(L, "%s(\"%s\")", type_name(u->node), cmark_node_get_literal(u->node));
+	if (ln_has_literal(t))
+		lua_pushfstring(L, "%s(\"%s\")", ln_type_name(u->node), cmark_node_get_literal(u->node));
 	else
-		lua_pushstring(L, type_name(u->node));
-	return 1;
-}
-
-/* ---- the walk ---- */
-
-/* Applies a filter function's result (at index result) to node n:
- * nil or n keeps it, a node replaces it, a list splices, {} deletes.
- * *replaced is set when n left the tree. */
-static void apply_result(lua_State *L, cmark_node *n, int result, int *replaced)
-{
-	*replaced = 0;
-	if (lua_isnil(L, result))
-		return;
-	if (lua_isuserdata(L, result)) {
-		cmark_node *r = ln_check(L, result);
-		if (r == n)
-			return;
-		if (cmark_node_get_type(n) == CMARK_NODE_DOCUMENT)
-			luaL_error(L, "a filter cannot replace the Document");
-		edit(L, n, r, BEFORE);
-		detach(L, n);
-		*replaced = 1;
-		return;
-	}
-	if (!lua_istable(L, result))
-		luaL_error(L, "a %s filter must return nil, a node or a list of nodes, found %s",
-		           type_name(n), luaL_typename(L, result));
-	if (cmark_node_get_type(n) == CMARK_NODE_DOCUMENT)
-		luaL_error(L, "a filter cannot replace the Document");
-	lua_Integer len = (lua_Integer)lua_rawlen(L, result);
-	for (lua_Integer i = 1; i <= len; i++) {
-		lua_rawgeti(L, result, i);
-		if (!test_ud(L, -1))
-			luaL_error(L, "a %s filter returned a list with %s at position %d; expected nodes",
-			           type_name(n), luaL_typename(L, -1), (int)i);
-		lua_pop(L, 1);
-	}
-	/* n itself may be in the list: what comes before it goes before it */
-	cmark_node *cursor = n;
-	int kept = 0;
-	for (lua_Integer i = 1; i <= len; i++) {
-		lua_rawgeti(L, result, i);
-		cmark_node *r = ln_check(L, -1);
-		lua_pop(L, 1);
-		if (r == n) {
-			kept = 1;
-		} else if (!kept) {
-			edit(L, n, r, BEFORE);
-		} else {
-			edit(L, cursor, r, AFTER);
-			cursor = r;
-		}
-	}
-	if (!kept)
-		detach(L, n);
-	*replaced = !kept;
-}
-
-/* One walk of one filter table: its functions by node type, looked up
- * once per walk instead of once per node. */
-struct walk {
-	int fns;      /* stack index of a table: node type number -> function */
-	int extra;    /* stack index of the extra argument */
-	int topdown;
-	int depth;    /* nesting below the walk's root */
-	int descend;  /* some function is for a node type below the Document */
-	char has[32]; /* has[type]: the filter has a function for it */
-	char skip[32]; /* filter.skip: the walk does not enter these nodes */
-	void *when[32]; /* filter.when[type]: call only if the text matches */
-};
-
-
-/* Calls the filter's function for n, if any; leaves its result on the
- * stack (nil when there is none). */
-static void call_filter(lua_State *L, struct walk *w, cmark_node *n)
-{
-	int t = cmark_node_get_type(n);
-	if (t < 0 || t >= 32 || !w->has[t]) {
-		lua_pushnil(L);
-		return;
-	}
-	if (w->when[t]) { /* a C-side test saves the Lua call for most nodes */
-		const char *lit = cmark_node_get_literal(n);
-		if (!lit || !lm_test(w->when[t], lit, strlen(lit))) {
-			lua_pushnil(L);
-			return;
-		}
-	}
-	lua_rawgeti(L, w->fns, t);
-	ln_push(L, n);
-	lua_pushvalue(L, w->extra);
-	lua_call(L, 2, 1);
-}
-
-static void walk_children(lua_State *L, struct walk *w, cmark_node *parent);
-
-/* The walk goes into n's children unless the filter skips n's type. */
-static void walk_inside(lua_State *L, struct walk *w, cmark_node *n)
-{
-	int t = cmark_node_get_type(n);
-	if (w->descend && (t < 0 || t >= 32 || !w->skip[t]))
-		walk_children(L, w, n);
-}
-
-/* Nodes the iterator enters without a matching exit. */
-static int is_leaf(cmark_node_type t)
-{
-	switch (t) {
-	case CMARK_NODE_HTML_BLOCK: case CMARK_NODE_THEMATIC_BREAK: case CMARK_NODE_CODE_BLOCK:
-	case CMARK_NODE_TEXT: case CMARK_NODE_SOFTBREAK: case CMARK_NODE_LINEBREAK:
-	case CMARK_NODE_CODE: case CMARK_NODE_HTML_INLINE:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-int ln_too_deep(cmark_node *doc, int *line, int *col)
-{
-	cmark_iter *it = cmark_iter_new(doc);
-	cmark_event_type ev;
-	int depth = -1, found = 0; /* doc itself is at depth 0 */
-	*line = *col = 0;
-	while (!found && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *n = cmark_iter_get_node(it);
-		if (ev == CMARK_EVENT_EXIT) {
-			depth--;
-			continue;
-		}
-		int here = depth + 1;
-		if (cmark_node_get_start_line(n) > 0) { /* inlines may have none */
-			*line = cmark_node_get_start_line(n);
-			*col = cmark_node_get_start_column(n);
-		}
-		if (here > LN_MAX_DEPTH)
-			found = 1;
-		else if (!is_leaf(cmark_node_get_type(n)))
-			depth = here;
-	}
-	cmark_iter_free(it);
-	return found;
-}
-
-static void walk_node(lua_State *L, struct walk *w, cmark_node *n)
-{
-	if (w->depth > LN_MAX_DEPTH)
-		luaL_error(L, "the document is nested more than %d levels deep; filters stop here",
-		           LN_MAX_DEPTH);
-	int t = cmark_node_get_type(n);
-	if (t >= 0 && t < 32 && !w->has[t]) {
-		/* most nodes: no function to call, no result to apply */
-		w->depth++;
-		walk_inside(L, w, n);
-		w->depth--;
-		return;
-	}
-	luaL_checkstack(L, 8, "document too deep");
-	w->depth++;
-	int replaced = 0;
-	if (w->topdown) {
-		call_filter(L, w, n);
-		int result = lua_gettop(L);
-		apply_result(L, n, result, &replaced);
-		if (!replaced) {
-			walk_inside(L, w, n);
-		} else if (lua_istable(L, result)) {
-			lua_Integer len = (lua_Integer)lua_rawlen(L, result);
-			for (lua_Integer i = 1; i <= len; i++) {
-				lua_rawgeti(L, result, i);
-				walk_inside(L, w, ln_check(L, -1));
-				lua_pop(L, 1);
-			}
-		} else {
-			walk_inside(L, w, ln_check(L, result));
-		}
-		lua_pop(L, 1);
-	} else {
-		walk_inside(L, w, n);
-		call_filter(L, w, n);
-		apply_result(L, n, lua_gettop(L), &replaced);
-		lua_pop(L, 1);
-	}
-	w->depth--;
-}
-
-static void walk_children(lua_State *L, struct walk *w, cmark_node *parent)
-{
-	cmark_node *child = cmark_node_first_child(parent);
-	while (child) {
-		/* no node is freed during a walk (see struct ln_state), so this
-		 * pointer stays valid whatever the filter does */
-		cmark_node *next = cmark_node_next(child);
-		walk_node(L, w, child);
-		if (next && cmark_node_parent(next) != parent) {
-			/* the filter moved the next sibling away: go on after the
-			 * current node if it is still here, else stop at this level */
-			next = cmark_node_parent(child) == parent ? cmark_node_next(child) : NULL;
-		}
-		child = next;
-	}
-}
-
-static int is_topdown(lua_State *L, int filter)
-{
-	lua_getfield(L, filter, "traverse");
-	const char *t = lua_tostring(L, -1);
-	int top = t && !strcmp(t, "topdown");
-	if (t && !top && strcmp(t, "bottomup"))
-		luaL_error(L, "traverse: expected \"topdown\" or \"bottomup\", found \"%s\"", t);
-	lua_pop(L, 1);
-	return top;
-}
-
-/* One pass of one filter table over the tree below (and, when whole, at)
- * root. */
-static void walk_one(lua_State *L, int filter, cmark_node *root, int extra, int whole)
-{
-	struct walk w = {.extra = extra, .topdown = is_topdown(L, filter)};
-	lua_createtable(L, 32, 0);
-	w.fns = lua_gettop(L);
-	int any = 0;
-	int known = (int)(sizeof type_names / sizeof type_names[0]);
-	if (lua_getmetatable(L, filter)) {
-		/* a filter may inherit functions through __index: ask for each */
-		lua_pop(L, 1);
-		for (int t = 0; t < 32 && t < known; t++) {
-			if (!type_names[t])
-				continue;
-			if (lua_getfield(L, filter, type_names[t]) == LUA_TFUNCTION) {
-				w.has[t] = 1;
-				lua_rawseti(L, w.fns, t);
-			} else {
-				lua_pop(L, 1);
-			}
-		}
-	} else {
-		/* a plain table: its few keys, not a lookup per node type */
-		lua_pushnil(L);
-		while (lua_next(L, filter)) {
-			if (lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TFUNCTION) {
-				int t = type_of_name(lua_tostring(L, -2));
-				if (t >= 0) {
-					w.has[t] = 1;
-					lua_pushvalue(L, -1);
-					lua_rawseti(L, w.fns, t);
-				}
-			}
-			lua_pop(L, 1);
-		}
-	}
-	for (int t = 0; t < 32; t++) {
-		any |= w.has[t];
-		/* a filter of the Document alone need not visit the rest */
-		w.descend |= w.has[t] && t != CMARK_NODE_DOCUMENT;
-	}
-	/* when = { Text = briefing.matcher{...} }: the function runs only on
-	 * nodes whose text holds one of the names */
-	if (lua_getfield(L, filter, "when") == LUA_TTABLE) {
-		for (int t = 0; t < 32 && t < known; t++) {
-			if (!type_names[t] || !has_literal((cmark_node_type)t))
-				continue;
-			lua_getfield(L, -1, type_names[t]);
-			w.when[t] = lm_get(L, -1); /* kept alive by the filter table */
-			lua_pop(L, 1);
-		}
-	}
-	lua_pop(L, 1);
-	/* skip = { "Link", "Heading" }: nothing inside those nodes is walked */
-	lua_getfield(L, filter, "skip");
-	ln_check_types(L, lua_gettop(L), w.skip, "skip");
-	lua_pop(L, 1);
-	if (any) {
-		if (whole)
-			walk_node(L, &w, root);
-		else
-			walk_children(L, &w, root);
-	}
-	lua_pop(L, 1);
-}
-
-void ln_check_types(lua_State *L, int idx, char types[32], const char *what)
-{
-	if (lua_isnoneornil(L, idx))
-		return;
-	if (!lua_istable(L, idx))
-		luaL_error(L, "%s: expected a list of node types, found %s", what,
-		           luaL_typename(L, idx));
-	lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
-	for (lua_Integer i = 1; i <= n; i++) {
-		lua_rawgeti(L, idx, i);
-		const char *name = lua_tostring(L, -1);
-		int t = name ? type_of_name(name) : -1;
-		if (t < 0)
-			luaL_error(L, "%s: item %d: expected a node type such as \"Link\", found %s",
-			           what, (int)i,
-			           name ? lua_pushfstring(L, "\"%s\"", name) : luaL_typename(L, -1));
-		types[t] = 1;
-		lua_pop(L, 1);
-	}
-}
-
-/* Runs a filter (a table of functions, or a list of such tables). */
-static void walk_filters(lua_State *L, int filter, cmark_node *root, int extra, int whole)
-{
-	struct ln_state *st = get_state(L);
-	st->walking++;
-	if (lua_rawgeti(L, filter, 1) == LUA_TTABLE) {
-		lua_pop(L, 1);
-		lua_Integer len = (lua_Integer)lua_rawlen(L, filter);
-		for (lua_Integer i = 1; i <= len; i++) {
-			lua_rawgeti(L, filter, i);
-			if (!lua_istable(L, -1))
-				luaL_error(L, "filter list item %d is %s, expected a table", (int)i,
-				           luaL_typename(L, -1));
-			walk_one(L, lua_gettop(L), root, extra, whole);
-			lua_pop(L, 1);
-		}
-	} else {
-		lua_pop(L, 1);
-		walk_one(L, filter, root, extra, whole);
-	}
-	if (--st->walking == 0)
-		free_deferred(L);
-}
-
-/* (filter, document, extra) -> () */
-int ln_walk_k(lua_State *L)
-{
-	luaL_checktype(L, 1, LUA_TTABLE);
-	cmark_node *doc = ln_check(L, 2);
-	lua_settop(L, 3);
-	struct ln_state *st = get_state(L);
-	if (st->walking) { /* an earlier walk ended in an error */
-		st->walking = 0;
-		free_deferred(L);
-	}
-	walk_filters(L, 1, doc, 3, 1);
-	return 0;
-}
-
-/* node:walk(filter [, extra]) -> node. Walks the node's descendants. */
-static int m_walk(lua_State *L)
-{
-	cmark_node *n = ln_check(L, 1);
-	luaL_checktype(L, 2, LUA_TTABLE);
-	lua_settop(L, 3);
-	walk_filters(L, 2, n, 3, 0);
-	lua_settop(L, 1);
+		lua_pushstring(L, ln_type_name(u->node));
 	return 1;
 }
 
@@ -1244,15 +997,13 @@ static int l_stringify(lua_State *L)
 
 void ln_open(lua_State *L)
 {
+	static const luaL_Reg node_meta[] = {
+		{"__index", node_index}, {"__newindex", node_newindex}, {"__gc", node_gc},
+		{"__tostring", node_tostring}, {NULL, NULL},
+	};
+	static const luaL_Reg state_meta[] = {{"__gc", state_gc}, {NULL, NULL}};
 	if (luaL_newmetatable(L, NODE_MT)) {
-		lua_pushcfunction(L, node_index);
-		lua_setfield(L, -2, "__index");
-		lua_pushcfunction(L, node_newindex);
-		lua_setfield(L, -2, "__newindex");
-		lua_pushcfunction(L, node_gc);
-		lua_setfield(L, -2, "__gc");
-		lua_pushcfunction(L, node_tostring);
-		lua_setfield(L, -2, "__tostring");
+		luaL_setfuncs(L, node_meta, 0);
 		lua_pushliteral(L, "Node");
 		lua_setfield(L, -2, "__name");
 		lua_pushboolean(L, 0);
@@ -1261,9 +1012,7 @@ void ln_open(lua_State *L)
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &node_mt_key);
 	struct ln_state *st = lua_newuserdatauv(L, sizeof *st, 0);
 	memset(st, 0, sizeof *st);
-	lua_newtable(L);
-	lua_pushcfunction(L, state_gc);
-	lua_setfield(L, -2, "__gc");
+	luaL_newlib(L, state_meta);
 	lua_setmetatable(L, -2);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &state_key);
 	lua_newtable(L);

@@ -3,10 +3,13 @@
  * node always gives the same userdata, so nodes compare with ==. Nodes
  * built by constructors or cut out of a tree belong to their userdata and
  * are freed by the garbage collector; nodes in a tree belong to the tree.
- * Also here: the walk that applies a filter table (pandoc's return
- * semantics) and the node constructors of the `briefing` module. */
+ * Also here: the node constructors of the `briefing` module (lua_node.c)
+ * and the walk that applies a filter table, with pandoc's return
+ * semantics (lua_walk.c). */
 #ifndef BRIEFING_LUA_NODE_H
 #define BRIEFING_LUA_NODE_H
+
+#include <stddef.h>
 
 #include <cmark.h>
 #include <lua.h>
@@ -31,6 +34,16 @@ void ln_check_types(lua_State *L, int idx, char types[32], const char *what);
  * `traverse = "topdown"` in the filter table selects top-down, bottom-up
  * is the default. Returns nothing. */
 int ln_walk_k(lua_State *L);
+
+/* A test the walk runs in C before calling a filter's function for a node
+ * with text (filter.when[type]), saving the Lua call for most nodes: any
+ * full userdata whose metatable holds, under LN_WHEN, a light userdata
+ * pointing to one of these (briefing.matcher is one). test gets the
+ * userdata's block and the node's text; 0 skips the call. */
+struct ln_when {
+	int (*test)(void *object, const char *text, size_t len);
+};
+#define LN_WHEN "__briefing_when"
 
 /* The walk recurses in C, so it refuses trees nested deeper than this
  * (cmark itself nests without limit). */

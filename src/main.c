@@ -6,11 +6,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "absurl.h"
 #include "buf.h"
 #include "build.h"
 #include "date.h"
 #include "check.h"
 #include "import.h"
+#include "num.h"
 #include "scaffold.h"
 #include "serve.h"
 #include "fsutil.h"
@@ -108,8 +110,7 @@ static int cmd_build(int argc, char **argv)
 			if (i + 1 >= argc)
 				return usage_error("%s needs a value", argv[i]);
 			o.base_url = argv[++i];
-			if (*o.base_url && strncmp(o.base_url, "http://", 7) &&
-			    strncmp(o.base_url, "https://", 8))
+			if (*o.base_url && !url_is_http(o.base_url))
 				return usage_error("--base-url: expected an http:// or https:// address, "
 				                   "found \"%s\"", o.base_url);
 			continue;
@@ -121,9 +122,11 @@ static int cmd_build(int argc, char **argv)
 		else if (!strcmp(a, "-o"))
 			o.out_dir = argv[++i];
 		else if (!strcmp(a, "-j")) {
-			o.jobs = atoi(argv[++i]);
-			if (o.jobs < 1 || o.jobs > 256)
-				return usage_error("-j: expected a number of threads, found \"%s\"", argv[i]);
+			long long jobs;
+			if (num_parse(argv[++i], 1, 256, &jobs) != 0)
+				return usage_error("-j: expected a number of threads from 1 to 256, "
+				                   "found \"%s\"", argv[i]);
+			o.jobs = (int)jobs;
 		} else if (!strcmp(a, "--drafts"))
 			o.drafts = 1;
 		else if (!strcmp(a, "--future"))
@@ -185,9 +188,10 @@ static int cmd_serve(int argc, char **argv)
 		else if (!strcmp(a, "--bind"))
 			o.bind = argv[++i];
 		else if (!strcmp(a, "--port") || !strcmp(a, "-p")) {
-			o.port = atoi(argv[++i]);
-			if (o.port < 1 || o.port > 65535)
+			long long port;
+			if (num_parse(argv[++i], 1, 65535, &port) != 0)
 				return usage_error("--port: expected 1 to 65535, found \"%s\"", argv[i]);
+			o.port = (int)port;
 		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
 			o.verbose = 1;
 		else
@@ -282,7 +286,7 @@ static int cmd_import(int argc, char **argv)
 	}
 	if (!o.file)
 		return usage_error("%s", "import needs a file: briefing import FILE");
-	if (o.url && strncmp(o.url, "http://", 7) && strncmp(o.url, "https://", 8))
+	if (o.url && !url_is_http(o.url))
 		return usage_error("--url: expected an http:// or https:// address, found \"%s\"", o.url);
 	return import_run(&o);
 }

@@ -3,12 +3,14 @@
  * counter balances as well as a queue and cannot deadlock. */
 #include "pool.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "num.h"
 
 struct pool_run {
 	atomic_size_t next;
@@ -65,12 +67,9 @@ void pool_run(int workers, size_t n, pool_fn fn, void *ctx)
 
 int pool_default_workers(void)
 {
-	const char *env = getenv("BRIEFING_JOBS");
-	if (env && *env) {
-		int n = atoi(env);
-		if (n >= 1)
-			return n > 64 ? 64 : n;
-	}
+	long long jobs; /* $BRIEFING_JOBS when it is a number of threads */
+	if (num_parse(getenv("BRIEFING_JOBS"), 1, INT_MAX, &jobs) == 0)
+		return jobs > 64 ? 64 : (int)jobs;
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	if (n < 1)
 		n = 1;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "num.h"
 
 #define SHOW_AFTER_MS 1000 /* short builds never show a bar */
 #define REDRAW_MS 100
@@ -41,8 +42,10 @@ struct progress *progress_new(FILE *fp, int on)
 	if (!on || !fp || !isatty(fileno(fp)))
 		return NULL;
 	struct progress *p = xcalloc(1, sizeof *p);
-	const char *after = getenv("BRIEFING_PROGRESS_AFTER_MS"); /* for tests */
-	p->show_after_ms = after && *after ? atoll(after) : SHOW_AFTER_MS;
+	/* a test switch (briefing(1), ENVIRONMENT): the bar on a short build */
+	long long after;
+	p->show_after_ms = num_parse(getenv("BRIEFING_PROGRESS_AFTER_MS"), 0, 3600000, &after) == 0
+	                 ? after : SHOW_AFTER_MS;
 	p->fp = fp;
 	pthread_mutex_init(&p->draw, NULL);
 	p->start_ms = p->phase_ms = now_ms();

@@ -13,21 +13,7 @@
 #include "date.h"
 #include "fsutil.h"
 #include "site.h"
-
-static void yaml_quote(buf *b, const char *s)
-{
-	buf_putc(b, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			buf_printf(b, "\\%c", c);
-		else if (c < 0x20)
-			buf_printf(b, "\\x%02x", c);
-		else
-			buf_putc(b, (char)c);
-	}
-	buf_putc(b, '"');
-}
+#include "yamlvalue.h"
 
 static void yaml_list(buf *b, const char *key, const char **items)
 {
@@ -35,7 +21,7 @@ static void yaml_list(buf *b, const char *key, const char **items)
 	for (int i = 0; items && items[i]; i++) {
 		if (i)
 			buf_puts(b, ", ");
-		yaml_quote(b, items[i]);
+		yv_put_quoted(b, items[i]);
 	}
 	buf_puts(b, "]\n");
 }
@@ -55,12 +41,6 @@ static int create(const char *path, const buf *text)
 	return 0;
 }
 
-static time_t now(void)
-{
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	return sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
-}
-
 static int new_site(const char *dir)
 {
 	struct stat st;
@@ -69,7 +49,7 @@ static int new_site(const char *dir)
 		return 1;
 	}
 	struct date d;
-	date_from_epoch((int64_t)now(), 0, &d);
+	date_from_epoch(date_now(), 0, &d);
 	buf b = BUF_INIT, p = BUF_INIT;
 	int rc = 0;
 	buf_puts(&b, "# site.yml: see site.yml(5). Only the title is required.\n"
@@ -132,9 +112,9 @@ int scaffold_new(const struct new_opts *o)
 	buf_puts(&b, "---\n");
 	if (!strcmp(o->kind, "article")) {
 		struct date dt;
-		date_from_epoch((int64_t)now(), s->cfg.tz_offset_min, &dt);
+		date_from_epoch(date_now(), s->cfg.tz_offset_min, &dt);
 		buf_puts(&b, "title: ");
-		yaml_quote(&b, o->name);
+		yv_put_quoted(&b, o->name);
 		buf_puts(&b, "\ndate: ");
 		date_put_iso(&b, &dt);
 		buf_puts(&b, "\nsummary: \"\"\n");
@@ -149,12 +129,12 @@ int scaffold_new(const struct new_opts *o)
 		buf_printf(&rel, "content/articles/%04d/%s.md", dt.year, slug);
 	} else if (!strcmp(o->kind, "person")) {
 		buf_puts(&b, "name: ");
-		yaml_quote(&b, o->name);
+		yv_put_quoted(&b, o->name);
 		buf_puts(&b, "\naliases: []\nrole: \"\"\ncountry: \"\"\n---\n\nA short, neutral bio.\n");
 		buf_printf(&rel, "content/people/%s.md", slug);
 	} else {
 		buf_puts(&b, "title: ");
-		yaml_quote(&b, o->name);
+		yv_put_quoted(&b, o->name);
 		buf_puts(&b, "\ndescription: \"\"\n---\n\nWhat this topic covers.\n");
 		buf_printf(&rel, "content/topics/%s.md", slug);
 	}

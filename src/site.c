@@ -3,6 +3,7 @@
  * in article.c (in parallel); grouping into pages is the Lua scripts' job. */
 #include "site.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -15,6 +16,7 @@
 #include "fsutil.h"
 #include "hashes.h"
 #include "markdown.h"
+#include "num.h"
 #include "pool.h"
 #include "yamlvalue.h"
 
@@ -128,8 +130,12 @@ static int parse_timezone(const char *tz, int *offset)
 		return 0;
 	}
 	if ((tz[0] == '+' || tz[0] == '-') && strlen(tz) == 6 && tz[3] == ':') {
-		int h = atoi(tz + 1), m = atoi(tz + 4);
-		*offset = (h * 60 + m) * (tz[0] == '-' ? -1 : 1);
+		char hh[3] = {tz[1], tz[2], '\0'};
+		long long h, m;
+		if (!isdigit((unsigned char)hh[0]) || num_parse(hh, 0, 23, &h) != 0 ||
+		    !isdigit((unsigned char)tz[4]) || num_parse(tz + 4, 0, 59, &m) != 0)
+			return -1;
+		*offset = (int)(h * 60 + m) * (tz[0] == '-' ? -1 : 1);
 		return 0;
 	}
 	char *zone = xasprintf("/usr/share/zoneinfo/%s", tz);
@@ -157,9 +163,7 @@ static void build_site_data(struct site *s)
 	val_set_str(m, "description", desc ? desc : "");
 	struct value *params = val_get(s->cfg.yaml, "params");
 	val_set(m, "params", params ? val_ref(params) : val_map());
-	/* SOURCE_DATE_EPOCH makes builds reproducible (reproducible-builds.org) */
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	time_t now = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+	time_t now = (time_t)date_now();
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	val_set_num(m, "build_year", tm.tm_year + 1900);

@@ -405,3 +405,20 @@ struct value *yv_front_matter(const struct fm_parts *parts, const char *path, st
 	}
 	return meta;
 }
+
+void yv_put_quoted(buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			buf_printf(b, "\\%c", c);
+		else if (c == '\t' || c == '\n' || c == '\r')
+			buf_printf(b, "\\%c", c == '\t' ? 't' : c == '\n' ? 'n' : 'r');
+		else if (c < 0x20 || c == 0x7F)
+			buf_printf(b, "\\x%02x", c);
+		else
+			buf_putc(b, (char)c);
+	}
+	buf_putc(b, '"');
+}

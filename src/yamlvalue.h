@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "diag.h"
 #include "frontmatter.h"
 #include "value.h"
@@ -28,5 +29,11 @@ struct value *yv_parse(const char *text, size_t len, const char *path,
  * when it does not parse or is not a map of keys. For files whose front
  * matter is optional (people, topics, content read by scripts). */
 struct value *yv_front_matter(const struct fm_parts *parts, const char *path, struct diag *d);
+
+/* Appends s as a YAML double-quoted scalar, for the front matter that
+ * `new` and `import` write: quotes and backslashes escaped, tab, newline
+ * and carriage return as \t \n \r, every other control byte (and DEL) as
+ * \xNN, so the text reads back as it was given; nothing is dropped. */
+void yv_put_quoted(buf *b, const char *s);
 
 #endif

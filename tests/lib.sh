@@ -1,5 +1,6 @@
 # tests/lib.sh: helpers for shell tests. Each check prints "ok - name" or
-# "not ok - name" (counted by tests/run). Sourced with BRIEFING set.
+# "not ok - name", or "ok - name # SKIP reason" when it cannot run here
+# (counted by tests/run). Sourced with BRIEFING set.
 : "${BRIEFING:=build/briefing}"
 case $BRIEFING in /*) ;; *) BRIEFING=$(pwd)/$BRIEFING ;; esac
 ROOT=$(pwd)
@@ -11,6 +12,10 @@ failures=0
 
 ok() { echo "ok - $1"; }
 not_ok() { echo "not ok - $1"; failures=$((failures + 1)); }
+
+# skip NAME REASON: a check that cannot run here (a missing tool or
+# corpus). tests/run counts it as skipped, and as failed with REQUIRE_ALL=1.
+skip() { echo "ok - $1 # SKIP $2"; }
 
 # check NAME CONDITION...: runs the condition, prints ok/not ok
 check() {

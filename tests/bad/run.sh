@@ -39,7 +39,7 @@ run_case() {
 	if [ -f "$CASE/before.sh" ]; then
 		why=$(sh "$CASE/before.sh")
 		if [ $? -eq 77 ]; then
-			echo "ok - $case_name # skip $why"
+			skip "$case_name" "$why"
 			cd "$ROOT"
 			return
 		fi
@@ -58,7 +58,7 @@ run_case() {
 	if [ -f "$CASE/setup.sh" ]; then
 		why=$(sh "$CASE/setup.sh")
 		if [ $? -eq 77 ]; then
-			echo "ok - $case_name # skip $why"
+			skip "$case_name" "$why"
 			[ -f "$CASE/cleanup.sh" ] && sh "$CASE/cleanup.sh"
 			cd "$ROOT"
 			return

@@ -58,6 +58,16 @@ check "an unsettled shared alias in a body" grep -qF "$g:1:1: warning: \"Rex\" i
 check "a listed owner settles it" sh -c "! grep -q 'third.md.*could be' '$o'"
 check "reported once per person" test "$(grep -c 'second.md.*Rex Smith is named' "$o")" -eq 1
 check "weekly edition over its word budget" grep -qF "site.yml:3:35: warning: edition 2017-09-25: 21 words, over the budget of 12 (editions: words)" "$o"
+# The edition budget counts words as the page's word_count does (and
+# editions.lua adds up): code spans are words, inline markup splits none.
+w="$TMP/w"
+new_site "$w"
+printf 'title: "T"\neditions: {words: 3}\n' > "$w/site.yml"
+printf -- '---\ntitle: "Code"\ndate: 2017-10-02\nsummary: "S."\n---\n`a` `b` `c` `d`\n' > "$w/content/articles/code.md"
+printf -- '---\ntitle: "Bold"\ndate: 2017-10-03\nsummary: "S."\n---\n**Tr**ump **Tr**ump\n' > "$w/content/articles/bold.md"
+"$BRIEFING" check -s "$w" > "$TMP/w.out" 2>&1
+check "code spans count toward the edition budget" grep -qF "edition 2017-10-02: 4 words, over the budget of 3" "$TMP/w.out"
+check "inline markup does not split a word" sh -c "! grep -qF 'edition 2017-10-03' '$TMP/w.out'"
 printf -- '---\ntitle: "Bad"\ndate: someday\n---\nx\n' > "$s/content/articles/bad.md"
 run_briefing check -s "$s"
 expect_status "an error: exit 1" 1

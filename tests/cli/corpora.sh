@@ -20,7 +20,7 @@ if [ -d "$SHARED/corpora/whitehouse-2024/articles" ]; then
 	check "a topic page per section ($sections)" test "$topics" -ge "$sections"
 	rm -rf "$TMP/wh"
 else
-	echo "# skipped: no whitehouse corpus"
+	skip "the White House corpus builds" "no whitehouse corpus in $SHARED/corpora"
 fi
 
 if [ -x "$SHARED/bench/gen-corpus" ] && command -v python3 >/dev/null; then
@@ -36,6 +36,6 @@ if [ -x "$SHARED/bench/gen-corpus" ] && command -v python3 >/dev/null; then
 	cat "$TMP/idx"
 	check "every article once on each of its (paged) weekly edition, topic and person pages" test "$rc" -eq 0
 else
-	echo "# skipped: no gen-corpus"
+	skip "the generated corpora build" "no gen-corpus in $SHARED"
 fi
 finish

@@ -21,6 +21,6 @@ if [ -x "$SHARED/bench/gen-corpus" ] && command -v python3 >/dev/null; then
 	check "every article has related briefs" \
 		sh -c "! grep -L 'class=\"related\"' -r '$TMP/g/public/articles' --include=index.html | grep -q ."
 else
-	echo "# skipped: no gen-corpus"
+	skip "the story-thread corpus builds" "no gen-corpus in $SHARED"
 fi
 finish

@@ -34,6 +34,24 @@ expect_stderr "summary names the error count" "build failed with 9 errors"
 check "previous output untouched" cmp -s "$TMP/s/public/index.html" "$TMP/before.html"
 check "no temporary folder left" sh -c "! ls -a '$TMP/s' | grep -q '\.tmp-'"
 
+# One http(s) test for every address a person gives: the scheme in any
+# case (RFC 3986), and a host after it ("https://" alone is no address).
+new_site "$TMP/u"
+printf -- '---\ntitle: "T"\ndate: 2017-10-01\nsource_url: "HTTPS://Example.org/x"\n---\nx\n' > "$TMP/u/content/articles/caps.md"
+run_briefing build -s "$TMP/u" -q -o "$TMP/u-out"
+expect_status "source_url: an upper-case scheme is an address" 0
+printf -- '---\ntitle: "T"\ndate: 2017-10-01\nsource_url: "https://"\n---\nx\n' > "$TMP/u/content/articles/nohost.md"
+run_briefing build -s "$TMP/u" -q -o "$TMP/u-out"
+expect_stderr "source_url: no host is no address" "nohost.md:4:13: error: source_url: expected an http:// or https:// address, found \"https://\""
+rm "$TMP/u/content/articles/nohost.md"
+run_briefing build -s "$TMP/u" -q -o "$TMP/u-out" --base-url "Https://preview.example/"
+expect_status "--base-url: an upper-case scheme is an address" 0
+run_briefing build -s "$TMP/u" -q -o "$TMP/u-out" --base-url "https://"
+expect_status "--base-url: no host is a usage error" 2
+printf 'Officials met in Geneva on Tuesday.\n' > "$TMP/scraped.txt"
+run_briefing import "$TMP/scraped.txt" -s "$TMP/u" --url "http:///path"
+expect_status "import --url: no host is a usage error" 2
+
 # site.yml errors
 mkdir -p "$TMP/t"
 printf 'base_url: "https://x.org/"\n' > "$TMP/t/site.yml"
@@ -44,4 +62,28 @@ printf 'title: [a\n' > "$TMP/t/site.yml"
 run_briefing build -s "$TMP/t"
 expect_status "broken site.yml exits 1" 1
 expect_stderr "broken site.yml has a position" "$TMP/t/site.yml:"
+# Numbers the user types are read whole, or refused (atoi read "2x" as 2)
+new_site "$TMP/n"
+run_briefing build -s "$TMP/n" -q -j 2x
+expect_status "-j 2x is a usage error" 2
+expect_stderr "-j 2x is named" '-j: expected a number of threads from 1 to 256, found "2x"'
+run_briefing build -s "$TMP/n" -q -j 2
+expect_status "-j 2 is a number" 0
+run_briefing serve -s "$TMP/nowhere" --port 1x
+expect_status "--port 1x is a usage error" 2
+expect_stderr "--port 1x is named" '--port: expected 1 to 65535, found "1x"'
+printf 'title: "T"\ntimezone: "+5a:30"\n' > "$TMP/n/site.yml"
+run_briefing build -s "$TMP/n" -q
+expect_stderr "a timezone offset with a letter is refused" 'site.yml:2:11: error: timezone: expected UTC, an offset like +05:30'
+printf 'title: "T"\ntimezone: "+05:30"\n' > "$TMP/n/site.yml"
+run_briefing build -s "$TMP/n" -q
+expect_status "a timezone offset in digits is taken" 0
+printf 'title: "T"\ncheck: {summary_words: "5x"}\neditions: {words: -3}\n' > "$TMP/n/site.yml"
+run_briefing check -s "$TMP/n"
+check "check: summary_words 5x is reported" grep -qF 'site.yml:2:24: warning: check: summary_words: expected a whole number of words, found "5x"' "$TMP/out"
+check "editions: words -3 is reported" grep -qF 'site.yml:3:19: warning: editions: words: expected a whole number of words, found "-3"' "$TMP/out"
+printf 'title: "T"\ncheck: {summary_words: "1"}\n' > "$TMP/n/site.yml"
+printf -- '---\ntitle: "S"\ndate: 2017-09-30\nsummary: "Two words"\n---\nx\n' > "$TMP/n/content/articles/s.md"
+run_briefing check -s "$TMP/n"
+check "check: summary_words as a string of digits counts" grep -qF 'summary: 2 words, over the budget of 1' "$TMP/out"
 finish

@@ -6,7 +6,7 @@
 # keep their file.
 . tests/lib.sh
 
-command -v python3 >/dev/null || { echo "# skipped: python3 needed"; finish; exit 0; }
+command -v python3 >/dev/null || { skip "incremental builds" "python3 needed"; finish; exit 0; }
 s="$TMP/s"
 mkdir -p "$s"
 cp -R "$ROOT/content" "$ROOT/site.yml" "$s/"

@@ -1,5 +1,10 @@
 # CLI: a build killed with SIGKILL at any moment leaves a whole site: the
 # previous one, or (if the swap had happened) the new one, never a mix.
+# The kills are aimed, not timed: the test watches the file system and
+# kills (1) while the new site is being written into its temporary
+# folder beside public/, and (2) once the swap has put it in place; a
+# stat of the temporary folder left behind proves (1) landed in that
+# window. A next build cleans up and works.
 . tests/lib.sh
 
 new_site "$TMP/s"
@@ -13,19 +18,46 @@ done
 run_briefing build -s "$s" -q
 expect_status "first build" 0
 count() { find "$s/public/articles" -name index.html | wc -l; }
+tmps() { ls -d "$s"/.public.tmp-* 2>/dev/null; }
 before=$(count)
+check "no temporary folder after a whole build" test -z "$(tmps)"
 printf -- '---\ntitle: "Extra"\ndate: 2017-10-01\n---\nx\n' > "$s/content/articles/extra.md"
-for delay in 0.05 0.15 0.3; do
+
+# kill_when CONDITION...: starts a build, kills it (SIGKILL) as soon as
+# CONDITION holds; $landed is 1 when it did, 0 when the build ended first
+kill_when() {
 	"$BRIEFING" build -s "$s" -q -j 2 &
 	pid=$!
-	sleep $delay
-	kill -9 $pid 2>/dev/null
+	landed=0
+	while kill -0 $pid 2>/dev/null; do
+		if "$@"; then
+			kill -9 $pid 2>/dev/null && landed=1
+			break
+		fi
+	done
 	wait $pid 2>/dev/null
-	n=$(count)
-	check "killed after ${delay}s: a whole site ($n pages)" sh -c "[ '$n' -eq '$before' ] || [ '$n' -eq $((before + 1)) ]"
-	check "killed after ${delay}s: home page present" test -f "$s/public/index.html"
-done
+}
+# the temporary folder holds written pages of the new site
+writing() { for d in "$s"/.public.tmp-*/articles/b1; do [ -d "$d" ] && return 0; done; return 1; }
+# the new site is in place
+swapped() { [ -f "$s/public/articles/extra/index.html" ]; }
+
+kill_when writing
+check "killed while writing the new site: the kill landed there" test "$landed" -eq 1
+check "killed while writing: its temporary folder is left, with pages in it" \
+	sh -c "ls -d '$s'/.public.tmp-*/articles/b1 >/dev/null 2>&1"
+n=$(count)
+check "killed while writing: the previous site, whole ($n pages)" test "$n" -eq "$before"
+check "killed while writing: home page present" test -f "$s/public/index.html"
+
+kill_when swapped
+check "killed after the swap: the kill landed there" test "$landed" -eq 1
+n=$(count)
+check "killed after the swap: the new site, whole ($n pages)" test "$n" -eq $((before + 1))
+check "killed after the swap: home page present" test -f "$s/public/index.html"
+
 run_briefing build -s "$s" -q
 expect_status "the next build works" 0
 check "the next build has the new brief" test -f "$s/public/articles/extra/index.html"
+check "the next build removed what the killed builds left" test -z "$(tmps)"
 finish

@@ -28,6 +28,6 @@ if command -v script >/dev/null; then
 	BRIEFING_PROGRESS_AFTER_MS=0 script -qec "'$BRIEFING' build -q -o '$TMP/o'" /dev/null > "$TMP/tty" 2>&1
 	check "-q on a terminal prints nothing" test ! -s "$TMP/tty"
 else
-	echo "# skipped terminal checks: script(1) not found"
+	skip "terminal checks" "script(1) not found"
 fi
 finish

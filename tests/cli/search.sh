@@ -14,6 +14,6 @@ if command -v node >/dev/null && [ -f "$SHARED/tools/lib/browser.js" ] &&
 	cat "$TMP/browser"
 	grep -q '^not ok' "$TMP/browser" && failures=$((failures + 1))
 else
-	echo "# skipped the browser test: checkers not installed"
+	skip "search in a browser" "checkers not installed (../shared/tools/install-checkers)"
 fi
 finish

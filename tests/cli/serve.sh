@@ -3,7 +3,7 @@
 # failed build in the browser and recovers, reloads open pages.
 . tests/lib.sh
 
-command -v python3 >/dev/null || { echo "# skipped: python3 needed"; finish; exit 0; }
+command -v python3 >/dev/null || { skip "serve" "python3 needed"; finish; exit 0; }
 s="$TMP/s"
 mkdir -p "$s"
 cp -R "$ROOT/content" "$ROOT/site.yml" "$s/"
@@ -142,7 +142,7 @@ lr="$SHARED/tools/livereload-check"
 if [ -x "$lr" ] && [ -d "${BRIEFING_CHECKERS_DIR:-$HOME/.cache/briefing-checkers}/node_modules/playwright-core" ]; then
 	check "livereload-check: the open page reloads" "$lr" --require reload "$url/" "$a"
 else
-	echo "# skipped livereload-check: checkers not installed"
+	skip "livereload-check: the open page reloads" "checkers not installed (../shared/tools/install-checkers)"
 fi
 kill $pid
 wait $pid 2>/dev/null

@@ -5,7 +5,7 @@
 
 v="$SHARED/tools/validate-site"
 if [ ! -x "$v" ] || [ ! -d "${BRIEFING_CHECKERS_DIR:-$HOME/.cache/briefing-checkers}/node_modules/vnu-jar" ]; then
-	echo "# skipped: checkers not installed"
+	skip "validate-site on the example site" "checkers not installed (../shared/tools/install-checkers)"
 	finish
 	exit 0
 fi

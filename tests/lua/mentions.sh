@@ -14,7 +14,7 @@ if command -v python3 >/dev/null; then
 	cat "$TMP/score"
 	check "person linking: precision >= 0.99 and recall >= 0.97" test "$rc" -eq 0
 else
-	echo "# skipped: no python3"
+	skip "person linking: precision and recall" "no python3"
 fi
 
 s="$TMP/s"

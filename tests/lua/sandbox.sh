@@ -42,7 +42,7 @@ expect_stderr "endless loop error" "instruction limit exceeded"
 expect_stderr "endless loop names the page" "while filtering $TMP/s/content/articles/first.md"
 check "previous output untouched after an endless loop" cmp -s "$TMP/s/public/index.html" "$TMP/before.html"
 # a budget above 50 million is counted only once a call has run 0.1 s
-# (lua_watch.c): the endless loop still ends, in about that much more time
+# (lua_budget.c): the endless loop still ends, in about that much more time
 # (timeout turns a watchdog that never fires into a failure, not a hang)
 saved_wrap=${VALGRIND_WRAP:-}
 VALGRIND_WRAP="timeout 600 $saved_wrap"

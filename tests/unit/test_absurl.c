@@ -65,10 +65,31 @@ static void html_links(void)
 	buf_free(&b);
 }
 
+/* The one http(s) test: scheme in any case, then a host. */
+static void http_addresses(void)
+{
+	static const char *const yes[] = {"http://a", "https://example.org/x", "HTTPS://Example.org",
+	                                  "Http://a:8080/", "https://a?q"};
+	static const char *const no[] = {"", "https://", "http:///x", "https:/x", "ftp://a",
+	                                 "javascript:alert(1)", "//a/x", " https://a", "https:// a",
+	                                 "https://?q", "https://#f", "httpx://a", "https:/\x1bvil"};
+	for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+		if (!url_is_http(yes[i])) {
+			printf("#   refused: %s\n", yes[i]);
+			CHECK(0);
+		}
+	for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+		if (url_is_http(no[i])) {
+			printf("#   accepted: %s\n", no[i]);
+			CHECK(0);
+		}
+}
+
 int main(void)
 {
 	RUN(rfc3986_examples);
 	RUN(absolute_bases);
 	RUN(html_links);
+	RUN(http_addresses);
 	return TEST_MAIN_END();
 }

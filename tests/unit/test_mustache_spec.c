@@ -166,7 +166,7 @@ int main(void)
 	DIR *dp = opendir(dir);
 	if (!dp) {
 		/* the spec lives beside the project (../shared); say so loudly */
-		printf("# skipped: mustache spec folder %s not found (set MUSTACHE_SPEC_DIR)\n", dir);
+		printf("ok - mustache spec # SKIP folder %s not found (set MUSTACHE_SPEC_DIR)\n", dir);
 		return 0;
 	}
 	char *files[64];
@@ -178,6 +178,19 @@ int main(void)
 			files[n++] = xstrdup(e->d_name);
 	}
 	closedir(dp);
+	/* the files the engine implements: one that is missing is a skip that
+	 * says so, not a smaller count that passes */
+	static const char *const wanted[] = {"comments.json", "delimiters.json", "interpolation.json",
+	                                     "inverted.json", "partials.json", "sections.json",
+	                                     "~dynamic-names.json", "~inheritance.json",
+	                                     "~lambdas.json"};
+	for (size_t w = 0; w < sizeof wanted / sizeof *wanted; w++) {
+		int have = 0;
+		for (int i = 0; i < n && !have; i++)
+			have = !strcmp(files[i], wanted[w]);
+		if (!have)
+			printf("ok - %s # SKIP not in %s\n", wanted[w], dir);
+	}
 	for (int i = 0; i < n; i++)
 		for (int j = i + 1; j < n; j++)
 			if (strcmp(files[j], files[i]) < 0) {

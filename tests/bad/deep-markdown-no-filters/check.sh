@@ -35,5 +35,5 @@ PY
 	done
 	rm -rf "$T"/lin-*
 else
-	echo "ok - $case_name: linear time # skip /usr/bin/time is not installed"
+	skip "$case_name: linear time" "/usr/bin/time is not installed"
 fi

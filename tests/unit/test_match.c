@@ -1,8 +1,8 @@
-/* Unit tests: lua_match (the name finder behind briefing.matcher, `when`
+/* Unit tests: match (the name finder behind briefing.matcher, `when`
  * and briefing check). The scanner skips most bytes without looking at
  * words; these tests hold it to a plain reading of the rules, done here
  * the slow way: split the text into words, try every word start. */
-#include "../../src/lua_match.h"
+#include "../../src/match.h"
 #include "test.h"
 
 #include <stdlib.h>
@@ -99,16 +99,16 @@ static const char *names[] = {"Kim",   "Kim Jong Un", "Trump",      "Rex Tillers
 
 static struct matcher *make(void)
 {
-	struct matcher *m = lm_new();
+	struct matcher *m = match_new();
 	for (size_t i = 0; i < N_NAMES; i++)
-		lm_add(m, names[i]);
+		match_add(m, names[i], strlen(names[i]));
 	return m;
 }
 
 static size_t scan(struct matcher *m, const char *text, struct hit *out, size_t cap)
 {
 	size_t pos = 0, start, got, n = 0, len = strlen(text);
-	while ((got = lm_next(m, text, len, &pos, &start)) && n < cap)
+	while ((got = match_next(m, text, len, &pos, &start)) && n < cap)
 		out[n++] = (struct hit){start, got};
 	return n;
 }
@@ -154,7 +154,7 @@ static void examples(void)
 	CHECK_INT(scan(m, "a\xE2\x80\x93Xi", h, 8), 1);
 	CHECK_INT(scan(m, "a\xE2\x80Xi", h, 8), 0);
 	CHECK_INT(scan(m, "Xi\xE2\x80", h, 8), 0);
-	lm_free(m);
+	match_free(m);
 }
 
 /* Random texts built from names, pieces of names, separators, endings and
@@ -189,7 +189,7 @@ static void agrees_with_rules(void)
 			bad++;
 	}
 	CHECK(bad == 0);
-	lm_free(m);
+	match_free(m);
 }
 
 /* Continuing from a match's end finds the rest, as one scan does. */
@@ -198,17 +198,17 @@ static void resumes(void)
 	struct matcher *m = make();
 	const char *text = "Trump's aide met Kim, then Lee\xE2\x80\x99s Ko Ru.";
 	size_t pos = 0, start, got, len = strlen(text);
-	CHECK_INT(lm_next(m, text, len, &pos, &start), 5);
+	CHECK_INT(match_next(m, text, len, &pos, &start), 5);
 	CHECK_INT(pos, 7);
-	CHECK_INT(lm_next(m, text, len, &pos, &start), 3);
+	CHECK_INT(match_next(m, text, len, &pos, &start), 3);
 	CHECK_INT(start, 17);
-	CHECK_INT(lm_next(m, text, len, &pos, &start), 3);
+	CHECK_INT(match_next(m, text, len, &pos, &start), 3);
 	CHECK_INT(start, 27);
-	got = lm_next(m, text, len, &pos, &start);
+	got = match_next(m, text, len, &pos, &start);
 	CHECK_INT(got, 5);
-	CHECK_INT(lm_next(m, text, len, &pos, &start), 0);
+	CHECK_INT(match_next(m, text, len, &pos, &start), 0);
 	CHECK_INT(pos, len);
-	lm_free(m);
+	match_free(m);
 }
 
 int main(void)

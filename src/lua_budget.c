@@ -1,20 +1,20 @@
-/* lua_watch.c: see lua_watch.h. One watchdog thread for the process,
+/* lua_budget.c: see lua_budget.h. One watchdog thread for the process,
  * started with the first watched state; the list of slots and every
- * pthread_kill are under one lock, which lw_end also takes, so a signal is
+ * pthread_kill are under one lock, which budget_end also takes, so a signal is
  * only ever sent to a thread that is still inside a call. A signal that
  * lands after its call ended arms the hook for the next call on that
  * thread, which only makes that call counted from earlier. */
-#include "lua_watch.h"
+#include "lua_budget.h"
 
 #include <time.h>
 
 #define TICK_MS 20
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static struct lw_slot *slots;
+static struct budget_slot *slots;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int arm_signal;
-static _Thread_local struct lw_slot *volatile running; /* this thread's call */
+static _Thread_local struct budget_slot *volatile running; /* this thread's call */
 
 static long long now_ns(void)
 {
@@ -26,7 +26,7 @@ static long long now_ns(void)
 static void on_signal(int sig)
 {
 	(void)sig;
-	struct lw_slot *s = running;
+	struct budget_slot *s = running;
 	if (s && !s->armed) {
 		s->armed = 1;
 		lua_sethook(s->L, s->hook, LUA_MASKCOUNT, s->step);
@@ -41,10 +41,10 @@ static void *watchdog(void *arg)
 		nanosleep(&tick, NULL);
 		pthread_mutex_lock(&lock);
 		long long now = now_ns();
-		for (struct lw_slot *s = slots; s; s = s->next) {
+		for (struct budget_slot *s = slots; s; s = s->next) {
 			long long started = atomic_load(&s->started);
 			unsigned serial = atomic_load(&s->serial);
-			if (started && now - started > LW_GRACE_MS * 1000000LL &&
+			if (started && now - started > BUDGET_GRACE_MS * 1000000LL &&
 			    s->signalled != serial) {
 				s->signalled = serial;
 				pthread_kill(s->thread, arm_signal);
@@ -73,7 +73,7 @@ static void start(void)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
-void lw_register(struct lw_slot *slot, lua_State *L, lua_Hook hook, int step)
+void budget_register(struct budget_slot *slot, lua_State *L, lua_Hook hook, int step)
 {
 	pthread_once(&once, start);
 	slot->L = L;
@@ -85,10 +85,10 @@ void lw_register(struct lw_slot *slot, lua_State *L, lua_Hook hook, int step)
 	pthread_mutex_unlock(&lock);
 }
 
-void lw_unregister(struct lw_slot *slot)
+void budget_unregister(struct budget_slot *slot)
 {
 	pthread_mutex_lock(&lock);
-	for (struct lw_slot **p = &slots; *p; p = &(*p)->next)
+	for (struct budget_slot **p = &slots; *p; p = &(*p)->next)
 		if (*p == slot) {
 			*p = slot->next;
 			break;
@@ -96,7 +96,7 @@ void lw_unregister(struct lw_slot *slot)
 	pthread_mutex_unlock(&lock);
 }
 
-void lw_begin(struct lw_slot *slot)
+void budget_begin(struct budget_slot *slot)
 {
 	slot->thread = pthread_self();
 	running = slot;
@@ -104,7 +104,7 @@ void lw_begin(struct lw_slot *slot)
 	atomic_store(&slot->started, now_ns());
 }
 
-void lw_end(struct lw_slot *slot)
+void budget_end(struct budget_slot *slot)
 {
 	pthread_mutex_lock(&lock);
 	running = NULL;

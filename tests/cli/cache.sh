@@ -1,0 +1,79 @@
+# CLI: build's persistent cache. A second build reads the first one's
+# cache and writes exactly what a build without it writes; a cache that
+# is truncated, corrupt, from another version, written for a site that
+# has since moved, or beside an interrupted build is ignored (the build
+# says why with -v) and the output is still right.
+. tests/lib.sh
+
+command -v python3 >/dev/null || { echo "# skipped: python3 needed"; finish; exit 0; }
+s="$TMP/s"
+c="$TMP/cache"
+mkdir -p "$s"
+cp -R "$ROOT/content" "$ROOT/site.yml" "$s/"
+build() { "$BRIEFING" build -s "$1" -o "$2" --cache-dir "$c" -v > "$TMP/out" 2>"$TMP/err"; }
+same_as_clean() { # NAME SITE OUT
+	rm -rf "$TMP/clean"
+	"$BRIEFING" build -s "$2" -o "$TMP/clean" --no-cache -q 2>/dev/null
+	if diff -r -x .briefing-output "$3" "$TMP/clean" > "$TMP/diff"; then ok "$1"; else
+		not_ok "$1"
+		head -20 "$TMP/diff" | sed 's/^/#   /'
+	fi
+}
+said() { grep -q "briefing: cache .*$1" "$TMP/out"; }
+
+build "$s" "$TMP/o"
+check "a first build has no cache yet" said "not used: none yet"
+check "and leaves one" test "$(ls "$c" | wc -l)" -eq 1
+build "$s" "$TMP/o"
+check "the second build reads it" said "read from"
+check "a build with nothing changed renders nothing" grep -q "finding the pages to render: 0 of" "$TMP/out"
+same_as_clean "and its output is a clean build's" "$s" "$TMP/o"
+
+sleep 1.1 # mtimes in whole seconds must differ too
+a="$s/content/articles/2017/talks-tried-before.md"
+sed 's/^title: .*/title: "Talks were tried before, warm"/' "$a" > "$TMP/a" && cat "$TMP/a" > "$a"
+build "$s" "$TMP/o"
+check "an edited article is parsed, alone" grep -q "1 parsed)" "$TMP/out"
+check "the new title is on the home page" grep -q "Talks were tried before, warm" "$TMP/o/index.html"
+same_as_clean "after an edit, a clean build's output" "$s" "$TMP/o"
+
+file=$(ls "$c"/*.cache)
+head -c 1000 "$file" > "$TMP/cut" && cp "$TMP/cut" "$file"
+build "$s" "$TMP/o"
+check "a truncated cache is ignored" said "truncated or corrupt"
+same_as_clean "and the output is right" "$s" "$TMP/o"
+
+printf 'not a cache at all' > "$file"
+build "$s" "$TMP/o"
+check "a file that is no cache is ignored" said "truncated or corrupt"
+build "$s" "$TMP/o" # a good one again
+version=$("$BRIEFING" --version | cut -d' ' -f2)
+other=$(printf '%s' "$version" | tr '0-9' '1-90')
+python3 tests/cli/cache_patch.py "$file" "$version" "$other"
+build "$s" "$TMP/o"
+check "a cache from another version is ignored" said "another version"
+same_as_clean "and the output is right" "$s" "$TMP/o"
+
+mv "$s" "$TMP/moved"
+build "$TMP/moved" "$TMP/o"
+check "a moved site does not find the old folder's cache" said "none yet"
+for f in "$c"/*.cache; do [ "$f" = "$file" ] || cp "$file" "$f"; done
+build "$TMP/moved" "$TMP/o"
+check "a cache written for another folder is ignored" said "another folder"
+same_as_clean "and the output is right" "$TMP/moved" "$TMP/o"
+
+build "$TMP/moved" "$TMP/o"
+: > "$TMP/o/.briefing-journal"
+build "$TMP/moved" "$TMP/o"
+check "after an interrupted build the cache is not trusted" said "interrupted"
+check "and the journal is gone" test ! -e "$TMP/o/.briefing-journal"
+same_as_clean "and the output is right" "$TMP/moved" "$TMP/o"
+
+printf '# a comment, and the file is changed\n' >> "$TMP/moved/site.yml"
+build "$TMP/moved" "$TMP/o"
+check "a changed site.yml makes a full build" said "settings, scripts"
+same_as_clean "and the output is right" "$TMP/moved" "$TMP/o"
+
+"$BRIEFING" build -s "$TMP/moved" -o "$TMP/o" --no-cache -v > "$TMP/out" 2>&1
+check "--no-cache reads no cache" sh -c "! grep -q 'briefing: cache' '$TMP/out'"
+finish
