@@ -8,6 +8,12 @@
 -- site.yml: entities: {orgs: {title: Organisations, singular: Organisation},
 --                      countries: {title: Countries, singular: Country}}
 -- (that is the default; `entities: {}` turns them off)
+--
+-- For keyed steps (indexes.lua, feeds.lua): an entity's key is
+-- "<folder>:<slug>": "topics:diplomacy", "people:rex-tillerson",
+-- "orgs:united-nations" (no kind is called topics or people), and a
+-- typed entity's pages and feeds share one object, site:object("entity:"
+-- .. kind, slug), whose fields they set.
 
 local M = {}
 
@@ -43,12 +49,13 @@ local function configured(site)
   return list
 end
 
--- {{key, title, singular, items = {entity...}, find = function(name)}}
+-- {{key, title, singular, items = {entity...}, find = function(name),
+--   by_slug = {[slug] = entity}}}
 function M.kinds(site)
   if kinds then return kinds end
   kinds = {}
   for _, k in ipairs(configured(site)) do
-    local items, lookup = {}, {}
+    local items, lookup, by_slug = {}, {}, {}
     for _, f in ipairs(briefing.content(k.key)) do
       local name = f.meta.name or f.meta.title
       if type(name) ~= "string" or name == "" then
@@ -61,6 +68,7 @@ function M.kinds(site)
                     meta = f.meta, content = f.content,
                     description = f.meta.description and tostring(f.meta.description) or nil }
         items[#items + 1] = e
+        by_slug[slug] = by_slug[slug] or e
         for _, n in ipairs({ name, slug }) do lookup[n:lower()] = e end
         for _, a in ipairs(aliases) do
           local low = tostring(a):lower()
@@ -71,6 +79,7 @@ function M.kinds(site)
     end
     k.items = items
     k.find = function(name) return lookup[tostring(name):lower()] or nil end
+    k.by_slug = by_slug
     kinds[#kinds + 1] = k
   end
   return kinds
@@ -78,7 +87,8 @@ end
 
 -- The articles that name each typed entity (in the front matter key of
 -- its kind, where mentions.lua also adds those a body mentions), newest
--- first: { [entity] = {articles} }. Main state only; cached.
+-- first: { [entity] = {articles} }. For site hooks on the main state
+-- (site.articles); cached.
 local lists
 function M.lists(site)
   if lists then return lists end
@@ -106,6 +116,75 @@ function M.lists(site)
     end
   end
   return lists
+end
+
+-- Calls fn(kind, entity, times) for each typed entity an article names
+-- (in the front matter key of its kind), once per entity, in the order
+-- first named; times counts the names that mean it ("UN" and "United
+-- Nations" in one list name the same entity twice).
+function M.each_named(site, article, fn)
+  local ks = M.kinds(site)
+  for q = 1, #ks do
+    local k = ks[q]
+    local names = #k.items > 0 and article[k.key]
+    if type(names) == "table" then
+      local times, order = {}, {}
+      for r = 1, #names do
+        local e = k.find(names[r])
+        if e then
+          local t = times[e]
+          if t then times[e] = t + 1 else times[e] = 1; order[#order + 1] = e end
+        end
+      end
+      for r = 1, #order do fn(k, order[r], times[order[r]]) end
+    end
+  end
+end
+
+function M.key(field, slug)
+  return field .. ":" .. slug
+end
+
+-- slug -> topic or person, per list (site.topics, site.people) and state
+local slug_maps = setmetatable({}, { __mode = "k" })
+local function by_slug(list)
+  local m = slug_maps[list]
+  if not m then
+    m = {}
+    for i = 1, #list do m[list[i].slug] = list[i] end
+    slug_maps[list] = m
+  end
+  return m
+end
+
+-- The entity a key names, for the group step that got the key's records:
+-- a topic or person, or a typed entity and its kind. A topic or person is
+-- found in the list of a record's article (site.topics in a step may
+-- leave out those that only articles name); one without articles has a
+-- file, and is in site.topics or site.people.
+function M.of_key(site, key, records)
+  local field, slug = key:match("^([^:]*):(.*)$")
+  if field == "topics" or field == "people" then
+    for i = 1, #records do
+      local a = records[i].article
+      if a then
+        local list = a[field]
+        for q = 1, #list do
+          if list[q].slug == slug then return list[q] end
+        end
+      end
+    end
+    return by_slug(site[field])[slug]
+  end
+  local ks = M.kinds(site)
+  for q = 1, #ks do
+    if ks[q].key == field then return ks[q].by_slug[slug], ks[q] end
+  end
+end
+
+-- The object a typed entity's pages and feeds share.
+function M.object(site, e)
+  return site:object("entity:" .. e.field, e.slug)
 end
 
 return M
