@@ -30,10 +30,6 @@ local function settings(site)
   return site.config.indexes or {}
 end
 
-local function by_name(key)
-  return function(a, b) return a[key]:lower() < b[key]:lower() end
-end
-
 -- The articles of a key's records, newest first (start's records, which
 -- have none, come first).
 local function articles_of(records)
@@ -83,6 +79,12 @@ local lower_name = setmetatable({}, { __mode = "k", __index = function(t, e)
   t[e] = n
   return n
 end })
+
+-- Sorts entities by name, ignoring case (each name is lowered once).
+local function by_lower_name(a, b) return lower_name[a] < lower_name[b] end
+local function sort_by_name(list)
+  table.sort(list, by_lower_name)
+end
 
 -- Does (entity a, count ca) rank before (b, cb)? More articles in common,
 -- then by name.
@@ -217,7 +219,7 @@ local function index_page(site, field, made, title)
   for _, e in ipairs(site[field]) do
     if made[entities.key(field, e.slug)] then listed[#listed + 1] = e end
   end
-  table.sort(listed, by_name("name"))
+  sort_by_name(listed)
   site:add_page{ url = field .. "/", template = field, kind = field, title = title,
                  data = { [field] = listed } }
 end
@@ -229,7 +231,7 @@ local function typed_index_pages(site, kinds)
     if #k.items > 0 then
       local sorted = {}
       for i, e in ipairs(k.items) do sorted[i] = e end
-      table.sort(sorted, by_name("name"))
+      sort_by_name(sorted)
       local listed = {}
       for i, e in ipairs(sorted) do listed[i] = entities.object(site, e) end
       site:add_page{ url = k.key .. "/", template = "entities", kind = "entities",
