@@ -169,7 +169,9 @@ local function typed_object(site, e)
   return o
 end
 
-local KINDS = {
+-- the template of an entity's pages (also its name in the page data) and
+-- the chart's title, by key prefix; typed entities all use "entity"
+local STYLES = {
   topics = { template = "topic", what = "Briefs on" },
   people = { template = "person", what = "Briefs naming" },
 }
@@ -202,15 +204,16 @@ end
 -- One entity: its fields, pages and summary.
 local function group(key, records, site)
   local e, kind = entities.of_key(site, key, records)
+  local field = key:match("^[^:]*")
   local target = kind and typed_object(site, e) or e
-  local style = kind and TYPED or KINDS[key:match("^[^:]*")]
+  local style = kind and TYPED or STYLES[field]
   local articles = articles_of(records)
   target.articles = articles
   target.count = #articles
   if settings(site).related ~= false then set_related(target, e, records) end
   pages(site, target, e.name, e.url, articles, style.template, style.what)
-  return { kind = kind and kind.key or key:match("^[^:]*"), slug = e.slug, name = e.name,
-           url = e.url, count = #articles, entity = target }
+  return { kind = field, slug = e.slug, name = e.name, url = e.url, count = #articles,
+           entity = target }
 end
 
 -- The index page of topics or people: those with a page, by name.

@@ -141,6 +141,7 @@ function M.each_named(site, article, fn)
   end
 end
 
+-- An entity's key in keyed steps: M.key("orgs", "united-nations").
 function M.key(field, slug)
   return field .. ":" .. slug
 end
