@@ -34,6 +34,7 @@ local function start(site, emit)
     return
   end
   feed.check(site)
+  entities.kinds(site) -- reports errors in entities: and their files, once
   emit(GROUP, "site")
 end
 
@@ -109,7 +110,7 @@ local function finish(summaries, site)
   for _, field in ipairs({ "topics", "people" }) do
     for _, e in ipairs(site[field]) do add(entities.key(field, e.slug)) end
   end
-  for _, k in ipairs(entities.kinds(site)) do
+  for _, k in ipairs(entities.kinds(site, true)) do
     for _, e in ipairs(k.items) do add(entities.key(k.key, e.slug)) end
   end
   if #opml > 0 then

@@ -177,7 +177,8 @@ local STYLES = {
 }
 local TYPED = { template = "entity", what = "Briefs naming" }
 
--- start: the keys of entities with a page without articles
+-- start: the keys of entities with a page without articles (and the
+-- errors in entities: and their files, reported once)
 local function start(site, emit)
   if settings(site).empty ~= false then
     for _, field in ipairs({ "topics", "people" }) do
@@ -263,7 +264,7 @@ local function finish(summaries, site)
   for i = 1, #summaries do made[summaries[i].key] = true end
   index_page(site, "topics", made, "Topics")
   index_page(site, "people", made, "People")
-  local kinds = entities.kinds(site)
+  local kinds = entities.kinds(site, true)
   local nav = typed_index_pages(site, kinds)
   country_urls(site, kinds)
   if #nav > 0 then site:set_data("sections", nav) end

@@ -26,19 +26,19 @@ local RESERVED = { articles = true, people = true, topics = true, editions = tru
 
 local kinds -- cached per Lua state: the files do not change during a build
 
-local function configured(site)
+local function configured(site, report)
   local c = site.config.entities
   if c == nil then return DEFAULT end
   local list = {}
   if type(c) ~= "table" then
-    briefing.log.error("site.yml: entities: expected a map of kinds, found " .. type(c))
+    report("site.yml: entities: expected a map of kinds, found " .. type(c))
     return list
   end
   for key, v in pairs(c) do
     if type(key) ~= "string" or not key:match("^[a-z][a-z0-9_-]*$") or RESERVED[key] then
-      briefing.log.error("site.yml: entities: \"" .. tostring(key)
-                         .. "\" cannot be a kind (expected a lower-case folder name other than "
-                         .. "articles, people, topics, editions)")
+      report("site.yml: entities: \"" .. tostring(key)
+             .. "\" cannot be a kind (expected a lower-case folder name other than "
+             .. "articles, people, topics, editions)")
     else
       v = type(v) == "table" and v or {}
       list[#list + 1] = { key = key, title = v.title or (key:sub(1, 1):upper() .. key:sub(2)),
@@ -49,17 +49,23 @@ local function configured(site)
   return list
 end
 
+local function ignore() end
+
 -- {{key, title, singular, items = {entity...}, find = function(name),
---   by_slug = {[slug] = entity}}}
-function M.kinds(site)
+--   by_slug = {[slug] = entity}}}. Errors in site.yml or a file are
+-- reported by the call that reads them, once per Lua state, unless
+-- `silent`: keyed steps read them in start (once a build) and silently
+-- in the other steps, which run on every state.
+function M.kinds(site, silent)
   if kinds then return kinds end
+  local report = silent and ignore or briefing.log.error
   kinds = {}
-  for _, k in ipairs(configured(site)) do
+  for _, k in ipairs(configured(site, report)) do
     local items, lookup, by_slug = {}, {}, {}
     for _, f in ipairs(briefing.content(k.key)) do
       local name = f.meta.name or f.meta.title
       if type(name) ~= "string" or name == "" then
-        briefing.log.error(f.path .. ":1:1: missing required key \"name\"")
+        report(f.path .. ":1:1: missing required key \"name\"")
       else
         local aliases = type(f.meta.aliases) == "table" and f.meta.aliases or {}
         local slug = briefing.slugify(f.slug)
@@ -123,7 +129,7 @@ end
 -- first named; times counts the names that mean it ("UN" and "United
 -- Nations" in one list name the same entity twice).
 function M.each_named(site, article, fn)
-  local ks = M.kinds(site)
+  local ks = M.kinds(site, true)
   for q = 1, #ks do
     local k = ks[q]
     local names = #k.items > 0 and article[k.key]
@@ -177,7 +183,7 @@ function M.of_key(site, key, records)
     end
     return by_slug(site[field])[slug]
   end
-  local ks = M.kinds(site)
+  local ks = M.kinds(site, true)
   for q = 1, #ks do
     if ks[q].key == field then return ks[q].by_slug[slug], ks[q] end
   end
