@@ -13,7 +13,7 @@
 -- each entity it names ("topics:<slug>", "people:<slug>", "<kind>:<slug>",
 -- see lib/entities.lua). The group step of a key writes its feed from the
 -- key's first `items` articles and returns the feed's feeds.opml entry
--- {title, xml_url, html_url} (site.collections.feeds); finish writes
+-- {key, title, xml_url, html_url} (site.collections.feeds); finish writes
 -- feeds.opml: the site's feed, then topics, people and typed entities in
 -- site order.
 
@@ -60,11 +60,11 @@ local function newest(records, n)
   return list
 end
 
--- Writes the feed; returns its feeds.opml entry (no xml_url when no
--- format is written) and the links for the pages.
-local function write(site, title, description, home, prefix, articles)
+-- Writes the feed of key; returns its feeds.opml entry (no xml_url when
+-- no format is written) and the links for the pages.
+local function write(site, key, title, description, home, prefix, articles)
   local links, f = feed.make(site, title, description, home, prefix, articles)
-  local entry = { title = title, html_url = f.home,
+  local entry = { key = key, title = title, html_url = f.home,
                   xml_url = links[1] and site.base_url .. links[1].url or nil }
   return entry, links
 end
@@ -72,7 +72,8 @@ end
 local function group(key, records, site)
   local articles = newest(records, tonumber(settings(site).items) or 20)
   if key == "site" then
-    local entry, links = write(site, site.title, site.description, site.base_url, "", articles)
+    local entry, links = write(site, key, site.title, site.description, site.base_url, "",
+                               articles)
     -- every page links the site's feeds (site.feeds in templates)
     site:set_data("feeds", links)
     return entry
@@ -80,12 +81,12 @@ local function group(key, records, site)
   local e, kind = entities.of_key(site, key, records)
   local title = site.title .. ": " .. e.name
   if kind then
-    local entry, links = write(site, title, e.description or "", site.base_url .. e.url, e.url,
+    local entry, links = write(site, key, title, e.description or "", site.base_url .. e.url, e.url,
                                articles)
     entities.object(site, e).feeds = links
     return entry
   end
-  local entry, links = write(site, title, e.description or e.role or "", e.permalink, e.url,
+  local entry, links = write(site, key, title, e.description or e.role or "", e.permalink, e.url,
                              articles)
   e.feeds = links
   return entry
