@@ -1,6 +1,8 @@
 -- lib/by_entity.lua: the articles that name each topic or person, newest
 -- first (site.articles is newest first): { [topic or person] = {articles} }.
--- Used by indexes.lua and feeds.lua: require("lib.by_entity")(site, "topics")
+-- For site hooks on the main state (site.articles):
+-- require("lib.by_entity")(site, "topics"). The default scripts file
+-- articles under entity keys in keyed steps instead (lib/entities.lua).
 
 return function(site, ...)
   local kinds = { ... }

@@ -5,6 +5,8 @@
 --   if feed.enabled(site) then x.feeds = feed.make(site, title, description, home, prefix, articles) end
 -- site.yml: feeds: {items: 20, content: full | summary,
 --                   entity_content: summary | full, formats: [atom, rss, json]}
+-- make() works in site hooks and keyed steps alike and never warns:
+-- feed.check(site) does, from feeds.lua's start step (once a build).
 -- `content` is for the site's own feed (prefix ""), full articles by
 -- default; `entity_content` for the feeds of topics, people, sources,
 -- threads and other entities, summaries by default: each article is in
@@ -21,38 +23,47 @@ local FORMATS = {
            label = "JSON Feed" },
 }
 
--- The formats site.yml asks for (all three by default), checked once a
--- build.
-local chosen, chosen_for
-local function formats(site, conf)
-  if chosen_for == site then return chosen end
-  chosen_for = site
+-- The formats site.yml asks for (all three by default); calls warn(message)
+-- for a name it does not know.
+local function formats(conf, warn)
   local list = conf.formats or { "atom", "rss", "json" }
-  chosen = {}
+  local chosen = {}
   for _, f in ipairs(type(list) == "table" and list or { list }) do
     local known = FORMATS[f]
     if known then
       chosen[#chosen + 1] = known
-    else
-      briefing.log.warn("feeds: unknown format '" .. tostring(f) .. "' (atom, rss or json)")
+    elseif warn then
+      warn("feeds: unknown format '" .. tostring(f) .. "' (atom, rss or json)")
     end
   end
   return chosen
 end
 
 -- Whole articles or summaries: the site's feed follows `content` (full by
--- default), the others `entity_content` (summaries by default).
-local warned = {}
-local function full_content(conf, site_feed)
+-- default), the others `entity_content` (summaries by default). Calls
+-- warn(message) for a value other than full or summary.
+local function full_content(conf, site_feed, warn)
   local key = site_feed and "content" or "entity_content"
   local mode = conf[key]
   if mode == nil then return site_feed end
-  if mode ~= "full" and mode ~= "summary" and not warned[key] then
-    warned[key] = true
-    briefing.log.warn("feeds: " .. key .. ": expected full or summary, found '"
-                      .. tostring(mode) .. "'")
+  if mode ~= "full" and mode ~= "summary" and warn then
+    warn("feeds: " .. key .. ": expected full or summary, found '" .. tostring(mode) .. "'")
   end
   return mode ~= "summary"
+end
+
+local function settings(site)
+  return type(site.config.feeds) == "table" and site.config.feeds or {}
+end
+
+-- Warns about the feeds: settings it cannot use, in the order make() reads
+-- them. Once a build: feeds.lua calls it from its start step (make() runs
+-- on every Lua state, and keeps quiet).
+function M.check(site)
+  local conf = settings(site)
+  full_content(conf, true, briefing.log.warn)
+  formats(conf, briefing.log.warn)
+  full_content(conf, false, briefing.log.warn)
 end
 
 -- Feeds need absolute URLs: nothing is written without base_url.
@@ -73,7 +84,7 @@ end
 -- Writes a page per format; returns the <link rel="alternate"> data for the
 -- page the feed follows, and the feed (for feeds.opml).
 function M.make(site, title, description, home, prefix, articles)
-  local conf = type(site.config.feeds) == "table" and site.config.feeds or {}
+  local conf = settings(site)
   local limit = tonumber(conf.items) or 20
   local base = site.base_url
   local entries = {}
@@ -97,7 +108,7 @@ function M.make(site, title, description, home, prefix, articles)
     end
   end
   local links = {}
-  for _, f in ipairs(formats(site, conf)) do
+  for _, f in ipairs(formats(conf)) do
     site:add_page{ url = prefix .. f.file, template = f.template, kind = "feed", title = title,
                    data = { feed = feed } }
     links[#links + 1] = { type = f.type, title = title .. " (" .. f.label .. ")",

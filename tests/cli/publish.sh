@@ -148,19 +148,31 @@ check "indexes related: false lists no one named with them" sh -c "! grep -q 'cl
 check "indexes empty: false skips a person without articles" test ! -e "$TMP/lean/people/nobody-mentioned"
 check "paginate: 0 keeps every item on one page" sh -c "test ! -e '$TMP/lean/topics/diplomacy/page/2' && grep -q 'articles/first/' '$TMP/lean/topics/diplomacy/index.html' && grep -q 'articles/second/' '$TMP/lean/topics/diplomacy/index.html'"
 printf 'title: "Lean"\nbase_url: "https://example.org/"\nfeeds: {formats: [rss, gopher]}\n' > "$s/site.yml"
-run_briefing build -s "$s" -o "$TMP/lean2" -q
+run_briefing build -s "$s" -o "$TMP/lean2" -q -j 2
 expect_stderr "unknown feed format warned" "unknown format 'gopher'"
+# feeds are made on every worker's Lua state; the settings are checked once
+check "unknown feed format warned once a build" test "$(grep -c "unknown format 'gopher'" "$TMP/err")" -eq 1
 printf 'title: "F"\nbase_url: "https://example.org/"\nfeeds: {content: summary, entity_content: full}\n' > "$s/site.yml"
 run_briefing build -s "$s" -o "$TMP/swapped" -q
 expect_status "content and entity_content swapped builds" 0
 check "content: summary: the site feed has summaries" sh -c "! grep -q '<content' '$TMP/swapped/feed.xml' && grep -qF '<summary>S &amp; T</summary>' '$TMP/swapped/feed.xml'"
 check "entity_content: full: whole articles in a person's feed" grep -qF '<content type="html"' "$TMP/swapped/people/rex-tillerson/feed.xml"
 printf 'title: "F"\nbase_url: "https://example.org/"\nfeeds: {entity_content: whole}\n' > "$s/site.yml"
-run_briefing build -s "$s" -o "$TMP/badmode" -q
+run_briefing build -s "$s" -o "$TMP/badmode" -q -j 2
 expect_stderr "unknown entity_content warned" "feeds: entity_content: expected full or summary, found 'whole'"
+check "unknown entity_content warned once a build" test "$(grep -c "entity_content: expected" "$TMP/err")" -eq 1
 printf 'title: "Lean"\nbase_url: "https://example.org/"\nfeeds: {formats: [rss, gopher]}\n' > "$s/site.yml"
 run_briefing build -s "$s" -o "$TMP/lean3" -q
 check "indexes empty defaults to true" test -f "$TMP/lean3/people/nobody-mentioned/index.html"
 check "indexes chart defaults to true" grep -q '<svg class="activity-chart' "$TMP/lean3/people/rex-tillerson/index.html"
 check "indexes related defaults to true" grep -q 'class="related' "$TMP/lean3/topics/diplomacy/index.html"
+# an organisation's page links its feeds whichever of indexes.lua and
+# feeds.lua runs first: both set fields of the entity's shared object
+mkdir -p "$s/content/orgs"
+printf -- '---\nname: "State Department"\n---\nDiplomats.\n' > "$s/content/orgs/state-department.md"
+printf -- '---\ntitle: "State speaks"\ndate: 2017-12-13\norgs: [State Department]\n---\nText.\n' > "$s/content/articles/third.md"
+printf 'title: "O"\nbase_url: "https://example.org/"\nfilters: [indexes.lua, feeds.lua]\n' > "$s/site.yml"
+run_briefing build -s "$s" -o "$TMP/orgs" -q
+expect_status "indexes.lua before feeds.lua builds" 0
+check "an organisation's page links its feed" grep -qF 'href="../../orgs/state-department/feed.xml"' "$TMP/orgs/orgs/state-department/index.html"
 finish

@@ -68,4 +68,13 @@ printf 'title: "T"\nmentions: {link: sometimes}\n' > "$s/site.yml"
 run_briefing build -s "$s" -q
 expect_status "a bad link setting fails the build" 1
 expect_stderr "and says what it wants" 'expected first, all or none, found "sometimes"'
+# indexes.lua and feeds.lua read the kinds on every Lua state: a bad kind
+# is reported once a build, from their start steps
+printf 'title: "T"\nbase_url: "https://example.org/"\nentities: {Bad: {}, orgs: {}}\nfilters: [feeds.lua, indexes.lua]\n' > "$s/site.yml"
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do # work for both workers
+	printf -- '---\ntitle: "Brief %s"\ndate: 2017-12-01\norgs: [UN]\n---\nText.\n' $i > "$s/content/articles/b$i.md"
+done
+run_briefing build -s "$s" -q -j 2
+expect_status "a bad entities: kind fails the build" 1
+check "and is reported once" test "$(grep -c '"Bad" cannot be a kind' "$TMP/err")" -eq 1
 finish
