@@ -73,11 +73,15 @@ local function co_occurrence(x, records)
   return people, topics
 end
 
--- an entity's name in lower case, read once per state (sort keys)
-local lower_name = setmetatable({}, { __mode = "k", __index = function(t, e)
-  local n = e.name:lower()
-  t[e] = n
-  return n
+-- an entity's name in lower case, lowered once per name (sort keys); the
+-- name is read every time, so a step depends on it (an implicit entity is
+-- named by the first brief that names it, which can change)
+local lowered = {}
+local lower_name = setmetatable({}, { __index = function(_, e)
+  local n = e.name
+  local l = lowered[n]
+  if not l then l = n:lower(); lowered[n] = l end
+  return l
 end })
 
 -- Sorts entities by name, ignoring case (each name is lowered once).
@@ -132,13 +136,8 @@ local function set_related(target, x, records)
   target.has_related = #people > 0 or #topics > 0
 end
 
--- an article's day, read once per state (an article is on several lists)
-local day_of = setmetatable({}, { __mode = "k", __index = function(t, a)
-  local d = a.day
-  t[a] = d
-  return d
-end })
-local function get_day(a) return day_of[a] end
+-- an article's day (read through the article: a step depends on what it reads)
+local function get_day(a) return a.day end
 
 local function months_of(slice)
   local months = dates.by_month(slice, get_day)

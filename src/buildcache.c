@@ -180,6 +180,35 @@ int build_save(struct build *b, const char *path)
 
 /* ---- reading ---- */
 
+struct intact {
+	const char *dir;
+	int ok;
+};
+
+static void check_file(void *ctx, const char *rel, uint64_t hash)
+{
+	(void)hash;
+	struct intact *in = ctx;
+	if (!in->ok)
+		return;
+	char *path = fs_join(in->dir, rel);
+	struct stat st;
+	in->ok = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+	free(path);
+}
+
+/* Is every file the manifest lists still in the output? (A folder removed
+ * or emptied by hand would otherwise keep the pages an update does not
+ * write again missing.) */
+static int output_intact(const char *dir, const struct hs_table *manifest)
+{
+	char *marker = fs_join(dir, ".briefing-output");
+	struct intact in = {dir, fs_exists(marker)};
+	free(marker);
+	hs_each(manifest, check_file, &in);
+	return in.ok;
+}
+
 static int restore_from(struct build *b, struct cf_reader *r, const char **why)
 {
 	if ((size_t)(r->end - r->p) < sizeof MAGIC - 1 ||
@@ -263,6 +292,10 @@ static int restore_from(struct build *b, struct cf_reader *r, const char **why)
 	b->prints = cf_get_value(r);
 	if (!cf_ok(r) || r->p != r->end)
 		goto done;
+	if (!output_intact(s->cfg.output, b->manifest)) {
+		*why = "the output folder is not as the last build left it";
+		goto done;
+	}
 	rc = 0;
 	b->restored = 1;
 	*why = NULL;

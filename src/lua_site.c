@@ -522,6 +522,8 @@ void ls_push_site(lua_State *L, struct site *s, int main)
 	lua_setfield(L, -2, "language");
 	lua_pushstring(L, s->cfg.timezone);
 	lua_setfield(L, -2, "timezone");
+	lua_pushboolean(L, s->cfg.clean_urls);
+	lua_setfield(L, -2, "clean_urls");
 	const char *desc = val_get_cstr(s->site_data, "description");
 	lua_pushstring(L, desc ? desc : "");
 	lua_setfield(L, -2, "description");

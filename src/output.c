@@ -347,6 +347,19 @@ struct output *out_begin_staged(const char *dir, const char *site_dir, struct hs
 	struct output *o = out_begin_live(dir, site_dir, manifest, gen, d);
 	if (!o)
 		return NULL;
+	/* what killed builds of the new-tree kind left beside the output */
+	char *copy = xstrdup(dir);
+	size_t n = strlen(copy);
+	while (n > 1 && copy[n - 1] == '/')
+		copy[--n] = '\0';
+	char *slash = strrchr(copy, '/');
+	if (slash) {
+		*slash = '\0';
+		remove_stale(slash == copy ? "/" : copy, slash + 1, dir);
+	} else {
+		remove_stale(".", copy, dir);
+	}
+	free(copy);
 	/* a build killed from here on leaves the journal: the next one starts
 	 * over in a new folder instead of trusting what is in this one */
 	char *journal = fs_join(dir, JOURNAL);
@@ -386,6 +399,8 @@ struct output *out_begin_live(const char *dir, const char *site_dir, struct hs_t
 	pthread_mutex_init(&o->lock, NULL);
 	return o;
 }
+
+static void remove_empty_parents(struct output *o, char *path);
 
 /* The temporary name beside path that a file is written under. */
 static char *temp_name(const char *path, const char *what)
@@ -428,6 +443,14 @@ static int write_live(struct output *o, const char *rel, const char *data, size_
 	if (o->staged) { /* under its temporary name until the commit */
 		char *tmp = temp_name(path, "new");
 		rc = fs_write(tmp, data, len);
+		if (rc != 0) { /* the folders it made go too */
+			int e = errno;
+			unlink(tmp);
+			char *copy = xstrdup(path);
+			remove_empty_parents(o, copy);
+			free(copy);
+			errno = e;
+		}
 		free(tmp);
 	} else if (o->tmp || !known) {
 		/* a file no reader has seen yet is written in place: half the calls */
@@ -435,9 +458,10 @@ static int write_live(struct output *o, const char *rel, const char *data, size_
 	} else {
 		rc = write_replace(path, data, len);
 	}
-	if (rc != 0) {
-		char *shown = fs_join(o->dir, rel);
-		diag_error(d, shown, 0, 0, "cannot write: %s", strerror(errno));
+	if (rc != 0 && atomic_exchange(&o->write_failed, 1) == 0) {
+		char *shown = fs_join(o->dir, rel); /* a temporary name means nothing to the user */
+		diag_error(d, shown, 0, 0, "cannot write: %s; the build stops writing here",
+		           strerror(errno));
 		free(shown);
 	}
 	free(path);
@@ -596,6 +620,18 @@ static void out_free(struct output *o)
 	free(o);
 }
 
+/* Removes the folders above path (a file in the output) that are left
+ * empty, up to the root; path is changed. */
+static void remove_empty_parents(struct output *o, char *path)
+{
+	for (char *slash = strrchr(path, '/'); slash && slash > path + strlen(o->root);
+	     slash = strrchr(path, '/')) {
+		*slash = '\0';
+		if (rmdir(path) != 0)
+			break;
+	}
+}
+
 void out_abort(struct output *o)
 {
 	if (!o)
@@ -606,6 +642,7 @@ void out_abort(struct output *o)
 		char *path = fs_join(o->root, o->stage[i]);
 		char *tmp = temp_name(path, "new");
 		unlink(tmp);
+		remove_empty_parents(o, path);
 		free(tmp);
 		free(path);
 	}
@@ -634,13 +671,7 @@ static void remove_unlisted(void *ctx, const char *rel, uint64_t hash)
 	char *path = fs_join(o->root, rel);
 	if (unlink(path) == 0)
 		o->removed++;
-	/* and the folders it leaves empty, up to the root */
-	for (char *slash = strrchr(path, '/'); slash && slash > path + strlen(o->root);
-	     slash = strrchr(path, '/')) {
-		*slash = '\0';
-		if (rmdir(path) != 0)
-			break;
-	}
+	remove_empty_parents(o, path);
 	free(path);
 }
 
@@ -652,6 +683,11 @@ void out_prune(struct output *o)
 
 int out_commit(struct output *o, struct diag *d)
 {
+	if (o->staged && atomic_load(&o->write_failed)) { /* callers check errors first */
+		diag_error(d, o->dir, 0, 0, "the new site is incomplete; the previous one is kept");
+		out_abort(o);
+		return -1;
+	}
 	if (o->staged) { /* every staged file to its name, then what went away */
 		char *journal = fs_join(o->dir, JOURNAL);
 		fs_write(journal, "commit\n", 7);

@@ -356,8 +356,14 @@ static void article_view(struct site *s, struct article *a)
 	struct value *body = body_of(a, &body_changed);
 	struct value *base = article_base(s, a, body);
 	uint64_t extra = body_changed ? tr_bit("content", 7) : 0;
-	if (a->fresh & 1)
-		extra |= tr_bit("params", 6);
+	if (a->fresh & 1) {
+		/* a field not in the view is read from the front matter: its keys
+		 * count as fields too */
+		extra |= tr_bit("params", 6) | map_diff(a->old_meta, a->meta, NULL);
+		if (!a->old_meta && a->data) /* parsed when the last parse had failed */
+			extra = TR_ALL;
+	}
+	a->old_meta = NULL;
 	set_base(s, TR_ARTICLE, a, &a->data, a->layer, &a->obj, base, extra);
 }
 
@@ -417,6 +423,7 @@ void site_drop_article(struct site *s, struct article *a)
 void article_reset(struct site *s, struct article *a)
 {
 	site_bury(s, a->meta, bury_value);
+	a->old_meta = a->meta; /* compared with the new one in article_view */
 	a->meta = NULL;
 	free(a->title);
 	free(a->slug);

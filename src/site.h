@@ -70,6 +70,7 @@ struct article {
 	int draft;
 	long long publish_at, expires; /* epoch seconds, 0 when not set */
 	struct value *meta;  /* front matter map, as filters left it */
+	struct value *old_meta; /* the last parse's, until the view is remade (buried) */
 	struct value *data;  /* template view: the top layer, made by site_resolve */
 	struct value *layer[VIEW_LAYERS];
 	uint32_t obj;

@@ -7,19 +7,16 @@ local dates = require("lib.dates")
 
 local BAR, GAP, HEIGHT = 6, 2, 40
 
--- an article's week, computed once per build (an article is on several charts)
-local week_of = setmetatable({}, { __mode = "k" })
+-- an article's week, computed once per day. (Not kept per article: Lua
+-- states outlive a build in `serve` and with the cache, where an article's
+-- day can change, and a step must read the day to depend on it.)
 local week_of_day = {}
 local function week(a)
-  local w = week_of[a]
+  local day = a.day
+  local w = week_of_day[day]
   if not w then
-    local day = a.day
-    w = week_of_day[day]
-    if not w then
-      w = dates.week_start(dates.days(day), 0)
-      week_of_day[day] = w
-    end
-    week_of[a] = w
+    w = dates.week_start(dates.days(day), 0)
+    week_of_day[day] = w
   end
   return w
 end

@@ -72,11 +72,14 @@ function M.enabled(site)
 end
 
 -- The absolute address of a page of the site. With clean_urls off (in
--- site.yml or on the command line) "x/" is written as "x.html": the
--- articles' permalinks, made by the engine, tell which.
+-- site.yml or on the command line) "x/" is written as "x.html":
+-- site.clean_urls tells which.
 function M.permalink(site, url)
-  local a = site.articles[1]
-  local clean = not a or a.permalink == site.base_url .. a.url
+  local clean = site.clean_urls
+  if clean == nil then -- an older engine: the articles' permalinks tell
+    local a = site.articles and site.articles[1]
+    clean = not a or a.permalink == site.base_url .. a.url
+  end
   if clean or url:sub(-1) ~= "/" then return site.base_url .. url end
   return site.base_url .. (url == "/" and "index.html" or url:sub(1, -2) .. ".html")
 end

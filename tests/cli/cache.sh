@@ -1,8 +1,9 @@
 # CLI: build's persistent cache. A second build reads the first one's
 # cache and writes exactly what a build without it writes; a cache that
 # is truncated, corrupt, from another version, written for a site that
-# has since moved, or beside an interrupted build is ignored (the build
-# says why with -v) and the output is still right.
+# has since moved, beside an interrupted build or for an output folder
+# changed by hand is ignored (the build says why with -v) and the output
+# is still right.
 . tests/lib.sh
 
 command -v python3 >/dev/null || { echo "# skipped: python3 needed"; finish; exit 0; }
@@ -67,6 +68,12 @@ build "$TMP/moved" "$TMP/o"
 build "$TMP/moved" "$TMP/o"
 check "after an interrupted build the cache is not trusted" said "interrupted"
 check "and the journal is gone" test ! -e "$TMP/o/.briefing-journal"
+same_as_clean "and the output is right" "$TMP/moved" "$TMP/o"
+
+build "$TMP/moved" "$TMP/o"
+rm -rf "$TMP/o/people"
+build "$TMP/moved" "$TMP/o"
+check "an output folder changed by hand makes the cache untrusted" said "not as the last build"
 same_as_clean "and the output is right" "$TMP/moved" "$TMP/o"
 
 printf '# a comment, and the file is changed\n' >> "$TMP/moved/site.yml"
