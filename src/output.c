@@ -707,7 +707,6 @@ int out_commit(struct output *o, struct diag *d)
 		if (rc == 0)
 			out_prune(o);
 		o->staged = 0;
-		o->n_stage = 0;
 		out_free(o);
 		return rc;
 	}
