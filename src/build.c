@@ -20,6 +20,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -294,7 +295,7 @@ static void parse(struct build *b)
 	struct parse_job j = {.b = b, .list = xcalloc(s->n_all ? s->n_all : 1, sizeof *j.list)};
 	size_t n = 0;
 	for (size_t i = 0; i < s->n_all; i++)
-		if (s->all[i]->fresh)
+		if (s->all[i]->fresh & 1) /* (2: only its entities changed) */
 			j.list[n++] = s->all[i];
 	progress_phase(b->progress, "parse", n);
 	pool_run(b->nworkers, n, parse_one, &j);
@@ -717,12 +718,15 @@ done:
 	out_abort(b->out);
 	b->out = NULL;
 	diag_append(d, b->kept);
-	if (b->s) {
+	if (b->s)
 		diag_merge(d, b->s->diag);
+	int nerr = diag_count(d, DIAG_ERROR);
+	/* what went out of the site goes now, unless the update stopped half
+	 * way: then steps that did not run may still hold it until the next */
+	if (b->s && !nerr) {
 		site_grave_each(b->s, forget_in_states, b);
 		site_dig(b->s);
 	}
-	int nerr = diag_count(d, DIAG_ERROR);
 	b->failed = nerr > 0;
 	b->restored = 0;
 	report(b, d, nerr, t0);
@@ -806,6 +810,10 @@ void build_free(struct build *b)
 		return;
 	build_drop(b);
 	hs_table_free(b->manifest);
+	val_free(b->prints);
+	val_arena_free(b->arena); /* last: the state's values from the cache lived in it */
+	if (b->map)
+		munmap((void *)b->map, b->map_len);
 	free(b->t_parse);
 	free(b->t_filter);
 	free(b->t_render);
@@ -818,24 +826,40 @@ int build_run(const struct build_opts *o)
 	struct build *b = build_new(o);
 	char *cache = o->no_cache || o->live ? NULL : build_cache_path(o);
 	const char *why = NULL;
+	double t0 = now_s(), t_read = 0, t_write = 0;
 	if (cache) {
 		b->cached = 1;
 		if (build_restore(b, cache, &why) == 0)
 			b->st.cache = 1;
+		t_read = now_s() - t0;
 	}
 	int rc = build_update(b, NULL, 0, 1);
-	if (cache && rc == 0 && b->cached && b->s) {
+	/* nothing read, run, rendered or written: the cache says it all */
+	const struct build_stats *st = &b->st;
+	int same = st->cache && !st->articles_parsed && !st->steps_run && !st->pages_rendered &&
+	           !st->files_written && !st->files_removed;
+	if (cache && rc == 0 && b->cached && b->s && !same) {
 		/* the cache first, then the journal goes: a build killed in
 		 * between leaves the journal, and the next one starts over */
+		double t1 = now_s();
 		if (build_save(b, cache) != 0)
 			unlink(cache);
+		t_write = now_s() - t1;
+	}
+	if (b->s) /* (a failed build changed nothing: the cache still says what is there) */
 		out_journal_done(b->s->cfg.output);
-	} /* a failed build changed nothing: the cache still says what is there */
-	if (o->verbose && cache)
-		printf("briefing: cache    %s%s%s\n", b->st.cache ? "read from " : "not used",
-		       b->st.cache ? cache : why ? ": " : "", b->st.cache ? "" : why ? why : "");
+	if (o->verbose && cache) {
+		printf("briefing: cache    %s%s%s\n", st->cache ? "read from " : "not used",
+		       st->cache ? cache : why ? ": " : "", st->cache ? "" : why ? why : "");
+		printf("briefing: cache    %.3f s reading, %.3f s writing%s\n", t_read, t_write,
+		       same ? " (nothing changed: not written)" : "");
+	}
 	free(cache);
-	build_free(b);
+#if defined(__SANITIZE_ADDRESS__)
+	build_free(b); /* the leak checker wants to see every block go */
+#else
+	(void)build_free; /* the process ends here: the system takes the memory back */
+#endif
 	out_wait();
 	return rc;
 }

@@ -40,6 +40,9 @@ struct build {
 	int cached;               /* build_run with a cache: output staged in place, or a new
 	                           * tree with a manifest */
 	struct value *prints;     /* the templates of the cache's build (theme_prints) */
+	struct val_arena *arena;  /* what was read from the cache lives here, */
+	const char *map;          /* and its strings in the mapped file */
+	size_t map_len;
 	unsigned gen;
 	/* this update */
 	struct output *out;

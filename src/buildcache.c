@@ -11,10 +11,14 @@
 #include "build_int.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cachefile.h"
@@ -22,7 +26,7 @@
 #include "hashes.h"
 
 #define MAGIC "briefing build cache\n"
-#define FORMAT 1
+#define FORMAT 2
 
 /* The output folder as an absolute path (it may not exist yet). */
 static char *absolute(const char *path)
@@ -147,11 +151,19 @@ int build_save(struct build *b, const char *path)
 	free(out);
 	cf_u64(&w, options_hash(&b->o));
 	cf_u64(&w, fingerprint(b));
+	size_t at0 = w.b.len;
 	tr_save(s->track, &w);
+	size_t at1 = w.b.len;
 	cf_u64(&w, b->theme_obj);
 	site_save(s, &w);
+	size_t at2 = w.b.len;
 	st_save(b->steps, &w);
+	size_t at3 = w.b.len;
 	pg_save(b->pages, &w);
+	size_t at4 = w.b.len;
+	if (getenv("BRIEFING_CACHE_DEBUG"))
+		fprintf(stderr, "cache: track %zu, site %zu, steps %zu, pages %zu bytes\n",
+		        at1 - at0, at2 - at1, at3 - at2, at4 - at3);
 	page_save(&w, b->page404);
 	cf_u64(&w, b->gen);
 	cf_u64(&w, hs_count(b->manifest));
@@ -176,6 +188,13 @@ int build_save(struct build *b, const char *path)
 	}
 	buf_free(&w.b);
 	return rc;
+}
+
+static double clock_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 /* ---- reading ---- */
@@ -235,6 +254,7 @@ static int restore_from(struct build *b, struct cf_reader *r, const char **why)
 		*why = "written with other options";
 		goto done;
 	}
+	double t_open = clock_s();
 	if (build_open(b) != 0 || !b->s) {
 		*why = "the site does not open";
 		goto done;
@@ -262,8 +282,10 @@ static int restore_from(struct build *b, struct cf_reader *r, const char **why)
 		goto done;
 	}
 	*why = "truncated or corrupt";
+	double t0 = clock_s();
 	if (tr_load(s->track, r) != 0)
 		goto done;
+	double t1 = clock_s();
 	uint32_t theme = (uint32_t)cf_get_u64(r);
 	if (tr_attach(s->track, theme, TR_SITE, s) != 0)
 		goto done;
@@ -273,9 +295,16 @@ static int restore_from(struct build *b, struct cf_reader *r, const char **why)
 	hs_clear(b->paths); /* the cache's articles, not the scan's */
 	for (size_t i = 0; i < s->n_all; i++)
 		hs_put(b->paths, s->all[i]->path, i, 0);
+	double t2 = clock_s();
 	b->steps = st_new(s, b->scripts, b->main);
-	if (st_load(b->steps, r) != 0 || pg_load(b->pages, r) != 0)
+	if (st_load(b->steps, r) != 0)
 		goto done;
+	double t3 = clock_s();
+	if (pg_load(b->pages, r) != 0)
+		goto done;
+	if (getenv("BRIEFING_CACHE_DEBUG"))
+		fprintf(stderr, "cache read: open %.3f, track %.3f, site %.3f, steps %.3f, pages %.3f s\n",
+		        t0 - t_open, t1 - t0, t2 - t1, t3 - t2, clock_s() - t3);
 	b->page404 = page_load(r);
 	b->gen = (unsigned)cf_get_u64(r);
 	uint64_t n = cf_get_u64(r);
@@ -308,32 +337,50 @@ done:
 
 int build_restore(struct build *b, const char *path, const char **why)
 {
-	buf text = BUF_INIT;
-	if (fs_read(path, &text) != 0) {
+	/* mapped, not read: the strings of the state point into it, so it
+	 * stays mapped for the life of the process (a later save writes a new
+	 * file and renames it over this one, which leaves the mapping alone) */
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
 		*why = errno == ENOENT ? "none yet" : "cannot be read";
-		buf_free(&text);
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
+	size_t size = (size_t)st.st_size;
+	const char *text = size ? mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+	close(fd);
 	uint64_t sum;
 	int rc = -1;
-	if (text.len < sizeof sum) {
+	if (text == MAP_FAILED || size < sizeof sum) {
 		*why = "truncated or corrupt";
 	} else {
-		memcpy(&sum, text.ptr + text.len - sizeof sum, sizeof sum);
-		if (sum != hs_bytes(text.ptr, text.len - sizeof sum, 0)) {
+		memcpy(&sum, text + size - sizeof sum, sizeof sum);
+		if (sum != hs_bytes(text, size - sizeof sum, 0)) {
 			*why = "truncated or corrupt";
 		} else {
-			struct cf_reader r = {text.ptr, text.ptr + text.len - sizeof sum, 1, NULL, NULL};
+			struct cf_reader r = {text, text + size - sizeof sum, 1, NULL, NULL, 1};
+			b->arena = val_arena_new();
+			val_arena_use(b->arena);
 			rc = restore_from(b, &r, why);
+			val_arena_use(NULL);
 		}
 	}
-	buf_free(&text);
+	if (rc == 0) {
+		b->map = text;
+		b->map_len = size;
+	} else if (text != MAP_FAILED) {
+		munmap((void *)text, size);
+	}
 	if (rc != 0) { /* nothing half read stays */
 		build_drop(b);
 		hs_table_free(b->manifest);
 		b->manifest = NULL;
 		val_free(b->prints);
 		b->prints = NULL;
+		val_arena_free(b->arena);
+		b->arena = NULL;
 	}
 	return rc;
 }

@@ -62,11 +62,12 @@ void cf_value(struct cf_writer *w, const struct value *v)
 		buf_putc(&w->b, T_NUM);
 		cf_f64(w, val_get_num(v));
 		break;
-	case VAL_STR: {
+	case VAL_STR: { /* with a NUL, so that a reader may point at it */
 		size_t len;
 		const char *s = val_get_str(v, &len);
 		buf_putc(&w->b, T_STR);
 		cf_bytes(w, s, len);
+		buf_putc(&w->b, 0);
 		break;
 	}
 	case VAL_LIST:
@@ -191,7 +192,13 @@ static struct value *get_value(struct cf_reader *r, int depth)
 	case T_STR: {
 		size_t len;
 		const char *s = cf_get_bytes(r, &len);
-		return r->ok ? val_str(s ? s : "", len) : NULL;
+		if (!r->ok || r->p >= r->end || *r->p != 0) {
+			r->ok = 0;
+			return NULL;
+		}
+		r->p++;
+		/* the reader's bytes outlive what is read from them (mapped) */
+		return r->borrow && s ? val_str_borrow(s, len) : val_str(s ? s : "", len);
 	}
 	case T_LIST: {
 		uint64_t n = cf_get_u64(r);

@@ -34,6 +34,7 @@ struct cf_reader {
 	/* the view of object id, for references (NULL: the reader fails) */
 	const struct value *(*view)(void *ctx, uint32_t id);
 	void *ctx;
+	int borrow; /* strings point into the bytes, which outlive them */
 };
 
 int cf_ok(const struct cf_reader *r);

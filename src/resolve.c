@@ -495,10 +495,10 @@ int site_resolve(struct site *s)
 	int workers = pool_default_workers();
 	pool_run(workers, s->n_topics + s->n_people, entity_view_one, s);
 	pool_run(workers, s->n_articles, article_view_one, s);
-	for (size_t i = 0; i < s->n_articles; i++) {
+	for (size_t i = 0; i < s->n_articles; i++)
 		article_page(s, s->articles[i]);
-		s->articles[i]->fresh = 0;
-	}
+	for (size_t i = 0; i < s->n_all; i++) /* unpublished ones too: parsed is parsed */
+		s->all[i]->fresh = 0;
 	return errors;
 }
 

@@ -273,21 +273,37 @@ void site_view_free(struct value *top, struct value **layer)
 	}
 }
 
-struct value *site_layer_of(const struct site *s, const struct value *top, int stage)
+struct value *site_layer_by_id(const struct site *s, uint32_t id, int stage)
 {
-	if (stage >= VIEW_LAYERS)
-		return (struct value *)top;
 	enum tr_kind kind;
-	void *owner = tr_owner(s->track, val_obj(top), &kind);
+	void *owner = tr_owner(s->track, id, &kind);
 	if (!owner)
 		return NULL;
+	int top = stage >= VIEW_LAYERS;
 	switch (kind) {
-	case TR_ARTICLE: return ((struct article *)owner)->layer[stage];
-	case TR_ENTITY: return ((struct entity *)owner)->layer[stage];
-	case TR_OBJECT: return ((struct sobject *)owner)->layer[stage];
-	case TR_SITE: return ((struct site *)owner)->site_layer[stage];
+	case TR_ARTICLE: {
+		struct article *a = owner;
+		return top ? a->data : a->layer[stage];
+	}
+	case TR_ENTITY: {
+		struct entity *e = owner;
+		return top ? e->data : e->layer[stage];
+	}
+	case TR_OBJECT: {
+		struct sobject *o = owner;
+		return top ? o->view : o->layer[stage];
+	}
+	case TR_SITE: {
+		struct site *site = owner;
+		return id != site->obj ? NULL : top ? site->site_data : site->site_layer[stage];
+	}
 	default: return NULL;
 	}
+}
+
+struct value *site_layer_of(const struct site *s, const struct value *top, int stage)
+{
+	return site_layer_by_id(s, val_obj(top), stage);
 }
 
 struct article *article_new(char *path, size_t prefix)

@@ -207,6 +207,8 @@ void site_view_free(struct value *top, struct value **layer);
 /* The map of the view whose top is top at stage 0..3 (3: the top itself),
  * or NULL when top is not a view. */
 struct value *site_layer_of(const struct site *s, const struct value *top, int stage);
+/* The same by the view's object id (NULL once it is gone). */
+struct value *site_layer_by_id(const struct site *s, uint32_t id, int stage);
 
 /* A page not yet in any site (owns data). page_free(NULL) is a no-op. */
 struct page *page_new(const char *url, const char *template, const char *kind,

@@ -74,13 +74,14 @@ void st_out_record(struct st_out *o, const char *group, const char *key, struct 
 void st_out_write(struct st_out *o, struct value *view, const char *field, struct value *value)
 {
 	GROW(o->writes, o->n_writes, o->cap_writes);
-	o->writes[o->n_writes++] = (struct st_write){view, xstrdup(field), value};
+	o->writes[o->n_writes++] = (struct st_write){view, val_obj(view), xstrdup(field), value};
 }
 
 void st_out_site(struct st_out *o, struct value *site_map, const char *key, struct value *value)
 {
 	GROW(o->site_sets, o->n_site_sets, o->cap_site_sets);
-	o->site_sets[o->n_site_sets++] = (struct st_write){site_map, xstrdup(key), value};
+	o->site_sets[o->n_site_sets++] = (struct st_write){site_map, val_obj(site_map), xstrdup(key),
+	                                                   value};
 }
 
 void st_out_page(struct st_out *o, struct page *p)
@@ -411,8 +412,8 @@ static void owner_key(buf *b, uint32_t obj, int stage, const char *field)
 static int write_cmp(const void *pa, const void *pb)
 {
 	const struct st_write *a = pa, *b = pb;
-	if (a->view != b->view)
-		return (uintptr_t)a->view < (uintptr_t)b->view ? -1 : 1;
+	if (a->obj != b->obj)
+		return a->obj < b->obj ? -1 : 1;
 	return strcmp(a->field, b->field);
 }
 
@@ -472,9 +473,9 @@ static void apply_writes(struct st_state *st, struct st_write *old, size_t n_old
 	while (i < n_old || j < n_new) {
 		int c = i == n_old ? 1 : j == n_new ? -1 : write_cmp(&old[i], &nw[j]);
 		struct st_write *w = c <= 0 ? &old[i] : &nw[j];
-		uint32_t id = val_obj(w->view);
-		struct value *map = tr_owner(s->track, id, NULL) ? site_layer_of(s, w->view, stage)
-		                                                 : NULL;
+		/* by id: an old write's view may be gone (its article failed) */
+		uint32_t id = w->obj;
+		struct value *map = site_layer_by_id(s, id, stage);
 		uint64_t bit = tr_bit(w->field, strlen(w->field));
 		owner_key(&key, id, stage, w->field);
 		uint64_t owners = 0;
@@ -981,7 +982,7 @@ static void save_out(struct cf_writer *w, const struct st_out *o)
 	}
 	cf_u64(w, o->n_writes);
 	for (size_t i = 0; i < o->n_writes; i++) {
-		cf_u64(w, val_obj(o->writes[i].view));
+		cf_u64(w, o->writes[i].obj);
 		cf_str(w, o->writes[i].field);
 	}
 	cf_u64(w, o->n_site_sets);
@@ -1079,11 +1080,12 @@ static int load_out(struct st_state *st, struct cf_reader *r, struct st_out *o)
 	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
 		uint32_t id = (uint32_t)cf_get_u64(r);
 		char *field = cf_get_str(r);
-		const struct value *view = r->view ? r->view(r->ctx, id) : NULL;
-		if (!field || !view)
+		if (!field) {
 			r->ok = 0;
-		else
-			st_out_write(o, (struct value *)view, field, NULL);
+		} else { /* by id alone: the view may be gone */
+			st_out_write(o, NULL, field, NULL);
+			o->writes[o->n_writes - 1].obj = id;
+		}
 		free(field);
 	}
 	n = cf_get_u64(r);

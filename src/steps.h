@@ -40,7 +40,8 @@ struct st_record {
 /* A field a step sets on a view (an article, entity or object, or the
  * site map): view is the view's top layer. */
 struct st_write {
-	struct value *view;
+	struct value *view;  /* only while the step's results are new */
+	uint32_t obj;        /* the view's object id: what is compared and kept */
 	char *field;
 	struct value *value; /* NULL once applied (the layer owns it) */
 };

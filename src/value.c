@@ -36,6 +36,7 @@ static void kv_free_key(struct kv *kv)
 
 struct value {
 	unsigned char type;
+	unsigned char flags;    /* F_BORROWED, F_ARENA, F_ARENA_PARTS */
 	int line, col;
 	uint32_t obj;  /* a tracked object's id (track.h), 0 for none */
 	union {
@@ -61,11 +62,93 @@ struct value {
 	} u;
 };
 
+#define F_BORROWED 1    /* a string whose bytes are not its own */
+#define F_ARENA 2       /* the node lives in an arena (never freed alone) */
+#define F_ARENA_PARTS 4 /* and its item or entry array too */
+
+/* ---- arenas ---- */
+
+struct val_arena {
+	char **chunks;
+	size_t n_chunks;
+	char *at;    /* free bytes of the last chunk */
+	size_t left;
+};
+
+#define ARENA_CHUNK ((size_t)32 << 20)
+
+static _Thread_local struct val_arena *arena;
+
+struct val_arena *val_arena_new(void)
+{
+	return xcalloc(1, sizeof(struct val_arena));
+}
+
+void val_arena_use(struct val_arena *a)
+{
+	arena = a;
+}
+
+void val_arena_free(struct val_arena *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->n_chunks; i++)
+		free(a->chunks[i]);
+	free(a->chunks);
+	free(a);
+}
+
+static void *arena_alloc(size_t n)
+{
+	n = (n + 15) & ~(size_t)15;
+	if (n > arena->left) {
+		size_t size = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
+		arena->chunks = xrealloc(arena->chunks, (arena->n_chunks + 1) * sizeof *arena->chunks);
+		arena->at = xmalloc(size);
+		arena->chunks[arena->n_chunks++] = arena->at;
+		arena->left = size;
+	}
+	void *p = arena->at;
+	arena->at += n;
+	arena->left -= n;
+	return p;
+}
+
 static struct value *alloc(enum val_type t)
 {
-	struct value *v = xcalloc(1, sizeof *v);
+	struct value *v;
+	if (arena) {
+		v = arena_alloc(sizeof *v);
+		memset(v, 0, sizeof *v);
+		v->flags = F_ARENA;
+	} else {
+		v = xcalloc(1, sizeof *v);
+	}
 	v->type = (unsigned char)t;
 	return v;
+}
+
+/* The item or entry array of a container: from the arena when its node is. */
+static void *parts_alloc(struct value *v, size_t n)
+{
+	if (v->flags & F_ARENA) {
+		v->flags |= F_ARENA_PARTS;
+		return arena_alloc(n);
+	}
+	return xmalloc(n);
+}
+
+/* Grows a container's array to n bytes (old: used bytes to keep). */
+static void *parts_grow(struct value *v, void *p, size_t old, size_t n)
+{
+	if (!(v->flags & F_ARENA_PARTS))
+		return xrealloc(p, n);
+	void *q = xmalloc(n); /* out of the arena: from now on an ordinary array */
+	if (old)
+		memcpy(q, p, old);
+	v->flags &= (unsigned char)~F_ARENA_PARTS;
+	return q;
 }
 
 struct value *val_null(void) { return alloc(VAL_NULL); }
@@ -95,8 +178,10 @@ struct value *val_str_own(char *s, size_t len)
 /* The node and its bytes in one block: half the allocations of a copy. */
 struct value *val_str(const char *s, size_t len)
 {
-	struct value *v = xmalloc(sizeof *v + len + 1);
+	struct value *v = arena ? arena_alloc(sizeof *v + len + 1) : xmalloc(sizeof *v + len + 1);
 	memset(v, 0, sizeof *v);
+	if (arena)
+		v->flags = F_ARENA;
 	v->type = VAL_STR;
 	v->u.str.s = (char *)(v + 1);
 	memcpy(v->u.str.s, s, len);
@@ -106,6 +191,15 @@ struct value *val_str(const char *s, size_t len)
 }
 
 struct value *val_cstr(const char *s) { return val_str(s, strlen(s)); }
+
+struct value *val_str_borrow(const char *s, size_t len)
+{
+	struct value *v = alloc(VAL_STR);
+	v->u.str.s = (char *)s;
+	v->u.str.len = len;
+	v->flags |= F_BORROWED;
+	return v;
+}
 struct value *val_list(void) { return alloc(VAL_LIST); }
 struct value *val_map(void) { return alloc(VAL_MAP); }
 
@@ -113,7 +207,7 @@ struct value *val_list_sized(size_t n)
 {
 	struct value *v = alloc(VAL_LIST);
 	if (n) {
-		v->u.list.items = xmalloc(n * sizeof(struct value *));
+		v->u.list.items = parts_alloc(v, n * sizeof(struct value *));
 		v->u.list.cap = n;
 	}
 	return v;
@@ -123,8 +217,8 @@ struct value *val_map_sized(size_t n)
 {
 	struct value *v = alloc(VAL_MAP);
 	if (n) {
-		v->u.map.kv = xmalloc(n * sizeof(struct kv));
-		v->u.map.cap = n;
+		v->u.map.kv = parts_alloc(v, n * sizeof(struct kv));
+		v->u.map.cap = (uint32_t)n;
 	}
 	return v;
 }
@@ -149,20 +243,22 @@ void val_free(struct value *v)
 		return;
 	switch (v->type) {
 	case VAL_STR:
-		if (v->u.str.s != (char *)(v + 1))
+		if (v->u.str.s != (char *)(v + 1) && !(v->flags & F_BORROWED))
 			free(v->u.str.s);
 		break;
 	case VAL_LIST:
 		for (size_t i = 0; i < v->u.list.n; i++)
 			val_free(v->u.list.items[i]);
-		free(v->u.list.items);
+		if (!(v->flags & F_ARENA_PARTS))
+			free(v->u.list.items);
 		break;
 	case VAL_MAP:
 		for (size_t i = 0; i < v->u.map.n; i++) {
 			kv_free_key(&v->u.map.kv[i]);
 			val_free(v->u.map.kv[i].v);
 		}
-		free(v->u.map.kv);
+		if (!(v->flags & F_ARENA_PARTS))
+			free(v->u.map.kv);
 		free(v->u.map.index);
 		break;
 	case VAL_FUNC:
@@ -172,7 +268,8 @@ void val_free(struct value *v)
 	default:
 		break;
 	}
-	free(v);
+	if (!(v->flags & F_ARENA))
+		free(v);
 }
 
 struct value *val_copy(const struct value *v)
@@ -449,9 +546,10 @@ void val_push(struct value *list, struct value *item)
 		return;
 	}
 	if (list->u.list.n == list->u.list.cap) {
+		size_t old = list->u.list.cap * sizeof(struct value *);
 		list->u.list.cap = list->u.list.cap ? list->u.list.cap * 2 : 4;
-		list->u.list.items =
-		    xrealloc(list->u.list.items, list->u.list.cap * sizeof(struct value *));
+		list->u.list.items = parts_grow(list, list->u.list.items, old,
+		                                list->u.list.cap * sizeof(struct value *));
 	}
 	list->u.list.items[list->u.list.n++] = item;
 }
@@ -476,8 +574,9 @@ void val_setn(struct value *map, const char *key, size_t len, struct value *item
 			memcpy(keep, key, len);
 			key = keep;
 		}
+		size_t old = map->u.map.cap * sizeof(struct kv);
 		map->u.map.cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
-		map->u.map.kv = xrealloc(map->u.map.kv, map->u.map.cap * sizeof(struct kv));
+		map->u.map.kv = parts_grow(map, map->u.map.kv, old, map->u.map.cap * sizeof(struct kv));
 	}
 	struct kv *kv = &map->u.map.kv[map->u.map.n++];
 	if (len <= KV_INLINE) {

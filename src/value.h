@@ -35,6 +35,9 @@ struct value *val_num(double d);
 struct value *val_str(const char *s, size_t len);
 struct value *val_cstr(const char *s);
 struct value *val_str_own(char *s, size_t len); /* takes s (malloc'd, NUL-terminated) */
+/* A string over bytes owned elsewhere (NUL-terminated, alive as long as
+ * the value): never copied, never freed by it. */
+struct value *val_str_borrow(const char *s, size_t len);
 struct value *val_list(void);
 struct value *val_map(void);
 /* An empty list or map with room for n items, for a caller that knows n. */
@@ -47,6 +50,16 @@ struct value *val_copy(const struct value *v); /* deep; references stay referenc
 /* Same type and contents, map keys in the same order; references are
  * equal when they point at the same value, lambdas never. */
 int val_equal(const struct value *a, const struct value *b);
+
+/* An arena: while a thread uses one, the values it makes (nodes, and the
+ * item and entry arrays of lists and maps made with a size) come from it,
+ * in large blocks. val_free of such a value frees what it owns on the
+ * heap but not the arena's bytes; those go with val_arena_free, once no
+ * value from it is in use. For many values read at once (the cache). */
+struct val_arena;
+struct val_arena *val_arena_new(void);
+void val_arena_use(struct val_arena *a); /* NULL: the heap again */
+void val_arena_free(struct val_arena *a);
 
 /* Type of v itself (VAL_REF for a reference); NULL reads as VAL_NULL. */
 enum val_type val_type(const struct value *v);
