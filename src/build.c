@@ -247,6 +247,95 @@ static size_t rescan(struct build *b)
 	return changes;
 }
 
+/* Does path a come before b in the scan's order (each folder's names
+ * sorted, folders entered where their name falls)? */
+static int scan_before(const char *a, const char *b)
+{
+	for (;;) {
+		const char *ea = strchr(a, '/'), *eb = strchr(b, '/');
+		size_t na = ea ? (size_t)(ea - a) : strlen(a), nb = eb ? (size_t)(eb - b) : strlen(b);
+		int c = memcmp(a, b, na < nb ? na : nb);
+		if (c == 0 && na != nb)
+			c = na < nb ? -1 : 1;
+		if (c != 0 || !ea || !eb)
+			return c < 0 || (c == 0 && !ea && eb);
+		a = ea + 1;
+		b = eb + 1;
+	}
+}
+
+/* The article files serve saw change, taken one by one instead of listing
+ * content/articles again: each is a regular .md file or gone. Returns how
+ * many changed, or -1 when one is anything else (a folder, a link: the
+ * whole listing is needed). */
+static long take_paths(struct build *b, char *const *paths, size_t n)
+{
+	struct site *s = b->s;
+	char *root = site_path(s, "content/articles");
+	size_t prefix = strlen(root) + 1;
+	long changes = 0;
+	for (size_t i = 0; i < n; i++) { /* first, whether one by one will do */
+		if (strncmp(paths[i], "content/articles/", 17) != 0)
+			continue;
+		char *path = site_path(s, paths[i]);
+		size_t len = strlen(path);
+		struct stat st;
+		int odd = lstat(path, &st) == 0 && (!S_ISREG(st.st_mode) || len < 4 ||
+		                                    strcmp(path + len - 3, ".md") || strstr(paths[i], "/."));
+		free(path);
+		if (odd) {
+			free(root);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < n && changes >= 0; i++) {
+		if (strncmp(paths[i], "content/articles/", 17) != 0)
+			continue;
+		char *path = site_path(s, paths[i]);
+		size_t len = strlen(path);
+		struct stat st;
+		int there = lstat(path, &st) == 0;
+		uint64_t at;
+		int known = hs_get(b->paths, path, &at);
+		if (there && (!S_ISREG(st.st_mode) || len < 4 || strcmp(path + len - 3, ".md") ||
+		              strstr(paths[i], "/."))) {
+			changes = -1; /* a folder, a link, a dotfile: the listing decides */
+		} else if (!there && known) {
+			struct article *a = s->all[at];
+			st_forget(b->steps, a);
+			site_drop_article(s, a);
+			memmove(s->all + at, s->all + at + 1, (s->n_all - at - 1) * sizeof *s->all);
+			s->n_all--;
+			changes++;
+		} else if (there && known) {
+			if (article_changed(s->all[at])) {
+				article_reset(s, s->all[at]);
+				changes++;
+			}
+		} else if (there) {
+			struct article *a = article_new(xstrdup(path), prefix);
+			size_t k = s->n_all;
+			while (k > 0 && scan_before(path, s->all[k - 1]->path))
+				k--;
+			s->all = xrealloc(s->all, (s->n_all + 1) * sizeof *s->all);
+			memmove(s->all + k + 1, s->all + k, (s->n_all - k) * sizeof *s->all);
+			s->all[k] = a;
+			s->n_all++;
+			changes++;
+		}
+		if (changes > 0 && (!there || !known)) { /* positions moved */
+			hs_clear(b->paths);
+			for (size_t k = 0; k < s->n_all; k++)
+				hs_put(b->paths, s->all[k]->path, k, 0);
+		}
+		free(path);
+	}
+	free(root);
+	for (size_t k = 0; changes > 0 && k < s->n_all; k++)
+		s->all[k]->scan = k;
+	return changes;
+}
+
 /* ---- parse ---- */
 
 struct parse_job {
@@ -672,7 +761,11 @@ int build_update(struct build *b, char *const *paths, size_t n, int all)
 		tr_tick(b->s->track); /* this update's changes, from the scan on */
 		diag_free(b->s->diag);
 		b->s->diag = diag_new();
-		size_t changed = anything || touches(paths, n, "content/articles") ? rescan(b) : 0;
+		long taken = anything || !touches(paths, n, "content/articles") ? 0
+		             : take_paths(b, paths, n);
+		size_t changed = taken >= 0 ? (size_t)taken : 0;
+		if (anything || taken < 0)
+			changed = rescan(b);
 		if (!changed && !b->failed && !anything && !touches(paths, n, "templates") &&
 		    !touches(paths, n, "themes") && !touches(paths, n, "static")) {
 			b->st.unchanged = 1; /* saved with the same bytes */
