@@ -107,7 +107,10 @@ static void push_item(lua_State *L, struct article *a, struct entity *e, int wri
 	push_any(L, a, e, NULL, writable);
 }
 
-/* [-0, +1 or 0] The userdata of a view, if the target is one. */
+/* [-0, +1 or 0] The userdata of a view, if the target is one: the one
+ * this state made, or, for an item it has not met yet (an article that a
+ * summary or record value names, on a state that never listed it), a new
+ * one found by the view's object id. */
 static int push_view(lua_State *L, const struct value *target)
 {
 	lua_getfield(L, LUA_REGISTRYINDEX, VIEWS_KEY);
@@ -116,7 +119,18 @@ static int push_view(lua_State *L, const struct value *target)
 		return 1;
 	}
 	lua_pop(L, 2);
-	return 0;
+	uint32_t id = val_obj(target);
+	struct site *s = id ? site_of(L) : NULL;
+	enum tr_kind kind;
+	void *owner = s ? site_owner(s, id, &kind) : NULL;
+	if (!owner)
+		return 0;
+	switch (kind) {
+	case TR_ARTICLE: push_any(L, owner, NULL, NULL, 0); return 1;
+	case TR_ENTITY: push_any(L, NULL, owner, NULL, 0); return 1;
+	case TR_OBJECT: push_any(L, NULL, NULL, owner, 0); return 1;
+	default: return 0;
+	}
 }
 
 /* [-0, +1] A value from a template view: references to article or entity

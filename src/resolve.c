@@ -592,3 +592,11 @@ struct sobject *site_object(struct site *s, const char *kind, const char *key)
 	return o;
 }
 
+void *site_owner(struct site *s, uint32_t id, enum tr_kind *kind)
+{
+	pthread_mutex_lock(&objects_lock); /* site_object may be growing the table */
+	void *owner = s->track ? tr_owner(s->track, id, kind) : NULL;
+	pthread_mutex_unlock(&objects_lock);
+	return owner;
+}
+

@@ -220,6 +220,9 @@ void site_push_page(struct site *s, struct page *p);
 void site_list_page(struct site *s, struct page *p);
 /* The object kind/key, made empty on first use. Thread-safe. */
 struct sobject *site_object(struct site *s, const char *kind, const char *key);
+/* The owner of a view's object id (an article, entity or object), or NULL;
+ * safe while steps on other threads make objects. */
+void *site_owner(struct site *s, uint32_t id, enum tr_kind *kind);
 
 /* The build cache (sitecache.c): every article, entity, script object and
  * view with its object id. site_load reads into a site fresh from

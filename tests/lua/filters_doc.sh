@@ -109,7 +109,7 @@ set_desk tillerson-no-preconditions Asia
 warm
 expect_status "a warm build after a desk changed" 0
 check "the warm build read the cache" grep -q "briefing: cache *read from" "$TMP/out"
-check "it ran the brief's emit, both desks' group steps and finish" grep -q "(4 steps run)" "$TMP/out"
+check "it ran the brief's emit, the new desk's group step and finish" grep -q "(3 steps run)" "$TMP/out"
 check "the brief moved to the other desk's page" \
 	grep -q 'href="../../articles/2017/tillerson-no-preconditions/"' "$d"
 check "the desk left empty lost its page" test ! -e "$s/public/desks/washington/index.html"
@@ -150,8 +150,9 @@ check "briefing-lua(7) example upper-cases headings" \
 printf 'title: "T"\nfilters: [years.lua]\n' > "$s/site.yml"
 run_briefing build -s "$s" -q
 expect_status "briefing-lua(7) keyed example builds" 0
-check "briefing-lua(7) keyed example: the index of years" \
-	grep -qx '<a href="../years/2017/">2017</a> (15)' "$s/public/years/index.html"
+n=$(grep -L '^draft: true' "$s"/content/articles/2017/*.md | wc -l)
+check "briefing-lua(7) keyed example: the index of years ($n published in 2017)" \
+	grep -qx "<a href=\"../years/2017/\">2017</a> ($n)" "$s/public/years/index.html"
 check "briefing-lua(7) keyed example: a year's briefs, newest first" \
 	sh -c "head -1 '$s/public/years/2017/index.html' | grep -q 'articles/2017/heading/'"
 finish
