@@ -6,7 +6,7 @@
 # is still right.
 . tests/lib.sh
 
-command -v python3 >/dev/null || { echo "# skipped: python3 needed"; finish; exit 0; }
+command -v python3 >/dev/null || { skip "python3 tests" "python3 is not installed"; finish; exit 0; }
 s="$TMP/s"
 c="$TMP/cache"
 mkdir -p "$s"

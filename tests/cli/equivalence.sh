@@ -1,7 +1,7 @@
 # CLI: incremental rebuilds give a clean build's output, byte for byte,
 # after each of many random edits (tests/equiv/equiv.py over the fixture
 # tests/equiv/site): `serve` against `build --drafts --future`, and a warm
-# `build` against `build --no-cache` (skipped while build has no cache).
+# `build` against `build --no-cache`.
 # EQUIV_EDITS (default 200; 50 for a sanitizer build, whose every build
 # costs some 0.3 s however small the site; 50 edits still make every kind
 # of edit at least once) and EQUIV_SEED change the run; a failure names the seed
@@ -10,9 +10,9 @@
 # its cache in this test's own folder.
 . tests/lib.sh
 
-command -v python3 >/dev/null || { echo "# skipped: python3 needed"; finish; exit 0; }
+command -v python3 >/dev/null || { skip "python3 tests" "python3 is not installed"; finish; exit 0; }
 if [ -n "$VALGRIND_WRAP" ]; then
-	echo "# skipped: hundreds of builds are too slow under valgrind (make asan runs this test)"
+	skip "equivalence under valgrind" "hundreds of builds are too slow under valgrind (make asan runs this test)"
 	finish
 	exit 0
 fi
