@@ -119,6 +119,8 @@ bench: $(B)/briefing $(B)/render_bench
 	$(B)/render_bench . 100000
 	sh bench/run $(BENCH_ARTICLES)
 	sh bench/filters $(BENCH_ARTICLES)
+	sh bench/warm
+	sh bench/incremental
 
 $(B)/render_bench: bench/render_bench.c $(B)/libbriefing.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libbriefing.a $(LIBS)

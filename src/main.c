@@ -19,7 +19,7 @@
 
 static const char usage_text[] =
 	"usage: briefing build [-s SITE_DIR] [-o OUT_DIR] [--base-url URL] [--drafts] [--future]\n"
-	"                      [--as-of DATE] [-q | -v] [-j JOBS]\n"
+	"                      [--as-of DATE] [-q | -v] [-j JOBS] [--no-cache] [--cache-dir DIR]\n"
 	"       briefing serve [-s SITE_DIR] [--bind ADDR] [--port N] [-v]\n"
 	"       briefing new article|person|topic \"Name\" [-s SITE_DIR] [--topic T] [--person P]\n"
 	"       briefing new site DIR\n"
