@@ -1,5 +1,7 @@
 /* lua_int.h: the inside of a Lua state (struct lb), shared by the files
- * that call into scripts: lua_bridge.c (states, sandbox, filters, site
+ * of the lua_bridge module: lua_bridge.c (states, protected calls),
+ * lua_scripts.c (the script list), lua_sandbox.c (allowlist and limits),
+ * lua_briefing.c (the `briefing` module), lua_hooks.c (filters and site
  * hooks) and lua_steps.c (keyed steps). Not for the rest of the tool. */
 #ifndef BRIEFING_LUA_INT_H
 #define BRIEFING_LUA_INT_H
@@ -49,5 +51,19 @@ struct lb *lb_of(lua_State *L);
  * context ("while ...") and returns -1. */
 int lb_call(struct lb *lb, int nargs, int nresults, struct diag *d, const char *context);
 double lb_now(void);
+
+/* lua_scripts.c: the path of scripts/NAME in the site, else in the tool's
+ * scripts/, or NULL; caller frees. */
+char *lb_find_script(const struct site *s, const char *name);
+
+/* lua_sandbox.c: a new state for lb (its extra space pointing to lb) with
+ * the memory cap, the instruction budget and the allowed libraries, or
+ * NULL. lb_sandbox_close closes it and frees what it held. */
+lua_State *lb_sandbox_open(struct lb *lb);
+void lb_sandbox_close(struct lb *lb);
+
+/* lua_briefing.c: [-0, +0] the global `briefing` (also kept in the
+ * registry as "briefing.module"). */
+void lb_open_briefing(struct lb *lb);
 
 #endif

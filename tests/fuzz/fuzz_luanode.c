@@ -1,5 +1,5 @@
 /* libFuzzer target for the cmark tree seen from Lua (lua_node.c) and the
- * filter entry points (lua_bridge.c). The input is Markdown, a NUL byte,
+ * filter entry points (lua_hooks.c). The input is Markdown, a NUL byte,
  * then a program: the bytes after the NUL pick statements from a fixed menu
  * (field reads and writes, constructors, edits, walks, replace/splice/delete
  * results, garbage collection), so the generated filter is always valid Lua.
