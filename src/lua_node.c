@@ -999,15 +999,14 @@ void ln_open(lua_State *L)
 {
 	static const luaL_Reg node_meta[] = {
 		{"__index", node_index}, {"__newindex", node_newindex}, {"__gc", node_gc},
-		{"__tostring", node_tostring}, {NULL, NULL},
+		{"__tostring", node_tostring}, {"__metatable", NULL}, /* false: hidden */
+		{NULL, NULL},
 	};
 	static const luaL_Reg state_meta[] = {{"__gc", state_gc}, {NULL, NULL}};
 	if (luaL_newmetatable(L, NODE_MT)) {
 		luaL_setfuncs(L, node_meta, 0);
 		lua_pushliteral(L, "Node");
 		lua_setfield(L, -2, "__name");
-		lua_pushboolean(L, 0);
-		lua_setfield(L, -2, "__metatable");
 	}
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &node_mt_key);
 	struct ln_state *st = lua_newuserdatauv(L, sizeof *st, 0);

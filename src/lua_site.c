@@ -342,18 +342,16 @@ static int item_tostring(lua_State *L)
 void ls_open(lua_State *L)
 {
 	static const char *const names[] = {ARTICLE_MT, ENTITY_MT, OBJECT_MT};
+	static const luaL_Reg item_meta[] = {
+		{"__index", item_index}, {"__newindex", item_newindex},
+		{"__tostring", item_tostring}, {"__metatable", NULL}, /* false: hidden */
+		{NULL, NULL},
+	};
 	for (int i = 0; i < 3; i++) {
 		luaL_newmetatable(L, names[i]);
-		lua_pushcfunction(L, item_index);
-		lua_setfield(L, -2, "__index");
-		lua_pushcfunction(L, item_newindex);
-		lua_setfield(L, -2, "__newindex");
-		lua_pushcfunction(L, item_tostring);
-		lua_setfield(L, -2, "__tostring");
+		luaL_setfuncs(L, item_meta, 0);
 		lua_pushlightuserdata(L, (void *)(lv_view_fn)view_of);
 		lua_setfield(L, -2, LV_VIEW_FIELD);
-		lua_pushboolean(L, 0);
-		lua_setfield(L, -2, "__metatable");
 		lua_pop(L, 1);
 	}
 	lua_newtable(L);
