@@ -1,5 +1,7 @@
-/* lua_node.c: cmark nodes as Lua userdata (fields, methods, checked
- * edits) and the node constructors; the filter walk is lua_walk.c.
+/* lua_node.c: cmark nodes as Lua userdata: one userdata per node, who
+ * owns which node, and checked tree edits. What scripts read and call on
+ * a node is lua_node_fields.c, the constructors lua_node_new.c, the filter
+ * walk lua_walk.c; they share lua_node_private.h.
  * Ownership rule (the invariant everything here keeps): a node with a
  * parent belongs to its tree; a node without a parent belongs to its
  * userdata (owned = 1) unless it is a document the C side holds. */
@@ -69,16 +71,9 @@ const char *ln_type_name(cmark_node *n)
 }
 
 /* "a Paragraph", "an Emph" */
-static const char *article_for(const char *name)
+const char *ln_article_for(const char *name)
 {
 	return strchr("AEIOU", name[0]) ? "an" : "a";
-}
-
-static int is_block_container(cmark_node *n)
-{
-	cmark_node_type t = cmark_node_get_type(n);
-	return t == CMARK_NODE_DOCUMENT || t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_ITEM ||
-	       t == CMARK_NODE_CUSTOM_BLOCK;
 }
 
 void ln_check_types(lua_State *L, int idx, char types[32], const char *what)
@@ -225,6 +220,16 @@ cmark_node *ln_check(lua_State *L, int idx)
 	return check_ud(L, idx)->node;
 }
 
+int ln_is_node(lua_State *L, int idx)
+{
+	return test_ud(L, idx) != NULL;
+}
+
+void ln_push_owned(lua_State *L, cmark_node *n)
+{
+	push_ud(L, n)->owned = 1;
+}
+
 /* The userdata of n if one is alive, else NULL. */
 static struct lnode *cached(lua_State *L, cmark_node *n)
 {
@@ -244,7 +249,7 @@ static void uncache(lua_State *L, cmark_node *n)
 }
 
 /* Cuts n out of its tree; its userdata (made if needed) now owns it. */
-static void detach(lua_State *L, cmark_node *n)
+void ln_detach(lua_State *L, cmark_node *n)
 {
 	cmark_node_unlink(n);
 	struct lnode *u = push_ud(L, n);
@@ -376,18 +381,18 @@ void ln_release_tree(lua_State *L, cmark_node *doc)
 
 /* ---- checked tree edits ---- */
 
-static int cannot_put_type(lua_State *L, const char *c, cmark_node *parent)
+int ln_cannot_put_type(lua_State *L, const char *c, cmark_node *parent)
 {
 	const char *p = parent ? ln_type_name(parent) : NULL;
 	if (!p)
 		return luaL_error(L, "cannot put %s %s beside a node that has no parent",
-		                  article_for(c), c);
-	return luaL_error(L, "cannot put %s %s inside %s %s", article_for(c), c, article_for(p), p);
+		                  ln_article_for(c), c);
+	return luaL_error(L, "cannot put %s %s inside %s %s", ln_article_for(c), c, ln_article_for(p), p);
 }
 
 static int cannot_put(lua_State *L, cmark_node *child, cmark_node *parent)
 {
-	return cannot_put_type(L, ln_type_name(child), parent);
+	return ln_cannot_put_type(L, ln_type_name(child), parent);
 }
 
 static int is_ancestor(cmark_node *a, cmark_node *n)
@@ -398,21 +403,19 @@ static int is_ancestor(cmark_node *a, cmark_node *n)
 	return 0;
 }
 
-enum edit { APPEND, PREPEND, BEFORE, AFTER };
-
 /* Puts child at a place relative to target, or raises a Lua error. */
-static void edit(lua_State *L, cmark_node *target, cmark_node *child, enum edit how)
+void ln_edit(lua_State *L, cmark_node *target, cmark_node *child, enum ln_place how)
 {
-	cmark_node *parent = how == APPEND || how == PREPEND ? target : cmark_node_parent(target);
+	cmark_node *parent = how == LN_APPEND || how == LN_PREPEND ? target : cmark_node_parent(target);
 	if (!parent || child == target || is_ancestor(child, parent) ||
 	    cmark_node_get_type(child) == CMARK_NODE_DOCUMENT)
 		cannot_put(L, child, parent);
 	int ok = 0;
 	switch (how) {
-	case APPEND: ok = cmark_node_append_child(target, child); break;
-	case PREPEND: ok = cmark_node_prepend_child(target, child); break;
-	case BEFORE: ok = cmark_node_insert_before(target, child); break;
-	case AFTER: ok = cmark_node_insert_after(target, child); break;
+	case LN_APPEND: ok = cmark_node_append_child(target, child); break;
+	case LN_PREPEND: ok = cmark_node_prepend_child(target, child); break;
+	case LN_BEFORE: ok = cmark_node_insert_before(target, child); break;
+	case LN_AFTER: ok = cmark_node_insert_after(target, child); break;
 	}
 	if (!ok)
 		cannot_put(L, child, parent);
@@ -433,8 +436,8 @@ void ln_apply_result(lua_State *L, cmark_node *n, int result, int *replaced)
 			return;
 		if (cmark_node_get_type(n) == CMARK_NODE_DOCUMENT)
 			luaL_error(L, "a filter cannot replace the Document");
-		edit(L, n, r, BEFORE);
-		detach(L, n);
+		ln_edit(L, n, r, LN_BEFORE);
+		ln_detach(L, n);
 		*replaced = 1;
 		return;
 	}
@@ -461,318 +464,15 @@ void ln_apply_result(lua_State *L, cmark_node *n, int result, int *replaced)
 		if (r == n) {
 			kept = 1;
 		} else if (!kept) {
-			edit(L, n, r, BEFORE);
+			ln_edit(L, n, r, LN_BEFORE);
 		} else {
-			edit(L, cursor, r, AFTER);
+			ln_edit(L, cursor, r, LN_AFTER);
 			cursor = r;
 		}
 	}
 	if (!kept)
-		detach(L, n);
+		ln_detach(L, n);
 	*replaced = !kept;
-}
-
-/* ---- reading and writing fields ---- */
-
-static int push_opt_string(lua_State *L, const char *s)
-{
-	if (s)
-		lua_pushstring(L, s);
-	else
-		lua_pushliteral(L, "");
-	return 1;
-}
-
-int ln_has_literal(cmark_node_type t)
-{
-	return t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_CODE_BLOCK ||
-	       t == CMARK_NODE_HTML_BLOCK || t == CMARK_NODE_HTML_INLINE;
-}
-
-static int is_link(cmark_node_type t)
-{
-	return t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE;
-}
-
-static void put_text(buf *b, cmark_node *root)
-{
-	cmark_iter *it = cmark_iter_new(root);
-	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *n = cmark_iter_get_node(it);
-		cmark_node_type t = cmark_node_get_type(n);
-		if (ev == CMARK_EVENT_ENTER) {
-			if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_CODE_BLOCK)
-				buf_puts(b, cmark_node_get_literal(n));
-			else if (t == CMARK_NODE_SOFTBREAK)
-				buf_putc(b, ' ');
-			else if (t == CMARK_NODE_LINEBREAK)
-				buf_putc(b, '\n');
-		} else if (n != root && (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING) &&
-		           cmark_node_next(n)) {
-			buf_putc(b, '\n');
-		}
-	}
-	cmark_iter_free(it);
-}
-
-/* node:children() -> {nodes} */
-static int m_children(lua_State *L)
-{
-	cmark_node *n = ln_check(L, 1);
-	lua_newtable(L);
-	int i = 1;
-	for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
-		ln_push(L, c);
-		lua_rawseti(L, -2, i++);
-	}
-	return 1;
-}
-
-/* node:text() -> plain text of the subtree */
-static int m_text(lua_State *L)
-{
-	cmark_node *n = ln_check(L, 1);
-	buf b = BUF_INIT;
-	put_text(&b, n);
-	lua_pushlstring(L, b.ptr, b.len);
-	buf_free(&b);
-	return 1;
-}
-
-static int m_edit(lua_State *L, enum edit how)
-{
-	cmark_node *n = ln_check(L, 1), *child = ln_check(L, 2);
-	edit(L, n, child, how);
-	lua_settop(L, 1);
-	return 1;
-}
-/* node:append(child) -> node, and the same for prepend/insert_before/insert_after */
-static int m_append(lua_State *L) { return m_edit(L, APPEND); }
-static int m_prepend(lua_State *L) { return m_edit(L, PREPEND); }
-static int m_insert_before(lua_State *L) { return m_edit(L, BEFORE); }
-static int m_insert_after(lua_State *L) { return m_edit(L, AFTER); }
-
-/* node:remove() -> node (now free-standing) */
-static int m_remove(lua_State *L)
-{
-	cmark_node *n = ln_check(L, 1);
-	if (cmark_node_get_type(n) == CMARK_NODE_DOCUMENT)
-		return luaL_error(L, "cannot remove the Document");
-	detach(L, n);
-	lua_settop(L, 1);
-	return 1;
-}
-
-static cmark_node *clone_tree(cmark_node *n)
-{
-	cmark_node_type t = cmark_node_get_type(n);
-	cmark_node *c = cmark_node_new(t);
-	if (ln_has_literal(t))
-		cmark_node_set_literal(c, cmark_node_get_literal(n));
-	if (is_link(t)) {
-		cmark_node_set_url(c, cmark_node_get_url(n));
-		cmark_node_set_title(c, cmark_node_get_title(n));
-	}
-	switch (t) {
-	case CMARK_NODE_HEADING: cmark_node_set_heading_level(c, cmark_node_get_heading_level(n)); break;
-	case CMARK_NODE_CODE_BLOCK: cmark_node_set_fence_info(c, cmark_node_get_fence_info(n)); break;
-	case CMARK_NODE_LIST:
-		cmark_node_set_list_type(c, cmark_node_get_list_type(n));
-		cmark_node_set_list_start(c, cmark_node_get_list_start(n));
-		cmark_node_set_list_tight(c, cmark_node_get_list_tight(n));
-		cmark_node_set_list_delim(c, cmark_node_get_list_delim(n));
-		break;
-	case CMARK_NODE_CUSTOM_BLOCK:
-	case CMARK_NODE_CUSTOM_INLINE:
-		cmark_node_set_on_enter(c, cmark_node_get_on_enter(n));
-		cmark_node_set_on_exit(c, cmark_node_get_on_exit(n));
-		break;
-	default: break;
-	}
-	for (cmark_node *k = cmark_node_first_child(n); k; k = cmark_node_next(k))
-		cmark_node_append_child(c, clone_tree(k));
-	return c;
-}
-
-/* node:clone() -> a deep copy, free-standing */
-static int m_clone(lua_State *L)
-{
-	cmark_node *n = ln_check(L, 1);
-	if (cmark_node_get_type(n) == CMARK_NODE_DOCUMENT)
-		return luaL_error(L, "cannot clone the Document");
-	push_ud(L, clone_tree(n))->owned = 1;
-	return 1;
-}
-
-/* node:replace(node_or_list) -> () */
-static int m_replace(lua_State *L)
-{
-	cmark_node *n = ln_check(L, 1);
-	if (!lua_istable(L, 2))
-		ln_check(L, 2);
-	int replaced = 0;
-	ln_apply_result(L, n, 2, &replaced);
-	return 0;
-}
-
-/* node:split(first, last) -> node. Bytes first..last of a Text node (as
- * in string.sub) become a Text node of their own, in the tree where they
- * were: the node itself when first is 1, else a new node after it. The
- * bytes before first stay in the node and those after last go into a new
- * Text after the piece, so the positions of earlier bytes in the node
- * stay valid: split many ranges of one node from the last to the first. */
-static int m_split(lua_State *L)
-{
-	cmark_node *n = ln_check(L, 1);
-	lua_Integer first = luaL_checkinteger(L, 2), last = luaL_checkinteger(L, 3);
-	if (cmark_node_get_type(n) != CMARK_NODE_TEXT)
-		return luaL_error(L, "split: expected a Text node, found %s %s",
-		                  article_for(ln_type_name(n)), ln_type_name(n));
-	if (!cmark_node_parent(n))
-		return luaL_error(L, "split: the Text node is not in a tree");
-	const char *lit = cmark_node_get_literal(n);
-	size_t len = lit ? strlen(lit) : 0;
-	if (first < 1 || last < first || (lua_Unsigned)last > len)
-		return luaL_error(L, "split: bytes %I to %I are not within the text (%d bytes)",
-		                  first, last, (int)len);
-	if (first == 1 && (size_t)last == len) {
-		lua_settop(L, 1);
-		return 1;
-	}
-	char *copy = xstrndup(lit, len); /* set_literal frees lit */
-	cmark_node *piece = n;
-	if ((size_t)last < len) {
-		cmark_node *after = cmark_node_new(CMARK_NODE_TEXT);
-		cmark_node_set_literal(after, copy + last);
-		cmark_node_insert_after(n, after);
-		copy[last] = '\0';
-	}
-	if (first > 1) {
-		piece = cmark_node_new(CMARK_NODE_TEXT);
-		cmark_node_set_literal(piece, copy + first - 1);
-		cmark_node_insert_after(n, piece);
-		copy[first - 1] = '\0';
-	}
-	cmark_node_set_literal(n, copy);
-	free(copy);
-	push_ud(L, piece);
-	return 1;
-}
-
-static const luaL_Reg methods[] = {
-	{"children", m_children}, {"text", m_text}, {"walk", ln_walk_method},
-	{"append", m_append}, {"prepend", m_prepend}, {"insert_before", m_insert_before},
-	{"insert_after", m_insert_after}, {"remove", m_remove}, {"replace", m_replace},
-	{"clone", m_clone}, {"split", m_split}, {NULL, NULL},
-};
-
-/* (node, key) -> value */
-static int node_index(lua_State *L)
-{
-	cmark_node *n = ln_check(L, 1);
-	const char *k = luaL_checkstring(L, 2);
-	cmark_node_type t = cmark_node_get_type(n);
-	/* the fields filters read most, before the method table */
-	if (k[0] == 't' && k[1] == '\0') {
-		lua_pushstring(L, ln_type_name(n));
-		return 1;
-	}
-	if (!strcmp(k, "literal") && ln_has_literal(t))
-		return push_opt_string(L, cmark_node_get_literal(n));
-	if (!strcmp(k, "parent")) {
-		ln_push(L, cmark_node_parent(n));
-		return 1;
-	}
-	for (const luaL_Reg *m = methods; m->name; m++)
-		if (!strcmp(k, m->name)) {
-			lua_pushcfunction(L, m->func);
-			return 1;
-		}
-	if (!strcmp(k, "type"))
-		lua_pushstring(L, ln_type_name(n));
-	else if (!strcmp(k, "level") && t == CMARK_NODE_HEADING)
-		lua_pushinteger(L, cmark_node_get_heading_level(n));
-	else if (!strcmp(k, "url") && is_link(t))
-		return push_opt_string(L, cmark_node_get_url(n));
-	else if (!strcmp(k, "title") && is_link(t))
-		return push_opt_string(L, cmark_node_get_title(n));
-	else if (!strcmp(k, "literal") && ln_has_literal(t))
-		return push_opt_string(L, cmark_node_get_literal(n));
-	else if (!strcmp(k, "info") && t == CMARK_NODE_CODE_BLOCK)
-		return push_opt_string(L, cmark_node_get_fence_info(n));
-	else if (!strcmp(k, "list_type") && t == CMARK_NODE_LIST)
-		lua_pushstring(L, cmark_node_get_list_type(n) == CMARK_ORDERED_LIST ? "ordered"
-		                                                                     : "bullet");
-	else if (!strcmp(k, "start") && t == CMARK_NODE_LIST)
-		lua_pushinteger(L, cmark_node_get_list_start(n));
-	else if (!strcmp(k, "tight") && t == CMARK_NODE_LIST)
-		lua_pushboolean(L, cmark_node_get_list_tight(n));
-	else if (!strcmp(k, "delim") && t == CMARK_NODE_LIST)
-		lua_pushstring(L, cmark_node_get_list_delim(n) == CMARK_PAREN_DELIM ? "paren"
-		                                                                     : "period");
-	else if (!strcmp(k, "start_line"))
-		lua_pushinteger(L, cmark_node_get_start_line(n));
-	else if (!strcmp(k, "start_column"))
-		lua_pushinteger(L, cmark_node_get_start_column(n));
-	else if (!strcmp(k, "end_line"))
-		lua_pushinteger(L, cmark_node_get_end_line(n));
-	else if (!strcmp(k, "end_column"))
-		lua_pushinteger(L, cmark_node_get_end_column(n));
-	else if (!strcmp(k, "parent"))
-		ln_push(L, cmark_node_parent(n));
-	else if (!strcmp(k, "next"))
-		ln_push(L, cmark_node_next(n));
-	else if (!strcmp(k, "prev"))
-		ln_push(L, cmark_node_previous(n));
-	else if (!strcmp(k, "first_child"))
-		ln_push(L, cmark_node_first_child(n));
-	else if (!strcmp(k, "last_child"))
-		ln_push(L, cmark_node_last_child(n));
-	else
-		lua_pushnil(L);
-	return 1;
-}
-
-/* (node, key, value) -> () */
-static int node_newindex(lua_State *L)
-{
-	cmark_node *n = ln_check(L, 1);
-	const char *k = luaL_checkstring(L, 2);
-	cmark_node_type t = cmark_node_get_type(n);
-	int ok = 0;
-	if (!strcmp(k, "level") && t == CMARK_NODE_HEADING) {
-		lua_Integer lv = luaL_checkinteger(L, 3);
-		if (lv < 1 || lv > 6)
-			return luaL_error(L, "level: expected 1 to 6, found %d", (int)lv);
-		ok = cmark_node_set_heading_level(n, (int)lv);
-	} else if (!strcmp(k, "url") && is_link(t)) {
-		ok = cmark_node_set_url(n, luaL_checkstring(L, 3));
-	} else if (!strcmp(k, "title") && is_link(t)) {
-		ok = cmark_node_set_title(n, luaL_checkstring(L, 3));
-	} else if (!strcmp(k, "literal") && ln_has_literal(t)) {
-		ok = cmark_node_set_literal(n, luaL_checkstring(L, 3));
-	} else if (!strcmp(k, "info") && t == CMARK_NODE_CODE_BLOCK) {
-		ok = cmark_node_set_fence_info(n, luaL_checkstring(L, 3));
-	} else if (!strcmp(k, "list_type") && t == CMARK_NODE_LIST) {
-		const char *v = luaL_checkstring(L, 3);
-		if (strcmp(v, "bullet") && strcmp(v, "ordered"))
-			return luaL_error(L, "list_type: expected \"bullet\" or \"ordered\"");
-		ok = cmark_node_set_list_type(n, !strcmp(v, "ordered") ? CMARK_ORDERED_LIST
-		                                                       : CMARK_BULLET_LIST);
-	} else if (!strcmp(k, "start") && t == CMARK_NODE_LIST) {
-		ok = cmark_node_set_list_start(n, (int)luaL_checkinteger(L, 3));
-	} else if (!strcmp(k, "tight") && t == CMARK_NODE_LIST) {
-		ok = cmark_node_set_list_tight(n, lua_toboolean(L, 3));
-	} else if (!strcmp(k, "delim") && t == CMARK_NODE_LIST) {
-		const char *v = luaL_checkstring(L, 3);
-		ok = cmark_node_set_list_delim(n, !strcmp(v, "paren") ? CMARK_PAREN_DELIM
-		                                                      : CMARK_PERIOD_DELIM);
-	}
-	if (!ok)
-		return luaL_error(L, "cannot set \"%s\" on %s %s", k, article_for(ln_type_name(n)),
-		                  ln_type_name(n));
-	return 0;
 }
 
 static int node_tostring(lua_State *L)
@@ -790,215 +490,10 @@ static int node_tostring(lua_State *L)
 	return 1;
 }
 
-/* ---- constructors ---- */
-
-/* [-0, +1] A new free-standing node owned by its userdata. */
-static cmark_node *new_node(lua_State *L, cmark_node_type t)
-{
-	cmark_node *n = cmark_node_new(t);
-	push_ud(L, n)->owned = 1;
-	return n;
-}
-
-/* Appends content (a string, a node, or a list of them) at idx to parent,
- * which is at the top of the stack. Strings become Text, wrapped in a
- * Paragraph inside block containers. */
-static void add_one(lua_State *L, cmark_node *parent, int idx)
-{
-	if (lua_type(L, idx) == LUA_TSTRING) {
-		/* new nodes no Lua value refers to: no userdata for them */
-		cmark_node *text = cmark_node_new(CMARK_NODE_TEXT);
-		cmark_node_set_literal(text, lua_tostring(L, idx));
-		cmark_node *put = text;
-		if (is_block_container(parent)) {
-			put = cmark_node_new(CMARK_NODE_PARAGRAPH);
-			cmark_node_append_child(put, text);
-		}
-		if (!cmark_node_append_child(parent, put)) {
-			cmark_node_free(put);
-			cannot_put_type(L, put == text ? "Text" : "Paragraph", parent);
-		}
-		return;
-	}
-	edit(L, parent, ln_check(L, idx), APPEND);
-}
-
-static void add_content(lua_State *L, cmark_node *parent, int idx)
-{
-	if (lua_isnoneornil(L, idx))
-		return;
-	if (lua_istable(L, idx)) {
-		lua_Integer len = (lua_Integer)lua_rawlen(L, idx);
-		for (lua_Integer i = 1; i <= len; i++) {
-			lua_rawgeti(L, idx, i);
-			add_one(L, parent, lua_gettop(L));
-			lua_pop(L, 1);
-		}
-		return;
-	}
-	if (lua_type(L, idx) != LUA_TSTRING && !test_ud(L, idx))
-		luaL_error(L, "expected a string, a node or a list of them, found %s",
-		           luaL_typename(L, idx));
-	add_one(L, parent, idx);
-}
-
-static int literal_node(lua_State *L, cmark_node_type t)
-{
-	const char *s = luaL_checkstring(L, 1);
-	cmark_node *n = new_node(L, t);
-	cmark_node_set_literal(n, s);
-	return 1;
-}
-/* (text) -> node, for each literal node type */
-static int c_text(lua_State *L) { return literal_node(L, CMARK_NODE_TEXT); }
-static int c_code(lua_State *L) { return literal_node(L, CMARK_NODE_CODE); }
-static int c_html_inline(lua_State *L) { return literal_node(L, CMARK_NODE_HTML_INLINE); }
-static int c_html_block(lua_State *L) { return literal_node(L, CMARK_NODE_HTML_BLOCK); }
-
-/* (text [, info]) -> CodeBlock */
-static int c_code_block(lua_State *L)
-{
-	const char *s = luaL_checkstring(L, 1), *info = luaL_optstring(L, 2, NULL);
-	cmark_node *n = new_node(L, CMARK_NODE_CODE_BLOCK);
-	cmark_node_set_literal(n, s);
-	if (info)
-		cmark_node_set_fence_info(n, info);
-	return 1;
-}
-
-static int empty_node(lua_State *L, cmark_node_type t)
-{
-	new_node(L, t);
-	return 1;
-}
-/* () -> node */
-static int c_softbreak(lua_State *L) { return empty_node(L, CMARK_NODE_SOFTBREAK); }
-static int c_linebreak(lua_State *L) { return empty_node(L, CMARK_NODE_LINEBREAK); }
-static int c_thematic_break(lua_State *L) { return empty_node(L, CMARK_NODE_THEMATIC_BREAK); }
-
-static int container(lua_State *L, cmark_node_type t, int content)
-{
-	cmark_node *n = new_node(L, t);
-	add_content(L, n, content);
-	return 1;
-}
-/* (content) -> node */
-static int c_emph(lua_State *L) { return container(L, CMARK_NODE_EMPH, 1); }
-static int c_strong(lua_State *L) { return container(L, CMARK_NODE_STRONG, 1); }
-static int c_paragraph(lua_State *L) { return container(L, CMARK_NODE_PARAGRAPH, 1); }
-static int c_block_quote(lua_State *L) { return container(L, CMARK_NODE_BLOCK_QUOTE, 1); }
-static int c_item(lua_State *L) { return container(L, CMARK_NODE_ITEM, 1); }
-
-static int link_like(lua_State *L, cmark_node_type t)
-{
-	const char *url = luaL_checkstring(L, 2), *title = luaL_optstring(L, 3, NULL);
-	cmark_node *n = new_node(L, t);
-	cmark_node_set_url(n, url);
-	if (title)
-		cmark_node_set_title(n, title);
-	add_content(L, n, 1);
-	return 1;
-}
-/* (content, url [, title]) -> Link / Image */
-static int c_link(lua_State *L) { return link_like(L, CMARK_NODE_LINK); }
-static int c_image(lua_State *L) { return link_like(L, CMARK_NODE_IMAGE); }
-
-/* (level, content) -> Heading */
-static int c_heading(lua_State *L)
-{
-	lua_Integer level = luaL_checkinteger(L, 1);
-	if (level < 1 || level > 6)
-		return luaL_error(L, "Heading: level must be 1 to 6, found %d", (int)level);
-	cmark_node *n = new_node(L, CMARK_NODE_HEADING);
-	cmark_node_set_heading_level(n, (int)level);
-	add_content(L, n, 2);
-	return 1;
-}
-
-/* (items [, {type=, start=, tight=, delim=}]) -> List. Strings and lists
- * of blocks become items. */
-static int c_list(lua_State *L)
-{
-	luaL_checktype(L, 1, LUA_TTABLE);
-	cmark_node *n = new_node(L, CMARK_NODE_LIST);
-	int list = lua_gettop(L);
-	cmark_node_set_list_type(n, CMARK_BULLET_LIST);
-	cmark_node_set_list_tight(n, 1);
-	if (lua_istable(L, 2)) {
-		lua_getfield(L, 2, "type");
-		const char *t = lua_tostring(L, -1);
-		if (t && !strcmp(t, "ordered")) {
-			cmark_node_set_list_type(n, CMARK_ORDERED_LIST);
-			cmark_node_set_list_start(n, 1);
-		}
-		lua_getfield(L, 2, "start");
-		if (lua_isinteger(L, -1))
-			cmark_node_set_list_start(n, (int)lua_tointeger(L, -1));
-		lua_getfield(L, 2, "tight");
-		if (!lua_isnil(L, -1))
-			cmark_node_set_list_tight(n, lua_toboolean(L, -1));
-		lua_getfield(L, 2, "delim");
-		const char *dl = lua_tostring(L, -1);
-		if (dl)
-			cmark_node_set_list_delim(n, !strcmp(dl, "paren") ? CMARK_PAREN_DELIM
-			                                                  : CMARK_PERIOD_DELIM);
-		lua_pop(L, 4);
-	}
-	lua_Integer len = (lua_Integer)lua_rawlen(L, 1);
-	for (lua_Integer i = 1; i <= len; i++) {
-		lua_rawgeti(L, 1, i);
-		int item = lua_gettop(L);
-		if (test_ud(L, item) &&
-		    cmark_node_get_type(ln_check(L, item)) == CMARK_NODE_ITEM) {
-			edit(L, n, ln_check(L, item), APPEND);
-		} else {
-			cmark_node *it = new_node(L, CMARK_NODE_ITEM);
-			add_content(L, it, item);
-			edit(L, n, it, APPEND);
-			lua_pop(L, 1);
-		}
-		lua_pop(L, 1);
-	}
-	lua_settop(L, list);
-	return 1;
-}
-
-/* (node or list) -> plain text */
-static int l_stringify(lua_State *L)
-{
-	lua_Integer len = lua_istable(L, 1) ? (lua_Integer)lua_rawlen(L, 1) : 0;
-	/* every node of a list checked before the buffer holds anything: an
-	 * error raised after that would leak it */
-	for (lua_Integer i = 1; i <= len; i++) {
-		lua_rawgeti(L, 1, i);
-		if (test_ud(L, -1))
-			ln_check(L, -1);
-		lua_pop(L, 1);
-	}
-	buf b = BUF_INIT;
-	if (lua_istable(L, 1)) {
-		for (lua_Integer i = 1; i <= len; i++) {
-			lua_rawgeti(L, 1, i);
-			if (lua_type(L, -1) == LUA_TSTRING)
-				buf_puts(&b, lua_tostring(L, -1));
-			else if (test_ud(L, -1))
-				put_text(&b, ln_check(L, -1));
-			lua_pop(L, 1);
-		}
-	} else if (lua_type(L, 1) == LUA_TSTRING) {
-		buf_puts(&b, lua_tostring(L, 1));
-	} else {
-		put_text(&b, ln_check(L, 1));
-	}
-	lua_pushlstring(L, b.ptr, b.len);
-	buf_free(&b);
-	return 1;
-}
-
 void ln_open(lua_State *L)
 {
 	static const luaL_Reg node_meta[] = {
-		{"__index", node_index}, {"__newindex", node_newindex}, {"__gc", node_gc},
+		{"__index", ln_index}, {"__newindex", ln_newindex}, {"__gc", node_gc},
 		{"__tostring", node_tostring}, {"__metatable", NULL}, /* false: hidden */
 		{NULL, NULL},
 	};
@@ -1020,13 +515,5 @@ void ln_open(lua_State *L)
 	lua_setfield(L, -2, "__mode");
 	lua_setmetatable(L, -2);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &cache_key);
-	static const luaL_Reg ctors[] = {
-		{"Text", c_text}, {"Code", c_code}, {"HtmlInline", c_html_inline},
-		{"HtmlBlock", c_html_block}, {"CodeBlock", c_code_block}, {"SoftBreak", c_softbreak},
-		{"LineBreak", c_linebreak}, {"ThematicBreak", c_thematic_break}, {"Emph", c_emph},
-		{"Strong", c_strong}, {"Paragraph", c_paragraph}, {"BlockQuote", c_block_quote},
-		{"Item", c_item}, {"Link", c_link}, {"Image", c_image}, {"Heading", c_heading},
-		{"List", c_list}, {"stringify", l_stringify}, {NULL, NULL},
-	};
-	luaL_setfuncs(L, ctors, 0);
+	ln_open_constructors(L);
 }

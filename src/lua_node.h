@@ -3,9 +3,9 @@
  * node always gives the same userdata, so nodes compare with ==. Nodes
  * built by constructors or cut out of a tree belong to their userdata and
  * are freed by the garbage collector; nodes in a tree belong to the tree.
- * Also here: the node constructors of the `briefing` module (lua_node.c)
- * and the walk that applies a filter table, with pandoc's return
- * semantics (lua_walk.c). */
+ * Also here: the node constructors of the `briefing` module
+ * (lua_node_new.c) and the walk that applies a filter table, with
+ * pandoc's return semantics (lua_walk.c). */
 #ifndef BRIEFING_LUA_NODE_H
 #define BRIEFING_LUA_NODE_H
 

@@ -1,8 +1,8 @@
 /* lua_walk.c: the filter walk over a cmark tree: a filter table's
  * functions by node type, called bottom-up (or top-down) with pandoc's
  * return semantics (ln_apply_result), `skip` and `when` honoured. The
- * nodes themselves, their ownership and the constructors are lua_node.c;
- * the two share lua_node_private.h. No node is freed while a walk runs
+ * nodes themselves and their ownership are lua_node.c; the parts of the
+ * module share lua_node_private.h. No node is freed while a walk runs
  * (ln_walk_begin/end), so the raw sibling pointers here stay valid. */
 #include "lua_node.h"
 

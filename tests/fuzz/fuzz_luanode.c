@@ -1,4 +1,4 @@
-/* libFuzzer target for the cmark tree seen from Lua (lua_node.c) and the
+/* libFuzzer target for the cmark tree seen from Lua (lua_node*.c) and the
  * filter entry points (lua_hooks.c). The input is Markdown, a NUL byte,
  * then a program: the bytes after the NUL pick statements from a fixed menu
  * (field reads and writes, constructors, edits, walks, replace/splice/delete

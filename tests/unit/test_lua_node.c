@@ -1,4 +1,4 @@
-/* Unit tests: the cmark tree seen from Lua (lua_node.c): fields, edits,
+/* Unit tests: the cmark tree seen from Lua (lua_node*.c): fields, edits,
  * constructors, the filter walk and its return semantics, ownership
  * across garbage collection, and use after release. */
 #include <lauxlib.h>
