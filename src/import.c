@@ -284,6 +284,33 @@ static struct site *open_site(const struct import_opts *o, struct diag *d)
 	return NULL;
 }
 
+/* Steps 1 to 3 and the title and date: the draft of the scrape raw. */
+static void make_draft(const struct site *s, const struct import_opts *o, const char *raw,
+                       struct draft *d)
+{
+	*d = (struct draft){.people = val_list(), .topics = val_list(), .proposed = val_map(),
+	                    .body = BUF_INIT};
+	buf text = BUF_INIT;
+	struct value *paras = read_paragraphs(raw);
+	keep_reporting(paras, &d->body, &text);
+	val_free(paras);
+	find_known(s, text.ptr, d->people, d->topics);
+	propose_people(s, text.ptr, d->proposed);
+	d->title = o->title ? xstrdup(o->title) : working_title(text.ptr);
+	if (!o->date || date_parse(o->date, s->cfg.tz_offset_min, &d->when) != 0)
+		date_from_epoch(date_now(), s->cfg.tz_offset_min, &d->when);
+	buf_free(&text);
+}
+
+static void free_draft(struct draft *d)
+{
+	free(d->title);
+	buf_free(&d->body);
+	val_free(d->people);
+	val_free(d->topics);
+	val_free(d->proposed);
+}
+
 int import_run(const struct import_opts *o)
 {
 	buf raw = BUF_INIT;
@@ -295,26 +322,13 @@ int import_run(const struct import_opts *o)
 	struct site *s = open_site(o, diag);
 	int rc = 1;
 	if (s) {
-		struct draft d = {.people = val_list(), .topics = val_list(), .proposed = val_map(),
-		                  .body = BUF_INIT};
-		buf text = BUF_INIT, fm = BUF_INIT;
-		struct value *paras = read_paragraphs(raw.ptr);
-		keep_reporting(paras, &d.body, &text);
-		val_free(paras);
-		find_known(s, text.ptr, d.people, d.topics);
-		propose_people(s, text.ptr, d.proposed);
-		d.title = o->title ? xstrdup(o->title) : working_title(text.ptr);
-		if (!o->date || date_parse(o->date, s->cfg.tz_offset_min, &d.when) != 0)
-			date_from_epoch(date_now(), s->cfg.tz_offset_min, &d.when);
+		struct draft d;
+		buf fm = BUF_INIT;
+		make_draft(s, o, raw.ptr, &d);
 		write_draft(o, &d, &fm);
 		rc = save_draft(s, &d, &fm);
-		free(d.title);
-		buf_free(&d.body);
-		buf_free(&text);
 		buf_free(&fm);
-		val_free(d.people);
-		val_free(d.topics);
-		val_free(d.proposed);
+		free_draft(&d);
 	}
 	site_free(s);
 	diag_free(diag);
