@@ -95,15 +95,15 @@ static void report(struct diag *d, const char *msg, const char *context)
 }
 
 /* lua_pcall with the call's instruction budget started (and, for a
- * watched state, the watchdog told). */
+ * state on the watchdog, the watchdog told). */
 static int budget_pcall(struct lb *lb, int nargs, int nresults, int msgh)
 {
 	lb->count = 0;
-	if (lb->watched)
-		budget_begin(&lb->watch);
+	if (lb->on_watchdog)
+		budget_begin(&lb->budget);
 	int rc = lua_pcall(lb->L, nargs, nresults, msgh);
-	if (lb->watched)
-		budget_end(&lb->watch);
+	if (lb->on_watchdog)
+		budget_end(&lb->budget);
 	return rc;
 }
 

@@ -39,8 +39,8 @@ struct lb {
 	struct diag *cur;       /* where log.* and errors go now */
 	int site_pushed;
 	double *hook_time;      /* per script: seconds in its site hooks */
-	int watched;            /* the budget is counted once a call runs long */
-	struct budget_slot watch;
+	int on_watchdog;        /* the budget is counted once a call runs long */
+	struct budget_slot budget; /* with on_watchdog: this state's slot */
 	pthread_mutex_t lambda_lock; /* template lambdas run from render threads */
 };
 

@@ -183,8 +183,8 @@ lua_State *lb_sandbox_open(struct lb *lb)
 	if (lb->limit <= EXACT_UP_TO) {
 		lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_STEP);
 	} else {
-		budget_register(&lb->watch, L, count_hook, HOOK_STEP);
-		lb->watched = 1;
+		budget_register(&lb->budget, L, count_hook, HOOK_STEP);
+		lb->on_watchdog = 1;
 	}
 	lua_gc(L, LUA_GCGEN, 0, 0); /* many short-lived node userdata */
 	open_libs(L);
@@ -193,8 +193,8 @@ lua_State *lb_sandbox_open(struct lb *lb)
 
 void lb_sandbox_close(struct lb *lb)
 {
-	if (lb->watched)
-		budget_unregister(&lb->watch);
+	if (lb->on_watchdog)
+		budget_unregister(&lb->budget);
 	lua_close(lb->L);
 	slab_release(&lb->slab);
 }
