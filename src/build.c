@@ -58,24 +58,12 @@ static int errors(const struct build *b)
 static void apply_overrides(struct build *b, struct site *s)
 {
 	const struct build_opts *o = &b->o;
-	s->tool_dir = o->tool_dir ? xstrdup(o->tool_dir) : NULL;
-	s->cfg.drafts = o->drafts;
-	s->cfg.future = o->future;
-	if (o->clean_urls >= 0)
-		s->cfg.clean_urls = o->clean_urls;
-	val_set_bool(s->site_layer[0], "clean_urls", s->cfg.clean_urls);
-	s->cfg.now = o->as_of ? o->as_of : (long long)time(NULL);
-	if (o->base_url) {
-		size_t n = strlen(o->base_url);
-		free(s->cfg.base_url);
-		s->cfg.base_url = n && o->base_url[n - 1] != '/' ? xasprintf("%s/", o->base_url)
-		                                                 : xstrdup(o->base_url);
-		val_set_str(s->site_layer[0], "base_url", s->cfg.base_url);
-	}
-	if (o->out_dir) {
-		free(s->cfg.output);
-		s->cfg.output = xstrdup(o->out_dir);
-	}
+	struct site_overrides over = {
+		.tool_dir = o->tool_dir, .base_url = o->base_url, .output = o->out_dir,
+		.drafts = o->drafts, .future = o->future, .clean_urls = o->clean_urls,
+		.now = o->as_of,
+	};
+	site_override(s, &over);
 }
 
 /* A refused output folder fails the build before any work, at the output:

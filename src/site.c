@@ -390,6 +390,29 @@ void article_free(struct article *a)
 	free(a);
 }
 
+void site_override(struct site *s, const struct site_overrides *o)
+{
+	free(s->tool_dir);
+	s->tool_dir = o->tool_dir ? xstrdup(o->tool_dir) : NULL;
+	s->cfg.drafts = o->drafts;
+	s->cfg.future = o->future;
+	if (o->clean_urls >= 0)
+		s->cfg.clean_urls = o->clean_urls;
+	val_set_bool(s->site_layer[0], "clean_urls", s->cfg.clean_urls);
+	s->cfg.now = o->now ? o->now : (long long)time(NULL);
+	if (o->base_url) {
+		size_t n = strlen(o->base_url);
+		free(s->cfg.base_url);
+		s->cfg.base_url = n && o->base_url[n - 1] != '/' ? xasprintf("%s/", o->base_url)
+		                                                 : xstrdup(o->base_url);
+		val_set_str(s->site_layer[0], "base_url", s->cfg.base_url);
+	}
+	if (o->output) {
+		free(s->cfg.output);
+		s->cfg.output = xstrdup(o->output);
+	}
+}
+
 void site_free(struct site *s)
 {
 	if (!s)

@@ -161,6 +161,20 @@ void site_grave_each(const struct site *s, void (*fn)(void *ctx, const void *p),
 /* Reads SITE_DIR/site.yml. Returns NULL after reporting errors. */
 struct site *site_open(const char *dir, struct diag *d);
 void site_free(struct site *s);
+
+/* What the command line sets over site.yml (build and serve flags). */
+struct site_overrides {
+	const char *tool_dir; /* the tool's scripts/ and themes/, or NULL (copied) */
+	const char *base_url; /* NULL: site.yml's; a missing final "/" is added */
+	const char *output;   /* NULL: site.yml's */
+	int drafts;           /* include draft: true */
+	int future;           /* include future-dated and scheduled articles */
+	int clean_urls;       /* -1: site.yml's; 0 or 1 */
+	long long now;        /* the build's "now" (epoch seconds); 0: the clock */
+};
+/* Applies o to s's configuration and to the template `site` map; once,
+ * right after site_open. The strings are copied. */
+void site_override(struct site *s, const struct site_overrides *o);
 /* An article for the file at path (taken; its name starts at prefix, past
  * "content/articles/"), not yet parsed. */
 struct article *article_new(char *path, size_t prefix);
