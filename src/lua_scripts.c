@@ -83,38 +83,33 @@ static void default_scripts(const struct site *s, struct lb_scripts *sc)
 	free(own);
 }
 
-struct lb_scripts *lb_scripts_new(const struct site *s, struct diag *d)
+/* site.yml `lua:`: the instruction budget per call and the memory cap. */
+static void read_limits(const struct site *s, struct lb_scripts *sc, const char *yml,
+                        struct diag *d)
 {
-	struct lb_scripts *sc = xcalloc(1, sizeof *sc);
-	char *yml = site_path(s, "site.yml");
-	int errors = diag_count(d, DIAG_ERROR);
 	sc->instruction_limit = DEFAULT_INSTRUCTIONS;
 	sc->memory_limit = (size_t)DEFAULT_MEMORY_MB << 20;
 	const struct value *lua = val_get(s->cfg.yaml, "lua");
-	if (lua && val_type(lua) == VAL_MAP) {
-		const struct value *v = val_get(lua, "instruction_limit");
-		if (v && (val_type(v) != VAL_NUM || val_get_num(v) < 1000 || val_get_num(v) > 1e15))
-			diag_error(d, yml, val_line(v), val_col(v),
-			           "lua.instruction_limit: expected a number from 1000 to 10^15");
-		else if (v)
-			sc->instruction_limit = (long long)val_get_num(v);
-		v = val_get(lua, "memory_limit_mb");
-		if (v && (val_type(v) != VAL_NUM || val_get_num(v) < 8 || val_get_num(v) > 65536))
-			diag_error(d, yml, val_line(v), val_col(v),
-			           "lua.memory_limit_mb: expected a number from 8 to 65536");
-		else if (v)
-			sc->memory_limit = (size_t)val_get_num(v) << 20;
-	}
-	const struct value *filters = val_get(s->cfg.yaml, "filters");
-	if (val_type(filters) != VAL_LIST) {
-		default_scripts(s, sc);
-		free(yml);
-		if (diag_count(d, DIAG_ERROR) > errors) {
-			lb_scripts_free(sc);
-			return NULL;
-		}
-		return sc;
-	}
+	if (!lua || val_type(lua) != VAL_MAP)
+		return;
+	const struct value *v = val_get(lua, "instruction_limit");
+	if (v && (val_type(v) != VAL_NUM || val_get_num(v) < 1000 || val_get_num(v) > 1e15))
+		diag_error(d, yml, val_line(v), val_col(v),
+		           "lua.instruction_limit: expected a number from 1000 to 10^15");
+	else if (v)
+		sc->instruction_limit = (long long)val_get_num(v);
+	v = val_get(lua, "memory_limit_mb");
+	if (v && (val_type(v) != VAL_NUM || val_get_num(v) < 8 || val_get_num(v) > 65536))
+		diag_error(d, yml, val_line(v), val_col(v),
+		           "lua.memory_limit_mb: expected a number from 8 to 65536");
+	else if (v)
+		sc->memory_limit = (size_t)val_get_num(v) << 20;
+}
+
+/* site.yml `filters:`, a list of names or {script:, options:}, in order. */
+static void listed_scripts(const struct site *s, struct lb_scripts *sc,
+                           const struct value *filters, const char *yml, struct diag *d)
+{
 	for (size_t i = 0; i < val_len(filters); i++) {
 		const struct value *f = val_at(filters, i), *options = NULL;
 		const char *name = val_get_str(f, NULL);
@@ -142,6 +137,19 @@ struct lb_scripts *lb_scripts_new(const struct site *s, struct diag *d)
 		}
 		add_script(sc, path, name, options);
 	}
+}
+
+struct lb_scripts *lb_scripts_new(const struct site *s, struct diag *d)
+{
+	struct lb_scripts *sc = xcalloc(1, sizeof *sc);
+	char *yml = site_path(s, "site.yml");
+	int errors = diag_count(d, DIAG_ERROR);
+	read_limits(s, sc, yml, d);
+	const struct value *filters = val_get(s->cfg.yaml, "filters");
+	if (val_type(filters) == VAL_LIST)
+		listed_scripts(s, sc, filters, yml, d);
+	else
+		default_scripts(s, sc);
 	free(yml);
 	if (diag_count(d, DIAG_ERROR) > errors) {
 		lb_scripts_free(sc);
