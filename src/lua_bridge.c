@@ -204,6 +204,38 @@ static struct value *make_lambda(lua_State *L, int idx)
 	return val_func((struct val_func){lambda_call, free, lam});
 }
 
+/* [-0, +1] Runs a script's chunk with its options as `...` and pushes
+ * the table it returns ({} for nil). -1 after reporting to d (the stack
+ * is then left as it is: the state is about to be closed). */
+static int load_script(struct lb *lb, const struct lb_script *script, struct diag *d)
+{
+	lua_State *L = lb->L;
+	if (luaL_loadfilex(L, script->path, "t") != LUA_OK) {
+		report(d, lua_tostring(L, -1), "while loading the script");
+		return -1;
+	}
+	if (script->options)
+		lv_push(L, script->options);
+	else
+		lua_pushnil(L);
+	char *context = xasprintf("while loading %s", script->path);
+	int rc = lb_call(lb, 1, 1, d, context);
+	free(context);
+	if (rc != 0)
+		return -1;
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+	}
+	if (!lua_istable(L, -1)) {
+		diag_error(d, script->path, 0, 0,
+		           "a filter script must return a table of functions, found a %s",
+		           luaL_typename(L, -1));
+		return -1;
+	}
+	return 0;
+}
+
 struct lb *lb_new(struct site *s, const struct lb_scripts *sc, int main, struct diag *d)
 {
 	struct lb *lb = xcalloc(1, sizeof *lb);
@@ -235,31 +267,7 @@ struct lb *lb_new(struct site *s, const struct lb_scripts *sc, int main, struct 
 	lua_createtable(L, (int)sc->n, 0);
 	int scripts = lua_gettop(L);
 	for (size_t i = 0; i < sc->n; i++) {
-		const struct lb_script *script = &sc->list[i];
-		if (luaL_loadfilex(L, script->path, "t") != LUA_OK) {
-			report(d, lua_tostring(L, -1), "while loading the script");
-			lb_free(lb);
-			return NULL;
-		}
-		if (script->options)
-			lv_push(L, script->options);
-		else
-			lua_pushnil(L);
-		char *context = xasprintf("while loading %s", script->path);
-		int rc = lb_call(lb, 1, 1, d, context);
-		free(context);
-		if (rc != 0) {
-			lb_free(lb);
-			return NULL;
-		}
-		if (lua_isnil(L, -1)) {
-			lua_pop(L, 1);
-			lua_newtable(L);
-		}
-		if (!lua_istable(L, -1)) {
-			diag_error(d, script->path, 0, 0,
-			           "a filter script must return a table of functions, found a %s",
-			           luaL_typename(L, -1));
+		if (load_script(lb, &sc->list[i], d) != 0) {
 			lb_free(lb);
 			return NULL;
 		}
