@@ -4,6 +4,7 @@
  *   parse    those parsed, filtered and rendered, in parallel (article.c)
  *   resolve  published articles, entities, views, article pages (resolve.c)
  *   steps    the keyed site hooks (steps.c), then whole-site hooks if any
+ *            (`briefing check` stops here: check_only)
  *   pages    the page list, checked
  *   render   the pages whose inputs changed, in parallel, and written
  *   finish   sitemap and static files, then the swap (or, live, the prune)
@@ -782,6 +783,8 @@ int build_update(struct build *b, char *const *paths, size_t n, int all)
 	}
 	if (rc == 0)
 		rc = run_hooks(b, full);
+	if (b->o.check_only) /* check reads what the steps made: no pages, no output */
+		goto done;
 	if (rc == 0)
 		rc = pages(b);
 	if (rc == 0) {
@@ -810,8 +813,13 @@ done:
 	}
 	b->failed = nerr > 0;
 	b->restored = 0;
-	report(b, d, nerr, t0);
-	diag_free(d);
+	if (b->o.check_only) { /* check prints them with its own */
+		diag_free(b->unsaid);
+		b->unsaid = d;
+	} else {
+		report(b, d, nerr, t0);
+		diag_free(d);
+	}
 	if (b->o.stats)
 		*b->o.stats = b->st;
 	out_wait(); /* the previous output, removed meanwhile */
@@ -885,12 +893,27 @@ void build_messages(struct build *b, FILE *fp)
 	b->o.messages = fp;
 }
 
+/* briefing check: what a check_only update said and what its steps made. */
+void build_take_messages(struct build *b, struct diag *d)
+{
+	if (b->unsaid)
+		diag_merge(d, b->unsaid);
+}
+
+void build_summaries(const struct build *b, const char *group,
+                     void (*each)(void *ctx, const char *key, const struct value *summary),
+                     void *ctx)
+{
+	st_summaries(b->steps, group, each, ctx);
+}
+
 void build_free(struct build *b)
 {
 	if (!b)
 		return;
 	build_drop(b);
 	hs_table_free(b->manifest);
+	diag_free(b->unsaid);
 	val_free(b->prints);
 	val_arena_free(b->arena); /* last: the state's values from the cache lived in it */
 	if (b->map)

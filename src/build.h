@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
+struct diag;
+struct value;
+
 /* What an update did, for serve's log and the tests. */
 struct build_stats {
 	size_t articles_parsed, articles_cached; /* cached: kept from the last update */
@@ -41,6 +44,9 @@ struct build_opts {
 	const char *cache_dir; /* build_run: where caches go (NULL: $XDG_CACHE_HOME/briefing,
 	                        * else ~/.cache/briefing) */
 	struct build_stats *stats; /* filled when not NULL */
+	int check_only;        /* stop after the steps and hooks: no pages, nothing
+	                        * written or printed (briefing check reads what the
+	                        * steps made: build_take_messages, build_summaries) */
 };
 
 /* One build: returns the exit status, 0 built, 1 content or script errors. */
@@ -57,5 +63,14 @@ void build_messages(struct build *b, FILE *fp);
  * say what changed since the last update; all = 1 when that is unknown.
  * Returns 0, or 1 after errors (the output is then unchanged). */
 int build_update(struct build *b, char *const *paths, size_t n, int all);
+
+/* After a check_only update: moves its messages (those a build would
+ * print) to the end of d, and calls each(ctx, key, summary) for every key
+ * of group, in key order, with what its group step returned (NULL for
+ * none; the summary belongs to the state). */
+void build_take_messages(struct build *b, struct diag *d);
+void build_summaries(const struct build *b, const char *group,
+                     void (*each)(void *ctx, const char *key, const struct value *summary),
+                     void *ctx);
 
 #endif

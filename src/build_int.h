@@ -44,6 +44,7 @@ struct build {
 	const char *map;          /* and its strings in the mapped file */
 	size_t map_len;
 	unsigned gen;
+	struct diag *unsaid;      /* check_only: the last update's messages, not printed */
 	/* this update */
 	struct output *out;
 	struct progress *progress;

@@ -1,10 +1,13 @@
-/* check.c: `briefing check`, the editorial linter. It reads the content as
- * a build does (the same errors) and adds warnings a build does not give:
- * names that match no person or topic file (with a suggestion), people
- * named in a body but not listed, aliases two people share, missing or
- * long summaries, empty bodies, dates in the future, a shared alias in a
- * body that the people list does not settle, editions over their word
- * budget. No Lua, no output. */
+/* check.c: `briefing check`, the editorial linter. It runs the site as a
+ * build does up to and including the scripts' keyed steps and hooks
+ * (build.c's check_only: the same errors and script messages, nothing
+ * rendered or written) and adds warnings a build does not give: names
+ * that match no person or topic file (with a suggestion), people named in
+ * a body but not listed, aliases two people share, missing or long
+ * summaries, empty bodies, dates in the future, a shared alias in a body
+ * that the people list does not settle, and editions over their word
+ * budget. Editions are the scripts' (editions.lua's, or the site's own):
+ * check reads what they grouped and never groups articles itself. */
 #include "check.h"
 
 #include <ctype.h>
@@ -13,8 +16,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "build.h"
 #include "date.h"
-#include "fsutil.h"
 #include "markdown.h"
 #include "match.h"
 #include "num.h"
@@ -75,7 +78,8 @@ static const char *suggest(const struct site *s, enum entity_kind kind, const ch
 	return best;
 }
 
-static void check_names(const struct site *s, struct article *a, enum entity_kind kind)
+static void check_names(const struct site *s, const struct article *a, enum entity_kind kind,
+                        struct diag *d)
 {
 	const char *key = kind == ENT_TOPIC ? "topics" : "people";
 	const struct value *names = val_get(a->meta, key);
@@ -89,11 +93,11 @@ static void check_names(const struct site *s, struct article *a, enum entity_kin
 			continue;
 		const char *hint = suggest(s, kind, name);
 		if (hint)
-			diag_warn(a->diag, a->path, val_line(v), val_col(v),
+			diag_warn(d, a->path, val_line(v), val_col(v),
 			          "%s: \"%s\" has no file in content/%s/; did you mean \"%s\"?", key, name,
 			          key, hint);
 		else
-			diag_warn(a->diag, a->path, val_line(v), val_col(v),
+			diag_warn(d, a->path, val_line(v), val_col(v),
 			          "%s: \"%s\" has no file in content/%s/ (its page will have no %s)", key,
 			          name, key, kind == ENT_TOPIC ? "description" : "bio");
 	}
@@ -151,7 +155,7 @@ static int is_listed(const struct site *s, const struct article *a, const struct
  * list, and shared aliases the list does not settle (mentions.lua leaves
  * those unlinked). Each reported once per article. */
 static void check_mentions(const struct site *s, const struct people_index *ix,
-                           struct article *a, const char *body)
+                           const struct article *a, const char *body, struct diag *d)
 {
 	struct value *told = val_map();
 	size_t len = strlen(body), pos = 0, start, got;
@@ -164,7 +168,7 @@ static void check_mentions(const struct site *s, const struct people_index *ix,
 			listed += is_listed(s, a, s->people[(size_t)val_get_num(val_at(own, k))]);
 		if (n == 1 && !listed && !val_get(told, first->name)) {
 			val_set(told, first->name, val_bool(1));
-			diag_warn(a->diag, a->path, 1, 1, "%s is named in the body but not in people",
+			diag_warn(d, a->path, 1, 1, "%s is named in the body but not in people",
 			          first->name);
 		} else if (n > 1 && listed != 1 && !val_get(told, name)) {
 			val_set(told, name, val_bool(1));
@@ -172,7 +176,7 @@ static void check_mentions(const struct site *s, const struct people_index *ix,
 			for (size_t k = 0; k < n; k++)
 				buf_printf(&who, "%s%s", k == 0 ? "" : k + 1 == n ? " or " : ", ",
 				           s->people[(size_t)val_get_num(val_at(own, k))]->name);
-			diag_warn(a->diag, a->path, 1, 1,
+			diag_warn(d, a->path, 1, 1,
 			          "\"%s\" in the body could be %s; it is not linked until people lists "
 			          "%s", name, who.ptr, listed ? "only one of them" : "one of them");
 			buf_free(&who);
@@ -207,119 +211,20 @@ static long word_budget(const struct site *s, const struct value *v, const char 
 	return (long)n;
 }
 
-/* ---- editions and their word budget (as editions.lua groups them) ---- */
-
-struct editions {
-	int period;           /* 'd'aily, 'w'eekly, 'm'onthly, 'c'ustom */
-	int starts;           /* weekly: 0 = Monday ... 6 = Sunday */
-	long budget;          /* words per edition, 0 for none */
-	const struct value *budget_v;
-	char **custom;        /* custom: sorted first days, from content/editions */
-	size_t n_custom;
-	struct value *words;  /* edition key -> words */
-};
-
-static int is_edition_file(const char *name)
-{
-	size_t n = strlen(name);
-	return n == 13 && strcmp(name + 10, ".md") == 0 && isdigit((unsigned char)name[0]);
-}
-
-static void editions_init(const struct site *s, struct editions *ed, struct diag *d)
-{
-	memset(ed, 0, sizeof *ed);
-	ed->period = 'd';
-	const struct value *cfg = val_get(s->cfg.yaml, "editions");
-	const char *period = val_get_str(cfg, NULL);
-	if (!period)
-		period = val_get_cstr(cfg, "period");
-	if (period && strchr("dwmc", period[0]))
-		ed->period = period[0];
-	static const char *const days[] = {"monday", "tuesday", "wednesday", "thursday", "friday",
-	                                   "saturday", "sunday"};
-	const char *starts = val_get_cstr(cfg, "starts");
-	for (int i = 0; starts && i < 7; i++)
-		if (!strcasecmp(starts, days[i]))
-			ed->starts = i;
-	ed->budget_v = val_get(cfg, "words");
-	ed->budget = word_budget(s, ed->budget_v, "editions: words", 0, d);
-	if (ed->period == 'c') {
-		char *dir = site_path(s, "content/editions");
-		ed->custom = fs_list(dir, is_edition_file, &ed->n_custom);
-		for (size_t i = 0; i < ed->n_custom; i++)
-			ed->custom[i][10] = '\0'; /* "2017-12-12.md" -> "2017-12-12" */
-		free(dir);
-	}
-	ed->words = val_map();
-}
-
-/* The key of the edition holding an article: its day, the first day of
- * its week or custom period, or its month. */
-static void edition_key(const struct editions *ed, const struct date *d, buf *key)
-{
-	buf_reset(key);
-	if (ed->period == 'm') {
-		buf_printf(key, "%04d-%02d", d->year, d->month);
-		return;
-	}
-	if (ed->period == 'w') {
-		int64_t days = date_days_from_civil(d->year, d->month, d->day);
-		int weekday = (int)(((days + 3) % 7 + 7) % 7);
-		struct date first;
-		date_from_epoch((days - ((weekday - ed->starts) % 7 + 7) % 7) * 86400, 0, &first);
-		date_put_day(key, &first);
-		return;
-	}
-	date_put_day(key, d);
-	if (ed->period == 'c' && ed->n_custom) {
-		const char *start = ed->custom[0];
-		for (size_t i = 0; i < ed->n_custom && strcmp(ed->custom[i], key->ptr) <= 0; i++)
-			start = ed->custom[i];
-		buf_reset(key);
-		buf_puts(key, start);
-	}
-}
-
-static int cmp_key(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static void editions_report(const struct site *s, struct editions *ed, struct diag *d)
-{
-	size_t n = val_len(ed->words);
-	const char **keys = xcalloc(n ? n : 1, sizeof *keys);
-	for (size_t i = 0; i < n; i++)
-		keys[i] = val_key_at(ed->words, i, NULL);
-	if (n)
-		qsort(keys, n, sizeof *keys, cmp_key);
-	char *path = site_path(s, "site.yml");
-	for (size_t i = 0; i < n; i++) {
-		long words = (long)val_get_num(val_get(ed->words, keys[i]));
-		if (ed->budget > 0 && words > ed->budget)
-			diag_warn(d, path, val_line(ed->budget_v), val_col(ed->budget_v),
-			          "edition %s: %ld words, over the budget of %ld (editions: words)", keys[i],
-			          words, ed->budget);
-	}
-	free(path);
-	free(keys);
-	fs_free_names(ed->custom, ed->n_custom);
-	val_free(ed->words);
-}
-
 static void check_article(const struct site *s, const struct people_index *ix,
-                          struct editions *ed, struct article *a, long summary_words, time_t now)
+                          const struct article *a, long summary_words, time_t now,
+                          struct diag *d)
 {
-	check_names(s, a, ENT_TOPIC);
-	check_names(s, a, ENT_PERSON);
+	check_names(s, a, ENT_TOPIC, d);
+	check_names(s, a, ENT_PERSON, d);
 	const struct value *summary = val_get(a->meta, "summary");
 	const char *text = val_get_str(summary, NULL);
 	if (!text || !*text) {
-		diag_warn(a->diag, a->path, 1, 1, "no summary: lists and feeds show only the title");
+		diag_warn(d, a->path, 1, 1, "no summary: lists and feeds show only the title");
 	} else {
 		long words = (long)words_count(text);
 		if (words > summary_words)
-			diag_warn(a->diag, a->path, val_line(summary), val_col(summary),
+			diag_warn(d, a->path, val_line(summary), val_col(summary),
 			          "summary: %ld words, over the budget of %ld", words, summary_words);
 	}
 	buf body = BUF_INIT;
@@ -336,26 +241,18 @@ static void check_article(const struct site *s, const struct people_index *ix,
 		cmark_iter_free(it);
 	}
 	if (!body.len)
-		diag_warn(a->diag, a->path, 1, 1, "the body is empty");
+		diag_warn(d, a->path, 1, 1, "the body is empty");
 	else
-		check_mentions(s, ix, a, body.ptr);
-	if (!a->draft) {
-		buf key = BUF_INIT;
-		edition_key(ed, &a->date, &key);
-		/* the article's word_count, which editions.lua adds up */
-		double words = val_get_num(val_get(ed->words, key.ptr)) + (double)words_in_doc(a->doc);
-		val_set(ed->words, key.ptr, val_num(words));
-		buf_free(&key);
-	}
+		check_mentions(s, ix, a, body.ptr, d);
 	buf_free(&body);
 	if (a->date.epoch > (int64_t)now) {
-		const struct value *d = val_get(a->meta, "date");
-		diag_warn(a->diag, a->path, val_line(d), val_col(d), "date: in the future");
+		const struct value *date = val_get(a->meta, "date");
+		diag_warn(d, a->path, val_line(date), val_col(date), "date: in the future");
 	}
 }
 
 /* Aliases two people share: mentions cannot tell them apart. */
-static void check_aliases(struct site *s)
+static void check_aliases(const struct site *s, struct diag *d)
 {
 	for (size_t i = 0; i < s->n_people; i++) {
 		const struct value *al = val_get(s->people[i]->meta, "aliases");
@@ -369,7 +266,7 @@ static void check_aliases(struct site *s)
 					shared = b && !strcasecmp(a, b);
 				}
 				if (shared)
-					diag_warn(s->diag, s->people[i]->path, val_line(val_at(al, k)),
+					diag_warn(d, s->people[i]->path, val_line(val_at(al, k)),
 					          val_col(val_at(al, k)),
 					          "aliases: \"%s\" is also %s's; mentions of it are linked only "
 					          "when an article's people list says which one is meant", a,
@@ -379,60 +276,117 @@ static void check_aliases(struct site *s)
 	}
 }
 
-int check_run(const struct check_opts *o)
+/* ---- what the site's scripts say and group ---- */
+
+/* Keeps a summary's words (a number; a summary without one is not
+ * checked) under its key. */
+static void keep_words(void *ctx, const char *key, const struct value *summary)
 {
-	struct diag *d = diag_new();
-	struct site *s = site_open(o->site_dir, d);
-	int errors = 0, warnings = 0;
+	const struct value *words = val_get(summary, "words");
+	if (words && val_type(words) == VAL_NUM)
+		val_set(ctx, key, val_num(val_get_num(words)));
+}
+
+/* Runs the site as a build does up to and including the steps and hooks,
+ * nothing rendered or written: their messages (the build's errors, the
+ * scripts' warnings) go to d. Returns each edition's words as the scripts
+ * counted them: the summaries of group "editions", key -> words in key
+ * order (caller frees). */
+static struct value *run_scripts(const struct check_opts *o, struct diag *d)
+{
+	struct build_opts bo = {.site_dir = o->site_dir, .tool_dir = o->tool_dir,
+	                        .clean_urls = -1, .quiet = 1, .check_only = 1};
+	struct build *b = build_new(&bo);
+	build_update(b, NULL, 0, 1);
+	build_take_messages(b, d);
+	struct value *words = val_map();
+	build_summaries(b, "editions", keep_words, words);
+	build_free(b);
+	return words;
+}
+
+/* Editions over editions: words, reported at that setting. */
+static void check_editions(const struct site *s, const struct value *words, struct diag *d)
+{
+	const struct value *at = val_get(val_get(s->cfg.yaml, "editions"), "words");
+	long budget = word_budget(s, at, "editions: words", 0, d);
+	char *path = site_path(s, "site.yml");
+	for (size_t i = 0; budget > 0 && i < val_len(words); i++) {
+		const char *key = val_key_at(words, i, NULL);
+		long n = (long)val_get_num(val_at(words, i));
+		if (n > budget)
+			diag_warn(d, path, val_line(at), val_col(at),
+			          "edition %s: %ld words, over the budget of %ld (editions: words)", key,
+			          n, budget);
+	}
+	free(path);
+}
+
+/* ---- the linter ---- */
+
+/* The content read again, as check's own: each body as written, before
+ * filters. Its read's messages are the build's, already in d. */
+static void check_content(const struct check_opts *o, const struct value *editions,
+                          struct diag *d)
+{
+	struct diag *again = diag_new();
+	struct site *s = site_open(o->site_dir, again);
 	if (s && site_scan(s) == 0) {
 		const struct value *cfg = val_get(s->cfg.yaml, "check");
 		long summary_words = word_budget(s, val_get(cfg, "summary_words"),
 		                                 "check: summary_words", 40, d);
 		time_t now = (time_t)date_now();
-		check_aliases(s);
-		diag_merge(d, s->diag);
+		check_aliases(s, d);
 		struct people_index ix;
 		index_people(s, &ix);
-		struct editions ed;
-		editions_init(s, &ed, d);
 		for (size_t i = 0; i < s->n_articles; i++) {
 			struct article *a = s->articles[i];
 			if (article_parse(s, a) == 0)
-				check_article(s, &ix, &ed, a, summary_words, now);
-			diag_merge(d, a->diag);
+				check_article(s, &ix, a, summary_words, now, d);
 			if (a->doc)
 				cmark_node_free(a->doc);
 			a->doc = NULL;
 		}
-		editions_report(s, &ed, d);
+		check_editions(s, editions, d);
 		match_free(ix.m);
 		val_free(ix.owners);
-	} else if (s) {
-		diag_merge(d, s->diag);
 	}
-	errors = diag_count(d, DIAG_ERROR);
-	warnings = diag_count(d, DIAG_WARNING);
+	site_free(s);
+	diag_free(again);
+}
+
+static void print_json(const struct diag *d)
+{
+	printf("[");
+	for (int i = 0; diag_message(d, i, NULL); i++) {
+		enum diag_level level;
+		const char *m = diag_message(d, i, &level);
+		printf(i ? ",\n " : "\n ");
+		printf("{\"level\": \"%s\", \"message\": ",
+		       level == DIAG_ERROR ? "error" : level == DIAG_WARNING ? "warning" : "note");
+		buf text = BUF_INIT;
+		val_put_json_chars(&text, m, strlen(m));
+		printf("\"%s\"", text.ptr);
+		buf_free(&text);
+		printf("}");
+	}
+	printf("\n]\n");
+}
+
+int check_run(const struct check_opts *o)
+{
+	struct diag *d = diag_new();
+	struct value *editions = run_scripts(o, d);
+	check_content(o, editions, d);
+	val_free(editions);
+	int errors = diag_count(d, DIAG_ERROR), warnings = diag_count(d, DIAG_WARNING);
 	if (o->json) {
-		printf("[");
-		for (int i = 0; diag_message(d, i, NULL); i++) {
-			enum diag_level level;
-			const char *m = diag_message(d, i, &level);
-			printf(i ? ",\n " : "\n ");
-			printf("{\"level\": \"%s\", \"message\": ",
-			       level == DIAG_ERROR ? "error" : level == DIAG_WARNING ? "warning" : "note");
-			buf text = BUF_INIT;
-			val_put_json_chars(&text, m, strlen(m));
-			printf("\"%s\"", text.ptr);
-			buf_free(&text);
-			printf("}");
-		}
-		printf("\n]\n");
+		print_json(d);
 	} else {
 		diag_print(d, stdout);
 		printf("briefing check: %d error%s, %d warning%s\n", errors, errors == 1 ? "" : "s",
 		       warnings, warnings == 1 ? "" : "s");
 	}
-	site_free(s);
 	diag_free(d);
 	return errors ? 1 : 0;
 }

@@ -4,6 +4,7 @@
 
 struct check_opts {
 	const char *site_dir;
+	const char *tool_dir; /* the tool's scripts/ and themes/ (build_opts) */
 	int json; /* --format json: one object per message */
 };
 

@@ -260,7 +260,11 @@ static int cmd_check(int argc, char **argv)
 	}
 	if (!fs_is_dir(o.site_dir))
 		return usage_error("no site folder \"%s\"", o.site_dir);
-	return check_run(&o);
+	char *tool = find_tool_dir();
+	o.tool_dir = tool;
+	int rc = check_run(&o);
+	free(tool);
+	return rc;
 }
 
 static int cmd_import(int argc, char **argv)

@@ -942,25 +942,54 @@ void st_pages(const struct st_state *st, void (*add)(void *ctx, struct page *p),
 	}
 }
 
+/* The group steps of g that ran, in key order (caller frees the list). */
+static struct st_step **ran_steps(const struct st_state *st, const struct st_group *g, size_t *n)
+{
+	struct st_step **list = NULL;
+	size_t cap = 0;
+	int found;
+	*n = 0;
+	size_t k = key_pos(st, g->name, "", &found);
+	for (; k < st->n_keys && !strcmp(st->keys[k]->group, g->name); k++) {
+		struct st_step *q = st->keys[k]->steps[g->script];
+		if (q) {
+			GROW(list, *n, cap);
+			list[(*n)++] = q;
+		}
+	}
+	return list;
+}
+
 void st_collections(const struct st_state *st, struct lb *main)
 {
 	for (size_t gi = 0; gi < st->n_groups; gi++) {
 		const struct st_group *g = &st->groups[gi];
 		if (!g->has_group)
 			continue;
-		size_t n = 0, cap = 0;
-		struct value **sums = NULL;
-		int found;
-		size_t k = key_pos(st, g->name, "", &found);
-		for (; k < st->n_keys && !strcmp(st->keys[k]->group, g->name); k++) {
-			struct st_step *q = st->keys[k]->steps[g->script];
-			if (q) {
-				GROW(sums, n, cap);
-				sums[n++] = q->out.summary;
-			}
-		}
+		size_t n;
+		struct st_step **list = ran_steps(st, g, &n);
+		struct value **sums = xcalloc(n ? n : 1, sizeof *sums);
+		for (size_t i = 0; i < n; i++)
+			sums[i] = list[i]->out.summary;
 		lb_set_collection(main, g->name, sums, n);
 		free(sums);
+		free(list);
+	}
+}
+
+void st_summaries(const struct st_state *st, const char *group,
+                  void (*each)(void *ctx, const char *key, const struct value *summary),
+                  void *ctx)
+{
+	for (size_t gi = 0; st && gi < st->n_groups; gi++) {
+		const struct st_group *g = &st->groups[gi];
+		if (!g->has_group || strcmp(g->name, group) != 0)
+			continue;
+		size_t n;
+		struct st_step **list = ran_steps(st, g, &n);
+		for (size_t i = 0; i < n; i++)
+			each(ctx, list[i]->key->key, list[i]->out.summary);
+		free(list);
 	}
 }
 

@@ -115,5 +115,11 @@ int st_load(struct st_state *st, struct cf_reader *r);
 /* Main state: site.collections[G] = the summaries of group G (key order),
  * for site hooks written against the whole-site API. */
 void st_collections(const struct st_state *st, struct lb *main);
+/* each(ctx, key, summary) for every key of group (every script that
+ * groups it), in key order: what its group step returned, NULL for none.
+ * The summaries belong to the state. st may be NULL (no steps ran). */
+void st_summaries(const struct st_state *st, const char *group,
+                  void (*each)(void *ctx, const char *key, const struct value *summary),
+                  void *ctx);
 
 #endif

@@ -1,7 +1,8 @@
 # CLI: briefing check, the editorial linter: suggestions for unknown
 # names, people named but not listed, shared aliases, summaries, empty
 # bodies, future dates, unsettled shared aliases in bodies, editions over
-# their word budget; JSON output; exit 1 only on errors.
+# their word budget (as the site's scripts group them); JSON output; exit 1
+# only on errors.
 . tests/lib.sh
 
 new_site "$TMP/s"
@@ -68,6 +69,44 @@ printf -- '---\ntitle: "Bold"\ndate: 2017-10-03\nsummary: "S."\n---\n**Tr**ump *
 "$BRIEFING" check -s "$w" > "$TMP/w.out" 2>&1
 check "code spans count toward the edition budget" grep -qF "edition 2017-10-02: 4 words, over the budget of 3" "$TMP/w.out"
 check "inline markup does not split a word" sh -c "! grep -qF 'edition 2017-10-03' '$TMP/w.out'"
+# Editions are the scripts': check runs them and reads what they grouped.
+# Issue 22: a custom edition started by content/editions/2017-12.md holds
+# both briefs (10 words); the C copy of the grouping took only day-named
+# front pages and saw two small daily editions.
+c="$TMP/c"
+mkdir -p "$c/content/articles" "$c/content/editions"
+printf 'title: "T"\nbase_url: "https://example.org/"\neditions: {period: custom, words: 6}\n' > "$c/site.yml"
+printf -- '---\ntitle: "A"\ndate: 2017-12-05\nsummary: "S."\n---\none two three four five\n' > "$c/content/articles/a.md"
+printf -- '---\ntitle: "B"\ndate: 2017-12-20\nsummary: "S."\n---\nsix seven eight nine ten\n' > "$c/content/articles/b.md"
+printf -- '---\ntitle: "December"\n---\n' > "$c/content/editions/2017-12.md"
+printf -- '---\ntitle: "Odd"\n---\n' > "$c/content/editions/odd.md"
+run_briefing check -s "$c"
+expect_status "custom editions: warnings only" 0
+check "a custom edition over its word budget" grep -qF "$c/site.yml:3:35: warning: edition 2017-12-01: 10 words, over the budget of 6 (editions: words)" "$TMP/out"
+check "the scripts' own warnings are reported" grep -qF 'edition front page: expected a name like 2017-12-12.md (or 2017-12.md), found "odd"' "$TMP/out"
+check "check writes nothing" test ! -e "$c/public"
+"$BRIEFING" build -s "$c" -q > "$TMP/c.out" 2>&1
+check "build does not report the budget" sh -c "! grep -q 'over the budget' '$TMP/c.out'"
+# A site that replaces editions.lua is checked by its own grouping: one
+# edition a year here, where the default would make two daily ones.
+mkdir -p "$c/scripts"
+cat > "$c/scripts/editions.lua" <<'LUA'
+return {
+  emit = function(article, emit) emit("editions", article.day:sub(1, 4)) end,
+  group = {
+    editions = function(key, records, site)
+      local words = 0
+      for _, r in ipairs(records) do words = words + r.article.word_count end
+      return { words = words }
+    end,
+  },
+}
+LUA
+rm "$c/content/editions/odd.md"
+printf 'title: "T"\nbase_url: "https://example.org/"\neditions: {words: 9}\n' > "$c/site.yml"
+run_briefing check -s "$c"
+check "a site's own editions.lua groups the editions checked" grep -qF "$c/site.yml:3:19: warning: edition 2017: 10 words, over the budget of 9 (editions: words)" "$TMP/out"
+check "... and only those" test "$(grep -c 'over the budget' "$TMP/out")" -eq 1
 printf -- '---\ntitle: "Bad"\ndate: someday\n---\nx\n' > "$s/content/articles/bad.md"
 run_briefing check -s "$s"
 expect_status "an error: exit 1" 1
