@@ -22,12 +22,15 @@ local paginate = require("lib.paginate")
 local entities = require("lib.entities")
 local chart = require("lib.chart")
 local dates = require("lib.dates")
+local config = require("lib.config")
 
 local GROUP = "indexes"
 local TOP = 8 -- related people and topics shown
 
+-- site.yml `indexes:`, as lib/config.lua reads it (start reports errors)
+local SHAPE = { empty = "boolean", chart = "boolean", related = "boolean" }
 local function settings(site)
-  return site.config.indexes or {}
+  return config.read(site, "indexes", SHAPE)
 end
 
 -- The articles of a key's records, newest first (start's records, which
@@ -179,6 +182,7 @@ local TYPED = { template = "entity", what = "Briefs naming" }
 -- start: the keys of entities with a page without articles (and the
 -- errors in entities: and their files, reported once)
 local function start(site, emit)
+  config.check(site, "indexes", SHAPE)
   if settings(site).empty ~= false then
     for _, field in ipairs({ "topics", "people" }) do
       local list = site[field]

@@ -16,20 +16,25 @@
 -- by the steps of every brief in that list.
 
 local registry = require("lib.registry")
+local config = require("lib.config")
 local threads = registry.load("threads")
 
 local DEFAULTS = { count = 3, people = 3, topics = 2, thread = 4, recency = 1,
                    half_life = 30, window = 10 }
 local KINDS = { p = "people", t = "topics", s = "thread" } -- key prefix -> weight
 
--- site.yml's `related:` over the defaults, and threads.lua's `previously`
--- (briefs in an article's "Previously in this story" box are not repeated
--- here); made once per site.config table.
+-- site.yml `related:` (lib/config.lua; start reports errors) over the
+-- defaults, and threads.lua's `previously` (briefs in an article's
+-- "Previously in this story" box are not repeated here); made once per
+-- site.config table.
+local SHAPE = { count = "number", people = "number", topics = "number", thread = "number",
+                recency = "number", half_life = "number", window = "number" }
+local THREADS = { previously = "number" } -- threads.lua checks it
 local settings_of = setmetatable({}, { __mode = "k" })
 local function settings(site)
   local w = settings_of[site.config]
   if w then return w end
-  local conf = type(site.config.related) == "table" and site.config.related or {}
+  local conf = config.read(site, "related", SHAPE)
   w = {}
   for k, v in pairs(DEFAULTS) do
     local n = tonumber(conf[k])
@@ -37,8 +42,7 @@ local function settings(site)
   end
   w.count, w.window = math.floor(w.count), math.floor(w.window)
   if w.half_life <= 0 then w.half_life = DEFAULTS.half_life end
-  local tconf = type(site.config.threads) == "table" and site.config.threads or {}
-  w.previously = tonumber(tconf.previously) or 5
+  w.previously = tonumber(config.read(site, "threads", THREADS).previously) or 5
   settings_of[site.config] = w
   return w
 end
@@ -229,6 +233,10 @@ local function reason(j, lists, weights, labels, story)
 end
 
 return {
+  start = function(site)
+    config.check(site, "related", SHAPE)
+  end,
+
   emit = function(a, emit)
     local keys, labels = keys_of(a)
     if #keys == 0 then return end

@@ -6,8 +6,11 @@
 -- `summary` gets one from its first paragraph, cut at a word boundary to
 -- `summaries: {words: N}` words (default 40; 0 turns this off).
 
-local conf = briefing.site and type(briefing.site.config.summaries) == "table"
-             and briefing.site.config.summaries or {}
+local config = require("lib.config")
+
+-- site.yml `summaries:` (lib/config.lua; start reports errors)
+local SHAPE = { words = "number" }
+local conf = briefing.site and config.read(briefing.site, "summaries", SHAPE) or {}
 local limit = tonumber(conf.words) or 40
 
 local function warn(article, key, fmt, ...)
@@ -37,6 +40,10 @@ local function cut(text, words)
 end
 
 return {
+  start = function(site)
+    config.check(site, "summaries", SHAPE)
+  end,
+
   Document = function(doc, article)
     local meta = article.meta
     for _, key in ipairs({ "why_it_matters", "what_next", "bottom_line" }) do
