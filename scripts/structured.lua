@@ -13,10 +13,7 @@ local SHAPE = { words = "number" }
 local conf = briefing.site and config.read(briefing.site, "summaries", SHAPE) or {}
 local limit = tonumber(conf.words) or 40
 
-local function warn(article, key, fmt, ...)
-  briefing.log.warn(string.format("%s:%d: " .. fmt, article.path,
-                                  article.meta_lines[key] or 1, ...))
-end
+local warn = require("lib.report").warn -- at the line of a front-matter key
 
 local function is_text(v)
   return (type(v) == "string" and v:find("%S") ~= nil) or type(v) == "number"

@@ -19,12 +19,8 @@
 local feed = require("lib.feed")
 local registry = require("lib.registry")
 local config = require("lib.config")
+local warn = require("lib.report").warn -- at the line of a front-matter key
 local known = registry.load("threads")
-
-local function warn(article, key, fmt, ...)
-  briefing.log.warn(string.format("%s:%d: " .. fmt, article.path,
-                                  article.meta_lines[key] or 1, ...))
-end
 
 -- The thread name an article gives, or nil.
 local function name_of(value)
