@@ -231,6 +231,14 @@ local function topics_of(articles)
   return list
 end
 
+-- The words of the edition's articles (`briefing check` compares them with
+-- the budget, editions: words).
+local function words_of(articles)
+  local words = 0
+  for _, a in ipairs(articles) do words = words + (a.word_count or 0) end
+  return words
+end
+
 -- The edition's fields (next and prev come from finish).
 local function edition_of(conf, key, front, articles)
   local first, title = heading(conf, key, front)
@@ -241,9 +249,7 @@ local function edition_of(conf, key, front, articles)
   end
   e.articles = in_order(articles, front, e.title)
   e.count = #e.articles
-  local words = 0
-  for _, a in ipairs(e.articles) do words = words + (a.word_count or 0) end
-  e.words = words
+  e.words = words_of(e.articles)
   e.topics = topics_of(e.articles)
   e.has_topics = #e.topics > 0
   if emails then
@@ -393,35 +399,40 @@ local function add_archive_pages(site, entries)
   end)
 end
 
+-- ---- the steps: each a list of the functions above ----
+
+local function start(site, emit)
+  check_settings(site)
+  file_front_pages(settings(site), emit)
+end
+
+local function emit_article(article, emit)
+  emit("editions", edition_key(article.day))
+end
+
+-- One edition: its object, its articles' links, its pages; its summary.
+local function group(key, records, site)
+  local front, articles = split(records)
+  if #articles == 0 then return nil end -- a front page alone
+  local e = edition_of(settings(site), key, front, articles)
+  local edition = store(site, key, e)
+  link_articles(e)
+  if emails then add_email_pages(site, e, edition) end
+  add_edition_pages(site, e, edition)
+  return summary(e)
+end
+
+-- Every edition: neighbours, the home page, the archive.
+local function finish(summaries, site)
+  local entries, keys = newest_first(summaries)
+  link_editions(site, entries, keys)
+  add_home_page(site, entries, keys, settings(site).recent)
+  add_archive_pages(site, entries)
+end
+
 return {
-  start = function(site, emit)
-    check_settings(site)
-    file_front_pages(settings(site), emit)
-  end,
-
-  emit = function(article, emit)
-    emit("editions", edition_key(article.day))
-  end,
-
-  group = {
-    editions = function(key, records, site)
-      local front, articles = split(records)
-      if #articles == 0 then return nil end -- a front page alone
-      local e = edition_of(settings(site), key, front, articles)
-      local edition = store(site, key, e)
-      link_articles(e)
-      if emails then add_email_pages(site, e, edition) end
-      add_edition_pages(site, e, edition)
-      return summary(e)
-    end,
-  },
-
-  finish = {
-    editions = function(summaries, site)
-      local entries, keys = newest_first(summaries)
-      link_editions(site, entries, keys)
-      add_home_page(site, entries, keys, settings(site).recent)
-      add_archive_pages(site, entries)
-    end,
-  },
+  start = start,
+  emit = emit_article,
+  group = { editions = group },
+  finish = { editions = finish },
 }
