@@ -31,6 +31,7 @@
 local options = ... or {}
 local paginate = require("lib.paginate")
 local dates = require("lib.dates")
+local config = require("lib.config")
 local emails = options.email ~= false -- email.html and email.txt per edition
 
 local PERIODS = { daily = true, weekly = true, monthly = true, custom = true }
@@ -39,25 +40,29 @@ local WEEKDAYS = { monday = 0, tuesday = 1, wednesday = 2, thursday = 3, friday 
 
 -- ---- settings and keys (every step) ----
 
--- site.yml `editions:` as every step reads it, and what is wrong with it
--- (start reports that, once per build).
-local function settings(config)
-  local c = config.editions
-  if type(c) == "string" then c = { period = c } end
-  if type(c) ~= "table" then c = {} end
-  local conf = { period = c.period or "daily", recent = tonumber(options.recent or c.recent) or 7 }
-  local weekday = WEEKDAYS[tostring(c.starts or "monday"):lower()]
-  conf.weekday = weekday or 0
-  local problems = {}
-  if not PERIODS[conf.period] then
-    problems[#problems + 1] = "site.yml: editions: period: expected daily, weekly, monthly or "
-                              .. "custom, found \"" .. tostring(conf.period) .. "\""
+-- site.yml `editions:` (lib/config.lua; `editions: weekly` is short for
+-- {period: weekly}); `words` is the budget `briefing check` reads.
+local SHAPE = { period = "text", starts = "text", words = "number", recent = "number" }
+
+-- The settings as every step reads them.
+local function settings(site)
+  local c = config.read(site, "editions", SHAPE, "period")
+  return { period = c.period or "daily", recent = tonumber(options.recent or c.recent) or 7,
+           weekday = WEEKDAYS[tostring(c.starts or "monday"):lower()] or 0 }
+end
+
+-- Reports what is wrong with the settings (start: once a build).
+local function check_settings(site)
+  if config.check(site, "editions", SHAPE, "period") > 0 then return end
+  local c = config.read(site, "editions", SHAPE, "period")
+  if c.period ~= nil and not PERIODS[c.period] then
+    config.error(site, { "editions", "period" }, "editions: period: expected daily, weekly, "
+                 .. "monthly or custom, found \"" .. tostring(c.period) .. "\"")
   end
-  if not weekday then
-    problems[#problems + 1] = "site.yml: editions: starts: expected a day of the week, found \""
-                              .. tostring(c.starts) .. "\""
+  if c.starts ~= nil and not WEEKDAYS[tostring(c.starts):lower()] then
+    config.error(site, { "editions", "starts" }, "editions: starts: expected a day of the "
+                 .. "week, found \"" .. tostring(c.starts) .. "\"")
   end
-  return conf, problems
 end
 
 -- Edition front pages (briefing.content("editions")) with a well-formed
@@ -110,7 +115,7 @@ end
 local key_of
 local function edition_key(day)
   if not key_of then
-    local conf = settings(briefing.site.config)
+    local conf = settings(briefing.site)
     local starts = {}
     if conf.period == "custom" then
       local ok, files = pcall(briefing.content, "editions")
@@ -226,6 +231,14 @@ local function topics_of(articles)
   return list
 end
 
+-- The words of the edition's articles (`briefing check` compares them with
+-- the budget, editions: words).
+local function words_of(articles)
+  local words = 0
+  for _, a in ipairs(articles) do words = words + (a.word_count or 0) end
+  return words
+end
+
 -- The edition's fields (next and prev come from finish).
 local function edition_of(conf, key, front, articles)
   local first, title = heading(conf, key, front)
@@ -236,9 +249,7 @@ local function edition_of(conf, key, front, articles)
   end
   e.articles = in_order(articles, front, e.title)
   e.count = #e.articles
-  local words = 0
-  for _, a in ipairs(e.articles) do words = words + (a.word_count or 0) end
-  e.words = words
+  e.words = words_of(e.articles)
   e.topics = topics_of(e.articles)
   e.has_topics = #e.topics > 0
   if emails then
@@ -388,36 +399,40 @@ local function add_archive_pages(site, entries)
   end)
 end
 
+-- ---- the steps: each a list of the functions above ----
+
+local function start(site, emit)
+  check_settings(site)
+  file_front_pages(settings(site), emit)
+end
+
+local function emit_article(article, emit)
+  emit("editions", edition_key(article.day))
+end
+
+-- One edition: its object, its articles' links, its pages; its summary.
+local function group(key, records, site)
+  local front, articles = split(records)
+  if #articles == 0 then return nil end -- a front page alone
+  local e = edition_of(settings(site), key, front, articles)
+  local edition = store(site, key, e)
+  link_articles(e)
+  if emails then add_email_pages(site, e, edition) end
+  add_edition_pages(site, e, edition)
+  return summary(e)
+end
+
+-- Every edition: neighbours, the home page, the archive.
+local function finish(summaries, site)
+  local entries, keys = newest_first(summaries)
+  link_editions(site, entries, keys)
+  add_home_page(site, entries, keys, settings(site).recent)
+  add_archive_pages(site, entries)
+end
+
 return {
-  start = function(site, emit)
-    local conf, problems = settings(site.config)
-    for _, problem in ipairs(problems) do briefing.log.error(problem) end
-    file_front_pages(conf, emit)
-  end,
-
-  emit = function(article, emit)
-    emit("editions", edition_key(article.day))
-  end,
-
-  group = {
-    editions = function(key, records, site)
-      local front, articles = split(records)
-      if #articles == 0 then return nil end -- a front page alone
-      local e = edition_of(settings(site.config), key, front, articles)
-      local edition = store(site, key, e)
-      link_articles(e)
-      if emails then add_email_pages(site, e, edition) end
-      add_edition_pages(site, e, edition)
-      return summary(e)
-    end,
-  },
-
-  finish = {
-    editions = function(summaries, site)
-      local entries, keys = newest_first(summaries)
-      link_editions(site, entries, keys)
-      add_home_page(site, entries, keys, settings(site.config).recent)
-      add_archive_pages(site, entries)
-    end,
-  },
+  start = start,
+  emit = emit_article,
+  group = { editions = group },
+  finish = { editions = finish },
 }

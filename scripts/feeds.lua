@@ -22,18 +22,16 @@ local entities = require("lib.entities")
 
 local GROUP = "feeds"
 
-local function settings(site)
-  return type(site.config.feeds) == "table" and site.config.feeds or {}
-end
+local settings = feed.settings -- site.yml `feeds:` (lib/config.lua)
 
--- start: checks the settings (warnings once a build); the site's feed
--- exists even without articles
+-- start: checks the settings (errors and warnings once a build); the
+-- site's feed exists even without articles
 local function start(site, emit)
+  feed.check(site)
   if not feed.enabled(site) then
     briefing.log.info("feeds need base_url in site.yml (absolute URLs); no feeds written")
     return
   end
-  feed.check(site)
   entities.kinds(site) -- reports errors in entities: and their files, once
   emit(GROUP, "site")
 end

@@ -22,12 +22,16 @@ local paginate = require("lib.paginate")
 local entities = require("lib.entities")
 local chart = require("lib.chart")
 local dates = require("lib.dates")
+local config = require("lib.config")
+local ranked = require("lib.ranked")
 
 local GROUP = "indexes"
 local TOP = 8 -- related people and topics shown
 
+-- site.yml `indexes:`, as lib/config.lua reads it (start reports errors)
+local SHAPE = { empty = "boolean", chart = "boolean", related = "boolean" }
 local function settings(site)
-  return site.config.indexes or {}
+  return config.read(site, "indexes", SHAPE)
 end
 
 -- The articles of a key's records, newest first (start's records, which
@@ -90,37 +94,31 @@ local function sort_by_name(list)
   table.sort(list, by_lower_name)
 end
 
--- Does (entity a, count ca) rank before (b, cb)? More articles in common,
+-- Does x rank before y ({entity, count} each)? More articles in common,
 -- then by name.
-local function before(a, ca, b, cb)
-  if ca ~= cb then return ca > cb end
-  return lower_name[a] < lower_name[b]
+local function before(x, y)
+  if x.count ~= y.count then return x.count > y.count end
+  return lower_name[x.entity] < lower_name[y.entity]
 end
 
--- The TOP entities with the highest counts, as template data: a bounded
--- insertion (not a sort of every entity counted), and only the winners
--- are read for their name and url.
+-- The TOP entities with the highest counts, as template data: kept in a
+-- short list as they come (lib/ranked.lua), not a sort of every entity
+-- counted, and only the winners are read for their name and url.
 local function top(co)
   local counts, list = co.counts, co.list
-  local best, bc, n = {}, {}, 0
+  local best = {}
   for q = 1, #list do
     local e = list[q]
     local c = counts[e]
     -- most entities lose to the last of a full list on the count alone
-    if n < TOP or c > bc[n] or (c == bc[n] and before(e, c, best[n], bc[n])) then
-      local i = n < TOP and n + 1 or n -- when full, the last one drops out
-      if n < TOP then n = n + 1 end
-      while i > 1 and before(e, c, best[i - 1], bc[i - 1]) do
-        best[i], bc[i] = best[i - 1], bc[i - 1]
-        i = i - 1
-      end
-      best[i], bc[i] = e, c
+    local last = best[TOP]
+    if not last or c >= last.count then
+      ranked.insert(best, TOP, { entity = e, count = c }, before)
     end
   end
   local out = {}
-  for i = 1, n do
-    local e = best[i]
-    out[i] = { name = e.name, url = e.url, count = bc[i] }
+  for i, x in ipairs(best) do
+    out[i] = { name = x.entity.name, url = x.entity.url, count = x.count }
   end
   return out
 end
@@ -179,6 +177,7 @@ local TYPED = { template = "entity", what = "Briefs naming" }
 -- start: the keys of entities with a page without articles (and the
 -- errors in entities: and their files, reported once)
 local function start(site, emit)
+  config.check(site, "indexes", SHAPE)
   if settings(site).empty ~= false then
     for _, field in ipairs({ "topics", "people" }) do
       local list = site[field]

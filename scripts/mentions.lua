@@ -12,25 +12,38 @@
 
 local options = ... or {}
 local entities = require("lib.entities")
+local config = require("lib.config")
 
 local conf         -- link, add
 local index        -- name or alias -> target, or a list of targets when shared
 local by_lower     -- lower-case name, alias or slug -> target (false when shared)
 local matcher      -- finds every name and alias in a body (briefing.matcher)
 
-local function setting(key, dflt)
-  local c = briefing.site.config.mentions
+-- site.yml `mentions:` (lib/config.lua); options win
+local SHAPE = { link = "text", add_people = "boolean" }
+local LINKS = { first = true, all = true, none = true }
+
+local function setting(site, key, dflt)
   local v = options[key]
-  if v == nil and type(c) == "table" then v = c[key] end
+  if v == nil then v = config.read(site, "mentions", SHAPE)[key] end
   if v == nil then return dflt end
   return v
 end
 
-local function build_index()
-  conf = { link = tostring(setting("link", "first")), add = setting("add_people", true) ~= false }
-  if conf.link ~= "first" and conf.link ~= "all" and conf.link ~= "none" then
-    briefing.log.error("mentions: link: expected first, all or none, found \"" .. conf.link .. "\"")
+-- start: reports wrong settings, once a build
+local function check(site)
+  config.check(site, "mentions", SHAPE)
+  local link = tostring(setting(site, "link", "first"))
+  if not LINKS[link] then
+    local message = "mentions: link: expected first, all or none, found \"" .. link .. "\""
+    if options.link == nil then config.error(site, { "mentions", "link" }, message)
+    else briefing.log.error(message) end
   end
+end
+
+local function build_index()
+  conf = { link = tostring(setting(briefing.site, "link", "first")),
+           add = setting(briefing.site, "add_people", true) ~= false }
   index, by_lower = {}, {}
   local all = {}
   local function add(name, t)
@@ -103,6 +116,8 @@ local FIRST = { skip = { "Link", "Image", "Heading" }, once = true }
 local EVERY = { skip = FIRST.skip }
 
 return {
+  start = check,
+
   -- One C scan of the whole body finds the names (matcher:find); Lua only
   -- decides which to link, and then cuts those out of their text, from the
   -- last to the first so that positions in a node stay valid (node:split).

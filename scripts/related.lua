@@ -16,20 +16,26 @@
 -- by the steps of every brief in that list.
 
 local registry = require("lib.registry")
+local ranked = require("lib.ranked")
+local config = require("lib.config")
 local threads = registry.load("threads")
 
 local DEFAULTS = { count = 3, people = 3, topics = 2, thread = 4, recency = 1,
                    half_life = 30, window = 10 }
 local KINDS = { p = "people", t = "topics", s = "thread" } -- key prefix -> weight
 
--- site.yml's `related:` over the defaults, and threads.lua's `previously`
--- (briefs in an article's "Previously in this story" box are not repeated
--- here); made once per site.config table.
+-- site.yml `related:` (lib/config.lua; start reports errors) over the
+-- defaults, and threads.lua's `previously` (briefs in an article's
+-- "Previously in this story" box are not repeated here); made once per
+-- site.config table.
+local SHAPE = { count = "number", people = "number", topics = "number", thread = "number",
+                recency = "number", half_life = "number", window = "number" }
+local THREADS = { previously = "number" } -- threads.lua checks it
 local settings_of = setmetatable({}, { __mode = "k" })
 local function settings(site)
   local w = settings_of[site.config]
   if w then return w end
-  local conf = type(site.config.related) == "table" and site.config.related or {}
+  local conf = config.read(site, "related", SHAPE)
   w = {}
   for k, v in pairs(DEFAULTS) do
     local n = tonumber(conf[k])
@@ -37,8 +43,7 @@ local function settings(site)
   end
   w.count, w.window = math.floor(w.count), math.floor(w.window)
   if w.half_life <= 0 then w.half_life = DEFAULTS.half_life end
-  local tconf = type(site.config.threads) == "table" and site.config.threads or {}
-  w.previously = tonumber(tconf.previously) or 5
+  w.previously = tonumber(config.read(site, "threads", THREADS).previously) or 5
   settings_of[site.config] = w
   return w
 end
@@ -155,59 +160,46 @@ local function candidates(i, lists, weights, story, w)
   return n
 end
 
--- The k-th highest score of the n candidates, or -1 when n < k.
+local function higher(a, b) return a > b end
+
+-- The k-th highest score of the n candidates, or -1 when n < k (equal
+-- scores are alike, so `higher` needs no tie-break here).
 local function kth_highest(n, k)
   local top = {}
-  for r = 1, k do top[r] = -1 end
-  for c = 1, n do
-    local s = score[cands[c]]
-    if s > top[k] then
-      local at = k
-      while at > 1 and top[at - 1] < s do top[at] = top[at - 1]; at = at - 1 end
-      top[at] = s
-    end
-  end
-  return top[k]
+  for c = 1, n do ranked.insert(top, k, score[cands[c]], higher) end
+  return top[k] or -1
 end
 
--- Does brief j (total t, distance d) rank above brief o? Score with the
--- recency bonus, then nearer in time, then the site order (newest first,
--- then path): a total order, so the result never depends on the order
--- candidates were found in. (best() compares the totals itself first.)
-local function ranks_above(t, d, j, ot, od, o)
-  if t ~= ot then return t > ot end
-  if d ~= od then return d < od end
+-- Does brief x rank above brief y ({j, total, distance} each)? Score with
+-- the recency bonus, then nearer in time, then the site order (newest
+-- first, then path): a total order, so the result never depends on the
+-- order candidates were found in.
+local function ranks_above(x, y)
+  if x.total ~= y.total then return x.total > y.total end
+  if x.distance ~= y.distance then return x.distance < y.distance end
+  local j, o = x.j, y.j
   if stamp_of[j] ~= stamp_of[o] then return stamp_of[j] > stamp_of[o] end
   return article_of[j].path < article_of[o].path
 end
 
--- The best `count` of the n candidates, best first. A brief whose score
--- plus the largest bonus stays below the count-th highest score cannot
--- make the list (the bonus is at most `recency`), so most are left out
--- before their bonus is worked out; the others are inserted into the
--- short list.
+-- The best `count` of the n candidates, best first, as {j, total,
+-- distance}. A brief whose score plus the largest bonus stays below the
+-- count-th highest score, or below the total of the last of a full list,
+-- cannot make the list (the bonus is at most `recency`), so most are left
+-- out before their bonus is worked out.
 local function best(i, n, w)
   local count, recency, day = w.count, w.recency, 86400 * w.half_life
   local floor = kth_highest(n, count) - recency
   local ti = stamp_of[i]
-  local top, tt, td, m = {}, {}, {}, 0
+  local top = {}
   for c = 1, n do
     local j = cands[c]
     local s = score[j]
-    if s >= floor and (m < count or s + recency >= tt[m]) then
+    if s >= floor and (#top < count or s + recency >= top[#top].total) then
       local d = stamp_of[j] - ti
       if d < 0 then d = -d end
-      local t = s + recency * 0.5 ^ (d / day)
-      if m < count or t > tt[m] or (t == tt[m] and ranks_above(t, d, j, tt[m], td[m], top[m])) then
-        if m < count then m = m + 1 end
-        local at = m
-        while at > 1 and (t > tt[at - 1] or
-                          (t == tt[at - 1] and ranks_above(t, d, j, tt[at - 1], td[at - 1], top[at - 1]))) do
-          top[at], tt[at], td[at] = top[at - 1], tt[at - 1], td[at - 1]
-          at = at - 1
-        end
-        top[at], tt[at], td[at] = j, t, d
-      end
+      ranked.insert(top, count, { j = j, total = s + recency * 0.5 ^ (d / day), distance = d },
+                    ranks_above)
     end
   end
   return top
@@ -228,36 +220,52 @@ local function reason(j, lists, weights, labels, story)
   return "Also about " .. join(names)
 end
 
-return {
-  emit = function(a, emit)
-    local keys, labels = keys_of(a)
-    if #keys == 0 then return end
-    local stamp = a.timestamp
-    for r = 1, #keys do emit("related-lists", keys[r], stamp) end
-    emit("related", a.path, { keys = keys, labels = labels })
-  end,
+-- The indexes of a brief's lists (by its keys), their weights, and which
+-- of them is its story's.
+local function lists_of(site, keys, w)
+  local lists, weights, story = {}, {}, nil
+  for r = 1, #keys do
+    local kind = KINDS[keys[r]:sub(1, 1)]
+    lists[r], weights[r] = index_of(site:records("related-lists", keys[r])), w[kind]
+    if kind == "thread" then story = r end
+  end
+  return lists, weights, story
+end
 
-  group = {
-    -- one brief: records[1] is it, with its keys
-    related = function(_, records, site)
-      local w = settings(site)
-      if w.count < 1 then return end
-      local keys, labels = records[1].value.keys, records[1].value.labels
-      local lists, weights, story = {}, {}, nil
-      for r = 1, #keys do
-        local kind = KINDS[keys[r]:sub(1, 1)]
-        lists[r], weights[r] = index_of(site:records("related-lists", keys[r])), w[kind]
-        if kind == "thread" then story = r end
-      end
-      local i = number_of[records[1].article] -- in its lists, so numbered
-      local n = candidates(i, lists, weights, story, w)
-      if n == 0 then return end
-      local related = {}
-      for r, j in ipairs(best(i, n, w)) do
-        local b = article_of[j]
-        related[r] = { title = b.title, url = b.url, reason = reason(j, lists, weights, labels, story) }
-      end
-      article_of[i].related = related
-    end,
-  },
+-- start: checks site.yml `related:`, once a build
+local function start(site)
+  config.check(site, "related", SHAPE)
+end
+
+-- emit: the brief in the list of each of its keys, and its keys under its path
+local function emit_brief(a, emit)
+  local keys, labels = keys_of(a)
+  if #keys == 0 then return end
+  local stamp = a.timestamp
+  for r = 1, #keys do emit("related-lists", keys[r], stamp) end
+  emit("related", a.path, { keys = keys, labels = labels })
+end
+
+-- group: one brief (records[1] is it, with its keys): its `related`
+local function relate(_, records, site)
+  local w = settings(site)
+  if w.count < 1 then return end
+  local keys, labels = records[1].value.keys, records[1].value.labels
+  local lists, weights, story = lists_of(site, keys, w)
+  local i = number_of[records[1].article] -- in its lists, so numbered
+  local n = candidates(i, lists, weights, story, w)
+  if n == 0 then return end
+  local related = {}
+  for r, x in ipairs(best(i, n, w)) do
+    local b = article_of[x.j]
+    related[r] = { title = b.title, url = b.url,
+                   reason = reason(x.j, lists, weights, labels, story) }
+  end
+  article_of[i].related = related
+end
+
+return {
+  start = start,
+  emit = emit_brief,
+  group = { related = relate },
 }

@@ -24,12 +24,8 @@
 local feed = require("lib.feed")
 local paginate = require("lib.paginate")
 local registry = require("lib.registry")
+local warn = require("lib.report").warn -- at the line of a front-matter key
 local known = registry.load("sources")
-
-local function warn(article, key, fmt, ...)
-  briefing.log.warn(string.format("%s:%d: " .. fmt, article.path,
-                                  article.meta_lines[key] or article.meta_lines.sources or 1, ...))
-end
 
 local function is_web_address(url)
   return type(url) == "string" and (url:find("^https?://[^%s]") ~= nil)

@@ -6,14 +6,14 @@
 -- `summary` gets one from its first paragraph, cut at a word boundary to
 -- `summaries: {words: N}` words (default 40; 0 turns this off).
 
-local conf = briefing.site and type(briefing.site.config.summaries) == "table"
-             and briefing.site.config.summaries or {}
+local config = require("lib.config")
+
+-- site.yml `summaries:` (lib/config.lua; start reports errors)
+local SHAPE = { words = "number" }
+local conf = briefing.site and config.read(briefing.site, "summaries", SHAPE) or {}
 local limit = tonumber(conf.words) or 40
 
-local function warn(article, key, fmt, ...)
-  briefing.log.warn(string.format("%s:%d: " .. fmt, article.path,
-                                  article.meta_lines[key] or 1, ...))
-end
+local warn = require("lib.report").warn -- at the line of a front-matter key
 
 local function is_text(v)
   return (type(v) == "string" and v:find("%S") ~= nil) or type(v) == "number"
@@ -37,6 +37,10 @@ local function cut(text, words)
 end
 
 return {
+  start = function(site)
+    config.check(site, "summaries", SHAPE)
+  end,
+
   Document = function(doc, article)
     local meta = article.meta
     for _, key in ipairs({ "why_it_matters", "what_next", "bottom_line" }) do

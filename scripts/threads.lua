@@ -18,12 +18,9 @@
 
 local feed = require("lib.feed")
 local registry = require("lib.registry")
+local config = require("lib.config")
+local warn = require("lib.report").warn -- at the line of a front-matter key
 local known = registry.load("threads")
-
-local function warn(article, key, fmt, ...)
-  briefing.log.warn(string.format("%s:%d: " .. fmt, article.path,
-                                  article.meta_lines[key] or 1, ...))
-end
 
 -- The thread name an article gives, or nil.
 local function name_of(value)
@@ -36,9 +33,10 @@ local function item(a)
   return { title = a.title, url = a.url, date_display = a.date_display, date_iso = a.date_iso }
 end
 
+-- site.yml `threads:` (lib/config.lua; start reports errors)
+local SHAPE = { previously = "number" }
 local function previously_kept(site)
-  local conf = type(site.config.threads) == "table" and site.config.threads or {}
-  return tonumber(conf.previously) or 5
+  return tonumber(config.read(site, "threads", SHAPE).previously) or 5
 end
 
 -- The thread named `name` (the oldest brief's name for it), without its briefs.
@@ -89,6 +87,10 @@ return {
     elseif known and not registry.find(known, name) then
       warn(article, "thread", "thread \"%s\" is not in data/threads.yml", name)
     end
+  end,
+
+  start = function(site)
+    config.check(site, "threads", SHAPE)
   end,
 
   emit = function(a, emit)

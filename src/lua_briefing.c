@@ -231,35 +231,48 @@ static int l_json(lua_State *L)
 	return 1;
 }
 
-/* log.warn(...), log.error(...), log.info(...) -> (): the values, joined
- * by spaces, as a message at the calling script's line */
+/* log.warn([place,] ...), log.error, log.info -> (): the values, joined
+ * by spaces, as a message at the calling script's line, or at place
+ * {path, line, col} when the first argument is a table
+ * (site:config_place gives one for site.yml). */
 static int l_log(lua_State *L, enum diag_level level)
 {
 	struct lb *lb = lb_of(L);
 	int n = lua_gettop(L);
+	int first = lua_istable(L, 1) ? 2 : 1;
 	luaL_Buffer b;
 	luaL_buffinit(L, &b);
-	for (int i = 1; i <= n; i++) {
-		if (i > 1)
+	for (int i = first; i <= n; i++) {
+		if (i > first)
 			luaL_addchar(&b, ' ');
 		luaL_tolstring(L, i, NULL);
 		luaL_addvalue(&b);
 	}
 	luaL_pushresult(&b);
 	const char *msg = lua_tostring(L, -1);
-	lua_Debug ar;
 	const char *path = NULL;
-	int line = 0;
-	if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar) && ar.source[0] == '@') {
+	int line = 0, col = 0;
+	lua_Debug ar;
+	if (first == 2) {
+		lua_getfield(L, 1, "path");
+		lua_getfield(L, 1, "line");
+		lua_getfield(L, 1, "col");
+		path = lua_tostring(L, -3); /* stays on the stack until we return */
+		line = (int)lua_tointeger(L, -2);
+		col = (int)lua_tointeger(L, -1);
+	} else if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar) && ar.source[0] == '@') {
 		path = ar.source + 1;
 		line = ar.currentline;
 	}
 	if (lb->cur)
-		diag_add(lb->cur, level, path, line, 0, "%s", msg);
+		diag_add(lb->cur, level, path, line, col, "%s", msg);
+	else if (col > 0)
+		fprintf(stderr, "%s:%d:%d: %s\n", path ? path : "lua", line, col, msg);
 	else
 		fprintf(stderr, "%s:%d: %s\n", path ? path : "lua", line, msg);
 	return 0;
 }
+
 static int l_warn(lua_State *L) { return l_log(L, DIAG_WARNING); }
 static int l_error(lua_State *L) { return l_log(L, DIAG_ERROR); }
 static int l_info(lua_State *L) { return l_log(L, DIAG_NOTE); }

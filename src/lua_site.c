@@ -521,6 +521,41 @@ static int site_object_l(lua_State *L)
 	return 1;
 }
 
+/* site:config_place(key, ...) -> {path = "site/site.yml", line, col}: where
+ * the value at that path of keys (numbers index lists, from 1) starts in
+ * site.yml, for messages about a setting (briefing.log.error(place, msg));
+ * nil when the path is not there. */
+static int site_config_place(lua_State *L)
+{
+	struct site *s = site_of(L);
+	const struct value *v = s->cfg.yaml;
+	int n = lua_gettop(L);
+	for (int i = 2; v && i <= n; i++) {
+		if (lua_type(L, i) == LUA_TNUMBER && val_type(v) == VAL_LIST) {
+			lua_Integer at = luaL_checkinteger(L, i);
+			v = at >= 1 && (size_t)at <= val_len(v) ? val_at(v, (size_t)at - 1) : NULL;
+		} else if (val_type(v) == VAL_MAP) {
+			v = val_get(v, luaL_checkstring(L, i));
+		} else {
+			v = NULL;
+		}
+	}
+	if (!v || val_line(v) <= 0) {
+		lua_pushnil(L);
+		return 1;
+	}
+	char *path = site_path(s, "site.yml");
+	lua_createtable(L, 0, 3);
+	lua_pushstring(L, path);
+	lua_setfield(L, -2, "path");
+	lua_pushinteger(L, val_line(v));
+	lua_setfield(L, -2, "line");
+	lua_pushinteger(L, val_col(v));
+	lua_setfield(L, -2, "col");
+	free(path);
+	return 1;
+}
+
 void ls_push_site(lua_State *L, struct site *s, int main)
 {
 	lua_pushlightuserdata(L, s);
@@ -575,6 +610,8 @@ void ls_push_site(lua_State *L, struct site *s, int main)
 	lua_setfield(L, -2, "set_data");
 	lua_pushcfunction(L, site_object_l);
 	lua_setfield(L, -2, "object");
+	lua_pushcfunction(L, site_config_place);
+	lua_setfield(L, -2, "config_place");
 }
 
 void ls_push_step_site(lua_State *L, struct site *s)

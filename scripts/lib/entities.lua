@@ -15,6 +15,8 @@
 -- typed entity's pages and feeds share one object, site:object("entity:"
 -- .. kind, slug), whose fields they set.
 
+local config = require("lib.config")
+
 local M = {}
 
 local DEFAULT = {
@@ -26,21 +28,21 @@ local RESERVED = { articles = true, people = true, topics = true, editions = tru
 
 local kinds -- cached per Lua state: the files do not change during a build
 
+-- site.yml `entities:` (lib/config.lua): a map of kinds
+local SHAPE = { ["*"] = { title = "text", singular = "text" } }
+
+-- The kinds site.yml asks for, by key; report(keys, message) is called
+-- for each one that cannot be.
 local function configured(site, report)
-  local c = site.config.entities
-  if c == nil then return DEFAULT end
+  if site.config.entities == nil then return DEFAULT end
+  local c = config.read(site, "entities", SHAPE)
   local list = {}
-  if type(c) ~= "table" then
-    report("site.yml: entities: expected a map of kinds, found " .. type(c))
-    return list
-  end
   for key, v in pairs(c) do
     if type(key) ~= "string" or not key:match("^[a-z][a-z0-9_-]*$") or RESERVED[key] then
-      report("site.yml: entities: \"" .. tostring(key)
+      report({ "entities", key }, "entities: \"" .. tostring(key)
              .. "\" cannot be a kind (expected a lower-case folder name other than "
              .. "articles, people, topics, editions)")
     else
-      v = type(v) == "table" and v or {}
       list[#list + 1] = { key = key, title = v.title or (key:sub(1, 1):upper() .. key:sub(2)),
                           singular = v.singular or v.title or key }
     end
@@ -51,6 +53,11 @@ end
 
 local function ignore() end
 
+-- report(keys, message) for configured(): an error at the place in site.yml
+local function reporter(site)
+  return function(keys, message) config.error(site, keys, message) end
+end
+
 -- {{key, title, singular, items = {entity...}, find = function(name),
 --   by_slug = {[slug] = entity}}}. Errors in site.yml or a file are
 -- reported by the call that reads them, once per Lua state, unless
@@ -58,14 +65,16 @@ local function ignore() end
 -- in the other steps, which run on every state.
 function M.kinds(site, silent)
   if kinds then return kinds end
-  local report = silent and ignore or briefing.log.error
+  if not silent then config.check(site, "entities", SHAPE) end
   kinds = {}
-  for _, k in ipairs(configured(site, report)) do
+  for _, k in ipairs(configured(site, silent and ignore or reporter(site))) do
     local items, lookup, by_slug = {}, {}, {}
     for _, f in ipairs(briefing.content(k.key)) do
       local name = f.meta.name or f.meta.title
       if type(name) ~= "string" or name == "" then
-        report(f.path .. ":1:1: missing required key \"name\"")
+        if not silent then
+          briefing.log.error(f.path .. ":1:1: missing required key \"name\"")
+        end
       else
         local aliases = type(f.meta.aliases) == "table" and f.meta.aliases or {}
         local slug = briefing.slugify(f.slug)

@@ -13,6 +13,8 @@
 -- the feeds of everyone and everything it names, and whole articles in
 -- all of them would make the feeds most of the site's bytes.
 
+local config = require("lib.config")
+
 local M = {}
 
 -- format -> file name, template, MIME type, label
@@ -23,17 +25,19 @@ local FORMATS = {
            label = "JSON Feed" },
 }
 
--- The formats site.yml asks for (all three by default); calls warn(message)
--- for a name it does not know.
+-- The formats site.yml asks for (all three by default); calls warn(keys,
+-- message) for a name it does not know.
 local function formats(conf, warn)
   local list = conf.formats or { "atom", "rss", "json" }
   local chosen = {}
-  for _, f in ipairs(type(list) == "table" and list or { list }) do
+  local listed = type(list) == "table"
+  for i, f in ipairs(listed and list or { list }) do
     local known = FORMATS[f]
     if known then
       chosen[#chosen + 1] = known
     elseif warn then
-      warn("feeds: unknown format '" .. tostring(f) .. "' (atom, rss or json)")
+      warn(listed and { "feeds", "formats", i } or { "feeds", "formats" },
+           "feeds: unknown format '" .. tostring(f) .. "' (atom, rss or json)")
     end
   end
   return chosen
@@ -41,29 +45,36 @@ end
 
 -- Whole articles or summaries: the site's feed follows `content` (full by
 -- default), the others `entity_content` (summaries by default). Calls
--- warn(message) for a value other than full or summary.
+-- warn(keys, message) for a value other than full or summary.
 local function full_content(conf, site_feed, warn)
   local key = site_feed and "content" or "entity_content"
   local mode = conf[key]
   if mode == nil then return site_feed end
   if mode ~= "full" and mode ~= "summary" and warn then
-    warn("feeds: " .. key .. ": expected full or summary, found '" .. tostring(mode) .. "'")
+    warn({ "feeds", key },
+         "feeds: " .. key .. ": expected full or summary, found '" .. tostring(mode) .. "'")
   end
   return mode ~= "summary"
 end
 
-local function settings(site)
-  return type(site.config.feeds) == "table" and site.config.feeds or {}
+-- site.yml `feeds:` as lib/config.lua reads it (check() reports errors)
+local SHAPE = { items = "number", content = "text", entity_content = "text",
+                formats = "names", opml = "boolean" }
+function M.settings(site)
+  return config.read(site, "feeds", SHAPE)
 end
 
--- Warns about the feeds: settings it cannot use, in the order make() reads
--- them. Once a build: feeds.lua calls it from its start step (make() runs
--- on every Lua state, and keeps quiet).
+-- Reports the feeds: settings of the wrong type (errors), else warns about
+-- those it cannot use, in the order make() reads them, each at its place
+-- in site.yml. Once a build: feeds.lua calls it from its start step
+-- (make() runs on every Lua state, and keeps quiet).
 function M.check(site)
-  local conf = settings(site)
-  full_content(conf, true, briefing.log.warn)
-  formats(conf, briefing.log.warn)
-  full_content(conf, false, briefing.log.warn)
+  if config.check(site, "feeds", SHAPE) > 0 then return end
+  local conf = M.settings(site)
+  local function warn(keys, message) config.warn(site, keys, message) end
+  full_content(conf, true, warn)
+  formats(conf, warn)
+  full_content(conf, false, warn)
 end
 
 -- Feeds need absolute URLs: nothing is written without base_url.
@@ -87,7 +98,7 @@ end
 -- Writes a page per format; returns the <link rel="alternate"> data for the
 -- page the feed follows, and the feed (for feeds.opml).
 function M.make(site, title, description, home, prefix, articles)
-  local conf = settings(site)
+  local conf = M.settings(site)
   local limit = tonumber(conf.items) or 20
   local base = site.base_url
   local entries = {}
