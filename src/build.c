@@ -453,24 +453,24 @@ static void list_pages(struct build *b)
 static void check_pages(struct build *b)
 {
 	struct site *s = b->s;
-	struct value *seen = val_map();
+	struct hs_table *seen = hs_table_new(); /* file -> the page's position */
 	for (size_t i = 0; i < s->n_pages; i++) {
 		struct page *p = s->pages[i];
 		char *file = render_page_file(s, p->url);
-		struct value *other = val_get(seen, file);
-		if (other)
+		uint64_t at;
+		if (hs_get(seen, file, &at))
 			diag_error(s->diag, p->source, 0, 0,
 			           "page \"%s\" is made twice: by %s and by %s; give one of them "
-			           "another url", p->url, val_get_str(other, NULL), p->source);
+			           "another url", p->url, s->pages[at]->source, p->source);
 		else
-			val_set(seen, file, val_cstr(p->source));
+			hs_put(seen, file, i, 0);
 		free(file);
 		if (!theme_has(b->theme, p->template))
 			diag_error(s->diag, p->source, 0, 0,
 			           "page \"%s\" wants template \"%s\", which neither the theme nor the "
 			           "site's templates/ has", p->url, p->template);
 	}
-	val_free(seen);
+	hs_table_free(seen);
 }
 
 static int pages(struct build *b)
@@ -733,6 +733,10 @@ int build_update(struct build *b, char *const *paths, size_t n, int all)
 	for (int i = 0; i < b->jobs; i++)
 		b->t_parse[i] = b->t_filter[i] = b->t_render[i] = b->t_write[i] = 0;
 	atomic_store(&b->parsed, 0);
+	for (int i = 0; i < b->nworkers; i++)
+		lb_hook_seconds_reset(b->workers[i]);
+	if (b->main)
+		lb_hook_seconds_reset(b->main);
 	/* after reading the cache, "anything may have changed" is what the
 	 * scan and the theme's load find out, not a reason to start over */
 	int full = !b->s || (needs_full(paths, n, all) && !b->restored);

@@ -42,6 +42,8 @@ void lb_release_doc(struct lb *lb, struct article *a);
 int lb_run_hook(struct lb *lb, const char *hook, struct diag *d);
 /* Seconds script i has spent in site hooks so far (for -v). */
 double lb_hook_seconds(const struct lb *lb, size_t i);
+/* Zeroes them: an update reports its own times. */
+void lb_hook_seconds_reset(struct lb *lb);
 /* Does any script define hook? */
 int lb_has_hook(struct lb *lb, const char *hook);
 /* Main state: article(article, site) for every article, newest first. */

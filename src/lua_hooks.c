@@ -129,6 +129,12 @@ double lb_hook_seconds(const struct lb *lb, size_t i)
 	return i < lb->scripts->n ? lb->hook_time[i] : 0;
 }
 
+void lb_hook_seconds_reset(struct lb *lb)
+{
+	for (size_t i = 0; i < lb->scripts->n; i++)
+		lb->hook_time[i] = 0;
+}
+
 int lb_has_hook(struct lb *lb, const char *hook)
 {
 	lua_State *L = lb->L;

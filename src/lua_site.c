@@ -19,6 +19,7 @@
 #define STEP_KEY "briefing.step_out"   /* registry: the running step's st_out */
 #define TOUCHED_KEY "briefing.touched" /* registry: items the running step wrote */
 #define STEP_SITE_KEY "briefing.step_site"
+#define GEN_KEY "briefing.cache_gen" /* registry: the items' caches' generation */
 
 /* kept in an item's cache for a field that is not there */
 static const char absent;
@@ -28,7 +29,22 @@ struct item {
 	struct entity *entity;
 	struct sobject *object;
 	int writable;            /* main state after resolve */
+	const unsigned *genp;    /* the state's cache generation (ls_drop_caches) */
+	unsigned gen;            /* the generation of this item's cache table */
 };
+
+/* [-0, +1] The item's cache of fields read (the table of uservalue 1): a
+ * new one when the state's caches were dropped since it was filled. */
+static void push_cache(lua_State *L, int idx, struct item *it)
+{
+	if (lua_getiuservalue(L, idx, 1) != LUA_TTABLE || it->gen != *it->genp) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+		lua_pushvalue(L, -1);
+		lua_setiuservalue(L, idx, 1);
+		it->gen = *it->genp;
+	}
+}
 
 static struct site *site_of(lua_State *L)
 {
@@ -90,6 +106,10 @@ static void push_any(lua_State *L, struct article *a, struct entity *e, struct s
 	it->entity = e;
 	it->object = o;
 	it->writable = writable;
+	lua_getfield(L, LUA_REGISTRYINDEX, GEN_KEY);
+	it->genp = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	it->gen = *it->genp;
 	luaL_setmetatable(L, item_mt(it));
 	lua_pushvalue(L, -1);
 	lua_rawsetp(L, -3, key);
@@ -242,12 +262,7 @@ static int item_index(lua_State *L)
 	struct st_out *step = ls_step_out(L);
 	if (step) /* even when the value is kept below: the step read it */
 		tr_log_read(&step->reads, val_obj(item_view(it)), tr_bit(key, klen));
-	if (lua_getiuservalue(L, 1, 1) != LUA_TTABLE) {
-		lua_pop(L, 1);
-		lua_newtable(L);
-		lua_pushvalue(L, -1);
-		lua_setiuservalue(L, 1, 1);
-	}
+	push_cache(L, 1, it);
 	lua_pushvalue(L, 2);
 	int t = lua_rawget(L, -2);
 	if (t == LUA_TLIGHTUSERDATA && lua_touserdata(L, -1) == &absent) {
@@ -299,12 +314,7 @@ static int item_newindex(lua_State *L)
 			                  key);
 	struct value *data = item_view(it);
 	struct value *v = lua_isnil(L, 3) ? NULL : lv_to_value(L, 3, key);
-	if (lua_getiuservalue(L, 1, 1) != LUA_TTABLE) { /* what item_index keeps */
-		lua_pop(L, 1);
-		lua_newtable(L);
-		lua_pushvalue(L, -1);
-		lua_setiuservalue(L, 1, 1);
-	}
+	push_cache(L, 1, it); /* what item_index keeps */
 	lua_pushvalue(L, 2);
 	if (out) {
 		if (lua_isnil(L, 3))
@@ -356,6 +366,8 @@ void ls_open(lua_State *L)
 	}
 	lua_newtable(L);
 	lua_setfield(L, LUA_REGISTRYINDEX, VIEWS_KEY);
+	*(unsigned *)lua_newuserdatauv(L, sizeof(unsigned), 0) = 0;
+	lua_setfield(L, LUA_REGISTRYINDEX, GEN_KEY);
 	lua_newtable(L);
 	lua_setfield(L, LUA_REGISTRYINDEX, TOUCHED_KEY);
 }
@@ -384,13 +396,12 @@ void ls_set_step(lua_State *L, struct st_out *out)
 
 void ls_drop_caches(lua_State *L, const struct site *s)
 {
+	/* every cache is dropped when next used (push_cache): a walk over
+	 * every item of the state, at each stage, cost more than the steps */
+	lua_getfield(L, LUA_REGISTRYINDEX, GEN_KEY);
+	(*(unsigned *)lua_touserdata(L, -1))++;
+	lua_pop(L, 1);
 	lua_getfield(L, LUA_REGISTRYINDEX, VIEWS_KEY);
-	lua_pushnil(L);
-	while (lua_next(L, -2)) {
-		lua_pushnil(L);
-		lua_setiuservalue(L, -2, 1);
-		lua_pop(L, 1);
-	}
 	/* entities met before their views existed (filters run before
 	 * resolve) are found from their views from now on */
 	for (size_t k = 0; k < 2; k++) {
@@ -614,12 +625,49 @@ void ls_push_site(lua_State *L, struct site *s, int main)
 	lua_setfield(L, -2, "config_place");
 }
 
+/* __index of the steps' site: (site, key) -> site.topics or site.people,
+ * made on first read after ls_set_entity_lists and kept in the registry.
+ * A step that reads one depends on the lists' members and order (bit 2 of
+ * the site's lookup object, stamped by resolve when they change). */
+static int step_site_index(lua_State *L)
+{
+	const char *key = lua_tostring(L, 2);
+	int topics = key && strcmp(key, "topics") == 0;
+	if (!topics && !(key && strcmp(key, "people") == 0)) {
+		lua_pushnil(L);
+		return 1;
+	}
+	struct site *s = site_of(L);
+	struct st_out *step = ls_step_out(L);
+	if (step)
+		tr_log_read(&step->reads, s->lookup_obj, 2);
+	const char *reg = topics ? "briefing.step_topics" : "briefing.step_people";
+	if (lua_getfield(L, LUA_REGISTRYINDEX, reg) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		if (topics)
+			push_entities(L, s->topics, s->n_topics, 0);
+		else
+			push_entities(L, s->people, s->n_people, 0);
+		lua_pushvalue(L, -1);
+		lua_setfield(L, LUA_REGISTRYINDEX, reg);
+	}
+	return 1;
+}
+
 void ls_push_step_site(lua_State *L, struct site *s)
 {
 	if (lua_getfield(L, LUA_REGISTRYINDEX, STEP_SITE_KEY) == LUA_TTABLE)
 		return;
 	lua_pop(L, 1);
 	ls_push_site(L, s, 0);
+	lua_pushnil(L);
+	lua_setfield(L, -2, "topics");
+	lua_pushnil(L);
+	lua_setfield(L, -2, "people");
+	lua_createtable(L, 0, 1);
+	lua_pushcfunction(L, step_site_index);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, -2);
 	lua_pushvalue(L, -1);
 	lua_setfield(L, LUA_REGISTRYINDEX, STEP_SITE_KEY);
 }
@@ -742,10 +790,11 @@ void ls_push_data(lua_State *L, const struct value *v)
 
 void ls_set_entity_lists(lua_State *L, struct site *s)
 {
-	push_entities(L, s->topics, s->n_topics, 0);
-	lua_setfield(L, -2, "topics");
-	push_entities(L, s->people, s->n_people, 0);
-	lua_setfield(L, -2, "people");
+	(void)s; /* made again on first read (step_site_index) */
+	lua_pushnil(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, "briefing.step_topics");
+	lua_pushnil(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, "briefing.step_people");
 }
 
 void ls_forget(lua_State *L, const void *p)

@@ -28,8 +28,8 @@ struct st_out;
 void ls_set_step(lua_State *L, struct st_out *out);
 /* The outputs of the keyed step running on this state, or NULL. */
 struct st_out *ls_step_out(lua_State *L);
-/* [-0, +0] Sets the topics and people lists of the site table at the top
- * of the stack (entities made since it was pushed included). */
+/* [-0, +0] Makes the steps' site.topics and site.people lists again on
+ * their next read (entities made since included). */
 void ls_set_entity_lists(lua_State *L, struct site *s);
 /* [-0, +0] Forgets the userdata of an article, entity or view that is
  * about to be freed (its address may be used again). */

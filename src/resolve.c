@@ -243,6 +243,14 @@ static void forget_implicit(void *ctx, const char *key, uint64_t ptr)
  * whose lists changed get a->fresh |= 2. */
 static void resolve_names(struct site *s, struct article **pub, size_t n)
 {
+	/* the lists as they were: steps that read them depend on their order */
+	size_t n_was = s->n_topics + s->n_people;
+	struct entity **was = xcalloc(n_was ? n_was : 1, sizeof *was);
+	if (s->n_topics)
+		memcpy(was, s->topics, s->n_topics * sizeof *was);
+	if (s->n_people)
+		memcpy(was + s->n_topics, s->people, s->n_people * sizeof *was);
+	size_t was_topics = s->n_topics;
 	struct hs_table *prev = s->implicit;
 	s->implicit = hs_table_new();
 	val_free(s->lookup);
@@ -265,7 +273,30 @@ static void resolve_names(struct site *s, struct article **pub, size_t n)
 			tr_changed(s->track, s->lookup_obj, TR_ALL);
 	}
 	hs_table_free(prev);
+	if (was_topics != s->n_topics || n_was != s->n_topics + s->n_people ||
+	    (s->n_topics && memcmp(was, s->topics, s->n_topics * sizeof *was)) ||
+	    (s->n_people && memcmp(was + s->n_topics, s->people, s->n_people * sizeof *was)))
+		tr_changed(s->track, s->lookup_obj, 2);
+	free(was);
 }
+
+/* Did a's topics or people change with its last parse? */
+static int names_changed(const struct article *a)
+{
+	if (!(a->fresh & 1))
+		return 0;
+	if (!a->old_meta)
+		return 1;
+	static const char *const keys[] = {"topics", "people"};
+	for (int k = 0; k < 2; k++) {
+		const struct value *was = val_get(a->old_meta, keys[k]);
+		const struct value *is = val_get(a->meta, keys[k]);
+		if ((was == NULL) != (is == NULL) || (was && !val_equal(was, is)))
+			return 1;
+	}
+	return 0;
+}
+
 /* ---- articles ---- */
 
 static int newest_first(const void *pa, const void *pb)
@@ -408,6 +439,7 @@ static int scheduled_in(const struct site *s, const struct article *a)
 /* An article that is no longer published: its view and page go. */
 static void unpublish(struct site *s, struct article *a)
 {
+	s->names_dirty |= a->published;
 	bury_view(s, &a->data, a->layer, a->obj);
 	site_bury(s, a->page, bury_page);
 	a->page = NULL;
@@ -459,6 +491,7 @@ int site_resolve(struct site *s)
 				unpublish(s, a);
 			continue;
 		}
+		s->names_dirty |= !a->published || names_changed(a);
 		/* filters may have changed the title */
 		const char *title = val_get_cstr(a->meta, "title");
 		if (title && strcmp(title, a->title) != 0) {
@@ -478,8 +511,11 @@ int site_resolve(struct site *s)
 	}
 	s->n_articles = kept;
 	val_free(urls);
-	/* in scan order, as a first build names them */
-	resolve_names(s, s->articles, s->n_articles);
+	/* in scan order, as a first build names them; when the same articles
+	 * name the same names as last time, the result is what it was */
+	if (s->names_dirty || !s->implicit || !s->lookup)
+		resolve_names(s, s->articles, s->n_articles);
+	s->names_dirty = 0;
 	if (s->n_articles)
 		qsort(s->articles, s->n_articles, sizeof *s->articles, newest_first);
 	for (size_t i = 0; i < s->n_articles; i++) {

@@ -132,6 +132,7 @@ struct site {
 	struct value *file_lookup; /* the same for entities with files only */
 	struct hs_table *implicit; /* "t:slug" / "p:slug" -> implicit entity, between resolves */
 	size_t n_buried_implicit;
+	int names_dirty;        /* the published set changed: resolve names again */
 	struct grave *grave;    /* what goes once an update is over */
 	struct value *site_data; /* the template `site` map (the top layer) */
 	struct value *site_layer[VIEW_LAYERS];
