@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
@@ -26,7 +27,7 @@
 #include "hashes.h"
 
 #define MAGIC "briefing build cache\n"
-#define FORMAT 2
+#define FORMAT 3
 
 /* The output folder as an absolute path (it may not exist yet). */
 static char *absolute(const char *path)
@@ -140,6 +141,9 @@ int build_save(struct build *b, const char *path)
 {
 	struct site *s = b->s;
 	struct cf_writer w = {BUF_INIT, 0};
+	/* about the size of the last one: growing by doubling would copy
+	 * a hundred MiB over again at 10k articles */
+	buf_grow(&w.b, b->map_len + b->map_len / 8 + 4096);
 	buf_puts(&w.b, MAGIC);
 	cf_u64(&w, FORMAT);
 	cf_str(&w, BRIEFING_VERSION);
@@ -151,6 +155,11 @@ int build_save(struct build *b, const char *path)
 	free(out);
 	cf_u64(&w, options_hash(&b->o));
 	cf_u64(&w, fingerprint(b));
+	/* the manifest first: a reader checks the output against it while it
+	 * reads the rest */
+	cf_u64(&w, b->gen);
+	cf_u64(&w, hs_count(b->manifest));
+	hs_each(b->manifest, save_manifest_entry, &w);
 	size_t at0 = w.b.len;
 	tr_save(s->track, &w);
 	size_t at1 = w.b.len;
@@ -165,11 +174,8 @@ int build_save(struct build *b, const char *path)
 		fprintf(stderr, "cache: track %zu, site %zu, steps %zu, pages %zu bytes\n",
 		        at1 - at0, at2 - at1, at3 - at2, at4 - at3);
 	page_save(&w, b->page404);
-	cf_u64(&w, b->gen);
-	cf_u64(&w, hs_count(b->manifest));
-	hs_each(b->manifest, save_manifest_entry, &w);
 	cf_value(&w, theme_prints(b->theme));
-	uint64_t sum = hs_bytes(w.b.ptr, w.b.len, 0);
+	uint64_t sum = hs_bulk(w.b.ptr, w.b.len, 0);
 	buf_put(&w.b, (const char *)&sum, sizeof sum);
 	int rc = -1;
 	if (!w.failed) {
@@ -201,6 +207,7 @@ static double clock_s(void)
 
 struct intact {
 	const char *dir;
+	const struct hs_table *manifest;
 	int ok;
 };
 
@@ -218,14 +225,15 @@ static void check_file(void *ctx, const char *rel, uint64_t hash)
 
 /* Is every file the manifest lists still in the output? (A folder removed
  * or emptied by hand would otherwise keep the pages an update does not
- * write again missing.) */
-static int output_intact(const char *dir, const struct hs_table *manifest)
+ * write again missing.) A thread's body: sets in->ok. */
+static void *output_intact(void *arg)
 {
-	char *marker = fs_join(dir, ".briefing-output");
-	struct intact in = {dir, fs_exists(marker)};
+	struct intact *in = arg;
+	char *marker = fs_join(in->dir, ".briefing-output");
+	in->ok = fs_exists(marker);
 	free(marker);
-	hs_each(manifest, check_file, &in);
-	return in.ok;
+	hs_each(in->manifest, check_file, in);
+	return NULL;
 }
 
 static int restore_from(struct build *b, struct cf_reader *r, const char **why)
@@ -237,7 +245,8 @@ static int restore_from(struct build *b, struct cf_reader *r, const char **why)
 	}
 	r->p += sizeof MAGIC - 1;
 	char *version = NULL, *site = NULL, *out = NULL;
-	int rc = -1;
+	int rc = -1, checking = 0;
+	pthread_t checker;
 	if (cf_get_u64(r) != FORMAT) {
 		*why = "written in another format";
 		goto done;
@@ -282,6 +291,25 @@ static int restore_from(struct build *b, struct cf_reader *r, const char **why)
 		goto done;
 	}
 	*why = "truncated or corrupt";
+	b->gen = (unsigned)cf_get_u64(r);
+	uint64_t n = cf_get_u64(r);
+	b->manifest = hs_table_new();
+	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
+		char *file = cf_get_str(r);
+		uint64_t hash = cf_get_u64(r);
+		if (file)
+			hs_put(b->manifest, file, hash, b->gen);
+		else
+			r->ok = 0;
+		free(file);
+	}
+	if (!cf_ok(r))
+		goto done;
+	/* tens of thousands of lstat calls, beside the reading below */
+	struct intact in = {s->cfg.output, b->manifest, 1};
+	checking = pthread_create(&checker, NULL, output_intact, &in) == 0;
+	if (!checking)
+		output_intact(&in);
 	double t0 = clock_s();
 	if (tr_load(s->track, r) != 0)
 		goto done;
@@ -306,22 +334,12 @@ static int restore_from(struct build *b, struct cf_reader *r, const char **why)
 		fprintf(stderr, "cache read: open %.3f, track %.3f, site %.3f, steps %.3f, pages %.3f s\n",
 		        t0 - t_open, t1 - t0, t2 - t1, t3 - t2, clock_s() - t3);
 	b->page404 = page_load(r);
-	b->gen = (unsigned)cf_get_u64(r);
-	uint64_t n = cf_get_u64(r);
-	b->manifest = hs_table_new();
-	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
-		char *file = cf_get_str(r);
-		uint64_t hash = cf_get_u64(r);
-		if (file)
-			hs_put(b->manifest, file, hash, b->gen);
-		else
-			r->ok = 0;
-		free(file);
-	}
 	b->prints = cf_get_value(r);
 	if (!cf_ok(r) || r->p != r->end)
 		goto done;
-	if (!output_intact(s->cfg.output, b->manifest)) {
+	pthread_join(checker, NULL);
+	checking = 0;
+	if (!in.ok) {
 		*why = "the output folder is not as the last build left it";
 		goto done;
 	}
@@ -329,6 +347,8 @@ static int restore_from(struct build *b, struct cf_reader *r, const char **why)
 	b->restored = 1;
 	*why = NULL;
 done:
+	if (checking)
+		pthread_join(checker, NULL);
 	free(version);
 	free(site);
 	free(out);
@@ -357,7 +377,7 @@ int build_restore(struct build *b, const char *path, const char **why)
 		*why = "truncated or corrupt";
 	} else {
 		memcpy(&sum, text + size - sizeof sum, sizeof sum);
-		if (sum != hs_bytes(text, size - sizeof sum, 0)) {
+		if (sum != hs_bulk(text, size - sizeof sum, 0)) {
 			*why = "truncated or corrupt";
 		} else {
 			struct cf_reader r = {text, text + size - sizeof sum, 1, NULL, NULL, 1};

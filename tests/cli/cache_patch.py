@@ -27,9 +27,21 @@ def hs_bytes(data, seed=0):  # src/hashes.c hs_bytes
     return h ^ (h >> 31)
 
 
+def hs_bulk(data, seed=0):  # src/hashes.c hs_bulk
+    n = len(data)
+    h = [(seed ^ (n * K2)) & M, (seed + K1) & M, (seed ^ K1) & M, (seed - K2) & M]
+    i = 0
+    while n - i >= 32:
+        for lane in range(4):
+            h[lane] = mix(h[lane], struct.unpack_from("<Q", data, i + 8 * lane)[0])
+        i += 32
+    t = hs_bytes(data[i:], h[0])
+    return mix(mix(mix(t, h[1]), h[2]), h[3])
+
+
 path, old, new = sys.argv[1], sys.argv[2].encode(), sys.argv[3].encode()
 body = open(path, "rb").read()[:-8]
 if old not in body or len(old) != len(new):
     sys.exit("cache_patch: %r not found, or not the same length as %r" % (old, new))
 body = body.replace(old, new, 1)
-open(path, "wb").write(body + struct.pack("<Q", hs_bytes(body)))
+open(path, "wb").write(body + struct.pack("<Q", hs_bulk(body)))

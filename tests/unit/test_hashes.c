@@ -15,6 +15,27 @@ static void bytes_differ(void)
 	CHECK(hs_bytes("", 0, 0) != hs_bytes("\0", 1, 0));
 }
 
+/* the checksum of long inputs: a flipped bit anywhere, in any of the four
+ * lanes or the tail, and a changed length are all seen */
+static void bulk_sees_every_byte(void)
+{
+	static char data[1000];
+	for (size_t i = 0; i < sizeof data; i++)
+		data[i] = (char)(i * 7);
+	uint64_t base = hs_bulk(data, sizeof data, 0);
+	CHECK(base == hs_bulk(data, sizeof data, 0));
+	CHECK(base != hs_bulk(data, sizeof data - 1, 0));
+	CHECK(base != hs_bulk(data, sizeof data, 1));
+	int missed = 0;
+	for (size_t i = 0; i < sizeof data; i++) {
+		data[i] ^= 4;
+		missed += hs_bulk(data, sizeof data, 0) == base;
+		data[i] ^= 4;
+	}
+	CHECK(missed == 0);
+	CHECK(hs_bulk("", 0, 0) != hs_bulk("\0", 1, 0));
+}
+
 /* an article and a topic that refer to each other, as site data does */
 static void values_with_cycles(void)
 {
@@ -141,6 +162,7 @@ static void template_reach(void)
 int main(void)
 {
 	RUN(bytes_differ);
+	RUN(bulk_sees_every_byte);
 	RUN(values_with_cycles);
 	RUN(lambdas_are_opaque);
 	RUN(table_sweep);
