@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 
 char buf__empty[1];
@@ -20,6 +21,33 @@ void *xmalloc(size_t n)
 	if (!p)
 		out_of_memory();
 	return p;
+}
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *xbig_alloc(size_t n)
+{
+	size_t size = (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	/* one huge page more, to cut an aligned start out of */
+	char *p = mmap(NULL, size + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		out_of_memory();
+	size_t head = (HUGE_PAGE - (uintptr_t)p % HUGE_PAGE) % HUGE_PAGE;
+	if (head)
+		munmap(p, head);
+	if (HUGE_PAGE - head)
+		munmap(p + head + size, HUGE_PAGE - head);
+	p += head;
+#ifdef MADV_HUGEPAGE
+	madvise(p, size, MADV_HUGEPAGE); /* a hint: refused is fine */
+#endif
+	return p;
+}
+
+void xbig_free(void *p, size_t n)
+{
+	if (p)
+		munmap(p, (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
 }
 
 void *xcalloc(size_t n, size_t size)

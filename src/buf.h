@@ -14,6 +14,12 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A large block (an arena's chunk) mapped on its own and, where the kernel
+ * allows, backed by transparent huge pages: filling hundreds of MiB of small
+ * values then takes a page fault per 2 MiB instead of per 4 KiB. Free it
+ * with xbig_free and the same size. */
+void *xbig_alloc(size_t n);
+void xbig_free(void *p, size_t n);
 
 typedef struct buf {
 	char *ptr;

@@ -70,6 +70,7 @@ struct value {
 
 struct val_arena {
 	char **chunks;
+	size_t *sizes; /* of each chunk (xbig_alloc) */
 	size_t n_chunks;
 	char *at;    /* free bytes of the last chunk */
 	size_t left;
@@ -94,8 +95,9 @@ void val_arena_free(struct val_arena *a)
 	if (!a)
 		return;
 	for (size_t i = 0; i < a->n_chunks; i++)
-		free(a->chunks[i]);
+		xbig_free(a->chunks[i], a->sizes[i]);
 	free(a->chunks);
+	free(a->sizes);
 	free(a);
 }
 
@@ -105,7 +107,9 @@ static void *arena_alloc(size_t n)
 	if (n > arena->left) {
 		size_t size = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
 		arena->chunks = xrealloc(arena->chunks, (arena->n_chunks + 1) * sizeof *arena->chunks);
-		arena->at = xmalloc(size);
+		arena->sizes = xrealloc(arena->sizes, (arena->n_chunks + 1) * sizeof *arena->sizes);
+		arena->at = xbig_alloc(size);
+		arena->sizes[arena->n_chunks] = size;
 		arena->chunks[arena->n_chunks++] = arena->at;
 		arena->left = size;
 	}
