@@ -11,6 +11,7 @@
 #include "build.h"
 #include "date.h"
 #include "check.h"
+#include "hugepages.h"
 #include "import.h"
 #include "num.h"
 #include "scaffold.h"
@@ -310,6 +311,8 @@ int main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return 0;
 	}
+	if (!strcmp(cmd, "build") || !strcmp(cmd, "serve"))
+		hp_reexec(argv); /* large sites: see hugepages.h */
 	if (!strcmp(cmd, "build"))
 		return cmd_build(argc - 1, argv + 1);
 	if (!strcmp(cmd, "serve"))
