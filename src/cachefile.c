@@ -1,13 +1,77 @@
 /* cachefile.c: varints, strings and value trees for the build cache. */
 #include "cachefile.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "hashes.h"
 
 #define MAX_DEPTH 200 /* deeper trees are refused on reading (a corrupt file) */
 
 enum { T_ABSENT, T_NULL, T_FALSE, T_TRUE, T_NUM, T_STR, T_LIST, T_MAP, T_REF };
+
+uint64_t cf_checksum(const char *p, size_t len)
+{
+	uint64_t sum = 0;
+	for (; len >= CF_BLOCK; p += CF_BLOCK, len -= CF_BLOCK)
+		sum = hs_bulk(p, CF_BLOCK, sum);
+	return hs_bulk(p, len, sum);
+}
+
+void cf_stream(struct cf_writer *w, int fd)
+{
+	*w = (struct cf_writer){BUF_INIT, 0, fd, 1, 0, 0, 0};
+	buf_grow(&w->b, 2 * CF_BLOCK);
+}
+
+size_t cf_tell(const struct cf_writer *w)
+{
+	return w->written + w->b.len;
+}
+
+static void put_all(struct cf_writer *w, const char *p, size_t n)
+{
+	while (n && !w->io_error) {
+		ssize_t k = write(w->fd, p, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			w->io_error = 1;
+			break;
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+}
+
+/* Writes the buffer's whole blocks out (streaming writers only). */
+static void spill(struct cf_writer *w)
+{
+	if (!w->stream || w->b.len < CF_BLOCK)
+		return;
+	size_t done = 0;
+	for (; w->b.len - done >= CF_BLOCK; done += CF_BLOCK) {
+		w->sum = hs_bulk(w->b.ptr + done, CF_BLOCK, w->sum);
+		put_all(w, w->b.ptr + done, CF_BLOCK);
+	}
+	memmove(w->b.ptr, w->b.ptr + done, w->b.len - done);
+	buf_truncate(&w->b, w->b.len - done);
+	w->written += done;
+}
+
+int cf_finish(struct cf_writer *w)
+{
+	spill(w);
+	uint64_t sum = hs_bulk(w->b.ptr, w->b.len, w->sum);
+	buf_put(&w->b, (const char *)&sum, sizeof sum);
+	put_all(w, w->b.ptr, w->b.len);
+	w->written += w->b.len;
+	buf_free(&w->b);
+	return w->io_error ? -1 : 0;
+}
 
 void cf_u64(struct cf_writer *w, uint64_t v)
 {
@@ -36,6 +100,7 @@ void cf_bytes(struct cf_writer *w, const char *s, size_t len)
 {
 	cf_u64(w, len);
 	buf_put(&w->b, s, len);
+	spill(w);
 }
 
 void cf_str(struct cf_writer *w, const char *s)
@@ -47,6 +112,7 @@ void cf_str(struct cf_writer *w, const char *s)
 	size_t n = strlen(s);
 	cf_u64(w, n + 1);
 	buf_put(&w->b, s, n);
+	spill(w);
 }
 
 void cf_value(struct cf_writer *w, const struct value *v)

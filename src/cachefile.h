@@ -16,7 +16,25 @@
 struct cf_writer {
 	buf b;
 	int failed; /* a value that cannot be kept (a lambda) was met */
+	/* streaming (cf_stream): whole blocks go to fd as they fill, so a
+	 * hundred MiB cache never sits in memory at once */
+	int fd, stream, io_error;
+	uint64_t sum;   /* cf_checksum of the blocks written so far */
+	size_t written; /* their bytes */
 };
+
+/* The checksum of a cache file's bytes: hs_bulk chained over blocks of
+ * CF_BLOCK bytes, then over the rest (perhaps empty). */
+#define CF_BLOCK ((size_t)1 << 20)
+uint64_t cf_checksum(const char *p, size_t len);
+
+/* Starts a writer that streams to fd (left open). */
+void cf_stream(struct cf_writer *w, int fd);
+/* Bytes put so far, written or not. */
+size_t cf_tell(const struct cf_writer *w);
+/* Writes what is left and the checksum of everything after it; frees
+ * the buffer. 0, or -1 when a write failed. */
+int cf_finish(struct cf_writer *w);
 
 void cf_u64(struct cf_writer *w, uint64_t v); /* varint */
 void cf_i64(struct cf_writer *w, int64_t v);  /* zigzag varint */

@@ -39,9 +39,17 @@ def hs_bulk(data, seed=0):  # src/hashes.c hs_bulk
     return mix(mix(mix(t, h[1]), h[2]), h[3])
 
 
+def checksum(data):  # src/cachefile.c cf_checksum
+    block, total, i = 1 << 20, 0, 0
+    while len(data) - i >= block:
+        total = hs_bulk(data[i:i + block], total)
+        i += block
+    return hs_bulk(data[i:], total)
+
+
 path, old, new = sys.argv[1], sys.argv[2].encode(), sys.argv[3].encode()
 body = open(path, "rb").read()[:-8]
 if old not in body or len(old) != len(new):
     sys.exit("cache_patch: %r not found, or not the same length as %r" % (old, new))
 body = body.replace(old, new, 1)
-open(path, "wb").write(body + struct.pack("<Q", hs_bulk(body)))
+open(path, "wb").write(body + struct.pack("<Q", checksum(body)))
