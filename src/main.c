@@ -228,6 +228,31 @@ static int parse_base_url(const char *v, const char **out)
 	return 0;
 }
 
+/* What build and serve both take: -s, -q, -v, --base-url, --drafts, --future. */
+struct common_opts {
+	const char **site_dir;
+	int *quiet, *verbose, *drafts, *future;
+	const char **base_url;
+};
+#define COMMON_OPTS(o) {&(o).site_dir, &(o).quiet, &(o).verbose, &(o).drafts, &(o).future, \
+                        &(o).base_url}
+
+/* The rest of build's and serve's options: a common one (0, or the
+ * usage status of a bad value), or the usage error of an unknown one. */
+static int common_option(const struct command *cmd, int ch, char **argv,
+                         const struct common_opts *c)
+{
+	switch (ch) {
+	case 's': *c->site_dir = optarg; return 0;
+	case 'q': *c->quiet = 1; return 0;
+	case 'v': *c->verbose = 1; return 0;
+	case OPT_DRAFTS: *c->drafts = 1; return 0;
+	case OPT_FUTURE: *c->future = 1; return 0;
+	case OPT_BASE_URL: return parse_base_url(optarg, c->base_url);
+	default: return option_error(cmd, ch, argv);
+	}
+}
+
 static int cmd_build(const struct command *cmd, int argc, char **argv)
 {
 	static const struct option longs[] = {
@@ -244,11 +269,10 @@ static int cmd_build(const struct command *cmd, int argc, char **argv)
 		{"cache-dir", required_argument, NULL, OPT_CACHE_DIR}, {NULL, 0, NULL, 0},
 	};
 	struct build_opts o = {.site_dir = ".", .clean_urls = -1, .relative_index = -1};
+	struct common_opts common = COMMON_OPTS(o);
 	int ch, rc;
-	getopt_reset();
-	while ((ch = getopt_long(argc, argv, ":s:o:j:qvh", longs, NULL)) != -1) {
+	for (getopt_reset(); (ch = getopt_long(argc, argv, ":s:o:j:qvh", longs, NULL)) != -1;) {
 		switch (ch) {
-		case 's': o.site_dir = optarg; break;
 		case 'o': o.out_dir = optarg; break;
 		case 'j': {
 			long long jobs;
@@ -258,15 +282,7 @@ static int cmd_build(const struct command *cmd, int argc, char **argv)
 			o.jobs = (int)jobs;
 			break;
 		}
-		case 'q': o.quiet = 1; break;
-		case 'v': o.verbose = 1; break;
 		case OPT_HELP: command_help(cmd, stdout); return 0;
-		case OPT_BASE_URL:
-			if ((rc = parse_base_url(optarg, &o.base_url)))
-				return rc;
-			break;
-		case OPT_DRAFTS: o.drafts = 1; break;
-		case OPT_FUTURE: o.future = 1; break;
 		case OPT_AS_OF: {
 			struct date when;
 			if (date_parse(optarg, 0, &when) != 0)
@@ -293,7 +309,9 @@ static int cmd_build(const struct command *cmd, int argc, char **argv)
 				return usage_error("%s needs a folder", "--cache-dir");
 			o.cache_dir = optarg;
 			break;
-		default: return option_error(cmd, ch, argv);
+		default:
+			if ((rc = common_option(cmd, ch, argv, &common)))
+				return rc;
 		}
 	}
 	if (optind < argc)
@@ -324,11 +342,10 @@ static int cmd_serve(const struct command *cmd, int argc, char **argv)
 	};
 	struct serve_opts o = {.site_dir = ".", .bind = "127.0.0.1", .port = 8080, .drafts = 1,
 	                       .future = 1};
+	struct common_opts common = COMMON_OPTS(o);
 	int ch, rc;
-	getopt_reset();
-	while ((ch = getopt_long(argc, argv, ":s:p:qvh", longs, NULL)) != -1) {
+	for (getopt_reset(); (ch = getopt_long(argc, argv, ":s:p:qvh", longs, NULL)) != -1;) {
 		switch (ch) {
-		case 's': o.site_dir = optarg; break;
 		case 'p': {
 			long long port;
 			if (num_parse(optarg, 1, 65535, &port) != 0)
@@ -336,21 +353,15 @@ static int cmd_serve(const struct command *cmd, int argc, char **argv)
 			o.port = (int)port;
 			break;
 		}
-		case 'q': o.quiet = 1; break;
-		case 'v': o.verbose = 1; break;
 		case OPT_HELP: command_help(cmd, stdout); return 0;
 		case OPT_BIND: o.bind = optarg; break;
-		case OPT_BASE_URL:
-			if ((rc = parse_base_url(optarg, &o.base_url)))
-				return rc;
-			break;
-		case OPT_DRAFTS: o.drafts = 1; break;
-		case OPT_FUTURE: o.future = 1; break;
 		case OPT_NO_DRAFTS: o.drafts = 0; break;
 		case OPT_NO_FUTURE: o.future = 0; break;
 		case OPT_PUBLISHED: o.drafts = o.future = 0; break;
 		case OPT_OPEN: o.open = 1; break;
-		default: return option_error(cmd, ch, argv);
+		default:
+			if ((rc = common_option(cmd, ch, argv, &common)))
+				return rc;
 		}
 	}
 	if (optind < argc)
@@ -417,8 +428,7 @@ static int cmd_check(const struct command *cmd, int argc, char **argv)
 	};
 	struct check_opts o = {.site_dir = "."};
 	int ch, rc;
-	getopt_reset();
-	while ((ch = getopt_long(argc, argv, ":s:h", longs, NULL)) != -1) {
+	for (getopt_reset(); (ch = getopt_long(argc, argv, ":s:h", longs, NULL)) != -1;) {
 		switch (ch) {
 		case 's': o.site_dir = optarg; break;
 		case OPT_HELP: command_help(cmd, stdout); return 0;
@@ -451,15 +461,14 @@ static int cmd_import(const struct command *cmd, int argc, char **argv)
 	};
 	struct import_opts o = {.site_dir = "."};
 	int ch, rc;
-	getopt_reset();
-	while ((ch = getopt_long(argc, argv, ":s:h", longs, NULL)) != -1) {
+	for (getopt_reset(); (ch = getopt_long(argc, argv, ":s:h", longs, NULL)) != -1;) {
 		switch (ch) {
-		case 's': o.site_dir = optarg; break;
-		case OPT_HELP: command_help(cmd, stdout); return 0;
 		case OPT_TITLE: o.title = optarg; break;
 		case OPT_DATE: o.date = optarg; break;
 		case OPT_SOURCE: o.source = optarg; break;
 		case OPT_URL: o.url = optarg; break;
+		case 's': o.site_dir = optarg; break;
+		case OPT_HELP: command_help(cmd, stdout); return 0;
 		default: return option_error(cmd, ch, argv);
 		}
 	}
