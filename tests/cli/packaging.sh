@@ -15,6 +15,8 @@ cp -R Makefile src tests docs themes scripts debian LICENSE "$t/"
 # dry runs from an empty build folder print every command (the folder
 # made first: make -n does not run mkdir, and $(file) writes the flags)
 mkdir -p "$TMP/b1" "$TMP/b2"
+# (not the flags of a make running this suite: make asan passes its own)
+unset MAKEFLAGS MFLAGS MAKELEVEL
 CPPFLAGS="-D_FORTIFY_SOURCE=2 -DFROM_ENV_CPP" CFLAGS="-O2 -fstack-protector-strong -DFROM_ENV_C" \
 LDFLAGS="-Wl,-z,relro -Wl,-z,now" \
 	make -n --no-print-directory -C "$t" B="$TMP/b1" PREFIX=/opt/bx install > "$TMP/make.out" 2>&1
