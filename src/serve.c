@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -479,6 +480,8 @@ int serve_run(const struct serve_opts *o)
 		fprintf(stderr, "briefing serve: watching for changes (%s)\n", watch_method(watch));
 	struct watch_changes ch;
 	while (!stopping && watch_wait(watch, &stopping, QUIET_MS, &ch)) {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			; /* a browser --open started and that has returned */
 		rebuild(&sv, &ch);
 		watch_changes_free(&ch);
 	}
