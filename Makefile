@@ -1,6 +1,7 @@
 # briefing: a static-site generator for briefing digests.
-# Targets: all test install uninstall clean asan valgrind fuzz bench
-# Honours CC CFLAGS LDFLAGS PREFIX DESTDIR.
+# Targets: all test check install uninstall clean asan valgrind fuzz bench
+# Honours CC CPPFLAGS CFLAGS LDFLAGS PREFIX DATADIR DESTDIR (Debian's
+# dpkg-buildflags hardening flags come in through the first three).
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
@@ -18,7 +19,7 @@ PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DBRIEFING_VERSION='"$(VERSION)"' \
-             -DBRIEFING_DATADIR='"$(DATADIR)"' -pthread $(WARN) $(PKG_CFLAGS) $(CFLAGS)
+             -DBRIEFING_DATADIR='"$(DATADIR)"' -pthread $(WARN) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 LIBS     = $(PKG_LIBS) -lm -pthread
 
 B       ?= build
@@ -60,6 +61,9 @@ unit: $(UNIT_TESTS)
 
 test: $(B)/briefing unit
 	@BRIEFING=$(CURDIR)/$(B)/briefing BUILD=$(CURDIR)/$(B) sh tests/run
+
+# The GNU name for the same (dh_auto_test and distributions call it).
+check: test
 
 # Regenerates tests/golden/expected after an intended output change.
 golden-update: $(B)/briefing
@@ -151,4 +155,4 @@ clean:
 
 FORCE:
 
-.PHONY: all test unit golden-update asan valgrind fuzz bench screenshots install uninstall clean FORCE
+.PHONY: all test check unit golden-update asan valgrind fuzz bench screenshots install uninstall clean FORCE

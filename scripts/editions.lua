@@ -34,6 +34,10 @@ local dates = require("lib.dates")
 local config = require("lib.config")
 local emails = options.email ~= false -- email.html and email.txt per edition
 
+-- Emails only with base_url: a mail client has no page to resolve a
+-- relative link against.
+local function email_wanted(site) return emails and site.base_url ~= "" end
+
 local PERIODS = { daily = true, weekly = true, monthly = true, custom = true }
 local WEEKDAYS = { monday = 0, tuesday = 1, wednesday = 2, thursday = 3, friday = 4,
                    saturday = 5, sunday = 6 }
@@ -240,7 +244,7 @@ local function words_of(articles)
 end
 
 -- The edition's fields (next and prev come from finish).
-local function edition_of(conf, key, front, articles)
+local function edition_of(conf, key, front, articles, with_email)
   local first, title = heading(conf, key, front)
   local e = { day = key, date_display = briefing.date(first).display, date_iso = first,
               title = title, url = "editions/" .. key .. "/", period = conf.period }
@@ -252,7 +256,7 @@ local function edition_of(conf, key, front, articles)
   e.words = words_of(e.articles)
   e.topics = topics_of(e.articles)
   e.has_topics = #e.topics > 0
-  if emails then
+  if with_email then
     e.email_url, e.text_url = e.url .. "email.html", e.url .. "email.txt"
   end
   return e
@@ -403,6 +407,11 @@ end
 
 local function start(site, emit)
   check_settings(site)
+  if emails and not email_wanted(site) then
+    config.warn_missing(site, "base_url", "email editions need base_url: their links must be "
+      .. "absolute to work in a mail client; none written: set base_url: "
+      .. "\"https://example.org/\" (your site's address), or email: false in editions.lua's options")
+  end
   file_front_pages(settings(site), emit)
 end
 
@@ -414,10 +423,10 @@ end
 local function group(key, records, site)
   local front, articles = split(records)
   if #articles == 0 then return nil end -- a front page alone
-  local e = edition_of(settings(site), key, front, articles)
+  local e = edition_of(settings(site), key, front, articles, email_wanted(site))
   local edition = store(site, key, e)
   link_articles(e)
-  if emails then add_email_pages(site, e, edition) end
+  if e.email_url then add_email_pages(site, e, edition) end
   add_edition_pages(site, e, edition)
   return summary(e)
 end

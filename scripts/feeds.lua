@@ -19,6 +19,7 @@
 
 local feed = require("lib.feed")
 local entities = require("lib.entities")
+local config = require("lib.config")
 
 local GROUP = "feeds"
 
@@ -29,7 +30,8 @@ local settings = feed.settings -- site.yml `feeds:` (lib/config.lua)
 local function start(site, emit)
   feed.check(site)
   if not feed.enabled(site) then
-    briefing.log.info("feeds need base_url in site.yml (absolute URLs); no feeds written")
+    config.note_missing(site, "base_url", "feeds need base_url (absolute URLs); no feeds "
+      .. "written: set base_url: \"https://example.org/\" (your site's address)")
     return
   end
   entities.kinds(site) -- reports errors in entities: and their files, once

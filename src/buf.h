@@ -13,6 +13,8 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* "s" unless n is 1: "%zu article%s", n, plural_s(n). */
+static inline const char *plural_s(size_t n) { return n == 1 ? "" : "s"; }
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A large block (an arena's chunk) mapped on its own and, where the kernel
  * allows, backed by transparent huge pages: filling hundreds of MiB of small

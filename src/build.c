@@ -62,7 +62,7 @@ static void apply_overrides(struct build *b, struct site *s)
 	struct site_overrides over = {
 		.tool_dir = o->tool_dir, .base_url = o->base_url, .output = o->out_dir,
 		.drafts = o->drafts, .future = o->future, .clean_urls = o->clean_urls,
-		.now = o->as_of,
+		.relative_index = o->relative_index, .now = o->as_of,
 	};
 	site_override(s, &over);
 }
@@ -495,12 +495,12 @@ static int pages(struct build *b)
 
 /* ---- render ---- */
 
-/* Writes a rendered page; without clean URLs, HTML links are rewritten to
- * point at files. */
+/* Writes a rendered page; without clean URLs or with relative_index, HTML
+ * links are rewritten to point at files. */
 static void write_page(struct build *b, const char *file, const buf *html, struct diag *d)
 {
 	size_t n = strlen(file);
-	if (b->s->cfg.clean_urls || n < 5 || strcmp(file + n - 5, ".html") != 0) {
+	if ((b->s->cfg.clean_urls && !b->s->cfg.relative_index) || n < 5 || strcmp(file + n - 5, ".html") != 0) {
 		out_write(b->out, file, html->ptr, html->len, d);
 		return;
 	}
@@ -834,6 +834,9 @@ static void report(struct build *b, struct diag *d, int nerr, double t0)
 {
 	struct site *s = b->s;
 	FILE *msg = b->o.messages ? b->o.messages : stderr;
+	if (!b->said)
+		b->said = diag_new();
+	diag_notes_once(d, b->said);
 	diag_print(d, msg);
 	if (nerr) {
 		fprintf(msg, "briefing: build failed with %d error%s; the previous output is "
@@ -842,9 +845,10 @@ static void report(struct build *b, struct diag *d, int nerr, double t0)
 	}
 	double *t = b->t;
 	if (!b->o.quiet)
-		printf("briefing: %zu articles, %zu pages written to %s in %.2f s "
+		printf("briefing: %zu article%s, %zu page%s written to %s in %.2f s "
 		       "(parse and filter %.2f s, hooks %.2f s, render and write %.2f s)\n",
-		       s->n_articles, s->n_pages, s->cfg.output, now_s() - t0, t[T_PARSE],
+		       s->n_articles, plural_s(s->n_articles), s->n_pages, plural_s(s->n_pages),
+		       s->cfg.output, now_s() - t0, t[T_PARSE],
 		       t[T_HOOKS], t[T_RENDER] + t[T_FINISH] + t[T_SWAP]);
 	if (!b->o.verbose)
 		return;
@@ -918,6 +922,7 @@ void build_free(struct build *b)
 	build_drop(b);
 	hs_table_free(b->manifest);
 	diag_free(b->unsaid);
+	diag_free(b->said);
 	val_free(b->prints);
 	val_arena_free(b->arena); /* last: the state's values from the cache lived in it */
 	if (b->map)

@@ -34,6 +34,7 @@ struct build_opts {
 	int drafts;
 	int future;            /* include future-dated and scheduled articles */
 	int clean_urls;        /* -1: from site.yml; 0 or 1: --clean-urls=false/true */
+	int relative_index;    /* -1: from site.yml; 1: --for-file (links end in index.html) */
 	long long as_of;       /* build as of this time (0: now) */
 	int quiet;             /* no summary, no progress bar */
 	int verbose;           /* one line per phase with its time */

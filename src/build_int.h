@@ -45,6 +45,7 @@ struct build {
 	size_t map_len;
 	unsigned gen;
 	struct diag *unsaid;      /* check_only: the last update's messages, not printed */
+	struct diag *said;        /* the notes printed so far: each is given once */
 	/* this update */
 	struct output *out;
 	struct progress *progress;

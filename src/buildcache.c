@@ -45,7 +45,7 @@ static char *absolute(const char *path)
 static uint64_t options_hash(const struct build_opts *o)
 {
 	buf b = BUF_INIT;
-	buf_printf(&b, "%d %d %d %s", o->drafts, o->future, o->clean_urls,
+	buf_printf(&b, "%d %d %d %d %s", o->drafts, o->future, o->clean_urls, o->relative_index,
 	           o->base_url ? o->base_url : "-");
 	uint64_t h = hs_bytes(b.ptr, b.len, 7);
 	buf_free(&b);

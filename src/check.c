@@ -295,7 +295,7 @@ static void keep_words(void *ctx, const char *key, const struct value *summary)
 static struct value *run_scripts(const struct check_opts *o, struct diag *d)
 {
 	struct build_opts bo = {.site_dir = o->site_dir, .tool_dir = o->tool_dir,
-	                        .clean_urls = -1, .quiet = 1, .check_only = 1};
+	                        .clean_urls = -1, .relative_index = -1, .quiet = 1, .check_only = 1};
 	struct build *b = build_new(&bo);
 	build_update(b, NULL, 0, 1);
 	build_take_messages(b, d);

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "buf.h"
 
@@ -119,6 +120,30 @@ void diag_append(struct diag *dst, const struct diag *src)
 {
 	for (int i = 0; src && i < src->n; i++)
 		push(dst, src->v[i].level, xstrdup(src->v[i].text));
+}
+
+static int holds(const struct diag *d, const char *text)
+{
+	for (int i = 0; i < d->n; i++)
+		if (!strcmp(d->v[i].text, text))
+			return 1;
+	return 0;
+}
+
+void diag_notes_once(struct diag *d, struct diag *said)
+{
+	int kept = 0;
+	for (int i = 0; i < d->n; i++) {
+		struct entry e = d->v[i];
+		if (e.level == DIAG_NOTE && holds(said, e.text)) {
+			free(e.text);
+			continue;
+		}
+		if (e.level == DIAG_NOTE)
+			push(said, e.level, xstrdup(e.text));
+		d->v[kept++] = e;
+	}
+	d->n = kept;
 }
 
 int diag_count(const struct diag *d, enum diag_level level)

@@ -28,6 +28,10 @@ void diag_merge(struct diag *dst, struct diag *src);
 /* Copies every message of src to the end of dst (messages kept to be
  * shown again by a later build that does not redo their work). */
 void diag_append(struct diag *dst, const struct diag *src);
+/* Notes are given once a session (serve's updates): drops from d the notes
+ * that said already holds, and copies the others into said. Errors and
+ * warnings stay, to be seen until they are fixed. */
+void diag_notes_once(struct diag *d, struct diag *said);
 int diag_count(const struct diag *d, enum diag_level level);
 /* Prints every message, one per line (multi-line messages keep their lines). */
 void diag_print(const struct diag *d, FILE *fp);

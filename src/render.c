@@ -322,14 +322,16 @@ char *render_page_file(const struct site *s, const char *url)
 }
 
 /* One link without clean URLs: "../topics/x/" -> "../topics/x.html",
- * "../../" -> "../../index.html", "" -> "index.html". Only links into the
- * site: relative ones, and absolute ones under base_url. */
+ * "../../" -> "../../index.html", "" -> "index.html"; with clean URLs and
+ * relative_index, "../topics/x/" -> "../topics/x/index.html". Only links
+ * into the site: relative ones, and (without clean URLs) absolute ones
+ * under base_url. */
 static void put_link(buf *out, const struct site *s, const char *v, size_t n)
 {
 	size_t base = strlen(s->cfg.base_url);
 	size_t skip = 0;
-	if (base && n >= base && !strncmp(v, s->cfg.base_url, base))
-		skip = base;
+	if (base && n >= base && !strncmp(v, s->cfg.base_url, base) && !s->cfg.clean_urls)
+		skip = base; /* with clean URLs the host serves x/ itself */
 	else if (memchr(v, ':', n) || (n && (v[0] == '/' || v[0] == '#' || v[0] == '?'))) {
 		buf_put(out, v, n);
 		return;
@@ -341,7 +343,10 @@ static void put_link(buf *out, const struct site *s, const char *v, size_t n)
 		buf_put(out, v, n);
 		return;
 	}
-	if (path_end == skip) { /* "" or base_url itself: the home page */
+	if (s->cfg.clean_urls) { /* relative_index: the folder's index.html */
+		buf_put(out, v, path_end);
+		buf_puts(out, "index.html");
+	} else if (path_end == skip) { /* "" or base_url itself: the home page */
 		buf_put(out, v, skip);
 		buf_puts(out, "index.html");
 	} else {

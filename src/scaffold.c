@@ -41,11 +41,21 @@ static int create(const char *path, const buf *text)
 	return 0;
 }
 
+/* Is dir a folder with nothing in it (dotfiles count)? */
+static int dir_is_empty(const char *dir)
+{
+	size_t n = 0;
+	char **names = fs_list(dir, NULL, &n);
+	fs_free_names(names, n);
+	return n == 0;
+}
+
 static int new_site(const char *dir)
 {
 	struct stat st;
-	if (stat(dir, &st) == 0) {
-		fprintf(stderr, "%s: error: already exists; briefing new site wants a new folder\n", dir);
+	if (stat(dir, &st) == 0 && !(S_ISDIR(st.st_mode) && dir_is_empty(dir))) {
+		fprintf(stderr, "%s: error: already exists and is not an empty folder; briefing new "
+		        "site wants a new or empty folder\n", dir);
 		return 1;
 	}
 	struct date d;

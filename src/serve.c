@@ -10,16 +10,20 @@
 #include "serve.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,10 +47,26 @@ struct server {
 
 static volatile sig_atomic_t stopping;
 
+/* The first Ctrl-C stops the loop; a second one, should stopping hang,
+ * ends the process there and then. */
 static void on_signal(int sig)
 {
 	(void)sig;
+	if (stopping)
+		_exit(130);
 	stopping = 1;
+}
+
+/* libmicrohttpd's own messages: a browser closing a tab mid-response
+ * ("Failed to send the chunked response body") is no news to the editor;
+ * with -v they are shown, marked as the library's. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	const struct serve_opts *o = cls;
+	if (!o->verbose)
+		return;
+	fputs("briefing serve: libmicrohttpd: ", stderr);
+	vfprintf(stderr, fmt, ap);
 }
 
 /* ---- building ---- */
@@ -83,6 +103,8 @@ static void rebuild(struct server *sv, const struct watch_changes *ch)
 	sv->generation++;
 	pthread_cond_broadcast(&sv->changed);
 	pthread_mutex_unlock(&sv->lock);
+	if (sv->opts->quiet && rc == 0)
+		return; /* -q: the messages above are all */
 	if (!ch) {
 		fprintf(stderr, "briefing serve: %s in %.0f ms\n", rc == 0 ? "built" : "build failed (shown in "
 		        "the browser)", ms_since(&t0));
@@ -102,9 +124,11 @@ static void rebuild(struct server *sv, const struct watch_changes *ch)
 	else
 		fprintf(stderr, "%zu changes (%s, ...)", ch->n, ch->paths[0]);
 	if (rc == 0)
-		fprintf(stderr, ": %zu articles parsed, %zu steps run, %zu pages rendered, %zu files "
-		        "written, %zu removed%s", st->articles_parsed, st->steps_run,
-		        st->pages_rendered, st->files_written, st->files_removed,
+		fprintf(stderr, ": %zu article%s parsed, %zu step%s run, %zu page%s rendered, "
+		        "%zu file%s written, %zu removed%s", st->articles_parsed,
+		        plural_s(st->articles_parsed), st->steps_run, plural_s(st->steps_run),
+		        st->pages_rendered, plural_s(st->pages_rendered), st->files_written,
+		        plural_s(st->files_written), st->files_removed,
 		        st->full ? " (a full rebuild)" : "");
 	fputc('\n', stderr);
 }
@@ -324,6 +348,70 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return ret;
 }
 
+/* The daemon, listening on the first address bind names: a numeric IPv4
+ * or IPv6 address (bracketed or not) or a host name such as localhost.
+ * Sets *host to the address as a URL writes it ("[::1]"; caller frees),
+ * or *bad_addr when bind names none. */
+static struct MHD_Daemon *listen_on(struct server *sv, const char *bind, int port, char **host,
+                                    int *bad_addr)
+{
+	size_t n = strlen(bind);
+	char *name = n > 2 && bind[0] == '[' && bind[n - 1] == ']' ? xstrndup(bind + 1, n - 2)
+	                                                           : xstrdup(bind);
+	char service[16];
+	snprintf(service, sizeof service, "%d", port);
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+	                         .ai_flags = AI_NUMERICSERV};
+	struct addrinfo *res = NULL;
+	*bad_addr = !*name || getaddrinfo(name, service, &hints, &res) != 0;
+	free(name);
+	struct MHD_Daemon *daemon = NULL;
+	for (struct addrinfo *ai = res; ai && !daemon; ai = ai->ai_next) {
+		if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6)
+			continue;
+		unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+		                 MHD_USE_ERROR_LOG | (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+		daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, sv,
+		                          MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+		                          MHD_OPTION_EXTERNAL_LOGGER, mhd_log, (void *)sv->opts,
+		                          MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+		                          MHD_OPTION_CONNECTION_LIMIT, 512u, MHD_OPTION_END);
+		if (daemon) {
+			char numeric[NI_MAXHOST];
+			if (getnameinfo(ai->ai_addr, ai->ai_addrlen, numeric, sizeof numeric, NULL, 0,
+			                NI_NUMERICHOST) != 0)
+				snprintf(numeric, sizeof numeric, "%s", bind);
+			*host = ai->ai_family == AF_INET6 ? xasprintf("[%s]", numeric) : xstrdup(numeric);
+		}
+	}
+	if (res)
+		freeaddrinfo(res);
+	return daemon;
+}
+
+/* --open: the preview in the editor's browser ($BROWSER, else xdg-open),
+ * started in the background; serve goes on if there is none. */
+static void open_browser(const char *url)
+{
+	const char *browser = getenv("BROWSER");
+	if (!browser || !*browser)
+		browser = "xdg-open";
+	pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDOUT_FILENO);
+		}
+		execlp(browser, browser, url, (char *)NULL);
+		fprintf(stderr, "briefing serve: warning: --open: cannot run %s (%s); open %s yourself\n",
+		        browser, strerror(errno), url);
+		_exit(127);
+	}
+	if (pid < 0)
+		fprintf(stderr, "briefing serve: warning: --open: %s\n", strerror(errno));
+}
+
 int serve_run(const struct serve_opts *o)
 {
 	struct server sv = {.opts = o};
@@ -343,9 +431,11 @@ int serve_run(const struct serve_opts *o)
 		.site_dir = o->site_dir,
 		.out_dir = sv.root,
 		.tool_dir = o->tool_dir,
-		.drafts = 1,
-		.future = 1,
+		.base_url = o->base_url,
+		.drafts = o->drafts,
+		.future = o->future,
 		.clean_urls = -1,
+		.relative_index = -1,
 		.quiet = !o->verbose,
 		.verbose = o->verbose,
 		.live = 1,
@@ -356,38 +446,42 @@ int serve_run(const struct serve_opts *o)
 	struct watch *watch = watch_new(o->site_dir);
 	rebuild(&sv, NULL);
 
-	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)o->port)};
-	if (inet_pton(AF_INET, o->bind, &addr.sin_addr) != 1) {
-		fprintf(stderr, "briefing: error: --bind: expected an IPv4 address, found \"%s\"\n", o->bind);
-		fs_rmtree(tmp);
-		free(tmp);
-		free(sv.root);
-		watch_free(watch);
-		build_free(sv.build);
-		return 2;
-	}
-	struct MHD_Daemon *daemon = MHD_start_daemon(
-		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
-		(uint16_t)o->port, NULL, NULL, on_request, &sv, MHD_OPTION_SOCK_ADDR, &addr,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-		MHD_OPTION_CONNECTION_LIMIT, 512u, MHD_OPTION_END);
+	char *host = NULL;
+	int bad_addr = 0;
+	struct MHD_Daemon *daemon = listen_on(&sv, o->bind, o->port, &host, &bad_addr);
 	if (!daemon) {
-		fprintf(stderr, "briefing: error: cannot listen on %s:%d (is the port taken? try --port)\n",
-		        o->bind, o->port);
+		if (bad_addr)
+			fprintf(stderr, "briefing: error: --bind: expected an IPv4 or IPv6 address or a "
+			        "host name such as localhost, found \"%s\"\n", o->bind);
+		else
+			fprintf(stderr, "briefing: error: cannot listen on %s:%d (is the port taken? try "
+			        "--port)\n", o->bind, o->port);
 		fs_rmtree(tmp);
 		free(tmp);
 		free(sv.root);
 		watch_free(watch);
 		build_free(sv.build);
-		return 1;
+		return bad_addr ? 2 : 1;
 	}
-	printf("briefing serve: http://%s:%d/ (drafts shown; Ctrl-C stops)\n", o->bind, o->port);
+	char *url = xasprintf("http://%s:%d/", host, o->port);
+	printf("briefing serve: %s (%s; Ctrl-C stops)\n", url,
+	       o->drafts && o->future ? "drafts and future articles shown"
+	       : o->drafts            ? "drafts shown, future articles left out"
+	       : o->future            ? "future articles shown, drafts left out"
+	                              : "what a build publishes: no drafts, no future articles");
 	fflush(stdout);
+	if (o->open)
+		open_browser(url);
+	free(url);
+	free(host);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	fprintf(stderr, "briefing serve: watching for changes (%s)\n", watch_method(watch));
+	if (!o->quiet)
+		fprintf(stderr, "briefing serve: watching for changes (%s)\n", watch_method(watch));
 	struct watch_changes ch;
 	while (!stopping && watch_wait(watch, &stopping, QUIET_MS, &ch)) {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			; /* a browser --open started and that has returned */
 		rebuild(&sv, &ch);
 		watch_changes_free(&ch);
 	}
@@ -396,6 +490,7 @@ int serve_run(const struct serve_opts *o)
 	pthread_cond_broadcast(&sv.changed);
 	pthread_mutex_unlock(&sv.lock);
 	MHD_stop_daemon(daemon);
+	fputs("briefing serve: stopped\n", stderr);
 	fs_rmtree(tmp);
 	free(tmp);
 	free(sv.root);

@@ -228,6 +228,7 @@ struct site *site_open(const char *dir, struct diag *d)
 	free(out);
 	s->cfg.unsafe = cfg_bool(yaml, "unsafe", path, d);
 	s->cfg.clean_urls = val_get(yaml, "clean_urls") ? cfg_bool(yaml, "clean_urls", path, d) : 1;
+	s->cfg.relative_index = cfg_bool(yaml, "relative_index", path, d);
 	struct value *filters = val_get(yaml, "filters");
 	if (filters && val_type(filters) != VAL_LIST && val_type(filters) != VAL_NULL)
 		diag_error(d, path, val_line(filters), val_col(filters),
@@ -399,6 +400,8 @@ void site_override(struct site *s, const struct site_overrides *o)
 	if (o->clean_urls >= 0)
 		s->cfg.clean_urls = o->clean_urls;
 	val_set_bool(s->site_layer[0], "clean_urls", s->cfg.clean_urls);
+	if (o->relative_index >= 0)
+		s->cfg.relative_index = o->relative_index;
 	s->cfg.now = o->now ? o->now : (long long)time(NULL);
 	if (o->base_url) {
 		size_t n = strlen(o->base_url);

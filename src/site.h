@@ -29,6 +29,8 @@ struct site_config {
 	char *output;     /* output folder path (relative to cwd once resolved) */
 	int unsafe;       /* raw HTML in Markdown */
 	int clean_urls;   /* 1: "x/" is x/index.html; 0: x.html, for hosts without indexes */
+	int relative_index; /* with clean_urls: links to "x/" written "x/index.html", so the
+	                     * output opens from disk (relative_index: true, --for-file) */
 	int drafts;       /* include draft: true */
 	int future;       /* include articles dated or scheduled after `now` */
 	long long now;    /* the build's "now" (epoch seconds): the clock, or --as-of */
@@ -171,6 +173,7 @@ struct site_overrides {
 	int drafts;           /* include draft: true */
 	int future;           /* include future-dated and scheduled articles */
 	int clean_urls;       /* -1: site.yml's; 0 or 1 */
+	int relative_index;   /* -1: site.yml's; 1: --for-file */
 	long long now;        /* the build's "now" (epoch seconds); 0: the clock */
 };
 /* Applies o to s's configuration and to the template `site` map; once,

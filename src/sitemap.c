@@ -25,6 +25,26 @@ static void put_url(buf *b, const struct site *s, const char *url)
 	free(public);
 }
 
+/* Crawlers ask for /robots.txt at the host root only: under a subpath
+ * the file is written (a host may serve it at the root) with a warning,
+ * at base_url in site.yml when it comes from there. */
+static void warn_subpath(const struct site *s, struct diag *d)
+{
+	const char *base = s->cfg.base_url;
+	const char *host = strstr(base, "://");
+	const char *path = host ? strchr(host + 3, '/') : NULL;
+	if (!path || !path[1])
+		return;
+	const struct value *v = val_get(s->cfg.yaml, "base_url");
+	const char *str = val_get_cstr(s->cfg.yaml, "base_url");
+	char *yml = site_path(s, "site.yml");
+	int from_yml = v && str && *str && !strncmp(str, base, strlen(str));
+	diag_warn(d, from_yml ? yml : NULL, from_yml ? val_line(v) : 0, from_yml ? val_col(v) : 0,
+	          "robots.txt written under %s, but crawlers read it only at the host root "
+	          "(%.*srobots.txt): copy its lines there", path, (int)(path + 1 - base), base);
+	free(yml);
+}
+
 static int by_url(const void *a, const void *b)
 {
 	return strcmp((*(struct page *const *)a)->url, (*(struct page *const *)b)->url);
@@ -74,6 +94,8 @@ int sitemap_write(const struct site *s, struct output *o, size_t per_file, struc
 		buf_reset(&b);
 		buf_printf(&b, "User-agent: *\nAllow: /\n\nSitemap: %ssitemap.xml\n", base);
 		rc = out_write(o, "robots.txt", b.ptr, b.len, d);
+		if (rc == 0)
+			warn_subpath(s, d);
 	}
 	buf_free(&b);
 	free(pages);

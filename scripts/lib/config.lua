@@ -141,6 +141,15 @@ end
 function M.error(site, keys, message) report(briefing.log.error, site, keys, message) end
 function M.warn(site, keys, message) report(briefing.log.warn, site, keys, message) end
 
+-- A setting site.yml lacks (base_url): a note or a warning at the start
+-- of site.yml, where it would go, rather than at the script's line.
+local function report_missing(log, site, key, message)
+  local place = M.place(site, { key }) or (site.config_place and site:config_place())
+  if place then log(place, message) else log("site.yml: " .. message) end
+end
+function M.note_missing(site, key, message) report_missing(briefing.log.info, site, key, message) end
+function M.warn_missing(site, key, message) report_missing(briefing.log.warn, site, key, message) end
+
 -- Reports every value of section `name` that has the wrong type, in the
 -- order of site.yml (of their names, where no place is known); returns how
 -- many.

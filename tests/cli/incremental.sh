@@ -51,7 +51,7 @@ sleep 1.1 # mtimes in whole seconds must differ too
 sed 's/^title: .*/title: "Talks were tried before, edited"/' "$a" > "$TMP/a" && cat "$TMP/a" > "$a"
 wait_build $((n + 1))
 check "the edit is one rebuild" test "$(builds)" -eq $((n + 1))
-check "one article parsed" sh -c "grep 'briefing serve: rebuilt' '$TMP/serve.out' | tail -1 | grep -q ': 1 articles parsed'"
+check "one article parsed" sh -c "grep 'briefing serve: rebuilt' '$TMP/serve.out' | tail -1 | grep -q ': 1 article parsed'"
 check "the article page has the new title" grep -q "Talks were tried before, edited" "$served/articles/2017/talks-tried-before/index.html"
 check "the home page has the new title" grep -q "Talks were tried before, edited" "$served/index.html"
 check "the person page has the new title" grep -q "Talks were tried before, edited" "$served/people/colin-powell/index.html"

@@ -25,7 +25,8 @@ check "new articles offer the structured fields" \
 	sh -c "grep -qx 'thread: \"\"' '$a' && grep -qx 'sources: \[\]' '$a' && grep -qx 'what_next: \"\"' '$a' && grep -qx 'bottom_line: \"\"' '$a'"
 run_briefing build -s starter --drafts -q
 expect_status "site with the new files builds" 0
-check "empty fields of a new article give no warnings" sh -c "! grep -q 'warning' '$TMP/err'"
+# (the starter has no base_url yet: the one warning says to set it)
+check "empty fields of a new article give no warnings" sh -c "! grep -v 'need base_url' '$TMP/err' | grep -q 'warning'"
 check "the new article's page" test -f starter/public/articles/2023/kim-trump-a-first-meeting/index.html
 check "its title escaped in HTML" grep -qF 'Kim &amp; &quot;Trump&quot;: a &lt;first&gt; meeting' starter/public/articles/2023/kim-trump-a-first-meeting/index.html
 
@@ -39,4 +40,23 @@ run_briefing new site starter
 expect_status "existing site folder refused" 1
 run_briefing new chapter "X"
 expect_status "unknown kind is a usage error" 2
+
+# an existing empty folder is fine for a new site; one with files is not
+mkdir empty-site
+run_briefing new site empty-site
+expect_status "new site in an existing empty folder" 0
+check "the empty folder got site.yml" test -f empty-site/site.yml
+mkdir full-site && echo keep > full-site/notes.txt
+run_briefing new site full-site
+expect_status "new site in a folder with files refused" 1
+expect_stderr "says what it wants" "is not an empty folder"
+check "nothing written into it" test ! -e full-site/site.yml
+: > plain-file
+run_briefing new site plain-file
+expect_status "new site over a file refused" 1
+
+# options after the operands, and in --name=value form
+run_briefing new topic "Sanctions" --site=starter
+expect_status "new with --site=DIR after the operands" 0
+check "the topic is in that site" test -f starter/content/topics/sanctions.md
 finish
