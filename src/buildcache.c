@@ -26,7 +26,7 @@
 #include "hashes.h"
 
 #define MAGIC "briefing build cache\n"
-#define FORMAT 2
+#define FORMAT 3
 
 /* The output folder as an absolute path (it may not exist yet). */
 static char *absolute(const char *path)
