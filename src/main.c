@@ -20,10 +20,11 @@
 static const char usage_text[] =
 	"usage: briefing build [-s SITE_DIR] [-o OUT_DIR] [--base-url URL] [--drafts] [--future]\n"
 	"                      [--as-of DATE] [-q | -v] [-j JOBS] [--no-cache] [--cache-dir DIR]\n"
+	"                      [--strict]\n"
 	"       briefing serve [-s SITE_DIR] [--bind ADDR] [--port N] [-v]\n"
 	"       briefing new article|person|topic \"Name\" [-s SITE_DIR] [--topic T] [--person P]\n"
 	"       briefing new site DIR\n"
-	"       briefing check [-s SITE_DIR] [--format text|json]\n"
+	"       briefing check [-s SITE_DIR] [--format text|json] [--strict]\n"
 	"       briefing import FILE [-s SITE_DIR] [--title T] [--date D] [--source S] [--url U]\n"
 	"       briefing help\n"
 	"       briefing --version\n"
@@ -41,6 +42,7 @@ static const char usage_text[] =
 	"  -j, --jobs N       worker threads (default: one per CPU, or BRIEFING_JOBS)\n"
 	"  --no-cache         build everything anew; neither read nor write the cache\n"
 	"  --cache-dir DIR    keep the cache in DIR (default: $XDG_CACHE_HOME/briefing)\n"
+	"  --strict           fail (exit 1) on warnings too, for CI\n"
 	"\n"
 	"  serve      build (drafts included) and preview on http://127.0.0.1:8080/,\n"
 	"             rebuilding and reloading the page when a file changes\n"
@@ -151,6 +153,8 @@ static int cmd_build(int argc, char **argv)
 			o.verbose = 1;
 		else if (!strcmp(a, "--no-cache"))
 			o.no_cache = 1;
+		else if (!strcmp(a, "--strict"))
+			o.strict = 1;
 		else if (!strcmp(a, "--cache-dir")) {
 			if (i + 1 >= argc || !*argv[i + 1])
 				return usage_error("%s needs a folder", a);
@@ -250,6 +254,8 @@ static int cmd_check(int argc, char **argv)
 			return usage_error("%s needs a value", a);
 		if (!strcmp(a, "-s") || !strcmp(a, "--site"))
 			o.site_dir = argv[++i];
+		else if (!strcmp(a, "--strict"))
+			o.strict = 1;
 		else if (!strcmp(a, "--format")) {
 			const char *f = argv[++i];
 			if (strcmp(f, "json") && strcmp(f, "text"))
