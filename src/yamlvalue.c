@@ -77,7 +77,8 @@ static int plain_error(struct parser *p, const char *problem, yaml_mark_t mark)
 		size_t key = colon ? (size_t)(colon - line) : 0;
 		while (key && line[0] == ' ' && (line++, len--, key--))
 			;
-		if (!colon || !key || memchr(line, '"', len)) {
+		if (!colon || !key || memchr(line, '"', len) || memchr(line, ' ', key) ||
+		    line[0] == '-') { /* not "key: value" on a line of its own */
 			fail(p, mark, "a colon followed by a space cannot be in a value without quotes; "
 			     "put the value in quotes");
 			return 1;
