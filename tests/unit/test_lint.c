@@ -1,8 +1,12 @@
-/* Unit tests: the spelling distance of the lint pass (lint.c) and the
- * plain words for dates date_parse refuses (date_explain). */
+/* Unit tests: the spelling distance of the lint pass (lint.c), the
+ * plain words for dates date_parse refuses (date_explain) and for the
+ * YAML mistakes editors make most (yamlvalue.c). */
 #include <stdlib.h>
 
 #include "../../src/date.h"
+#include "../../src/diag.h"
+#include "../../src/value.h"
+#include "../../src/yamlvalue.h"
 #include "../../src/lint.h"
 #include "test.h"
 
@@ -49,9 +53,35 @@ static void dates_in_plain_words(void)
 	CHECK(date_explain("2017-09-30 10:00:00 -05") == NULL);
 }
 
+/* The one message yv_parse gives for text. */
+static void yaml_says(const char *text, const char *want)
+{
+	struct diag *d = diag_new();
+	struct yv_options opt = {0};
+	struct value *v = yv_parse(text, strlen(text), "f.yml", &opt, d);
+	CHECK(v == NULL);
+	CHECK_STR(diag_message(d, 0, NULL), want);
+	val_free(v);
+	diag_free(d);
+}
+
+static void yaml_in_plain_words(void)
+{
+	yaml_says("title: \"T\"\n\tdate: 2017-10-01\n",
+	          "f.yml:2:1: error: tabs are not allowed in YAML; indent with spaces");
+	yaml_says("title: Trump: the deal\n",
+	          "f.yml:1:13: error: a colon followed by a space cannot be in a value without "
+	          "quotes; put the title in quotes: title: \"Trump: the deal\"");
+	/* not "key: value" alone on its line: the general advice */
+	yaml_says("points:\n  - a: b: c\n",
+	          "f.yml:2:9: error: a colon followed by a space cannot be in a value without "
+	          "quotes; put the value in quotes");
+}
+
 int main(void)
 {
 	RUN(distance_counts_typos);
 	RUN(dates_in_plain_words);
+	RUN(yaml_in_plain_words);
 	return TEST_MAIN_END();
 }
