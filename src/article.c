@@ -193,6 +193,12 @@ static int read_date(const struct site *s, struct article *a, const struct value
 	const char *stamp = val_get_str(v, NULL);
 	if (stamp && date_parse(stamp, s->cfg.tz_offset_min, out) == 0)
 		return 0;
+	char *why = date_explain(stamp);
+	if (why) {
+		diag_error(a->diag, a->path, val_line(v), val_col(v), "%s: %s", key, why);
+		free(why);
+		return -1;
+	}
 	char *what = found(v);
 	diag_error(a->diag, a->path, val_line(v), val_col(v),
 	           "%s: expected YYYY-MM-DD or RFC 3339, found %s", key, what);

@@ -28,6 +28,7 @@
 
 #include "fsutil.h"
 #include "hashes.h"
+#include "lint.h"
 #include "num.h"
 #include "lua_bridge.h"
 #include "output.h"
@@ -128,6 +129,7 @@ int build_open(struct build *b)
 	 * found be parsed, so that one run reports every error; the build stops
 	 * after the parse */
 	site_scan(s);
+	lint_site(s, s->diag);
 	diag_merge(b->kept, s->diag); /* shown by every update until the next full one */
 	b->paths = hs_table_new();
 	for (size_t i = 0; i < s->n_all; i++)
@@ -330,6 +332,7 @@ static long take_paths(struct build *b, char *const *paths, size_t n)
 struct parse_job {
 	struct build *b;
 	struct article **list;
+	struct lint_opts lint;
 };
 
 static void parse_one(void *ctx, int worker, size_t i)
@@ -346,6 +349,8 @@ static void parse_one(void *ctx, int worker, size_t i)
 		set_stamp(a, &st);
 		a->hash = hs_bytes(text.ptr, text.len, 0);
 		rc = article_parse_text(s, a, text.ptr, text.len);
+		if (rc == 0) /* kept with the article: a warm build shows them again */
+			lint_article(s, &j->lint, a, text.ptr);
 	} else {
 		diag_error(a->diag, a->path, 0, 0, "cannot read: %s", strerror(errno));
 	}
@@ -376,7 +381,9 @@ static void parse(struct build *b)
 		if (s->all[i]->fresh & 1) /* (2: only its entities changed) */
 			j.list[n++] = s->all[i];
 	progress_phase(b->progress, "parse", n);
+	lint_opts_init(&j.lint, s, b->o.check_only);
 	pool_run(b->nworkers, n, parse_one, &j);
+	lint_opts_free(&j.lint);
 	free(j.list);
 	b->st.articles_parsed = n;
 	b->st.articles_cached = s->n_all - n;
@@ -809,6 +816,7 @@ done:
 	if (b->s)
 		diag_merge(d, b->s->diag);
 	int nerr = diag_count(d, DIAG_ERROR);
+	b->warnings = diag_count(d, DIAG_WARNING);
 	/* what went out of the site goes now, unless the update stopped half
 	 * way: then steps that did not run may still hold it until the next */
 	if (b->s && !nerr) {
@@ -968,6 +976,11 @@ int build_run(const struct build_opts *o)
 		       same ? " (nothing changed: not written)" : "");
 	}
 	free(cache);
+	if (rc == 0 && o->strict && b->warnings) { /* the site is written; CI fails */
+		fprintf(o->messages ? o->messages : stderr, "briefing: --strict: %d warning%s; "
+		        "failing\n", b->warnings, b->warnings == 1 ? "" : "s");
+		rc = 1;
+	}
 #if defined(__SANITIZE_ADDRESS__)
 	build_free(b); /* the leak checker wants to see every block go */
 #else

@@ -45,6 +45,8 @@ struct build_opts {
 	const char *cache_dir; /* build_run: where caches go (NULL: $XDG_CACHE_HOME/briefing,
 	                        * else ~/.cache/briefing) */
 	struct build_stats *stats; /* filled when not NULL */
+	int strict;            /* build_run: warnings fail the build too (exit 1; the
+	                        * output is written, the run is marked failed) */
 	int check_only;        /* stop after the steps and hooks: no pages, nothing
 	                        * written or printed (briefing check reads what the
 	                        * steps made: build_take_messages, build_summaries) */

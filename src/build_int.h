@@ -35,6 +35,7 @@ struct build {
 	struct diag *kept;        /* messages of the full update's open and scan */
 	uint32_t theme_obj;       /* bits: template names (track.h) */
 	int legacy;               /* a script has whole-site hooks: every update is full */
+	int warnings;             /* in the last update's messages */
 	int failed;               /* the last update failed: the output is not up to date */
 	int restored;             /* read from the cache: the next update compares everything */
 	int cached;               /* build_run with a cache: output staged in place, or a new

@@ -1,10 +1,12 @@
 /* date.c: strict parsing of the two date forms we accept, and formatting. */
 #include "date.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "num.h"
 
 int64_t date_days_from_civil(int y, int m, int d)
@@ -120,6 +122,58 @@ int date_parse(const char *s, int default_offset_min, struct date *out)
 	          d.sec - (int64_t)d.offset_min * 60;
 	*out = d;
 	return 0;
+}
+
+static const char *const month_names[] = {"January", "February", "March", "April", "May",
+                                           "June", "July", "August", "September", "October",
+                                           "November", "December"};
+
+char *date_explain(const char *s)
+{
+	int y, m, d, hh, mm, ss = 0, oh = 0, om = 0;
+	if (!s || strlen(s) < 10 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &m) ||
+	    s[7] != '-' || digits(s + 8, 2, &d))
+		return NULL;
+	if (m < 1 || m > 12)
+		return xasprintf("\"%s\" has no month %d: a date is YYYY-MM-DD, the month "
+		                 "second", s, m);
+	if (y < 1 || d < 1 || d > days_in_month(y, m))
+		return xasprintf("\"%s\" is not a day: %s %d has %d days", s, month_names[m - 1], y,
+		                 days_in_month(y, m));
+	/* Jekyll's "2017-09-30 10:00:00 -0500": a space before the offset,
+	 * no colon in it */
+	const char *p = s + 10;
+	if ((*p != ' ' && *p != 'T') || digits(p + 1, 2, &hh) || p[3] != ':' || digits(p + 4, 2, &mm))
+		return NULL;
+	p += 6;
+	if (*p == ':' && !digits(p + 1, 2, &ss))
+		p += 3;
+	while (*p == ' ')
+		p++;
+	char sign = *p;
+	if ((sign == '+' || sign == '-') && !digits(p + 1, 2, &oh)) {
+		p += 3;
+		if (*p == ':')
+			p++;
+		if (digits(p, 2, &om))
+			return NULL;
+		p += 2;
+	} else if (*p == 'Z' || !strcmp(p, "UTC")) {
+		sign = 'Z';
+		p += *p == 'Z' ? 1 : 3;
+	} else {
+		sign = 0;
+	}
+	if (*p || hh > 23 || mm > 59 || ss > 59)
+		return NULL;
+	char zone[8] = "";
+	if (sign == 'Z')
+		strcpy(zone, "Z");
+	else if (sign)
+		snprintf(zone, sizeof zone, "%c%02d:%02d", sign, oh % 100, om % 100);
+	return xasprintf("\"%s\" is not a form briefing reads; write %.10sT%02d:%02d:%02d%s (RFC "
+	                 "3339: a T between day and time%s), or the day alone, %.10s", s, s, hh, mm, ss,
+	                 zone, sign && sign != 'Z' ? ", a colon in the offset" : "", s);
 }
 
 /* v in decimal, zero-padded to width digits, after sep (if not 0): the

@@ -19,6 +19,11 @@ struct date {
 /* Returns 0 on success, -1 if s is not a valid date. default_offset_min
  * applies to date-only values and to date-times without an offset. */
 int date_parse(const char *s, int default_offset_min, struct date *out);
+/* Why s, which date_parse refused, is not a date, in plain words, when
+ * there is more to say than the forms: a day that does not exist
+ * (2026-02-30), Jekyll's "2017-09-30 10:00:00 -0500" (with the form to
+ * write instead). NULL otherwise; caller frees. */
+char *date_explain(const char *s);
 /* 2017-12-12 */
 void date_put_day(buf *b, const struct date *d);
 /* 2017-12-12T09:30:00-05:00 (or Z) */

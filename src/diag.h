@@ -20,6 +20,12 @@ void diag_add(struct diag *d, enum diag_level level, const char *path, int line,
               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void diag_vadd(struct diag *d, enum diag_level level, const char *path, int line, int col,
                const char *fmt, va_list ap);
+/* The same with a stable code (check --format json, briefing(1) lists
+ * them); code may be NULL. */
+void diag_code(struct diag *d, enum diag_level level, const char *code, const char *path,
+               int line, int col, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+void diag_vcode(struct diag *d, enum diag_level level, const char *code, const char *path,
+                int line, int col, const char *fmt, va_list ap);
 #define diag_error(d, path, line, col, ...) diag_add(d, DIAG_ERROR, path, line, col, __VA_ARGS__)
 #define diag_warn(d, path, line, col, ...) diag_add(d, DIAG_WARNING, path, line, col, __VA_ARGS__)
 
@@ -37,6 +43,15 @@ int diag_count(const struct diag *d, enum diag_level level);
 void diag_print(const struct diag *d, FILE *fp);
 /* The n-th message formatted as printed, for tests; NULL past the end. */
 const char *diag_message(const struct diag *d, int n, enum diag_level *level);
+
+/* The n-th message in parts: 0, or -1 past the end. The strings belong
+ * to d; code, path and message are NULL when there were none. */
+struct diag_parts {
+	enum diag_level level;
+	const char *code, *path, *message;
+	int line, col;
+};
+int diag_parts(const struct diag *d, int n, struct diag_parts *out);
 
 /* The build cache: a list's messages as they print. */
 struct cf_writer;

@@ -41,7 +41,7 @@ static const struct command commands[] = {
 	{"build", cmd_build,
 	 "briefing build [-s SITE_DIR] [-o OUT_DIR] [--base-url URL] [--drafts] [--future]\n"
 	 "               [--as-of DATE] [--for-file] [--clean-urls=true|false] [-q | -v]\n"
-	 "               [-j JOBS] [--no-cache] [--cache-dir DIR]\n",
+	 "               [-j JOBS] [--no-cache] [--cache-dir DIR] [--strict]\n",
 	 "turn SITE_DIR (default: the current folder) into a static site",
 	 "  -s, --site DIR       the site folder, holding site.yml and content/\n"
 	 "  -o, --output DIR     write the site here instead of site.yml's output (public/)\n"
@@ -56,7 +56,8 @@ static const struct command commands[] = {
 	 "  -v, --verbose        print the time each phase took\n"
 	 "  -j, --jobs N         worker threads (default: one per CPU, or BRIEFING_JOBS)\n"
 	 "  --no-cache           build everything anew; neither read nor write the cache\n"
-	 "  --cache-dir DIR      keep the cache in DIR (default: $XDG_CACHE_HOME/briefing)\n"},
+	 "  --cache-dir DIR      keep the cache in DIR (default: $XDG_CACHE_HOME/briefing)\n"
+	 "  --strict             fail (exit 1) on warnings too, for CI\n"},
 	{"serve", cmd_serve,
 	 "briefing serve [-s SITE_DIR] [--bind ADDR] [-p PORT] [--base-url URL]\n"
 	 "               [--drafts | --no-drafts] [--future | --no-future] [--published]\n"
@@ -85,10 +86,11 @@ static const struct command commands[] = {
 	 "  --person P           a person the article names (repeat for more)\n"
 	 "  new site DIR         makes DIR, or fills it when it is an empty folder\n"},
 	{"check", cmd_check,
-	 "briefing check [-s SITE_DIR] [--format text|json]\n",
+	 "briefing check [-s SITE_DIR] [--format text|json] [--strict]\n",
 	 "lint the content: unknown names, missing summaries, ...",
 	 "  -s, --site DIR       the site folder, holding site.yml and content/\n"
-	 "  --format FMT         text (default) or json, one object per message\n"},
+	 "  --format FMT         text (default) or json, one object per message\n"
+	 "  --strict             fail (exit 1) on warnings too, for CI\n"},
 	{"import", cmd_import,
 	 "briefing import FILE [-s SITE_DIR] [--title T] [--date D] [--source S] [--url U]\n",
 	 "turn a scraped article into a draft brief",
@@ -218,7 +220,7 @@ enum {
 	OPT_BASE_URL = 256, OPT_DRAFTS, OPT_FUTURE, OPT_AS_OF, OPT_CLEAN_URLS, OPT_NO_CLEAN_URLS,
 	OPT_NO_CACHE, OPT_CACHE_DIR, OPT_FOR_FILE, OPT_BIND, OPT_NO_DRAFTS, OPT_NO_FUTURE,
 	OPT_PUBLISHED, OPT_OPEN, OPT_TOPIC, OPT_PERSON, OPT_FORMAT, OPT_TITLE, OPT_DATE,
-	OPT_SOURCE, OPT_URL,
+	OPT_SOURCE, OPT_URL, OPT_STRICT,
 };
 
 static int parse_base_url(const char *v, const char **out)
@@ -267,7 +269,8 @@ static int cmd_build(const struct command *cmd, int argc, char **argv)
 		{"no-clean-urls", no_argument, NULL, OPT_NO_CLEAN_URLS},
 		{"for-file", no_argument, NULL, OPT_FOR_FILE},
 		{"no-cache", no_argument, NULL, OPT_NO_CACHE},
-		{"cache-dir", required_argument, NULL, OPT_CACHE_DIR}, {NULL, 0, NULL, 0},
+		{"cache-dir", required_argument, NULL, OPT_CACHE_DIR}, {"strict", no_argument, NULL, OPT_STRICT},
+		{NULL, 0, NULL, 0},
 	};
 	struct build_opts o = {.site_dir = ".", .clean_urls = -1, .relative_index = -1};
 	struct common_opts common = COMMON_OPTS(o);
@@ -305,6 +308,7 @@ static int cmd_build(const struct command *cmd, int argc, char **argv)
 		case OPT_NO_CLEAN_URLS: o.clean_urls = 0; break;
 		case OPT_FOR_FILE: o.relative_index = 1; break;
 		case OPT_NO_CACHE: o.no_cache = 1; break;
+		case OPT_STRICT: o.strict = 1; break;
 		case OPT_CACHE_DIR:
 			if (!*optarg)
 				return usage_error("%s needs a folder", "--cache-dir");
@@ -425,7 +429,8 @@ static int cmd_check(const struct command *cmd, int argc, char **argv)
 {
 	static const struct option longs[] = {
 		{"site", required_argument, NULL, 's'}, {"help", no_argument, NULL, OPT_HELP},
-		{"format", required_argument, NULL, OPT_FORMAT}, {NULL, 0, NULL, 0},
+		{"format", required_argument, NULL, OPT_FORMAT}, {"strict", no_argument, NULL, OPT_STRICT},
+		{NULL, 0, NULL, 0},
 	};
 	struct check_opts o = {.site_dir = "."};
 	int ch, rc;
@@ -433,6 +438,7 @@ static int cmd_check(const struct command *cmd, int argc, char **argv)
 		switch (ch) {
 		case 's': o.site_dir = optarg; break;
 		case OPT_HELP: command_help(cmd, stdout); return 0;
+		case OPT_STRICT: o.strict = 1; break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "json") && strcmp(optarg, "text"))
 				return usage_error("--format: expected text or json, found \"%s\"", optarg);

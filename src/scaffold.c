@@ -91,6 +91,15 @@ static int new_site(const char *dir)
 	if (!rc)
 		rc |= create(path, &b);
 	free(path);
+	/* the topic the first brief names, so that the starter checks clean */
+	buf_reset(&b);
+	buf_puts(&b, "---\ntitle: \"Getting started\"\ndescription: \"How this briefing is "
+	             "made.\"\n---\n\nNotes for the editors: where files go and how a brief "
+	             "is shaped.\n");
+	path = fs_join(dir, "content/topics/getting-started.md");
+	if (!rc)
+		rc |= create(path, &b);
+	free(path);
 	buf_free(&b);
 	buf_free(&p);
 	if (!rc)

@@ -41,6 +41,7 @@ struct server {
 	pthread_cond_t changed;
 	unsigned long generation; /* bumped after every build */
 	char *error;            /* messages of the failed last build, or NULL */
+	char *warnings;         /* the warnings of the last good build, or NULL */
 	struct build *build;    /* kept between builds: only what changed is redone */
 	struct build_stats stats;
 };
@@ -78,6 +79,20 @@ static double ms_since(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
+/* The warning lines of a build's messages, or NULL (caller frees). */
+static char *warning_lines(const char *text)
+{
+	buf b = BUF_INIT;
+	for (const char *line = text; line && *line;) {
+		const char *end = strchr(line, '\n');
+		size_t n = end ? (size_t)(end - line) + 1 : strlen(line);
+		if (memmem(line, n, ": warning: ", 11))
+			buf_put(&b, line, n);
+		line += n;
+	}
+	return b.len ? buf_detach(&b, NULL) : (buf_free(&b), NULL);
+}
+
 /* ch: what changed since the last build (NULL for the first build). */
 static void rebuild(struct server *sv, const struct watch_changes *ch)
 {
@@ -97,7 +112,9 @@ static void rebuild(struct server *sv, const struct watch_changes *ch)
 	/* every save reloads open pages, even one that changed no file: the
 	 * editor asked to see the page as it is now */
 	free(sv->error);
+	free(sv->warnings);
 	sv->error = rc == 0 ? NULL : text;
+	sv->warnings = rc == 0 ? warning_lines(text) : NULL;
 	if (rc == 0)
 		free(text);
 	sv->generation++;
@@ -170,17 +187,42 @@ static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const 
 	return ret;
 }
 
-/* HTML gets the reload script before </body> (or at the end). */
-static enum MHD_Result respond_html(struct MHD_Connection *c, unsigned status, buf *html)
+/* The last build's warnings, in a box over the page's corner until a
+ * build has none (the box can be closed; the next reload shows it again). */
+static void put_warnings(buf *out, const char *warnings)
+{
+	if (!warnings)
+		return;
+	int n = 0;
+	for (const char *p = warnings; (p = strchr(p, '\n')); p++)
+		n++;
+	buf_printf(out, "<aside id=\"briefing-warnings\" style=\"position:fixed;right:1rem;bottom:1rem;"
+	           "z-index:2147483647;max-width:min(46rem,90vw);max-height:40vh;overflow:auto;"
+	           "background:#fffbe6;color:#222;border:2px solid #c90;border-radius:6px;"
+	           "padding:.5rem 1rem;font:14px/1.4 system-ui,sans-serif;box-shadow:0 2px 8px "
+	           "#0004\"><button type=\"button\" onclick=\"this.parentNode.remove()\" "
+	           "style=\"float:right\" aria-label=\"Close\">&times;</button><strong>briefing: %d "
+	           "warning%s</strong> (fix and save; this box goes when there are none)<pre "
+	           "style=\"white-space:pre-wrap;margin:.5rem 0 0\">", n, n == 1 ? "" : "s");
+	buf_put_html(out, warnings, strlen(warnings));
+	buf_puts(out, "</pre></aside>");
+}
+
+/* HTML gets the reload script (and the warnings box, when warnings is
+ * not NULL) before </body> (or at the end). */
+static enum MHD_Result respond_html(struct MHD_Connection *c, unsigned status, buf *html,
+                                    const char *warnings)
 {
 	char *end = strstr(html->ptr, "</body>");
 	buf out = BUF_INIT;
 	if (end) {
 		buf_put(&out, html->ptr, (size_t)(end - html->ptr));
+		put_warnings(&out, warnings);
 		buf_puts(&out, reload_script);
 		buf_puts(&out, end);
 	} else {
 		buf_put(&out, html->ptr, html->len);
+		put_warnings(&out, warnings);
 		buf_puts(&out, reload_script);
 	}
 	enum MHD_Result ret = respond(c, status, "text/html; charset=utf-8", out.ptr, out.len);
@@ -199,7 +241,7 @@ static enum MHD_Result respond_error_page(struct MHD_Connection *c, const char *
 	                "this page reloads by itself.</p><pre>");
 	buf_put_html(&html, messages, strlen(messages));
 	buf_puts(&html, "</pre></body></html>");
-	enum MHD_Result ret = respond_html(c, 500, &html);
+	enum MHD_Result ret = respond_html(c, 500, &html, NULL);
 	buf_free(&html);
 	return ret;
 }
@@ -306,18 +348,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return serve_events(sv, c);
 	pthread_mutex_lock(&sv->lock);
 	char *error = sv->error ? xstrdup(sv->error) : NULL;
+	char *warnings = sv->warnings ? xstrdup(sv->warnings) : NULL;
 	pthread_mutex_unlock(&sv->lock);
 	int is_dir;
 	char *path = file_for(sv->root, url, &is_dir);
 	if (error && (!path || !strcmp(mime_type(path), "text/html; charset=utf-8") || is_dir)) {
 		enum MHD_Result ret = respond_error_page(c, error);
 		free(error);
+		free(warnings);
 		free(path);
 		return ret;
 	}
 	free(error);
 	if (path && is_dir) {
 		free(path);
+		free(warnings);
 		char *to = xasprintf("%s/", url);
 		struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"",
 		                                                         MHD_RESPMEM_PERSISTENT);
@@ -342,8 +387,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		type = mime_type(path);
 	}
 	free(path);
-	enum MHD_Result ret = !strncmp(type, "text/html", 9) ? respond_html(c, status, &body)
-	                                                     : respond(c, status, type, body.ptr, body.len);
+	enum MHD_Result ret = !strncmp(type, "text/html", 9)
+	                      ? respond_html(c, status, &body, warnings)
+	                      : respond(c, status, type, body.ptr, body.len);
+	free(warnings);
 	buf_free(&body);
 	return ret;
 }
@@ -495,6 +542,7 @@ int serve_run(const struct serve_opts *o)
 	free(tmp);
 	free(sv.root);
 	free(sv.error);
+	free(sv.warnings);
 	build_free(sv.build);
 	pthread_mutex_destroy(&sv.lock);
 	pthread_cond_destroy(&sv.changed);

@@ -39,6 +39,64 @@ static void fail(struct parser *p, yaml_mark_t mark, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The line of the input a mark is on (its length in *len), and the byte
+ * at the mark's column in *at (NULL past the end). */
+static const char *mark_line(const struct parser *p, yaml_mark_t mark, size_t *len,
+                             const char **at)
+{
+	const char *line = p->text, *end = p->text + p->len;
+	for (size_t l = 0; l < mark.line && line < end; l++) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		line = nl ? nl + 1 : end;
+	}
+	const char *nl = memchr(line, '\n', (size_t)(end - line));
+	*len = (size_t)((nl ? nl : end) - line);
+	const char *c = line;
+	for (size_t col = 0; col < mark.column && c < line + *len; col++)
+		do
+			c++;
+		while (c < line + *len && ((unsigned char)*c & 0xC0) == 0x80);
+	*at = c < line + *len ? c : NULL;
+	return line;
+}
+
+/* libyaml's words for the mistakes editors make most, said plainly:
+ * 1 when reported. */
+static int plain_error(struct parser *p, const char *problem, yaml_mark_t mark)
+{
+	size_t len;
+	const char *at;
+	const char *line = mark_line(p, mark, &len, &at);
+	if (strstr(problem, "cannot start any token") && at && *at == '\t') {
+		fail(p, mark, "tabs are not allowed in YAML; indent with spaces");
+		return 1;
+	}
+	if (!strcmp(problem, "mapping values are not allowed in this context")) {
+		/* "title: Trump: the deal": the key is what starts the line */
+		const char *colon = memchr(line, ':', len);
+		size_t key = colon ? (size_t)(colon - line) : 0;
+		while (key && line[0] == ' ' && (line++, len--, key--))
+			;
+		if (!colon || !key || memchr(line, '"', len) || memchr(line, ' ', key) ||
+		    line[0] == '-') { /* not "key: value" on a line of its own */
+			fail(p, mark, "a colon followed by a space cannot be in a value without quotes; "
+			     "put the value in quotes");
+			return 1;
+		}
+		const char *value = line + key + 1;
+		size_t vlen = len - key - 1;
+		while (vlen && (*value == ' ' || *value == '\t'))
+			value++, vlen--;
+		while (vlen && (value[vlen - 1] == ' ' || value[vlen - 1] == '\r'))
+			vlen--;
+		fail(p, mark, "a colon followed by a space cannot be in a value without quotes; "
+		     "put the %.*s in quotes: %.*s: \"%.*s\"", (int)key, line, (int)key, line,
+		     (int)vlen, value);
+		return 1;
+	}
+	return 0;
+}
+
 static int next_event(struct parser *p, yaml_event_t *ev)
 {
 	if (yaml_parser_parse(&p->yp, ev))
@@ -67,6 +125,8 @@ static int next_event(struct parser *p, yaml_event_t *ev)
 		fail(p, mark, "invalid text: %s", problem);
 		return 0;
 	}
+	if (plain_error(p, problem, mark))
+		return 0;
 	if (p->yp.context && p->yp.context_mark.line != mark.line) {
 		/* "while scanning a quoted scalar": point at where it started,
 		 * which is where the editor has to look */

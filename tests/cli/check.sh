@@ -25,15 +25,25 @@ run_briefing check -s "$s"
 expect_status "warnings only: exit 0" 0
 o="$TMP/out"
 f="$s/content/articles/first.md"
-check "typo gets a suggestion with its position" grep -qF "$f:5:10: warning: people: \"Rex Tilerson\" has no file in content/people/; did you mean \"Rex Tillerson\"?" "$o"
-check "person named but not listed" grep -qF "$f:1:1: warning: Rex Smith is named in the body but not in people" "$o"
+check "typo gets a suggestion with its position" grep -qF "$f:5:10: warning: people: \"Rex Tilerson\" has no file in content/people/; did you mean \"Rex Tillerson\" ($s/content/people/rex-tillerson.md)?" "$o"
+check "person named but not listed, at its body line" grep -qF "$f:7:1: warning: Rex Smith is named in the body but not in people" "$o"
+check "... and column" grep -qF "$f:7:24: warning: Rex Tillerson is named in the body but not in people" "$o"
 check "summary over budget" grep -qF "$f:4:10: warning: summary: 7 words, over the budget of 5" "$o"
 check "shared alias" grep -qF 'aliases: "Rex" is also' "$o"
 check "empty body" grep -qF "later.md:1:1: warning: the body is empty" "$o"
 check "future date" grep -qF "later.md:3:7: warning: date: in the future" "$o"
 check "summary line" grep -qE '^briefing check: 0 errors, [0-9]+ warnings$' "$o"
 run_briefing check -s "$s" --format json
-check "JSON output parses" python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert any(m['level']=='warning' and 'did you mean' in m['message'] for m in d)" "$o"
+check "JSON output parses" python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert any(m['severity']=='warning' and 'did you mean' in m['message'] for m in d)" "$o"
+check "JSON: file, line, column, severity, code and message apart" python3 - "$o" "$f" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+m = [x for x in d if x["code"] == "unknown-name"][0]
+assert set(m) == {"file", "line", "column", "severity", "code", "message"}, m
+assert (m["file"], m["line"], m["column"], m["severity"]) == (sys.argv[2], 5, 10, "warning"), m
+assert m["message"].startswith('people: "Rex Tilerson" has no file'), m
+assert all(isinstance(x["code"], str) and x["code"] for x in d)
+PY
 cat > "$s/content/articles/second.md" <<'MD'
 ---
 title: "Second"
@@ -54,8 +64,8 @@ MD
 printf 'title: "T"\ncheck: {summary_words: 5}\neditions: {period: weekly, words: 12}\n' > "$s/site.yml"
 run_briefing check -s "$s"
 g="$s/content/articles/second.md"
-check "a person named by an alias but not listed" grep -qF "$g:1:1: warning: Rex Tillerson is named in the body but not in people" "$o"
-check "an unsettled shared alias in a body" grep -qF "$g:1:1: warning: \"Rex\" in the body could be Rex Smith or Rex Tillerson; it is not linked until people lists one of them" "$o"
+check "a person named by an alias but not listed" grep -qF "$g:6:18: warning: Rex Tillerson is named in the body but not in people" "$o"
+check "an unsettled shared alias in a body, naming both files" grep -qF "$g:6:1: warning: \"Rex\" in the body could be Rex Smith ($s/content/people/rex-smith.md) or Rex Tillerson ($s/content/people/rex-tillerson.md); it is not linked until people lists one of them" "$o"
 check "a listed owner settles it" sh -c "! grep -q 'third.md.*could be' '$o'"
 check "reported once per person" test "$(grep -c 'second.md.*Rex Smith is named' "$o")" -eq 1
 check "weekly edition over its word budget" grep -qF "site.yml:3:35: warning: edition 2017-09-25: 21 words, over the budget of 12 (editions: words)" "$o"

@@ -135,6 +135,26 @@ ok_fix=0
 for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.5; fetch /; status_is 200 && ok_fix=1 && break; done
 check "fixing the file clears the overlay" test "$ok_fix" -eq 1
 
+# warnings (issue 19): shown on the terminal and in a box beside the page,
+# still there after a rebuild that did not parse the file again, gone
+# once it is fixed
+printf -- '---\ntitle: "Typo"\ndate: 2017-09-30\ntopics: [Dipolmacy]\n---\n\nText.\n' > "$s/content/articles/2017/typo.md"
+ok_warn=0
+for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.5; fetch /; grep -q 'briefing-warnings' "$TMP/resp" && ok_warn=1 && break; done
+check "a warning is shown beside the page" test "$ok_warn" -eq 1
+check "... with its place and a suggestion" grep -qF 'typo.md:4:10: warning: topics: &quot;Dipolmacy&quot; has no file in content/topics/; did you mean &quot;Diplomacy&quot;' "$TMP/resp"
+check "... and on the terminal" grep -qF 'typo.md:4:10: warning: topics: "Dipolmacy"' "$TMP/serve.out"
+check "a page with warnings is still served" status_is 200
+n=$(rebuilds)
+printf '\nAnother line.\n' >> "$a"
+settled $((n + 1))
+fetch /; check "the warning stays after a rebuild of another file" grep -q 'Dipolmacy' "$TMP/resp"
+sed 's/Dipolmacy/Diplomacy/' "$s/content/articles/2017/typo.md" > "$TMP/typo" && cp "$TMP/typo" "$s/content/articles/2017/typo.md"
+ok_clear=0
+for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.5; fetch /; grep -q 'briefing-warnings' "$TMP/resp" || { ok_clear=1; break; }; done
+check "fixing it removes the box" test "$ok_clear" -eq 1
+rm "$s/content/articles/2017/typo.md"
+
 "$BRIEFING" serve -s "$s" --port "$port" > "$TMP/second" 2>&1
 check "a taken port is a clear error" grep -q "cannot listen on 127.0.0.1:$port" "$TMP/second"
 
