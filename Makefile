@@ -11,7 +11,7 @@ CFLAGS  ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
 VERSION := 0.1.0
-PKGS    := libcmark yaml-0.1 lua5.4 libmicrohttpd
+PKGS    := libcmark yaml-0.1 lua5.4 libmicrohttpd jansson
 # Read quietly here (make clean needs none of them); $(B)/flags below
 # stops the build with pkg-config's own message when one is missing.
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)

@@ -191,7 +191,7 @@ static int read_date(const struct site *s, struct article *a, const struct value
                      const char *key, struct date *out)
 {
 	const char *stamp = val_get_str(v, NULL);
-	if (stamp && date_parse(stamp, s->cfg.tz_offset_min, out) == 0)
+	if (stamp && site_date_parse(s, stamp, out) == 0)
 		return 0;
 	char *what = found(v);
 	diag_error(a->diag, a->path, val_line(v), val_col(v),

@@ -297,8 +297,8 @@ static void make_draft(const struct site *s, const struct import_opts *o, const 
 	find_known(s, text.ptr, d->people, d->topics);
 	propose_people(s, text.ptr, d->proposed);
 	d->title = o->title ? xstrdup(o->title) : working_title(text.ptr);
-	if (!o->date || date_parse(o->date, s->cfg.tz_offset_min, &d->when) != 0)
-		date_from_epoch(date_now(), s->cfg.tz_offset_min, &d->when);
+	if (!o->date || site_date_parse(s, o->date, &d->when) != 0)
+		site_date_now(s, &d->when);
 	buf_free(&text);
 }
 

@@ -112,7 +112,7 @@ int scaffold_new(const struct new_opts *o)
 	buf_puts(&b, "---\n");
 	if (!strcmp(o->kind, "article")) {
 		struct date dt;
-		date_from_epoch(date_now(), s->cfg.tz_offset_min, &dt);
+		site_date_now(s, &dt);
 		buf_puts(&b, "title: ");
 		yv_put_quoted(&b, o->name);
 		buf_puts(&b, "\ndate: ");

@@ -18,6 +18,7 @@
 #include "markdown.h"
 #include "num.h"
 #include "pool.h"
+#include "tz.h"
 #include "yamlvalue.h"
 
 char *site_path(const struct site *s, const char *rel)
@@ -122,13 +123,14 @@ static int cfg_bool(struct value *yaml, const char *key, const char *path, struc
 	return val_get_bool(v);
 }
 
-/* "UTC", "Z", "+05:30", "-05:00", or an IANA name (its current offset). */
-static int parse_timezone(const char *tz, int *offset)
+/* "UTC", "Z", "+05:30", "-05:00", or an IANA name: its zone in *zone,
+ * read from tzdata (tz.h), so each date gets the offset of its own day. */
+static int parse_timezone(const char *tz, int *offset, struct tz **zone)
 {
-	if (!tz || !*tz || strcmp(tz, "UTC") == 0 || strcmp(tz, "Z") == 0) {
-		*offset = 0;
+	*zone = NULL;
+	*offset = 0;
+	if (!tz || !*tz || strcmp(tz, "UTC") == 0 || strcmp(tz, "Z") == 0)
 		return 0;
-	}
 	if ((tz[0] == '+' || tz[0] == '-') && strlen(tz) == 6 && tz[3] == ':') {
 		char hh[3] = {tz[1], tz[2], '\0'};
 		long long h, m;
@@ -138,19 +140,22 @@ static int parse_timezone(const char *tz, int *offset)
 		*offset = (int)(h * 60 + m) * (tz[0] == '-' ? -1 : 1);
 		return 0;
 	}
-	char *zone = xasprintf("/usr/share/zoneinfo/%s", tz);
-	int known = strstr(tz, "..") == NULL && fs_exists(zone);
-	free(zone);
-	if (!known)
+	if (!(*zone = tz_load(tz)))
 		return -1;
-	/* Set once, before any thread starts; later only localtime_r reads it. */
-	setenv("TZ", tz, 1);
-	tzset();
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	*offset = (int)(tm.tm_gmtoff / 60);
+	*offset = tz_offset_at(*zone, date_now());
 	return 0;
+}
+
+int site_date_parse(const struct site *s, const char *text, struct date *out)
+{
+	return date_parse_zone(text, s->cfg.zone, s->cfg.tz_offset_min, out);
+}
+
+void site_date_now(const struct site *s, struct date *out)
+{
+	int64_t now = date_now();
+	date_from_epoch(now, s->cfg.zone ? tz_offset_at(s->cfg.zone, now) : s->cfg.tz_offset_min,
+	                out);
 }
 
 static void build_site_data(struct site *s)
@@ -211,7 +216,7 @@ struct site *site_open(const char *dir, struct diag *d)
 	s->cfg.base_url = base;
 	s->cfg.language = cfg_string(yaml, "language", "en", path, d);
 	s->cfg.timezone = cfg_string(yaml, "timezone", "UTC", path, d);
-	if (parse_timezone(s->cfg.timezone, &s->cfg.tz_offset_min) != 0) {
+	if (parse_timezone(s->cfg.timezone, &s->cfg.tz_offset_min, &s->cfg.zone) != 0) {
 		struct value *v = val_get(yaml, "timezone");
 		diag_error(d, path, val_line(v), val_col(v),
 		           "timezone: expected UTC, an offset like +05:30 or a zone name like "
@@ -456,6 +461,7 @@ void site_free(struct site *s)
 	free(s->cfg.base_url);
 	free(s->cfg.language);
 	free(s->cfg.timezone);
+	tz_free(s->cfg.zone);
 	free(s->cfg.theme);
 	free(s->cfg.output);
 	diag_free(s->diag);

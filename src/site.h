@@ -23,8 +23,9 @@ struct site_config {
 	char *title;
 	char *base_url;   /* "https://example.org/briefs/" (always ends in "/"), or "" */
 	char *language;
-	char *timezone;   /* "+01:00" style offset or "UTC" */
-	int tz_offset_min;
+	char *timezone;   /* "UTC", "+01:00" style offset or a zone name */
+	int tz_offset_min; /* the fixed offset, or the zone's offset now */
+	struct tz *zone;  /* the named zone (owned), or NULL */
 	char *theme;
 	char *output;     /* output folder path (relative to cwd once resolved) */
 	int unsafe;       /* raw HTML in Markdown */
@@ -162,6 +163,12 @@ void site_grave_each(const struct site *s, void (*fn)(void *ctx, const void *p),
 /* Reads SITE_DIR/site.yml. Returns NULL after reporting errors. */
 struct site *site_open(const char *dir, struct diag *d);
 void site_free(struct site *s);
+
+/* A date in the site's time zone: a value without an offset takes the
+ * one in force on its own day (date_parse_zone). */
+int site_date_parse(const struct site *s, const char *text, struct date *out);
+/* Now (date_now) as a date in the site's time zone. */
+void site_date_now(const struct site *s, struct date *out);
 
 /* What the command line sets over site.yml (build and serve flags). */
 struct site_overrides {
