@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "absurl.h"
+#include "controls.h"
 #include "frontmatter.h"
 #include "fsutil.h"
 #include "markdown.h"
@@ -299,14 +300,25 @@ int article_parse_text(const struct site *s, struct article *a, const char *text
 {
 	struct fm_parts parts;
 	int bad = 0;
-	if (read_front_matter(a, text, len, &parts) != 0)
+	buf clean = BUF_INIT; /* the text without control characters, if it had some */
+	if (ctl_any(text, len)) {
+		buf_put(&clean, text, len);
+		ctl_drop(&clean, a->path, a->diag);
+		text = clean.ptr;
+		len = clean.len;
+	}
+	int rc = read_front_matter(a, text, len, &parts);
+	if (rc != 0) {
+		buf_free(&clean);
 		return -1;
+	}
 	read_dates(s, a, &bad);
 	read_slug(a, &bad);
 	check_optional_keys(a, &bad);
 	a->body_line = parts.body_line;
 	if (!bad && a->title)
 		a->doc = md_parse(parts.body, parts.body_len);
+	buf_free(&clean);
 	return a->doc ? 0 : -1;
 }
 

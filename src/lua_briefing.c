@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "absurl.h"
+#include "controls.h"
 #include "frontmatter.h"
 #include "fsutil.h"
 #include "markdown.h"
@@ -132,12 +133,15 @@ static int l_data(lua_State *L)
 	struct diag *d = diag_new();
 	struct value *v = NULL;
 	size_t plen = strlen(path);
-	if (fs_read(path, &text) != 0)
+	if (fs_read(path, &text) != 0) {
 		diag_error(d, path, 0, 0, "cannot read the file");
-	else if (plen > 5 && strcmp(path + plen - 5, ".json") == 0)
-		v = jv_parse(text.ptr, text.len, path, d);
-	else
-		v = yv_parse(text.ptr, text.len, path, NULL, d);
+	} else {
+		ctl_drop(&text, path, NULL); /* dropped without a word: data is not prose */
+		if (plen > 5 && strcmp(path + plen - 5, ".json") == 0)
+			v = jv_parse(text.ptr, text.len, path, d);
+		else
+			v = yv_parse(text.ptr, text.len, path, NULL, d);
+	}
 	buf_free(&text);
 	free(path);
 	if (!v) {
@@ -185,8 +189,10 @@ static int l_content(lua_State *L)
 		struct value *meta = NULL;
 		if (fs_read(path, &text) != 0) {
 			diag_error(d, path, 0, 0, "cannot read the file");
-		} else if (fm_split(text.ptr, text.len, path, &parts, d) == 0) {
-			meta = yv_front_matter(&parts, path, d);
+		} else {
+			ctl_drop(&text, path, NULL); /* reported by whoever reads the file for pages */
+			if (fm_split(text.ptr, text.len, path, &parts, d) == 0)
+				meta = yv_front_matter(&parts, path, d);
 		}
 		if (meta) {
 			lua_createtable(L, 0, 5);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "controls.h"
 #include "frontmatter.h"
 #include "fsutil.h"
 #include "hashes.h"
@@ -678,6 +679,7 @@ static struct value *load_front_matter(const struct site *s, const char *path, c
 	}
 	struct fm_parts parts;
 	struct value *meta = NULL;
+	ctl_drop(&text, path, d);
 	if (fm_split(text.ptr, text.len, path, &parts, d) == 0) {
 		meta = yv_front_matter(&parts, path, d);
 		if (meta)
