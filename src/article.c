@@ -300,8 +300,12 @@ int article_parse_text(const struct site *s, struct article *a, const char *text
 {
 	struct fm_parts parts;
 	int bad = 0;
-	buf clean = BUF_INIT; /* the text without control characters, if it had some */
-	if (ctl_any(text, len)) {
+	/* the text without control characters, if it had some; a file that
+	 * does not even start with front matter is reported as such alone */
+	buf clean = BUF_INIT;
+	int fenced = (len >= 3 && memcmp(text, "---", 3) == 0) ||
+	             (len >= 6 && memcmp(text, "\xEF\xBB\xBF---", 6) == 0);
+	if (fenced && ctl_any(text, len)) {
 		buf_put(&clean, text, len);
 		ctl_drop(&clean, a->path, a->diag);
 		text = clean.ptr;
