@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,19 +28,103 @@ char *site_path(const struct site *s, const char *rel)
 	return fs_join(s->cfg.dir, rel);
 }
 
+/* The lower case of a letter of Latin-1, Latin Extended-A, Greek or
+ * Cyrillic (Unicode's simple mapping); any other code point as it is. */
+static uint32_t lower_cp(uint32_t c)
+{
+	if ((c >= 0xC0 && c <= 0xDE && c != 0xD7) || (c >= 0x391 && c <= 0x3AB && c != 0x3A2) ||
+	    (c >= 0x410 && c <= 0x42F))
+		return c + 0x20;
+	if (c >= 0x400 && c <= 0x40F)
+		return c + 0x50;
+	if (c == 0x130)
+		return 'i';
+	if (c == 0x178)
+		return 0xFF;
+	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E) || (c >= 0x4C1 && c <= 0x4CE))
+		return c & 1 ? c + 1 : c;
+	if ((c >= 0x100 && c <= 0x137) || (c >= 0x14A && c <= 0x177) || (c >= 0x460 && c <= 0x481) ||
+	    (c >= 0x48A && c <= 0x4BF) || (c >= 0x4D0 && c <= 0x52F))
+		return c & 1 ? c : c + 1;
+	if (c == 0x4C0)
+		return 0x4CF;
+	switch (c) {
+	case 0x386: return 0x3AC;
+	case 0x388: case 0x389: case 0x38A: return c + 0x25;
+	case 0x38C: return 0x3CC;
+	case 0x38E: case 0x38F: return c + 0x3F;
+	default: return c;
+	}
+}
+
+/* The code point of the UTF-8 sequence at p and its length in *n, or -1
+ * (and *n = 1) when p does not start a well-formed one. */
+static long utf8_at(const unsigned char *p, int *n)
+{
+	*n = 1;
+	int len = p[0] >= 0xF0 && p[0] < 0xF5 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 && p[0] < 0xE0 ? 2 : 0;
+	if (!len)
+		return -1;
+	uint32_t c = p[0] & (0xFF >> (len + 1));
+	for (int i = 1; i < len; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return -1;
+		c = c << 6 | (p[i] & 0x3F);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
+	    (c >= 0xD800 && c <= 0xDFFF))
+		return -1;
+	*n = len;
+	return (long)c;
+}
+
+/* Typographic marks a slug leaves out: apostrophes vanish ("Kim’s" ->
+ * "kims", as "O'Brien" -> "obrien"), the rest part words as a space
+ * does: no-break space, curly quotes, guillemets, dashes, ellipses. */
+enum { SLUG_KEEP, SLUG_DROP, SLUG_SPACE };
+static int slug_mark(uint32_t c)
+{
+	if (c == 0x2018 || c == 0x2019 || c == 0x02BC)
+		return SLUG_DROP;
+	if (c == 0xA0 || c == 0xAB || c == 0xBB || (c >= 0x2010 && c <= 0x2015) ||
+	    (c >= 0x201A && c <= 0x201F) || c == 0x2026 || c == 0x2039 || c == 0x203A ||
+	    c == 0x2212)
+		return SLUG_SPACE;
+	return SLUG_KEEP;
+}
+
 char *slugify(const char *in)
 {
 	buf b = BUF_INIT;
 	int dash = 0;
 	for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
 		unsigned char c = *p;
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
-			/* U+00A0 (no-break space, C2 A0) counts as a space */
-			if (c == 0xC2 && p[1] == 0xA0) {
-				p++;
+		if (c >= 0x80) {
+			int n;
+			long cp = utf8_at(p, &n);
+			int mark = cp < 0 ? SLUG_KEEP : slug_mark((uint32_t)cp);
+			if (mark == SLUG_SPACE)
 				dash = b.len > 0;
+			if (mark != SLUG_KEEP) {
+				p += n - 1;
 				continue;
 			}
+			if (dash)
+				buf_putc(&b, '-');
+			dash = 0;
+			if (cp < 0) { /* a stray byte stays as it is */
+				buf_putc(&b, c);
+				continue;
+			}
+			uint32_t lc = lower_cp((uint32_t)cp);
+			if (lc < 0x80)
+				buf_putc(&b, (int)lc);
+			else if (lc < 0x800)
+				buf_printf(&b, "%c%c", 0xC0 | (int)(lc >> 6), 0x80 | (int)(lc & 0x3F));
+			else
+				buf_put(&b, p, (size_t)n); /* no case in the ranges read above 0x7FF */
+			p += n - 1;
+		} else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
 			if (dash)
 				buf_putc(&b, '-');
 			dash = 0;

@@ -267,7 +267,11 @@ struct page *site_add_page(struct site *s, const char *url, const char *template
 /* Finds an entity by slug, name or alias (case-insensitive). */
 struct entity *site_find(const struct site *s, enum entity_kind kind, const char *name);
 
-/* Lower-case ASCII slug: "Kim Jong Un" -> "kim-jong-un"; keeps UTF-8 letters. */
+/* The slug of a name or title, the one rule for C and briefing.slugify:
+ * "Kim Jong Un" -> "kim-jong-un", "Élysée" -> "élysée" (lower case for
+ * Latin-1, Latin Extended-A, Greek and Cyrillic; other letters kept),
+ * apostrophes and full stops dropped, every other ASCII mark, %, curly
+ * quote, guillemet, dash and ellipsis parting words. Caller frees. */
 char *slugify(const char *s);
 /* Joins the site folder and a relative path for display and open(). */
 char *site_path(const struct site *s, const char *rel);
