@@ -4,6 +4,8 @@
 
 #include <jansson.h>
 
+#include "controls.h"
+
 #define MAX_DEPTH 128
 
 /* The value of j, or NULL when it nests deeper than MAX_DEPTH. */
@@ -38,7 +40,18 @@ static struct value *convert(json_t *j, int depth)
 		}
 		return l;
 	}
-	case JSON_STRING: return val_str(json_string_value(j), json_string_length(j));
+	case JSON_STRING: {
+		/* an escape such as "\f" makes a control character no page or
+		 * feed can hold: dropped, as in every other text (controls.h) */
+		if (!ctl_any(json_string_value(j), json_string_length(j)))
+			return val_str(json_string_value(j), json_string_length(j));
+		buf b = BUF_INIT;
+		buf_put(&b, json_string_value(j), json_string_length(j));
+		ctl_drop(&b, NULL, NULL);
+		struct value *v = val_str(b.ptr, b.len);
+		buf_free(&b);
+		return v;
+	}
 	case JSON_INTEGER: return val_num((double)json_integer_value(j));
 	case JSON_REAL: return val_num(json_real_value(j));
 	case JSON_TRUE: return val_bool(1);

@@ -1,6 +1,7 @@
 /* jsonvalue.h: JSON text (JSON files in data/) to a value tree, through Debian's
  * jansson: every escape RFC 8259 allows, surrogate pairs included; null
- * is a null value (nil in Lua). Duplicate keys, a NUL character and
+ * is a null value (nil in Lua); control characters other than tab, LF
+ * and CR are dropped from strings. Duplicate keys, a NUL character and
  * nesting deeper than 128 are errors. Never reads files. */
 #ifndef BRIEFING_JSONVALUE_H
 #define BRIEFING_JSONVALUE_H

@@ -18,7 +18,7 @@ expect_status "data file read" 0
 check "JSON values typed" grep -qx "Korea 1.5 ab" "$s/public/d/index.html"
 
 # what Python's json.dump writes: surrogate pairs for emoji, null members
-printf '{"title": "Caf\\u00e9 \\ud83d\\ude00", "gone": null, "rows": [{"a": null, "b": 2}, null, {"a":"x","b":null}]}\n' > "$s/data/py.json"
+printf '{"title": "Caf\\u00e9\\f \\ud83d\\ude00", "gone": null, "rows": [{"a": null, "b": 2}, null, {"a":"x","b":null}]}\n' > "$s/data/py.json"
 cat > "$s/scripts/d.lua" <<'LUA'
 return { collections = function(site)
   local py = briefing.data("py")
@@ -29,7 +29,7 @@ end }
 LUA
 run_briefing build -s "$s" -q
 expect_status "JSON with surrogate pairs and nulls read" 0
-check "surrogate pair is one emoji" grep -qF "Café 😀" "$s/public/d/index.html"
+check "surrogate pair is one emoji, a \\f escape dropped" grep -qF "Café 😀" "$s/public/d/index.html"
 check "null members are nil, the rest intact" grep -qF "|nil|3|nil|2|nil|x|nil" "$s/public/d/index.html"
 printf '{"a": "\\ud83d"}\n' > "$s/data/py.json"
 run_briefing build -s "$s"
