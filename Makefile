@@ -87,7 +87,7 @@ FUZZ_CC    ?= clang
 FUZZ_FLAGS ?= -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_MUSTACHE_SRC := src/mustache.c src/buf.c src/value.c src/diag.c
 
-FUZZ_FM_SRC := src/frontmatter.c src/yamlvalue.c src/markdown.c src/buf.c src/value.c src/diag.c
+FUZZ_FM_SRC := src/frontmatter.c src/yamlvalue.c src/controls.c src/markdown.c src/buf.c src/value.c src/diag.c
 
 # The Lua and whole-article targets link every module, built once here.
 FUZZ_OBJ := $(LIB_SRC:src/%.c=build-fuzz/obj/%.o)
@@ -95,13 +95,13 @@ FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -DBRIEFING_VERSION='"$(VERSION)"' \
               -DBRIEFING_DATADIR='"$(DATADIR)"' -pthread $(WARN) $(PKG_CFLAGS) $(FUZZ_FLAGS)
 
 fuzz: build-fuzz/fuzz_mustache build-fuzz/fuzz_frontmatter build-fuzz/fuzz_luanode \
-      build-fuzz/fuzz_article
+      build-fuzz/fuzz_article build-fuzz/fuzz_formats
 
 build-fuzz/obj/%.o: src/%.c src/*.h
 	@mkdir -p build-fuzz/obj
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
-build-fuzz/fuzz_luanode build-fuzz/fuzz_article: build-fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+build-fuzz/fuzz_luanode build-fuzz/fuzz_article build-fuzz/fuzz_formats: build-fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS) -lm -pthread
 
 build-fuzz/fuzz_frontmatter: tests/fuzz/fuzz_frontmatter.c $(FUZZ_FM_SRC) src/*.h
