@@ -12,7 +12,7 @@ CFLAGS  ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
 VERSION := 0.1.0
-PKGS    := libcmark yaml-0.1 lua5.4 libmicrohttpd
+PKGS    := libcmark yaml-0.1 lua5.4 libmicrohttpd jansson
 # Read quietly here (make clean needs none of them); $(B)/flags below
 # stops the build with pkg-config's own message when one is missing.
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
@@ -91,7 +91,7 @@ FUZZ_CC    ?= clang
 FUZZ_FLAGS ?= -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_MUSTACHE_SRC := src/mustache.c src/buf.c src/value.c src/diag.c
 
-FUZZ_FM_SRC := src/frontmatter.c src/yamlvalue.c src/markdown.c src/buf.c src/value.c src/diag.c
+FUZZ_FM_SRC := src/frontmatter.c src/yamlvalue.c src/controls.c src/markdown.c src/buf.c src/value.c src/diag.c
 
 # The Lua and whole-article targets link every module, built once here.
 FUZZ_OBJ := $(LIB_SRC:src/%.c=build-fuzz/obj/%.o)
@@ -99,13 +99,13 @@ FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -DBRIEFING_VERSION='"$(VERSION)"' \
               -DBRIEFING_DATADIR='"$(DATADIR)"' -pthread $(WARN) $(PKG_CFLAGS) $(FUZZ_FLAGS)
 
 fuzz: build-fuzz/fuzz_mustache build-fuzz/fuzz_frontmatter build-fuzz/fuzz_luanode \
-      build-fuzz/fuzz_article
+      build-fuzz/fuzz_article build-fuzz/fuzz_formats
 
 build-fuzz/obj/%.o: src/%.c src/*.h
 	@mkdir -p build-fuzz/obj
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
-build-fuzz/fuzz_luanode build-fuzz/fuzz_article: build-fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+build-fuzz/fuzz_luanode build-fuzz/fuzz_article build-fuzz/fuzz_formats: build-fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS) -lm -pthread
 
 build-fuzz/fuzz_frontmatter: tests/fuzz/fuzz_frontmatter.c $(FUZZ_FM_SRC) src/*.h

@@ -3,7 +3,9 @@
 -- becomes a link relative to the page, so the site works from a subpath
 -- or a folder; "www.example.org" without a scheme, or after a slash
 -- ("/www.example.org/x"), gets https://; links to paths on the author's
--- computer ("/Users/...", "file:...") are removed, keeping their text.
+-- computer ("/Users/...", "file:...", "C:\...", "\\server\..." or "\x") are
+-- removed, keeping their text. A backslash alone does not make a path:
+-- "http://x/a\b" and "foo\bar" stay links (CommonMark percent-encodes it).
 
 local function fix(url, article)
   if url:find("^www%.") then return "https://" .. url end
@@ -24,15 +26,15 @@ local LOCAL_ROOTS = { Users = true, home = true, SHARE = true, Volumes = true, m
                       tmp = true, Documents = true, Desktop = true, Downloads = true }
 
 local function is_local_path(url)
-  if url:find("^file:") or url:find("^%a:[/\\]") or url:find("\\") then return true end
-  local first = url:match("^/([^/]+)")
+  if url:find("^file:") or url:find("^%a:[/\\]") or url:find("^\\") then return true end
+  local first = url:match("^[/\\]([^/\\]+)")
   return first ~= nil and LOCAL_ROOTS[first] == true
 end
 
 -- Most links are already whole ("https://..."): nothing to fix, and
--- nothing local unless a backslash says so (a plain search, no pattern).
+-- never a local path, backslashes or not.
 local function whole(url)
-  return url:find("^https?://") ~= nil and not url:find("\\", 1, true)
+  return url:find("^https?://") ~= nil
 end
 
 return {

@@ -2,7 +2,9 @@
 -- organisation, country or other typed entity, see lib/entities.lua) in an
 -- article's body (full name or any alias, possessives included) to its
 -- page. Never inside links, images, headings or code, never part of a
--- longer word ("Trumpet" is not Trump). An alias shared by two people is
+-- longer word ("Trumpet" is not Trump); a name a line break splits, or
+-- one joined to another by a hyphen ("Kim Jong Un-Trump"), is linked
+-- whole. An alias shared by two people is
 -- linked only when the article's `people` list says which one is meant.
 --
 -- site.yml: mentions: {link: first | all | none, add_people: true}
@@ -161,7 +163,16 @@ return {
     if root == "./" then root = "" end
     for i = #todo, 1, -1 do
       local h, t = todo[i], targets[i]
-      h.node:split(h.first, h.last):replace(briefing.Link(h.name, root .. t.url, t.name))
+      local link = briefing.Link(h.name, root .. t.url, t.name)
+      if h.last_node then -- a name a line break splits: link across it
+        local tail = h.last_node:split(1, h.last) -- the node itself, its rest after it
+        local head = h.node:split(h.first, #h.node.literal)
+        while head.next ~= tail do head.next:remove() end
+        tail:remove()
+        head:replace(link)
+      else
+        h.node:split(h.first, h.last):replace(link)
+      end
     end
   end,
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "absurl.h"
+#include "controls.h"
 #include "frontmatter.h"
 #include "fsutil.h"
 #include "markdown.h"
@@ -191,7 +192,7 @@ static int read_date(const struct site *s, struct article *a, const struct value
                      const char *key, struct date *out)
 {
 	const char *stamp = val_get_str(v, NULL);
-	if (stamp && date_parse(stamp, s->cfg.tz_offset_min, out) == 0)
+	if (stamp && site_date_parse(s, stamp, out) == 0)
 		return 0;
 	char *why = date_explain(stamp);
 	if (why) {
@@ -305,14 +306,29 @@ int article_parse_text(const struct site *s, struct article *a, const char *text
 {
 	struct fm_parts parts;
 	int bad = 0;
-	if (read_front_matter(a, text, len, &parts) != 0)
+	/* the text without control characters, if it had some; a file that
+	 * does not even start with front matter is reported as such alone */
+	buf clean = BUF_INIT;
+	int fenced = (len >= 3 && memcmp(text, "---", 3) == 0) ||
+	             (len >= 6 && memcmp(text, "\xEF\xBB\xBF---", 6) == 0);
+	if (fenced && ctl_any(text, len)) {
+		buf_put(&clean, text, len);
+		ctl_drop(&clean, a->path, a->diag);
+		text = clean.ptr;
+		len = clean.len;
+	}
+	int rc = read_front_matter(a, text, len, &parts);
+	if (rc != 0) {
+		buf_free(&clean);
 		return -1;
+	}
 	read_dates(s, a, &bad);
 	read_slug(a, &bad);
 	check_optional_keys(a, &bad);
 	a->body_line = parts.body_line;
 	if (!bad && a->title)
 		a->doc = md_parse(parts.body, parts.body_len);
+	buf_free(&clean);
 	return a->doc ? 0 : -1;
 }
 

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "num.h"
+#include "tz.h"
 
 int64_t date_days_from_civil(int y, int m, int d)
 {
@@ -73,6 +74,13 @@ static int days_in_month(int y, int m)
 
 int date_parse(const char *s, int default_offset_min, struct date *out)
 {
+	return date_parse_zone(s, NULL, default_offset_min, out);
+}
+
+int date_parse_zone(const char *s, const struct tz *zone, int default_offset_min,
+                    struct date *out)
+{
+	int written = 0; /* an offset (or Z) in s */
 	struct date d;
 	memset(&d, 0, sizeof d);
 	if (strlen(s) < 10 || digits(s, 4, &d.year) || s[4] != '-' || digits(s + 5, 2, &d.month) ||
@@ -105,12 +113,14 @@ int date_parse(const char *s, int default_offset_min, struct date *out)
 			return -1;
 		if (*p == 'Z' || *p == 'z') {
 			d.offset_min = 0;
+			written = 1;
 			p++;
 		} else if (*p == '+' || *p == '-') {
 			int oh, om;
 			if (digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om) || oh > 23 || om > 59)
 				return -1;
 			d.offset_min = (oh * 60 + om) * (*p == '-' ? -1 : 1);
+			written = 1;
 			p += 6;
 		}
 	}
@@ -118,6 +128,9 @@ int date_parse(const char *s, int default_offset_min, struct date *out)
 		return -1;
 	if (d.sec == 60)
 		d.sec = 59; /* leap second: close enough for ordering */
+	if (zone && !written)
+		d.offset_min = tz_offset_local(zone, date_days_from_civil(d.year, d.month, d.day) *
+		                                         86400 + d.hour * 3600 + d.min * 60 + d.sec);
 	d.epoch = date_days_from_civil(d.year, d.month, d.day) * 86400 + d.hour * 3600 + d.min * 60 +
 	          d.sec - (int64_t)d.offset_min * 60;
 	*out = d;

@@ -1,7 +1,8 @@
 /* date.h: article dates: "YYYY-MM-DD" or RFC 3339 ("2017-12-12T09:30:00-05:00").
  * A date keeps the local calendar day and offset as written, because an
- * edition is the day the editor wrote, not the UTC day. No time zone
- * database: date-only values take the site's default offset. */
+ * edition is the day the editor wrote, not the UTC day. Date-only values
+ * and times without an offset take the site's zone (tz.h: the offset in
+ * force on that date) or its fixed default offset. */
 #ifndef BRIEFING_DATE_H
 #define BRIEFING_DATE_H
 
@@ -24,6 +25,11 @@ int date_parse(const char *s, int default_offset_min, struct date *out);
  * (2026-02-30), Jekyll's "2017-09-30 10:00:00 -0500" (with the form to
  * write instead). NULL otherwise; caller frees. */
 char *date_explain(const char *s);
+/* The same, where a value without an offset takes the one zone gives its
+ * wall-clock time (default_offset_min when zone is NULL). */
+struct tz;
+int date_parse_zone(const char *s, const struct tz *zone, int default_offset_min,
+                    struct date *out);
 /* 2017-12-12 */
 void date_put_day(buf *b, const struct date *d);
 /* 2017-12-12T09:30:00-05:00 (or Z) */

@@ -1,5 +1,6 @@
-/* import.c: `briefing import`, a scraped article into a draft brief. The
- * text is split into paragraphs; what follows the first wide gap (two or
+/* import.c: `briefing import`, a scraped article (plain text, or a saved
+ * HTML page read by htmltext.c) into a draft brief. The text is split
+ * into paragraphs; what follows the first wide gap (two or
  * more blank lines: teasers, share boxes, author boxes) and paragraphs that
  * look like page furniture are dropped; the site's people and topics found
  * in the text are listed; capitalised names the site does not know are
@@ -14,7 +15,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include "controls.h"
 #include "date.h"
+#include "htmltext.h"
 #include "fsutil.h"
 #include "site.h"
 #include "yamlvalue.h"
@@ -48,6 +51,40 @@ static const char *const not_names[] = {
 	"Tuesday", "Monday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", NULL,
 };
 
+/* Last words that make a name an organisation, not a person. */
+static const char *const org_words[] = {
+	"Council", "Committee", "Department", "Ministry", "Agency", "University", "Institute",
+	"Institution", "Center", "Centre", "Foundation", "Association", "Organization",
+	"Organisation", "Nations", "Union", "Party", "Army", "Command", "Times", "News", "Post",
+	"Press", "Journal", "Bank", "Fund", "Commission", "Office", "Court", "Senate", "Congress",
+	"Parliament", "Company", "Corporation", "Group", "Service", "Agency", "Board", "Forum",
+	"Network", "Club", "School", "College", "Academy", "Society", "Alliance", "Coalition",
+	"Bureau", "Authority", "Administration", "Fleet", "Force", "Guard", "Embassy", NULL,
+};
+
+static int org_word(const char *w, size_t n)
+{
+	for (const char *const *o = org_words; *o; o++)
+		if (strlen(*o) == n && !strncmp(w, *o, n))
+			return 1;
+	return 0;
+}
+
+/* Does a word of the run, or a capitalised word right after it, say
+ * organisation ("Senate Foreign Relations Committee", cut at three)? */
+static int has_org_word(const char *const *words, const size_t *lens, int k, const char *after)
+{
+	for (int i = 0; i < k; i++)
+		if (org_word(words[i], lens[i]))
+			return 1;
+	while (*after == ' ')
+		after++;
+	size_t n = 0;
+	while (isalpha((unsigned char)after[n]))
+		n++;
+	return n && org_word(after, n);
+}
+
 static int stop_word(const char *w, size_t n)
 {
 	for (const char *const *s = not_names; *s; s++)
@@ -56,8 +93,24 @@ static int stop_word(const char *w, size_t n)
 	return 0;
 }
 
-/* Capitalised two- or three-word runs the site does not know. */
-static void propose_people(const struct site *s, const char *text, struct value *out)
+/* Is there a content/orgs/ file for name? */
+static int is_org_file(const struct site *s, const char *name)
+{
+	char *slug = slugify(name);
+	char *rel = xasprintf("content/orgs/%s.md", slug);
+	char *path = site_path(s, rel);
+	int found = fs_exists(path);
+	free(path);
+	free(rel);
+	free(slug);
+	return found;
+}
+
+/* Capitalised two- or three-word runs the site does not know, that are
+ * neither organisations (a last word such as "Council", a known source,
+ * a file in content/orgs/) nor names in not_people. */
+static void propose_people(const struct site *s, const char *text, const struct value *not_people,
+                           struct value *out)
 {
 	const char *p = text;
 	while (*p) {
@@ -81,7 +134,8 @@ static void propose_people(const struct site *s, const char *text, struct value 
 		if (k >= 2) {
 			char *name = xstrndup(words[0], (size_t)(words[k - 1] + lens[k - 1] - words[0]));
 			if (!site_find(s, ENT_PERSON, name) && !site_find(s, ENT_TOPIC, name) &&
-			    !val_get(out, name))
+			    !val_get(out, name) && !has_org_word(words, lens, k, q) &&
+			    !val_get(not_people, name) && !is_org_file(s, name))
 				val_set(out, name, val_bool(1));
 			free(name);
 			p = words[k - 1] + lens[k - 1];
@@ -95,23 +149,76 @@ static void propose_people(const struct site *s, const char *text, struct value 
 	}
 }
 
-/* The first sentence of text, at most 14 words: a working title. */
-static char *working_title(const char *text)
+/* A working title when the page gives no headline: the first paragraph
+ * when it is a headline (at most 16 words, no full stop at its end),
+ * else the first sentence, whole: never a sentence cut short. */
+static char *working_title(const char *text, int *headline)
 {
-	buf b = BUF_INIT;
-	int words = 0, in = 0;
-	for (const char *p = text; *p; p++) {
-		int sp = isspace((unsigned char)*p);
-		if (!sp && !in && ++words > 14)
-			break;
-		in = !sp;
-		if (*p == '.' && (p[1] == ' ' || !p[1]) && words > 3 && !isupper((unsigned char)p[-1]))
-			break;
-		buf_putc(&b, sp ? ' ' : *p);
+	const char *end = strchr(text, '\n');
+	size_t n = end ? (size_t)(end - text) : strlen(text);
+	char *first = xstrndup(text, n);
+	*headline = 0;
+	if (words_count(first) <= 16 && n && !strchr(".!?:;,", text[n - 1])) {
+		*headline = 1;
+		return first;
 	}
-	while (b.len && (b.ptr[b.len - 1] == ' ' || b.ptr[b.len - 1] == ','))
+	free(first);
+	buf b = BUF_INIT;
+	for (const char *p = text; *p && *p != '\n'; p++) {
+		buf_putc(&b, *p);
+		/* a full stop after a lower-case word ends it ("U.S." does not) */
+		if (strchr(".!?", *p) && (p[1] == ' ' || p[1] == '\n' || !p[1]) && b.len > 20 &&
+		    islower((unsigned char)p[-1]))
+			break;
+	}
+	while (b.len && strchr(" ,.", b.ptr[b.len - 1]))
 		buf_truncate(&b, b.len - 1);
 	return buf_detach(&b, NULL);
+}
+
+/* A date the text states in full ("December 12, 2017", "12 December
+ * 2017", "2017-12-12"), as YYYY-MM-DD into out; 0 or -1. */
+static int date_in_text(const char *text, char out[32])
+{
+	static const char *const months[] = {"January", "February", "March", "April", "May",
+	                                     "June", "July", "August", "September", "October",
+	                                     "November", "December"};
+	for (const char *p = text; *p; p++) {
+		int y, m, d, used;
+		if (isdigit((unsigned char)*p) && (p == text || !isalnum((unsigned char)p[-1])) &&
+		    sscanf(p, "%4d-%2d-%2d%n", &y, &m, &d, &used) == 3 && used == 10 &&
+		    !isdigit((unsigned char)p[10])) {
+			snprintf(out, 32, "%04d-%02d-%02d", y, m, d);
+			struct date check;
+			if (date_parse(out, 0, &check) == 0)
+				return 0;
+		}
+		for (int k = 0; k < 12; k++) {
+			size_t ml = strlen(months[k]);
+			if (strncmp(p, months[k], ml) || (p > text && isalpha((unsigned char)p[-1])))
+				continue;
+			/* "December 12, 2017" */
+			if (sscanf(p + ml, " %2d, %4d%n", &d, &y, &used) == 2 && y > 1900) {
+				snprintf(out, 32, "%04d-%02d-%02d", y, k + 1, d);
+				struct date check;
+				if (date_parse(out, 0, &check) == 0)
+					return 0;
+			}
+			/* "12 December 2017" */
+			const char *q = p - 1;
+			while (q > text && q[-1] != ' ' && isdigit((unsigned char)q[-1]))
+				q--;
+			if (q >= text && q < p - 1 && isdigit((unsigned char)*q) &&
+			    sscanf(q, "%2d", &d) == 1 && sscanf(p + ml, " %4d%n", &y, &used) == 1 &&
+			    y > 1900) {
+				snprintf(out, 32, "%04d-%02d-%02d", y, k + 1, d);
+				struct date check;
+				if (date_parse(out, 0, &check) == 0)
+					return 0;
+			}
+		}
+	}
+	return -1;
 }
 
 /* One line of a scrape, trimmed, with U+00A0 read as a space. Caller frees. */
@@ -208,9 +315,44 @@ static void find_known(const struct site *s, const char *text, struct value *peo
 struct draft {
 	char *title;
 	struct date when;
-	struct value *people, *topics, *proposed;
+	struct value *people, *topics, *proposed, *sources;
 	buf body;
 };
+
+/* Step 3b: the sources of data/sources.yml that the text names, or that
+ * --source names (by name or alias, any case), into d->sources; every
+ * name and alias into names (organisations, never proposed as people). */
+static void find_sources(const struct site *s, const struct import_opts *o, const char *text,
+                         struct draft *d, struct value *names)
+{
+	char *path = site_path(s, "data/sources.yml");
+	buf yaml = BUF_INIT;
+	struct diag *quiet = diag_new();
+	struct value *list = fs_read(path, &yaml) == 0
+	                         ? yv_parse(yaml.ptr, yaml.len, path, NULL, quiet) : NULL;
+	for (size_t i = 0; i < val_len(list); i++) {
+		const struct value *src = val_at(list, i);
+		const char *name = val_get_str(val_get(src, "name"), NULL);
+		if (!name)
+			continue;
+		const struct value *aliases = val_get(src, "aliases");
+		int found = 0;
+		for (size_t k = 0; k <= val_len(aliases); k++) {
+			const char *n = k ? val_get_str(val_at(aliases, k - 1), NULL) : name;
+			if (!n)
+				continue;
+			val_set(names, n, val_bool(1));
+			found = found || (o->source && !strcasecmp(o->source, n)) ||
+			        words_contain(text, n, 0);
+		}
+		if (found)
+			val_push(d->sources, val_cstr(name));
+	}
+	val_free(list);
+	diag_free(quiet);
+	buf_free(&yaml);
+	free(path);
+}
 
 /* Step 4: the draft's text: front matter (a draft, summary and
  * why_it_matters left for the editor, unknown names in a comment), then
@@ -233,6 +375,12 @@ static void write_draft(const struct import_opts *o, const struct draft *d, buf 
 		}
 		buf_puts(fm, "]\n");
 	}
+	buf_puts(fm, "sources:");
+	for (size_t i = 0; i < val_len(d->sources); i++) {
+		buf_puts(fm, "\n  - name: ");
+		yv_put_quoted(fm, val_get_str(val_at(d->sources, i), NULL));
+	}
+	buf_puts(fm, val_len(d->sources) ? "\n" : " []\n");
 	if (val_len(d->proposed)) {
 		buf_puts(fm, "# names the site does not know yet (briefing new person \"Name\"):");
 		for (size_t i = 0; i < val_len(d->proposed); i++)
@@ -252,6 +400,15 @@ static void write_draft(const struct import_opts *o, const struct draft *d, buf 
 static int save_draft(const struct site *s, const struct draft *d, const buf *fm)
 {
 	char *slug = slugify(d->title);
+	/* a whole first sentence as the title makes a long slug: its first
+	 * words, cut at a hyphen, name the file well enough */
+	for (size_t n = strlen(slug); n > 60;) {
+		char *cut = memrchr(slug, '-', n);
+		if (!cut || cut == slug)
+			break;
+		*cut = '\0';
+		n = (size_t)(cut - slug);
+	}
 	char *rel = xasprintf("content/articles/%04d/%s.md", d->when.year, *slug ? slug : "imported");
 	char *path = site_path(s, rel);
 	int rc = 0;
@@ -284,21 +441,49 @@ static struct site *open_site(const struct import_opts *o, struct diag *d)
 	return NULL;
 }
 
-/* Steps 1 to 3 and the title and date: the draft of the scrape raw. */
+/* Steps 1 to 3 and the title and date: the draft of the scrape raw (a
+ * saved page's text when page is not NULL). The date: --date, else the
+ * page's, else one the text states, else now. */
 static void make_draft(const struct site *s, const struct import_opts *o, const char *raw,
-                       struct draft *d)
+                       const struct ht_page *page, struct draft *d)
 {
 	*d = (struct draft){.people = val_list(), .topics = val_list(), .proposed = val_map(),
-	                    .body = BUF_INIT};
+	                    .sources = val_list(), .body = BUF_INIT};
 	buf text = BUF_INIT;
-	struct value *paras = read_paragraphs(raw);
+	struct value *paras = read_paragraphs(page ? page->text.ptr : raw);
+	int headline = 0;
+	if (o->title || (page && page->headline)) {
+		d->title = xstrdup(o->title ? o->title : page->headline);
+	} else {
+		buf first = BUF_INIT; /* the first paragraph that is reporting */
+		keep_reporting(paras, &first, &text);
+		d->title = working_title(text.ptr, &headline);
+		buf_free(&first);
+		buf_reset(&text);
+	}
+	if (headline) { /* the first paragraph is the headline, not body text */
+		struct value *rest = val_list();
+		for (size_t i = 1; i < val_len(paras); i++)
+			val_push(rest, val_copy(val_at(paras, i)));
+		val_free(paras);
+		paras = rest;
+	}
 	keep_reporting(paras, &d->body, &text);
 	val_free(paras);
+	struct value *orgs = val_map();
 	find_known(s, text.ptr, d->people, d->topics);
-	propose_people(s, text.ptr, d->proposed);
-	d->title = o->title ? xstrdup(o->title) : working_title(text.ptr);
-	if (!o->date || date_parse(o->date, s->cfg.tz_offset_min, &d->when) != 0)
-		date_from_epoch(date_now(), s->cfg.tz_offset_min, &d->when);
+	find_sources(s, o, text.ptr, d, orgs);
+	propose_people(s, text.ptr, orgs, d->proposed);
+	val_free(orgs);
+	char stated[32];
+	if (o->date)
+		site_date_parse(s, o->date, &d->when); /* checked by import_run */
+	else if (page && page->published && site_date_parse(s, page->published, &d->when) == 0)
+		;
+	else if (date_in_text(text.ptr, stated) == 0)
+		site_date_parse(s, stated, &d->when);
+	else
+		site_date_now(s, &d->when);
 	buf_free(&text);
 }
 
@@ -309,6 +494,35 @@ static void free_draft(struct draft *d)
 	val_free(d->people);
 	val_free(d->topics);
 	val_free(d->proposed);
+	val_free(d->sources);
+}
+
+/* Refuses what cannot be an article: an empty file, or binary data (a
+ * NUL byte or bytes that are not UTF-8). Returns 0, or 1 after saying so. */
+static int check_text(const char *path, const buf *raw)
+{
+	size_t i = 0;
+	while (i < raw->len && isspace((unsigned char)raw->ptr[i]))
+		i++;
+	if (i == raw->len) {
+		fprintf(stderr, "%s: error: the file is empty; nothing to import\n", path);
+		return 1;
+	}
+	for (i = 0; i < raw->len; i++) {
+		unsigned char c = (unsigned char)raw->ptr[i];
+		int n = c < 0x80 ? 0 : c >= 0xC2 && c < 0xE0 ? 1 : c >= 0xE0 && c < 0xF0 ? 2
+		      : c >= 0xF0 && c < 0xF5 ? 3 : -1;
+		for (int k = 1; k <= n; k++)
+			if (i + (size_t)k >= raw->len || ((unsigned char)raw->ptr[i + k] & 0xC0) != 0x80)
+				n = -1;
+		if (c == 0 || n < 0) {
+			fprintf(stderr, "%s: error: binary data, not text (byte 0x%02X at offset %zu); "
+			        "import reads plain text or a saved HTML page\n", path, c, i);
+			return 1;
+		}
+		i += (size_t)n;
+	}
+	return 0;
 }
 
 int import_run(const struct import_opts *o)
@@ -318,17 +532,32 @@ int import_run(const struct import_opts *o)
 		fprintf(stderr, "%s: error: cannot read: %s\n", o->file, strerror(errno));
 		return 1;
 	}
+	if (check_text(o->file, &raw) != 0) {
+		buf_free(&raw);
+		return 1;
+	}
+	ctl_drop(&raw, o->file, NULL); /* a form feed from PDF text has no place in a brief */
 	struct diag *diag = diag_new();
 	struct site *s = open_site(o, diag);
 	int rc = 1;
-	if (s) {
+	struct date check;
+	if (s && o->date && site_date_parse(s, o->date, &check) != 0) {
+		fprintf(stderr, "briefing: error: --date: expected YYYY-MM-DD or RFC 3339, found \"%s\"\n",
+		        o->date);
+	} else if (s) {
+		struct ht_page page, *html = NULL;
+		if (ht_is_html(raw.ptr, raw.len)) {
+			ht_read(raw.ptr, raw.len, &page);
+			html = &page;
+		}
 		struct draft d;
 		buf fm = BUF_INIT;
-		make_draft(s, o, raw.ptr, &d);
+		make_draft(s, o, raw.ptr, html, &d);
 		write_draft(o, &d, &fm);
 		rc = save_draft(s, &d, &fm);
 		buf_free(&fm);
 		free_draft(&d);
+		ht_free(html);
 	}
 	site_free(s);
 	diag_free(diag);

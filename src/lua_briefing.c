@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "absurl.h"
+#include "controls.h"
 #include "frontmatter.h"
 #include "fsutil.h"
 #include "markdown.h"
@@ -17,6 +18,7 @@
 #include "lua_match.h"
 #include "lua_node.h"
 #include "lua_site.h"
+#include "jsonvalue.h"
 #include "lua_value.h"
 
 /* (text) -> slug */
@@ -68,7 +70,7 @@ static int l_date(lua_State *L)
 {
 	const char *s = luaL_checkstring(L, 1);
 	struct date d;
-	if (date_parse(s, lb_of(L)->site->cfg.tz_offset_min, &d) != 0) {
+	if (site_date_parse(lb_of(L)->site, s, &d) != 0) {
 		lua_pushnil(L);
 		lua_pushfstring(L, "expected YYYY-MM-DD or RFC 3339, found \"%s\"", s);
 		return 2;
@@ -130,10 +132,16 @@ static int l_data(lua_State *L)
 	buf text = BUF_INIT;
 	struct diag *d = diag_new();
 	struct value *v = NULL;
-	if (fs_read(path, &text) == 0)
-		v = yv_parse(text.ptr, text.len, path, NULL, d);
-	else
+	size_t plen = strlen(path);
+	if (fs_read(path, &text) != 0) {
 		diag_error(d, path, 0, 0, "cannot read the file");
+	} else {
+		ctl_drop(&text, path, NULL); /* dropped without a word: data is not prose */
+		if (plen > 5 && strcmp(path + plen - 5, ".json") == 0)
+			v = jv_parse(text.ptr, text.len, path, d);
+		else
+			v = yv_parse(text.ptr, text.len, path, NULL, d);
+	}
 	buf_free(&text);
 	free(path);
 	if (!v) {
@@ -181,8 +189,10 @@ static int l_content(lua_State *L)
 		struct value *meta = NULL;
 		if (fs_read(path, &text) != 0) {
 			diag_error(d, path, 0, 0, "cannot read the file");
-		} else if (fm_split(text.ptr, text.len, path, &parts, d) == 0) {
-			meta = yv_front_matter(&parts, path, d);
+		} else {
+			ctl_drop(&text, path, NULL); /* reported by whoever reads the file for pages */
+			if (fm_split(text.ptr, text.len, path, &parts, d) == 0)
+				meta = yv_front_matter(&parts, path, d);
 		}
 		if (meta) {
 			lua_createtable(L, 0, 5);

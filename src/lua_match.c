@@ -20,10 +20,16 @@
 struct lmatcher {
 	struct matcher *m;
 	struct found {
-		cmark_node *node;
-		size_t start, len;
+		cmark_node *node, *end_node; /* end_node: where a wrapped name ends */
+		size_t start, len, end;      /* end: in end_node, just past the name */
 	} *found;
 	size_t found_cap;
+	buf run;          /* the text of Text nodes joined across soft breaks */
+	struct piece {
+		cmark_node *node;
+		size_t at; /* where its literal starts in run */
+	} *pieces;
+	size_t pieces_cap;
 };
 
 /* (matcher) -> () */
@@ -32,9 +38,12 @@ static int matcher_gc(lua_State *L)
 	struct lmatcher *u = lua_touserdata(L, 1);
 	match_free(u->m);
 	free(u->found);
+	buf_free(&u->run);
+	free(u->pieces);
 	u->m = NULL;
 	u->found = NULL;
-	u->found_cap = 0;
+	u->pieces = NULL;
+	u->found_cap = u->pieces_cap = 0;
 	return 0;
 }
 
@@ -50,6 +59,7 @@ static int l_matcher(lua_State *L)
 	}
 	struct lmatcher *u = lua_newuserdatauv(L, sizeof *u, 0);
 	memset(u, 0, sizeof *u);
+	buf_init(&u->run);
 	luaL_setmetatable(L, MATCHER_MT);
 	u->m = match_new();
 	for (lua_Integer i = 1; i <= n; i++) {
@@ -72,6 +82,20 @@ static int when_test(void *object, const char *text, size_t len)
 }
 
 static const struct ln_when matcher_when = {when_test};
+
+/* Pushes a name as the text holds it, a line break as a space. */
+static void push_name(lua_State *L, const char *s, size_t len)
+{
+	if (!memchr(s, '\n', len)) {
+		lua_pushlstring(L, s, len);
+		return;
+	}
+	luaL_Buffer b;
+	char *p = luaL_buffinitsize(L, &b, len);
+	for (size_t i = 0; i < len; i++)
+		p[i] = s[i] == '\n' ? ' ' : s[i];
+	luaL_pushresultsize(&b, len);
+}
 
 /* matcher:scan(text) -> {s1, e1, name1, s2, e2, name2, ...} (1-based,
  * inclusive byte positions), or nil when nothing matched */
@@ -103,7 +127,7 @@ static int l_scan(lua_State *L)
 		lua_rawseti(L, out, ++n);
 		lua_pushinteger(L, (lua_Integer)(start + got));
 		lua_rawseti(L, out, ++n);
-		lua_pushlstring(L, s + start, got);
+		push_name(L, s + start, got);
 		lua_rawseti(L, out, ++n);
 	}
 	if (!out)
@@ -139,12 +163,65 @@ static void find_options(lua_State *L, int idx, char skip[32], int *once)
 	}
 }
 
+/* The Text node after a soft break after node, or NULL: where a
+ * hard-wrapped paragraph goes on. */
+static cmark_node *wrapped_next(cmark_node *node)
+{
+	cmark_node *br = cmark_node_next(node);
+	if (!br || cmark_node_get_type(br) != CMARK_NODE_SOFTBREAK)
+		return NULL;
+	cmark_node *next = cmark_node_next(br);
+	return next && cmark_node_get_type(next) == CMARK_NODE_TEXT ? next : NULL;
+}
+
+/* Joins the Text nodes from first across soft breaks into u->run ("\n"
+ * for each break), noting where each starts; returns the last node. */
+static cmark_node *join_run(struct lmatcher *u, cmark_node *first, size_t *n_pieces)
+{
+	buf_truncate(&u->run, 0);
+	size_t n = 0;
+	for (cmark_node *t = first; t; t = wrapped_next(t)) {
+		if (n == u->pieces_cap) {
+			u->pieces_cap = u->pieces_cap ? u->pieces_cap * 2 : 8;
+			u->pieces = xrealloc(u->pieces, u->pieces_cap * sizeof *u->pieces);
+		}
+		if (n)
+			buf_putc(&u->run, '\n');
+		u->pieces[n++] = (struct piece){t, u->run.len};
+		buf_puts(&u->run, cmark_node_get_literal(t));
+	}
+	*n_pieces = n;
+	return u->pieces[n - 1].node;
+}
+
+/* The piece of u->run that holds byte at (the last one starting at or
+ * before it). */
+static const struct piece *piece_at(const struct lmatcher *u, size_t n, size_t at)
+{
+	size_t i = 0;
+	while (i + 1 < n && u->pieces[i + 1].at <= at)
+		i++;
+	return &u->pieces[i];
+}
+
+static void add_found(struct lmatcher *u, size_t *n, struct found f)
+{
+	if (*n == u->found_cap) {
+		u->found_cap = u->found_cap ? u->found_cap * 2 : 16;
+		u->found = xrealloc(u->found, u->found_cap * sizeof *u->found);
+	}
+	u->found[(*n)++] = f;
+}
+
 /* matcher:find(node [, {skip = {types}, once = true}]) -> {{node = Text,
- * first = i, last = j, name = s}, ...}: every match in the Text nodes at
- * or below node, in document order, positions in each node's text as for
- * scan; nothing below a node whose type is in skip; with once, only the
- * first match of each name. One call instead of a Lua function per Text
- * node. */
+ * first = i, last = j, name = s [, last_node = Text]}, ...}: every match
+ * in the Text nodes at or below node, in document order, positions in
+ * each node's text as for scan; nothing below a node whose type is in
+ * skip; with once, only the first match of each name. A name that a
+ * soft break splits (a hard-wrapped paragraph: Text, SoftBreak, Text) is
+ * one match: it starts at first in node and ends at last in last_node,
+ * and its name has a space for the break. One call instead of a Lua
+ * function per Text node. */
 static int l_find(lua_State *L)
 {
 	struct lmatcher *u = luaL_checkudata(L, 1, MATCHER_MT);
@@ -169,27 +246,56 @@ static int l_find(lua_State *L)
 		const char *text = t == CMARK_NODE_TEXT ? cmark_node_get_literal(node) : NULL;
 		if (!text)
 			continue;
-		size_t len = strlen(text), pos = 0, start, got;
+		size_t n_pieces = 1;
+		if (node != root && wrapped_next(node)) { /* scan the joined text */
+			cmark_node *last = join_run(u, node, &n_pieces);
+			cmark_iter_reset(it, last, CMARK_EVENT_ENTER);
+			text = u->run.ptr;
+		}
+		size_t len = n_pieces > 1 ? u->run.len : strlen(text), pos = 0, start, got;
 		while ((got = once ? match_next_once(u->m, text, len, &pos, &start)
 		                   : match_next(u->m, text, len, &pos, &start))) {
-			if (n == u->found_cap) {
-				u->found_cap = u->found_cap ? u->found_cap * 2 : 16;
-				u->found = xrealloc(u->found, u->found_cap * sizeof *u->found);
+			if (n_pieces == 1) {
+				add_found(u, &n, (struct found){node, NULL, start, got, 0});
+				continue;
 			}
-			u->found[n++] = (struct found){node, start, got};
+			const struct piece *a = piece_at(u, n_pieces, start),
+			                   *b = piece_at(u, n_pieces, start + got - 1);
+			add_found(u, &n, (struct found){a->node, a == b ? NULL : b->node,
+			                                start - a->at, got, start + got - b->at});
 		}
 	}
 	cmark_iter_free(it);
 	lua_createtable(L, (int)n, 0);
 	for (size_t i = 0; i < n; i++) {
 		const struct found *f = &u->found[i];
-		lua_createtable(L, 0, 4);
+		lua_createtable(L, 0, 5);
 		ln_push(L, f->node);
 		lua_setfield(L, -2, "node");
 		set_int(L, "first", (lua_Integer)f->start + 1);
-		set_int(L, "last", (lua_Integer)(f->start + f->len));
-		lua_pushlstring(L, cmark_node_get_literal(f->node) + f->start, f->len);
-		lua_setfield(L, -2, "name");
+		const char *lit = cmark_node_get_literal(f->node) + f->start;
+		if (f->end_node) { /* the name as the joined text had it */
+			buf name = BUF_INIT;
+			buf_puts(&name, lit);
+			for (cmark_node *t = wrapped_next(f->node); t; t = wrapped_next(t)) {
+				buf_putc(&name, '\n');
+				if (t == f->end_node) {
+					buf_put(&name, cmark_node_get_literal(t), f->end);
+					break;
+				}
+				buf_puts(&name, cmark_node_get_literal(t));
+			}
+			push_name(L, name.ptr, name.len);
+			buf_free(&name);
+			lua_setfield(L, -2, "name");
+			ln_push(L, f->end_node);
+			lua_setfield(L, -2, "last_node");
+			set_int(L, "last", (lua_Integer)f->end);
+		} else {
+			set_int(L, "last", (lua_Integer)(f->start + f->len));
+			push_name(L, lit, f->len);
+			lua_setfield(L, -2, "name");
+		}
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	return 1;

@@ -138,6 +138,15 @@ static inline size_t word_end(const unsigned char *s, size_t len, size_t i)
 	return i;
 }
 
+/* The end of the piece of a word at s[i]: the word's end, or an earlier
+ * hyphen ("Jae-in", "Un-Trump": names may end at one). */
+static inline size_t piece_end(const unsigned char *s, size_t len, size_t i)
+{
+	size_t end = word_end(s, len, i);
+	const void *hyphen = memchr(s + i, '-', end - i);
+	return hyphen ? (size_t)((const unsigned char *)hyphen - s) : end;
+}
+
 /* Is s[0..n) (or it without "'s", "'" or ".") in the set? Returns the
  * length that matched, or 0, and the set's entry in *found. */
 static size_t lookup(const struct set *set, const char *s, size_t n, struct slot **found)
@@ -164,10 +173,10 @@ void match_add(struct matcher *m, const char *name, size_t len)
 		return;
 	set_add(&m->names, name, len);
 	const unsigned char *u = (const unsigned char *)name;
-	size_t first = word_end(u, len, 0);
+	size_t first = piece_end(u, len, 0);
 	int words = 1;
 	for (size_t p = first; p < len; p++)
-		words += u[p] == ' ';
+		words += u[p] == ' ' || u[p] == '-';
 	if (words > m->max_words)
 		m->max_words = words > MAX_WORDS ? MAX_WORDS : words;
 	set_add(&m->firsts, name, first);
@@ -185,14 +194,34 @@ void match_free(struct matcher *m)
 	free(m);
 }
 
-/* Does a word start at s[i]: is s[i - 1] the end of a separator? (A
- * separator is recognised by its own bytes, whatever precedes it, so
- * this agrees with reading the text from its start.) */
+/* Does a word start at s[i]: is s[i - 1] the end of a separator or a
+ * hyphen? (A separator is recognised by its own bytes, whatever precedes
+ * it, so this agrees with reading the text from its start.) */
 static inline int after_separator(const unsigned char *s, size_t i)
 {
-	if (byte_class[s[i - 1]] == 1)
+	if (byte_class[s[i - 1]] == 1 || s[i - 1] == '-')
 		return 1;
 	return i >= 3 && s[i - 3] == 0xE2 && sep_width(s, i, i - 3) == 3;
+}
+
+/* Can the byte between two words of a name be c? A space; a hyphen
+ * ("Moon Jae-in"); a line break where the text was hard-wrapped. */
+static inline int joins(unsigned char c)
+{
+	return c == ' ' || c == '-' || c == '\n';
+}
+
+/* lookup for text with a line break between words: the names have a
+ * space there. Longer than any name: no match. */
+static size_t lookup_broken(const struct set *set, const unsigned char *s, size_t n,
+                            struct slot **found)
+{
+	char copy[512];
+	if (n > sizeof copy)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		copy[i] = s[i] == '\n' ? ' ' : (char)s[i];
+	return lookup(set, copy, n, found);
 }
 
 /* The next name in s at or after *pos: returns its length and sets *start,
@@ -218,16 +247,18 @@ static size_t next_name(const struct matcher *m, const unsigned char *s, size_t 
 			continue;
 		}
 		size_t ends[MAX_WORDS];
-		ends[0] = word_end(s, len, i);
+		ends[0] = piece_end(s, len, i);
 		if (lookup(&m->firsts, (const char *)s + i, ends[0] - i, name)) {
-			int k = 1;
-			while (k < m->max_words && ends[k - 1] + 1 < len && s[ends[k - 1]] == ' ' &&
-			       !sep_width(s, len, ends[k - 1] + 1)) {
-				ends[k] = word_end(s, len, ends[k - 1] + 1);
+			int k = 1, broken = 0;
+			while (k < m->max_words && ends[k - 1] + 1 < len && joins(s[ends[k - 1]]) &&
+			       !sep_width(s, len, ends[k - 1] + 1) && s[ends[k - 1] + 1] != '-') {
+				broken |= s[ends[k - 1]] == '\n';
+				ends[k] = piece_end(s, len, ends[k - 1] + 1);
 				k++;
 			}
 			for (int j = k - 1; j >= 0; j--) {
-				size_t got = lookup(&m->names, (const char *)s + i, ends[j] - i, name);
+				size_t got = broken ? lookup_broken(&m->names, s + i, ends[j] - i, name)
+				                    : lookup(&m->names, (const char *)s + i, ends[j] - i, name);
 				if (got) {
 					*start = i;
 					*pos = ends[j];

@@ -1,10 +1,13 @@
 /* match.h: finds known names in text, whole words only, longest name
  * first, left to right, without overlaps. Plain C for `briefing check`
  * and for the Lua binding (lua_match.c, briefing.matcher); no Lua here.
- * A name is up to 16 words joined by single spaces; a trailing possessive
- * ("'s", "'") or full stop is not part of it. Words are split at ASCII
- * whitespace, , ; : ! ? ( ) [ ] " and at the curly quotes and dashes
- * U+2013 U+2014 U+2018 U+2019 U+201C U+201D. */
+ * A name is up to 16 pieces joined by single spaces or hyphens ("Moon
+ * Jae-in"); a trailing possessive ("'s", "'") or full stop is not part of
+ * it. Words are split at ASCII whitespace, , ; : ! ? ( ) [ ] " and at the
+ * curly quotes and dashes U+2013 U+2014 U+2018 U+2019 U+201C U+201D; a
+ * word may also start after a hyphen and a name end before one ("Kim Jong
+ * Un-Trump" holds both), and a line break in the text may stand for a
+ * space in a name (a hard-wrapped "Kim\nJong Un"). */
 #ifndef BRIEFING_MATCH_H
 #define BRIEFING_MATCH_H
 

@@ -50,6 +50,28 @@ static int dir_is_empty(const char *dir)
 	return n == 0;
 }
 
+/* content/articles/YEAR/SLUG.md; when the year has one ("Week ahead"
+ * every week), the day goes first, then a number: a new brief never
+ * fails for its title. */
+static void article_path(const struct site *s, buf *rel, const struct date *dt, const char *slug)
+{
+	for (int n = 0;; n++) {
+		buf_truncate(rel, 0);
+		buf_printf(rel, "content/articles/%04d/", dt->year);
+		if (n)
+			buf_printf(rel, "%04d-%02d-%02d-", dt->year, dt->month, dt->day);
+		buf_puts(rel, slug);
+		if (n > 1)
+			buf_printf(rel, "-%d", n);
+		buf_puts(rel, ".md");
+		char *path = site_path(s, rel->ptr);
+		int taken = fs_exists(path);
+		free(path);
+		if (!taken)
+			return;
+	}
+}
+
 static int new_site(const char *dir)
 {
 	struct stat st;
@@ -131,7 +153,7 @@ int scaffold_new(const struct new_opts *o)
 	buf_puts(&b, "---\n");
 	if (!strcmp(o->kind, "article")) {
 		struct date dt;
-		date_from_epoch(date_now(), s->cfg.tz_offset_min, &dt);
+		site_date_now(s, &dt);
 		buf_puts(&b, "title: ");
 		yv_put_quoted(&b, o->name);
 		buf_puts(&b, "\ndate: ");
@@ -145,7 +167,7 @@ int scaffold_new(const struct new_opts *o)
 		             "why_it_matters: \"\"\nkey_points: []\nwhat_next: \"\"\nbottom_line: \"\"\n"
 		             "draft: true\n---\n\nWhat happened, in two or three short "
 		             "paragraphs. Remove `draft: true` above to publish.\n");
-		buf_printf(&rel, "content/articles/%04d/%s.md", dt.year, slug);
+		article_path(s, &rel, &dt, slug);
 	} else if (!strcmp(o->kind, "person")) {
 		buf_puts(&b, "name: ");
 		yv_put_quoted(&b, o->name);

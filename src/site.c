@@ -7,22 +7,90 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
+#include "controls.h"
 #include "frontmatter.h"
 #include "fsutil.h"
 #include "hashes.h"
 #include "markdown.h"
 #include "num.h"
 #include "pool.h"
+#include "tz.h"
 #include "yamlvalue.h"
 
 char *site_path(const struct site *s, const char *rel)
 {
 	return fs_join(s->cfg.dir, rel);
+}
+
+/* The lower case of a letter of Latin-1, Latin Extended-A, Greek or
+ * Cyrillic (Unicode's simple mapping); any other code point as it is. */
+static uint32_t lower_cp(uint32_t c)
+{
+	if ((c >= 0xC0 && c <= 0xDE && c != 0xD7) || (c >= 0x391 && c <= 0x3AB && c != 0x3A2) ||
+	    (c >= 0x410 && c <= 0x42F))
+		return c + 0x20;
+	if (c >= 0x400 && c <= 0x40F)
+		return c + 0x50;
+	if (c == 0x130)
+		return 'i';
+	if (c == 0x178)
+		return 0xFF;
+	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E) || (c >= 0x4C1 && c <= 0x4CE))
+		return c & 1 ? c + 1 : c;
+	if ((c >= 0x100 && c <= 0x137) || (c >= 0x14A && c <= 0x177) || (c >= 0x460 && c <= 0x481) ||
+	    (c >= 0x48A && c <= 0x4BF) || (c >= 0x4D0 && c <= 0x52F))
+		return c & 1 ? c : c + 1;
+	if (c == 0x4C0)
+		return 0x4CF;
+	switch (c) {
+	case 0x386: return 0x3AC;
+	case 0x388: case 0x389: case 0x38A: return c + 0x25;
+	case 0x38C: return 0x3CC;
+	case 0x38E: case 0x38F: return c + 0x3F;
+	default: return c;
+	}
+}
+
+/* The code point of the UTF-8 sequence at p and its length in *n, or -1
+ * (and *n = 1) when p does not start a well-formed one. */
+static long utf8_at(const unsigned char *p, int *n)
+{
+	*n = 1;
+	int len = p[0] >= 0xF0 && p[0] < 0xF5 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 && p[0] < 0xE0 ? 2 : 0;
+	if (!len)
+		return -1;
+	uint32_t c = p[0] & (0xFF >> (len + 1));
+	for (int i = 1; i < len; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return -1;
+		c = c << 6 | (p[i] & 0x3F);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
+	    (c >= 0xD800 && c <= 0xDFFF))
+		return -1;
+	*n = len;
+	return (long)c;
+}
+
+/* Typographic marks a slug leaves out: apostrophes vanish ("Kim’s" ->
+ * "kims", as "O'Brien" -> "obrien"), the rest part words as a space
+ * does: no-break space, curly quotes, guillemets, dashes, ellipses. */
+enum { SLUG_KEEP, SLUG_DROP, SLUG_SPACE };
+static int slug_mark(uint32_t c)
+{
+	if (c == 0x2018 || c == 0x2019 || c == 0x02BC)
+		return SLUG_DROP;
+	if (c == 0xA0 || c == 0xAB || c == 0xBB || (c >= 0x2010 && c <= 0x2015) ||
+	    (c >= 0x201A && c <= 0x201F) || c == 0x2026 || c == 0x2039 || c == 0x203A ||
+	    c == 0x2212)
+		return SLUG_SPACE;
+	return SLUG_KEEP;
 }
 
 char *slugify(const char *in)
@@ -31,13 +99,32 @@ char *slugify(const char *in)
 	int dash = 0;
 	for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
 		unsigned char c = *p;
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80) {
-			/* U+00A0 (no-break space, C2 A0) counts as a space */
-			if (c == 0xC2 && p[1] == 0xA0) {
-				p++;
+		if (c >= 0x80) {
+			int n;
+			long cp = utf8_at(p, &n);
+			int mark = cp < 0 ? SLUG_KEEP : slug_mark((uint32_t)cp);
+			if (mark == SLUG_SPACE)
 				dash = b.len > 0;
+			if (mark != SLUG_KEEP) {
+				p += n - 1;
 				continue;
 			}
+			if (dash)
+				buf_putc(&b, '-');
+			dash = 0;
+			if (cp < 0) { /* a stray byte stays as it is */
+				buf_putc(&b, c);
+				continue;
+			}
+			uint32_t lc = lower_cp((uint32_t)cp);
+			if (lc < 0x80)
+				buf_putc(&b, (int)lc);
+			else if (lc < 0x800)
+				buf_printf(&b, "%c%c", 0xC0 | (int)(lc >> 6), 0x80 | (int)(lc & 0x3F));
+			else
+				buf_put(&b, p, (size_t)n); /* no case in the ranges read above 0x7FF */
+			p += n - 1;
+		} else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
 			if (dash)
 				buf_putc(&b, '-');
 			dash = 0;
@@ -122,13 +209,14 @@ static int cfg_bool(struct value *yaml, const char *key, const char *path, struc
 	return val_get_bool(v);
 }
 
-/* "UTC", "Z", "+05:30", "-05:00", or an IANA name (its current offset). */
-static int parse_timezone(const char *tz, int *offset)
+/* "UTC", "Z", "+05:30", "-05:00", or an IANA name: its zone in *zone,
+ * read from tzdata (tz.h), so each date gets the offset of its own day. */
+static int parse_timezone(const char *tz, int *offset, struct tz **zone)
 {
-	if (!tz || !*tz || strcmp(tz, "UTC") == 0 || strcmp(tz, "Z") == 0) {
-		*offset = 0;
+	*zone = NULL;
+	*offset = 0;
+	if (!tz || !*tz || strcmp(tz, "UTC") == 0 || strcmp(tz, "Z") == 0)
 		return 0;
-	}
 	if ((tz[0] == '+' || tz[0] == '-') && strlen(tz) == 6 && tz[3] == ':') {
 		char hh[3] = {tz[1], tz[2], '\0'};
 		long long h, m;
@@ -138,19 +226,22 @@ static int parse_timezone(const char *tz, int *offset)
 		*offset = (int)(h * 60 + m) * (tz[0] == '-' ? -1 : 1);
 		return 0;
 	}
-	char *zone = xasprintf("/usr/share/zoneinfo/%s", tz);
-	int known = strstr(tz, "..") == NULL && fs_exists(zone);
-	free(zone);
-	if (!known)
+	if (!(*zone = tz_load(tz)))
 		return -1;
-	/* Set once, before any thread starts; later only localtime_r reads it. */
-	setenv("TZ", tz, 1);
-	tzset();
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	*offset = (int)(tm.tm_gmtoff / 60);
+	*offset = tz_offset_at(*zone, date_now());
 	return 0;
+}
+
+int site_date_parse(const struct site *s, const char *text, struct date *out)
+{
+	return date_parse_zone(text, s->cfg.zone, s->cfg.tz_offset_min, out);
+}
+
+void site_date_now(const struct site *s, struct date *out)
+{
+	int64_t now = date_now();
+	date_from_epoch(now, s->cfg.zone ? tz_offset_at(s->cfg.zone, now) : s->cfg.tz_offset_min,
+	                out);
 }
 
 static void build_site_data(struct site *s)
@@ -211,7 +302,7 @@ struct site *site_open(const char *dir, struct diag *d)
 	s->cfg.base_url = base;
 	s->cfg.language = cfg_string(yaml, "language", "en", path, d);
 	s->cfg.timezone = cfg_string(yaml, "timezone", "UTC", path, d);
-	if (parse_timezone(s->cfg.timezone, &s->cfg.tz_offset_min) != 0) {
+	if (parse_timezone(s->cfg.timezone, &s->cfg.tz_offset_min, &s->cfg.zone) != 0) {
 		struct value *v = val_get(yaml, "timezone");
 		diag_error(d, path, val_line(v), val_col(v),
 		           "timezone: expected UTC, an offset like +05:30 or a zone name like "
@@ -459,6 +550,7 @@ void site_free(struct site *s)
 	free(s->cfg.base_url);
 	free(s->cfg.language);
 	free(s->cfg.timezone);
+	tz_free(s->cfg.zone);
 	free(s->cfg.theme);
 	free(s->cfg.output);
 	diag_free(s->diag);
@@ -675,6 +767,7 @@ static struct value *load_front_matter(const struct site *s, const char *path, c
 	}
 	struct fm_parts parts;
 	struct value *meta = NULL;
+	ctl_drop(&text, path, d);
 	if (fm_split(text.ptr, text.len, path, &parts, d) == 0) {
 		meta = yv_front_matter(&parts, path, d);
 		if (meta)

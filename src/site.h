@@ -23,8 +23,9 @@ struct site_config {
 	char *title;
 	char *base_url;   /* "https://example.org/briefs/" (always ends in "/"), or "" */
 	char *language;
-	char *timezone;   /* "+01:00" style offset or "UTC" */
-	int tz_offset_min;
+	char *timezone;   /* "UTC", "+01:00" style offset or a zone name */
+	int tz_offset_min; /* the fixed offset, or the zone's offset now */
+	struct tz *zone;  /* the named zone (owned), or NULL */
 	char *theme;
 	char *output;     /* output folder path (relative to cwd once resolved) */
 	int unsafe;       /* raw HTML in Markdown */
@@ -165,6 +166,12 @@ void site_grave_each(const struct site *s, void (*fn)(void *ctx, const void *p),
 struct site *site_open(const char *dir, struct diag *d);
 void site_free(struct site *s);
 
+/* A date in the site's time zone: a value without an offset takes the
+ * one in force on its own day (date_parse_zone). */
+int site_date_parse(const struct site *s, const char *text, struct date *out);
+/* Now (date_now) as a date in the site's time zone. */
+void site_date_now(const struct site *s, struct date *out);
+
 /* What the command line sets over site.yml (build and serve flags). */
 struct site_overrides {
 	const char *tool_dir; /* the tool's scripts/ and themes/, or NULL (copied) */
@@ -263,7 +270,11 @@ struct page *site_add_page(struct site *s, const char *url, const char *template
 /* Finds an entity by slug, name or alias (case-insensitive). */
 struct entity *site_find(const struct site *s, enum entity_kind kind, const char *name);
 
-/* Lower-case ASCII slug: "Kim Jong Un" -> "kim-jong-un"; keeps UTF-8 letters. */
+/* The slug of a name or title, the one rule for C and briefing.slugify:
+ * "Kim Jong Un" -> "kim-jong-un", "Élysée" -> "élysée" (lower case for
+ * Latin-1, Latin Extended-A, Greek and Cyrillic; other letters kept),
+ * apostrophes and full stops dropped, every other ASCII mark, %, curly
+ * quote, guillemet, dash and ellipsis parting words. Caller frees. */
 char *slugify(const char *s);
 /* Joins the site folder and a relative path for display and open(). */
 char *site_path(const struct site *s, const char *rel);

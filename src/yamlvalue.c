@@ -1,6 +1,8 @@
 /* yamlvalue.c: libyaml event stream -> value tree. */
 #include "yamlvalue.h"
 
+#include "controls.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <math.h>
@@ -286,6 +288,25 @@ static int has_nul_at(struct parser *p, const yaml_event_t *ev)
 	return 1;
 }
 
+/* A quoted scalar's text. An escape such as "\f" or "\x01" can write a
+ * control character no page or feed can hold: dropped, with a warning. */
+static struct value *quoted(struct parser *p, const yaml_event_t *ev)
+{
+	const char *s = (const char *)ev->data.scalar.value;
+	size_t len = ev->data.scalar.length;
+	if (!ctl_any(s, len))
+		return val_str(s, len);
+	buf b = BUF_INIT;
+	buf_put(&b, s, len);
+	ctl_drop(&b, p->path, NULL);
+	diag_add(p->d, DIAG_WARNING, p->path, (int)ev->start_mark.line + 1 + p->line_offset,
+	         (int)ev->start_mark.column + 1,
+	         "control character in a quoted string (dropped): HTML and feeds cannot hold it");
+	struct value *v = val_str(b.ptr, b.len);
+	buf_free(&b);
+	return v;
+}
+
 static struct value *parse_mapping(struct parser *p, yaml_event_t *start, int depth)
 {
 	struct value *map = val_map();
@@ -352,7 +373,7 @@ static struct value *parse_node(struct parser *p, yaml_event_t *ev, int depth)
 		    !(ev->data.scalar.tag && strcmp((const char *)ev->data.scalar.tag, YAML_STR_TAG) == 0))
 			v = resolve_plain((const char *)ev->data.scalar.value, ev->data.scalar.length);
 		else
-			v = val_str((const char *)ev->data.scalar.value, ev->data.scalar.length);
+			v = quoted(p, ev);
 		val_set_pos(v, (int)ev->start_mark.line + 1 + p->line_offset,
 		            (int)ev->start_mark.column + 1);
 		break;

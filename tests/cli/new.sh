@@ -59,4 +59,29 @@ expect_status "new site over a file refused" 1
 run_briefing new topic "Sanctions" --site=starter
 expect_status "new with --site=DIR after the operands" 0
 check "the topic is in that site" test -f starter/content/topics/sanctions.md
+# a title the year already has ("Week ahead" every week) gets a dated slug
+run_briefing new article "Week ahead" -s starter
+expect_status "first Week ahead" 0
+run_briefing new article "Week ahead" -s starter
+expect_status "second Week ahead of the year is not refused" 0
+check "second Week ahead gets the day in its slug" test -f starter/content/articles/2023/2023-11-14-week-ahead.md
+run_briefing new article "Week ahead" -s starter
+expect_status "third Week ahead the same day" 0
+check "third Week ahead gets a number" test -f starter/content/articles/2023/2023-11-14-week-ahead-2.md
+check "the first one untouched" grep -q 'title: "Week ahead"' starter/content/articles/2023/week-ahead.md
+# slugs: Unicode lower case and typographic marks, the same in C and Lua
+run_briefing new topic "$(printf '\303\211lys\303\251e \342\200\224 \302\253Paris\302\273 100%%')" -s starter
+expect_status "new topic with accents and marks" 0
+check "its file name is lower case without the marks" test -f "starter/content/topics/$(printf '\303\251lys\303\251e-paris-100').md"
+mkdir -p starter/scripts
+cat > starter/scripts/slug.lua <<'LUA'
+return { collections = function(s)
+  s:add_page{url = "slug/", template = "page", title = briefing.slugify("\195\137lys\195\169e \226\128\148 \194\171Paris\194\187 100% \208\156\208\190\209\129\208\186\208\178\208\176 Kim\226\128\153s")}
+end }
+LUA
+rm -f starter/content/topics/diplomacy.md # the one a test above made "mine"
+printf 'filters: [slug.lua]\n' >> starter/site.yml
+run_briefing build -s starter
+expect_status "a site slugifying in Lua builds" 0
+check "briefing.slugify follows the same rule" grep -qF "$(printf '\303\251lys\303\251e-paris-100-\320\274\320\276\321\201\320\272\320\262\320\260-kims')" starter/public/slug/index.html
 finish

@@ -77,4 +77,32 @@ done
 run_briefing build -s "$s" -q -j 2
 expect_status "a bad entities: kind fails the build" 1
 check "and is reported once" test "$(grep -c '"Bad" cannot be a kind' "$TMP/err")" -eq 1
+# names a hard-wrapped paragraph splits, and names joined by hyphens, are
+# linked whole: never the first or last word alone
+w="$TMP/w"
+new_site "$w"
+mkdir -p "$w/content/people"
+printf -- '---\nname: "Kim Jong Un"\naliases: [Kim]\n---\n' > "$w/content/people/kim-jong-un.md"
+printf -- '---\nname: "Donald Trump"\naliases: [Trump]\n---\n' > "$w/content/people/donald-trump.md"
+printf -- '---\nname: "Moon Jae-in"\naliases: [Moon]\n---\n' > "$w/content/people/moon-jae-in.md"
+printf -- '---\ntitle: "Wrap"\ndate: 2017-09-30\n---\n\nMoney that the government of Kim\nJong Un depends on, said\nDonald\nTrump.\n' \
+	> "$w/content/articles/wrap.md"
+printf -- '---\ntitle: "Hyphen"\ndate: 2017-09-30\n---\n\nThe Kim Jong Un-Trump summit and Moon Jae-in.\n' \
+	> "$w/content/articles/hyphen.md"
+run_briefing build -s "$w" -q
+expect_status "wrapped and hyphenated names build" 0
+o="$w/public/articles/wrap/index.html"
+check "a name split by a line break is linked whole" grep -qF 'title="Kim Jong Un">Kim Jong Un</a> depends' "$o"
+check "a two-word name split by a line break too" grep -qF 'title="Donald Trump">Donald Trump</a>.' "$o"
+check "the text around a wrapped link stays" grep -qF 'the government of <a' "$o"
+o="$w/public/articles/hyphen/index.html"
+check "a name before a hyphen is linked whole" grep -qF 'title="Kim Jong Un">Kim Jong Un</a>-<a' "$o"
+check "the name after the hyphen is linked" grep -qF -e '-<a href="../../people/donald-trump/" title="Donald Trump">Trump</a> summit' "$o"
+check "a name with its own hyphen is linked whole" grep -qF 'title="Moon Jae-in">Moon Jae-in</a>.' "$o"
+if [ -f content/articles/2017/ambassadors-withdrawn.md ]; then
+	run_briefing build -s . -o "$TMP/example" -q
+	check "the example site links Kim Jong Un whole across its line break" grep -qF \
+		'government of <a href="../../../people/kim-jong-un/" title="Kim Jong Un">Kim Jong Un</a> depends' \
+		"$TMP/example/articles/2017/ambassadors-withdrawn/index.html"
+fi
 finish

@@ -106,7 +106,7 @@ static void slugs(void)
 	free(s);
 	CHECK_STR(s = slugify("Non\xC2\xA0" "breaking"), "non-breaking");
 	free(s);
-	CHECK_STR(s = slugify("Émigrés"), "\xC3\x89migr\xC3\xA9s");
+	CHECK_STR(s = slugify("Émigrés"), "\xC3\xA9migr\xC3\xA9s"); /* lower case beyond ASCII */
 	free(s);
 	CHECK_STR(s = slugify("../../etc"), "etc");
 	free(s);

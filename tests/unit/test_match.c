@@ -37,9 +37,15 @@ static int ref_has(const struct ref *r, const unsigned char *s, size_t n)
 	return 0;
 }
 
-/* The length of the name s[0..n) holds, with "'s", "'" or "." trimmed. */
-static size_t ref_name(const struct ref *r, const unsigned char *s, size_t n)
+/* The length of the name s[0..n) holds, with "'s", "'" or "." trimmed; a
+ * line break in s stands for the space in the name. */
+static size_t ref_name(const struct ref *r, const unsigned char *text, size_t n)
 {
+	unsigned char s[512];
+	if (n > sizeof s)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		s[i] = text[i] == '\n' ? ' ' : text[i];
 	if (ref_has(r, s, n))
 		return n;
 	if (n > 2 && s[n - 2] == '\'' && s[n - 1] == 's' && ref_has(r, s, n - 2))
@@ -53,26 +59,29 @@ struct hit {
 	size_t start, len;
 };
 
-/* Every match: words are read from the start of the text; at each word,
- * the most words (joined by single spaces) that make a name win. */
+/* Every match: words are read from the start of the text, a hyphen
+ * starting a word as a separator does; at each word, the most pieces
+ * (runs of word bytes up to a hyphen or the word's end) joined by single
+ * spaces, hyphens or line breaks that make a name win. */
 static size_t ref_scan(const struct ref *r, const char *text, struct hit *out, size_t cap)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	size_t len = strlen(text), n = 0, i = 0;
 	while (i < len) {
 		int w = ref_sep(s, len, i);
-		if (w) {
-			i += (size_t)w;
+		if (w || s[i] == '-') {
+			i += w ? (size_t)w : 1;
 			continue;
 		}
 		size_t ends[16];
 		int k = 0;
 		size_t e = i;
 		for (;;) {
-			while (e < len && !ref_sep(s, len, e))
+			while (e < len && !ref_sep(s, len, e) && s[e] != '-')
 				e++;
 			ends[k++] = e;
-			if (k == r->max_words || e + 1 >= len || s[e] != ' ' || ref_sep(s, len, e + 1))
+			if (k == r->max_words || e + 1 >= len || !strchr(" -\n", s[e]) ||
+			    ref_sep(s, len, e + 1) || s[e + 1] == '-')
 				break;
 			e++;
 		}
@@ -154,6 +163,21 @@ static void examples(void)
 	CHECK_INT(scan(m, "a\xE2\x80\x93Xi", h, 8), 1);
 	CHECK_INT(scan(m, "a\xE2\x80Xi", h, 8), 0);
 	CHECK_INT(scan(m, "Xi\xE2\x80", h, 8), 0);
+	/* a hard-wrapped name is one name; so is one joined to another by a
+	 * hyphen, and a name with a hyphen of its own */
+	CHECK_INT(scan(m, "government of Kim\nJong Un depends", h, 8), 1);
+	CHECK_INT(h[0].start, 14);
+	CHECK_INT(h[0].len, 11);
+	CHECK_INT(scan(m, "the Kim Jong Un-Trump summit", h, 8), 2);
+	CHECK_INT(h[0].len, 11);
+	CHECK_INT(h[1].start, 16);
+	CHECK_INT(h[1].len, 5);
+	CHECK_INT(scan(m, "Trump-Kim Jong Un talks, Moon Jae-in's view", h, 8), 3);
+	CHECK_INT(h[1].start, 6);
+	CHECK_INT(h[1].len, 11);
+	CHECK_INT(h[2].len, 11);
+	CHECK_INT(scan(m, "Moon Jae--in, Kim\n\nJong", h, 8), 1);
+	CHECK_INT(h[0].len, 3);
 	match_free(m);
 }
 
