@@ -220,6 +220,15 @@ static void read_dates(const struct site *s, struct article *a, int *bad)
 		*bad = 1;
 	}
 	a->draft = val_get_bool(draft);
+	/* updated is read again where the view is made (resolve.c) */
+	const struct value *updated = val_get(a->meta, "updated");
+	struct date changed;
+	if (updated && val_type(updated) != VAL_NULL &&
+	    read_date(s, a, updated, "updated", &changed) != 0)
+		*bad = 1;
+	else if (updated && val_type(updated) != VAL_NULL && changed.epoch < a->date.epoch)
+		diag_warn(a->diag, a->path, val_line(updated), val_col(updated),
+		          "updated: %s is before the brief's date", val_get_str(updated, NULL));
 	static const char *const sched[] = {"publish_at", "expires"};
 	long long *epoch[] = {&a->publish_at, &a->expires};
 	for (int i = 0; i < 2; i++) {

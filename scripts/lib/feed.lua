@@ -95,6 +95,18 @@ function M.permalink(site, url)
   return site.base_url .. (url == "/" and "index.html" or url:sub(1, -2) .. ".html")
 end
 
+-- The feed's <updated>: the latest change among its entries (a brief's
+-- `updated` date, else its date); an engine without updated_* fields gives
+-- the newest entry's date.
+function M.updated(entries)
+  local best
+  for i = 1, #entries do
+    local a = entries[i]
+    if not best or (a.updated_timestamp or 0) > (best.updated_timestamp or 0) then best = a end
+  end
+  return best and (best.updated_iso or best.date_iso) or "1970-01-01T00:00:00Z"
+end
+
 -- Writes a page per format; returns the <link rel="alternate"> data for the
 -- page the feed follows, and the feed (for feeds.opml).
 function M.make(site, title, description, home, prefix, articles)
@@ -108,7 +120,7 @@ function M.make(site, title, description, home, prefix, articles)
     home = home, id = home,
     self_atom = base .. prefix .. "feed.xml", self_rss = base .. prefix .. "rss.xml",
     self_json = base .. prefix .. "feed.json",
-    updated = entries[1] and entries[1].date_iso or "1970-01-01T00:00:00Z",
+    updated = M.updated(entries),
     entries = entries, full = full_content(conf, prefix == ""),
   }
   if feed.full then
