@@ -107,6 +107,21 @@ function M.updated(entries)
   return best and (best.updated_iso or best.date_iso) or "1970-01-01T00:00:00Z"
 end
 
+-- feeds.opml entries for feeds other scripts write (threads, sources):
+-- their emit files {title, url} under the "feeds" group at key (a
+-- "<kind>:<slug>"), and feeds.lua's group step makes the entry from it
+-- with opml_entry. Nothing is filed without feeds.
+function M.opml_record(site, emit, key, name, url)
+  if M.enabled(site) then emit("feeds", key, { title = name, url = url }) end
+end
+
+-- The feeds.opml entry of the feed of the page at url, called name.
+function M.opml_entry(site, key, name, url)
+  local first = formats(M.settings(site))[1]
+  return { key = key, title = site.title .. ": " .. name, html_url = M.permalink(site, url),
+           xml_url = first and site.base_url .. url .. first.file or nil }
+end
+
 -- Writes a page per format; returns the <link rel="alternate"> data for the
 -- page the feed follows, and the feed (for feeds.opml).
 function M.make(site, title, description, home, prefix, articles)

@@ -54,4 +54,13 @@ sed -i 's/^updated: .*/updated: 2017-09-01/' "$TMP/s/content/articles/changed.md
 run_briefing build -s "$TMP/s" -q
 expect_status "updated before the date still builds" 0
 expect_stderr "updated before the date warns" 'changed.md:4:10: warning: updated: 2017-09-01 is before the brief'
+
+# feeds.opml lists every feed the site writes, threads' and sources' included
+run_briefing build -s . -q --no-cache -o "$TMP/example"
+expect_status "example site builds" 0
+find "$TMP/example" -name feed.xml | sed "s|^$TMP/example/|https://example.org/korea-desk/|" | sort > "$TMP/written"
+grep -o 'xmlUrl="[^"]*"' "$TMP/example/feeds.opml" | sed 's/^xmlUrl="//; s/"$//' | sort > "$TMP/listed"
+check "feeds.opml lists every feed written" diff "$TMP/written" "$TMP/listed"
+check "feeds.opml lists thread feeds" grep -q 'xmlUrl="https://example.org/korea-desk/threads/' "$TMP/example/feeds.opml"
+check "feeds.opml lists source feeds" grep -q 'xmlUrl="https://example.org/korea-desk/sources/' "$TMP/example/feeds.opml"
 finish
