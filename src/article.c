@@ -8,6 +8,7 @@
 
 #include "absurl.h"
 #include "frontmatter.h"
+#include "images.h"
 #include "fsutil.h"
 #include "markdown.h"
 #include "site.h"
@@ -324,6 +325,15 @@ void article_render_body(const struct site *s, struct article *a)
 	if (!a->doc)
 		return;
 	a->words = words_in_doc(a->doc);
-	a->html = md_render(a->doc, s->cfg.unsafe);
+	char *html = md_render(a->doc, s->cfg.unsafe);
+	if (html && strstr(html, "<img ")) { /* sizes from the files beside the brief */
+		char *folder = img_folder(a->path);
+		buf dressed = BUF_INIT;
+		img_dress(html, folder, &dressed);
+		free(html);
+		free(folder);
+		html = buf_detach(&dressed, NULL);
+	}
+	a->html = html;
 	a->body_ok = a->html != NULL;
 }

@@ -237,6 +237,13 @@ static void check_article(const struct site *s, const struct people_index *ix,
 				buf_puts(&body, cmark_node_get_literal(n));
 				buf_putc(&body, ' ');
 			}
+			/* alt text is what a screen reader says and a feed shows */
+			if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_IMAGE &&
+			    !cmark_node_first_child(n))
+				diag_warn(d, a->path, a->body_line + cmark_node_get_start_line(n) - 1,
+				          cmark_node_get_start_column(n),
+				          "image \"%s\" has no alt text: say what it shows in ![...]",
+				          cmark_node_get_url(n) ? cmark_node_get_url(n) : "");
 		}
 		cmark_iter_free(it);
 	}
