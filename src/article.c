@@ -230,6 +230,8 @@ static void read_dates(const struct site *s, struct article *a, int *bad)
 	else if (updated && val_type(updated) != VAL_NULL && changed.epoch < a->date.epoch)
 		diag_warn(a->diag, a->path, val_line(updated), val_col(updated),
 		          "updated: %s is before the brief's date", val_get_str(updated, NULL));
+	if (img_check_lead(a) != 0)
+		*bad = 1;
 	static const char *const sched[] = {"publish_at", "expires"};
 	long long *epoch[] = {&a->publish_at, &a->expires};
 	for (int i = 0; i < 2; i++) {

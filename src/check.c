@@ -227,6 +227,10 @@ static void check_article(const struct site *s, const struct people_index *ix,
 			diag_warn(d, a->path, val_line(summary), val_col(summary),
 			          "summary: %ld words, over the budget of %ld", words, summary_words);
 	}
+	const struct value *image = val_get(a->meta, "image");
+	if (val_get_cstr(a->meta, "image") && !val_get_cstr(a->meta, "image_alt"))
+		diag_warn(d, a->path, val_line(image), val_col(image),
+		          "image: no image_alt: say what the lead image shows");
 	buf body = BUF_INIT;
 	if (a->doc) {
 		cmark_iter *it = cmark_iter_new(a->doc);

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "fsutil.h"
 #include "imgsize.h"
@@ -133,4 +135,95 @@ int img_copy(const struct site *s, const struct article *a, struct output *o, st
 	free(public);
 	free(folder);
 	return rc;
+}
+
+static const char *media_type(const char *name)
+{
+	static const char *const types[][2] = {
+		{".png", "image/png"},   {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"},
+		{".gif", "image/gif"},   {".webp", "image/webp"}, {".svg", "image/svg+xml"},
+	};
+	const char *dot = strrchr(name, '.');
+	for (size_t i = 0; dot && i < sizeof types / sizeof *types; i++)
+		if (!strcasecmp(dot, types[i][0]))
+			return types[i][1];
+	return "application/octet-stream";
+}
+
+static int is_web_address(const char *s)
+{
+	return !strncmp(s, "https://", 8) || !strncmp(s, "http://", 7);
+}
+
+int img_check_lead(const struct article *a)
+{
+	static const char *const keys[] = {"image", "image_alt", "image_caption", "image_credit"};
+	int rc = 0;
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+		const struct value *v = val_get(a->meta, keys[i]);
+		if (v && val_type(v) != VAL_STR && val_type(v) != VAL_NULL) {
+			diag_error(a->diag, a->path, val_line(v), val_col(v), "%s: expected text, found a %s",
+			           keys[i], val_type_name(val_type(v)));
+			rc = -1;
+		}
+	}
+	const struct value *v = val_get(a->meta, "image");
+	const char *image = val_get_str(v, NULL);
+	if (!image || !*image || is_web_address(image))
+		return rc;
+	char *folder = img_folder(a->path);
+	char *path = fs_join(folder, image);
+	if (!local_src(image, strlen(image)) || !fs_exists(path) || fs_is_dir(path)) {
+		diag_error(a->diag, a->path, val_line(v), val_col(v),
+		           "image: expected a file in %s/ or an http(s) address, found \"%s\"", folder,
+		           image);
+		rc = -1;
+	}
+	free(path);
+	free(folder);
+	return rc;
+}
+
+struct value *img_lead(const struct site *s, const struct article *a)
+{
+	const char *image = val_get_cstr(a->meta, "image");
+	if (!image || !*image)
+		return NULL;
+	struct value *v = val_map();
+	const char *alt = val_get_cstr(a->meta, "image_alt");
+	const char *caption = val_get_cstr(a->meta, "image_caption");
+	const char *credit = val_get_cstr(a->meta, "image_credit");
+	/* every key set, so that a section never finds one further out */
+	val_set_str(v, "alt", alt ? alt : "");
+	val_set_str(v, "caption", caption ? caption : "");
+	val_set_str(v, "credit", credit ? credit : "");
+	val_set_str(v, "type", media_type(image));
+	val_set_bool(v, "has_caption", (caption && *caption) || (credit && *credit));
+	if (is_web_address(image)) { /* no length: feeds say 0 or nothing */
+		val_set_str(v, "external", image);
+		val_set_str(v, "permalink", image);
+		return v;
+	}
+	val_set_bool(v, "external", 0);
+	char *public = site_public_url(s, a->url);
+	strrchr(public, '/')[1] = '\0';
+	char *url = xasprintf("%s%s", public, image);
+	val_set_str(v, "url", url);
+	char *permalink = xasprintf("%s%s", s->cfg.base_url, url);
+	val_set_str(v, "permalink", permalink);
+	char *folder = img_folder(a->path);
+	char *path = fs_join(folder, image);
+	struct stat st;
+	val_set_num(v, "length", stat(path, &st) == 0 ? (double)st.st_size : 0);
+	unsigned w, h;
+	if (size_of(folder, image, strlen(image), &w, &h) == 0) {
+		val_set_num(v, "width", w);
+		val_set_num(v, "height", h);
+	}
+	free(path);
+	free(folder);
+	free(permalink);
+	free(url);
+	free(public);
+	return v;
 }

@@ -25,4 +25,15 @@ void img_dress(const char *html, const char *folder, buf *out);
  * reporting. */
 int img_copy(const struct site *s, const struct article *a, struct output *o, struct diag *d);
 
+/* The view of a brief's lead image (front matter image, image_alt,
+ * image_caption, image_credit): url (site-relative, for a file of the
+ * brief's folder) or external, permalink (absolute with base_url), alt,
+ * caption, credit, and for a file width, height, length (bytes) and type.
+ * NULL without an image. */
+struct value *img_lead(const struct site *s, const struct article *a);
+
+/* Reports a lead image that is not a string or names no file of the
+ * brief's folder, in a->diag. Returns 0 or -1. */
+int img_check_lead(const struct article *a);
+
 #endif

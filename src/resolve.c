@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "hashes.h"
+#include "images.h"
 #include "pool.h"
 #include "site.h"
 
@@ -381,6 +382,9 @@ static void put_json_ld(const struct site *s, const struct article *a, struct va
 		val_push(keywords, val_cstr(a->topics[i]->name));
 	val_set(ld, "keywords", keywords);
 	val_set_str(ld, "inLanguage", s->cfg.language);
+	const char *image = val_get_cstr(val_get(d, "image"), "permalink");
+	if (image)
+		val_set_str(ld, "image", image);
 	struct value *publisher = val_map();
 	val_set_str(publisher, "@type", "Organization");
 	val_set_str(publisher, "name", s->cfg.title);
@@ -440,6 +444,9 @@ static struct value *article_base(const struct site *s, struct article *a, struc
 	val_set(d, "people", people);
 	val_set(d, "params", val_ref(a->meta));
 	val_set_bool(d, "draft", a->draft);
+	struct value *image = img_lead(s, a);
+	if (image)
+		val_set(d, "image", image);
 	put_json_ld(s, a, d);
 	val_set(d, "content", body);
 	buf_free(&b);

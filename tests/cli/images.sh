@@ -48,6 +48,36 @@ run_briefing build -s "$TMP/s" -q --clean-urls=false -o "$TMP/flat"
 expect_status "build without clean URLs" 0
 check "images beside first.html" test -f "$TMP/flat/articles/chart.png"
 
+# a lead image: on the brief and its cards, for link previews, in feeds
+png 1200 630 > "$TMP/s/content/articles/first/lead.png"
+printf -- '---\ntitle: "Second"\ndate: 2017-10-01\ntopics: [Diplomacy]\nimage: lead.png\nimage_alt: "Envoys <at> a table"\nimage_caption: "The first round."\nimage_credit: "Photo: Desk"\n---\n\nText.\n' \
+	> "$TMP/s/content/articles/second.md"
+mkdir "$TMP/s/content/articles/second"
+mv "$TMP/s/content/articles/first/lead.png" "$TMP/s/content/articles/second/"
+run_briefing build -s "$TMP/s" -q
+expect_status "site with a lead image builds" 0
+second="$TMP/s/public/articles/second/index.html"
+check "lead image on the brief, sized" grep -q '<img src="../../articles/second/lead.png" alt="Envoys &lt;at&gt; a table" width="1200" height="630">' "$second"
+check "lead image caption and credit" grep -q '<figcaption>The first round. <span class="credit">Photo: Desk</span></figcaption>' "$second"
+check "og:image is absolute" grep -q '<meta property="og:image" content="https://example.org/articles/second/lead.png">' "$second"
+check "large twitter card with an image" grep -q '<meta name="twitter:card" content="summary_large_image">' "$second"
+check "small twitter card without one" grep -q '<meta name="twitter:card" content="summary">' "$page"
+check "lead image on the brief's card" grep -q 'class="brief-image" src="../../articles/second/lead.png"' "$TMP/s/public/topics/diplomacy/index.html"
+size=$(wc -c < "$TMP/s/content/articles/second/lead.png" | tr -d ' ')
+check "rss enclosure" grep -q "<enclosure url=\"https://example.org/articles/second/lead.png\" length=\"$size\" type=\"image/png\"/>" "$TMP/s/public/rss.xml"
+check "atom enclosure" grep -q '<link rel="enclosure" type="image/png"' "$TMP/s/public/feed.xml"
+check "json feed image" grep -q '"image": "https://example.org/articles/second/lead.png"' "$TMP/s/public/feed.json"
+check "JSON-LD image" grep -q '"image":"https://example.org/articles/second/lead.png"' "$second"
+sed -i '/^image_alt:/d' "$TMP/s/content/articles/second.md"
+run_briefing check -s "$TMP/s"
+cat "$TMP/out" >> "$TMP/err"
+expect_stderr "a lead image without alt text is a check warning" 'second.md:5:8: warning: image: no image_alt'
+sed -i 's/^image: lead.png/image: missing.png/' "$TMP/s/content/articles/second.md"
+run_briefing build -s "$TMP/s" -q
+expect_status "a lead image without its file fails" 1
+expect_stderr "the missing lead image is named" 'content/articles/second.md:5:8: error: image: expected a file in'
+sed -i 's/^image: missing.png/image: lead.png/' "$TMP/s/content/articles/second.md"
+
 # a symlink out of the site is not published
 ln -s /etc/passwd "$TMP/s/content/articles/first/secret.txt"
 run_briefing build -s "$TMP/s" -q --no-cache
