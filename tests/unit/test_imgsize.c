@@ -34,50 +34,38 @@ static const unsigned char webp_ext[] = {
 	'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', 'X', 0, 0, 0, 0,
 	0, 0, 0, 0, 0x3F, 0x01, 0x00, 0xC7, 0x00, 0x00}; /* 320 x 200 */
 
+/* Checks that b[0..n) reads as w x h. */
+#define CHECK_SIZE(b, n, w, h)                                  \
+	do {                                                    \
+		unsigned sw_ = 0, sh_ = 0;                      \
+		CHECK_INT(size_of((b), (n), &sw_, &sh_), 0);    \
+		CHECK_INT(sw_, (w));                            \
+		CHECK_INT(sh_, (h));                            \
+	} while (0)
+
 static void every_format(void)
 {
-	unsigned w = 0, h = 0;
-	CHECK_INT(size_of(png, sizeof png, &w, &h), 0);
-	CHECK_INT(w, 640);
-	CHECK_INT(h, 480);
-	CHECK_INT(size_of(gif, sizeof gif, &w, &h), 0);
-	CHECK_INT(w, 300);
-	CHECK_INT(h, 200);
-	CHECK_INT(size_of(jpeg, sizeof jpeg, &w, &h), 0);
-	CHECK_INT(w, 1200);
-	CHECK_INT(h, 360);
-	CHECK_INT(size_of(webp_lossy, sizeof webp_lossy, &w, &h), 0);
-	CHECK_INT(w, 800);
-	CHECK_INT(h, 600);
-	CHECK_INT(size_of(webp_lossless, sizeof webp_lossless, &w, &h), 0);
-	CHECK_INT(w, 100);
-	CHECK_INT(h, 118);
-	CHECK_INT(size_of(webp_ext, sizeof webp_ext, &w, &h), 0);
-	CHECK_INT(w, 320);
-	CHECK_INT(h, 200);
+	CHECK_SIZE(png, sizeof png, 640, 480);
+	CHECK_SIZE(gif, sizeof gif, 300, 200);
+	CHECK_SIZE(jpeg, sizeof jpeg, 1200, 360);
+	CHECK_SIZE(webp_lossy, sizeof webp_lossy, 800, 600);
+	CHECK_SIZE(webp_lossless, sizeof webp_lossless, 100, 118);
+	CHECK_SIZE(webp_ext, sizeof webp_ext, 320, 200);
 }
 
 static void svg_sizes(void)
 {
 	unsigned w = 0, h = 0;
 	const char *both = "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"120px\" height='80'>";
-	CHECK_INT(size_of(both, strlen(both), &w, &h), 0);
-	CHECK_INT(w, 120);
-	CHECK_INT(h, 80);
+	CHECK_SIZE(both, strlen(both), 120, 80);
 	const char *box = "<svg viewBox=\"0 0 400 100.4\" xmlns=\"http://www.w3.org/2000/svg\"><rect/></svg>";
-	CHECK_INT(size_of(box, strlen(box), &w, &h), 0);
-	CHECK_INT(w, 400);
-	CHECK_INT(h, 100);
+	CHECK_SIZE(box, strlen(box), 400, 100);
 	const char *half = "<svg width=\"200\" viewBox=\"0,0,400,100\">";
-	CHECK_INT(size_of(half, strlen(half), &w, &h), 0);
-	CHECK_INT(w, 200);
-	CHECK_INT(h, 50);
+	CHECK_SIZE(half, strlen(half), 200, 50);
 	const char *percent = "<svg width=\"100%\" height=\"100%\">";
 	CHECK_INT(size_of(percent, strlen(percent), &w, &h), -1);
 	const char *stroke = "<svg stroke-width=\"2\" viewBox=\"0 0 10 20\">";
-	CHECK_INT(size_of(stroke, strlen(stroke), &w, &h), 0);
-	CHECK_INT(w, 10);
-	CHECK_INT(h, 20);
+	CHECK_SIZE(stroke, strlen(stroke), 10, 20);
 }
 
 /* Every prefix of every header: an error or a size, never a crash. */
