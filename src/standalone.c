@@ -44,7 +44,7 @@ static void menu_add(struct menu *m, struct value *item, double weight, const ch
 	m->n++;
 }
 
-static struct value *link(const char *title, const char *url)
+static struct value *menu_link(const char *title, const char *url)
 {
 	struct value *item = val_map();
 	val_set_str(item, "title", title);
@@ -56,6 +56,7 @@ static struct value *link(const char *title, const char *url)
 		while (*url == '/')
 			url++;
 		val_set_str(item, "url", url);
+		val_set_bool(item, "external", 0); /* a section never finds one further out */
 	}
 	return item;
 }
@@ -113,7 +114,7 @@ static void load_page(struct site *s, char *path, struct menu *m, struct value *
 		val_set(slugs, slug, val_cstr(val_get_cstr(meta, "menu_title") ? val_get_cstr(meta, "menu_title") : title));
 		const char *short_title = val_get_cstr(meta, "menu_title");
 		if (weight)
-			menu_add(m, link(short_title ? short_title : title, url), val_get_num(weight), slug);
+			menu_add(m, menu_link(short_title ? short_title : title, url), val_get_num(weight), slug);
 		site_push_page(s, page_new(url, "page", "page", title, data, path));
 		val_set(data, "params", meta); /* data owns it from here */
 		meta = NULL;
@@ -146,7 +147,7 @@ static struct value *menu_entry(struct site *s, const struct value *v, const str
 		if (w)
 			*weight = val_get_num(w);
 		if (url && !name)
-			return link(title ? title : url, url);
+			return menu_link(title ? title : url, url);
 	}
 	if (!name) {
 		diag_error(s->diag, yml, val_line(v), val_col(v),
@@ -157,13 +158,13 @@ static struct value *menu_entry(struct site *s, const struct value *v, const str
 	const char *page_title = val_get_cstr(slugs, name);
 	if (page_title && !(val_type(v) == VAL_MAP && val_get(v, "section"))) {
 		char *page_url = xasprintf("%s/", name);
-		struct value *item = link(title ? title : page_title, page_url);
+		struct value *item = menu_link(title ? title : page_title, page_url);
 		free(page_url);
 		return item;
 	}
 	for (size_t i = 0; i < N_SECTIONS; i++)
 		if (!strcmp(name, sections[i].name))
-			return link(title ? title : sections[i].title, sections[i].url);
+			return menu_link(title ? title : sections[i].title, sections[i].url);
 	diag_error(s->diag, yml, val_line(v), val_col(v),
 	           "menu: no page or section \"%s\" (expected a file content/pages/%s.md, or one of "
 	           "latest, editions, topics, people, stories, sources, search)", name, name);
