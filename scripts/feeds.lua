@@ -15,7 +15,8 @@
 -- key's first `items` articles and returns the feed's feeds.opml entry
 -- {key, title, xml_url, html_url} (site.collections.feeds); finish writes
 -- feeds.opml: the site's feed, then topics, people and typed entities in
--- site order.
+-- site order, then the feeds threads.lua and sources.lua write (they file
+-- "threads:<slug>" and "sources:<slug>" keys here for it).
 
 local feed = require("lib.feed")
 local entities = require("lib.entities")
@@ -69,7 +70,24 @@ local function write(site, key, title, description, home, prefix, articles)
   return entry, links
 end
 
+-- Keys other scripts file for feeds.opml (lib/feed.lua opml_record): the
+-- kinds, in the order feeds.opml lists them after the entities.
+local OPML_ONLY = { "threads", "sources" }
+
+-- The feeds.opml entry of a thread's or source's feed, which its own
+-- script writes; records[pick] names it. nil for other keys.
+local function other_feed(key, records, site)
+  for _, kind in ipairs(OPML_ONLY) do
+    if key:sub(1, #kind + 1) == kind .. ":" then
+      local v = records[kind == "threads" and #records or 1].value
+      return feed.opml_entry(site, key, v.title, v.url)
+    end
+  end
+end
+
 local function group(key, records, site)
+  local other = other_feed(key, records, site)
+  if other then return other end
   local articles = newest(records, tonumber(settings(site).items) or 20)
   if key == "site" then
     local entry, links = write(site, key, site.title, site.description, site.base_url, "",
@@ -113,6 +131,13 @@ local function finish(summaries, site)
   end
   for _, k in ipairs(entities.kinds(site, true)) do
     for _, e in ipairs(k.items) do add(entities.key(k.key, e.slug)) end
+  end
+  -- threads and sources, each in slug order (summaries are in key order)
+  for _, kind in ipairs(OPML_ONLY) do
+    for i = 1, #summaries do
+      local key = summaries[i].key
+      if key:sub(1, #kind + 1) == kind .. ":" then add(key) end
+    end
   end
   if #opml > 0 then
     site:add_page{ url = "feeds.opml", template = "opml", kind = "feed", title = "Feeds",

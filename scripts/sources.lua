@@ -202,6 +202,9 @@ return {
       if not filed[f.slug] then
         filed[f.slug] = true
         emit("sources", f.slug, { name = f.name, found = not registered_only and found or nil })
+        -- feeds.opml lists the source's feed (feeds.lua; the newest brief's name wins)
+        local s = source_of(f.slug, f.name)
+        feed.opml_record(briefing.site, emit, "sources:" .. f.slug, s.name, s.url)
       end
     end
   end,

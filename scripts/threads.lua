@@ -97,7 +97,11 @@ return {
     local name = name_of(a.thread) -- the front matter's: the group step sets the field
     if name then
       local entry = registry.find(known, name)
-      emit("threads", entry and entry.slug or briefing.slugify(name), name)
+      local slug = entry and entry.slug or briefing.slugify(name)
+      emit("threads", slug, name)
+      -- feeds.opml lists the thread's feed (feeds.lua; the oldest brief's name wins)
+      local t = thread_of(slug, name)
+      feed.opml_record(briefing.site, emit, "threads:" .. slug, t.title, t.url)
     end
   end,
 

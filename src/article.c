@@ -9,6 +9,7 @@
 #include "absurl.h"
 #include "controls.h"
 #include "frontmatter.h"
+#include "images.h"
 #include "fsutil.h"
 #include "markdown.h"
 #include "site.h"
@@ -227,6 +228,17 @@ static void read_dates(const struct site *s, struct article *a, int *bad)
 		*bad = 1;
 	}
 	a->draft = val_get_bool(draft);
+	/* updated is read again where the view is made (resolve.c) */
+	const struct value *updated = val_get(a->meta, "updated");
+	struct date changed;
+	if (updated && val_type(updated) != VAL_NULL &&
+	    read_date(s, a, updated, "updated", &changed) != 0)
+		*bad = 1;
+	else if (updated && val_type(updated) != VAL_NULL && changed.epoch < a->date.epoch)
+		diag_warn(a->diag, a->path, val_line(updated), val_col(updated),
+		          "updated: %s is before the brief's date", val_get_str(updated, NULL));
+	if (img_check_lead(a) != 0)
+		*bad = 1;
 	static const char *const sched[] = {"publish_at", "expires"};
 	long long *epoch[] = {&a->publish_at, &a->expires};
 	for (int i = 0; i < 2; i++) {
@@ -337,6 +349,15 @@ void article_render_body(const struct site *s, struct article *a)
 	if (!a->doc)
 		return;
 	a->words = words_in_doc(a->doc);
-	a->html = md_render(a->doc, s->cfg.unsafe);
+	char *html = md_render(a->doc, s->cfg.unsafe);
+	if (html && strstr(html, "<img ")) { /* sizes from the files beside the brief */
+		char *folder = img_folder(a->path);
+		buf dressed = BUF_INIT;
+		img_dress(html, folder, &dressed);
+		free(html);
+		free(folder);
+		html = buf_detach(&dressed, NULL);
+	}
+	a->html = html;
 	a->body_ok = a->html != NULL;
 }

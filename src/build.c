@@ -29,6 +29,7 @@
 #include "fsutil.h"
 #include "hashes.h"
 #include "lint.h"
+#include "images.h"
 #include "num.h"
 #include "lua_bridge.h"
 #include "output.h"
@@ -651,6 +652,9 @@ static void finish(struct build *b)
 	progress_phase(b->progress, "write", 0);
 	if (!errors(b))
 		sitemap_write(s, b->out, sitemap_limit(), s->diag);
+	/* the images beside each brief, next to its page */
+	for (size_t i = 0; i < s->n_articles && !errors(b); i++)
+		img_copy(s, s->articles[i], b->out, s->diag);
 	/* static files last: a site's own robots.txt wins */
 	if (!errors(b))
 		theme_copy_static(b->theme, b->out, s->diag);
@@ -686,6 +690,12 @@ static int needs_full(char *const *paths, size_t n, int all)
 			size_t k = strlen(*c);
 			ok = !strncmp(paths[i], *c, k) && (paths[i][k] == '/' || paths[i][k] == '\0');
 		}
+		/* an image beside a brief: its size is in the brief's HTML, and
+		 * briefs are parsed again only when their own file changed */
+		size_t len = strlen(paths[i]);
+		if (ok && !strncmp(paths[i], "content/articles/", 17) &&
+		    !(len > 3 && !strcmp(paths[i] + len - 3, ".md")))
+			ok = 0;
 		if (!ok)
 			return 1;
 	}

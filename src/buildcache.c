@@ -81,7 +81,8 @@ char *build_cache_path(const struct build_opts *o)
 
 /* Adds path's name, size, time and inode to h (a file changed, even to
  * the same bytes, makes another fingerprint: a full build, never a wrong
- * one); folders recursively, in name order. */
+ * one); folders recursively, in name order; below skip, all but .md
+ * files (inside skip, skip is ""). */
 static uint64_t stamp_tree(const char *path, uint64_t h, const char *skip, int depth)
 {
 	struct stat st;
@@ -93,11 +94,15 @@ static uint64_t stamp_tree(const char *path, uint64_t h, const char *skip, int d
 		                  (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec};
 		return hs_bytes(v, sizeof v, h);
 	}
+	/* below skip (the articles) only what is not a brief: their images */
 	if (skip && !strcmp(path, skip))
-		return h;
+		skip = "";
 	size_t n;
 	char **names = fs_list(path, NULL, &n);
 	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(names[i]);
+		if (skip && !*skip && len > 3 && !strcmp(names[i] + len - 3, ".md"))
+			continue;
 		char *sub = fs_join(path, names[i]);
 		h = stamp_tree(sub, h, skip, depth + 1);
 		free(sub);

@@ -147,7 +147,8 @@ static const struct entity *closest_entity(const struct site *s, enum entity_kin
 static const char *const article_keys[] = {
 	"title", "date", "summary", "topics", "people", "draft", "slug", "publish_at", "expires",
 	"source_url", "source", "thread", "sources", "why_it_matters", "key_points", "what_next",
-	"bottom_line", "lede", "description", "aliases", "orgs", "countries",
+	"bottom_line", "lede", "description", "aliases", "orgs", "countries", "updated", "image",
+	"image_alt", "image_caption", "image_credit",
 };
 
 /* The entity kinds site.yml adds (their keys name them in articles). */
@@ -289,6 +290,13 @@ static int check_mentions(const struct site *s, const struct lint_opts *o, struc
 		*para |= type == CMARK_NODE_PARAGRAPH && cmark_node_parent(node) == a->doc;
 		if (type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK)
 			line++;
+		/* alt text is what a screen reader says and a feed shows */
+		if (type == CMARK_NODE_IMAGE && !cmark_node_first_child(node))
+			diag_code(a->diag, DIAG_WARNING, "no-alt", a->path,
+			          a->body_line + cmark_node_get_start_line(node) - 1,
+			          cmark_node_get_start_column(node),
+			          "image \"%s\" has no alt text: say what it shows in ![...]",
+			          cmark_node_get_url(node) ? cmark_node_get_url(node) : "");
 		if (type != CMARK_NODE_TEXT)
 			continue;
 		const char *text = cmark_node_get_literal(node);
@@ -328,6 +336,10 @@ static void check_editorial(const struct site *s, const struct lint_opts *o, str
 			          val_col(summary), "summary: %ld words, over the budget of %ld", words,
 			          o->summary_words);
 	}
+	const struct value *image = val_get(a->meta, "image");
+	if (val_get_cstr(a->meta, "image") && !val_get_cstr(a->meta, "image_alt"))
+		diag_code(a->diag, DIAG_WARNING, "no-alt", a->path, val_line(image), val_col(image),
+		          "image: no image_alt: say what the lead image shows");
 	if (a->date.epoch > (int64_t)s->cfg.now) {
 		const struct value *date = val_get(a->meta, "date");
 		diag_code(a->diag, DIAG_WARNING, "future-date", a->path, val_line(date),
@@ -356,7 +368,8 @@ void lint_article(const struct site *s, const struct lint_opts *o, struct articl
 static const char *const site_keys[] = {
 	"title", "description", "base_url", "language", "timezone", "theme", "output", "unsafe",
 	"filters", "lua", "clean_urls", "editions", "mentions", "entities", "paginate", "indexes",
-	"feeds", "related", "threads", "summaries", "params", "check", "sources",
+	"feeds", "related", "threads", "summaries", "params", "check", "sources", "menu", "smart",
+	"search", "relative_index",
 };
 
 /* Two files for one name, and aliases two people share: mentions cannot

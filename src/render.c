@@ -143,6 +143,23 @@ char *render_file_name(const char *url)
 	return xstrdup(url);
 }
 
+/* page.menu: site.menu with `current` set on the entry that is this page
+ * (site.menu only changes in a full update, which renders every page). */
+static void page_menu(const struct site *s, const struct page *p, struct value *page)
+{
+	const struct value *menu = val_get(s->site_data, "menu");
+	if (!menu)
+		return;
+	struct value *list = val_list();
+	for (size_t i = 0; i < val_len(menu); i++) {
+		struct value *item = val_copy(val_at(menu, i));
+		const char *url = val_get_cstr(item, "url");
+		val_set_bool(item, "current", url && !strcmp(url, p->url));
+		val_push(list, item);
+	}
+	val_set(page, "menu", list);
+}
+
 /* The bottom of every page's context stack: site, page, root. */
 static struct value *context_base(const struct site *s, const struct page *p)
 {
@@ -158,6 +175,7 @@ static struct value *context_base(const struct site *s, const struct page *p)
 	const char *content = val_get_cstr(p->data, "content"); /* HTML of a plain page */
 	if (content)
 		val_set_str(page, "content", content);
+	page_menu(s, p, page);
 	val_set(base, "page", page);
 	buf root = BUF_INIT;
 	/* a 404 page is served at any depth: its links must be absolute */

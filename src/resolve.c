@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "hashes.h"
+#include "images.h"
 #include "pool.h"
 #include "site.h"
 
@@ -329,6 +330,74 @@ static struct value *body_of(struct article *a, int *changed)
 	return v;
 }
 
+/* updated_iso, updated_rfc822 and updated_timestamp: front matter's
+ * `updated` (checked by the parse), else the date; updated_display only
+ * when the brief was changed after it was dated. */
+static void put_updated(const struct site *s, const struct article *a, struct value *d)
+{
+	struct date when = a->date;
+	const char *stamp = val_get_cstr(a->meta, "updated");
+	int later = stamp && date_parse(stamp, s->cfg.tz_offset_min, &when) == 0 &&
+	            when.epoch > a->date.epoch;
+	if (!later)
+		when = a->date;
+	buf b = BUF_INIT;
+	date_put_iso(&b, &when);
+	val_set_str(d, "updated_iso", b.ptr);
+	buf_reset(&b);
+	if (later) {
+		date_put_display_lang(&b, &when, s->cfg.language);
+		val_set_str(d, "updated_display", b.ptr);
+		buf_reset(&b);
+	}
+	date_put_rfc822(&b, &when);
+	val_set_str(d, "updated_rfc822", b.ptr);
+	val_set_num(d, "updated_timestamp", (double)when.epoch);
+	buf_free(&b);
+}
+
+/* json_ld: schema.org NewsArticle for the brief's <script
+ * type="application/ld+json">; val_to_json escapes < > & so the text
+ * cannot close the script. */
+static void put_json_ld(const struct site *s, const struct article *a, struct value *d)
+{
+	struct value *ld = val_map();
+	val_set_str(ld, "@context", "https://schema.org");
+	val_set_str(ld, "@type", "NewsArticle");
+	val_set_str(ld, "headline", a->title);
+	const char *summary = val_get_cstr(a->meta, "summary");
+	if (summary)
+		val_set_str(ld, "description", summary);
+	val_set_str(ld, "datePublished", val_get_cstr(d, "date_iso"));
+	val_set_str(ld, "dateModified", val_get_cstr(d, "updated_iso"));
+	if (*s->cfg.base_url) {
+		const char *url = val_get_cstr(d, "permalink");
+		val_set_str(ld, "url", url);
+		val_set_str(ld, "mainEntityOfPage", url);
+	}
+	if (a->n_topics)
+		val_set_str(ld, "articleSection", a->topics[0]->name);
+	struct value *keywords = val_list();
+	for (size_t i = 0; i < a->n_topics; i++)
+		val_push(keywords, val_cstr(a->topics[i]->name));
+	val_set(ld, "keywords", keywords);
+	val_set_str(ld, "inLanguage", s->cfg.language);
+	const char *image = val_get_cstr(val_get(d, "image"), "permalink");
+	if (image)
+		val_set_str(ld, "image", image);
+	struct value *publisher = val_map();
+	val_set_str(publisher, "@type", "Organization");
+	val_set_str(publisher, "name", s->cfg.title);
+	if (*s->cfg.base_url)
+		val_set_str(publisher, "url", s->cfg.base_url);
+	val_set(ld, "publisher", publisher);
+	buf b = BUF_INIT;
+	val_to_json(&b, ld);
+	val_set_str(d, "json_ld", b.ptr);
+	buf_free(&b);
+	val_free(ld);
+}
+
 static struct value *article_base(const struct site *s, struct article *a, struct value *body)
 {
 	struct value *d = val_map();
@@ -356,6 +425,7 @@ static struct value *article_base(const struct site *s, struct article *a, struc
 	date_put_day(&b, &a->date);
 	val_set_str(d, "day", b.ptr);
 	val_set_num(d, "timestamp", (double)a->date.epoch);
+	put_updated(s, a, d);
 	static const char *const keys[] = {"summary", "source", "source_url", NULL};
 	for (const char *const *k = keys; *k; k++) {
 		struct value *v = val_get(a->meta, *k);
@@ -374,6 +444,10 @@ static struct value *article_base(const struct site *s, struct article *a, struc
 	val_set(d, "people", people);
 	val_set(d, "params", val_ref(a->meta));
 	val_set_bool(d, "draft", a->draft);
+	struct value *image = img_lead(s, a);
+	if (image)
+		val_set(d, "image", image);
+	put_json_ld(s, a, d);
 	val_set(d, "content", body);
 	buf_free(&b);
 	return d;

@@ -21,6 +21,7 @@
 #include "num.h"
 #include "pool.h"
 #include "tz.h"
+#include "standalone.h"
 #include "yamlvalue.h"
 
 char *site_path(const struct site *s, const char *rel)
@@ -754,10 +755,8 @@ static struct entity *add_entity(struct site *s, enum entity_kind kind, const ch
 	return e;
 }
 
-/* Parses the front matter of a topic or person file; body HTML goes into
- * *html. NULL after reporting to d. Thread-safe. */
-static struct value *load_front_matter(const struct site *s, const char *path, char **html,
-                                       struct diag *d)
+struct value *site_load_file(const struct site *s, const char *path, char **html,
+                             struct diag *d)
 {
 	buf text = BUF_INIT;
 	if (fs_read(path, &text) != 0) {
@@ -796,7 +795,7 @@ static void load_one(void *ctx, int worker, size_t i)
 	struct load_job *j = ctx;
 	struct loaded *l = &j->out[i];
 	l->d = diag_new();
-	l->meta = load_front_matter(j->s, j->files[i], &l->html, l->d);
+	l->meta = site_load_file(j->s, j->files[i], &l->html, l->d);
 }
 
 /* Reads every file of a kind in parallel, then registers them in file
@@ -804,11 +803,7 @@ static void load_one(void *ctx, int worker, size_t i)
 static void load_entities(struct site *s, enum entity_kind kind)
 {
 	struct scan sc = {.s = s};
-	char *dir = site_path(s, kind == ENT_TOPIC ? "content/topics" : "content/people");
-	sc.root_real = realpath(*s->cfg.dir ? s->cfg.dir : ".", NULL);
-	if (!sc.root_real)
-		sc.root_real = xstrdup("/");
-	scan_dir(&sc, dir, 0);
+	sc.files = site_list_md(s, kind == ENT_TOPIC ? "content/topics" : "content/people", &sc.n);
 	const char *key = kind == ENT_TOPIC ? "title" : "name";
 	struct loaded *all = xcalloc(sc.n ? sc.n : 1, sizeof *all);
 	struct load_job job = {.s = s, .files = sc.files, .out = all};
@@ -859,8 +854,20 @@ static void load_entities(struct site *s, enum entity_kind kind)
 	}
 	free(all);
 	free(sc.files);
+}
+
+char **site_list_md(struct site *s, const char *rel, size_t *n)
+{
+	struct scan sc = {.s = s};
+	char *dir = site_path(s, rel);
+	sc.root_real = realpath(*s->cfg.dir ? s->cfg.dir : ".", NULL);
+	if (!sc.root_real)
+		sc.root_real = xstrdup("/");
+	scan_dir(&sc, dir, 0);
 	free(sc.root_real);
 	free(dir);
+	*n = sc.n;
+	return sc.files;
 }
 
 char **site_list_articles(struct site *s, size_t *n, size_t *prefix)
@@ -885,6 +892,7 @@ int site_scan(struct site *s)
 	int before = diag_count(s->diag, DIAG_ERROR);
 	load_entities(s, ENT_TOPIC);
 	load_entities(s, ENT_PERSON);
+	sp_load(s);
 	size_t n, prefix;
 	char **files = site_list_articles(s, &n, &prefix);
 	s->all = xcalloc(n ? n : 1, sizeof *s->all);

@@ -192,6 +192,15 @@ struct article *article_new(char *path, size_t prefix);
 void article_free(struct article *a);
 void entity_free(struct entity *e);
 
+/* The Markdown files directly in the site's folder rel ("content/pages"),
+ * in name order, as paths to free (an array to free; NULL when none).
+ * Symlinks out of the site are refused, in s->diag. */
+char **site_list_md(struct site *s, const char *rel, size_t *n);
+/* Reads a content file: its front matter map, and its body as HTML in
+ * *html (caller frees both). NULL after reporting to d. Thread-safe. */
+struct value *site_load_file(const struct site *s, const char *path, char **html,
+                             struct diag *d);
+
 /* Lists content/articles/ (recursively), people and topics; loads people
  * and topics. Article files are only listed here (parsed in parallel). */
 int site_scan(struct site *s);

@@ -15,13 +15,23 @@ static int is_html_page(const struct page *p)
 	return n == 0 || p->url[n - 1] == '/' || (n > 5 && !strcmp(p->url + n - 5, ".html"));
 }
 
-static void put_url(buf *b, const struct site *s, const char *url)
+/* A brief's page says when the brief last changed: its `updated` date,
+ * else its date. */
+static void put_url(buf *b, const struct site *s, const struct page *p)
 {
-	char *public = site_public_url(s, url);
+	char *public = site_public_url(s, p->url);
 	buf_puts(b, "  <url><loc>");
 	buf_put_html(b, s->cfg.base_url, strlen(s->cfg.base_url));
 	buf_put_html(b, public, strlen(public));
-	buf_puts(b, "</loc></url>\n");
+	const char *lastmod = !strcmp(p->kind, "article")
+	                      ? val_get_cstr(val_get(p->data, "article"), "updated_iso") : NULL;
+	if (lastmod) {
+		buf_puts(b, "</loc><lastmod>");
+		buf_put_html(b, lastmod, strlen(lastmod));
+		buf_puts(b, "</lastmod></url>\n");
+	} else {
+		buf_puts(b, "</loc></url>\n");
+	}
 	free(public);
 }
 
@@ -72,7 +82,7 @@ int sitemap_write(const struct site *s, struct output *o, size_t per_file, struc
 		             "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
 		size_t in_file = 0;
 		for (; i < total && in_file < per_file; i++, in_file++)
-			put_url(&b, s, pages[i]->url);
+			put_url(&b, s, pages[i]);
 		buf_puts(&b, "</urlset>\n");
 		char *name = files == 1 ? xstrdup("sitemap.xml") : xasprintf("sitemap-%zu.xml", f + 1);
 		rc = out_write(o, name, b.ptr, b.len, d);

@@ -95,6 +95,33 @@ function M.permalink(site, url)
   return site.base_url .. (url == "/" and "index.html" or url:sub(1, -2) .. ".html")
 end
 
+-- The feed's <updated>: the latest change among its entries (a brief's
+-- `updated` date, else its date); an engine without updated_* fields gives
+-- the newest entry's date.
+function M.updated(entries)
+  local best
+  for i = 1, #entries do
+    local a = entries[i]
+    if not best or (a.updated_timestamp or 0) > (best.updated_timestamp or 0) then best = a end
+  end
+  return best and (best.updated_iso or best.date_iso) or "1970-01-01T00:00:00Z"
+end
+
+-- feeds.opml entries for feeds other scripts write (threads, sources):
+-- their emit files {title, url} under the "feeds" group at key (a
+-- "<kind>:<slug>"), and feeds.lua's group step makes the entry from it
+-- with opml_entry. Nothing is filed without feeds.
+function M.opml_record(site, emit, key, name, url)
+  if M.enabled(site) then emit("feeds", key, { title = name, url = url }) end
+end
+
+-- The feeds.opml entry of the feed of the page at url, called name.
+function M.opml_entry(site, key, name, url)
+  local first = formats(M.settings(site))[1]
+  return { key = key, title = site.title .. ": " .. name, html_url = M.permalink(site, url),
+           xml_url = first and site.base_url .. url .. first.file or nil }
+end
+
 -- Writes a page per format; returns the <link rel="alternate"> data for the
 -- page the feed follows, and the feed (for feeds.opml).
 function M.make(site, title, description, home, prefix, articles)
@@ -108,7 +135,7 @@ function M.make(site, title, description, home, prefix, articles)
     home = home, id = home,
     self_atom = base .. prefix .. "feed.xml", self_rss = base .. prefix .. "rss.xml",
     self_json = base .. prefix .. "feed.json",
-    updated = entries[1] and entries[1].date_iso or "1970-01-01T00:00:00Z",
+    updated = M.updated(entries),
     entries = entries, full = full_content(conf, prefix == ""),
   }
   if feed.full then

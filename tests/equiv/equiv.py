@@ -1124,6 +1124,55 @@ def e_entity(site):
     return entity_file_edit("entity", folder, ENTITY_FIELDS)(site)
 
 
+# -- standalone pages (content/pages) --
+
+PAGE_NAMES = ["about", "corrections", "newsletter", "masthead", "contact"]
+
+
+def page_field(site, page):
+    rng = site.rng
+    key = rng.choice(["title", "menu", "menu", "description", "draft", "body"])
+    if key == "body":
+        page.body = paragraph(rng) + "\n" if rng.random() < 0.8 else ""
+        return "body %r" % page.body[:40]
+    if key != "title" and page.meta.find(key) and rng.random() < 0.3:
+        page.meta.delete(key)
+        return "%s removed" % key
+    v = {"title": lambda: spice(rng, title(rng)), "menu": lambda: rng.randint(1, 9) * 10,
+         "description": lambda: spice(rng, sentence(rng)),
+         "draft": lambda: rng.random() < 0.5}[key]()
+    page.meta.set(key, v)
+    return "%s %s" % (key, emit_flow(v))
+
+
+def e_standalone(site):
+    """Edits, creates, deletes or renames a page of content/pages."""
+    rng = site.rng
+    files = site.files("content/pages", ".md", recursive=False)
+    r = rng.random()
+    if not files or r < 0.15:
+        stem = rng.choice(PAGE_NAMES)
+        rel = "content/pages/%s.md" % stem
+        if site.exists(rel):
+            rel = "content/pages/%s.md" % site.unique(stem)
+        meta = [("title", title(rng), False)]
+        if rng.random() < 0.7:
+            meta.append(("menu", rng.randint(1, 9) * 10, False))
+        page = new_page(meta, paragraph(rng) + "\n")
+        return Edit("standalone", "new %s" % rel, [site.rewrite(rel, page)])
+    rel = rng.choice(files)
+    if r < 0.25 and len(files) > 1:
+        return Edit("standalone", "delete %s" % rel, [("delete", rel)])
+    if r < 0.3:
+        new = "content/pages/%s.md" % site.unique(rel.rsplit("/", 1)[1][:-3])
+        return Edit("standalone", "move %s to %s" % (rel, new), [("move", rel, new)])
+    page = site.page(rel)
+    if not page.ok:
+        return None
+    what = page_field(site, page)
+    return Edit("standalone", "%s: %s" % (rel, what), [site.rewrite(rel, page)])
+
+
 # -- edition front pages --
 
 def article_days_and_slugs(site, n=20):
@@ -1568,6 +1617,7 @@ KINDS = [  # name, weight, make
     ("topic", 2, entity_file_edit("topic", "topics", TOPIC_FIELDS)),
     ("entity", 2, e_entity),
     ("edition", 3, e_edition),
+    ("standalone", 2, e_standalone),
     ("data-sources", 2, registry_edit("data-sources", "data/sources.yml", SOURCE_NAMES, SOURCE_FIELDS)),
     ("data-threads", 2, registry_edit("data-threads", "data/threads.yml", THREAD_NAMES, THREAD_FIELDS)),
     ("template", 3, e_template),

@@ -1,0 +1,39 @@
+/* images.h: the images of a brief's body: width and height read from the
+ * files beside the brief, loading="lazy" below the fold, and the files
+ * copied next to the brief's page. Reading sizes is imgsize.c's. */
+#ifndef BRIEFING_IMAGES_H
+#define BRIEFING_IMAGES_H
+
+#include "buf.h"
+#include "diag.h"
+#include "output.h"
+#include "site.h"
+
+/* The folder beside a brief that holds its images: its path without
+ * ".md" ("content/articles/2017/x.md" -> "content/articles/2017/x").
+ * Caller frees. */
+char *img_folder(const char *article_path);
+
+/* Rewrites the <img> tags of body HTML (as cmark writes them) into out:
+ * an image whose src is a file in folder gets its width and height, and
+ * every image but the first gets loading="lazy". Tags that already have
+ * a width keep theirs. */
+void img_dress(const char *html, const char *folder, buf *out);
+
+/* Copies the files of a's image folder (not its .md files, not
+ * sub-folders) beside a's page in the output. Returns 0 or -1 after
+ * reporting. */
+int img_copy(const struct site *s, const struct article *a, struct output *o, struct diag *d);
+
+/* The view of a brief's lead image (front matter image, image_alt,
+ * image_caption, image_credit): url (site-relative, for a file of the
+ * brief's folder) or external, permalink (absolute with base_url), alt,
+ * caption, credit, and for a file width, height, length (bytes) and type.
+ * NULL without an image. */
+struct value *img_lead(const struct site *s, const struct article *a);
+
+/* Reports a lead image that is not a string or names no file of the
+ * brief's folder, in a->diag. Returns 0 or -1. */
+int img_check_lead(const struct article *a);
+
+#endif
