@@ -306,7 +306,7 @@ int article_parse_text(const struct site *s, struct article *a, const char *text
 	check_optional_keys(a, &bad);
 	a->body_line = parts.body_line;
 	if (!bad && a->title)
-		a->doc = md_parse(parts.body, parts.body_len);
+		a->doc = md_parse(parts.body, parts.body_len, site_md_flags(s));
 	return a->doc ? 0 : -1;
 }
 
@@ -315,6 +315,6 @@ void article_render_body(const struct site *s, struct article *a)
 	if (!a->doc)
 		return;
 	a->words = words_in_doc(a->doc);
-	a->html = md_render(a->doc, s->cfg.unsafe);
+	a->html = md_render(a->doc, site_md_flags(s));
 	a->body_ok = a->html != NULL;
 }
