@@ -19,7 +19,7 @@ async function query(page, dir, q) {
                              null, { timeout: 5000 });
   return {
     status: await page.textContent('.search-status'),
-    titles: await page.$$eval('.search-result h3 a', as => as.map(a => a.textContent)),
+    titles: await page.$$eval('.search-result h2 a', as => as.map(a => a.textContent)),
     marks: await page.$$eval('.search-result mark', ms => ms.map(m => m.textContent)),
   };
 }
@@ -32,7 +32,7 @@ async function query(page, dir, q) {
     await page.goto(toUrl(path.join(site, 'search', 'index.html')));
     await page.fill('#q', 'tillerson preconditions');
     await page.waitForSelector('.search-result', { timeout: 5000 });
-    const titles = await page.$$eval('.search-result h3 a', as => as.map(a => a.textContent));
+    const titles = await page.$$eval('.search-result h2 a', as => as.map(a => a.textContent));
     const status = await page.textContent('.search-status');
     check('typing a query shows results', titles.length > 0, status);
     check('the matching brief is found',

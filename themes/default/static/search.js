@@ -122,11 +122,11 @@
       " for \u201c" + q + "\u201d";
     hits.slice(0, shown).forEach(function (h, n) {
       var d = ds[n], li = el("li", "search-result"), card = el("article", "brief-card");
-      var h3 = el("h3", "brief-title"), a = el("a");
+      var h2 = el("h2", "brief-title"), a = el("a");
       var hit = marked(a, d.t, qs);
       a.href = root + link(d.u);
-      h3.appendChild(a);
-      card.appendChild(h3);
+      h2.appendChild(a);
+      card.appendChild(h2);
       var time = el("time", "brief-date", d.d);
       time.setAttribute("datetime", d.i);
       var meta = el("p", "meta");
