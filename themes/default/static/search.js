@@ -139,7 +139,7 @@
       }
       var rest = qs.filter(function (w) { return !hit[w]; });
       if (rest.length) {
-        var p = el("p", "search-found", "In the text: ");
+        var p = el("p", "search-found", "Also matched: ");
         rest.forEach(function (w, i) {
           if (i) p.appendChild(document.createTextNode(", "));
           p.appendChild(el("mark", null, h.terms[w]));
