@@ -34,4 +34,14 @@ run_briefing build -s "$s" -q
 expect_status "site with editions: {home: 1} builds" 0
 check "a latest edition long enough stays alone" sh -c "! grep -q 'Earlier:' '$o/index.html'"
 check "params.year sets the footer year" grep -q '© 2016–2017 Test Site' "$o/index.html"
+
+if command -v node >/dev/null && [ -f "$SHARED/tools/lib/browser.js" ] &&
+	[ -d "${BRIEFING_CHECKERS_DIR:-$HOME/.cache/briefing-checkers}/node_modules/playwright-core" ]; then
+	run_briefing build -s "$ROOT" -o "$TMP/site" -q
+	node tests/cli/theme_browser.js "$SHARED" "$TMP/site" > "$TMP/browser" 2>&1
+	cat "$TMP/browser"
+	grep -q '^not ok' "$TMP/browser" && failures=$((failures + 1))
+else
+	skip "the theme on a phone in a browser" "checkers not installed (../shared/tools/install-checkers)"
+fi
 finish
