@@ -43,7 +43,7 @@
       if (!first) return;
       var s = document.createElement("script");
       s.src = root + "search/" + name + ".js";
-      s.onerror = function () { index.load(name, {}); };
+      s.addEventListener("error", function () { index.load(name, {}); });
       document.head.appendChild(s);
     });
   }
@@ -121,7 +121,9 @@
     status.textContent = hits.length + (hits.length === 1 ? " brief" : " briefs") +
       " for \u201c" + q + "\u201d";
     hits.slice(0, shown).forEach(function (h, n) {
-      var d = ds[n], li = el("li", "search-result"), card = el("article", "brief-card");
+      var d = ds[n];
+      if (!d) return; /* its chunk failed to load */
+      var li = el("li", "search-result"), card = el("article", "brief-card");
       var h2 = el("h2", "brief-title"), a = el("a");
       var hit = marked(a, d.t, qs);
       a.href = root + link(d.u);
