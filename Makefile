@@ -77,12 +77,17 @@ asan:
 # Regenerates the screenshots in docs/img/ from the example site (needs
 # ../shared/tools/install-checkers for headless Chromium).
 SHOT ?= ../shared/tools/shot-file
+SHOT_URL ?= ../shared/tools/shot
 screenshots: $(B)/briefing
 	$(B)/briefing build -q -o $(B)/shots
 	$(SHOT) $(B)/shots/index.html docs/img/theme-home-desktop.png 1280 900
 	$(SHOT) $(B)/shots/index.html docs/img/theme-home-phone.png 390 844
 	$(SHOT) $(B)/shots/articles/2017/tillerson-no-preconditions/index.html docs/img/theme-article-desktop.png 1280 900
 	$(SHOT) $(B)/shots/articles/2017/tillerson-no-preconditions/index.html docs/img/theme-article-phone.png 390 844
+	$(SHOT) $(B)/shots/people/rex-tillerson/index.html docs/img/theme-person-desktop.png 1280 900
+	$(SHOT) $(B)/shots/people/rex-tillerson/index.html docs/img/theme-person-phone.png 390 844
+	$(SHOT_URL) --wait 800 "file://$(abspath $(B))/shots/search/index.html?q=sanctions%20chin" docs/img/theme-search-desktop.png 1280 900
+	$(SHOT_URL) --wait 800 "file://$(abspath $(B))/shots/search/index.html?q=sanctions%20chin" docs/img/theme-search-phone.png 390 844
 
 # libFuzzer targets, built with clang (not part of `make test`); see
 # tests/fuzz/README.md. Seed with `sh tests/fuzz/seed.sh`, then run e.g.

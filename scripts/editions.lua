@@ -11,14 +11,15 @@
 --   emit      files each article under the key of its edition;
 --   group     makes one edition: the object site:object("edition", key),
 --             its pages, its articles' edition/prev/next; returns a summary;
---   finish    links neighbour editions; makes the home page and archive.
+--   finish    links neighbour editions; makes the home page and archive;
+--             sets site.content_year, the year of the latest edition.
 -- Later scripts find the summaries, oldest first, in
 -- site.collections.editions ({title, url, day, date_display, date_iso,
 -- count, words, lede}); site:object("edition", summary.day) is the whole
 -- edition (articles in order, topics, note, next, prev ...).
 --
 -- site.yml: editions: {period: daily | weekly | monthly | custom,
---                      starts: monday, words: 1500, recent: 7}
+--                      starts: monday, words: 1500, recent: 7, home: 5}
 -- options (filters: [{script: editions.lua, options: {...}}]): email: false
 -- (no email.html and email.txt per edition), recent: N (wins over site.yml).
 -- content/editions/<key>.md (optional, one per edition): title, lede,
@@ -46,12 +47,14 @@ local WEEKDAYS = { monday = 0, tuesday = 1, wednesday = 2, thursday = 3, friday 
 
 -- site.yml `editions:` (lib/config.lua; `editions: weekly` is short for
 -- {period: weekly}); `words` is the budget `briefing check` reads.
-local SHAPE = { period = "text", starts = "text", words = "number", recent = "number" }
+local SHAPE = { period = "text", starts = "text", words = "number", recent = "number",
+                home = "number" }
 
 -- The settings as every step reads them.
 local function settings(site)
   local c = config.read(site, "editions", SHAPE, "period")
   return { period = c.period or "daily", recent = tonumber(options.recent or c.recent) or 7,
+           home = tonumber(c.home) or 5,
            weekday = WEEKDAYS[tostring(c.starts or "monday"):lower()] or 0 }
 end
 
@@ -289,13 +292,50 @@ local function link_articles(e)
   end
 end
 
+-- text in lines of at most WIDTH characters (a longer word alone on its
+-- line), the first starting with `first`, the others with `rest`
+local WIDTH = 72
+local function wrap(text, first, rest)
+  local lines, line, len = {}, first, utf8.len(first)
+  local empty = true
+  for word in tostring(text):gmatch("%S+") do
+    local n = utf8.len(word) or #word
+    if not empty and len + 1 + n > WIDTH then
+      lines[#lines + 1] = line
+      line, len, empty = rest .. word, utf8.len(rest) + n, false
+    else
+      line = line .. (empty and "" or " ") .. word
+      len = len + (empty and 0 or 1) + n
+      empty = false
+    end
+  end
+  lines[#lines + 1] = line
+  return table.concat(lines, "\n")
+end
+
+-- The briefs of the text email: title, summary and why it matters, wrapped.
+local function text_briefs(articles)
+  local briefs = {}
+  for i, a in ipairs(articles) do
+    local summary, why = a.summary, a.why_it_matters
+    local link = a.permalink
+    -- an address is never broken; it loses its indent rather than pass 72
+    link = utf8.len(link) + 2 <= WIDTH and "  " .. link or link
+    briefs[i] = { title = wrap(a.title, "* ", "  "), link = link,
+                  summary = type(summary) == "string" and wrap(summary, "  ", "  ") or nil,
+                  why = type(why) == "string" and wrap("Why it matters: " .. why, "  ", "  ")
+                        or nil }
+  end
+  return briefs
+end
+
 -- The edition as an email (inline styles, absolute links) and as text.
 local function add_email_pages(site, e, edition)
   local title = site.title .. ": " .. e.title
   site:add_page{ url = e.email_url, template = "email-html", kind = "email", title = title,
                  data = { edition = edition } }
   site:add_page{ url = e.text_url, template = "email-txt", kind = "email", title = title,
-                 data = { edition = edition } }
+                 data = { edition = edition, briefs = text_briefs(e.articles) } }
 end
 
 local function add_edition_pages(site, e, edition)
@@ -349,13 +389,27 @@ local function link_editions(site, entries, keys)
   end
 end
 
--- The latest edition in full, and the `recent` ones before it.
-local function add_home_page(site, entries, keys, recent)
+-- The editions after the latest whose briefs the home page also shows,
+-- until it shows at least `home` briefs: a short edition is never alone.
+local function earlier(site, entries, keys, home)
+  local list, shown = {}, entries[1] and entries[1].count or 0
+  for i = 2, #keys do
+    if shown >= home then break end
+    list[#list + 1] = site:object("edition", keys[i])
+    shown = shown + entries[i].count
+  end
+  return list
+end
+
+-- The latest edition in full, the briefs of the days before it when it is
+-- short, and the `recent` editions before it.
+local function add_home_page(site, entries, keys, conf)
   local previous = {}
-  for i = 2, math.min(#entries, recent + 1) do previous[#previous + 1] = entries[i] end
+  for i = 2, math.min(#entries, conf.recent + 1) do previous[#previous + 1] = entries[i] end
+  local before = earlier(site, entries, keys, conf.home)
   site:add_page{ url = "", template = "home", kind = "home", title = site.title,
                  data = { edition = keys[1] and site:object("edition", keys[1]) or nil,
-                          editions = previous } }
+                          editions = previous, earlier = before, has_earlier = #before > 0 } }
 end
 
 -- Archive entries grouped by month: {{name, id, editions}}, in list order.
@@ -435,7 +489,9 @@ end
 local function finish(summaries, site)
   local entries, keys = newest_first(summaries)
   link_editions(site, entries, keys)
-  add_home_page(site, entries, keys, settings(site).recent)
+  add_home_page(site, entries, keys, settings(site))
+  -- the footer's year: the content's, not the build's
+  if entries[1] then site:set_data("content_year", entries[1].date_iso:sub(1, 4)) end
   add_archive_pages(site, entries)
 end
 

@@ -339,7 +339,7 @@ int article_parse_text(const struct site *s, struct article *a, const char *text
 	check_optional_keys(a, &bad);
 	a->body_line = parts.body_line;
 	if (!bad && a->title)
-		a->doc = md_parse(parts.body, parts.body_len);
+		a->doc = md_parse(parts.body, parts.body_len, site_md_flags(s));
 	buf_free(&clean);
 	return a->doc ? 0 : -1;
 }
@@ -349,7 +349,7 @@ void article_render_body(const struct site *s, struct article *a)
 	if (!a->doc)
 		return;
 	a->words = words_in_doc(a->doc);
-	char *html = md_render(a->doc, s->cfg.unsafe);
+	char *html = md_render(a->doc, site_md_flags(s));
 	if (html && strstr(html, "<img ")) { /* sizes from the files beside the brief */
 		char *folder = img_folder(a->path);
 		buf dressed = BUF_INIT;

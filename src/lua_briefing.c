@@ -204,7 +204,7 @@ static int l_content(lua_State *L)
 			lua_setfield(L, -2, "line");
 			lv_push(L, meta);
 			lua_setfield(L, -2, "meta");
-			char *html = md_to_html(parts.body, parts.body_len, s->cfg.unsafe);
+			char *html = md_to_html(parts.body, parts.body_len, site_md_flags(s));
 			lua_pushstring(L, html);
 			free(html);
 			lua_setfield(L, -2, "content");

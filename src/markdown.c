@@ -6,17 +6,18 @@
 
 #include "buf.h"
 
-cmark_node *md_parse(const char *text, size_t len)
+cmark_node *md_parse(const char *text, size_t len, int flags)
 {
-	cmark_node *doc = cmark_parse_document(text, len, CMARK_OPT_VALIDATE_UTF8);
+	int options = CMARK_OPT_VALIDATE_UTF8 | (flags & MD_SMART ? CMARK_OPT_SMART : 0);
+	cmark_node *doc = cmark_parse_document(text, len, options);
 	if (!doc)
 		abort(); /* cmark only fails on allocation */
 	return doc;
 }
 
-char *md_render(cmark_node *doc, int unsafe)
+char *md_render(cmark_node *doc, int flags)
 {
-	char *html = cmark_render_html(doc, unsafe ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT);
+	char *html = cmark_render_html(doc, flags & MD_UNSAFE ? CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT);
 	if (!html)
 		abort(); /* cmark only fails on allocation */
 	/* cmark allocates with the system allocator (callers free() it) and
@@ -26,10 +27,10 @@ char *md_render(cmark_node *doc, int unsafe)
 	return tight ? tight : html;
 }
 
-char *md_to_html(const char *text, size_t len, int unsafe)
+char *md_to_html(const char *text, size_t len, int flags)
 {
-	cmark_node *doc = md_parse(text, len);
-	char *html = md_render(doc, unsafe);
+	cmark_node *doc = md_parse(text, len, flags);
+	char *html = md_render(doc, flags);
 	cmark_node_free(doc);
 	return html;
 }

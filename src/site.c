@@ -144,6 +144,11 @@ char *slugify(const char *in)
 	return buf_detach(&b, NULL);
 }
 
+int site_md_flags(const struct site *s)
+{
+	return (s->cfg.unsafe ? MD_UNSAFE : 0) | (s->cfg.smart ? MD_SMART : 0);
+}
+
 char *site_public_url(const struct site *s, const char *url)
 {
 	size_t n = strlen(url);
@@ -321,6 +326,7 @@ struct site *site_open(const char *dir, struct diag *d)
 	s->cfg.unsafe = cfg_bool(yaml, "unsafe", path, d);
 	s->cfg.clean_urls = val_get(yaml, "clean_urls") ? cfg_bool(yaml, "clean_urls", path, d) : 1;
 	s->cfg.relative_index = cfg_bool(yaml, "relative_index", path, d);
+	s->cfg.smart = val_get(yaml, "smart") ? cfg_bool(yaml, "smart", path, d) : 1;
 	struct value *filters = val_get(yaml, "filters");
 	if (filters && val_type(filters) != VAL_LIST && val_type(filters) != VAL_NULL)
 		diag_error(d, path, val_line(filters), val_col(filters),
@@ -770,7 +776,7 @@ struct value *site_load_file(const struct site *s, const char *path, char **html
 	if (fm_split(text.ptr, text.len, path, &parts, d) == 0) {
 		meta = yv_front_matter(&parts, path, d);
 		if (meta)
-			*html = md_to_html(parts.body, parts.body_len, s->cfg.unsafe);
+			*html = md_to_html(parts.body, parts.body_len, site_md_flags(s));
 	}
 	buf_free(&text);
 	return meta;

@@ -29,6 +29,7 @@ struct site_config {
 	char *theme;
 	char *output;     /* output folder path (relative to cwd once resolved) */
 	int unsafe;       /* raw HTML in Markdown */
+	int smart;        /* typographic quotes and dashes (`smart:`, default on) */
 	int clean_urls;   /* 1: "x/" is x/index.html; 0: x.html, for hosts without indexes */
 	int relative_index; /* with clean_urls: links to "x/" written "x/index.html", so the
 	                     * output opens from disk (relative_index: true, --for-file) */
@@ -290,6 +291,8 @@ char *site_path(const struct site *s, const char *rel);
 /* The URL a page is reached at: its URL with clean URLs, else the file
  * ("topics/x/" -> "topics/x.html", "" -> "index.html"). Caller frees. */
 char *site_public_url(const struct site *s, const char *url);
+/* The Markdown flags (markdown.h) site.yml asks for: unsafe, smart. */
+int site_md_flags(const struct site *s);
 /* Sets map's "permalink": base_url + the public URL of url. */
 void site_set_permalink(const struct site *s, struct value *map, const char *url);
 /* The relative prefix from a page URL to the site root: "articles/x/" -> "../../". */

@@ -1,11 +1,13 @@
 -- lib/chart.lua: the data of a small bar chart of briefs per week, drawn
 -- by the theme as inline SVG (no JavaScript), with the text alternatives
 -- a screen reader needs: a title, a one-sentence summary and the weekly
--- counts as a table. Cost is linear in the articles given.
+-- counts as a table. The chart spans at least MIN_WEEKS weeks, ending with
+-- the last one, so one busy week is one thin bar, never a slab across the
+-- page; `from` and `to` label its ends. Cost is linear in the articles.
 
 local dates = require("lib.dates")
 
-local BAR, GAP, HEIGHT = 6, 2, 40
+local BAR, GAP, HEIGHT, MIN_WEEKS = 6, 2, 40, 26
 
 -- an article's week, computed once per day. (Not kept per article: Lua
 -- states outlive a build in `serve` and with the cache, where an article's
@@ -50,13 +52,14 @@ return function(articles, title)
     if c > max then max, busiest = c, w end
   end
   local bars, weeks, n = {}, {}, (last - first) // 7 + 1
+  local slots = math.max(n, MIN_WEEKS)
   for i = 0, n - 1 do
     local w = first + i * 7
     local c = counts[w]
     if c then
       local h = math.max(2, (c * HEIGHT + max - 1) // max)
       local l = label(w)
-      bars[#bars + 1] = { x = i * (BAR + GAP), y = HEIGHT - h, w = BAR, h = h,
+      bars[#bars + 1] = { x = (slots - n + i) * (BAR + GAP), y = HEIGHT - h, w = BAR, h = h,
                           label = "Week of " .. l.display .. ": " .. c }
       weeks[#weeks + 1] = { day = l.day, label = l.display, count = c }
     end
@@ -72,6 +75,6 @@ return function(articles, title)
                             label(busiest).display, max)
   end
   return { title = title, summary = summary,
-           width = n * (BAR + GAP) - GAP, height = HEIGHT, bars = bars, weeks = weeks,
-           max = max }
+           width = slots * (BAR + GAP) - GAP, height = HEIGHT, bars = bars, weeks = weeks,
+           max = max, from = label(last - (slots - 1) * 7).display, to = label(last).display }
 end

@@ -1,16 +1,45 @@
-# CLI: client-side search works in a real browser (headless Chromium from
-# ../shared/tools), from a folder opened straight from disk. Skipped when
-# the checkers are not installed.
+# CLI: client-side search over the text of the briefs. The index holds the
+# words of the bodies, folded (no accents, lower case); a large index is
+# split into chunks. Then the search works in a real browser (headless
+# Chromium from ../shared/tools), from a folder opened straight from disk;
+# skipped when the checkers are not installed.
 . tests/lib.sh
 
 run_briefing build -s "$ROOT" -o "$TMP/site" -q
 expect_status "example site builds" 0
-check "search index written" grep -q '^window.briefingSearch = \[' "$TMP/site/search-index.js"
+idx="$TMP/site/search-index.js"
+check "search index written" grep -q '^window.briefingSearch = {"count":10,"docs":\[' "$idx"
+check "a word of a body is a term" grep -q '"weather":"' "$idx"
+check "terms are lower case" sh -c "grep -q '\"pyongyang\":\"' '$idx' && ! grep -q '\"Pyongyang\":\"' '$idx'"
+check "one index file for a small site" test ! -e "$TMP/site/search/t-7765.js"
 check "search page links its scripts" grep -q 'src="../search.js"' "$TMP/site/search/index.html"
 check "nav links the search page" grep -q 'href="search/">Search</a>' "$TMP/site/index.html"
+
+# a chunked index: two briefs, split from the first one on
+s="$TMP/chunked"
+new_site "$s"
+printf 'search: {chunk_at: 1}\n' >> "$s/site.yml"
+printf -- '---\ntitle: "Engine test at Hwasŏng"\ndate: 2017-10-01\nsummary: "Cafés closed."\n---\n\nHello. The ÉCOLE reopened; Ünal spoke.\n' \
+	> "$s/content/articles/hwasong.md"
+run_briefing build -s "$s" -q
+expect_status "site with a chunked index builds" 0
+o="$s/public"
+check "manifest lists the term chunks" grep -q '"term_chunks":\[.*"6877"' "$o/search-index.js"
+check "accented title word folded into its chunk" grep -q '"hwasong":"0"' "$o/search/t-6877.js"
+check "accented capitals folded" sh -c "grep -q '\"ecole\":\"0\"' '$o/search/t-6563.js' && grep -q '\"unal\":\"0\"' '$o/search/t-756e.js'"
+check "docs in their own chunk, newest first" grep -q '^briefingSearch.load("d-0", \[{.*Hwas.*First' "$o/search/d-0.js"
+check "postings are delta-coded" grep -q '"hello":"0,1"' "$o/search/t-6865.js"
+printf 'search: {chunk_at: many}\n' >> "$s/site.yml"
+run_briefing build -s "$s" -q
+expect_status "a chunk_at that is not a number fails the build" 1
+expect_stderr "and says where" "site.yml:4:"
+
 if command -v node >/dev/null && [ -f "$SHARED/tools/lib/browser.js" ] &&
 	[ -d "${BRIEFING_CHECKERS_DIR:-$HOME/.cache/briefing-checkers}/node_modules/playwright-core" ]; then
-	node tests/cli/search_browser.js "$SHARED" "$TMP/site" > "$TMP/browser" 2>&1
+	sed -i '$d' "$s/site.yml"
+	printf -- '---\ntitle: "Other"\ndate: 2017-09-29\n---\n\nA test.\n' > "$s/content/articles/other.md"
+	run_briefing build -s "$s" -q
+	node tests/cli/search_browser.js "$SHARED" "$TMP/site" "$o" > "$TMP/browser" 2>&1
 	cat "$TMP/browser"
 	grep -q '^not ok' "$TMP/browser" && failures=$((failures + 1))
 else

@@ -39,4 +39,14 @@ else
 	not_ok "a11y: no violations on home, article, topic, person and search pages"
 	sed 's/^/#   /' "$TMP/a11y" | tail -10
 fi
+# search with results on the page (made by search.js), and an email
+# edition, where landmarks do not apply (mail clients drop them)
+if "$SHARED/tools/a11y" "file://$TMP/site/search/index.html?q=tillerson" > "$TMP/a11y2" 2>&1 &&
+	"$SHARED/tools/a11y" --disable landmark-one-main --disable region \
+		"$TMP/site/editions/2017-12-12/email.html" >> "$TMP/a11y2" 2>&1; then
+	ok "a11y: no violations on search results and an email edition"
+else
+	not_ok "a11y: no violations on search results and an email edition"
+	sed 's/^/#   /' "$TMP/a11y2" | tail -10
+fi
 finish

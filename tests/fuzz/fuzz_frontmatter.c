@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			buf_free(&json);
 			val_free(v);
 		}
-		char *html = md_to_html(parts.body, parts.body_len, 0);
+		char *html = md_to_html(parts.body, parts.body_len, MD_SMART);
 		free(html);
 	}
 	for (int i = 0; diag_message(d, i, NULL); i++)

@@ -309,7 +309,7 @@ static void filter_one(struct lb *lb, const char *md, size_t len)
 	val_set_str(a->meta, "title", "Fuzz");
 	a->diag = diag_new();
 	a->body_line = 4;
-	a->doc = md_parse(md, len);
+	a->doc = md_parse(md, len, MD_SMART);
 	if (lb_filter_article(lb, a) == 0)
 		article_render_body(site, a);
 	lb_release_doc(lb, a);

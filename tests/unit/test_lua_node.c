@@ -21,7 +21,7 @@ static void setup(const char *md)
 	ln_open(L);
 	lm_open(L);
 	lua_setglobal(L, "briefing");
-	doc = md_parse(md, strlen(md));
+	doc = md_parse(md, strlen(md), 0);
 	ln_push(L, doc);
 	lua_setglobal(L, "doc");
 }

@@ -8,7 +8,7 @@
 
 static size_t body_words(const char *md)
 {
-	cmark_node *doc = md_parse(md, strlen(md));
+	cmark_node *doc = md_parse(md, strlen(md), 0);
 	size_t n = words_in_doc(doc);
 	cmark_node_free(doc);
 	return n;

@@ -1,6 +1,9 @@
-/* search.js: searches window.briefingSearch (written by search.lua) in the
- * browser. Every word of the query must appear in a brief's title,
- * summary, topics or people; title matches rank first, then newer briefs. */
+/* search.js: searches the index search.lua writes (window.briefingSearch)
+ * in the browser. Every word of the query must start a term of a brief
+ * (its title, summary, names or text); briefs where words match whole rank
+ * first, then newer briefs. Matched words are marked in the results. A
+ * large index comes in chunks (search/t-*.js, search/d-*.js), loaded as
+ * scripts when a query needs them, so it works from a folder on disk. */
 (function () {
   "use strict";
   var form = document.querySelector(".search-form");
@@ -11,13 +14,85 @@
   var root = form.getAttribute("data-root") || "";
   /* without clean URLs a page "x/" is the file "x.html" */
   var clean = form.getAttribute("data-clean") !== "false";
+  var index = window.briefingSearch || { count: 0, docs: [], terms: {} };
+  var chunked = !index.terms;
+  var loaded = {}, waiting = {};
+  var shown = 50, seq = 0;
+
+  /* the chunk scripts call this */
+  index.load = function (name, data) {
+    loaded[name] = data;
+    (waiting[name] || []).forEach(function (f) { f(); });
+    delete waiting[name];
+  };
+  window.briefingSearch = index;
+
   function link(u) { return clean ? u : u.replace(/\/$/, ".html"); }
-  var docs = (window.briefingSearch || []).map(function (d) {
-    return { doc: d, title: fold(d.t), rest: fold(d.s + " " + d.k) };
-  });
 
   function fold(s) {
     return String(s).toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  }
+
+  function words(s) { return fold(s).split(/[^\p{L}\p{N}]+/u).filter(Boolean); }
+
+  function need(name) {
+    if (loaded[name]) return Promise.resolve(loaded[name]);
+    return new Promise(function (resolve) {
+      var first = !waiting[name];
+      (waiting[name] = waiting[name] || []).push(function () { resolve(loaded[name]); });
+      if (!first) return;
+      var s = document.createElement("script");
+      s.src = root + "search/" + name + ".js";
+      s.addEventListener("error", function () { index.load(name, {}); });
+      document.head.appendChild(s);
+    });
+  }
+
+  function hex(s) {
+    return Array.from(new TextEncoder().encode(s), function (b) {
+      return (b < 16 ? "0" : "") + b.toString(16);
+    }).join("");
+  }
+
+  /* the term tables a query word can match: all of them, or the chunks of
+   * its first two characters (of its first one for a one-letter word) */
+  function tables(w) {
+    if (!chunked) return Promise.resolve([index.terms]);
+    var key = hex(Array.from(w).slice(0, 2).join(""));
+    var keys = index.term_chunks.filter(function (k) { return k.indexOf(key) === 0; });
+    return Promise.all(keys.map(function (k) { return need("t-" + k); }));
+  }
+
+  function decode(p) {
+    var ids = [], n = 0;
+    p.split(",").forEach(function (d, i) { n = (i ? n : 0) + parseInt(d, 36); ids.push(n); });
+    return ids;
+  }
+
+  /* doc number -> {exact, term} for one query word */
+  function matches(w, tabs) {
+    var found = new Map();
+    tabs.forEach(function (t) {
+      Object.keys(t).forEach(function (term) {
+        if (term.lastIndexOf(w, 0) !== 0) return;
+        var exact = term === w;
+        decode(t[term]).forEach(function (id) {
+          var m = found.get(id);
+          if (!m || (exact && !m.exact)) found.set(id, { exact: exact, term: term });
+        });
+      });
+    });
+    return found;
+  }
+
+  function docs(ids) {
+    if (!chunked) return Promise.resolve(ids.map(function (id) { return index.docs[id]; }));
+    var per = index.docs_per_chunk, parts = {};
+    ids.forEach(function (id) { parts[Math.floor(id / per)] = true; });
+    return Promise.all(Object.keys(parts).map(function (c) { return need("d-" + c); }))
+      .then(function () {
+        return ids.map(function (id) { return loaded["d-" + Math.floor(id / per)][id % per]; });
+      });
   }
 
   function el(tag, cls, text) {
@@ -27,38 +102,79 @@
     return e;
   }
 
-  function search(q) {
-    var words = fold(q).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-    list.textContent = "";
-    if (!words.length) { status.textContent = ""; return; }
-    var hits = [];
-    docs.forEach(function (x, n) {
-      var score = 0;
-      for (var i = 0; i < words.length; i++) {
-        var w = words[i];
-        if (x.title.indexOf(w) >= 0) score += 3;
-        else if (x.rest.indexOf(w) >= 0) score += 1;
-        else return;
-      }
-      hits.push({ x: x, score: score, n: n });
+  /* appends text to parent, with the words that start with a query word
+   * in <mark>; returns the query words it marked */
+  function marked(parent, text, qs) {
+    var hit = {};
+    String(text).split(/([\p{L}\p{N}]+)/u).forEach(function (part, i) {
+      if (!part) return;
+      var f = i % 2 ? fold(part) : "";
+      var q = f && qs.filter(function (w) { return f.lastIndexOf(w, 0) === 0; })[0];
+      if (q) { hit[q] = true; parent.appendChild(el("mark", null, part)); }
+      else parent.appendChild(document.createTextNode(part));
     });
-    hits.sort(function (a, b) { return b.score - a.score || a.n - b.n; });
+    return hit;
+  }
+
+  function show(q, qs, hits, ds) {
+    list.textContent = "";
     status.textContent = hits.length + (hits.length === 1 ? " brief" : " briefs") +
       " for \u201c" + q + "\u201d";
-    hits.slice(0, 50).forEach(function (h) {
-      var d = h.x.doc, li = el("li", "search-result"), card = el("article", "brief-card");
-      var h3 = el("h3", "brief-title"), a = el("a", null, d.t);
+    hits.slice(0, shown).forEach(function (h, n) {
+      var d = ds[n];
+      if (!d) return; /* its chunk failed to load */
+      var li = el("li", "search-result"), card = el("article", "brief-card");
+      var h2 = el("h2", "brief-title"), a = el("a");
+      var hit = marked(a, d.t, qs);
       a.href = root + link(d.u);
-      h3.appendChild(a);
-      card.appendChild(h3);
+      h2.appendChild(a);
+      card.appendChild(h2);
       var time = el("time", "brief-date", d.d);
       time.setAttribute("datetime", d.i);
       var meta = el("p", "meta");
       meta.appendChild(time);
       card.appendChild(meta);
-      if (d.s) card.appendChild(el("p", "brief-summary", d.s));
+      if (d.s) {
+        var s = el("p", "brief-summary");
+        Object.assign(hit, marked(s, d.s, qs));
+        card.appendChild(s);
+      }
+      var rest = qs.filter(function (w) { return !hit[w]; });
+      if (rest.length) {
+        var p = el("p", "search-found", "Also matched: ");
+        rest.forEach(function (w, i) {
+          if (i) p.appendChild(document.createTextNode(", "));
+          p.appendChild(el("mark", null, h.terms[w]));
+        });
+        card.appendChild(p);
+      }
       li.appendChild(card);
       list.appendChild(li);
+    });
+  }
+
+  function search(q) {
+    var mine = ++seq, qs = words(q);
+    qs = qs.filter(function (w, i) { return qs.indexOf(w) === i; });
+    if (!qs.length) { list.textContent = ""; status.textContent = ""; return; }
+    Promise.all(qs.map(tables)).then(function (tabs) {
+      if (mine !== seq) return;
+      var per = qs.map(function (w, i) { return matches(w, tabs[i]); });
+      var hits = [];
+      per[0].forEach(function (m, id) {
+        var h = { id: id, score: 0, terms: {} };
+        for (var i = 0; i < qs.length; i++) {
+          var mi = per[i].get(id);
+          if (!mi) return;
+          h.score += mi.exact ? 2 : 1;
+          h.terms[qs[i]] = mi.term;
+        }
+        hits.push(h);
+      });
+      hits.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+      return docs(hits.slice(0, shown).map(function (h) { return h.id; })).then(function (ds) {
+        if (mine === seq) show(q, qs, hits, ds);
+      });
     });
   }
 
