@@ -94,9 +94,10 @@ screenshots: $(B)/briefing
 #   build-fuzz/fuzz_mustache -max_total_time=60 -dict=tests/fuzz/mustache.dict tests/fuzz/corpus-mustache
 FUZZ_CC    ?= clang
 FUZZ_FLAGS ?= -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-FUZZ_MUSTACHE_SRC := src/mustache.c src/buf.c src/value.c src/diag.c
+FUZZ_MUSTACHE_SRC := src/mustache.c src/buf.c src/value.c src/diag.c src/cachefile.c src/hashes.c
 
-FUZZ_FM_SRC := src/frontmatter.c src/yamlvalue.c src/controls.c src/markdown.c src/buf.c src/value.c src/diag.c
+FUZZ_FM_SRC := src/frontmatter.c src/yamlvalue.c src/controls.c src/markdown.c src/buf.c src/value.c \
+               src/diag.c src/cachefile.c src/hashes.c
 
 # The Lua and whole-article targets link every module, built once here.
 FUZZ_OBJ := $(LIB_SRC:src/%.c=build-fuzz/obj/%.o)

@@ -462,7 +462,10 @@ end
 local function start(site, emit)
   check_settings(site)
   if emails and not email_wanted(site) then
-    config.warn_missing(site, "base_url", "email editions need base_url: their links must be "
+    -- a warning when site.yml says nothing; a note when it says base_url: ""
+    -- (a starter site, or a site that chose to have no absolute links)
+    local report = config.place(site, { "base_url" }) and config.note_missing or config.warn_missing
+    report(site, "base_url", "email editions need base_url: their links must be "
       .. "absolute to work in a mail client; none written: set base_url: "
       .. "\"https://example.org/\" (your site's address), or email: false in editions.lua's options")
   end

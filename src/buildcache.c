@@ -115,6 +115,9 @@ static uint64_t fingerprint(const struct build *b)
 {
 	const struct site *s = b->s;
 	uint64_t h = hs_bytes(BRIEFING_VERSION, strlen(BRIEFING_VERSION), 1);
+	/* the program itself: a rebuilt or reinstalled briefing of the same
+	 * version may slug, date or escape differently */
+	h = stamp_tree("/proc/self/exe", h, NULL, 0);
 	static const char *const rels[] = {"site.yml", "scripts", "data", "content", NULL};
 	char *articles = site_path(s, "content/articles");
 	for (const char *const *r = rels; *r; r++) {

@@ -369,7 +369,7 @@ static const char *const site_keys[] = {
 	"title", "description", "base_url", "language", "timezone", "theme", "output", "unsafe",
 	"filters", "lua", "clean_urls", "editions", "mentions", "entities", "paginate", "indexes",
 	"feeds", "related", "threads", "summaries", "params", "check", "sources", "menu", "smart",
-	"search", "relative_index",
+	"search", "relative_index", "robots",
 };
 
 /* Two files for one name, and aliases two people share: mentions cannot
@@ -438,7 +438,7 @@ static int read_by_script(const struct site *s, const char *folder)
 /* Files and folders of content/ that make no page. */
 static void check_content_folder(const struct site *s, struct diag *d)
 {
-	static const char *const kinds[] = {"articles", "people", "topics", "editions"};
+	static const char *const kinds[] = {"articles", "people", "topics", "editions", "pages"};
 	const char *extra[32];
 	size_t n_extra = val_get(s->cfg.yaml, "entities") ? entity_kinds(s, extra, 32) : 0;
 	if (!val_get(s->cfg.yaml, "entities")) {
@@ -451,14 +451,14 @@ static void check_content_folder(const struct site *s, struct diag *d)
 	for (size_t i = 0; i < n; i++) {
 		char *path = fs_join(dir, names[i]);
 		int known = 0;
-		for (size_t k = 0; k < 4; k++)
+		for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
 			known |= !strcmp(names[i], kinds[k]);
 		for (size_t k = 0; k < n_extra; k++)
 			known |= extra[k] && !strcmp(names[i], extra[k]);
 		if (!fs_is_dir(path))
 			diag_code(d, DIAG_WARNING, "no-page", path, 1, 1,
 			          "this file makes no page: briefs go in content/articles/, people in "
-			          "content/people/, topics in content/topics/");
+			          "content/people/, topics in content/topics/, pages in content/pages/");
 		else if (!known && !read_by_script(s, names[i]))
 			diag_code(d, DIAG_WARNING, "no-page", path, 0, 0,
 			          "this folder makes no page: no setting or script reads it (briefs go "

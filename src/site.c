@@ -327,6 +327,7 @@ struct site *site_open(const char *dir, struct diag *d)
 	s->cfg.clean_urls = val_get(yaml, "clean_urls") ? cfg_bool(yaml, "clean_urls", path, d) : 1;
 	s->cfg.relative_index = cfg_bool(yaml, "relative_index", path, d);
 	s->cfg.smart = val_get(yaml, "smart") ? cfg_bool(yaml, "smart", path, d) : 1;
+	s->cfg.robots = val_get(yaml, "robots") ? cfg_bool(yaml, "robots", path, d) : 1;
 	struct value *filters = val_get(yaml, "filters");
 	if (filters && val_type(filters) != VAL_LIST && val_type(filters) != VAL_NULL)
 		diag_error(d, path, val_line(filters), val_col(filters),

@@ -30,6 +30,7 @@ struct site_config {
 	char *output;     /* output folder path (relative to cwd once resolved) */
 	int unsafe;       /* raw HTML in Markdown */
 	int smart;        /* typographic quotes and dashes (`smart:`, default on) */
+	int robots;       /* write robots.txt (`robots:`, default on) */
 	int clean_urls;   /* 1: "x/" is x/index.html; 0: x.html, for hosts without indexes */
 	int relative_index; /* with clean_urls: links to "x/" written "x/index.html", so the
 	                     * output opens from disk (relative_index: true, --for-file) */

@@ -51,7 +51,8 @@ static void warn_subpath(const struct site *s, struct diag *d)
 	int from_yml = v && str && *str && !strncmp(str, base, strlen(str));
 	diag_warn(d, from_yml ? yml : NULL, from_yml ? val_line(v) : 0, from_yml ? val_col(v) : 0,
 	          "robots.txt written under %s, but crawlers read it only at the host root "
-	          "(%.*srobots.txt): copy its lines there", path, (int)(path + 1 - base), base);
+	          "(%.*srobots.txt): copy its lines there, or set robots: false in site.yml",
+	          path, (int)(path + 1 - base), base);
 	free(yml);
 }
 
@@ -100,7 +101,7 @@ int sitemap_write(const struct site *s, struct output *o, size_t per_file, struc
 		buf_puts(&b, "</sitemapindex>\n");
 		rc = out_write(o, "sitemap.xml", b.ptr, b.len, d);
 	}
-	if (rc == 0) {
+	if (rc == 0 && s->cfg.robots) {
 		buf_reset(&b);
 		buf_printf(&b, "User-agent: *\nAllow: /\n\nSitemap: %ssitemap.xml\n", base);
 		rc = out_write(o, "robots.txt", b.ptr, b.len, d);

@@ -103,7 +103,7 @@ run_briefing import "$seeds/003_e63fbc0568df4c1e.txt" -s "$s" --date 2017-09-30
 expect_status "second seed imported" 0
 b=$(ls "$s"/content/articles/2017/us-secretary-of-state-rex-tillerson-*.md)
 check "author box gone" sh -c "! grep -qF 'Author Details' '$b'"
-check "topics detected" grep -qF 'topics: ["Diplomacy", "Sanctions"]' "$b"
+check "topics detected" grep -qF 'topics: ["China", "Diplomacy", "Sanctions"]' "$b"
 check "Corker and Nauert detected" sh -c "grep -qF '\"Bob Corker\"' '$b' && grep -qF '\"Heather Nauert\"' '$b'"
 run_briefing build -s "$s" --drafts -q
 expect_status "the imported drafts build" 0

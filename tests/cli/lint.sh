@@ -59,7 +59,7 @@ check "... and parsed nothing" grep -qE 'parse .*0 parsed' "$TMP/out"
 check "... yet reports the article's warnings" grep -qF "$a:6:10: warning: topics: \"Trdae\"" "$TMP/err"
 run_briefing build -s "$s" -q --strict
 expect_status "build --strict fails on warnings" 1
-expect_stderr "... and says why" "briefing: --strict: 11 warnings; failing"
+expect_stderr "... and says why" "briefing: --strict: 12 warnings; failing"
 run_briefing check -s "$s"
 expect_status "check: warnings only, exit 0" 0
 where="$TMP/out"

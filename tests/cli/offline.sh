@@ -54,7 +54,7 @@ fi
 s="$TMP/s"
 mkdir -p "$s"
 cp -R "$ROOT/content" "$s/"
-sed 's/^base_url:.*$/base_url: ""\nrelative_index: true/' "$ROOT/site.yml" > "$s/site.yml"
+sed 's/^base_url:.*$/relative_index: true/' "$ROOT/site.yml" > "$s/site.yml"
 run_briefing build -s "$s" -o "$TMP/ri"
 expect_status "relative_index: true without base_url builds" 0
 check "relative_index: every internal link names a file" links_resolve "$TMP/ri"
@@ -67,13 +67,21 @@ check "the warning is at site.yml" grep -q '^[^ ]*site.yml:[0-9]*:[0-9]*: warnin
 check "it says what to set" grep -q 'set base_url: "https://' "$TMP/err"
 check "with base_url the email edition is written" sh -c "find '$TMP/clean' -name 'email.html' | grep -q ."
 
-# robots.txt under a subpath: written, with a warning
+# the example site, served under a subpath, says robots: false: none, no word
 run_briefing build -o "$TMP/sub"
+check "robots: false: no robots.txt" test ! -e "$TMP/sub/robots.txt"
+check "robots: false: no warning about it" sh -c "! grep -q 'robots.txt' '$TMP/err'"
+# robots.txt under a subpath: written, with a warning
+r="$TMP/r"
+mkdir -p "$r"
+cp -R "$ROOT/content" "$ROOT/data" "$r/"
+sed '/^robots:/d' "$ROOT/site.yml" > "$r/site.yml"
+run_briefing build -s "$r" -o "$TMP/sub"
 check "robots.txt under a subpath is written" test -f "$TMP/sub/robots.txt"
 expect_stderr "with a warning that crawlers read it at the host root" \
 	'crawlers read it only at the host root (https://example.org/robots.txt)'
 check "the warning is at base_url in site.yml" grep -q "^[^ ]*site.yml:$(grep -n '^base_url' site.yml | cut -d: -f1):[0-9]*: warning: robots.txt" "$TMP/err"
-run_briefing build -o "$TMP/root" --base-url https://example.org/
+run_briefing build -s "$r" -o "$TMP/root" --base-url https://example.org/
 check "no warning at the host root" sh -c "! grep -q 'robots.txt' '$TMP/err'"
 check "robots.txt at the host root" test -f "$TMP/root/robots.txt"
 
@@ -81,4 +89,11 @@ check "robots.txt at the host root" test -f "$TMP/root/robots.txt"
 check "setup no longer claims every link is relative" sh -c "! grep -q 'every link is relative' '$ROOT/setup'"
 check "setup names --for-file for opening from disk" grep -q -- '--for-file' "$ROOT/setup"
 check "the README names --for-file" grep -q -- '--for-file' "$ROOT/README.md"
+# base_url: "" said in so many words (the starter's): a note, not a warning
+sed 's/^base_url:.*$/base_url: ""/' "$ROOT/site.yml" > "$s/site.yml"
+run_briefing build -s "$s" -o "$TMP/empty-base"
+expect_status "base_url: \"\" builds" 0
+check "base_url: \"\": the email note is a note" \
+	grep -q 'site.yml:[0-9]*:[0-9]*: note: email editions need base_url' "$TMP/err"
+check "base_url: \"\": and not a warning" sh -c "! grep -q 'warning: email editions' '$TMP/err'"
 finish

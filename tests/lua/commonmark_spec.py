@@ -20,7 +20,7 @@ def gen(spec, site):
     os.makedirs(site + "/content/articles", exist_ok=True)
     os.makedirs(site + "/templates", exist_ok=True)
     with open(site + "/site.yml", "w") as f:
-        f.write('title: "Spec"\n')
+        f.write('title: "Spec"\nsmart: false\n')
     with open(site + "/templates/article.mustache", "w") as f:
         f.write("{{#article}}{{{content}}}{{/article}}")
     for e in spec:
