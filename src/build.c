@@ -130,7 +130,7 @@ int build_open(struct build *b)
 	 * found be parsed, so that one run reports every error; the build stops
 	 * after the parse */
 	site_scan(s);
-	lint_site(s, s->diag);
+	lint_site(s, b->o.check_only, s->diag);
 	diag_merge(b->kept, s->diag); /* shown by every update until the next full one */
 	b->paths = hs_table_new();
 	for (size_t i = 0; i < s->n_all; i++)

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "fsutil.h"
+#include "hashes.h"
 #include "match.h"
 #include "num.h"
 #include "site.h"
@@ -374,36 +375,61 @@ static const char *const site_keys[] = {
 
 /* Two files for one name, and aliases two people share: mentions cannot
  * tell them apart. */
-static void check_same_names(const struct site *s, enum entity_kind kind, struct diag *d)
+/* ASCII lower case, for the tables below (names compare as strcasecmp). */
+static char *lower_key(const char *name)
+{
+	char *k = xstrdup(name);
+	for (char *p = k; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return k;
+}
+
+/* Two files for one name; with shared (check), aliases that another
+ * person's name or alias already has, against the first that has it.
+ * Tables, not pairs: a site has thousands of people. */
+static void check_same_names(const struct site *s, enum entity_kind kind, int shared,
+                             struct diag *d)
 {
 	struct entity **list = kind == ENT_TOPIC ? s->topics : s->people;
 	size_t n = kind == ENT_TOPIC ? s->n_file_topics : s->n_file_people;
+	struct hs_table *names = hs_table_new(), *said = hs_table_new();
 	for (size_t i = 0; i < n; i++) {
-		for (size_t j = 0; j < i; j++)
-			if (list[i]->path && list[j]->path && !strcasecmp(list[i]->name, list[j]->name))
-				diag_code(d, DIAG_WARNING, "same-name", list[i]->path, 1, 1,
-				          "%s \"%s\" also has the file %s; articles naming it get only one "
-				          "of them", kind == ENT_TOPIC ? "topic" : "person", list[i]->name,
-				          list[j]->path);
+		if (!list[i]->path)
+			continue;
+		char *key = lower_key(list[i]->name);
+		uint64_t j;
+		if (hs_get(names, key, &j))
+			diag_code(d, DIAG_WARNING, "same-name", list[i]->path, 1, 1,
+			          "%s \"%s\" also has the file %s; articles naming it get only one "
+			          "of them", kind == ENT_TOPIC ? "topic" : "person", list[i]->name,
+			          list[j]->path);
+		else
+			hs_put(names, key, i, 0);
+		free(key);
+	}
+	for (size_t i = 0; shared && kind == ENT_PERSON && i < n; i++) {
+		if (!list[i]->path)
+			continue;
 		const struct value *al = val_get(list[i]->meta, "aliases");
-		for (size_t k = 0; kind == ENT_PERSON && k < val_len(al); k++) {
+		for (size_t k = 0; k < val_len(al); k++) {
 			const char *a = val_get_str(val_at(al, k), NULL);
-			for (size_t j = 0; a && j < i; j++) {
-				const struct value *bl = val_get(list[j]->meta, "aliases");
-				int shared = !strcasecmp(a, list[j]->name);
-				for (size_t m = 0; m < val_len(bl) && !shared; m++) {
-					const char *b = val_get_str(val_at(bl, m), NULL);
-					shared = b && !strcasecmp(a, b);
-				}
-				if (shared)
-					diag_code(d, DIAG_WARNING, "shared-alias", list[i]->path,
-					          val_line(val_at(al, k)), val_col(val_at(al, k)),
-					          "aliases: \"%s\" is also %s's (%s); mentions of it are linked "
-					          "only when an article's people list says which one is meant", a,
-					          list[j]->name, list[j]->path);
-			}
+			if (!a)
+				continue;
+			char *key = lower_key(a);
+			uint64_t j;
+			if ((hs_get(names, key, &j) && j < i) || (hs_get(said, key, &j) && j < i))
+				diag_code(d, DIAG_WARNING, "shared-alias", list[i]->path,
+				          val_line(val_at(al, k)), val_col(val_at(al, k)),
+				          "aliases: \"%s\" is also %s's (%s); mentions of it are linked "
+				          "only when an article's people list says which one is meant", a,
+				          list[j]->name, list[j]->path);
+			else if (!hs_get(said, key, &j))
+				hs_put(said, key, i, 0);
+			free(key);
 		}
 	}
+	hs_table_free(names);
+	hs_table_free(said);
 }
 
 static int any_name(const char *name)
@@ -470,15 +496,15 @@ static void check_content_folder(const struct site *s, struct diag *d)
 	free(dir);
 }
 
-void lint_site(const struct site *s, struct diag *d)
+void lint_site(const struct site *s, int editorial, struct diag *d)
 {
 	char *yml = site_path(s, "site.yml");
 	if (s->cfg.yaml && val_type(s->cfg.yaml) == VAL_MAP)
 		check_keys(s->cfg.yaml, site_keys, sizeof site_keys / sizeof site_keys[0], yml,
 		           "site.yml key", d);
 	free(yml);
-	check_same_names(s, ENT_TOPIC, d);
-	check_same_names(s, ENT_PERSON, d);
+	check_same_names(s, ENT_TOPIC, 0, d);
+	check_same_names(s, ENT_PERSON, editorial, d);
 	check_content_folder(s, d);
 }
 

@@ -33,8 +33,10 @@ void lint_article(const struct site *s, const struct lint_opts *o, struct articl
                   const char *file);
 
 /* site.yml's keys, people and topics with one name, content/'s stray
- * files and folders: warnings to d. */
-void lint_site(const struct site *s, struct diag *d);
+ * files and folders: warnings to d; with editorial (check), also aliases
+ * two people share (normal on a large site, where mentions.lua settles
+ * them by the article's people list: not a build warning). */
+void lint_site(const struct site *s, int editorial, struct diag *d);
 
 /* Edit distance, case-insensitive, "-" the same as "_", a swap of two
  * letters one edit. */

@@ -103,4 +103,17 @@ check "... with 0 warnings" grep -q '0 errors, 0 warnings' "$TMP/out"
 run_briefing check -s "$TMP/starter" --strict
 expect_status "the new site starter passes check --strict" 0
 check "... with 0 warnings" grep -q '0 errors, 0 warnings' "$TMP/out"
+# an alias two people share is normal on a large site (mentions.lua asks
+# the article's people list): check says so, build does not
+t="$TMP/t"
+new_site "$t"
+mkdir -p "$t/content/people"
+printf -- '---\nname: "Kim Jong Un"\naliases: [Kim]\n---\nB.\n' > "$t/content/people/kim-jong-un.md"
+printf -- '---\nname: "Kim Yo Jong"\naliases: [Kim]\n---\nB.\n' > "$t/content/people/kim-yo-jong.md"
+run_briefing build -s "$t"
+expect_status "a shared alias builds" 0
+check "build says nothing of a shared alias" sh -c "! grep -q 'shared\\|is also' '$TMP/err'"
+run_briefing check -s "$t"
+check "check names the alias and the other file" grep -qF \
+	"kim-yo-jong.md:3:11: warning: aliases: \"Kim\" is also Kim Jong Un's ($t/content/people/kim-jong-un.md)" "$TMP/out"
 finish
