@@ -84,6 +84,10 @@ screenshots: $(B)/briefing
 	$(SHOT) $(B)/shots/index.html docs/img/theme-home-phone.png 390 844
 	$(SHOT) $(B)/shots/articles/2017/tillerson-no-preconditions/index.html docs/img/theme-article-desktop.png 1280 900
 	$(SHOT) $(B)/shots/articles/2017/tillerson-no-preconditions/index.html docs/img/theme-article-phone.png 390 844
+	$(SHOT) $(B)/shots/articles/2017/ambassadors-withdrawn/index.html docs/img/theme-lead-image-desktop.png 1280 900
+	$(SHOT) $(B)/shots/articles/2017/ambassadors-withdrawn/index.html docs/img/theme-lead-image-phone.png 390 844
+	$(SHOT) $(B)/shots/about/index.html docs/img/theme-about-desktop.png 1280 900
+	$(SHOT) $(B)/shots/about/index.html docs/img/theme-about-phone.png 390 844
 	$(SHOT) $(B)/shots/people/rex-tillerson/index.html docs/img/theme-person-desktop.png 1280 900
 	$(SHOT) $(B)/shots/people/rex-tillerson/index.html docs/img/theme-person-phone.png 390 844
 	$(SHOT_URL) --wait 800 "file://$(abspath $(B))/shots/search/index.html?q=sanctions%20chin" docs/img/theme-search-desktop.png 1280 900

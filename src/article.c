@@ -351,7 +351,7 @@ void article_render_body(const struct site *s, struct article *a)
 	a->words = words_in_doc(a->doc);
 	char *html = md_render(a->doc, site_md_flags(s));
 	if (html && strstr(html, "<img ")) { /* sizes from the files beside the brief */
-		char *folder = img_folder(a->path);
+		char *folder = img_folder(a);
 		buf dressed = BUF_INIT;
 		img_dress(html, folder, &dressed);
 		free(html);

@@ -14,12 +14,12 @@
 #include "fsutil.h"
 #include "imgsize.h"
 
-char *img_folder(const char *article_path)
+char *img_folder(const struct article *a)
 {
-	size_t n = strlen(article_path);
-	if (n > 3 && !strcmp(article_path + n - 3, ".md"))
-		n -= 3;
-	return xstrndup(article_path, n);
+	size_t n = strlen(a->path);
+	if (n > 3 && !strcmp(a->path + n - 3, ".md"))
+		n -= a->bundle ? 9 : 3; /* "x/index.md" -> "x" */
+	return xstrndup(a->path, n);
 }
 
 /* A src that names a file in the brief's folder: relative, no scheme, no
@@ -99,7 +99,7 @@ static int keep_asset(const char *name)
 
 int img_copy(const struct site *s, const struct article *a, struct output *o, struct diag *d)
 {
-	char *folder = img_folder(a->path);
+	char *folder = img_folder(a);
 	if (!fs_is_dir(folder)) {
 		free(folder);
 		return 0;
@@ -171,7 +171,7 @@ int img_check_lead(const struct article *a)
 	const char *image = val_get_str(v, NULL);
 	if (!image || !*image || is_web_address(image))
 		return rc;
-	char *folder = img_folder(a->path);
+	char *folder = img_folder(a);
 	char *path = fs_join(folder, image);
 	if (!local_src(image, strlen(image)) || !fs_exists(path) || fs_is_dir(path)) {
 		diag_error(a->diag, a->path, val_line(v), val_col(v),
@@ -211,7 +211,7 @@ struct value *img_lead(const struct site *s, const struct article *a)
 	val_set_str(v, "url", url);
 	char *permalink = xasprintf("%s%s", s->cfg.base_url, url);
 	val_set_str(v, "permalink", permalink);
-	char *folder = img_folder(a->path);
+	char *folder = img_folder(a);
 	char *path = fs_join(folder, image);
 	struct stat st;
 	val_set_num(v, "length", stat(path, &st) == 0 ? (double)st.st_size : 0);

@@ -9,10 +9,10 @@
 #include "output.h"
 #include "site.h"
 
-/* The folder beside a brief that holds its images: its path without
- * ".md" ("content/articles/2017/x.md" -> "content/articles/2017/x").
- * Caller frees. */
-char *img_folder(const char *article_path);
+/* The folder that holds a brief's images: its path without ".md"
+ * ("content/articles/2017/x.md" -> "content/articles/2017/x"), or for a
+ * bundle the folder of its index.md. Caller frees. */
+char *img_folder(const struct article *a);
 
 /* Rewrites the <img> tags of body HTML (as cmark writes them) into out:
  * an image whose src is a file in folder gets its width and height, and

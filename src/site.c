@@ -410,7 +410,13 @@ struct article *article_new(char *path, size_t prefix)
 {
 	struct article *a = xcalloc(1, sizeof *a);
 	a->path = path;
-	a->rel = xstrndup(a->path + prefix, strlen(a->path + prefix) - 3);
+	size_t n = strlen(a->path + prefix) - 3;
+	/* a bundle, "2017/x/index.md", is the brief "2017/x" */
+	if (n > 6 && !strcmp(a->path + prefix + n - 6, "/index.md")) {
+		n -= 6;
+		a->bundle = 1;
+	}
+	a->rel = xstrndup(a->path + prefix, n);
 	a->diag = diag_new();
 	a->fresh = 1;
 	return a;

@@ -67,6 +67,8 @@ struct entity {
 struct article {
 	char *path;        /* display path: "content/articles/2017/x.md" */
 	char *rel;         /* below content/articles, without ".md": "2017/x" */
+	int bundle;        /* a page bundle, "2017/x/index.md": rel is "2017/x", its
+	                    * images are the files beside index.md */
 	char *slug;
 	int slug_line, slug_col; /* where front matter set the slug; 1:1 when it did not */
 	char *url;         /* "articles/2017/x/" */

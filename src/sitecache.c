@@ -194,7 +194,7 @@ void site_save(const struct site *s, struct cf_writer *w)
 	for (size_t i = 0; i < s->n_all; i++) {
 		const struct article *a = s->all[i];
 		cf_str(w, a->path);
-		cf_u64(w, strlen(a->path) - strlen(a->rel) - 3);
+		cf_u64(w, strlen(a->path) - strlen(a->rel) - (a->bundle ? 9 : 3));
 		cf_i64(w, a->size);
 		cf_i64(w, a->mtime_ns);
 		cf_u64(w, a->ino);

@@ -83,4 +83,31 @@ ln -s /etc/passwd "$TMP/s/content/articles/first/secret.txt"
 run_briefing build -s "$TMP/s" -q --no-cache
 expect_status "a symlink out of the site fails the build" 1
 expect_stderr "the symlink is named" 'secret.txt: error: symlink points outside the site folder'
+# a page bundle: content/articles/2017/third/index.md with its files beside
+# it is the brief "third", its images copied and sized as above
+rm "$TMP/s/content/articles/first/secret.txt"
+mkdir -p "$TMP/s/content/articles/2017/third"
+png 320 240 > "$TMP/s/content/articles/2017/third/chart.png"
+printf -- '---\ntitle: "Third"\ndate: 2017-10-02\n---\n\nBundled.\n\n![A bundled chart](chart.png)\n' \
+	> "$TMP/s/content/articles/2017/third/index.md"
+run_briefing build -s "$TMP/s" -q
+expect_status "site with a page bundle builds" 0
+third="$TMP/s/public/articles/2017/third/index.html"
+check "bundle: slug from the folder" test -f "$third"
+check "bundle: no brief named index" test ! -e "$TMP/s/public/articles/2017/third/index/index.html"
+check "bundle: image copied with the page" cmp "$TMP/s/content/articles/2017/third/chart.png" "$TMP/s/public/articles/2017/third/chart.png"
+check "bundle: index.md not copied" test ! -e "$TMP/s/public/articles/2017/third/index.md"
+check "bundle: image sized" grep -q '<img width="320" height="240" src="chart.png" alt="A bundled chart" />' "$third"
+check "bundle: feed image absolute" grep -q 'src=&quot;https://example.org/articles/2017/third/chart.png&quot;' "$TMP/s/public/feed.xml"
+# a changed bundle image reaches a warm build
+sleep 0.01
+png 160 90 > "$TMP/s/content/articles/2017/third/chart.png"
+run_briefing build -s "$TMP/s" -q
+check "bundle: warm build copies the new image" cmp "$TMP/s/content/articles/2017/third/chart.png" "$TMP/s/public/articles/2017/third/chart.png"
+check "bundle: warm build has the new size" grep -q '<img width="160" height="90" src="chart.png"' "$third"
+# a bundle and a file of the same name are one address
+printf -- '---\ntitle: "Third again"\ndate: 2017-10-03\n---\n\nText.\n' > "$TMP/s/content/articles/2017/third.md"
+run_briefing build -s "$TMP/s" -q
+expect_status "a bundle and x.md of the same name fail the build" 1
+rm "$TMP/s/content/articles/2017/third.md"
 finish

@@ -18,6 +18,12 @@ check "0 html errors, 0 broken links or anchors" \
 	grep -q "html_errors=0 broken_links=0 broken_anchors=0" "$TMP/report"
 [ "$rc" -eq 0 ] || sed 's/^/#   /' "$TMP/report" | tail -20
 check "0 bad XML or JSON (feeds, sitemap, search index)" grep -q "bad_xml=0 bad_json=0" "$TMP/report"
+# the pages issue 20 added must be among the pages checked
+for p in about/index.html corrections/index.html \
+	articles/2017/ambassadors-withdrawn/index.html \
+	articles/2017/ambassadors-withdrawn/recalled.svg; do
+	check "built and checked: $p" test -s "$TMP/site/$p"
+done
 
 # the same site under a subpath, as a preview build would make it
 run_briefing build -s "$ROOT" -o "$TMP/sub" -q --base-url https://example.org/briefs/
@@ -33,10 +39,14 @@ check "--clean-urls=false build validates" grep -q "html_errors=0 broken_links=0
 if "$SHARED/tools/a11y" "$TMP/site/index.html" \
 	"$TMP/site/articles/2017/tillerson-no-preconditions/index.html" \
 	"$TMP/site/topics/diplomacy/index.html" "$TMP/site/people/kim-jong-un/index.html" \
-	"$TMP/site/search/index.html" > "$TMP/a11y" 2>&1; then
-	ok "a11y: no violations on home, article, topic, person and search pages"
+	"$TMP/site/search/index.html" "$TMP/site/about/index.html" \
+	"$TMP/site/corrections/index.html" \
+	"$TMP/site/articles/2017/ambassadors-withdrawn/index.html" \
+	"$TMP/sub/about/index.html" \
+	"$TMP/sub/articles/2017/ambassadors-withdrawn/index.html" > "$TMP/a11y" 2>&1; then
+	ok "a11y: no violations on home, article, lead-image brief, topic, person, search, About and Corrections pages"
 else
-	not_ok "a11y: no violations on home, article, topic, person and search pages"
+	not_ok "a11y: no violations on home, article, lead-image brief, topic, person, search, About and Corrections pages"
 	sed 's/^/#   /' "$TMP/a11y" | tail -10
 fi
 # search with results on the page (made by search.js), and an email
