@@ -5,7 +5,7 @@
 --
 -- The index: every brief's title, URL, date and summary (its "doc"), and
 -- for every term (a folded word of the title, summary, names, body and
--- structured fields, lib/terms.lua) the docs that hold it, as ascending
+-- structured fields, folded by briefing.terms) the docs that hold it, as ascending
 -- doc numbers, delta-coded in base 36 ("0,3,1a"). Up to CHUNK_AT briefs (or `search: {chunk_at: N}`) it
 -- is one file, search-index.js. Above, search-index.js is only a manifest
 -- and the rest is in search/: terms split by their first two characters
@@ -23,31 +23,6 @@ local terms = require("lib.terms")
 -- site.yml `search: {chunk_at: N}`: from how many briefs the index is split
 local SHAPE = { chunk_at = "number" }
 local CHUNK_AT, DOCS_PER_CHUNK = 3000, 1000
-local TEXT_FIELDS = { "why_it_matters", "what_next", "bottom_line" }
-
-local DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
-local function base36(n)
-  local s = ""
-  repeat
-    local d = n % 36
-    s = DIGITS:sub(d + 1, d + 1) .. s
-    n = n // 36
-  until n == 0
-  return s
-end
-local SMALL = {}
-for n = 0, 1295 do SMALL[n] = base36(n) end
-
--- ids: ascending doc numbers -> "first,delta,delta..." in base 36
-local function code(ids)
-  local out, last = {}, 0
-  for i = 1, #ids do
-    local d = ids[i] - last
-    out[i] = SMALL[d] or base36(d)
-    last = ids[i]
-  end
-  return table.concat(out, ",")
-end
 
 local function hex(s)
   return (s:gsub(".", function(c) return string.format("%02x", c:byte()) end))
@@ -58,23 +33,18 @@ local function script(site, url, body)
                  data = { body = body } }
 end
 
--- docs[i] and the terms of doc i (0-based) -> postings by term
+-- the docs, and their postings by term (briefing.postings: doc numbers
+-- from 0, ascending, delta-coded in base 36)
 local function postings(records)
-  local docs, by_term = {}, {}
+  local docs, lists = {}, {}
   for i = 1, #records do
     local v = records[i].value
     if v then
-      local n = #docs
-      docs[n + 1] = v.doc
-      for term in v.terms:gmatch("%S+") do
-        local ids = by_term[term]
-        if ids then ids[#ids + 1] = n else by_term[term] = { n } end
-      end
+      docs[#docs + 1] = v.doc
+      lists[#lists + 1] = v.terms
     end
   end
-  local coded = {}
-  for term, ids in pairs(by_term) do coded[term] = code(ids) end
-  return docs, coded
+  return docs, briefing.postings(lists)
 end
 
 local function write_chunked(site, docs, coded)
@@ -108,23 +78,17 @@ return {
   end,
 
   emit = function(a, emit)
-    local names, seen = {}, {}
+    local names = {}
     local ts, ps = a.topics, a.people
     for i = 1, #ts do names[#names + 1] = ts[i].title end
     for i = 1, #ps do names[#names + 1] = ps[i].name end
     local title, summary, k = a.title, a.summary or "", table.concat(names, " ")
-    terms.add(seen, title)
-    terms.add(seen, summary)
-    terms.add(seen, k)
-    terms.add(seen, terms.plain(a.content or ""))
-    for _, field in ipairs(TEXT_FIELDS) do terms.add(seen, a[field]) end
     local kp = a.key_points
-    if type(kp) == "table" then
-      for i = 1, #kp do terms.add(seen, kp[i]) end
-    end
     emit("search", "all", { doc = { t = title, u = a.url, d = a.date_display, i = a.date_iso,
                                     s = summary, k = k },
-                            terms = table.concat(terms.sorted(seen), " ") })
+                            terms = briefing.terms(title, summary, k, briefing.plain(a.content or ""),
+                                                   a.why_it_matters, a.what_next, a.bottom_line,
+                                                   type(kp) == "table" and kp or nil) })
   end,
 
   group = {

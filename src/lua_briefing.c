@@ -1,5 +1,6 @@
 /* lua_briefing.c: the `briefing` module scripts see: slugify, relative,
- * absolute_urls, date, data, content, json, log.*, version, the node
+ * absolute_urls, date, data, content, json, fold, plain, terms, postings
+ * (search terms, terms.h), log.*, version, the node
  * constructors (lua_node.h), matchers (lua_match.c) and, for filters,
  * briefing.site. Each function checks its arguments and raises errors
  * with luaL_error; none reaches outside the site folder. */
@@ -19,6 +20,7 @@
 #include "lua_node.h"
 #include "lua_site.h"
 #include "jsonvalue.h"
+#include "terms.h"
 #include "lua_value.h"
 
 /* (text) -> slug */
@@ -241,6 +243,113 @@ static int l_json(lua_State *L)
 	return 1;
 }
 
+/* fold(text) -> text in ASCII lower case without accents, as the theme's
+ * search.js folds a query (terms.h) */
+static int l_fold(lua_State *L)
+{
+	size_t len;
+	const char *s = luaL_checklstring(L, 1, &len);
+	buf b = BUF_INIT;
+	terms_fold(&b, s, len);
+	lua_pushlstring(L, b.ptr, b.len);
+	buf_free(&b);
+	return 1;
+}
+
+/* plain(html) -> text: each tag and entity a space */
+static int l_plain(lua_State *L)
+{
+	size_t len;
+	const char *s = luaL_checklstring(L, 1, &len);
+	buf b = BUF_INIT;
+	terms_plain(&b, s, len);
+	lua_pushlstring(L, b.ptr, b.len);
+	buf_free(&b);
+	return 1;
+}
+
+static void add_terms(lua_State *L, int index, struct terms *t)
+{
+	size_t len;
+	if (lua_type(L, index) == LUA_TSTRING) {
+		const char *s = lua_tolstring(L, index, &len);
+		terms_add(t, s, len);
+	}
+}
+
+/* terms(...) -> "term term ...": the search terms of every string
+ * argument and every string in a list argument, folded, sorted by bytes,
+ * each once. Other values are skipped, as fields a site may not set. */
+static int l_terms(lua_State *L)
+{
+	int n = lua_gettop(L);
+	struct terms t = TERMS_INIT;
+	for (int i = 1; i <= n; i++) {
+		if (lua_type(L, i) == LUA_TTABLE) {
+			lua_Integer len = (lua_Integer)lua_rawlen(L, i);
+			for (lua_Integer k = 1; k <= len; k++) {
+				lua_rawgeti(L, i, k);
+				add_terms(L, -1, &t);
+				lua_pop(L, 1);
+			}
+		} else {
+			add_terms(L, i, &t);
+		}
+	}
+	buf b = BUF_INIT;
+	terms_join(&t, &b);
+	terms_free(&t);
+	lua_pushlstring(L, b.ptr, b.len);
+	buf_free(&b);
+	return 1;
+}
+
+/* __gc of a buf a C function fills while it may still raise a Lua error */
+static int buf_gc(lua_State *L)
+{
+	buf_free(lua_touserdata(L, 1));
+	return 0;
+}
+
+/* postings(list) -> {term = "0,3,1a", ...}: list[i] is the terms of
+ * document i - 1, separated by spaces; each term's value is the documents
+ * that hold it, ascending, delta-coded in base 36 (terms.h) */
+static int l_postings(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	size_t n = (size_t)lua_rawlen(L, 1);
+	/* both in Lua's memory, so that an error below frees them */
+	struct terms_doc *docs = lua_newuserdatauv(L, (n ? n : 1) * sizeof *docs, 0);
+	buf *out = lua_newuserdatauv(L, sizeof *out, 0);
+	*out = (buf)BUF_INIT;
+	if (luaL_newmetatable(L, "briefing.buf")) {
+		lua_pushcfunction(L, buf_gc);
+		lua_setfield(L, -2, "__gc");
+	}
+	lua_setmetatable(L, -2);
+	for (size_t i = 0; i < n; i++) {
+		/* the strings stay alive in the list, which stays on the stack */
+		if (lua_rawgeti(L, 1, (lua_Integer)i + 1) != LUA_TSTRING)
+			return luaL_error(L, "briefing.postings: item %d of the list is a %s, not a string",
+			                  (int)i + 1, luaL_typename(L, -1));
+		docs[i].terms = lua_tolstring(L, -1, &docs[i].len);
+		lua_pop(L, 1);
+	}
+	terms_postings(docs, n, out);
+	lua_newtable(L);
+	for (const char *p = out->ptr, *end = out->ptr + out->len; p < end;) {
+		size_t len = strlen(p);
+		lua_pushlstring(L, p, len);
+		p += len + 1;
+		len = strlen(p);
+		lua_pushlstring(L, p, len);
+		p += len + 1;
+		lua_rawset(L, -3);
+	}
+	buf_free(out);
+	return 1;
+}
+
 /* log.warn([place,] ...), log.error, log.info -> (): the values, joined
  * by spaces, as a message at the calling script's line, or at place
  * {path, line, col} when the first argument is a table
@@ -294,6 +403,8 @@ void lb_open_briefing(struct lb *lb)
 		{"slugify", l_slugify}, {"relative", l_relative}, {"date", l_date},
 		{"absolute_urls", l_absolute_urls},
 		{"data", l_data},       {"json", l_json},         {"content", l_content},
+		{"fold", l_fold},       {"plain", l_plain},       {"terms", l_terms},
+		{"postings", l_postings},
 		{NULL, NULL},
 	};
 	luaL_newlib(L, fns);

@@ -1,0 +1,425 @@
+/* terms.c: search terms of a text, folded like the theme's search.js
+ * folds a query. Each step is one pass of scripts/lib/terms.lua (a Lua
+ * gsub), done in the same order, so that the two agree on any bytes,
+ * valid UTF-8 or not. */
+#include "terms.h"
+
+#include "hashes.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Two-byte letters with lead byte C3-C5 or CE-D1 -> their fold, NUL-padded
+ * ("" when the letter is kept). */
+#define LEADS 7
+static char fold_table[LEADS * 64][3];
+static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
+
+static int lead_slot(unsigned char c)
+{
+	if (c >= 0xC3 && c <= 0xC5)
+		return c - 0xC3;
+	if (c >= 0xCE && c <= 0xD1)
+		return 3 + c - 0xCE;
+	return -1;
+}
+
+static char *fold_entry(unsigned cp)
+{
+	unsigned char lead = (unsigned char)(0xC0 | (cp >> 6));
+	int slot = lead_slot(lead);
+	return slot < 0 || cp < 0x80 || cp > 0x7FF ? NULL : fold_table[slot * 64 + (cp & 0x3F)];
+}
+
+static void put_cp(char *to, unsigned cp)
+{
+	if (cp < 0x80) {
+		to[0] = (char)cp;
+		to[1] = 0;
+	} else {
+		to[0] = (char)(0xC0 | (cp >> 6));
+		to[1] = (char)(0x80 | (cp & 0x3F));
+	}
+	to[2] = 0;
+}
+
+/* the next code point of a valid two-byte-or-less UTF-8 string */
+static unsigned next_cp(const char **s)
+{
+	const unsigned char *p = (const unsigned char *)*s;
+	if (p[0] < 0x80) {
+		*s += 1;
+		return p[0];
+	}
+	*s += 2;
+	return ((unsigned)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+}
+
+static void fold_init(void)
+{
+	/* base letter -> the letters whose decomposition starts with it */
+	static const struct {
+		unsigned base;
+		const char *letters;
+	} bases[] = {
+		{'a', "ÀÁÂÃÄÅàáâãäåĀāĂăĄą"}, {'c', "ÇçĆćĈĉĊċČč"}, {'d', "Ďď"},
+		{'e', "ÈÉÊËèéêëĒēĔĕĖėĘęĚě"}, {'g', "ĜĝĞğĠġĢģ"}, {'h', "Ĥĥ"},
+		{'i', "ÌÍÎÏìíîïĨĩĪīĬĭĮįİ"}, {'j', "Ĵĵ"}, {'k', "Ķķ"}, {'l', "ĹĺĻļĽľ"},
+		{'n', "ÑñŃńŅņŇň"}, {'o', "ÒÓÔÕÖòóôõöŌōŎŏŐő"}, {'r', "ŔŕŖŗŘř"},
+		{'s', "ŚśŜŝŞşŠš"}, {'t', "ŢţŤť"}, {'u', "ÙÚÛÜùúûüŨũŪūŬŭŮůŰűŲų"},
+		{'w', "Ŵŵ"}, {'y', "ÝýÿŶŷŸ"}, {'z', "ŹźŻżŽž"},
+		{0x438 /* и */, "ЙйЍѝ"}, {0x435 /* е */, "ЁёЀѐ"},
+		{0x3B1 /* α */, "Άά"}, {0x3B5 /* ε */, "Έέ"}, {0x3B7 /* η */, "Ήή"},
+		{0x3B9 /* ι */, "ΊίΪϊΐ"}, {0x3BF /* ο */, "Όό"}, {0x3C5 /* υ */, "ΎύΫϋΰ"},
+		{0x3C9 /* ω */, "Ώώ"},
+	};
+	/* capitals without a decomposition: upper, lower */
+	static const char *capitals = "ÆæØøÐðÞþĐđĦħŁłĿŀŒœŊŋŦŧ";
+	for (size_t i = 0; i < sizeof bases / sizeof *bases; i++)
+		for (const char *s = bases[i].letters; *s;)
+			put_cp(fold_entry(next_cp(&s)), bases[i].base);
+	for (const char *s = capitals; *s;) {
+		unsigned upper = next_cp(&s), lower = next_cp(&s);
+		put_cp(fold_entry(upper), lower);
+	}
+	/* Greek and Cyrillic capitals: a fixed offset from their small
+	 * letters, unless a table above folds them already */
+	for (unsigned c = 0x391; c <= 0x3A9; c++)
+		if (c != 0x3A2)
+			put_cp(fold_entry(c), c + 0x20);
+	for (unsigned c = 0x410; c <= 0x42F; c++)
+		if (!fold_entry(c)[0])
+			put_cp(fold_entry(c), c + 0x20);
+	for (unsigned c = 0x400; c <= 0x40F; c++)
+		if (!fold_entry(c)[0])
+			put_cp(fold_entry(c), c + 0x50);
+}
+
+static int cont(unsigned char c) { return c >= 0x80 && c <= 0xBF; }
+
+/* Removes from b, from offset `from` on, each `lead` byte followed by a
+ * byte in [lo, hi]: one pass, as gsub(lead .. "[lo-hi]", "") */
+static void drop_pairs(buf *b, size_t from, unsigned char lead, unsigned char lo, unsigned char hi)
+{
+	unsigned char *p = (unsigned char *)b->ptr;
+	size_t w = from;
+	for (size_t r = from; r < b->len;) {
+		if (p[r] == lead && r + 1 < b->len && p[r + 1] >= lo && p[r + 1] <= hi) {
+			r += 2;
+			continue;
+		}
+		p[w++] = p[r++];
+	}
+	buf_truncate(b, w);
+}
+
+void terms_fold(buf *out, const char *s, size_t len)
+{
+	pthread_once(&fold_once, fold_init);
+	size_t from = out->len;
+	buf_grow(out, len);
+	const unsigned char *p = (const unsigned char *)s;
+	/* s:lower() and the table, in one pass: lower() changes only ASCII,
+	 * the table only pairs of bytes from 0x80 up */
+	for (size_t i = 0; i < len;) {
+		int slot = lead_slot(p[i]);
+		if (slot >= 0 && i + 1 < len && cont(p[i + 1])) {
+			const char *to = fold_table[slot * 64 + (p[i + 1] & 0x3F)];
+			if (to[0])
+				buf_puts(out, to);
+			else
+				buf_put(out, p + i, 2);
+			i += 2;
+			continue;
+		}
+		unsigned char c = p[i++];
+		buf_putc(out, c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	/* combining marks of text that came decomposed */
+	drop_pairs(out, from, 0xCC, 0x80, 0xBF);
+	drop_pairs(out, from, 0xCD, 0x80, 0xAF);
+}
+
+void terms_plain(buf *out, const char *html, size_t len)
+{
+	size_t from = out->len;
+	for (size_t i = 0; i < len;) {
+		const char *close = html[i] == '<' ? memchr(html + i + 1, '>', len - i - 1) : NULL;
+		if (close) {
+			buf_putc(out, ' ');
+			i = (size_t)(close - html) + 1;
+		} else {
+			buf_putc(out, html[i++]);
+		}
+	}
+	/* then entities, over what the tags left */
+	char *p = out->ptr;
+	size_t w = from;
+	for (size_t r = from; r < out->len;) {
+		if (p[r] == '&') {
+			size_t q = r + 1;
+			if (q < out->len && p[q] == '#')
+				q++;
+			size_t word = q;
+			while (q < out->len && ((p[q] >= 'a' && p[q] <= 'z') || (p[q] >= 'A' && p[q] <= 'Z') ||
+			                        (p[q] >= '0' && p[q] <= '9')))
+				q++;
+			if (q > word && q < out->len && p[q] == ';') {
+				p[w++] = ' ';
+				r = q + 1;
+				continue;
+			}
+		}
+		p[w++] = p[r++];
+	}
+	buf_truncate(out, w);
+}
+
+/* The separators of lib/terms.lua, in its order: each pass replaces every
+ * match by one space. */
+enum sep { SEP_GENERAL, SEP_LATIN1, SEP_TIMES, SEP_CJK, N_SEP };
+
+/* length of the match of pass `sep` at p (n bytes left), or 0 */
+static size_t sep_match(enum sep sep, const unsigned char *p, size_t n)
+{
+	switch (sep) {
+	case SEP_GENERAL: /* \xE2[\x80-\x81][\x80-\xBF]: U+2000-U+207F */
+		return n >= 3 && p[0] == 0xE2 && (p[1] == 0x80 || p[1] == 0x81) && cont(p[2]) ? 3 : 0;
+	case SEP_LATIN1: /* \xC2[\x80-\xBF]: U+0080-U+00BF */
+		return n >= 2 && p[0] == 0xC2 && cont(p[1]) ? 2 : 0;
+	case SEP_TIMES: /* \xC3[\x97\xB7]: × and ÷ */
+		return n >= 2 && p[0] == 0xC3 && (p[1] == 0x97 || p[1] == 0xB7) ? 2 : 0;
+	default: /* \xE3\x80[\x80-\xBF]: CJK punctuation */
+		return n >= 3 && p[0] == 0xE3 && p[1] == 0x80 && cont(p[2]) ? 3 : 0;
+	}
+}
+
+static void space_out(buf *b, size_t from, enum sep sep)
+{
+	unsigned char *p = (unsigned char *)b->ptr;
+	size_t w = from;
+	for (size_t r = from; r < b->len;) {
+		size_t m = sep_match(sep, p + r, b->len - r);
+		if (m) {
+			p[w++] = ' ';
+			r += m;
+		} else {
+			p[w++] = p[r++];
+		}
+	}
+	buf_truncate(b, w);
+}
+
+/* utf8.len(w) == 1 in Lua 5.4 (strict): w is one valid sequence */
+static int one_char(const unsigned char *w, size_t len)
+{
+	static const unsigned long limits[] = {~0UL, 0x80, 0x800, 0x10000UL, 0x200000UL, 0x4000000UL};
+	unsigned c = w[0];
+	unsigned long res = 0;
+	size_t count = 0;
+	if (c < 0x80)
+		return len == 1;
+	for (; c & 0x40; c <<= 1) {
+		if (++count >= len || (w[count] & 0xC0) != 0x80)
+			return 0;
+		res = (res << 6) | (w[count] & 0x3F);
+	}
+	res |= (unsigned long)(c & 0x7F) << (count * 5);
+	if (count > 5 || res > 0x7FFFFFFFUL || res < limits[count])
+		return 0;
+	if (res > 0x10FFFFUL || (res >= 0xD800 && res <= 0xDFFF))
+		return 0;
+	return count + 1 == len;
+}
+
+static int word_byte(unsigned char c)
+{
+	return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+void terms_add(struct terms *t, const char *text, size_t len)
+{
+	size_t from = t->text.len;
+	terms_fold(&t->text, text, len);
+	for (enum sep sep = 0; sep < N_SEP; sep++)
+		space_out(&t->text, from, sep);
+	/* a separator at the end, so that every word has a byte after it for
+	 * its NUL as the words move down over what is dropped */
+	buf_putc(&t->text, ' ');
+	unsigned char *p = (unsigned char *)t->text.ptr;
+	size_t end = t->text.len, w = from;
+	for (size_t r = from; r < end;) {
+		if (!word_byte(p[r])) {
+			r++;
+			continue;
+		}
+		size_t start = r;
+		while (r < end && word_byte(p[r]))
+			r++;
+		size_t n = r - start;
+		if (n > 40 || n < 2 || one_char(p + start, n))
+			continue;
+		if (t->n == t->cap) {
+			t->cap = t->cap ? 2 * t->cap : 64;
+			t->start = xrealloc(t->start, t->cap * sizeof *t->start);
+		}
+		memmove(p + w, p + start, n);
+		t->start[t->n++] = w;
+		w += n;
+		p[w++] = 0;
+	}
+	buf_truncate(&t->text, w);
+}
+
+static int by_bytes(const void *a, const void *b, void *text)
+{
+	const char *base = text;
+	return strcmp(base + *(const size_t *)a, base + *(const size_t *)b);
+}
+
+void terms_join(struct terms *t, buf *out)
+{
+	qsort_r(t->start, t->n, sizeof *t->start, by_bytes, t->text.ptr);
+	const char *last = NULL;
+	for (size_t i = 0; i < t->n; i++) {
+		const char *w = t->text.ptr + t->start[i];
+		if (last && !strcmp(last, w))
+			continue;
+		if (last)
+			buf_putc(out, ' ');
+		buf_puts(out, w);
+		last = w;
+	}
+	buf_reset(&t->text);
+	t->n = 0;
+}
+
+void terms_free(struct terms *t)
+{
+	buf_free(&t->text);
+	free(t->start);
+	*t = (struct terms)TERMS_INIT;
+}
+
+/* A term of the inverted index: where its documents go in ids */
+struct post_term {
+	const char *s;
+	uint32_t len;
+	uint32_t last; /* the last document counted, UINT32_MAX before any */
+	size_t at, fill;
+};
+
+struct postings {
+	struct post_term *terms;
+	size_t n, cap;
+	uint32_t *slots; /* open addressing: 1 + index into terms, 0 empty */
+	size_t n_slots;
+};
+
+static uint32_t *post_slot(struct postings *p, const char *s, size_t len)
+{
+	uint64_t h = hs_bytes(s, len, 0x7465726d73ULL);
+	for (size_t i = h & (p->n_slots - 1);; i = (i + 1) & (p->n_slots - 1)) {
+		uint32_t *slot = &p->slots[i];
+		if (!*slot)
+			return slot;
+		const struct post_term *t = &p->terms[*slot - 1];
+		if (t->len == len && !memcmp(t->s, s, len))
+			return slot;
+	}
+}
+
+static void post_grow(struct postings *p)
+{
+	size_t n_slots = p->n_slots ? 2 * p->n_slots : 1024;
+	free(p->slots);
+	p->slots = xcalloc(n_slots, sizeof *p->slots);
+	p->n_slots = n_slots;
+	for (size_t i = 0; i < p->n; i++)
+		*post_slot(p, p->terms[i].s, p->terms[i].len) = (uint32_t)i + 1;
+}
+
+/* the term s, added when new */
+static struct post_term *post_term(struct postings *p, const char *s, size_t len)
+{
+	if (2 * (p->n + 1) > p->n_slots)
+		post_grow(p);
+	uint32_t *slot = post_slot(p, s, len);
+	if (!*slot) {
+		if (p->n == p->cap) {
+			p->cap = p->cap ? 2 * p->cap : 1024;
+			p->terms = xrealloc(p->terms, p->cap * sizeof *p->terms);
+		}
+		p->terms[p->n] = (struct post_term){s, (uint32_t)len, UINT32_MAX, 0, 0};
+		*slot = (uint32_t)++p->n;
+	}
+	return &p->terms[*slot - 1];
+}
+
+static void put_base36(buf *b, uint32_t n)
+{
+	char digits[8];
+	int k = 0;
+	do {
+		digits[k++] = "0123456789abcdefghijklmnopqrstuvwxyz"[n % 36];
+		n /= 36;
+	} while (n);
+	while (k)
+		buf_putc(b, digits[--k]);
+}
+
+void terms_postings(const struct terms_doc *docs, size_t n, buf *out)
+{
+	struct postings p = {0};
+	uint32_t *ids = NULL;
+	/* two passes over the words: count each term's documents, then place
+	 * them, so that every list is one exact slice of ids */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t d = 0; d < n; d++) {
+			const char *s = docs[d].terms, *end = s + docs[d].len;
+			while (s < end) {
+				const char *w = s;
+				while (s < end && *s != ' ')
+					s++;
+				if (s > w) {
+					struct post_term *t = post_term(&p, w, (size_t)(s - w));
+					if (t->last != (uint32_t)d) {
+						t->last = (uint32_t)d;
+						if (ids)
+							ids[t->at + t->fill] = (uint32_t)d;
+						t->fill++;
+					}
+				}
+				s++;
+			}
+		}
+		if (ids)
+			break;
+		size_t total = 0;
+		for (size_t i = 0; i < p.n; i++) {
+			p.terms[i].at = total;
+			total += p.terms[i].fill;
+			p.terms[i].fill = 0;
+			p.terms[i].last = UINT32_MAX;
+		}
+		ids = xmalloc((total ? total : 1) * sizeof *ids);
+	}
+	for (size_t i = 0; i < p.n; i++) {
+		const struct post_term *t = &p.terms[i];
+		uint32_t last = 0;
+		buf_put(out, t->s, t->len);
+		buf_putc(out, 0);
+		for (size_t k = 0; k < t->fill; k++) {
+			if (k)
+				buf_putc(out, ',');
+			put_base36(out, ids[t->at + k] - last);
+			last = ids[t->at + k];
+		}
+		buf_putc(out, 0);
+	}
+	free(ids);
+	free(p.terms);
+	free(p.slots);
+}
