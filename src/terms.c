@@ -119,24 +119,38 @@ void terms_fold(buf *out, const char *s, size_t len)
 {
 	pthread_once(&fold_once, fold_init);
 	size_t from = out->len;
+	/* the fold is never longer than the text */
 	buf_grow(out, len);
 	const unsigned char *p = (const unsigned char *)s;
+	char *w = out->ptr + out->len;
 	/* s:lower() and the table, in one pass: lower() changes only ASCII,
 	 * the table only pairs of bytes from 0x80 up */
 	for (size_t i = 0; i < len;) {
-		int slot = lead_slot(p[i]);
+		unsigned char c = p[i];
+		if (c < 0x80) {
+			*w++ = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+			i++;
+			continue;
+		}
+		int slot = lead_slot(c);
 		if (slot >= 0 && i + 1 < len && cont(p[i + 1])) {
 			const char *to = fold_table[slot * 64 + (p[i + 1] & 0x3F)];
-			if (to[0])
-				buf_puts(out, to);
-			else
-				buf_put(out, p + i, 2);
+			if (to[0]) {
+				*w++ = to[0];
+				if (to[1])
+					*w++ = to[1];
+			} else {
+				*w++ = (char)c;
+				*w++ = (char)p[i + 1];
+			}
 			i += 2;
 			continue;
 		}
-		unsigned char c = p[i++];
-		buf_putc(out, c >= 'A' && c <= 'Z' ? c + 32 : c);
+		*w++ = (char)c;
+		i++;
 	}
+	out->len = (size_t)(w - out->ptr);
+	*w = 0;
 	/* combining marks of text that came decomposed */
 	drop_pairs(out, from, 0xCC, 0x80, 0xBF);
 	drop_pairs(out, from, 0xCD, 0x80, 0xAF);
@@ -144,37 +158,41 @@ void terms_fold(buf *out, const char *s, size_t len)
 
 void terms_plain(buf *out, const char *html, size_t len)
 {
+	/* never longer than the HTML */
+	buf_grow(out, len);
 	size_t from = out->len;
+	char *p = out->ptr, *w = p + from;
 	for (size_t i = 0; i < len;) {
 		const char *close = html[i] == '<' ? memchr(html + i + 1, '>', len - i - 1) : NULL;
 		if (close) {
-			buf_putc(out, ' ');
+			*w++ = ' ';
 			i = (size_t)(close - html) + 1;
 		} else {
-			buf_putc(out, html[i++]);
+			*w++ = html[i++];
 		}
 	}
+	size_t end = (size_t)(w - p);
 	/* then entities, over what the tags left */
-	char *p = out->ptr;
-	size_t w = from;
-	for (size_t r = from; r < out->len;) {
+	w = p + from;
+	for (size_t r = from; r < end;) {
 		if (p[r] == '&') {
 			size_t q = r + 1;
-			if (q < out->len && p[q] == '#')
+			if (q < end && p[q] == '#')
 				q++;
 			size_t word = q;
-			while (q < out->len && ((p[q] >= 'a' && p[q] <= 'z') || (p[q] >= 'A' && p[q] <= 'Z') ||
-			                        (p[q] >= '0' && p[q] <= '9')))
+			while (q < end && ((p[q] >= 'a' && p[q] <= 'z') || (p[q] >= 'A' && p[q] <= 'Z') ||
+			                   (p[q] >= '0' && p[q] <= '9')))
 				q++;
-			if (q > word && q < out->len && p[q] == ';') {
-				p[w++] = ' ';
+			if (q > word && q < end && p[q] == ';') {
+				*w++ = ' ';
 				r = q + 1;
 				continue;
 			}
 		}
-		p[w++] = p[r++];
+		*w++ = p[r++];
 	}
-	buf_truncate(out, w);
+	out->len = (size_t)(w - p);
+	*w = 0;
 }
 
 /* The separators of lib/terms.lua, in its order: each pass replaces every
@@ -239,6 +257,31 @@ static int word_byte(unsigned char c)
 	return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* the slot of the word at p (n bytes) in t's set: its own or an empty one */
+static unsigned *set_slot(struct terms *t, const char *p, size_t n)
+{
+	size_t mask = t->n_slots - 1;
+	for (size_t i = hs_bytes(p, n, 0) & mask;; i = (i + 1) & mask) {
+		unsigned *slot = &t->set[i];
+		if (!*slot)
+			return slot;
+		const char *w = t->text.ptr + t->start[*slot - 1];
+		if (!memcmp(w, p, n) && !w[n])
+			return slot;
+	}
+}
+
+static void set_grow(struct terms *t)
+{
+	free(t->set);
+	t->n_slots = t->n_slots ? 2 * t->n_slots : 512;
+	t->set = xcalloc(t->n_slots, sizeof *t->set);
+	for (size_t i = 0; i < t->n; i++) {
+		const char *w = t->text.ptr + t->start[i];
+		*set_slot(t, w, strlen(w)) = (unsigned)i + 1;
+	}
+}
+
 void terms_add(struct terms *t, const char *text, size_t len)
 {
 	size_t from = t->text.len;
@@ -261,14 +304,20 @@ void terms_add(struct terms *t, const char *text, size_t len)
 		size_t n = r - start;
 		if (n > 40 || n < 2 || one_char(p + start, n))
 			continue;
+		if (2 * (t->n + 1) > t->n_slots)
+			set_grow(t);
+		unsigned *slot = set_slot(t, (const char *)p + start, n);
+		if (*slot)
+			continue; /* seen */
 		if (t->n == t->cap) {
 			t->cap = t->cap ? 2 * t->cap : 64;
 			t->start = xrealloc(t->start, t->cap * sizeof *t->start);
 		}
 		memmove(p + w, p + start, n);
+		p[w + n] = 0;
 		t->start[t->n++] = w;
-		w += n;
-		p[w++] = 0;
+		*slot = (unsigned)t->n;
+		w += n + 1;
 	}
 	buf_truncate(&t->text, w);
 }
@@ -294,12 +343,15 @@ void terms_join(struct terms *t, buf *out)
 	}
 	buf_reset(&t->text);
 	t->n = 0;
+	if (t->set)
+		memset(t->set, 0, t->n_slots * sizeof *t->set);
 }
 
 void terms_free(struct terms *t)
 {
 	buf_free(&t->text);
 	free(t->start);
+	free(t->set);
 	*t = (struct terms)TERMS_INIT;
 }
 

@@ -24,10 +24,12 @@ void terms_plain(buf *out, const char *html, size_t len);
 /* A set of terms being gathered: add texts, then join. */
 struct terms {
 	buf text;      /* folded texts, words separated by NUL */
-	size_t *start; /* offsets of the words kept in text */
+	size_t *start; /* offsets in text of the words kept, each once */
 	size_t n, cap;
+	unsigned *set; /* open addressing: 1 + index into start, 0 empty */
+	size_t n_slots;
 };
-#define TERMS_INIT {BUF_INIT, NULL, 0, 0}
+#define TERMS_INIT {BUF_INIT, NULL, 0, 0, NULL, 0}
 
 /* Adds the folded words of text: runs of ASCII letters and digits and
  * bytes 0x80 and up, two characters or more and at most 40 bytes.
