@@ -3,39 +3,53 @@
 -- from disk) and the search/ page, whose small script (the theme's
 -- static/search.js) searches it in the browser. No server, no service.
 --
--- The index: every brief's title, URL, date and summary (its "doc"), and
--- for every term (a folded word of the title, summary, names, body and
--- structured fields, folded by briefing.terms) the docs that hold it, as ascending
--- doc numbers, delta-coded in base 36 ("0,3,1a"). Up to CHUNK_AT briefs (or `search: {chunk_at: N}`) it
--- is one file, search-index.js. Above, search-index.js is only a manifest
--- and the rest is in search/: terms split by their first two characters
--- (t-<hex>.js) and docs by DOCS_PER_CHUNK (d-<n>.js), each loaded when a
--- query needs it, so a site of 100,000 briefs stays usable.
+-- The index is split by month, one shard per month of briefs, so that an
+-- edit rebuilds one month's shard and not the whole index. A shard holds
+-- its briefs' docs (title, URL, date, summary, names), newest first and
+-- numbered from 0, and for every term (a word of the title, summary,
+-- names, body and structured fields, folded by briefing.terms) the docs
+-- that hold it, as ascending numbers, delta-coded in base 36 ("0,3,1a",
+-- briefing.postings). A shard of up to CHUNK_AT briefs (or `search:
+-- {chunk_at: N}`) is one file, search/<YYYY-MM>.js; a bigger one is split:
+-- its docs in search/<YYYY-MM>/d.js and its terms by their first two
+-- characters in search/<YYYY-MM>/t-<hex>.js, each loaded when a query
+-- needs it. search-index.js is the manifest: the shards, newest first,
+-- with their sizes and, for a split shard, its term chunks.
 --
--- Keyed steps (briefing-lua(7)): each article's emit, in parallel and only
--- for the briefs that changed, folds its text into its sorted terms and
--- files them, with its doc, under the one key "all" of group "search";
--- the group step only counts and codes postings.
+-- Keyed steps (briefing-lua(7)): each brief's emit, in parallel and only
+-- for the briefs that changed, folds its text into its terms and files
+-- them, with its doc, under its month in group "search"; the group step
+-- codes one month's postings and writes its shard; finish writes the
+-- manifest and the search page from the shards' sizes, so it runs again
+-- only when a shard's size or chunk list changes.
 
 local config = require("lib.config")
 local terms = require("lib.terms")
 
--- site.yml `search: {chunk_at: N}`: from how many briefs the index is split
+-- site.yml `search: {chunk_at: N}`: a month of more briefs is split
 local SHAPE = { chunk_at = "number" }
-local CHUNK_AT, DOCS_PER_CHUNK = 3000, 1000
+local CHUNK_AT = 300
 
-local function hex(s)
-  return (s:gsub(".", function(c) return string.format("%02x", c:byte()) end))
-end
+-- a term's first two characters as hex, for a chunk's file name
+local HEX = setmetatable({}, { __index = function(memo, s)
+  local h = s:gsub(".", function(c) return string.format("%02x", c:byte()) end)
+  memo[s] = h
+  return h
+end })
 
-local function script(site, url, body)
+local function script(site, url, name, data)
   site:add_page{ url = url, template = "raw", kind = "search-index", title = "Search index",
-                 data = { body = body } }
+                 data = { body = "briefingSearch.load(\"" .. name .. "\", "
+                                 .. briefing.json(data) .. ");\n" } }
 end
 
--- the docs, and their postings by term (briefing.postings: doc numbers
--- from 0, ascending, delta-coded in base 36)
-local function postings(records)
+-- the shard of a brief: the month of its date
+local function month(a)
+  local iso = a.date_iso
+  return type(iso) == "string" and iso:match("^%d%d%d%d%-%d%d") or "undated"
+end
+
+local function shard(key, records, site)
   local docs, lists = {}, {}
   for i = 1, #records do
     local v = records[i].value
@@ -44,37 +58,48 @@ local function postings(records)
       lists[#lists + 1] = v.terms
     end
   end
-  return docs, briefing.postings(lists)
-end
-
-local function write_chunked(site, docs, coded)
+  local coded = briefing.postings(lists)
+  local chunk_at = tonumber(config.read(site, "search", SHAPE).chunk_at) or CHUNK_AT
+  if #docs <= chunk_at then
+    script(site, "search/" .. key .. ".js", key, { docs = docs, terms = coded })
+    return { m = key, n = #docs }
+  end
   local chunks, keys = {}, {}
   for term, p in pairs(coded) do
-    local key = hex(terms.prefix(term))
-    local c = chunks[key]
-    if not c then c = {}; chunks[key] = c; keys[#keys + 1] = key end
+    local k = HEX[terms.prefix(term)]
+    local c = chunks[k]
+    if not c then c = {}; chunks[k] = c; keys[#keys + 1] = k end
     c[term] = p
   end
   table.sort(keys)
-  for _, key in ipairs(keys) do
-    script(site, "search/t-" .. key .. ".js",
-           "briefingSearch.load(\"t-" .. key .. "\", " .. briefing.json(chunks[key]) .. ");\n")
+  for _, k in ipairs(keys) do
+    script(site, "search/" .. key .. "/t-" .. k .. ".js", key .. "/t-" .. k, chunks[k])
   end
-  local n_docs = 0
-  for first = 1, #docs, DOCS_PER_CHUNK do
-    local part = table.move(docs, first, math.min(first + DOCS_PER_CHUNK - 1, #docs), 1, {})
-    script(site, "search/d-" .. n_docs .. ".js",
-           "briefingSearch.load(\"d-" .. n_docs .. "\", " .. briefing.json(part) .. ");\n")
-    n_docs = n_docs + 1
+  script(site, "search/" .. key .. "/d.js", key .. "/d", docs)
+  return { m = key, n = #docs, p = keys }
+end
+
+local function manifest(summaries, site)
+  local shards, count = {}, 0
+  for i = #summaries, 1, -1 do -- newest month first
+    local s = summaries[i].value
+    if s then
+      shards[#shards + 1] = s
+      count = count + s.n
+    end
   end
-  return { count = #docs, docs_per_chunk = DOCS_PER_CHUNK, term_chunks = keys }
+  site:add_page{ url = "search-index.js", template = "raw", kind = "search-index",
+                 title = "Search index",
+                 data = { body = "window.briefingSearch = "
+                                 .. briefing.json({ count = count, shards = shards }) .. ";\n" } }
+  site:add_page{ url = "search/", template = "search", kind = "search", title = "Search",
+                 data = { description = "Search every brief on " .. site.title .. "." } }
+  site:set_data("search_url", "search/")
 end
 
 return {
-  -- the key exists, and the pages are written, even with no articles
-  start = function(site, emit)
+  start = function(site)
     config.check(site, "search", SHAPE)
-    emit("search", "all")
   end,
 
   emit = function(a, emit)
@@ -84,27 +109,13 @@ return {
     for i = 1, #ps do names[#names + 1] = ps[i].name end
     local title, summary, k = a.title, a.summary or "", table.concat(names, " ")
     local kp = a.key_points
-    emit("search", "all", { doc = { t = title, u = a.url, d = a.date_display, i = a.date_iso,
-                                    s = summary, k = k },
-                            terms = briefing.terms(title, summary, k, briefing.plain(a.content or ""),
-                                                   a.why_it_matters, a.what_next, a.bottom_line,
-                                                   type(kp) == "table" and kp or nil) })
+    emit("search", month(a), { doc = { t = title, u = a.url, d = a.date_display, i = a.date_iso,
+                                       s = summary, k = k },
+                               terms = briefing.terms(title, summary, k, briefing.plain(a.content or ""),
+                                                      a.why_it_matters, a.what_next, a.bottom_line,
+                                                      type(kp) == "table" and kp or nil) })
   end,
 
-  group = {
-    search = function(_, records, site)
-      local docs, coded = postings(records)
-      local index
-      local chunk_at = tonumber(config.read(site, "search", SHAPE).chunk_at) or CHUNK_AT
-      if #docs <= chunk_at then
-        index = { count = #docs, docs = docs, terms = coded }
-      else
-        index = write_chunked(site, docs, coded)
-      end
-      script(site, "search-index.js", "window.briefingSearch = " .. briefing.json(index) .. ";\n")
-      site:add_page{ url = "search/", template = "search", kind = "search", title = "Search",
-                     data = { description = "Search every brief on " .. site.title .. "." } }
-      site:set_data("search_url", "search/")
-    end,
-  },
+  group = { search = shard },
+  finish = { search = manifest },
 }

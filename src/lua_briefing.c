@@ -336,7 +336,10 @@ static int l_postings(lua_State *L)
 		lua_pop(L, 1);
 	}
 	terms_postings(docs, n, out);
-	lua_newtable(L);
+	int count = 0;
+	for (const char *p = out->ptr, *end = out->ptr + out->len; p < end; p += strlen(p) + 1)
+		count++;
+	lua_createtable(L, 0, count / 2);
 	for (const char *p = out->ptr, *end = out->ptr + out->len; p < end;) {
 		size_t len = strlen(p);
 		lua_pushlstring(L, p, len);

@@ -425,39 +425,49 @@ static void put_base36(buf *b, uint32_t n)
 void terms_postings(const struct terms_doc *docs, size_t n, buf *out)
 {
 	struct postings p = {0};
-	uint32_t *ids = NULL;
-	/* two passes over the words: count each term's documents, then place
-	 * them, so that every list is one exact slice of ids */
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t d = 0; d < n; d++) {
-			const char *s = docs[d].terms, *end = s + docs[d].len;
-			while (s < end) {
-				const char *w = s;
-				while (s < end && *s != ' ')
-					s++;
-				if (s > w) {
-					struct post_term *t = post_term(&p, w, (size_t)(s - w));
-					if (t->last != (uint32_t)d) {
-						t->last = (uint32_t)d;
-						if (ids)
-							ids[t->at + t->fill] = (uint32_t)d;
-						t->fill++;
-					}
-				}
+	/* one pass over the words: each occurrence's term, once per document,
+	 * and each term's count; then each term's slice of ids, filled in
+	 * document order, so every list comes out ascending */
+	size_t n_occ = 0, cap_occ = 4096;
+	uint32_t *occ = xmalloc(cap_occ * sizeof *occ);
+	size_t *doc_end = xmalloc((n ? n : 1) * sizeof *doc_end);
+	for (size_t d = 0; d < n; d++) {
+		const char *s = docs[d].terms, *end = s + docs[d].len;
+		while (s < end) {
+			const char *w = s;
+			while (s < end && *s != ' ')
 				s++;
+			if (s > w) {
+				struct post_term *t = post_term(&p, w, (size_t)(s - w));
+				if (t->last != (uint32_t)d) {
+					t->last = (uint32_t)d;
+					t->fill++;
+					if (n_occ == cap_occ) {
+						cap_occ *= 2;
+						occ = xrealloc(occ, cap_occ * sizeof *occ);
+					}
+					occ[n_occ++] = (uint32_t)(t - p.terms);
+				}
 			}
+			s++;
 		}
-		if (ids)
-			break;
-		size_t total = 0;
-		for (size_t i = 0; i < p.n; i++) {
-			p.terms[i].at = total;
-			total += p.terms[i].fill;
-			p.terms[i].fill = 0;
-			p.terms[i].last = UINT32_MAX;
-		}
-		ids = xmalloc((total ? total : 1) * sizeof *ids);
+		doc_end[d] = n_occ;
 	}
+	size_t total = 0;
+	for (size_t i = 0; i < p.n; i++) {
+		p.terms[i].at = total;
+		total += p.terms[i].fill;
+		p.terms[i].fill = 0;
+	}
+	uint32_t *ids = xmalloc((total ? total : 1) * sizeof *ids);
+	for (size_t d = 0, k = 0; d < n; d++)
+		for (; k < doc_end[d]; k++) {
+			struct post_term *t = &p.terms[occ[k]];
+			ids[t->at + t->fill++] = (uint32_t)d;
+		}
+	free(occ);
+	free(doc_end);
+	buf_grow(out, total * 3 + p.n * 12);
 	for (size_t i = 0; i < p.n; i++) {
 		const struct post_term *t = &p.terms[i];
 		uint32_t last = 0;

@@ -8,27 +8,39 @@
 run_briefing build -s "$ROOT" -o "$TMP/site" -q
 expect_status "example site builds" 0
 idx="$TMP/site/search-index.js"
-check "search index written" grep -q '^window.briefingSearch = {"count":10,"docs":\[' "$idx"
-check "a word of a body is a term" grep -q '"weather":"' "$idx"
-check "terms are lower case" sh -c "grep -q '\"pyongyang\":\"' '$idx' && ! grep -q '\"Pyongyang\":\"' '$idx'"
-check "one index file for a small site" test ! -e "$TMP/site/search/t-7765.js"
+check "manifest written: the months, newest first" \
+	grep -q '^window.briefingSearch = {"count":10,"shards":\[{"m":"2017-12","n":4},{"m":"2017-09","n":6}\]};$' "$idx"
+m="$TMP/site/search/2017-09.js"
+check "a month is one shard" grep -q '^briefingSearch.load("2017-09", {"docs":\[' "$m"
+check "a word of a body is a term" grep -q '"weather":"' "$TMP/site/search/2017-12.js"
+check "terms are lower case" sh -c "grep -q '\"pyongyang\":\"' '$m' && ! grep -q '\"Pyongyang\":\"' '$m'"
+check "a small month is not split" test ! -e "$TMP/site/search/2017-09"
 check "search page links its scripts" grep -q 'src="../search.js"' "$TMP/site/search/index.html"
 check "nav links the search page" grep -q 'href="search/">Search</a>' "$TMP/site/index.html"
 
-# a chunked index: two briefs, split from the first one on
+# a split shard: every month of more than 1 brief is split
 s="$TMP/chunked"
 new_site "$s"
 printf 'search: {chunk_at: 1}\n' >> "$s/site.yml"
-printf -- '---\ntitle: "Engine test at Hwasŏng"\ndate: 2017-10-01\nsummary: "Cafés closed."\n---\n\nHello. The ÉCOLE reopened; Ünal spoke.\n' \
+printf -- '---\ntitle: "Engine test at Hwasŏng"\ndate: 2017-09-30T12:00:00Z\nsummary: "Cafés closed."\n---\n\nHello. The ÉCOLE reopened; Ünal spoke.\n' \
 	> "$s/content/articles/hwasong.md"
 run_briefing build -s "$s" -q
-expect_status "site with a chunked index builds" 0
+expect_status "site with a split shard builds" 0
 o="$s/public"
-check "manifest lists the term chunks" grep -q '"term_chunks":\[.*"6877"' "$o/search-index.js"
-check "accented title word folded into its chunk" grep -q '"hwasong":"0"' "$o/search/t-6877.js"
-check "accented capitals folded" sh -c "grep -q '\"ecole\":\"0\"' '$o/search/t-6563.js' && grep -q '\"unal\":\"0\"' '$o/search/t-756e.js'"
-check "docs in their own chunk, newest first" grep -q '^briefingSearch.load("d-0", \[{.*Hwas.*First' "$o/search/d-0.js"
-check "postings are delta-coded" grep -q '"hello":"0,1"' "$o/search/t-6865.js"
+check "manifest lists the month's term chunks" \
+	grep -q '{"m":"2017-09","n":2,"p":\[.*"6877".*\]}' "$o/search-index.js"
+check "accented title word folded into its chunk" grep -q '"hwasong":"0"' "$o/search/2017-09/t-6877.js"
+check "accented capitals folded" sh -c "grep -q '\"ecole\":\"0\"' '$o/search/2017-09/t-6563.js' && grep -q '\"unal\":\"0\"' '$o/search/2017-09/t-756e.js'"
+check "docs in their own file, newest first" \
+	grep -q '^briefingSearch.load("2017-09/d", \[{.*Hwas.*First' "$o/search/2017-09/d.js"
+check "postings are delta-coded" grep -q '"hello":"0,1"' "$o/search/2017-09/t-6865.js"
+cp "$o/search/2017-09/t-6865.js" "$TMP/t-6865.js"
+printf -- '---\ntitle: "Later"\ndate: 2017-11-02\n---\n\nA later note.\n' > "$s/content/articles/later.md"
+run_briefing build -s "$s" -q
+check "a brief of another month makes its own shard" \
+	grep -q '"shards":\[{"m":"2017-11","n":1},{"m":"2017-09",' "$o/search-index.js"
+check "and leaves the other months' shards as they were" cmp -s "$TMP/t-6865.js" "$o/search/2017-09/t-6865.js"
+rm "$s/content/articles/later.md"
 printf 'search: {chunk_at: many}\n' >> "$s/site.yml"
 run_briefing build -s "$s" -q
 expect_status "a chunk_at that is not a number fails the build" 1

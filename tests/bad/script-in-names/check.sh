@@ -10,7 +10,7 @@ check "$case_name: Atom escapes the title" grep -qF "<title>A $html</title>" "$O
 check "$case_name: RSS escapes the title" grep -qF "<title>A $html</title>" "$OUT/rss.xml"
 check "$case_name: OPML escapes the topic" grep -qF "T $html" "$OUT/feeds.opml"
 check "$case_name: feed.json escapes the title" grep -qF "\"title\": \"A $(printf '%s' "$json" | sed 's/\\\\/\\/g')\"" "$OUT/feed.json"
-check "$case_name: the search index escapes the title" grep -qF '"t":"A \u003cscript\u003ealert(1)' "$OUT/search-index.js"
+check "$case_name: the search index escapes the title" grep -rqF '"t":"A \u003cscript\u003ealert(1)' "$OUT/search"
 # nothing left unescaped: once the escaped forms (and cmark's "raw HTML
 # omitted" around the body's script text) are taken out, no alert(1) remains
 leftover=$(find "$OUT" -type f ! -name '*.txt' -exec cat {} + |

@@ -1,9 +1,12 @@
-/* search.js: searches the index search.lua writes (window.briefingSearch)
- * in the browser. Every word of the query must start a term of a brief
- * (its title, summary, names or text); briefs where words match whole rank
- * first, then newer briefs. Matched words are marked in the results. A
- * large index comes in chunks (search/t-*.js, search/d-*.js), loaded as
- * scripts when a query needs them, so it works from a folder on disk. */
+/* search.js: searches the index search.lua writes in the browser. Every
+ * word of the query must start a term of a brief (its title, summary, names
+ * or text); briefs where words match whole rank first, then newer briefs.
+ * Matched words are marked in the results. search-index.js lists the
+ * shards, one per month, newest first; each is a script (search/<month>.js)
+ * or, for a big month, its docs and its term chunks by first two letters
+ * (search/<month>/d.js, search/<month>/t-<hex>.js). Shards and chunks are
+ * loaded as scripts when a query needs them, so search works from a
+ * folder on disk. */
 (function () {
   "use strict";
   var form = document.querySelector(".search-form");
@@ -14,8 +17,11 @@
   var root = form.getAttribute("data-root") || "";
   /* without clean URLs a page "x/" is the file "x.html" */
   var clean = form.getAttribute("data-clean") !== "false";
-  var index = window.briefingSearch || { count: 0, docs: [], terms: {} };
-  var chunked = !index.terms;
+  var index = window.briefingSearch || { count: 0, shards: [] };
+  var shards = index.shards || [];
+  /* a brief's number: its shard's place (newest first) and its own in the
+   * shard (newest first), so that ascending numbers are newest first */
+  var SPAN = 1048576;
   var loaded = {}, waiting = {};
   var shown = 50, seq = 0;
 
@@ -54,13 +60,23 @@
     }).join("");
   }
 
-  /* the term tables a query word can match: all of them, or the chunks of
-   * its first two characters (of its first one for a one-letter word) */
+  /* the term tables a query word can match, with their shard's number:
+   * every shard's, or of a split shard the chunks of the word's first two
+   * characters (of its first one for a one-letter word) */
   function tables(w) {
-    if (!chunked) return Promise.resolve([index.terms]);
     var key = hex(Array.from(w).slice(0, 2).join(""));
-    var keys = index.term_chunks.filter(function (k) { return k.indexOf(key) === 0; });
-    return Promise.all(keys.map(function (k) { return need("t-" + k); }));
+    var wanted = [];
+    shards.forEach(function (sh, i) {
+      if (!sh.p) { wanted.push([i, sh.m, "terms"]); return; }
+      sh.p.forEach(function (k) {
+        if (k.indexOf(key) === 0) wanted.push([i, sh.m + "/t-" + k, null]);
+      });
+    });
+    return Promise.all(wanted.map(function (x) {
+      return need(x[1]).then(function (data) {
+        return { shard: x[0], terms: (x[2] ? data[x[2]] : data) || {} };
+      });
+    }));
   }
 
   function decode(p) {
@@ -69,14 +85,16 @@
     return ids;
   }
 
-  /* doc number -> {exact, term} for one query word */
+  /* brief number -> {exact, term} for one query word */
   function matches(w, tabs) {
     var found = new Map();
-    tabs.forEach(function (t) {
+    tabs.forEach(function (tab) {
+      var t = tab.terms, base = tab.shard * SPAN;
       Object.keys(t).forEach(function (term) {
         if (term.lastIndexOf(w, 0) !== 0) return;
         var exact = term === w;
-        decode(t[term]).forEach(function (id) {
+        decode(t[term]).forEach(function (local) {
+          var id = base + local;
           var m = found.get(id);
           if (!m || (exact && !m.exact)) found.set(id, { exact: exact, term: term });
         });
@@ -86,13 +104,18 @@
   }
 
   function docs(ids) {
-    if (!chunked) return Promise.resolve(ids.map(function (id) { return index.docs[id]; }));
-    var per = index.docs_per_chunk, parts = {};
-    ids.forEach(function (id) { parts[Math.floor(id / per)] = true; });
-    return Promise.all(Object.keys(parts).map(function (c) { return need("d-" + c); }))
-      .then(function () {
-        return ids.map(function (id) { return loaded["d-" + Math.floor(id / per)][id % per]; });
+    var names = {};
+    ids.forEach(function (id) {
+      var sh = shards[Math.floor(id / SPAN)];
+      names[sh.p ? sh.m + "/d" : sh.m] = true;
+    });
+    return Promise.all(Object.keys(names).map(need)).then(function () {
+      return ids.map(function (id) {
+        var sh = shards[Math.floor(id / SPAN)];
+        var data = loaded[sh.p ? sh.m + "/d" : sh.m] || {};
+        return (sh.p ? data : data.docs || [])[id % SPAN];
       });
+    });
   }
 
   function el(tag, cls, text) {

@@ -1,0 +1,1 @@
+briefingSearch.load("2017-09", {"docs":[{"d":"30 September 2017","i":"2017-09-30T00:00:00-05:00","k":"Diplomacy","s":"Nothing about anyone…","t":"An earlier brief","u":"articles/2017/earlier/"}],"terms":{"about":"0","an":"0","anyone":"0","brief":"0","diplomacy":"0","earlier":"0","in":"0","nothing":"0","particular":"0"}});
