@@ -45,6 +45,7 @@ struct build {
 	const char *map;          /* and its strings in the mapped file */
 	size_t map_len;
 	unsigned gen;
+	uint64_t sitemap_stamp;   /* what the sitemap in the output says (sitemap.h), 0 unknown */
 	struct diag *unsaid;      /* check_only: the last update's messages, not printed */
 	struct diag *said;        /* the notes printed so far: each is given once */
 	/* this update */

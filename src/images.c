@@ -134,7 +134,7 @@ int img_copy(const struct site *s, const struct article *a, struct output *o, st
 	fs_free_names(names, n);
 	free(public);
 	free(folder);
-	return rc;
+	return rc < 0 ? rc : 1;
 }
 
 static const char *media_type(const char *name)

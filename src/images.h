@@ -21,8 +21,8 @@ char *img_folder(const struct article *a);
 void img_dress(const char *html, const char *folder, buf *out);
 
 /* Copies the files of a's image folder (not its .md files, not
- * sub-folders) beside a's page in the output. Returns 0 or -1 after
- * reporting. */
+ * sub-folders) beside a's page in the output. Returns 1 when it did, 0
+ * when a has no such folder, or -1 after reporting. */
 int img_copy(const struct site *s, const struct article *a, struct output *o, struct diag *d);
 
 /* The view of a brief's lead image (front matter image, image_alt,

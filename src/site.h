@@ -91,6 +91,8 @@ struct article {
 	int fresh;           /* parsed (1) or its entities changed (2) since the last
 	                      * site_resolve: its view is remade */
 	int body_ok;         /* its body was parsed and rendered */
+	int assets;          /* its image folder: 0 not looked at since it was parsed,
+	                      * 1 none, 2 copied (build.c's finish) */
 	long long ranked;    /* the date its rank was last found with */
 	int moved;           /* its place in the site changed in the last resolve */
 	long long size, mtime_ns; /* its file when it was parsed, */

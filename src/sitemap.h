@@ -4,12 +4,19 @@
 #ifndef BRIEFING_SITEMAP_H
 #define BRIEFING_SITEMAP_H
 
+#include <stdint.h>
+
 #include "diag.h"
 #include "output.h"
 #include "site.h"
 
 /* Writes sitemap.xml (and sitemap-N.xml parts) and robots.txt listing the
- * HTML pages of s (not feeds, not 404.html). Returns 0 or -1. */
-int sitemap_write(const struct site *s, struct output *o, size_t per_file, struct diag *d);
+ * HTML pages of s (not feeds, not 404.html). Returns 0 or -1.
+ * stamp (or NULL) is a fingerprint of what the files say, kept by the
+ * caller between builds into one folder: when it matches and may_keep
+ * (the output is updated in place, the files there are this stamp's), the
+ * files are kept as they are instead of made again. */
+int sitemap_write(const struct site *s, struct output *o, size_t per_file, uint64_t *stamp,
+                  int may_keep, struct diag *d);
 
 #endif

@@ -64,10 +64,23 @@ check "fewer pages rendered than the site has ($rendered of $total pages)" test 
 same_as_build "after a title edit"
 
 n=$(builds)
+before_sitemap=$(stamp "$served/sitemap.xml")
 printf '\nA sentence added while serving.\n' >> "$a"
 wait_build $((n + 1))
 check "the body edit is in the article page" grep -q "A sentence added while serving" "$served/articles/2017/talks-tried-before/index.html"
+check "the sitemap keeps its file after a body edit" test "$(stamp "$served/sitemap.xml")" = "$before_sitemap"
 same_as_build "after a body edit"
+
+# the sitemap's lastmod comes from `updated`: kept files must not hide it
+n=$(builds)
+# (rewritten in place: sed -i's temporary file beside it would make the
+# update a full one, which starts the sitemap over anyway)
+sed '0,/^title:/s//updated: 2018-02-03T10:00:00Z\ntitle:/' "$a" > "$TMP/updated.md"
+cat "$TMP/updated.md" > "$a"
+wait_build $((n + 1))
+check "an updated date reaches the sitemap" \
+	grep -q '<loc>https://[^<]*/articles/2017/talks-tried-before/</loc><lastmod>2018-02-03T10:00:00Z</lastmod>' "$served/sitemap.xml"
+same_as_build "after an updated date"
 
 n=$(builds)
 touch "$a"
