@@ -369,6 +369,7 @@ static void parse_one(void *ctx, int worker, size_t i)
 	}
 	a->fresh = 1;
 	a->assets = 0;
+	a->lastmod = 0;
 	atomic_fetch_add(&b->parsed, 1);
 	progress_tick(b->progress);
 }
@@ -458,6 +459,17 @@ static void list_pages(struct build *b)
 	}
 }
 
+/* p's output file, worked out once per page (each page is one worker's) */
+static const char *page_file(const struct site *s, struct page *p)
+{
+	if (!p->file || p->file_clean != s->cfg.clean_urls) {
+		free(p->file);
+		p->file = render_page_file(s, p->url);
+		p->file_clean = s->cfg.clean_urls;
+	}
+	return p->file;
+}
+
 /* Every page needs a template and a URL of its own. */
 static void check_pages(struct build *b)
 {
@@ -465,7 +477,7 @@ static void check_pages(struct build *b)
 	struct hs_table *seen = hs_table_new(); /* file -> the page's position */
 	for (size_t i = 0; i < s->n_pages; i++) {
 		struct page *p = s->pages[i];
-		char *file = render_page_file(s, p->url);
+		const char *file = page_file(s, p);
 		uint64_t at;
 		if (hs_get(seen, file, &at))
 			diag_error(s->diag, p->source, 0, 0,
@@ -473,7 +485,6 @@ static void check_pages(struct build *b)
 			           "another url", p->url, s->pages[at]->source, p->source);
 		else
 			hs_put(seen, file, i, 0);
-		free(file);
 		if (!theme_has(b->theme, p->template))
 			diag_error(s->diag, p->source, 0, 0,
 			           "page \"%s\" wants template \"%s\", which neither the theme nor the "
@@ -524,16 +535,20 @@ static void render_one(void *ctx, int worker, size_t i)
 	struct build *b = ctx;
 	struct site *s = b->s;
 	struct page *p = s->pages[i];
-	struct diag *d = diag_new();
-	b->page_diag[i] = d;
-	char *file = render_page_file(s, p->url);
+	const char *file = page_file(s, p);
 	if (!b->todo[i]) {
+		/* most pages of an update: no allocation unless it has messages */
 		out_keep(b->out, file);
-		diag_append(d, pg_messages(b->recs[i]));
-		free(file);
+		const struct diag *kept = pg_messages(b->recs[i]);
+		if (kept && diag_message(kept, 0, NULL)) {
+			b->page_diag[i] = diag_new();
+			diag_append(b->page_diag[i], kept);
+		}
 		progress_tick(b->progress);
 		return;
 	}
+	struct diag *d = diag_new();
+	b->page_diag[i] = d;
 	buf html = BUF_INIT;
 	struct tr_log reads = {0};
 	struct render_trace trace = {&reads, b->theme_obj, 0};
@@ -557,7 +572,6 @@ static void render_one(void *ctx, int worker, size_t i)
 	pg_done(b->recs[i], p, tr_now(s->track), &reads, trace.volatile_ || rendered != 0, d);
 	tr_log_free(&reads);
 	buf_free(&html);
-	free(file);
 }
 
 /* Serve writes changed files in place; a build with a cache stages the
@@ -623,8 +637,10 @@ static void render(struct build *b)
 	free(b->html);
 	b->html = NULL;
 	for (size_t i = 0; i < n; i++) {
-		diag_merge(s->diag, b->page_diag[i]);
-		diag_free(b->page_diag[i]);
+		if (b->page_diag[i]) {
+			diag_merge(s->diag, b->page_diag[i]);
+			diag_free(b->page_diag[i]);
+		}
 	}
 	free(b->page_diag);
 	b->page_diag = NULL;

@@ -326,6 +326,13 @@ void hs_each(const struct hs_table *t, void (*fn)(void *ctx, const char *key, ui
 void hs_sweep(struct hs_table *t, unsigned mark,
               void (*gone)(void *ctx, const char *key, uint64_t hash), void *ctx)
 {
+	/* most sweeps remove nothing (serve's output manifest after an edit):
+	 * then the table stays as it is, unhashed */
+	size_t doomed = 0;
+	for (size_t i = 0; i < t->cap; i++)
+		doomed += t->slots[i].key && t->slots[i].mark != mark;
+	if (!doomed)
+		return;
 	/* rebuilt rather than deleted in place: linear probing has no tombstones */
 	struct hs_entry *old = t->slots;
 	size_t cap = t->cap;

@@ -566,8 +566,8 @@ int site_resolve(struct site *s)
 			continue;
 		}
 		s->names_dirty |= !a->published || names_changed(a);
-		/* filters may have changed the title */
-		const char *title = val_get_cstr(a->meta, "title");
+		/* filters may have changed the title, when they ran: a->fresh */
+		const char *title = a->fresh ? val_get_cstr(a->meta, "title") : NULL;
 		if (title && strcmp(title, a->title) != 0) {
 			free(a->title);
 			a->title = xstrdup(title);
@@ -644,6 +644,7 @@ void page_free(struct page *p)
 	free(p->kind);
 	free(p->title);
 	free(p->source);
+	free(p->file);
 	val_free(p->data);
 	free(p);
 }

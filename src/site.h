@@ -93,6 +93,7 @@ struct article {
 	int body_ok;         /* its body was parsed and rendered */
 	int assets;          /* its image folder: 0 not looked at since it was parsed,
 	                      * 1 none, 2 copied (build.c's finish) */
+	uint64_t lastmod;    /* sitemap.c: a hash of what makes its lastmod, 0 not yet */
 	long long ranked;    /* the date its rank was last found with */
 	int moved;           /* its place in the site changed in the last resolve */
 	long long size, mtime_ns; /* its file when it was parsed, */
@@ -116,6 +117,9 @@ struct page {
 	char *title;
 	struct value *data; /* top-level template keys of this page (owned) */
 	char *source;      /* what made it (script or article path), for messages */
+	char *file;        /* its output file, once build.c asked (page_file), for */
+	int file_clean;    /* this clean_urls */
+	uint64_t listed;   /* sitemap.c: its part of the sitemap's fingerprint, 0 not yet */
 };
 
 /* An object keyed steps make (site:object(kind, key)): a map of fields that

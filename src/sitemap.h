@@ -15,8 +15,9 @@
  * stamp (or NULL) is a fingerprint of what the files say, kept by the
  * caller between builds into one folder: when it matches and may_keep
  * (the output is updated in place, the files there are this stamp's), the
- * files are kept as they are instead of made again. */
-int sitemap_write(const struct site *s, struct output *o, size_t per_file, uint64_t *stamp,
+ * files are kept as they are instead of made again. Caches its parts of
+ * the stamp in pages and articles (page.listed, article.lastmod). */
+int sitemap_write(struct site *s, struct output *o, size_t per_file, uint64_t *stamp,
                   int may_keep, struct diag *d);
 
 #endif
