@@ -152,6 +152,7 @@ struct site {
 	uint32_t obj;
 	uint32_t lookup_obj;    /* changes when names find other entities (implicit ones came or went) */
 	struct track *track;    /* the ids of views (track.h) */
+	uint32_t resolved_at;   /* the tick of the last site_resolve (0: none yet) */
 	struct page **pages;    /* every page, in order (not owned) */
 	size_t n_pages, cap_pages;
 	struct page **own;      /* the pages the site owns (others are the steps') */
