@@ -474,23 +474,20 @@ static const char *page_file(const struct site *s, struct page *p)
 static void check_pages(struct build *b)
 {
 	struct site *s = b->s;
-	struct hs_table *seen = hs_table_new(); /* file -> the page's position */
+	struct hs_seen *seen = hs_seen_new(s->n_pages); /* file -> the page's position */
 	for (size_t i = 0; i < s->n_pages; i++) {
 		struct page *p = s->pages[i];
-		const char *file = page_file(s, p);
-		uint64_t at;
-		if (hs_get(seen, file, &at))
+		long at = hs_seen_add(seen, page_file(s, p), (long)i);
+		if (at >= 0)
 			diag_error(s->diag, p->source, 0, 0,
 			           "page \"%s\" is made twice: by %s and by %s; give one of them "
 			           "another url", p->url, s->pages[at]->source, p->source);
-		else
-			hs_put(seen, file, i, 0);
 		if (!theme_has(b->theme, p->template))
 			diag_error(s->diag, p->source, 0, 0,
 			           "page \"%s\" wants template \"%s\", which neither the theme nor the "
 			           "site's templates/ has", p->url, p->template);
 	}
-	hs_table_free(seen);
+	hs_seen_free(seen);
 }
 
 static int pages(struct build *b)

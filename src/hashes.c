@@ -352,3 +352,68 @@ void hs_sweep(struct hs_table *t, unsigned mark,
 	}
 	free(old);
 }
+
+struct hs_seen {
+	const char **keys; /* NULL: empty slot */
+	long *values;
+	size_t mask, n;
+};
+
+static void seen_alloc(struct hs_seen *set, size_t cap)
+{
+	set->keys = xcalloc(cap, sizeof *set->keys);
+	set->values = xcalloc(cap, sizeof *set->values);
+	set->mask = cap - 1;
+}
+
+struct hs_seen *hs_seen_new(size_t n)
+{
+	struct hs_seen *set = xcalloc(1, sizeof *set);
+	size_t cap = 16;
+	while (cap < 2 * n)
+		cap *= 2;
+	seen_alloc(set, cap);
+	return set;
+}
+
+static size_t seen_slot(const struct hs_seen *set, const char *key)
+{
+	size_t i = hs_bytes(key, strlen(key), 0x7365656e) & set->mask;
+	while (set->keys[i] && strcmp(set->keys[i], key))
+		i = (i + 1) & set->mask;
+	return i;
+}
+
+long hs_seen_add(struct hs_seen *set, const char *key, long value)
+{
+	if (2 * (set->n + 1) > set->mask + 1) { /* more names than announced */
+		const char **keys = set->keys;
+		long *values = set->values;
+		size_t cap = set->mask + 1;
+		seen_alloc(set, 2 * cap);
+		for (size_t k = 0; k < cap; k++)
+			if (keys[k]) {
+				size_t i = seen_slot(set, keys[k]);
+				set->keys[i] = keys[k];
+				set->values[i] = values[k];
+			}
+		free(keys);
+		free(values);
+	}
+	size_t i = seen_slot(set, key);
+	if (set->keys[i])
+		return set->values[i];
+	set->keys[i] = key;
+	set->values[i] = value;
+	set->n++;
+	return -1;
+}
+
+void hs_seen_free(struct hs_seen *set)
+{
+	if (!set)
+		return;
+	free(set->keys);
+	free(set->values);
+	free(set);
+}

@@ -53,4 +53,13 @@ void hs_clear(struct hs_table *t);
 void hs_each(const struct hs_table *t, void (*fn)(void *ctx, const char *key, uint64_t hash),
              void *ctx);
 
+/* A one-use set of names for finding duplicates among many at once (page
+ * files, article URLs): no copies (the caller keeps each key alive until
+ * hs_seen_free) and no allocation per name. */
+struct hs_seen;
+struct hs_seen *hs_seen_new(size_t n); /* room for n names; it grows past them */
+/* The value first added under key, or -1 after adding key with value. */
+long hs_seen_add(struct hs_seen *set, const char *key, long value);
+void hs_seen_free(struct hs_seen *set);
+
 #endif

@@ -553,13 +553,9 @@ int site_resolve(struct site *s)
 {
 	int errors = 0;
 	size_t kept = 0;
-	/* article URLs taken so far: open addressing over the published,
-	 * without an allocation per brief (a map of 100k URLs made each update
-	 * was a tenth of a one-edit update at 100k) */
-	size_t n_slots = 16;
-	while (n_slots < 2 * s->n_all)
-		n_slots *= 2;
-	struct article **urls = xcalloc(n_slots, sizeof *urls);
+	/* article URLs taken so far, without an allocation per brief (a map of
+	 * 100k URLs made each update was a tenth of a one-edit update) */
+	struct hs_seen *urls = hs_seen_new(s->n_all);
 	s->articles = xrealloc(s->articles, (s->n_all ? s->n_all : 1) * sizeof *s->articles);
 	for (size_t i = 0; i < s->n_all; i++) {
 		struct article *a = s->all[i];
@@ -579,21 +575,17 @@ int site_resolve(struct site *s)
 			free(a->title);
 			a->title = xstrdup(title);
 		}
-		size_t slot = hs_bytes(a->url, strlen(a->url), 0x75726c) & (n_slots - 1);
-		while (urls[slot] && strcmp(urls[slot]->url, a->url))
-			slot = (slot + 1) & (n_slots - 1);
-		if (urls[slot]) {
+		long first = hs_seen_add(urls, a->url, (long)kept);
+		if (first >= 0) {
 			diag_error(s->diag, a->path, a->slug_line, a->slug_col,
 			           "article URL \"%s\" is already used by %s; give one of them another slug",
-			           a->url, urls[slot]->path);
+			           a->url, s->articles[first]->path);
 			errors++;
-		} else {
-			urls[slot] = a;
 		}
 		s->articles[kept++] = a;
 	}
 	s->n_articles = kept;
-	free(urls);
+	hs_seen_free(urls);
 	/* in scan order, as a first build names them; when the same articles
 	 * name the same names as last time, the result is what it was */
 	if (s->names_dirty || !s->implicit || !s->lookup)

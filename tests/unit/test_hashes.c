@@ -159,6 +159,23 @@ static void template_reach(void)
 	mst_set_free(set);
 }
 
+/* duplicates among many names: the first value wins, every later one
+ * finds it; a set sized for few names still takes many */
+static void seen_finds_duplicates(void)
+{
+	char names[3000][16];
+	struct hs_seen *set = hs_seen_new(10);
+	for (int i = 0; i < 3000; i++) {
+		snprintf(names[i], sizeof names[i], "articles/%d/", i % 1000);
+		long first = hs_seen_add(set, names[i], i);
+		CHECK_INT(first, i < 1000 ? -1 : i % 1000);
+	}
+	CHECK_INT(hs_seen_add(set, "", 7), -1);
+	CHECK_INT(hs_seen_add(set, "", 8), 7);
+	hs_seen_free(set);
+	hs_seen_free(NULL);
+}
+
 int main(void)
 {
 	RUN(bytes_differ);
@@ -166,6 +183,7 @@ int main(void)
 	RUN(values_with_cycles);
 	RUN(lambdas_are_opaque);
 	RUN(table_sweep);
+	RUN(seen_finds_duplicates);
 	RUN(template_reach);
 	return TEST_MAIN_END();
 }
