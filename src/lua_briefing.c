@@ -147,7 +147,12 @@ static int l_data(lua_State *L)
 	buf_free(&text);
 	free(path);
 	if (!v) {
-		lua_pushstring(L, diag_message(d, 0, NULL) ? diag_message(d, 0, NULL) : "bad data file");
+		/* "path:line:col: message": the error handler adds "error: " */
+		struct diag_parts part;
+		if (diag_parts(d, 0, &part) == 0 && part.path && part.message)
+			lua_pushfstring(L, "%s:%d:%d: %s", part.path, part.line, part.col, part.message);
+		else
+			lua_pushstring(L, "bad data file");
 		diag_free(d);
 		return lua_error(L);
 	}

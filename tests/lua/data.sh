@@ -52,5 +52,6 @@ printf 'a: [1, 2\n' > "$s/data/bad.yml"
 printf 'return { collections = function() briefing.data("bad") end }\n' > "$s/scripts/d.lua"
 run_briefing build -s "$s"
 expect_status "bad data file fails" 1
-expect_stderr "bad data file has a position" "$s/data/bad.yml:"
+expect_stderr "bad data file has a position" "$s/data/bad.yml:1:4: error: while parsing"
+check "and says error once" sh -c "! grep -q 'error: error' '$TMP/err'"
 finish
