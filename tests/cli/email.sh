@@ -5,6 +5,7 @@
 # image as "[Image: alt] <address>". `email: {content: summary}` keeps the
 # cards (and their lead images); other values are warned about.
 . tests/lib.sh
+export XDG_CACHE_HOME="$TMP/cache"
 
 s="$TMP/s"
 new_site "$s"
@@ -43,17 +44,24 @@ check "text: a link out of the site keeps its address" \
 check "text: a link within the site is its text" sh -c "grep -q 'topic page shows' '$t' && ! grep -q '<https://example.org/topics' '$t'"
 check "text: list items" sh -c "grep -qxF '  - one point' '$t' && grep -qxF '  - another point' '$t'"
 check "text: no tags, no entities" sh -c "! grep -q '<p>\|&amp;\|&lt;' '$t'"
+# an edited body reaches both emails on a warm build (the cache knows
+# the email reads it)
+sleep 0.01
+sed -i 's/^The opening paragraph/The edited paragraph/' "$s/content/articles/first.md"
+run_briefing build -s "$s" -q
+check "warm build: the edited body in the html" grep -q 'The edited paragraph' "$h"
+check "warm build: and in the text" grep -q '^  The edited paragraph' "$t"
 
 # cards only
 printf 'email: {content: summary}\n' >> "$s/site.yml"
 run_briefing build -s "$s" -q
 expect_status "site with email: {content: summary} builds" 0
 check "summary: html has the card, not the body" \
-	sh -c "grep -q 'The card.' '$h' && ! grep -q 'The opening paragraph' '$h' && ! grep -q 'chart.png' '$h'"
+	sh -c "grep -q 'The card.' '$h' && ! grep -q 'The edited paragraph' '$h' && ! grep -q 'chart.png' '$h'"
 check "summary: html keeps the lead image and its credit" \
 	sh -c "grep -qF 'src=\"https://example.org/articles/second/lead.png\" alt=\"Envoys &lt;at&gt; a table\"' '$h' && grep -qF 'Photo: Desk &amp; Co' '$h'"
 check "summary: text has the card, not the body" \
-	sh -c "grep -qxF '  The card.' '$t' && ! grep -q 'opening paragraph\|chart.png' '$t'"
+	sh -c "grep -qxF '  The card.' '$t' && ! grep -q 'edited paragraph\|chart.png' '$t'"
 check "summary: text keeps the lead image" grep -qxF '  [Image: Envoys <at> a table]' "$t"
 
 # a value it does not know: a warning at its place, and whole briefs
@@ -61,7 +69,7 @@ sed -i 's/^email: {content: summary}$/email: {content: whole}/' "$s/site.yml"
 run_briefing build -s "$s" -q
 expect_status "an unknown email: content still builds" 0
 expect_stderr "and is warned about at its place" "site.yml:3:18: warning: email: content: expected full or summary, found 'whole'"
-check "whole briefs then" grep -q 'The opening paragraph' "$h"
+check "whole briefs then" grep -q 'The edited paragraph' "$h"
 sed -i 's/^email: {content: whole}$/email: {content: [full]}/' "$s/site.yml"
 run_briefing build -s "$s" -q
 expect_status "email: content of the wrong type fails the build" 1
