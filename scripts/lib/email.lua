@@ -44,7 +44,6 @@ end
 -- ---- plain text ----
 
 local WIDTH = 72
-M.WIDTH = WIDTH
 
 -- text in lines of at most WIDTH characters (a longer word alone on its
 -- line), the first starting with `first`, the others with `rest`
@@ -112,12 +111,141 @@ local function image_line(alt, url, indent)
   return label .. "\n" .. address_line(address, indent)
 end
 
--- Tags that end the text before them and start a new block.
-local BLOCKS = {}
+-- The body being turned into text: `out` the blocks written, `words` the
+-- text of the block being read, and where it stands (quotes, lists, the
+-- marker of a list item not yet written, the open link, table cells).
+local Text = {}
+Text.__index = Text
+
+local function new_text(site_url, indent)
+  return setmetatable({ out = {}, words = {}, quote = 0, lists = {}, cells = 0,
+                        after_item = false, site_url = site_url, indent = indent }, Text)
+end
+
+-- Adds a block: after a blank line, or on the next line for an item of
+-- a list that follows another.
+function Text:emit(text, item)
+  local out = self.out
+  out[#out + 1] = (#out == 0 and "" or (item and "\n" or "\n\n")) .. text
+end
+
+function Text:prefix()
+  return self.indent .. string.rep("> ", self.quote) .. string.rep("   ", math.max(#self.lists - 1, 0))
+end
+
+-- Ends the block being read: each of its lines (a <br> starts one) wrapped.
+function Text:flush()
+  local text = table.concat(self.words)
+  self.words = {}
+  if not text:find("%S") then return end
+  local base, marker = self:prefix(), self.marker
+  local first, rest = base .. (marker or ""), base .. string.rep(" ", marker and #marker or 0)
+  local item = marker ~= nil and self.after_item
+  self.marker = nil
+  local lines = {}
+  for part in (text .. "\n"):gmatch("([^\n]*)\n") do
+    if part:find("%S") then lines[#lines + 1] = wrap(part, #lines == 0 and first or rest, rest) end
+  end
+  self:emit(table.concat(lines, "\n"), item)
+  self.after_item = #self.lists > 0
+end
+
+-- A block of its own (an image, a rule, code): the text before it ends.
+function Text:block(text)
+  self:flush()
+  self:emit(text)
+  self.after_item = false
+end
+
+function Text:put(s)
+  self.words[#self.words + 1] = decode((s:gsub("%s+", " ")))
+end
+
+-- The link's address after its text, when it leaves the site and the
+-- text does not already say it.
+function Text:close_link()
+  local href, words = self.link.href, self.words
+  local shown = table.concat(words, "", self.link.from):gsub("^%s+", ""):gsub("%s+$", "")
+  local outside = (href:match("^https?://") or href:match("^mailto:"))
+                  and href:sub(1, #self.site_url) ~= self.site_url
+  if outside and shown ~= href and shown ~= href:gsub("^mailto:", "") then
+    words[#words + 1] = " <" .. href .. ">"
+  end
+  self.link = nil
+end
+
+-- What a tag does to the text: TAGS[name](text, tag, opening, html, pos)
+-- returns where reading goes on when the element's content is read (or
+-- skipped) at once, else nil.
+local TAGS = {}
 for name in ("p div h1 h2 h3 h4 h5 h6 figure figcaption table dl dt dd section aside "
              .. "header footer details summary"):gmatch("%S+") do
-  BLOCKS[name] = true
+  TAGS[name] = Text.flush
 end
+function TAGS.pre(t, _, opening, html, pos)
+  if not opening then return nil end
+  local from, to = html:find("</pre>", pos, true)
+  local code = decode(html:sub(pos, (from or #html + 1) - 1):gsub("<[^>]*>", ""))
+  local lines, prefix = {}, t:prefix() .. "    "
+  for line in (code:gsub("\n$", "") .. "\n"):gmatch("([^\n]*)\n") do
+    lines[#lines + 1] = line == "" and "" or prefix .. line
+  end
+  t:block(table.concat(lines, "\n"))
+  return (to or #html) + 1
+end
+local function skip(name)
+  return function(_, _, opening, html, pos)
+    if not opening then return nil end
+    local _, to = html:find("</" .. name .. "%s*>", pos)
+    return (to or #html) + 1
+  end
+end
+TAGS.script, TAGS.style = skip("script"), skip("style")
+function TAGS.img(t, tag)
+  t:block(image_line(attribute(tag, "alt"), attribute(tag, "src"), t:prefix()))
+end
+function TAGS.br(t) t.words[#t.words + 1] = "\n" end
+function TAGS.hr(t) t:block(t:prefix() .. "----") end
+function TAGS.a(t, tag, opening)
+  if opening then
+    local href = attribute(tag, "href")
+    t.link = href and { href = href, from = #t.words + 1 } or nil
+  elseif t.link then
+    t:close_link()
+  end
+end
+function TAGS.ul(t, tag, opening)
+  t:flush()
+  if opening then
+    local start = math.tointeger(tonumber(attribute(tag, "start") or ""))
+    t.lists[#t.lists + 1] = { ordered = tag:match("^<(%w+)"):lower() == "ol", n = start or 1 }
+  else
+    t.lists[#t.lists] = nil
+  end
+end
+TAGS.ol = TAGS.ul
+function TAGS.li(t, _, opening)
+  t:flush()
+  local list = t.lists[#t.lists]
+  if opening and list then
+    t.marker = list.ordered and (list.n .. ". ") or "- "
+    list.n = list.n + 1
+  end
+end
+function TAGS.blockquote(t, _, opening)
+  t:flush()
+  t.quote = math.max(t.quote + (opening and 1 or -1), 0)
+end
+function TAGS.tr(t)
+  t:flush()
+  t.cells = 0
+end
+function TAGS.td(t, _, opening)
+  if not opening then return end
+  if t.cells > 0 then t.words[#t.words + 1] = " | " end
+  t.cells = t.cells + 1
+end
+TAGS.th = TAGS.td
 
 -- The body HTML as plain text: paragraphs wrapped at WIDTH with `indent`
 -- before each line and a blank line between them; list items as "- " or
@@ -126,131 +254,28 @@ end
 -- leave the site (outside `site_url`) followed by " <address>". Raw HTML
 -- cmark omitted and the text of script and style elements are left out.
 function M.text_of(html, site_url, indent)
-  local out, words = {}, {}
-  local quote, lists, marker, cells = 0, {}, nil, 0
-  local after_item = false -- the last block was in a list
-  local link -- {href, from}: the open link and where its text starts in words
-
-  -- Adds a block: after a blank line, or on the next line for an item
-  -- of a list that follows another.
-  local function emit(text, item)
-    out[#out + 1] = (#out == 0 and "" or (item and "\n" or "\n\n")) .. text
-  end
-  local function prefix()
-    return indent .. string.rep("> ", quote) .. string.rep("   ", math.max(#lists - 1, 0))
-  end
-  -- Ends the block being collected: each of its lines (a <br> starts one) wrapped.
-  local function flush()
-    local text = table.concat(words)
-    words = {}
-    if not text:find("%S") then return end
-    local base = prefix()
-    local first = base .. (marker or "")
-    local rest = base .. string.rep(" ", marker and utf8.len(marker) or 0)
-    local item = marker ~= nil and after_item
-    marker = nil
-    local lines = {}
-    for part in (text .. "\n"):gmatch("([^\n]*)\n") do
-      if part:find("%S") then lines[#lines + 1] = wrap(part, #lines == 0 and first or rest, rest) end
-    end
-    emit(table.concat(lines, "\n"), item)
-    after_item = #lists > 0
-  end
-  local function put_text(s)
-    words[#words + 1] = decode((s:gsub("%s+", " ")))
-  end
-  local function close_link()
-    local href = link.href
-    local shown = table.concat(words, "", link.from):gsub("^%s+", ""):gsub("%s+$", "")
-    local outside = (href:match("^https?://") or href:match("^mailto:"))
-                    and href:sub(1, #site_url) ~= site_url
-    if outside and shown ~= href and shown ~= href:gsub("^mailto:", "") then
-      words[#words + 1] = " <" .. href .. ">"
-    end
-    link = nil
-  end
-
+  local t = new_text(site_url, indent)
   local pos, len = 1, #html
   while pos <= len do
     local lt = html:find("<", pos, true)
-    if not lt then put_text(html:sub(pos)); break end
-    if lt > pos then put_text(html:sub(pos, lt - 1)) end
-    if html:sub(lt, lt + 3) == "<!--" then
-      local _, stop = html:find("-->", lt + 4, true)
-      pos = (stop or len) + 1
-    else
-      local gt = html:find(">", lt, true)
-      if not gt then put_text(html:sub(lt)); break end
-      local tag = html:sub(lt, gt)
-      local closing, name = tag:match("^<(/?)(%w+)")
-      name = name and name:lower()
-      pos = gt + 1
-      if not name then
-        put_text(tag) -- "<" that starts no tag
-      elseif name == "pre" and closing == "" then
-        flush()
-        local from, to = html:find("</pre>", pos, true)
-        local code = decode(html:sub(pos, (from or len + 1) - 1):gsub("<[^>]*>", ""))
-        local lines = {}
-        for line in (code:gsub("\n$", "") .. "\n"):gmatch("([^\n]*)\n") do
-          lines[#lines + 1] = (line == "" and "" or prefix() .. "    " .. line)
-        end
-        emit(table.concat(lines, "\n"))
-        after_item = false
-        pos = (to or len) + 1
-      elseif (name == "script" or name == "style") and closing == "" then
-        local _, to = html:find("</" .. name .. "%s*>", pos)
-        pos = (to or len) + 1
-      elseif name == "img" then
-        flush()
-        emit(image_line(attribute(tag, "alt"), attribute(tag, "src"), prefix()))
-        after_item = false
-      elseif name == "br" then
-        words[#words + 1] = "\n"
-      elseif name == "hr" then
-        flush()
-        emit(prefix() .. "----")
-        after_item = false
-      elseif name == "a" then
-        if closing == "" then
-          local href = attribute(tag, "href")
-          link = href and { href = href, from = #words + 1 } or nil
-        elseif link then
-          close_link()
-        end
-      elseif name == "ul" or name == "ol" then
-        flush()
-        if closing == "" then
-          lists[#lists + 1] = { ordered = name == "ol",
-                                n = tonumber(attribute(tag, "start") or "") or 1 }
-        else
-          lists[#lists] = nil
-        end
-      elseif name == "li" then
-        flush()
-        local list = lists[#lists]
-        if closing == "" and list then
-          marker = list.ordered and (list.n .. ". ") or "- "
-          list.n = list.n + 1
-        end
-      elseif name == "blockquote" then
-        flush()
-        quote = math.max(quote + (closing == "" and 1 or -1), 0)
-      elseif name == "tr" then
-        flush()
-        cells = 0
-      elseif name == "td" or name == "th" then
-        if closing == "" then
-          if cells > 0 then words[#words + 1] = " | " end
-          cells = cells + 1
-        end
-      elseif BLOCKS[name] then
-        flush()
-      end
+    if not lt then t:put(html:sub(pos)); break end
+    if lt > pos then t:put(html:sub(pos, lt - 1)) end
+    local comment = html:sub(lt, lt + 3) == "<!--"
+    local _, gt = html:find(comment and "-->" or ">", lt + (comment and 4 or 1), true)
+    if not gt then
+      if not comment then t:put(html:sub(lt)) end
+      break
     end
+    pos = gt + 1
+    local tag = html:sub(lt, gt)
+    local closing, name = tag:match("^<(/?)(%w+)")
+    local act = name and TAGS[name:lower()]
+    if comment then -- left out
+    elseif not name then t:put(tag) -- a "<" that starts no tag
+    elseif act then pos = act(t, tag, closing == "", html, pos) or pos end
   end
-  flush()
-  return table.concat(out)
+  t:flush()
+  return table.concat(t.out)
 end
 
 -- ---- the briefs ----
@@ -326,6 +351,11 @@ local function text_brief(a, html, full, site_url)
            body = body ~= "" and body or false }
 end
 
+-- A body longer than this goes as its card: no brief is that long, mail
+-- clients clip long messages (Gmail at 102 KB), and the text version is
+-- made in Lua, within a call's instruction budget.
+local MAX_BODY = 64 * 1024
+
 -- The briefs of the HTML and of the text email, in the articles' order:
 -- {article, summary, content} (content: the body's HTML, false for cards)
 -- and the text as text_brief makes it.
@@ -333,10 +363,12 @@ function M.briefs(site, articles)
   local full = M.full(site)
   local html, text = {}, {}
   for i, a in ipairs(articles) do
-    local body = full and briefing.absolute_urls(a.content or "", a.permalink) or nil
-    html[i] = { article = a, summary = shown_summary(a, full) or false,
+    local content = a.content or ""
+    local whole = full and #content <= MAX_BODY
+    local body = whole and briefing.absolute_urls(content, a.permalink) or nil
+    html[i] = { article = a, summary = shown_summary(a, whole) or false,
                 content = body and email_html(body) or false }
-    text[i] = text_brief(a, body, full, site.base_url)
+    text[i] = text_brief(a, body, whole, site.base_url)
   end
   return html, text
 end

@@ -12,7 +12,7 @@ new_site "$s"
 mkdir "$s/content/articles/first" "$s/content/articles/second"
 png 640 360 > "$s/content/articles/first/chart.png"
 png 1200 630 > "$s/content/articles/second/lead.png"
-printf -- '---\ntitle: "First"\ndate: 2017-09-30\ntopics: [Diplomacy]\nsummary: "The card."\n---\n\nThe opening paragraph of the body is long enough that a plain text email has to wrap it over more than one line, as [the wire](https://example.net/wire) said and [the topic page](../../topics/diplomacy/) shows.\n\n![A chart](chart.png)\n\n- one point\n- another point\n' \
+printf -- '---\ntitle: "First"\ndate: 2017-09-30\ntopics: [Diplomacy]\nsummary: "The card."\n---\n\nThe opening paragraph of the body is long enough that a plain text email has to wrap it over more than one line, as [the wire](https://example.net/wire) said and [the topic page](../../topics/diplomacy/) shows.\n\n![A chart](chart.png)\n\n- one point\n- another point\n\n> A quote.\n\n    let x = 1\n\n3. third\n4. fourth\n' \
 	> "$s/content/articles/first.md"
 printf -- '---\ntitle: "Second <b>"\ndate: 2017-09-30T12:00:00Z\nimage: lead.png\nimage_alt: "Envoys <at> a table"\nimage_credit: "Photo: Desk & Co"\n---\n\nSecond body.\n' \
 	> "$s/content/articles/second.md"
@@ -43,6 +43,7 @@ check "text: a link out of the site keeps its address" \
 	sh -c "tr -s ' \n' '  ' < '$t' | grep -qF 'the wire <https://example.net/wire> said'"
 check "text: a link within the site is its text" sh -c "grep -q 'topic page shows' '$t' && ! grep -q '<https://example.org/topics' '$t'"
 check "text: list items" sh -c "grep -qxF '  - one point' '$t' && grep -qxF '  - another point' '$t'"
+check "text: a quote, code as written, a numbered list" sh -c "grep -qxF '  > A quote.' '$t' && grep -qxF '      let x = 1' '$t' && grep -qxF '  3. third' '$t' && grep -qxF '  4. fourth' '$t'"
 check "text: no tags, no entities" sh -c "! grep -q '<p>\|&amp;\|&lt;' '$t'"
 # an edited body reaches both emails on a warm build (the cache knows
 # the email reads it)
@@ -51,6 +52,16 @@ sed -i 's/^The opening paragraph/The edited paragraph/' "$s/content/articles/fir
 run_briefing build -s "$s" -q
 check "warm build: the edited body in the html" grep -q 'The edited paragraph' "$h"
 check "warm build: and in the text" grep -q '^  The edited paragraph' "$t"
+
+# a body longer than 64 KB goes as its card
+python3 -c "
+import sys
+sys.stdout.write('---\\ntitle: \"Long\"\\ndate: 2017-09-30\\nsummary: \"The long card.\"\\n---\\n\\n' + 'Many words. ' * 7000 + '\\n')" > "$s/content/articles/long.md"
+run_briefing build -s "$s" -q
+check "a body over 64 KB: its card in the html" sh -c "grep -q 'The long card.' '$h' && ! grep -q 'Many words' '$h' && grep -qF '<a href=\"https://example.org/articles/long/\" style=\"color:#1d4e89;\">Read the brief</a>' '$h'"
+check "a body over 64 KB: its card in the text" sh -c "grep -qxF '  The long card.' '$t' && ! grep -q 'Many words' '$t'"
+check "the other briefs stay whole" grep -q 'The edited paragraph' "$h"
+rm "$s/content/articles/long.md"
 
 # cards only
 printf 'email: {content: summary}\n' >> "$s/site.yml"
