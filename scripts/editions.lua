@@ -20,6 +20,7 @@
 --
 -- site.yml: editions: {period: daily | weekly | monthly | custom,
 --                      starts: monday, words: 1500, recent: 7, home: 5}
+--           email: {content: full | summary} (lib/email.lua)
 -- options (filters: [{script: editions.lua, options: {...}}]): email: false
 -- (no email.html and email.txt per edition), recent: N (wins over site.yml).
 -- content/editions/<key>.md (optional, one per edition): title, lede,
@@ -33,6 +34,7 @@ local options = ... or {}
 local paginate = require("lib.paginate")
 local dates = require("lib.dates")
 local config = require("lib.config")
+local email = require("lib.email")
 local emails = options.email ~= false -- email.html and email.txt per edition
 
 -- Emails only with base_url: a mail client has no page to resolve a
@@ -292,50 +294,15 @@ local function link_articles(e)
   end
 end
 
--- text in lines of at most WIDTH characters (a longer word alone on its
--- line), the first starting with `first`, the others with `rest`
-local WIDTH = 72
-local function wrap(text, first, rest)
-  local lines, line, len = {}, first, utf8.len(first)
-  local empty = true
-  for word in tostring(text):gmatch("%S+") do
-    local n = utf8.len(word) or #word
-    if not empty and len + 1 + n > WIDTH then
-      lines[#lines + 1] = line
-      line, len, empty = rest .. word, utf8.len(rest) + n, false
-    else
-      line = line .. (empty and "" or " ") .. word
-      len = len + (empty and 0 or 1) + n
-      empty = false
-    end
-  end
-  lines[#lines + 1] = line
-  return table.concat(lines, "\n")
-end
-
--- The briefs of the text email: title, summary and why it matters, wrapped.
-local function text_briefs(articles)
-  local briefs = {}
-  for i, a in ipairs(articles) do
-    local summary, why = a.summary, a.why_it_matters
-    local link = a.permalink
-    -- an address is never broken; it loses its indent rather than pass 72
-    link = utf8.len(link) + 2 <= WIDTH and "  " .. link or link
-    briefs[i] = { title = wrap(a.title, "* ", "  "), link = link,
-                  summary = type(summary) == "string" and wrap(summary, "  ", "  ") or nil,
-                  why = type(why) == "string" and wrap("Why it matters: " .. why, "  ", "  ")
-                        or nil }
-  end
-  return briefs
-end
-
--- The edition as an email (inline styles, absolute links) and as text.
+-- The edition as an email (inline styles, absolute links) and as text,
+-- each brief whole or as its card (lib/email.lua).
 local function add_email_pages(site, e, edition)
   local title = site.title .. ": " .. e.title
+  local html, text = email.briefs(site, e.articles)
   site:add_page{ url = e.email_url, template = "email-html", kind = "email", title = title,
-                 data = { edition = edition } }
+                 data = { edition = edition, briefs = html } }
   site:add_page{ url = e.text_url, template = "email-txt", kind = "email", title = title,
-                 data = { edition = edition, briefs = text_briefs(e.articles) } }
+                 data = { edition = edition, briefs = text } }
 end
 
 local function add_edition_pages(site, e, edition)
@@ -461,6 +428,7 @@ end
 
 local function start(site, emit)
   check_settings(site)
+  email.check(site)
   if emails and not email_wanted(site) then
     -- a warning when site.yml says nothing; a note when it says base_url: ""
     -- (a starter site, or a site that chose to have no absolute links)

@@ -55,4 +55,12 @@ new_site() {
 		> "$1/content/articles/first.md"
 }
 
+# png W H: the first bytes of a PNG of that size (all the image sizer reads)
+png() {
+	printf '\211PNG\r\n\032\n\000\000\000\015IHDR'
+	printf "\\000\\000\\$(printf %03o $(($1 / 256)))\\$(printf %03o $(($1 % 256)))"
+	printf "\\000\\000\\$(printf %03o $(($2 / 256)))\\$(printf %03o $(($2 % 256)))"
+	printf '\010\002\000\000\000'
+}
+
 finish() { [ "$failures" -eq 0 ]; }

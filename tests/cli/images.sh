@@ -3,14 +3,6 @@
 # feeds, a `check` warning without alt text, and rebuilt when they change.
 . tests/lib.sh
 
-# png W H: the first bytes of a PNG of that size (all img_size reads)
-png() {
-	printf '\211PNG\r\n\032\n\000\000\000\015IHDR'
-	printf "\\000\\000\\$(printf %03o $(($1 / 256)))\\$(printf %03o $(($1 % 256)))"
-	printf "\\000\\000\\$(printf %03o $(($2 / 256)))\\$(printf %03o $(($2 % 256)))"
-	printf '\010\002\000\000\000'
-}
-
 new_site "$TMP/s"
 mkdir "$TMP/s/content/articles/first"
 png 640 360 > "$TMP/s/content/articles/first/chart.png"
