@@ -1,6 +1,6 @@
 -- lib/email.lua: the briefs of an edition's email, which editions.lua
 -- writes as editions/<day>/email.html and email.txt. Each brief comes with
--- its lead image and either its whole text (the default) or its card only;
+-- its lead image and either its card only (the default) or its whole text;
 -- the HTML keeps the body as the page has it, with every address absolute
 -- and images that fit the column; the text is plain, wrapped at 72
 -- columns. Not a general HTML to text converter: it reads the HTML that
@@ -17,15 +17,17 @@ local M = {}
 -- site.yml `email:` as lib/config.lua reads it (check() reports errors)
 local SHAPE = { content = "text" }
 
--- Whole briefs (full, the default) or cards (summary); calls warn(keys,
--- message) for any other value.
+-- Whole briefs (full) or cards (summary, the default: the whole text is
+-- converted to plain text here, in Lua, about 0.4 ms a brief, which
+-- tripled editions.lua's time in a clean build of 10k briefs); calls
+-- warn(keys, message) for any other value.
 local function full_content(conf, warn)
   local mode = conf.content
   if mode ~= nil and mode ~= "full" and mode ~= "summary" and warn then
     warn({ "email", "content" },
          "email: content: expected full or summary, found '" .. tostring(mode) .. "'")
   end
-  return mode ~= "summary"
+  return mode == "full"
 end
 
 -- Whether the email carries each brief's whole text.

@@ -1,14 +1,15 @@
-# CLI: the email edition (editions/<day>/email.html and email.txt). By
-# default each brief is there whole: its lead image with alt text and
-# credit, its body with absolute addresses and images that fit the
-# column, and in the text version the body wrapped at 72 columns with each
-# image as "[Image: alt] <address>". `email: {content: summary}` keeps the
-# cards (and their lead images); other values are warned about.
+# CLI: the email edition (editions/<day>/email.html and email.txt). With
+# `email: {content: full}` each brief is there whole: its lead image with
+# alt text and credit, its body with absolute addresses and images that
+# fit the column, and in the text version the body wrapped at 72 columns
+# with each image as "[Image: alt] <address>". By default (`summary`) the
+# cards, with their lead images; other values are warned about.
 . tests/lib.sh
 export XDG_CACHE_HOME="$TMP/cache"
 
 s="$TMP/s"
 new_site "$s"
+printf 'email: {content: full}\n' >> "$s/site.yml"
 mkdir "$s/content/articles/first" "$s/content/articles/second"
 png 640 360 > "$s/content/articles/first/chart.png"
 png 1200 630 > "$s/content/articles/second/lead.png"
@@ -21,8 +22,8 @@ expect_status "site builds" 0
 h="$s/public/editions/2017-09-30/email.html"
 t="$s/public/editions/2017-09-30/email.txt"
 
-# whole briefs, the default
-check "html: the body is there by default" grep -q 'The opening paragraph of the body' "$h"
+# whole briefs
+check "html: the body is there with content: full" grep -q 'The opening paragraph of the body' "$h"
 check "html: the body image has an absolute address, its size and a style for email" \
 	grep -qF '<img style="max-width:100%;height:auto;" width="640" height="360" src="https://example.org/articles/first/chart.png" alt="A chart" />' "$h"
 check "html: the body's links are absolute" grep -qF 'href="https://example.org/topics/diplomacy/"' "$h"
@@ -64,7 +65,7 @@ check "the other briefs stay whole" grep -q 'The edited paragraph' "$h"
 rm "$s/content/articles/long.md"
 
 # cards only
-printf 'email: {content: summary}\n' >> "$s/site.yml"
+sed -i 's/^email: {content: full}$/email: {content: summary}/' "$s/site.yml"
 run_briefing build -s "$s" -q
 expect_status "site with email: {content: summary} builds" 0
 check "summary: html has the card, not the body" \
@@ -75,12 +76,12 @@ check "summary: text has the card, not the body" \
 	sh -c "grep -qxF '  The card.' '$t' && ! grep -q 'edited paragraph\|chart.png' '$t'"
 check "summary: text keeps the lead image" grep -qxF '  [Image: Envoys <at> a table]' "$t"
 
-# a value it does not know: a warning at its place, and whole briefs
+# a value it does not know: a warning at its place, and the cards
 sed -i 's/^email: {content: summary}$/email: {content: whole}/' "$s/site.yml"
 run_briefing build -s "$s" -q
 expect_status "an unknown email: content still builds" 0
 expect_stderr "and is warned about at its place" "site.yml:3:18: warning: email: content: expected full or summary, found 'whole'"
-check "whole briefs then" grep -q 'The edited paragraph' "$h"
+check "cards then" sh -c "grep -q 'The card.' '$h' && ! grep -q 'The edited paragraph' '$h'"
 sed -i 's/^email: {content: whole}$/email: {content: [full]}/' "$s/site.yml"
 run_briefing build -s "$s" -q
 expect_status "email: content of the wrong type fails the build" 1
@@ -89,4 +90,10 @@ expect_stderr "the error is at the value" "site.yml:3:18: error: email: content:
 sed -i 's/^email: {content: \[full\]}$/emails: {content: summary}/' "$s/site.yml"
 run_briefing build -s "$s" -q
 expect_stderr "emails: is taken for email:" 'site.yml:3:1: warning: site.yml key "emails" is not one briefing knows; did you mean "email"?'
+# without the key: the cards, with their lead images
+sed -i '/^emails:/d' "$s/site.yml"
+run_briefing build -s "$s" -q
+expect_status "site without email: builds" 0
+check "the default is the cards" \
+	sh -c "grep -q 'The card.' '$h' && ! grep -q 'The edited paragraph' '$h' && grep -qF 'articles/second/lead.png' '$h'"
 finish

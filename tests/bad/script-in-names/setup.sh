@@ -1,0 +1,2 @@
+# the email edition carries whole briefs, so that their bodies are checked too
+printf 'email: {content: full}\n' >> site/site.yml
