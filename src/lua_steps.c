@@ -216,16 +216,27 @@ static void push_record(lua_State *L, const struct st_record *r)
 	}
 }
 
-/* (fn, key, records, site, out) -> () : calls fn and keeps what it
- * returns as the step's summary (converted here, where an error in the
- * conversion is reported like one in the script) */
+/* What a group step is called with, made inside the protected call: the
+ * records of a big key can pass the state's memory cap, and an error
+ * outside a protected call would end the process (Lua's panic). */
+struct group_args {
+	const char *group, *key;
+	struct st_out *out;
+};
+
+/* (fn, group_args, site) -> () : calls fn(key, records, site) and keeps
+ * what it returns as the step's summary (converted here, where an error
+ * in the conversion is reported like one in the script) */
 static int group_k(lua_State *L)
 {
-	struct st_out *out = lua_touserdata(L, 5);
-	lua_settop(L, 4);
+	const struct group_args *args = lua_touserdata(L, 2);
+	lua_pushvalue(L, 1);
+	lua_pushstring(L, args->key);
+	push_records(L, args->group, args->key);
+	lua_pushvalue(L, 3);
 	lua_call(L, 3, 1);
 	if (!lua_isnil(L, -1))
-		out->summary = lv_to_value(L, -1, "the summary a group step returns");
+		args->out->summary = lv_to_value(L, -1, "the summary a group step returns");
 	return 0;
 }
 
@@ -234,24 +245,59 @@ int lb_run_group(struct lb *lb, size_t script, const char *group, const char *ke
 {
 	lua_State *L = lb->L;
 	int top = lua_gettop(L);
+	struct group_args args = {group, key, out};
 	lua_pushcfunction(L, group_k);
 	push_script(L, script);
 	lua_getfield(L, -1, "group");
 	lua_getfield(L, -1, group);
 	lua_replace(L, -3);
 	lua_pop(L, 1);
-	lua_pushstring(L, key);
-	push_records(L, group, key);
+	lua_pushlightuserdata(L, &args);
 	ls_push_step_site(L, lb->site);
-	lua_pushlightuserdata(L, out);
 	char *context = xasprintf("while running group.%s() of %s for key \"%s\"", group,
 	                          lb->scripts->list[script].path, key);
 	double t = lb_now();
-	int rc = step_call(lb, 5, 0, out, context);
+	int rc = step_call(lb, 3, 0, out, context);
 	lb->hook_time[script] += lb_now() - t;
 	free(context);
+	/* the key's own list goes with its step: kept to the end of the stage,
+	 * a worker state held every list it was given (each month's search
+	 * terms, each edition's briefs) and at 100k briefs passed its memory
+	 * cap; lists other steps read with site:records stay shared */
+	lua_getfield(L, LUA_REGISTRYINDEX, LISTS_KEY);
+	lua_pushfstring(L, "%s\n%s", group, key);
+	lua_pushnil(L);
+	lua_rawset(L, -3);
 	lua_settop(L, top);
 	return rc;
+}
+
+/* What a finish step is called with, made inside the protected call. */
+struct finish_args {
+	char *const *keys;
+	struct value *const *summaries;
+	size_t n;
+};
+
+/* (fn, finish_args, site) -> () : calls fn(summaries, site) */
+static int finish_k(lua_State *L)
+{
+	const struct finish_args *args = lua_touserdata(L, 2);
+	lua_pushvalue(L, 1);
+	lua_createtable(L, (int)args->n, 0);
+	for (size_t i = 0; i < args->n; i++) {
+		lua_createtable(L, 0, 2);
+		lua_pushstring(L, args->keys[i]);
+		lua_setfield(L, -2, "key");
+		if (args->summaries[i]) {
+			ls_push_data(L, args->summaries[i]);
+			lua_setfield(L, -2, "value");
+		}
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_pushvalue(L, 3);
+	lua_call(L, 2, 0);
+	return 0;
 }
 
 int lb_run_finish(struct lb *lb, size_t script, const char *group, char *const *keys,
@@ -259,27 +305,19 @@ int lb_run_finish(struct lb *lb, size_t script, const char *group, char *const *
 {
 	lua_State *L = lb->L;
 	int top = lua_gettop(L);
+	struct finish_args args = {keys, summaries, n};
+	lua_pushcfunction(L, finish_k);
 	push_script(L, script);
 	lua_getfield(L, -1, "finish");
 	lua_getfield(L, -1, group);
 	lua_replace(L, -3);
 	lua_pop(L, 1);
-	lua_createtable(L, (int)n, 0);
-	for (size_t i = 0; i < n; i++) {
-		lua_createtable(L, 0, 2);
-		lua_pushstring(L, keys[i]);
-		lua_setfield(L, -2, "key");
-		if (summaries[i]) {
-			ls_push_data(L, summaries[i]);
-			lua_setfield(L, -2, "value");
-		}
-		lua_rawseti(L, -2, (lua_Integer)i + 1);
-	}
+	lua_pushlightuserdata(L, &args);
 	ls_push_step_site(L, lb->site);
 	char *context = xasprintf("while running finish.%s() of %s", group,
 	                          lb->scripts->list[script].path);
 	double t = lb_now();
-	int rc = step_call(lb, 2, 0, out, context);
+	int rc = step_call(lb, 3, 0, out, context);
 	lb->hook_time[script] += lb_now() - t;
 	free(context);
 	lua_settop(L, top);

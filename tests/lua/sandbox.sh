@@ -95,4 +95,22 @@ check "own filter made the home page" grep -q "Mine: 1 brief" "$TMP/s/public/ind
 check "no topic pages without indexes.lua" test ! -e "$TMP/s/public/topics"
 check "no edition pages without editions.lua" test ! -e "$TMP/s/public/editions"
 check "article page still written" test -f "$TMP/s/public/articles/first/index.html"
+# a group step whose records pass the memory cap: an error naming the
+# step, not an abort (its records are made inside the protected call)
+m="$TMP/memcap"
+new_site "$m"
+mkdir -p "$m/scripts"
+printf 'title: "T"\nfilters: [big.lua]\nlua: {memory_limit_mb: 8}\n' > "$m/site.yml"
+for i in $(seq 1 28); do
+	printf -- '---\ntitle: "Brief %s"\ndate: 2017-09-%02d\n---\n\nText.\n' "$i" "$i" > "$m/content/articles/b$i.md"
+done
+cat > "$m/scripts/big.lua" <<'LUA'
+return {
+  emit = function(a, emit) emit("big", "all", { text = string.rep(a.title, 80000) }) end,
+  group = { big = function(_, records) return #records end },
+}
+LUA
+run_briefing build -s "$m" -q
+expect_status "records past the memory cap fail the build, without an abort" 1
+expect_stderr "and the error names the group step" 'while running group.big() of'
 finish
