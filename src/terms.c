@@ -330,7 +330,8 @@ static int by_bytes(const void *a, const void *b, void *text)
 
 void terms_join(struct terms *t, buf *out)
 {
-	qsort_r(t->start, t->n, sizeof *t->start, by_bytes, t->text.ptr);
+	if (t->n) /* start is NULL until a word comes */
+		qsort_r(t->start, t->n, sizeof *t->start, by_bytes, t->text.ptr);
 	const char *last = NULL;
 	for (size_t i = 0; i < t->n; i++) {
 		const char *w = t->text.ptr + t->start[i];
