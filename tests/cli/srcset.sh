@@ -68,6 +68,10 @@ check "lead image copy" has_size "$TMP/s/public/articles/lead/photo-800w.png" 80
 check "lead image srcset on the brief" grep -qF \
 	'srcset="../../articles/lead/photo-480w.png 480w, ../../articles/lead/photo-800w.png 800w, ../../articles/lead/photo.png 900w" sizes="(max-width: 44rem) 100vw, 44rem"' "$lead"
 
+check "lead image srcset on its card" grep -qF \
+	'srcset="articles/lead/photo-480w.png 480w, articles/lead/photo-800w.png 800w, articles/lead/photo.png 900w"' \
+	"$TMP/s/public/index.html"
+
 # the copies are kept in the cache and not made again: another output
 # (a build of its own) gets the cached bytes
 cached=$(ls "$TMP/cache/briefing/images/" | grep -c -- '-480\.png$')
