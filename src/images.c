@@ -84,12 +84,12 @@ static char *copy_name(const char *name, unsigned w)
 /* The widths of the copies of folder/name (bytes): the site's widths
  * under the image's own (*own), less those whose copy name is a file
  * the author put there (theirs wins). 0 without resizing, for a name or
- * format we make no copies of, or bytes that give no size. */
+ * format we make no copies of (rsz_can), or bytes that give no size. */
 static size_t plan_copies(const struct site *s, const char *folder, const char *name,
                           const buf *bytes, unsigned *own, unsigned *widths)
 {
 	unsigned h;
-	if (!s->cfg.resize || !plain_name(name) || !rsz_format(name) ||
+	if (!s->cfg.resize || !plain_name(name) || !rsz_can(name, bytes->ptr, bytes->len) ||
 	    img_size((const unsigned char *)bytes->ptr, bytes->len, own, &h) != 0)
 		return 0;
 	size_t n = 0;

@@ -54,6 +54,49 @@ int rsz_format(const char *name)
 	return format_of(name) != F_NONE;
 }
 
+static unsigned get16(const unsigned char *p, int big)
+{
+	return big ? (unsigned)p[0] << 8 | p[1] : (unsigned)p[1] << 8 | p[0];
+}
+
+/* The EXIF orientation of a JPEG (1 upright, 2-8 mirrored or turned), 1
+ * without one. Reads APP1 segments up to the first frame, never past len. */
+static unsigned jpeg_orientation(const unsigned char *b, size_t len)
+{
+	size_t i = 2;
+	while (i + 4 <= len && b[i] == 0xFF) {
+		unsigned marker = b[i + 1], seg = get16(b + i + 2, 1);
+		if (marker == 0xDA || (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 &&
+		                       marker != 0xC8 && marker != 0xCC) || seg < 2)
+			return 1;
+		const unsigned char *t = b + i + 10; /* TIFF header, after "Exif\0\0" */
+		size_t tlen = seg >= 8 && i + 2 + seg <= len ? seg - 8 : 0;
+		if (marker == 0xE1 && tlen >= 8 && !memcmp(b + i + 4, "Exif\0\0", 6) &&
+		    (t[0] == 'M' || t[0] == 'I')) {
+			int big = t[0] == 'M';
+			size_t ifd = big ? (size_t)t[4] << 24 | (size_t)t[5] << 16 | (size_t)t[6] << 8 | t[7]
+			                 : (size_t)t[7] << 24 | (size_t)t[6] << 16 | (size_t)t[5] << 8 | t[4];
+			if (ifd > tlen - 2)
+				return 1;
+			unsigned n = get16(t + ifd, big);
+			for (unsigned k = 0; k < n && ifd + 2 + 12 * (size_t)(k + 1) <= tlen; k++) {
+				const unsigned char *e = t + ifd + 2 + 12 * (size_t)k;
+				if (get16(e, big) == 0x0112)
+					return get16(e + 8, big);
+			}
+			return 1;
+		}
+		i += 2 + seg;
+	}
+	return 1;
+}
+
+int rsz_can(const char *name, const void *bytes, size_t len)
+{
+	enum fmt f = format_of(name);
+	return f != F_NONE && (f != F_JPEG || jpeg_orientation(bytes, len) <= 1);
+}
+
 static const char *const ext_of[] = {"", "png", "jpg", "webp"};
 
 /* The cache file of the copy at width w (w 0: the "cannot decode" mark).

@@ -18,6 +18,11 @@ const char *rsz_library(void);
  * .webp. Not GIF (a copy would lose its animation), not SVG (it scales). */
 int rsz_format(const char *name);
 
+/* Whether copies are made of this file: rsz_format, and not a JPEG that
+ * its EXIF orientation turns or mirrors (libgd would lose the turn, and
+ * the copies would show it on its side). */
+int rsz_can(const char *name, const void *bytes, size_t len);
+
 /* Makes copies of the image in bytes at each of widths[0..n), every one
  * smaller than the image (height in proportion), in the format name's
  * extension says. With out, out[i] gets copy i (its contents replaced);

@@ -1,7 +1,8 @@
 # CLI: resized copies of a brief's images for srcset (libgd): copies at
 # the site's widths under the image's own, never larger, in the source's
 # format, read back for their pixel size; srcset and sizes on the body's
-# <img>, the lead image and in feeds; none for SVG, GIF or a small image;
+# <img>, the lead image and in feeds; none for SVG, GIF, a small image or
+# a JPEG that EXIF turns;
 # a corrupt PNG is a warning, not a failed build; images: in site.yml;
 # copies kept in the cache folder. Without libgd, only that nothing changes.
 . tests/lib.sh
@@ -16,7 +17,8 @@ img png "$A/first/small.png" 300 20
 printf '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 900 90"><rect width="900" height="90"/></svg>\n' \
 	> "$A/first/map.svg"
 head -c 120 "$A/first/chart.png" > "$A/first/broken.png"   # says 1300 wide, truncated
-printf -- '---\ntitle: "First"\ndate: 2017-09-30\n---\n\n![Chart](chart.png)\n\n![Wide](wide.jpg)\n\n![Small](small.png)\n\n![Map](map.svg)\n\n![Broken](broken.png)\n' \
+img turn tests/cli/srcset/wide.jpg "$A/first/turned.jpg"   # EXIF: turned right
+printf -- '---\ntitle: "First"\ndate: 2017-09-30\n---\n\n![Chart](chart.png)\n\n![Wide](wide.jpg)\n\n![Small](small.png)\n\n![Map](map.svg)\n\n![Broken](broken.png)\n\n![Turned](turned.jpg)\n' \
 	> "$A/first.md"
 img png "$A/lead/photo.png" 900 300
 printf -- '---\ntitle: "With a lead"\ndate: 2017-10-01\nimage: photo.png\nimage_alt: "A photo"\n---\n\nText.\n' \
@@ -52,6 +54,8 @@ check "jpeg copy is a JPEG" sh -c "img() { :; }; [ \"\$(head -c 2 '$out/wide-480
 check "no copy wider than the image" test ! -e "$out/wide-1200w.jpg"
 check "no copies of a small image" sh -c "! ls '$out' | grep -q '^small-'"
 check "no copies of an SVG" sh -c "! ls '$out' | grep -q '^map-'"
+check "no copies of a JPEG its EXIF turns" sh -c "! ls '$out' | grep -q '^turned-'"
+check "nor srcset" grep -qF '<img width="1000" height="40" loading="lazy" src="turned.jpg" alt="Turned" />' "$page"
 check "no copies of a corrupt image" sh -c "! ls '$out' | grep -q '^broken-'"
 check "srcset and sizes on the png" grep -qF \
 	'<img width="1300" height="100" srcset="chart-480w.png 480w, chart-800w.png 800w, chart-1200w.png 1200w, chart.png 1300w" sizes="(max-width: 44rem) 100vw, 44rem" src="chart.png"' "$page"

@@ -1,6 +1,7 @@
 """tests/cli/srcset_png.py: the two image helpers of srcset.sh.
   png PATH WIDTH HEIGHT   writes a real RGB PNG (a gradient) of that size
   size PATH               prints "WIDTH HEIGHT" read from a PNG or JPEG file
+  turn IN OUT             copies a JPEG with an EXIF orientation of 6 (turned right)
 """
 import struct
 import sys
@@ -36,7 +37,17 @@ def size(path):
     raise SystemExit("%s: no size" % path)
 
 
+def turn(src, dst):
+    tiff = b"MM\0*\0\0\0\x08" + struct.pack(">HHHIHH", 1, 0x0112, 3, 1, 6, 0) + b"\0\0\0\0"
+    app1 = b"Exif\0\0" + tiff
+    data = open(src, "rb").read()
+    with open(dst, "wb") as f:
+        f.write(data[:2] + b"\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + data[2:])
+
+
 if sys.argv[1] == "png":
     png(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+elif sys.argv[1] == "turn":
+    turn(sys.argv[2], sys.argv[3])
 else:
     print("%d %d" % size(sys.argv[2]))
