@@ -13,13 +13,20 @@ PKG_CONFIG ?= pkg-config
 
 VERSION := 0.1.0
 PKGS    := libcmark yaml-0.1 lua5.4 libmicrohttpd jansson
+# libgd (resized copies for srcset) is optional: used when pkg-config
+# finds it, left out with GD=0 (or when it is not installed).
+GD      ?= $(shell $(PKG_CONFIG) --exists gdlib 2>/dev/null && echo 1 || echo 0)
+ifeq ($(GD),1)
+PKGS    += gdlib
+GD_DEF  := -DBRIEFING_HAVE_GD
+endif
 # Read quietly here (make clean needs none of them); $(B)/flags below
 # stops the build with pkg-config's own message when one is missing.
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DBRIEFING_VERSION='"$(VERSION)"' \
-             -DBRIEFING_DATADIR='"$(DATADIR)"' -pthread $(WARN) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+             -DBRIEFING_DATADIR='"$(DATADIR)"' $(GD_DEF) -pthread $(WARN) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 LIBS     = $(PKG_LIBS) -lm -pthread
 
 B       ?= build
@@ -106,7 +113,7 @@ FUZZ_FM_SRC := src/frontmatter.c src/yamlvalue.c src/controls.c src/markdown.c s
 # The Lua and whole-article targets link every module, built once here.
 FUZZ_OBJ := $(LIB_SRC:src/%.c=build-fuzz/obj/%.o)
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -DBRIEFING_VERSION='"$(VERSION)"' \
-              -DBRIEFING_DATADIR='"$(DATADIR)"' -pthread $(WARN) $(PKG_CFLAGS) $(FUZZ_FLAGS)
+              -DBRIEFING_DATADIR='"$(DATADIR)"' $(GD_DEF) -pthread $(WARN) $(PKG_CFLAGS) $(FUZZ_FLAGS)
 
 fuzz: build-fuzz/fuzz_mustache build-fuzz/fuzz_frontmatter build-fuzz/fuzz_luanode \
       build-fuzz/fuzz_article build-fuzz/fuzz_formats

@@ -131,6 +131,32 @@ void url_resolve(buf *out, const char *base, const char *ref, size_t len)
 	buf_put(out, ref + rpath, len - rpath);
 }
 
+/* A srcset value: candidates "url descriptors" separated by commas, each
+ * url resolved, white space and descriptors kept. */
+static void srcset_resolve(buf *out, const char *base, const char *v, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		size_t start = i;
+		while (i < len && (isspace((unsigned char)v[i]) || v[i] == ','))
+			i++;
+		buf_put(out, v + start, i - start);
+		start = i;
+		while (i < len && !isspace((unsigned char)v[i]))
+			i++;
+		size_t end = i; /* a url's own final commas separate it from the next */
+		while (end > start && v[end - 1] == ',')
+			end--;
+		if (end > start)
+			url_resolve(out, base, v + start, end - start);
+		buf_put(out, v + end, i - end);
+		start = i;
+		while (i < len && v[i] != ',')
+			i++;
+		buf_put(out, v + start, i - start);
+	}
+}
+
 void html_absolute_urls(buf *out, const char *html, size_t len, const char *base)
 {
 	size_t i = 0, copied = 0;
@@ -143,6 +169,8 @@ void html_absolute_urls(buf *out, const char *html, size_t len, const char *base
 		size_t name = 0;
 		if (eq >= 5 && !memcmp(html + eq - 4, "href", 4))
 			name = 4;
+		else if (eq >= 7 && !memcmp(html + eq - 6, "srcset", 6))
+			name = 6;
 		else if (eq >= 4 && !memcmp(html + eq - 3, "src", 3))
 			name = 3;
 		/* a whole attribute name, after white space, then ="value" */
@@ -154,7 +182,10 @@ void html_absolute_urls(buf *out, const char *html, size_t len, const char *base
 			break;
 		size_t vlen = (size_t)(q - v);
 		buf_put(out, html + copied, (size_t)(v - html) - copied);
-		url_resolve(out, base, v, vlen);
+		if (name == 6)
+			srcset_resolve(out, base, v, vlen);
+		else
+			url_resolve(out, base, v, vlen);
 		copied = (size_t)(q - html);
 		i = copied + 1;
 	}

@@ -23,7 +23,7 @@ int url_is_http(const char *s);
 void url_resolve(buf *out, const char *base, const char *ref, size_t len);
 
 /* Appends html with the value of every href="..." and src="..." resolved
- * against base. Values stay as they were written (HTML-escaped); only
+ * against base, and every URL of a srcset="...". Values stay as they were written (HTML-escaped); only
  * double-quoted attributes are read, as cmark writes them. */
 void html_absolute_urls(buf *out, const char *html, size_t len, const char *base);
 

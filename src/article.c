@@ -237,7 +237,7 @@ static void read_dates(const struct site *s, struct article *a, int *bad)
 	else if (updated && val_type(updated) != VAL_NULL && changed.epoch < a->date.epoch)
 		diag_warn(a->diag, a->path, val_line(updated), val_col(updated),
 		          "updated: %s is before the brief's date", val_get_str(updated, NULL));
-	if (img_check_lead(a) != 0)
+	if (img_check_lead(s, a) != 0)
 		*bad = 1;
 	static const char *const sched[] = {"publish_at", "expires"};
 	long long *epoch[] = {&a->publish_at, &a->expires};
@@ -353,7 +353,7 @@ void article_render_body(const struct site *s, struct article *a)
 	if (html && strstr(html, "<img ")) { /* sizes from the files beside the brief */
 		char *folder = img_folder(a);
 		buf dressed = BUF_INIT;
-		img_dress(html, folder, &dressed);
+		img_dress(s, html, folder, &dressed, a->diag);
 		free(html);
 		free(folder);
 		html = buf_detach(&dressed, NULL);

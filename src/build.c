@@ -61,12 +61,15 @@ static int errors(const struct build *b)
 static void apply_overrides(struct build *b, struct site *s)
 {
 	const struct build_opts *o = &b->o;
+	char *img_cache = o->check_only ? NULL : build_image_cache(o);
 	struct site_overrides over = {
 		.tool_dir = o->tool_dir, .base_url = o->base_url, .output = o->out_dir,
 		.drafts = o->drafts, .future = o->future, .clean_urls = o->clean_urls,
 		.relative_index = o->relative_index, .now = o->as_of,
+		.resize = !o->check_only, .img_cache = img_cache,
 	};
 	site_override(s, &over);
+	free(img_cache);
 }
 
 /* A refused output folder fails the build before any work, at the output:

@@ -71,6 +71,10 @@ void build_drop(struct build *b);
  * build state: 0 and b->restored set, or -1 (*why says what did not fit)
  * with the state left empty. */
 char *build_cache_path(const struct build_opts *o);
+/* Where the resized copies of images are kept (resize.h), shared by every
+ * site: the cache folder's images/, serve's too; NULL with --no-cache or
+ * without a cache folder. Caller frees. */
+char *build_image_cache(const struct build_opts *o);
 int build_save(struct build *b, const char *path);
 int build_restore(struct build *b, const char *path, const char **why);
 

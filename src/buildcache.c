@@ -52,17 +52,34 @@ static uint64_t options_hash(const struct build_opts *o)
 	return h;
 }
 
-char *build_cache_path(const struct build_opts *o)
+/* The folder of the caches: --cache-dir, $XDG_CACHE_HOME/briefing or
+ * ~/.cache/briefing; NULL without any. Caller frees. */
+static char *cache_folder(const struct build_opts *o)
 {
-	char *dir;
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	if (o->cache_dir)
-		dir = xstrdup(o->cache_dir);
-	else if (xdg && *xdg)
-		dir = fs_join(xdg, "briefing");
-	else if (home && *home)
-		dir = xasprintf("%s/.cache/briefing", home);
-	else
+		return xstrdup(o->cache_dir);
+	if (xdg && *xdg)
+		return fs_join(xdg, "briefing");
+	if (home && *home)
+		return xasprintf("%s/.cache/briefing", home);
+	return NULL;
+}
+
+char *build_image_cache(const struct build_opts *o)
+{
+	if (o->no_cache)
+		return NULL;
+	char *dir = cache_folder(o);
+	char *images = dir ? fs_join(dir, "images") : NULL;
+	free(dir);
+	return images;
+}
+
+char *build_cache_path(const struct build_opts *o)
+{
+	char *dir = cache_folder(o);
+	if (!dir)
 		return NULL;
 	char *site = absolute(o->site_dir && *o->site_dir ? o->site_dir : ".");
 	char *out = o->out_dir ? absolute(o->out_dir) : xstrdup("(site.yml)");

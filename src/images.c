@@ -4,6 +4,7 @@
  * and, once made absolute, in feeds and emails. */
 #include "images.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 #include "fsutil.h"
 #include "imgsize.h"
+#include "resize.h"
 
 char *img_folder(const struct article *a)
 {
@@ -58,7 +60,119 @@ static int size_of(const char *folder, const char *src, size_t n, unsigned *w, u
 	return rc;
 }
 
-void img_dress(const char *html, const char *folder, buf *out)
+/* ---- resized copies for srcset ---- */
+
+/* A file name that srcset and an attribute can hold as it is: no folder,
+ * no comma or space (srcset's separators), nothing to escape. */
+static int plain_name(const char *name)
+{
+	if (!*name || *name == '.')
+		return 0;
+	for (const char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._-+~", *p))
+			return 0;
+	return 1;
+}
+
+/* "chart.png" at 480 -> "chart-480w.png". Caller frees. */
+static char *copy_name(const char *name, unsigned w)
+{
+	const char *dot = strrchr(name, '.');
+	return xasprintf("%.*s-%uw%s", (int)(dot - name), name, w, dot);
+}
+
+/* The widths of the copies of folder/name (bytes): the site's widths
+ * under the image's own (*own), less those whose copy name is a file
+ * the author put there (theirs wins). 0 without resizing, for a name or
+ * format we make no copies of (rsz_can), or bytes that give no size. */
+static size_t plan_copies(const struct site *s, const char *folder, const char *name,
+                          const buf *bytes, unsigned *own, unsigned *widths)
+{
+	unsigned h;
+	if (!s->cfg.resize || !plain_name(name) || !rsz_can(name, bytes->ptr, bytes->len) ||
+	    img_size((const unsigned char *)bytes->ptr, bytes->len, own, &h) != 0)
+		return 0;
+	size_t n = 0;
+	for (size_t i = 0; i < s->cfg.n_img_widths && s->cfg.img_widths[i] < *own; i++) {
+		char *copy = copy_name(name, s->cfg.img_widths[i]);
+		char *path = fs_join(folder, copy);
+		if (!fs_exists(path))
+			widths[n++] = s->cfg.img_widths[i];
+		free(path);
+		free(copy);
+	}
+	return n;
+}
+
+/* The widths srcset lists for folder/name, with the copies made sure of
+ * (in the cache): 0 for none. An image libgd cannot read gets a warning
+ * in d (when not NULL) and none. */
+static size_t srcset_widths(const struct site *s, const char *folder, const char *name,
+                            unsigned *own, unsigned *widths, struct diag *d)
+{
+	if (!s->cfg.resize || !plain_name(name) || !rsz_format(name))
+		return 0;
+	char *path = fs_join(folder, name);
+	buf bytes = BUF_INIT;
+	size_t n = fs_read(path, &bytes) == 0 ? plan_copies(s, folder, name, &bytes, own, widths) : 0;
+	if (n && rsz_copies(s->cfg.img_cache, name, bytes.ptr, bytes.len, widths, n, NULL) != 0) {
+		if (d)
+			diag_warn(d, path, 0, 0,
+			          "cannot decode this image (corrupt, truncated or over 40 megapixels); "
+			          "it gets no smaller copies for srcset");
+		n = 0;
+	}
+	buf_free(&bytes);
+	free(path);
+	return n;
+}
+
+/* srcset and sizes for the <img> of folder/name, when it has copies. */
+static void put_srcset(const struct site *s, const char *folder, const char *name, buf *out,
+                       struct diag *d)
+{
+	unsigned own, widths[SITE_MAX_WIDTHS];
+	size_t n = srcset_widths(s, folder, name, &own, widths, d);
+	if (!n)
+		return;
+	buf_puts(out, " srcset=\"");
+	for (size_t i = 0; i < n; i++) {
+		char *copy = copy_name(name, widths[i]);
+		buf_printf(out, "%s %uw, ", copy, widths[i]);
+		free(copy);
+	}
+	buf_printf(out, "%s %uw\" sizes=\"", name, own);
+	buf_put_html(out, s->cfg.img_sizes, strlen(s->cfg.img_sizes));
+	buf_putc(out, '"');
+}
+
+/* Writes the copies of folder/name (bytes) beside it in the output. */
+static int write_copies(const struct site *s, const char *folder, const char *name,
+                        const buf *bytes, const char *public, struct output *o, struct diag *d)
+{
+	unsigned own, widths[SITE_MAX_WIDTHS];
+	size_t n = plan_copies(s, folder, name, bytes, &own, widths);
+	buf copies[SITE_MAX_WIDTHS];
+	for (size_t i = 0; i < n; i++)
+		buf_init(&copies[i]);
+	/* one that cannot be read was reported where its srcset was left out */
+	int rc = 0;
+	if (n && rsz_copies(s->cfg.img_cache, name, bytes->ptr, bytes->len, widths, n, copies) == 0) {
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			char *copy = copy_name(name, widths[i]);
+			char *rel = xasprintf("%s%s", public, copy);
+			rc = out_write(o, rel, copies[i].ptr, copies[i].len, d);
+			free(rel);
+			free(copy);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		buf_free(&copies[i]);
+	return rc;
+}
+
+void img_dress(const struct site *s, const char *html, const char *folder, buf *out,
+               struct diag *d)
 {
 	const char *at = html;
 	int seen = 0;
@@ -81,8 +195,13 @@ void img_dress(const char *html, const char *folder, buf *out)
 		if (!strstr(inner, " width=") && src) {
 			src += 6;
 			const char *q = strchr(src, '"');
-			if (q && size_of(folder, src, (size_t)(q - src), &w, &h) == 0)
+			if (q && size_of(folder, src, (size_t)(q - src), &w, &h) == 0) {
 				buf_printf(out, " width=\"%u\" height=\"%u\"", w, h);
+				char *name = xstrndup(src, (size_t)(q - src));
+				if (!strstr(inner, " srcset="))
+					put_srcset(s, folder, name, out, d);
+				free(name);
+			}
 		}
 		if (seen++ && !strstr(inner, " loading="))
 			buf_puts(out, " loading=\"lazy\"");
@@ -126,6 +245,8 @@ int img_copy(const struct site *s, const struct article *a, struct output *o, st
 				char *rel = xasprintf("%s%s", public, names[i]);
 				rc = out_write(o, rel, bytes.ptr ? bytes.ptr : "", bytes.len, d);
 				free(rel);
+				if (rc == 0)
+					rc = write_copies(s, folder, names[i], &bytes, public, o, d);
 			}
 		}
 		free(path);
@@ -155,7 +276,7 @@ static int is_web_address(const char *s)
 	return !strncmp(s, "https://", 8) || !strncmp(s, "http://", 7);
 }
 
-int img_check_lead(const struct article *a)
+int img_check_lead(const struct site *s, const struct article *a)
 {
 	static const char *const keys[] = {"image", "image_alt", "image_caption", "image_credit"};
 	int rc = 0;
@@ -178,10 +299,39 @@ int img_check_lead(const struct article *a)
 		           "image: expected a file in %s/ or an http(s) address, found \"%s\"", folder,
 		           image);
 		rc = -1;
+	} else {
+		/* its copies made now, on the parse threads, and a broken one reported */
+		unsigned own, widths[SITE_MAX_WIDTHS];
+		srcset_widths(s, folder, image, &own, widths, a->diag);
 	}
 	free(path);
 	free(folder);
 	return rc;
+}
+
+/* The lead image's srcset (a list of url and width, site-relative like
+ * url, the original last) and sizes, when it has copies. */
+static void put_lead_srcset(const struct site *s, const char *folder, const char *image,
+                            const char *public, struct value *v)
+{
+	unsigned own, widths[SITE_MAX_WIDTHS + 1];
+	size_t n = srcset_widths(s, folder, image, &own, widths, NULL);
+	if (!n)
+		return;
+	widths[n] = own;
+	struct value *list = val_list_sized(n + 1);
+	for (size_t i = 0; i <= n; i++) {
+		struct value *item = val_map();
+		char *copy = i < n ? copy_name(image, widths[i]) : xstrdup(image);
+		char *url = xasprintf("%s%s", public, copy);
+		val_set_str(item, "url", url);
+		val_set_num(item, "width", widths[i]);
+		val_push(list, item);
+		free(url);
+		free(copy);
+	}
+	val_set(v, "srcset", list);
+	val_set_str(v, "sizes", s->cfg.img_sizes);
 }
 
 struct value *img_lead(const struct site *s, const struct article *a)
@@ -220,6 +370,7 @@ struct value *img_lead(const struct site *s, const struct article *a)
 		val_set_num(v, "width", w);
 		val_set_num(v, "height", h);
 	}
+	put_lead_srcset(s, folder, image, public, v);
 	free(path);
 	free(folder);
 	free(permalink);

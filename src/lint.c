@@ -370,7 +370,7 @@ static const char *const site_keys[] = {
 	"title", "description", "base_url", "language", "timezone", "theme", "output", "unsafe",
 	"filters", "lua", "clean_urls", "editions", "mentions", "entities", "paginate", "indexes",
 	"feeds", "related", "threads", "summaries", "params", "check", "sources", "menu", "smart",
-	"search", "relative_index", "robots", "email",
+	"search", "relative_index", "robots", "email", "images",
 };
 
 /* Two files for one name, and aliases two people share: mentions cannot

@@ -17,6 +17,7 @@
 #include "hugepages.h"
 #include "import.h"
 #include "num.h"
+#include "resize.h"
 #include "scaffold.h"
 #include "serve.h"
 #include "fsutil.h"
@@ -508,6 +509,9 @@ int main(int argc, char **argv)
 	const char *name = argv[1];
 	if (!strcmp(name, "--version") || !strcmp(name, "version")) {
 		printf("briefing %s\n", BRIEFING_VERSION);
+		/* what tests and users check before expecting srcset */
+		const char *lib = rsz_library();
+		printf("images: %s\n", lib ? lib : "not resized (built without libgd)");
 		return 0;
 	}
 	if (!strcmp(name, "help") || !strcmp(name, "--help") || !strcmp(name, "-h")) {

@@ -20,6 +20,7 @@
 #include "markdown.h"
 #include "num.h"
 #include "pool.h"
+#include "resize.h"
 #include "tz.h"
 #include "standalone.h"
 #include "yamlvalue.h"
@@ -215,6 +216,61 @@ static int cfg_bool(struct value *yaml, const char *key, const char *path, struc
 	return val_get_bool(v);
 }
 
+/* images: {srcset: true, widths: [480, 800, 1200], sizes: "..."}: the
+ * resized copies of the briefs' images (images.c). The default sizes
+ * match the default theme's column, 44rem at most. */
+static void read_images(struct site *s, struct value *yaml, const char *path, struct diag *d)
+{
+	static const unsigned dflt[] = {480, 800, 1200};
+	struct site_config *c = &s->cfg;
+	c->srcset = 1;
+	c->n_img_widths = sizeof dflt / sizeof *dflt;
+	memcpy(c->img_widths, dflt, sizeof dflt);
+	struct value *images = val_get(yaml, "images");
+	if (images && val_type(images) != VAL_MAP && val_type(images) != VAL_NULL) {
+		diag_error(d, path, val_line(images), val_col(images), "images: expected a map, found a %s",
+		           val_type_name(val_type(images)));
+		images = NULL;
+	}
+	if (!images || val_type(images) != VAL_MAP) {
+		c->img_sizes = xstrdup("(max-width: 44rem) 100vw, 44rem");
+		return;
+	}
+	if (val_get(images, "srcset"))
+		c->srcset = cfg_bool(images, "srcset", path, d);
+	c->img_sizes = cfg_string(images, "sizes", "(max-width: 44rem) 100vw, 44rem", path, d);
+	struct value *widths = val_get(images, "widths");
+	if (!widths || val_type(widths) == VAL_NULL)
+		return;
+	if (val_type(widths) != VAL_LIST || val_len(widths) > SITE_MAX_WIDTHS) {
+		diag_error(d, path, val_line(widths), val_col(widths),
+		           "widths: expected a list of at most %d widths in pixels, like [480, 800, 1200]",
+		           SITE_MAX_WIDTHS);
+		return;
+	}
+	c->n_img_widths = 0;
+	for (size_t i = 0; i < val_len(widths); i++) {
+		struct value *w = val_at(widths, i);
+		double px = val_type(w) == VAL_NUM ? val_get_num(w) : 0;
+		if (px < 16 || px > 10000 || px != (double)(unsigned)px) {
+			diag_error(d, path, val_line(w), val_col(w),
+			           "widths: expected a whole number of pixels from 16 to 10000");
+			continue;
+		}
+		/* kept ascending and without repeats: srcset lists them in order */
+		unsigned px_u = (unsigned)px;
+		size_t at = 0;
+		while (at < c->n_img_widths && c->img_widths[at] < px_u)
+			at++;
+		if (at < c->n_img_widths && c->img_widths[at] == px_u)
+			continue;
+		memmove(c->img_widths + at + 1, c->img_widths + at,
+		        (c->n_img_widths - at) * sizeof *c->img_widths);
+		c->img_widths[at] = px_u;
+		c->n_img_widths++;
+	}
+}
+
 /* "UTC", "Z", "+05:30", "-05:00", or an IANA name: its zone in *zone,
  * read from tzdata (tz.h), so each date gets the offset of its own day. */
 static int parse_timezone(const char *tz, int *offset, struct tz **zone)
@@ -328,6 +384,7 @@ struct site *site_open(const char *dir, struct diag *d)
 	s->cfg.relative_index = cfg_bool(yaml, "relative_index", path, d);
 	s->cfg.smart = val_get(yaml, "smart") ? cfg_bool(yaml, "smart", path, d) : 1;
 	s->cfg.robots = val_get(yaml, "robots") ? cfg_bool(yaml, "robots", path, d) : 1;
+	read_images(s, yaml, path, d);
 	struct value *filters = val_get(yaml, "filters");
 	if (filters && val_type(filters) != VAL_LIST && val_type(filters) != VAL_NULL)
 		diag_error(d, path, val_line(filters), val_col(filters),
@@ -519,6 +576,9 @@ void site_override(struct site *s, const struct site_overrides *o)
 		free(s->cfg.output);
 		s->cfg.output = xstrdup(o->output);
 	}
+	s->cfg.resize = o->resize && s->cfg.srcset && s->cfg.n_img_widths && rsz_library();
+	free(s->cfg.img_cache);
+	s->cfg.img_cache = o->img_cache ? xstrdup(o->img_cache) : NULL;
 }
 
 void site_free(struct site *s)
@@ -562,6 +622,8 @@ void site_free(struct site *s)
 	free(s->cfg.dir);
 	free(s->cfg.title);
 	free(s->cfg.base_url);
+	free(s->cfg.img_sizes);
+	free(s->cfg.img_cache);
 	free(s->cfg.language);
 	free(s->cfg.timezone);
 	tz_free(s->cfg.zone);

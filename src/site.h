@@ -18,6 +18,8 @@ struct cmark_node;
 struct hs_table;
 struct st_step;
 
+#define SITE_MAX_WIDTHS 8
+
 struct site_config {
 	char *dir;        /* site folder as given, "" for the current one */
 	char *title;
@@ -37,6 +39,13 @@ struct site_config {
 	int drafts;       /* include draft: true */
 	int future;       /* include articles dated or scheduled after `now` */
 	long long now;    /* the build's "now" (epoch seconds): the clock, or --as-of */
+	/* images: resized copies for srcset (site.yml `images:`) */
+	int srcset;       /* `srcset:`, default on (it does nothing without libgd) */
+	unsigned img_widths[SITE_MAX_WIDTHS]; /* `widths:`, ascending, no repeats */
+	size_t n_img_widths;
+	char *img_sizes;  /* `sizes:`, the <img> sizes attribute as written (unescaped) */
+	int resize;       /* this run makes the copies: build or serve, srcset on, libgd */
+	char *img_cache;  /* the folder that keeps them, or NULL (made anew each time) */
 	struct value *yaml; /* all of site.yml (a map) */
 };
 
@@ -193,6 +202,8 @@ struct site_overrides {
 	int clean_urls;       /* -1: site.yml's; 0 or 1 */
 	int relative_index;   /* -1: site.yml's; 1: --for-file */
 	long long now;        /* the build's "now" (epoch seconds); 0: the clock */
+	int resize;           /* make resized copies for srcset (build, serve; not check) */
+	const char *img_cache; /* where they are kept (NULL: nowhere) */
 };
 /* Applies o to s's configuration and to the template `site` map; once,
  * right after site_open. The strings are copied. */

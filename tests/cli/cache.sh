@@ -48,7 +48,7 @@ printf 'not a cache at all' > "$file"
 build "$s" "$TMP/o"
 check "a file that is no cache is ignored" said "truncated or corrupt"
 build "$s" "$TMP/o" # a good one again
-version=$("$BRIEFING" --version | cut -d' ' -f2)
+version=$("$BRIEFING" --version | head -n 1 | cut -d' ' -f2)
 other=$(printf '%s' "$version" | tr '0-9' '1-90')
 python3 tests/cli/cache_patch.py "$file" "$version" "$other"
 build "$s" "$TMP/o"

@@ -1,8 +1,9 @@
 # CLI: the Makefile and bench/run tell the truth. A missing -dev package
 # stops the build with pkg-config's own message; objects rebuild when
-# the flags change; a failed man-page install fails `make install`;
-# `make clean` removes every build*/ folder, which git ignores; bench/run
-# says what to install instead of running apt-get. Works on a copy.
+# the flags change; GD=0 builds without libgd; a failed man-page install
+# fails `make install`; `make clean` removes every build*/ folder, which
+# git ignores; bench/run says what to install instead of running
+# apt-get. Works on a copy.
 . tests/lib.sh
 
 t="$TMP/tree"
@@ -21,6 +22,19 @@ make --no-print-directory -C "$t" B="$TMP/b2" "$TMP/b2/buf.o" > "$TMP/make.out" 
 check "and is then not compiled again" sh -c "! grep -qF -- '-o $TMP/b2/buf.o' '$TMP/make.out'"
 make --no-print-directory -C "$t" B="$TMP/b2" CFLAGS="-O0 -g" "$TMP/b2/buf.o" > "$TMP/make.out" 2>&1
 check "other CFLAGS compile it again" grep -qF -- "-O0 -g -c -o $TMP/b2/buf.o" "$TMP/make.out"
+
+# libgd is optional: GD=0 leaves it out even where it is installed (the
+# rest of a GD=0 binary is tests/cli/srcset.sh's, when run with one)
+m B="$TMP/b3" GD=0 "$TMP/b3/resize.o" "$TMP/b3/main.o"
+check "GD=0 compiles the resizer without warnings" sh -c "test -f '$TMP/b3/resize.o' && ! grep -q 'src/.*warning:' '$TMP/make.out'"
+check "GD=0 neither defines nor links libgd" sh -c "! grep -qE 'HAVE_GD|-lgd' '$TMP/b3/flags'"
+check "GD=0 leaves libgd out of the object" sh -c "! nm '$TMP/b3/resize.o' | grep -q gdImage"
+if pkg-config --exists gdlib; then
+	m B="$TMP/b4" "$TMP/b4/resize.o"
+	check "libgd found by pkg-config is used" sh -c "nm '$TMP/b4/resize.o' | grep -q gdImageScale"
+else
+	skip "libgd found by pkg-config is used" "no libgd-dev here"
+fi
 
 # install with the binary in place (-o: not remade) and a man page gone
 cp "$BRIEFING" "$t/briefing"

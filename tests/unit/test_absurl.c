@@ -65,6 +65,20 @@ static void html_links(void)
 	buf_free(&b);
 }
 
+/* Every URL of a srcset, descriptors and separators kept; a comma inside
+ * a URL is part of it (HTML's srcset rules). */
+static void srcset_links(void)
+{
+	buf b = BUF_INIT;
+	const char *html = "<img srcset=\"c-480w.png 480w, ../c.png 1300w\" src=\"c.png\"> "
+	                   "<img srcset=\" a.png,b.png 2x ,https://o.org/c.png\">";
+	html_absolute_urls(&b, html, strlen(html), "https://e.org/s/x/");
+	CHECK_STR(b.ptr, "<img srcset=\"https://e.org/s/x/c-480w.png 480w, https://e.org/s/c.png 1300w\" "
+	                 "src=\"https://e.org/s/x/c.png\"> <img srcset=\" https://e.org/s/x/a.png,b.png 2x "
+	                 ",https://o.org/c.png\">");
+	buf_free(&b);
+}
+
 /* The one http(s) test: scheme in any case, then a host. */
 static void http_addresses(void)
 {
@@ -90,6 +104,7 @@ int main(void)
 	RUN(rfc3986_examples);
 	RUN(absolute_bases);
 	RUN(html_links);
+	RUN(srcset_links);
 	RUN(http_addresses);
 	return TEST_MAIN_END();
 }
