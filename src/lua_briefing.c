@@ -248,30 +248,24 @@ static int l_json(lua_State *L)
 	return 1;
 }
 
-/* fold(text) -> text in ASCII lower case without accents, as the theme's
- * search.js folds a query (terms.h) */
-static int l_fold(lua_State *L)
+/* [-0, +1] pass (a terms.h text pass) over the string argument 1 */
+static int push_pass(lua_State *L, void (*pass)(buf *, const char *, size_t))
 {
 	size_t len;
 	const char *s = luaL_checklstring(L, 1, &len);
 	buf b = BUF_INIT;
-	terms_fold(&b, s, len);
+	pass(&b, s, len);
 	lua_pushlstring(L, b.ptr, b.len);
 	buf_free(&b);
 	return 1;
 }
 
+/* fold(text) -> text in ASCII lower case without accents, as the theme's
+ * search.js folds a query (terms.h) */
+static int l_fold(lua_State *L) { return push_pass(L, terms_fold); }
+
 /* plain(html) -> text: each tag and entity a space */
-static int l_plain(lua_State *L)
-{
-	size_t len;
-	const char *s = luaL_checklstring(L, 1, &len);
-	buf b = BUF_INIT;
-	terms_plain(&b, s, len);
-	lua_pushlstring(L, b.ptr, b.len);
-	buf_free(&b);
-	return 1;
-}
+static int l_plain(lua_State *L) { return push_pass(L, terms_plain); }
 
 static void add_terms(lua_State *L, int index, struct terms *t)
 {
