@@ -48,6 +48,22 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* The process's peak resident size so far, in KiB (0 where unknown). */
+static long peak_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kib = 0;
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, "VmHWM:", 6)) {
+			kib = strtol(line + 6, NULL, 10);
+			break;
+		}
+	if (f)
+		fclose(f);
+	return kib;
+}
+
 /* Errors so far in this update, those of the full update's open and scan
  * (which every update shows again) included. */
 static int errors(const struct build *b)
@@ -773,6 +789,7 @@ int build_update(struct build *b, char *const *paths, size_t n, int all)
 	memset(&b->st, 0, sizeof b->st);
 	b->st.cache = cache;
 	memset(b->t, 0, sizeof b->t);
+	memset(b->peak_kib, 0, sizeof b->peak_kib);
 	for (int i = 0; i < b->jobs; i++)
 		b->t_parse[i] = b->t_filter[i] = b->t_render[i] = b->t_write[i] = 0;
 	atomic_store(&b->parsed, 0);
@@ -829,8 +846,10 @@ int build_update(struct build *b, char *const *paths, size_t n, int all)
 		b->cached = 0;
 		b->restored = 0;
 	}
+	b->peak_kib[T_RESOLVE] = b->o.verbose ? peak_kib() : 0;
 	if (rc == 0)
 		rc = run_hooks(b, full);
+	b->peak_kib[T_HOOKS] = b->o.verbose ? peak_kib() : 0;
 	if (b->o.check_only) /* check reads what the steps made: no pages, no output */
 		goto done;
 	if (rc == 0)
@@ -842,7 +861,9 @@ int build_update(struct build *b, char *const *paths, size_t n, int all)
 	}
 	if (rc == 0) {
 		render(b);
+		b->peak_kib[T_RENDER] = b->o.verbose ? peak_kib() : 0;
 		finish(b);
+		b->peak_kib[T_FINISH] = b->o.verbose ? peak_kib() : 0;
 	}
 done:
 	progress_end(b->progress);
@@ -921,6 +942,11 @@ static void report(struct build *b, struct diag *d, int nerr, double t0)
 	       t[T_SCAN], sum[0], t[T_PARSE], b->nworkers, b->st.articles_parsed, sum[1],
 	       t[T_RESOLVE], t[T_HOOKS], b->st.steps_run, t[T_PLAN], b->st.pages_rendered,
 	       s->n_pages, sum[2], t[T_RENDER], b->jobs, sum[3], t[T_FINISH], t[T_SWAP]);
+	long *k = b->peak_kib;
+	if (k[T_FINISH])
+		printf("briefing: memory   peak %ld MiB after resolve, %ld after hooks, %ld after "
+		       "render, %ld at the end\n", k[T_RESOLVE] / 1024, k[T_HOOKS] / 1024,
+		       k[T_RENDER] / 1024, k[T_FINISH] / 1024);
 	/* thread time: keyed steps run on the workers' states too */
 	for (size_t i = 0; b->main && i < lb_scripts_count(b->scripts); i++) {
 		double ti = lb_hook_seconds(b->main, i);

@@ -58,6 +58,7 @@ struct build {
 	struct build_stats st;
 	atomic_size_t parsed;
 	double t[T_N];
+	long peak_kib[T_N];   /* the process's peak RSS when each stage ended (-v) */
 	double *t_parse, *t_filter, *t_render, *t_write; /* per worker */
 };
 

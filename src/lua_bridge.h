@@ -63,6 +63,9 @@ char **lb_step_groups(struct lb *lb, size_t script, const char *table, size_t *n
  * group steps read. */
 struct st_state;
 void lb_steps_begin(struct lb *lb, const struct st_state *st);
+/* After a large update: the records lists and the items' caches go, and
+ * the state collects its garbage (they come back when next read). */
+void lb_trim(struct lb *lb);
 /* Each calls the step with its outputs going to out (messages to
  * out->diag). Return 0 or -1. */
 struct st_out;

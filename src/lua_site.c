@@ -251,6 +251,8 @@ static int push_field(lua_State *L, struct item *it, const char *key, int stage)
 	return !lua_istable(L, -1);
 }
 
+#define KEEP_MAX 512 /* bytes: a longer string is not kept */
+
 /* (item, key) -> value. Scripts read the same fields many times (a.day,
  * a.people in every grouping script), so what push_field allows is kept
  * in the item's user value and dropped when a hook sets the field. */
@@ -272,7 +274,10 @@ static int item_index(lua_State *L)
 	if (t != LUA_TNIL)
 		return 1;
 	lua_pop(L, 1);
-	if (push_field(L, it, key, step ? step->stage : 0)) {
+	/* a long text (a body) is read once, by one step: keeping it in
+	 * every item would hold every body in every state to the end */
+	if (push_field(L, it, key, step ? step->stage : 0) &&
+	    !(lua_type(L, -1) == LUA_TSTRING && lua_rawlen(L, -1) > KEEP_MAX)) {
 		lua_pushvalue(L, 2);
 		if (lua_isnil(L, -2))
 			lua_pushlightuserdata(L, (void *)&absent);
@@ -392,6 +397,22 @@ void ls_set_step(lua_State *L, struct st_out *out)
 	}
 	lua_pushlightuserdata(L, out);
 	lua_setfield(L, LUA_REGISTRYINDEX, STEP_KEY);
+}
+
+void ls_trim(lua_State *L)
+{
+	/* each item is in the views table twice (by owner and by view) */
+	lua_getfield(L, LUA_REGISTRYINDEX, VIEWS_KEY);
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		if (lua_type(L, -1) == LUA_TUSERDATA) {
+			lua_pushnil(L);
+			lua_setiuservalue(L, -2, 1);
+		}
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	lua_gc(L, LUA_GCCOLLECT);
 }
 
 void ls_drop_caches(lua_State *L, const struct site *s)

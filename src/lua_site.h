@@ -37,6 +37,9 @@ void ls_forget(lua_State *L, const void *p);
 /* [-0, +0] Forgets every field value items keep (the site changed since
  * they were read). */
 void ls_drop_caches(lua_State *L, const struct site *s);
+/* [-0, +0] Lets the items' caches go and collects every garbage: after a
+ * large update, so that what the steps read does not stay to the end. */
+void ls_trim(lua_State *L);
 /* [-0, +1] The (writable) userdata of an article, for site hooks. */
 void ls_push_article(lua_State *L, struct article *a);
 /* [-0, +1] A template value, references to views as their userdata. */

@@ -123,6 +123,14 @@ void lb_steps_begin(struct lb *lb, const struct st_state *st)
 	lua_pop(L, 1);
 }
 
+void lb_trim(struct lb *lb)
+{
+	lua_State *L = lb->L;
+	lua_newtable(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, LISTS_KEY);
+	ls_trim(L);
+}
+
 /* emit(group, key [, value]) -> () ; upvalues: st_out, article */
 static int l_emit(lua_State *L)
 {

@@ -46,8 +46,7 @@ static void free_writes(struct st_write *w, size_t n)
 void st_out_clear(struct st_out *o)
 {
 	for (size_t i = 0; i < o->n_recs; i++) {
-		free(o->recs[i].group);
-		free(o->recs[i].key);
+		free(o->recs[i].group); /* and its key, in the same block */
 		val_free(o->recs[i].value);
 	}
 	free(o->recs);
@@ -66,9 +65,24 @@ void st_out_record(struct st_out *o, const char *group, const char *key, struct 
                    struct value *value)
 {
 	GROW(o->recs, o->n_recs, o->cap_recs);
-	o->recs[o->n_recs] = (struct st_record){xstrdup(group), xstrdup(key), a, value,
-	                                        (uint32_t)o->n_recs, 0};
+	size_t lg = strlen(group) + 1, lk = strlen(key) + 1;
+	char *names = xmalloc(lg + lk); /* one block: a step files thousands */
+	memcpy(names, group, lg);
+	memcpy(names + lg, key, lk);
+	o->recs[o->n_recs] = (struct st_record){names, names + lg, a, value, (uint32_t)o->n_recs, 0};
 	o->n_recs++;
+}
+
+/* A step's arrays once it ran: kept as long as its results, so without
+ * the room they grew by (before its records are filed by address). */
+static void st_out_fit(struct st_out *o)
+{
+#define FIT(arr, n, cap)                                                       	do {                                                                   		if ((cap) > (n)) {                                             			(arr) = (n) ? xrealloc((arr), (n) * sizeof *(arr)) : (free(arr), NULL); 			(cap) = (n);                                           		}                                                              	} while (0)
+	FIT(o->recs, o->n_recs, o->cap_recs);
+	FIT(o->writes, o->n_writes, o->cap_writes);
+	FIT(o->site_sets, o->n_site_sets, o->cap_site_sets);
+	FIT(o->pages, o->n_pages, o->cap_pages);
+#undef FIT
 }
 
 void st_out_write(struct st_out *o, struct value *view, const char *field, struct value *value)
@@ -603,6 +617,7 @@ static void emit_one(void *ctx, int worker, size_t i)
 	struct run *r = ctx;
 	struct st_step *p = r->todo[i];
 	lb_run_emit(r->workers[worker], p->article, &p->next);
+	st_out_fit(&p->next);
 }
 
 static void group_one(void *ctx, int worker, size_t i)
@@ -612,6 +627,7 @@ static void group_one(void *ctx, int worker, size_t i)
 	lb_run_group(r->workers[worker], p->script, p->group, p->key->key, &p->next);
 	/* a step depends on its own records */
 	tr_log_read(&p->next.reads, p->key->obj, 1);
+	st_out_fit(&p->next);
 }
 
 static char *emit_who(const struct article *a)
@@ -898,23 +914,50 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* After a stage that ran this many steps, the states let go of what they
+ * read (items' caches, records lists, garbage) before the next: each
+ * state would otherwise hold what its steps read of every article to the
+ * end of the build. A small update keeps it (the next one reads it). */
+#define TRIM_STEPS 512
+
+static size_t s_ran(const struct st_stats *stats)
+{
+	return stats->emits + stats->groups + stats->finishes;
+}
+
+static void trim(struct lb **workers, int nworkers, struct lb *main)
+{
+	for (int w = 0; w < nworkers; w++)
+		lb_trim(workers[w]);
+	if (main)
+		lb_trim(main);
+}
+
 int st_update(struct st_state *st, struct lb **workers, int nworkers, struct lb *main,
               struct st_stats *stats)
 {
 	struct site *s = st->s;
 	double t0 = now_s();
 	int errors = diag_count(s->diag, DIAG_ERROR);
+	struct st_stats own = {0};
+	if (!stats)
+		stats = &own;
 	for (int w = 0; w < nworkers; w++)
 		lb_steps_begin(workers[w], NULL);
 	hs_clear(st->written);
+	size_t ran = s_ran(stats);
 	run_first_stage(st, workers, nworkers, stats);
+	if (s_ran(stats) - ran >= TRIM_STEPS)
+		trim(workers, nworkers, NULL);
+	ran = s_ran(stats);
 	drop_empty_keys(st);
 	run_groups(st, workers, nworkers, stats);
 	run_finish(st, main, stats);
 	free_retired(st);
 	replay_messages(st);
-	if (stats)
-		stats->seconds = now_s() - t0;
+	if (s_ran(stats) - ran >= TRIM_STEPS)
+		trim(workers, nworkers, main);
+	stats->seconds = now_s() - t0;
 	return diag_count(s->diag, DIAG_ERROR) == errors ? 0 : -1;
 }
 
@@ -1135,6 +1178,7 @@ static int load_out(struct st_state *st, struct cf_reader *r, struct st_out *o)
 	o->summary = cf_get_value(r);
 	diag_free(o->diag);
 	o->diag = diag_load(r);
+	st_out_fit(o);
 	return cf_ok(r) ? 0 : -1;
 }
 

@@ -30,7 +30,7 @@ struct lb_scripts;
 
 /* One record: an article (or none, from start) filed under group/key. */
 struct st_record {
-	char *group, *key;
+	char *group, *key;   /* one block: key points into group's */
 	struct article *article;
 	struct value *value; /* NULL when emitted without one */
 	uint32_t seq;        /* emission order within its step */

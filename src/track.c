@@ -143,8 +143,10 @@ static int dep_cmp(const void *a, const void *b)
 
 void tr_log_merge(struct tr_log *l)
 {
-	if (l->n < 2)
+	if (!l->n) {
+		tr_log_free(l);
 		return;
+	}
 	qsort(l->d, l->n, sizeof *l->d, dep_cmp);
 	size_t out = 0;
 	for (size_t i = 0; i < l->n; i++) {
@@ -154,6 +156,11 @@ void tr_log_merge(struct tr_log *l)
 			l->d[out++] = l->d[i];
 	}
 	l->n = out;
+	/* a merged log is kept (a step's or a page's deps): no spare room */
+	if (l->cap > out + out / 8) {
+		l->d = xrealloc(l->d, out * sizeof *l->d);
+		l->cap = out;
+	}
 }
 
 void tr_log_free(struct tr_log *l)
