@@ -27,7 +27,7 @@
 #include "hashes.h"
 
 #define MAGIC "briefing build cache\n"
-#define FORMAT 4
+#define FORMAT 5
 
 /* The output folder as an absolute path (it may not exist yet). */
 static char *absolute(const char *path)

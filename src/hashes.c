@@ -417,3 +417,85 @@ void hs_seen_free(struct hs_seen *set)
 	free(set->values);
 	free(set);
 }
+
+struct hs_ids {
+	uint64_t *keys; /* 0: empty slot */
+	uint64_t *values;
+	size_t mask, n;
+};
+
+static void ids_alloc(struct hs_ids *t, size_t cap)
+{
+	t->keys = xcalloc(cap, sizeof *t->keys);
+	t->values = xcalloc(cap, sizeof *t->values);
+	t->mask = cap - 1;
+}
+
+struct hs_ids *hs_ids_new(void)
+{
+	struct hs_ids *t = xcalloc(1, sizeof *t);
+	ids_alloc(t, 64);
+	return t;
+}
+
+void hs_ids_free(struct hs_ids *t)
+{
+	if (!t)
+		return;
+	free(t->keys);
+	free(t->values);
+	free(t);
+}
+
+static size_t ids_slot(const struct hs_ids *t, uint64_t key)
+{
+	uint64_t h = key * 0x9e3779b97f4a7c15u; /* the key's bits spread over the high ones */
+	size_t i = (size_t)(h ^ (h >> 29)) & t->mask;
+	while (t->keys[i] && t->keys[i] != key)
+		i = (i + 1) & t->mask;
+	return i;
+}
+
+uint64_t hs_ids_get(const struct hs_ids *t, uint64_t key)
+{
+	size_t i = ids_slot(t, key);
+	return t->keys[i] ? t->values[i] : 0;
+}
+
+uint64_t *hs_ids_at(struct hs_ids *t, uint64_t key)
+{
+	size_t i = ids_slot(t, key);
+	if (t->keys[i])
+		return &t->values[i];
+	if (4 * (t->n + 1) > 3 * (t->mask + 1)) {
+		uint64_t *keys = t->keys, *values = t->values;
+		size_t cap = t->mask + 1;
+		ids_alloc(t, 2 * cap);
+		for (size_t k = 0; k < cap; k++)
+			if (keys[k]) {
+				size_t j = ids_slot(t, keys[k]);
+				t->keys[j] = keys[k];
+				t->values[j] = values[k];
+			}
+		free(keys);
+		free(values);
+		i = ids_slot(t, key);
+	}
+	t->keys[i] = key;
+	t->values[i] = 0;
+	t->n++;
+	return &t->values[i];
+}
+
+size_t hs_ids_count(const struct hs_ids *t)
+{
+	return t->n;
+}
+
+void hs_ids_each(const struct hs_ids *t, void (*fn)(void *ctx, uint64_t key, uint64_t value),
+                 void *ctx)
+{
+	for (size_t i = 0; i <= t->mask; i++)
+		if (t->keys[i])
+			fn(ctx, t->keys[i], t->values[i]);
+}

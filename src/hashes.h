@@ -62,4 +62,19 @@ struct hs_seen *hs_seen_new(size_t n); /* room for n names; it grows past them *
 long hs_seen_add(struct hs_seen *set, const char *key, long value);
 void hs_seen_free(struct hs_seen *set);
 
+/* Numbers by number: a nonzero 64-bit key to a 64-bit value, in one
+ * open-addressed array (16 bytes a key, no allocation per key). */
+struct hs_ids;
+struct hs_ids *hs_ids_new(void);
+void hs_ids_free(struct hs_ids *t);
+/* The value of key (0 when absent). */
+uint64_t hs_ids_get(const struct hs_ids *t, uint64_t key);
+/* The value's place, the key added with value 0 when absent: valid until
+ * the next hs_ids_at. key must not be 0. */
+uint64_t *hs_ids_at(struct hs_ids *t, uint64_t key);
+size_t hs_ids_count(const struct hs_ids *t);
+/* fn(ctx, key, value) for every key, in no particular order. */
+void hs_ids_each(const struct hs_ids *t, void (*fn)(void *ctx, uint64_t key, uint64_t value),
+                 void *ctx);
+
 #endif

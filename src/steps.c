@@ -149,8 +149,13 @@ struct st_state {
 	struct st_step **starts;  /* per script, or NULL */
 	struct st_key **keys;     /* sorted by group, then key */
 	size_t n_keys, cap_keys;
-	struct hs_table *owners;  /* "obj:layer\nfield" -> how many steps set it */
-	struct hs_table *written; /* the same keys, set in this update */
+	/* per object, layer and field (owner_key): how many steps set it (low
+	 * 32 bits) and the last update that set it (high 32 bits) */
+	struct hs_ids *owners;
+	uint32_t update;          /* this update's number, from 1 */
+	struct hs_table *field_ids; /* field name -> its number + 1 */
+	char **fields;            /* by number */
+	size_t n_fields, cap_fields;
 	struct st_key **touched;
 	size_t n_touched, cap_touched;
 	struct st_out *retired;   /* old results, freed once no key lists them */
@@ -233,8 +238,8 @@ struct st_state *st_new(struct site *s, const struct lb_scripts *sc, struct lb *
 	}
 	if (st->n_groups)
 		qsort(st->groups, st->n_groups, sizeof *st->groups, group_cmp);
-	st->owners = hs_table_new();
-	st->written = hs_table_new();
+	st->owners = hs_ids_new();
+	st->field_ids = hs_table_new();
 	return st;
 }
 
@@ -271,8 +276,11 @@ void st_free(struct st_state *st)
 	}
 	free(st->has_start);
 	free(st->has_emit);
-	hs_table_free(st->owners);
-	hs_table_free(st->written);
+	hs_ids_free(st->owners);
+	hs_table_free(st->field_ids);
+	for (size_t i = 0; i < st->n_fields; i++)
+		free(st->fields[i]);
+	free(st->fields);
 	free(st->touched);
 	free_retired(st);
 	free(st->retired);
@@ -416,12 +424,22 @@ static void settle_keys(struct st_state *st)
 /* ---- applying results ---- */
 
 /* Owners are counted per object, layer and field: object ids are never
- * reused, so a count outlives no view it could be mistaken for. */
-static void owner_key(buf *b, uint32_t obj, int stage, const char *field)
+ * reused, so a count outlives no view it could be mistaken for. The key:
+ * the object's id, the layer in 4 bits, the field's number in 28. */
+static uint64_t owner_key(struct st_state *st, uint32_t obj, int stage, const char *field)
 {
-	buf_reset(b);
-	buf_printf(b, "%u:%d\n%s", obj, stage, field);
+	uint64_t id;
+	if (!hs_get(st->field_ids, field, &id)) {
+		GROW(st->fields, st->n_fields, st->cap_fields);
+		st->fields[st->n_fields++] = xstrdup(field);
+		id = st->n_fields;
+		hs_put(st->field_ids, field, id, 0);
+	}
+	return (uint64_t)obj << 32 | (uint64_t)(stage & 15) << 28 | ((id - 1) & 0x0fffffff);
 }
+
+#define OWNERS(v) ((v) & 0xffffffffu)
+#define WRITTEN(v) ((uint32_t)((v) >> 32))
 
 static int write_cmp(const void *pa, const void *pb)
 {
@@ -482,7 +500,6 @@ static void apply_writes(struct st_state *st, struct st_write *old, size_t n_old
                          struct st_write *nw, size_t n_new, int stage, const char *who)
 {
 	struct site *s = st->s;
-	buf key = BUF_INIT;
 	size_t i = 0, j = 0;
 	while (i < n_old || j < n_new) {
 		int c = i == n_old ? 1 : j == n_new ? -1 : write_cmp(&old[i], &nw[j]);
@@ -491,15 +508,14 @@ static void apply_writes(struct st_state *st, struct st_write *old, size_t n_old
 		uint32_t id = w->obj;
 		struct value *map = site_layer_by_id(s, id, stage);
 		uint64_t bit = tr_bit(w->field, strlen(w->field));
-		owner_key(&key, id, stage, w->field);
-		uint64_t owners = 0;
-		hs_get(st->owners, key.ptr, &owners);
+		uint64_t *slot = hs_ids_at(st->owners, owner_key(st, id, stage, w->field));
+		uint64_t owners = OWNERS(*slot);
 		if (c < 0) { /* no longer set by this step */
 			if (owners <= 1 && map) {
 				val_free(val_take(map, w->field));
 				tr_changed(s->track, id, bit);
 			}
-			hs_put(st->owners, key.ptr, owners ? owners - 1 : 0, 0);
+			*slot = (*slot & ~(uint64_t)0xffffffffu) | (owners ? owners - 1 : 0);
 			i++;
 			continue;
 		}
@@ -507,8 +523,7 @@ static void apply_writes(struct st_state *st, struct st_write *old, size_t n_old
 		/* two steps may set one field, to the same value: a different one
 		 * from a step run in this same update is an error, else the new
 		 * value stands (the others, run again, will say the same) */
-		uint64_t twice = 0;
-		hs_get(st->written, key.ptr, &twice);
+		int twice = WRITTEN(*slot) == st->update;
 		if (map && !val_equal(cur, nw[j].value)) {
 			if (twice)
 				diag_error(s->diag, NULL, 0, 0, "field \"%s\" is set to different values by "
@@ -519,14 +534,13 @@ static void apply_writes(struct st_state *st, struct st_write *old, size_t n_old
 				tr_changed(s->track, id, bit);
 			}
 		}
-		hs_put(st->written, key.ptr, 1, 0);
 		if (c != 0) /* newly set by this step */
-			hs_put(st->owners, key.ptr, owners + 1, 0);
+			owners++;
 		else
 			i++;
+		*slot = (uint64_t)st->update << 32 | owners;
 		j++;
 	}
-	buf_free(&key);
 	for (size_t k = 0; k < n_new; k++) { /* what the layers now own */
 		val_free(nw[k].value);
 		nw[k].value = NULL;
@@ -944,7 +958,7 @@ int st_update(struct st_state *st, struct lb **workers, int nworkers, struct lb 
 		stats = &own;
 	for (int w = 0; w < nworkers; w++)
 		lb_steps_begin(workers[w], NULL);
-	hs_clear(st->written);
+	st->update++; /* what this update sets (apply_writes) */
 	size_t ran = s_ran(stats);
 	run_first_stage(st, workers, nworkers, stats);
 	if (s_ran(stats) - ran >= TRIM_STEPS)
@@ -1078,11 +1092,18 @@ static void save_step(struct cf_writer *w, const struct st_step *p)
 	}
 }
 
-static void save_owner(void *ctx, const char *key, uint64_t count)
+struct owner_saving {
+	const struct st_state *st;
+	struct cf_writer *w;
+};
+
+static void save_owner(void *ctx, uint64_t key, uint64_t value)
 {
-	struct cf_writer *w = ctx;
-	cf_str(w, key);
-	cf_u64(w, count);
+	struct owner_saving *o = ctx;
+	size_t field = key & 0x0fffffff;
+	cf_u64(o->w, key >> 28); /* the object and the layer */
+	cf_str(o->w, field < o->st->n_fields ? o->st->fields[field] : "");
+	cf_u64(o->w, OWNERS(value));
 }
 
 void st_save(const struct st_state *st, struct cf_writer *w)
@@ -1093,8 +1114,8 @@ void st_save(const struct st_state *st, struct cf_writer *w)
 		cf_str(w, st->groups[i].name);
 		cf_u64(w, st->groups[i].obj);
 	}
-	cf_u64(w, hs_count(st->owners));
-	hs_each(st->owners, save_owner, w);
+	cf_u64(w, hs_ids_count(st->owners));
+	hs_ids_each(st->owners, save_owner, &(struct owner_saving){st, w});
 	for (size_t i = 0; i < st->n_scripts; i++) {
 		cf_u64(w, st->starts[i] != NULL);
 		if (st->starts[i])
@@ -1244,13 +1265,15 @@ int st_load(struct st_state *st, struct cf_reader *r)
 	}
 	n = cf_get_u64(r);
 	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
-		char *key = cf_get_str(r);
+		uint64_t at = cf_get_u64(r);
+		char *field = cf_get_str(r);
 		uint64_t count = cf_get_u64(r);
-		if (key)
-			hs_put(st->owners, key, count, 0);
+		if (field && at >> 4 && at >> 4 <= UINT32_MAX)
+			*hs_ids_at(st->owners, owner_key(st, (uint32_t)(at >> 4), (int)(at & 15), field)) =
+				count & 0xffffffffu;
 		else
 			r->ok = 0;
-		free(key);
+		free(field);
 	}
 	for (size_t i = 0; i < st->n_scripts && cf_ok(r); i++)
 		if (cf_get_u64(r) && !(st->starts[i] = load_step(st, r, i, NULL)))

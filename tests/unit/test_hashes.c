@@ -176,6 +176,39 @@ static void seen_finds_duplicates(void)
 	hs_seen_free(NULL);
 }
 
+static void sum_each(void *ctx, uint64_t key, uint64_t value)
+{
+	uint64_t *sums = ctx;
+	sums[0] += key;
+	sums[1] += value;
+}
+
+/* numbers by number: keys that share their low bits (object ids shifted
+ * up, as the steps make them) stay apart through growth; an absent key
+ * reads 0; each visits every key once */
+static void ids_keep_every_key(void)
+{
+	struct hs_ids *t = hs_ids_new();
+	uint64_t keys = 0, values = 0;
+	for (uint64_t i = 1; i <= 5000; i++) {
+		uint64_t key = i << 32 | (i % 3) << 28;
+		*hs_ids_at(t, key) += i * 7;
+		keys += key;
+		values += i * 7;
+	}
+	CHECK_INT(hs_ids_count(t), 5000);
+	CHECK(hs_ids_get(t, (uint64_t)4321 << 32 | (uint64_t)(4321 % 3) << 28) == 4321 * 7);
+	CHECK(hs_ids_get(t, (uint64_t)4321 << 32) == 0);
+	CHECK(hs_ids_get(t, 5001ull << 32) == 0);
+	*hs_ids_at(t, 1ull << 32 | 1ull << 28) += 1; /* there: no new key */
+	CHECK_INT(hs_ids_count(t), 5000);
+	uint64_t sums[2] = {0, 0};
+	hs_ids_each(t, sum_each, sums);
+	CHECK(sums[0] == keys && sums[1] == values + 1);
+	hs_ids_free(t);
+	hs_ids_free(NULL);
+}
+
 int main(void)
 {
 	RUN(bytes_differ);
@@ -184,6 +217,7 @@ int main(void)
 	RUN(lambdas_are_opaque);
 	RUN(table_sweep);
 	RUN(seen_finds_duplicates);
+	RUN(ids_keep_every_key);
 	RUN(template_reach);
 	return TEST_MAIN_END();
 }
