@@ -34,6 +34,8 @@ struct lb {
 	int has_filters;        /* some script filters nodes */
 	char *is_filter;        /* per script */
 	size_t mem, mem_limit;
+	size_t trim_at;         /* trim between steps after growing this much */
+	size_t trimmed_at;      /* mem after the last lb_trim */
 	struct slab slab;       /* the state's small blocks */
 	long long count, limit; /* instructions in the current call */
 	struct diag *cur;       /* where log.* and errors go now */

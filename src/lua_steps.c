@@ -129,6 +129,20 @@ void lb_trim(struct lb *lb)
 	lua_newtable(L);
 	lua_setfield(L, LUA_REGISTRYINDEX, LISTS_KEY);
 	ls_trim(L);
+	lb->trimmed_at = lb->mem;
+}
+
+/* A state that grew by lb->trim_at bytes since its last trim lets its
+ * caches go between two steps: what a stage's steps read of every brief
+ * would otherwise stay in each worker's state to the end of the stage,
+ * and its slab keeps the largest size the state ever had. At 10k briefs
+ * a state stays under the default (64 MiB, BRIEFING_TRIM_MB); at 100k
+ * this bounds each state's memory. Trimming more often costs more time
+ * than it saves memory: each trim walks every item and collects. */
+static void trim_if_big(struct lb *lb)
+{
+	if (lb->mem > lb->trimmed_at + lb->trim_at)
+		lb_trim(lb);
 }
 
 /* emit(group, key [, value]) -> () ; upvalues: st_out, article */
@@ -207,6 +221,7 @@ int lb_run_emit(struct lb *lb, struct article *a, struct st_out *out)
 		lua_settop(L, top);
 	}
 	ls_set_step(L, NULL);
+	trim_if_big(lb);
 	return rc;
 }
 
@@ -277,6 +292,7 @@ int lb_run_group(struct lb *lb, size_t script, const char *group, const char *ke
 	lua_pushnil(L);
 	lua_rawset(L, -3);
 	lua_settop(L, top);
+	trim_if_big(lb);
 	return rc;
 }
 

@@ -1,0 +1,36 @@
+# CLI: a Lua state that lets go of its caches mid-stage (BRIEFING_TRIM_MB=0
+# trims after every step; the default trims once a state grew by 64 MiB,
+# which a test site never reaches) and after a stage of 512 steps or more
+# builds the same site, byte for byte: a clean build, and a warm build
+# after an edit against a clean build of the edited site. 600 generated
+# briefs: more than 512 emit steps, so the stage-end trim runs too.
+. tests/lib.sh
+
+if [ -x "$SHARED/bench/gen-corpus" ] && command -v python3 >/dev/null; then
+	python3 "$SHARED/bench/gen-corpus" --articles 600 --people 80 --topics 20 \
+		--out "$TMP/gc" --jobs 2 >/dev/null
+	mkdir -p "$TMP/g/content"
+	mv "$TMP/gc/articles" "$TMP/gc/people" "$TMP/gc/topics" "$TMP/g/content/"
+	printf 'title: "Generated"\nbase_url: "https://example.org/"\n' > "$TMP/g/site.yml"
+	export XDG_CACHE_HOME="$TMP/xdg"
+	unset BRIEFING_TRIM_MB
+	run_briefing build -s "$TMP/g" -o "$TMP/plain" -q --no-cache
+	expect_status "a 600-brief site builds" 0
+	export BRIEFING_TRIM_MB=0
+	run_briefing build -s "$TMP/g" -o "$TMP/trimmed" -q
+	expect_status "it builds trimming after every step" 0
+	check "trimming after every step changes no byte" diff -r "$TMP/plain" "$TMP/trimmed"
+	# an edit: a new paragraph naming a new word, and a changed title
+	f=$(grep -L '^draft: true' -r "$TMP/g/content/articles" --include='*.md' | sort | sed -n 7p)
+	sed -i 's/^title: .*/title: "Trimmed state, renamed"/' "$f"
+	printf '\nA zanzibarian paragraph.\n' >> "$f"
+	run_briefing build -s "$TMP/g" -o "$TMP/trimmed" -q
+	expect_status "a warm build trimming after every step" 0
+	unset BRIEFING_TRIM_MB
+	run_briefing build -s "$TMP/g" -o "$TMP/plain" -q --no-cache
+	check "its output is a clean build's, byte for byte" diff -r "$TMP/plain" "$TMP/trimmed"
+	check "and it has the edit" grep -rq "Trimmed state, renamed" "$TMP/trimmed/articles"
+else
+	skip "trimmed states build the same site" "no gen-corpus in $SHARED"
+fi
+finish
