@@ -10,8 +10,9 @@
 -- Keyed steps (briefing-lua(7)): emit files each brief (with its
 -- timestamp) in group "related-lists" under each of its keys ("p:" person
 -- slug, "t:" topic slug, "s:" thread slug: the lists), and under its path
--- in group "related" with its keys. The group step of one brief reads its
--- keys' lists with site:records and sets its `related`; each list's
+-- in group "related". The group step of one brief finds its keys again
+-- (a copy in its record would be held to the end of the build), reads
+-- their lists with site:records and sets its `related`; each list's
 -- index (who is where) is made once per Lua state and stage, and shared
 -- by the steps of every brief in that list.
 
@@ -239,18 +240,18 @@ end
 
 -- emit: the brief in the list of each of its keys, and its keys under its path
 local function emit_brief(a, emit)
-  local keys, labels = keys_of(a)
+  local keys = keys_of(a)
   if #keys == 0 then return end
   local stamp = a.timestamp
   for r = 1, #keys do emit("related-lists", keys[r], stamp) end
-  emit("related", a.path, { keys = keys, labels = labels })
+  emit("related", a.path) -- its step finds the keys again: no copy kept
 end
 
 -- group: one brief (records[1] is it, with its keys): its `related`
 local function relate(_, records, site)
   local w = settings(site)
   if w.count < 1 then return end
-  local keys, labels = records[1].value.keys, records[1].value.labels
+  local keys, labels = keys_of(records[1].article)
   local lists, weights, story = lists_of(site, keys, w)
   local i = number_of[records[1].article] -- in its lists, so numbered
   local n = candidates(i, lists, weights, story, w)

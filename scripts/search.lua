@@ -18,8 +18,10 @@
 --
 -- Keyed steps (briefing-lua(7)): each brief's emit, in parallel and only
 -- for the briefs that changed, folds its text into its terms and files
--- them, with its doc, under its month in group "search"; the group step
--- codes one month's postings and writes its shard; finish writes the
+-- them under its month in group "search"; the group step reads each
+-- brief's doc, codes the month's postings and writes its shard (a record
+-- holds only the terms: what the step can read from the brief itself is
+-- not copied into every record for the whole build); finish writes the
 -- manifest and the search page from the shards' sizes, so it runs again
 -- only when a shard's size or chunk list changes.
 
@@ -49,13 +51,29 @@ local function month(a)
   return type(iso) == "string" and iso:match("^%d%d%d%d%-%d%d") or "undated"
 end
 
+-- the names a brief is about, as one string (its doc's k, and terms)
+local function names_of(a)
+  local names = {}
+  local ts, ps = a.topics, a.people
+  for i = 1, #ts do names[#names + 1] = ts[i].title end
+  for i = 1, #ps do names[#names + 1] = ps[i].name end
+  return table.concat(names, " ")
+end
+
+-- what a result shows of a brief: read here, from the brief, and not
+-- carried in its record (which would hold a copy of each until the end)
+local function doc_of(a)
+  return { t = a.title, u = a.url, d = a.date_display, i = a.date_iso, s = a.summary or "",
+           k = names_of(a) }
+end
+
 local function shard(key, records, site)
   local docs, lists = {}, {}
   for i = 1, #records do
     local v = records[i].value
     if v then
-      docs[#docs + 1] = v.doc
-      lists[#lists + 1] = v.terms
+      docs[#docs + 1] = doc_of(records[i].article)
+      lists[#lists + 1] = v
     end
   end
   local coded = briefing.postings(lists)
@@ -103,17 +121,11 @@ return {
   end,
 
   emit = function(a, emit)
-    local names = {}
-    local ts, ps = a.topics, a.people
-    for i = 1, #ts do names[#names + 1] = ts[i].title end
-    for i = 1, #ps do names[#names + 1] = ps[i].name end
-    local title, summary, k = a.title, a.summary or "", table.concat(names, " ")
     local kp = a.key_points
-    emit("search", month(a), { doc = { t = title, u = a.url, d = a.date_display, i = a.date_iso,
-                                       s = summary, k = k },
-                               terms = briefing.terms(title, summary, k, briefing.plain(a.content or ""),
-                                                      a.why_it_matters, a.what_next, a.bottom_line,
-                                                      type(kp) == "table" and kp or nil) })
+    emit("search", month(a), briefing.terms(a.title, a.summary or "", names_of(a),
+                                            briefing.plain(a.content or ""), a.why_it_matters,
+                                            a.what_next, a.bottom_line,
+                                            type(kp) == "table" and kp or nil))
   end,
 
   group = { search = shard },
