@@ -34,11 +34,23 @@ static void kv_free_key(struct kv *kv)
 		free(kv->k.ptr);
 }
 
+/* What only some maps need, made on first need and freed with the map:
+ * most maps are small records that never use it, so their node stays
+ * small. Always on the heap, also for a map in an arena. */
+struct map_ext {
+	struct value *below; /* looked up on a miss (not owned) */
+	uint32_t *index;     /* open addressing, slot = kv position + 1 */
+	uint32_t index_cap;
+	uint32_t obj;        /* a tracked object's id (track.h), 0 for none */
+};
+
+/* 32 bytes: millions of these make up a big site's front matter, views
+ * and step records, so every byte here counts (issue 18). */
 struct value {
 	unsigned char type;
-	unsigned char flags;    /* F_BORROWED, F_ARENA, F_ARENA_PARTS */
-	int line, col;
-	uint32_t obj;  /* a tracked object's id (track.h), 0 for none */
+	unsigned char flags; /* F_BORROWED, F_ARENA, F_ARENA_PARTS */
+	uint16_t col;        /* saturates at COL_MAX */
+	int32_t line;
 	union {
 		int b;
 		double d;
@@ -48,19 +60,22 @@ struct value {
 		} str;
 		struct {
 			struct value **items;
-			size_t n, cap;
+			uint32_t n, cap;
 		} list;
 		struct {
 			struct kv *kv;
 			uint32_t n, cap;
-			uint32_t *index; /* open addressing, slot = kv position + 1 */
-			uint32_t index_cap;
-			struct value *below; /* looked up on a miss (not owned) */
+			struct map_ext *ext; /* NULL until needed */
 		} map;
 		const struct value *ref;
 		struct val_func fn;
 	} u;
 };
+
+_Static_assert(sizeof(void *) != 8 || sizeof(struct value) == 32,
+               "struct value grew past 32 bytes: every map, list and string pays for it");
+
+#define COL_MAX UINT16_MAX
 
 #define F_BORROWED 1    /* a string whose bytes are not its own */
 #define F_ARENA 2       /* the node lives in an arena (never freed alone) */
@@ -212,7 +227,7 @@ struct value *val_list_sized(size_t n)
 	struct value *v = alloc(VAL_LIST);
 	if (n) {
 		v->u.list.items = parts_alloc(v, n * sizeof(struct value *));
-		v->u.list.cap = n;
+		v->u.list.cap = (uint32_t)n;
 	}
 	return v;
 }
@@ -241,6 +256,19 @@ struct value *val_func(struct val_func fn)
 	return v;
 }
 
+/* The ext of map m, made when m has none yet. */
+static struct map_ext *map_ext(struct value *m)
+{
+	if (!m->u.map.ext)
+		m->u.map.ext = xcalloc(1, sizeof *m->u.map.ext);
+	return m->u.map.ext;
+}
+
+static struct value *map_below(const struct value *m)
+{
+	return m->u.map.ext ? m->u.map.ext->below : NULL;
+}
+
 void val_free(struct value *v)
 {
 	if (!v)
@@ -263,7 +291,10 @@ void val_free(struct value *v)
 		}
 		if (!(v->flags & F_ARENA_PARTS))
 			free(v->u.map.kv);
-		free(v->u.map.index);
+		if (v->u.map.ext) {
+			free(v->u.map.ext->index);
+			free(v->u.map.ext);
+		}
 		break;
 	case VAL_FUNC:
 		if (v->u.fn.free)
@@ -294,7 +325,8 @@ struct value *val_copy(const struct value *v)
 		c = val_map_sized(v->u.map.n);
 		for (size_t i = 0; i < v->u.map.n; i++)
 			val_setn(c, kv_key(&v->u.map.kv[i]), v->u.map.kv[i].klen, val_copy(v->u.map.kv[i].v));
-		c->u.map.below = v->u.map.below;
+		if (map_below(v))
+			map_ext(c)->below = map_below(v);
 		break;
 	case VAL_FUNC:
 		/* Functions are not copied: the copy reads as null. */
@@ -425,35 +457,42 @@ static uint32_t hash_key(const char *s, size_t n)
 
 static void index_insert(struct value *m, size_t pos)
 {
-	size_t mask = m->u.map.index_cap - 1;
+	struct map_ext *x = m->u.map.ext;
+	size_t mask = x->index_cap - 1;
 	size_t slot = hash_key(kv_key(&m->u.map.kv[pos]), m->u.map.kv[pos].klen) & mask;
-	while (m->u.map.index[slot])
+	while (x->index[slot])
 		slot = (slot + 1) & mask;
-	m->u.map.index[slot] = (uint32_t)(pos + 1);
+	x->index[slot] = (uint32_t)(pos + 1);
 }
 
+/* A map below HASH_FROM keys has no index, and gets no ext for lacking one. */
 static void index_rebuild(struct value *m)
 {
-	free(m->u.map.index);
-	m->u.map.index = NULL;
-	m->u.map.index_cap = 0;
+	struct map_ext *x = m->u.map.ext;
+	if (x) {
+		free(x->index);
+		x->index = NULL;
+		x->index_cap = 0;
+	}
 	if (m->u.map.n < HASH_FROM)
 		return;
 	size_t cap = 32;
 	while (cap < m->u.map.n * 2)
 		cap *= 2;
-	m->u.map.index = xcalloc(cap, sizeof(uint32_t));
-	m->u.map.index_cap = cap;
+	x = map_ext(m);
+	x->index = xcalloc(cap, sizeof(uint32_t));
+	x->index_cap = (uint32_t)cap;
 	for (size_t i = 0; i < m->u.map.n; i++)
 		index_insert(m, i);
 }
 
 static long find_key(const struct value *m, const char *key, size_t len)
 {
-	if (m->u.map.index) {
-		size_t mask = m->u.map.index_cap - 1;
+	const struct map_ext *x = m->u.map.ext;
+	if (x && x->index) {
+		size_t mask = x->index_cap - 1;
 		size_t slot = hash_key(key, len) & mask;
-		for (uint32_t at; (at = m->u.map.index[slot]) != 0; slot = (slot + 1) & mask) {
+		for (uint32_t at; (at = x->index[slot]) != 0; slot = (slot + 1) & mask) {
 			const struct kv *kv = &m->u.map.kv[at - 1];
 			if (kv->klen == len && memcmp(kv_key(kv), key, len) == 0)
 				return (long)at - 1;
@@ -475,7 +514,7 @@ struct value *val_getn(const struct value *map, const char *key, size_t len)
 		long i = find_key(map, key, len);
 		if (i >= 0)
 			return map->u.map.kv[i].v;
-		map = map->u.map.below;
+		map = map_below(map);
 	}
 	return NULL;
 }
@@ -492,19 +531,19 @@ struct value *val_getn_own(const struct value *map, const char *key, size_t len)
 struct value *val_map_over(struct value *below)
 {
 	struct value *m = val_map();
-	m->u.map.below = below;
+	val_set_below(m, below);
 	return m;
 }
 
 void val_set_below(struct value *map, struct value *below)
 {
-	if (map && map->type == VAL_MAP)
-		map->u.map.below = below;
+	if (map && map->type == VAL_MAP && (below || map->u.map.ext))
+		map_ext(map)->below = below;
 }
 
 struct value *val_below(const struct value *map)
 {
-	return map && map->type == VAL_MAP ? map->u.map.below : NULL;
+	return map && map->type == VAL_MAP ? map_below(map) : NULL;
 }
 
 struct value *val_flatten(const struct value *map)
@@ -517,20 +556,22 @@ struct value *val_flatten(const struct value *map)
 			if (find_key(out, kv_key(kv), kv->klen) < 0)
 				val_setn(out, kv_key(kv), kv->klen, val_copy(kv->v));
 		}
-		map = map->u.map.below;
+		map = map_below(map);
 	}
 	return out;
 }
 
+/* Only maps carry an id (every view is one): other nodes have no room
+ * for it, and setting one on them does nothing. */
 void val_set_obj(struct value *v, uint32_t id)
 {
-	if (v)
-		v->obj = id;
+	if (v && v->type == VAL_MAP && (id || v->u.map.ext))
+		map_ext(v)->obj = id;
 }
 
 uint32_t val_obj(const struct value *v)
 {
-	return v ? v->obj : 0;
+	return v && v->type == VAL_MAP && v->u.map.ext ? v->u.map.ext->obj : 0;
 }
 
 struct value *val_get(const struct value *map, const char *key)
@@ -591,9 +632,11 @@ void val_setn(struct value *map, const char *key, size_t len, struct value *item
 	}
 	kv->klen = len;
 	kv->v = item;
-	if (map->u.map.n == HASH_FROM || (map->u.map.index && map->u.map.n * 2 > map->u.map.index_cap))
+	const struct map_ext *x = map->u.map.ext;
+	int indexed = x && x->index;
+	if (map->u.map.n == HASH_FROM || (indexed && map->u.map.n * 2 > x->index_cap))
 		index_rebuild(map);
-	else if (map->u.map.index)
+	else if (indexed)
 		index_insert(map, map->u.map.n - 1);
 }
 
@@ -622,10 +665,11 @@ void val_set_str(struct value *map, const char *key, const char *s) { val_set(ma
 void val_set_num(struct value *map, const char *key, double d) { val_set(map, key, val_num(d)); }
 void val_set_bool(struct value *map, const char *key, int b) { val_set(map, key, val_bool(b)); }
 
+/* A column past COL_MAX (a line over 64 KiB) reads as COL_MAX. */
 void val_set_pos(struct value *v, int line, int col)
 {
 	v->line = line;
-	v->col = col;
+	v->col = (uint16_t)(col < 0 ? 0 : col > COL_MAX ? COL_MAX : col);
 }
 
 int val_line(const struct value *v) { return v ? v->line : 0; }

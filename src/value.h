@@ -93,7 +93,8 @@ struct value *val_below(const struct value *map);
 struct value *val_flatten(const struct value *map);
 
 /* The id of the tracked object a map is the view of (track.h), 0 when
- * none. Not copied by val_copy. */
+ * none. Only maps carry one: val_set_obj on anything else does nothing.
+ * Not copied by val_copy. */
 void val_set_obj(struct value *v, uint32_t id);
 uint32_t val_obj(const struct value *v);
 /* String field of a map, or NULL. */
@@ -110,6 +111,7 @@ void val_set_str(struct value *map, const char *key, const char *s);
 void val_set_num(struct value *map, const char *key, double d);
 void val_set_bool(struct value *map, const char *key, int b);
 
+/* A column past 65535 (a line longer than 64 KiB) is kept as 65535. */
 void val_set_pos(struct value *v, int line, int col);
 int val_line(const struct value *v);
 int val_col(const struct value *v);

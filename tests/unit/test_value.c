@@ -112,6 +112,199 @@ static void value_maps(void)
 	val_free(m);
 }
 
+static struct value *parse(const char *text, struct diag *d)
+{
+	return yv_parse(text, strlen(text), "x.yml", NULL, d);
+}
+
+/* Sets keys prefix0..prefix<n-1> to 0..n-1 (n past HASH_FROM: an index). */
+static void fill(struct value *m, const char *prefix, int n)
+{
+	char key[32];
+	for (int i = 0; i < n; i++) {
+		snprintf(key, sizeof key, "%s%d", prefix, i);
+		val_set(m, key, val_num(i));
+	}
+}
+
+/* A layered map whose own keys are indexed, with an object id: below,
+ * index and id live together out of the node and must not disturb each
+ * other, nor survive a copy that should not have them. */
+static void value_layered_maps(void)
+{
+	struct value *low = val_map();
+	fill(low, "k", 30);
+	val_set_str(low, "shared", "low");
+	struct value *top = val_map_over(low);
+	CHECK(val_below(top) == low);
+	CHECK_INT(val_obj(top), 0);
+	val_set_obj(top, 7);
+	fill(top, "t", 20);
+	val_set_str(top, "shared", "top");
+	CHECK_INT(val_obj(top), 7);
+	CHECK(val_below(top) == low);
+	CHECK_INT(val_len(top), 21);
+	CHECK_INT(val_get_num(val_get(top, "t19")), 19);
+	CHECK_INT(val_get_num(val_get(top, "k29")), 29);
+	CHECK_STR(val_get_cstr(top, "shared"), "top");
+	CHECK(val_getn_own(top, "k29", 3) == NULL);
+	CHECK(val_get(top, "nowhere") == NULL);
+
+	struct value *flat = val_flatten(top);
+	CHECK_INT(val_len(flat), 51);
+	CHECK(val_below(flat) == NULL);
+	CHECK_STR(val_get_cstr(flat, "shared"), "top");
+	CHECK_INT(val_get_num(val_get(flat, "k0")), 0);
+	val_free(flat);
+
+	/* a copy keeps what it lies over but not the id */
+	struct value *copy = val_copy(top);
+	CHECK(val_below(copy) == low);
+	CHECK_INT(val_obj(copy), 0);
+	CHECK(val_equal(copy, top));
+	CHECK_INT(val_get_num(val_get(copy, "k7")), 7);
+	CHECK_INT(val_get_num(val_get(copy, "t7")), 7);
+	val_free(copy);
+
+	/* a copy of a plain map lies over nothing */
+	copy = val_copy(low);
+	CHECK(val_below(copy) == NULL);
+	CHECK(val_equal(copy, low));
+	val_free(copy);
+
+	/* cut loose: the id and the index stay */
+	val_set_below(top, NULL);
+	CHECK(val_below(top) == NULL);
+	CHECK(val_get(top, "k1") == NULL);
+	CHECK_INT(val_get_num(val_get(top, "t13")), 13);
+	CHECK_INT(val_obj(top), 7);
+	val_set_below(top, low);
+	CHECK_INT(val_get_num(val_get(top, "k1")), 1);
+	val_set_obj(top, 0);
+	CHECK_INT(val_obj(top), 0);
+	CHECK(val_below(top) == low);
+
+	/* only maps carry an id; setting one on anything else does nothing */
+	struct value *s = val_cstr("x"), *l = val_list(), *m = val_map();
+	val_set_obj(s, 3);
+	val_set_obj(l, 3);
+	val_set_obj(m, 0);
+	CHECK_INT(val_obj(s), 0);
+	CHECK_INT(val_obj(l), 0);
+	CHECK_INT(val_obj(m), 0);
+	CHECK(val_below(s) == NULL);
+	val_set_below(s, low);
+	CHECK(val_below(s) == NULL);
+	val_free(s);
+	val_free(l);
+	val_free(m);
+	val_free(top);
+	val_free(low);
+}
+
+/* Taking keys one by one from an indexed map down past HASH_FROM: every
+ * key left is still found, every key taken is gone, the id stays. */
+static void value_take_indexed(void)
+{
+	struct value *m = val_map();
+	val_set_obj(m, 11);
+	fill(m, "k", 40);
+	char key[32];
+	for (int gone = 0; gone < 40; gone++) {
+		/* from both ends and the middle, so positions shift */
+		int i = gone % 3 == 0 ? gone / 3 : gone % 3 == 1 ? 39 - gone / 3 : 20 + gone / 3;
+		snprintf(key, sizeof key, "k%d", i);
+		struct value *t = val_take(m, key);
+		if (!t) { /* the middle walk met an end: take the first left */
+			const char *first = val_key_at(m, 0, NULL);
+			CHECK(first != NULL);
+			snprintf(key, sizeof key, "%s", first);
+			t = val_take(m, key);
+		}
+		CHECK(t != NULL);
+		val_free(t);
+		CHECK(val_get(m, key) == NULL);
+		CHECK_INT(val_len(m), 39 - gone);
+		for (size_t j = 0; j < val_len(m); j++) {
+			const char *k = val_key_at(m, j, NULL);
+			CHECK(val_get(m, k) == val_at(m, j));
+		}
+	}
+	CHECK(val_take(m, "k0") == NULL);
+	CHECK_INT(val_obj(m), 11);
+	fill(m, "again", 13);
+	CHECK_INT(val_get_num(val_get(m, "again12")), 12);
+	val_free(m);
+}
+
+/* Columns are kept in 16 bits: a column past 65535 reads as 65535. */
+static void value_column_saturates(void)
+{
+	struct value *v = val_null();
+	val_set_pos(v, 100000, 65535);
+	CHECK_INT(val_line(v), 100000);
+	CHECK_INT(val_col(v), 65535);
+	val_set_pos(v, 3, 70000);
+	CHECK_INT(val_line(v), 3);
+	CHECK_INT(val_col(v), 65535);
+	val_set_pos(v, 2, 9);
+	CHECK_INT(val_col(v), 9);
+	val_free(v);
+
+	/* from YAML: the last item of a line 75,000 bytes long (at column 75,005) */
+	buf text = BUF_INIT;
+	buf_puts(&text, "a: [");
+	for (int i = 0; i < 25000; i++)
+		buf_puts(&text, "1, ");
+	buf_puts(&text, "2]\nb: x\n");
+	struct diag *d = diag_new();
+	struct value *y = parse(text.ptr, d);
+	struct value *a = val_get(y, "a");
+	CHECK_INT(val_len(a), 25001);
+	CHECK_INT(val_col(val_at(a, 1)), 8);
+	CHECK_INT(val_col(val_at(a, 25000)), 65535);
+	CHECK_INT(val_line(val_at(a, 25000)), 1);
+	CHECK_INT(val_col(val_get(y, "b")), 4);
+	val_free(y);
+	diag_free(d);
+	buf_free(&text);
+}
+
+/* Maps from an arena get their ext from the heap, also when the arena
+ * is no longer in use; val_free and val_arena_free free each byte once
+ * (`make asan` checks). */
+static void value_arena_maps(void)
+{
+	struct val_arena *a = val_arena_new();
+	val_arena_use(a);
+	struct value *low = val_map_sized(4);
+	fill(low, "k", 30); /* outgrows its arena entries: an index too */
+	struct value *top = val_map_over(low);
+	val_set_obj(top, 5);
+	struct value *list = val_list_sized(2);
+	for (int i = 0; i < 10; i++)
+		val_push(list, val_cstr("item"));
+	val_set(top, "list", list);
+	struct value *later = val_map_sized(2);
+	val_arena_use(NULL);
+	val_set_obj(later, 6); /* the arena is off now */
+	val_set_below(later, top);
+	fill(later, "x", 14);
+	CHECK_INT(val_obj(later), 6);
+	CHECK_INT(val_obj(top), 5);
+	CHECK_INT(val_get_num(val_get(later, "k29")), 29);
+	CHECK_INT(val_get_num(val_get(later, "x13")), 13);
+	CHECK_INT(val_len(val_get(later, "list")), 10);
+	struct value *copy = val_copy(later); /* on the heap, over the arena's top */
+	CHECK(val_below(copy) == top);
+	CHECK_INT(val_get_num(val_get(copy, "k3")), 3);
+	val_free(copy);
+	val_free(later);
+	val_free(top);
+	val_free(low);
+	val_arena_free(a);
+}
+
 static void value_numbers(void)
 {
 	buf b = BUF_INIT;
@@ -150,11 +343,6 @@ static void value_huge_numbers(void)
 	buf_free(&json);
 	val_free(v);
 	diag_free(d);
-}
-
-static struct value *parse(const char *text, struct diag *d)
-{
-	return yv_parse(text, strlen(text), "x.yml", NULL, d);
 }
 
 static void yaml_types(void)
@@ -228,6 +416,10 @@ int main(void)
 	RUN(buf_basics);
 	RUN(escape_every_byte);
 	RUN(value_maps);
+	RUN(value_layered_maps);
+	RUN(value_take_indexed);
+	RUN(value_column_saturates);
+	RUN(value_arena_maps);
 	RUN(value_numbers);
 	RUN(value_huge_numbers);
 	RUN(yaml_types);
