@@ -55,6 +55,15 @@ new_site() {
 		> "$1/content/articles/first.md"
 }
 
+# add_briefs DIR N: N more briefs in DIR's content/articles, b1.md to bN.md
+# ("Brief i", one a day from 2017-09-01; N up to 30), for steps over many keys
+add_briefs() {
+	for i in $(seq 1 "$2"); do
+		printf -- '---\ntitle: "Brief %s"\ndate: 2017-09-%02d\n---\n\nText.\n' "$i" "$i" \
+			> "$1/content/articles/b$i.md"
+	done
+}
+
 # png W H: the first bytes of a PNG of that size (all the image sizer reads)
 png() {
 	printf '\211PNG\r\n\032\n\000\000\000\015IHDR'

@@ -40,9 +40,7 @@ m="$TMP/lists"
 new_site "$m"
 mkdir -p "$m/scripts"
 printf 'title: "T"\nfilters: [same.lua]\n' > "$m/site.yml"
-for i in $(seq 1 12); do
-	printf -- '---\ntitle: "Brief %s"\ndate: 2017-09-%02d\n---\n\nText.\n' "$i" "$i" > "$m/content/articles/b$i.md"
-done
+add_briefs "$m" 12
 cat > "$m/scripts/same.lua" <<'LUA'
 local seen, tables = setmetatable({}, { __mode = "k" }), 0
 return {

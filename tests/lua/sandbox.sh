@@ -101,9 +101,7 @@ m="$TMP/memcap"
 new_site "$m"
 mkdir -p "$m/scripts"
 printf 'title: "T"\nfilters: [big.lua]\nlua: {memory_limit_mb: 8}\n' > "$m/site.yml"
-for i in $(seq 1 28); do
-	printf -- '---\ntitle: "Brief %s"\ndate: 2017-09-%02d\n---\n\nText.\n' "$i" "$i" > "$m/content/articles/b$i.md"
-done
+add_briefs "$m" 28
 cat > "$m/scripts/big.lua" <<'LUA'
 return {
   emit = function(a, emit) emit("big", "all", { text = string.rep(a.title, 80000) }) end,
