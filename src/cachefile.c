@@ -103,6 +103,18 @@ void cf_bytes(struct cf_writer *w, const char *s, size_t len)
 	spill(w);
 }
 
+void cf_raw(struct cf_writer *w, const char *p, size_t len)
+{
+	/* a block at a time, so that a long run does not sit in the buffer */
+	while (len) {
+		size_t n = len < CF_BLOCK ? len : CF_BLOCK;
+		buf_put(&w->b, p, n);
+		spill(w);
+		p += n;
+		len -= n;
+	}
+}
+
 void cf_str(struct cf_writer *w, const char *s)
 {
 	if (!s) {

@@ -41,6 +41,9 @@ void cf_i64(struct cf_writer *w, int64_t v);  /* zigzag varint */
 void cf_f64(struct cf_writer *w, double d);
 void cf_bytes(struct cf_writer *w, const char *s, size_t len);
 void cf_str(struct cf_writer *w, const char *s); /* NULL is kept as NULL */
+/* Bytes as they are: what an earlier writer wrote, read back unchanged
+ * (a reader's range of a cache file), written again without decoding. */
+void cf_raw(struct cf_writer *w, const char *p, size_t len);
 /* A value tree (NULL allowed); a reference is written as val_obj of its
  * target, which must be a view (else the writer fails). Positions are not
  * kept. */

@@ -69,6 +69,8 @@ static void set_base(struct site *s, enum tr_kind kind, void *owner, struct valu
 		return;
 	}
 	uint64_t bits = map_diff(layer[0], base, "content") | extra;
+	if (kind == TR_ARTICLE) /* a new base, perhaps with its keys in another order */
+		((struct article *)owner)->cached = NULL;
 	site_bury(s, layer[0], bury_value);
 	layer[0] = base;
 	val_set_obj(base, *obj);
@@ -547,6 +549,7 @@ void article_reset(struct site *s, struct article *a)
 	diag_free(a->diag);
 	a->diag = diag_new();
 	a->fresh = 1;
+	a->cached = NULL;
 }
 
 int site_resolve(struct site *s)

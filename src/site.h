@@ -115,6 +115,16 @@ struct article {
 	struct entity **topics, **people;
 	size_t n_topics, n_people;
 	struct diag *diag;   /* this article's messages (merged in order later) */
+	/* The build cache's bytes for its view and page (sitecache.c): saved
+	 * again as they are while both stay as they were read (same maps, same
+	 * page, no field changed since the cache's tick). */
+	const char *cached;
+	size_t cached_len;
+	const struct value *cached_view;
+	const struct page *cached_page;
+	uint64_t cached_serial;
+	uint32_t cached_obj;
+	size_t cached_at;    /* its position in the cache's scan + 1; 0: not read from it */
 };
 
 struct page {
@@ -162,6 +172,8 @@ struct site {
 	uint32_t lookup_obj;    /* changes when names find other entities (implicit ones came or went) */
 	struct track *track;    /* the ids of views (track.h) */
 	uint32_t resolved_at;   /* the tick of the last site_resolve (0: none yet) */
+	uint32_t cached_tick;   /* the clock when the build cache was read (0: not read) */
+	size_t n_cached;        /* the articles it had */
 	struct page **pages;    /* every page, in order (not owned) */
 	size_t n_pages, cap_pages;
 	struct page **own;      /* the pages the site owns (others are the steps') */

@@ -168,6 +168,15 @@ static uint32_t entity_id(const struct entity *e)
 	return e ? e->obj : 0;
 }
 
+/* Are a's view and page as the cache had them? (A step's write, a new
+ * parse, a new base or a new page each make them differ.) */
+static int as_read(const struct site *s, const struct article *a)
+{
+	return s->cached_tick && a->cached && !a->fresh && a->data == a->cached_view && a->obj == a->cached_obj &&
+	       a->page == a->cached_page && (!a->page || a->page->serial == a->cached_serial) &&
+	       (!a->data || !tr_changed_after(s->track, a->obj, s->cached_tick));
+}
+
 void site_save(const struct site *s, struct cf_writer *w)
 {
 	/* the objects: entities, implicit ones with what makes them, then
@@ -236,8 +245,13 @@ void site_save(const struct site *s, struct cf_writer *w)
 	for (size_t i = 0; i < s->n_objects; i++)
 		save_view(w, s->objects[i]->view, s->objects[i]->layer);
 	for (size_t i = 0; i < s->n_all; i++) {
-		save_view(w, s->all[i]->data, s->all[i]->layer);
-		save_page(w, s->all[i]->page);
+		const struct article *a = s->all[i];
+		if (as_read(s, a)) {
+			cf_raw(w, a->cached, a->cached_len);
+			continue;
+		}
+		save_view(w, a->data, a->layer);
+		save_page(w, a->page);
 	}
 	/* the site map: settings make its engine layer (kept to tell whether
 	 * it changed: the year of the build is in it), the rest is steps' */
@@ -455,6 +469,7 @@ int site_load(struct site *s, struct cf_reader *r)
 			struct article *a = load_article(s, r);
 			if (a) {
 				a->scan = (size_t)i;
+				a->cached_at = (size_t)i + 1;
 				s->all[s->n_all++] = a;
 			}
 		}
@@ -478,9 +493,18 @@ int site_load(struct site *s, struct cf_reader *r)
 		load_view(r, s->objects[i]->view, s->objects[i]->layer, NULL);
 	for (size_t i = 0; rc == 0 && cf_ok(r) && i < s->n_all; i++) {
 		struct article *a = s->all[i];
+		const char *from = r->p;
 		load_view(r, a->data, a->layer, a->meta);
 		a->page = page_load(r);
+		a->cached = from;
+		a->cached_len = (size_t)(r->p - from);
+		a->cached_view = a->data;
+		a->cached_page = a->page;
+		a->cached_serial = a->page ? a->page->serial : 0;
+		a->cached_obj = a->obj;
 	}
+	s->cached_tick = tr_now(s->track);
+	s->n_cached = s->n_all;
 	struct value *base = rc == 0 ? cf_get_value(r) : NULL;
 	struct value *now = val_copy(s->site_layer[0]);
 	val_free(val_take(now, "params"));

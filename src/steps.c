@@ -117,6 +117,8 @@ struct st_step {
 	int ran;                /* it has run at least once */
 	int stale;              /* runs in this update */
 	struct st_out next;     /* this update's results, until applied */
+	const char *cached;     /* the build cache's bytes for it, while it has not */
+	size_t cached_len;      /* run since they were read (saved again as they are) */
 };
 
 struct st_key {
@@ -593,6 +595,7 @@ static void apply_step(struct st_state *st, struct st_step *p, const char *who)
 	p->out = *nw;
 	memset(nw, 0, sizeof *nw);
 	p->ran = 1;
+	p->cached = NULL;
 }
 
 static void free_retired(struct st_state *st)
@@ -1081,8 +1084,25 @@ static void save_out(struct cf_writer *w, const struct st_out *o)
 	diag_save(o->diag, w);
 }
 
-static void save_step(struct cf_writer *w, const struct st_step *p)
+/* A step's bytes as the cache had them are still its bytes when it has
+ * not run since and every article is where the cache had it (a record
+ * names its article by its place in the scan). */
+static int same_places(const struct site *s)
 {
+	if (!s->cached_tick || s->n_all != s->n_cached)
+		return 0;
+	for (size_t i = 0; i < s->n_all; i++)
+		if (s->all[i]->cached_at != i + 1 || s->all[i]->scan != i)
+			return 0;
+	return 1;
+}
+
+static void save_step(struct cf_writer *w, const struct st_step *p, int same)
+{
+	if (same && p->cached) {
+		cf_raw(w, p->cached, p->cached_len);
+		return;
+	}
 	cf_u64(w, (uint64_t)p->ran);
 	save_out(w, &p->out);
 	cf_u64(w, p->n_deps);
@@ -1108,6 +1128,7 @@ static void save_owner(void *ctx, uint64_t key, uint64_t value)
 
 void st_save(const struct st_state *st, struct cf_writer *w)
 {
+	int same = same_places(st->s);
 	cf_u64(w, st->n_groups);
 	for (size_t i = 0; i < st->n_groups; i++) {
 		cf_u64(w, st->groups[i].script);
@@ -1119,13 +1140,13 @@ void st_save(const struct st_state *st, struct cf_writer *w)
 	for (size_t i = 0; i < st->n_scripts; i++) {
 		cf_u64(w, st->starts[i] != NULL);
 		if (st->starts[i])
-			save_step(w, st->starts[i]);
+			save_step(w, st->starts[i], same);
 	}
 	const struct site *s = st->s;
 	for (size_t i = 0; i < s->n_all; i++) {
 		cf_u64(w, s->all[i]->emit != NULL);
 		if (s->all[i]->emit)
-			save_step(w, s->all[i]->emit);
+			save_step(w, s->all[i]->emit, same);
 	}
 	cf_u64(w, st->n_keys);
 	for (size_t i = 0; i < st->n_keys; i++) {
@@ -1136,13 +1157,13 @@ void st_save(const struct st_state *st, struct cf_writer *w)
 		for (size_t g = 0; g < st->n_scripts; g++) {
 			cf_u64(w, k->steps[g] != NULL);
 			if (k->steps[g])
-				save_step(w, k->steps[g]);
+				save_step(w, k->steps[g], same);
 		}
 	}
 	for (size_t i = 0; i < st->n_groups; i++) {
 		cf_u64(w, st->groups[i].finish != NULL);
 		if (st->groups[i].finish)
-			save_step(w, st->groups[i].finish);
+			save_step(w, st->groups[i].finish, same);
 	}
 }
 
@@ -1208,6 +1229,7 @@ static struct st_step *load_step(struct st_state *st, struct cf_reader *r, size_
 {
 	struct st_step *p = step_new(script, group, 1);
 	st_out_clear(&p->out);
+	const char *from = r->p;
 	p->ran = (int)cf_get_u64(r);
 	if (load_out(st, r, &p->out) != 0) {
 		step_free(p);
@@ -1229,6 +1251,8 @@ static struct st_step *load_step(struct st_state *st, struct cf_reader *r, size_
 		step_free(p);
 		return NULL;
 	}
+	p->cached = from;
+	p->cached_len = (size_t)(r->p - from);
 	return p;
 }
 

@@ -119,6 +119,11 @@ void tr_changed(struct track *t, uint32_t id, uint64_t bits)
 	o->last = t->now;
 }
 
+int tr_changed_after(const struct track *t, uint32_t id, uint32_t since)
+{
+	return !id || id >= t->n || !t->objs[id].owner || t->objs[id].last > since;
+}
+
 void tr_log_read(struct tr_log *l, uint32_t obj, uint64_t bits)
 {
 	if (!obj)

@@ -36,6 +36,10 @@ uint32_t tr_tick(struct track *t);
 /* Fields (bits) of object id changed at the current tick. Not thread-safe. */
 void tr_changed(struct track *t, uint32_t id, uint64_t bits);
 
+/* Has any field of object id changed after tick since (or is it gone or
+ * unknown)? */
+int tr_changed_after(const struct track *t, uint32_t id, uint32_t since);
+
 /* What a step or a page read. */
 struct tr_dep {
 	uint32_t obj;
