@@ -647,9 +647,10 @@ struct scan {
 	int depth;
 };
 
-static int cmp_str(const void *a, const void *b)
+/* Listed names, each after its type's letter: by name. */
+static int cmp_typed(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(*(char *const *)a + 1, *(char *const *)b + 1);
 }
 
 /* Is real (a resolved path) inside the site folder? */
@@ -695,15 +696,23 @@ static void scan_dir(struct scan *sc, const char *dir, int recursive)
 			cap = cap ? cap * 2 : 32;
 			names = xrealloc(names, cap * sizeof *names);
 		}
-		names[n++] = xstrdup(e->d_name);
+		/* the entry's type first: a file or a folder the listing names
+		 * needs no lstat (10k of them were a tenth of a warm build) */
+		size_t len = strlen(e->d_name);
+		char *name = xmalloc(len + 2);
+		name[0] = e->d_type == DT_REG ? 'f' : e->d_type == DT_DIR ? 'd' : '?';
+		memcpy(name + 1, e->d_name, len + 1);
+		names[n++] = name;
 	}
 	closedir(dp);
 	if (n) /* qsort(NULL, 0) is undefined */
-		qsort(names, n, sizeof *names, cmp_str);
+		qsort(names, n, sizeof *names, cmp_typed);
 	for (size_t i = 0; i < n; i++) {
-		char *path = fs_join(dir, names[i]);
-		struct stat st;
-		if (lstat(path, &st) != 0) {
+		char *path = fs_join(dir, names[i] + 1);
+		struct stat st = {0};
+		if (names[i][0] != '?')
+			st.st_mode = names[i][0] == 'f' ? S_IFREG : S_IFDIR;
+		if (names[i][0] == '?' && lstat(path, &st) != 0) {
 			diag_error(sc->s->diag, path, 0, 0, "cannot read: %s", strerror(errno));
 		} else {
 			if (S_ISLNK(st.st_mode)) {
@@ -726,11 +735,12 @@ static void scan_dir(struct scan *sc, const char *dir, int recursive)
 					continue;
 				}
 			}
-			size_t len = strlen(names[i]);
+			const char *name = names[i] + 1;
+			size_t len = strlen(name);
 			if (S_ISDIR(st.st_mode)) {
 				if (recursive)
 					scan_dir(sc, path, 1);
-			} else if (S_ISREG(st.st_mode) && len > 3 && strcmp(names[i] + len - 3, ".md") == 0) {
+			} else if (S_ISREG(st.st_mode) && len > 3 && strcmp(name + len - 3, ".md") == 0) {
 				if (sc->n == sc->cap) {
 					sc->cap = sc->cap ? sc->cap * 2 : 256;
 					sc->files = xrealloc(sc->files, sc->cap * sizeof *sc->files);

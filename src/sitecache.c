@@ -289,14 +289,34 @@ static struct entity *entity_by_id(struct site *s, uint32_t id)
 	return owner && kind == TR_ENTITY ? owner : NULL;
 }
 
-static struct entity *file_entity(struct site *s, int kind, const char *slug)
+/* "t:slug" or "p:slug", an entity's name in a table of them. */
+static const char *entity_name(buf *b, int kind, const char *slug)
 {
-	size_t n = kind == ENT_TOPIC ? s->n_file_topics : s->n_file_people;
-	struct entity **list = kind == ENT_TOPIC ? s->topics : s->people;
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(list[i]->slug, slug))
-			return list[i];
-	return NULL;
+	buf_reset(b);
+	buf_printf(b, "%c:%s", kind == ENT_TOPIC ? 't' : 'p', slug);
+	return b->ptr;
+}
+
+/* The entities with files, by name: position + 1 in their list. */
+static struct hs_table *file_entities(const struct site *s)
+{
+	struct hs_table *t = hs_table_new();
+	buf name = BUF_INIT;
+	for (size_t i = 0; i < s->n_file_topics; i++)
+		hs_put(t, entity_name(&name, ENT_TOPIC, s->topics[i]->slug), i + 1, 0);
+	for (size_t i = 0; i < s->n_file_people; i++)
+		hs_put(t, entity_name(&name, ENT_PERSON, s->people[i]->slug), i + 1, 0);
+	buf_free(&name);
+	return t;
+}
+
+static struct entity *file_entity(struct site *s, const struct hs_table *files, buf *name,
+                                  int kind, const char *slug)
+{
+	uint64_t at;
+	if (!hs_get(files, entity_name(name, kind, slug), &at) || !at)
+		return NULL;
+	return (kind == ENT_TOPIC ? s->topics : s->people)[at - 1];
 }
 
 /* Entities: those with files are found among the scan's, implicit ones
@@ -310,6 +330,8 @@ static int load_entities(struct site *s, struct cf_reader *r, struct entity ***o
 	*order = xcalloc(n ? n : 1, sizeof **order);
 	*n_order = 0;
 	s->implicit = hs_table_new();
+	struct hs_table *files = file_entities(s);
+	buf name_buf = BUF_INIT;
 	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
 		int kind = (int)cf_get_u64(r);
 		char *slug = cf_get_str(r);
@@ -319,7 +341,7 @@ static int load_entities(struct site *s, struct cf_reader *r, struct entity ***o
 		if (!slug || (kind != ENT_TOPIC && kind != ENT_PERSON) || (!has_file && !name)) {
 			r->ok = 0;
 		} else if (has_file) {
-			e = file_entity(s, kind, slug);
+			e = file_entity(s, files, &name_buf, kind, slug);
 			if (!e)
 				r->ok = 0; /* the scan does not have it: not the same files */
 		} else {
@@ -347,6 +369,8 @@ static int load_entities(struct site *s, struct cf_reader *r, struct entity ***o
 		free(slug);
 		free(name);
 	}
+	hs_table_free(files);
+	buf_free(&name_buf);
 	return cf_ok(r) ? 0 : -1;
 }
 

@@ -1256,17 +1256,40 @@ static struct st_step *load_step(struct st_state *st, struct cf_reader *r, size_
 	return p;
 }
 
-/* Files a step's records under their keys (made by the caller first). */
-static void file_records(struct st_state *st, struct st_step *p)
+/* "group\x1fkey", the name of a key in a table of them. */
+static const char *key_name(buf *b, const char *group, const char *key)
+{
+	buf_reset(b);
+	buf_puts(b, group);
+	buf_putc(b, 0x1f);
+	buf_puts(b, key);
+	return b->ptr;
+}
+
+/* Files a step's records under their keys (made by the caller first and
+ * named in index: position + 1). */
+static void file_records(struct st_state *st, struct st_step *p, const struct hs_table *index,
+                         buf *name)
 {
 	for (size_t i = 0; i < p->out.n_recs; i++) {
 		struct st_record *rec = &p->out.recs[i];
-		struct st_key *k = st_find(st, rec->group, rec->key);
-		if (!k)
+		uint64_t at;
+		if (!hs_get(index, key_name(name, rec->group, rec->key), &at) || !at)
 			continue;
+		struct st_key *k = st->keys[at - 1];
 		GROW(k->recs, k->n, k->cap);
 		k->recs[k->n++] = rec;
 	}
+}
+
+/* Are a key's records in the order rec_cmp gives? (Filed in site order,
+ * they mostly are.) */
+static int sorted(struct st_record *const *recs, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (rec_cmp(&recs[i - 1], &recs[i]) > 0)
+			return 0;
+	return 1;
 }
 
 int st_load(struct st_state *st, struct cf_reader *r)
@@ -1348,15 +1371,30 @@ int st_load(struct st_state *st, struct cf_reader *r)
 			r->ok = 0;
 	if (!cf_ok(r))
 		return -1;
-	/* the key lists, from the records, in site order */
+	/* the key lists, from the records, newest article first */
+	struct hs_table *index = hs_table_new();
+	buf name = BUF_INIT;
+	for (size_t i = 0; i < st->n_keys; i++)
+		hs_put(index, key_name(&name, st->keys[i]->group, st->keys[i]->key), i + 1, 0);
 	for (size_t i = 0; i < st->n_scripts; i++)
 		if (st->starts[i])
-			file_records(st, st->starts[i]);
+			file_records(st, st->starts[i], index, &name);
+	unsigned char *filed = xcalloc(s->n_all ? s->n_all : 1, 1);
+	for (size_t i = 0; i < s->n_articles; i++) {
+		struct article *a = s->articles[i];
+		if (a->emit && a->scan < s->n_all && s->all[a->scan] == a && !filed[a->scan]) {
+			file_records(st, a->emit, index, &name);
+			filed[a->scan] = 1;
+		}
+	}
 	for (size_t i = 0; i < s->n_all; i++)
-		if (s->all[i]->emit)
-			file_records(st, s->all[i]->emit);
+		if (s->all[i]->emit && !filed[i])
+			file_records(st, s->all[i]->emit, index, &name);
+	free(filed);
+	buf_free(&name);
+	hs_table_free(index);
 	for (size_t i = 0; i < st->n_keys; i++)
-		if (st->keys[i]->n > 1)
+		if (st->keys[i]->n > 1 && !sorted(st->keys[i]->recs, st->keys[i]->n))
 			qsort(st->keys[i]->recs, st->keys[i]->n, sizeof *st->keys[i]->recs, rec_cmp);
 	return 0;
 }
