@@ -611,6 +611,7 @@ void site_free(struct site *s)
 	val_free(s->lookup);
 	val_free(s->file_lookup);
 	hs_table_free(s->implicit);
+	hs_table_free(s->folders);
 	if (s->grave) {
 		free(s->grave->p);
 		free(s->grave->fn);
@@ -642,6 +643,7 @@ struct scan {
 	char *root_real;  /* realpath of the site folder */
 	char **files;
 	size_t n, cap;
+	struct hs_table *folders; /* the folders entered, when wanted */
 	dev_t seen_dev[64];
 	ino_t seen_ino[64];
 	int depth;
@@ -738,6 +740,8 @@ static void scan_dir(struct scan *sc, const char *dir, int recursive)
 			const char *name = names[i] + 1;
 			size_t len = strlen(name);
 			if (S_ISDIR(st.st_mode)) {
+				if (recursive && sc->folders)
+					hs_put(sc->folders, path, 1, 0);
 				if (recursive)
 					scan_dir(sc, path, 1);
 			} else if (S_ISREG(st.st_mode) && len > 3 && strcmp(name + len - 3, ".md") == 0) {
@@ -957,7 +961,7 @@ char **site_list_md(struct site *s, const char *rel, size_t *n)
 
 char **site_list_articles(struct site *s, size_t *n, size_t *prefix)
 {
-	struct scan sc = {.s = s};
+	struct scan sc = {.s = s, .folders = hs_table_new()};
 	char *dir = site_path(s, "content/articles");
 	sc.root_real = realpath(*s->cfg.dir ? s->cfg.dir : ".", NULL);
 	if (!sc.root_real)
@@ -965,6 +969,8 @@ char **site_list_articles(struct site *s, size_t *n, size_t *prefix)
 	if (!fs_is_dir(dir))
 		diag_warn(s->diag, dir, 0, 0, "no articles folder: the site has no briefs yet");
 	scan_dir(&sc, dir, 1);
+	hs_table_free(s->folders);
+	s->folders = sc.folders;
 	*prefix = strlen(dir) + 1;
 	*n = sc.n;
 	free(sc.root_real);

@@ -162,6 +162,8 @@ struct site {
 	size_t n_file_topics, n_file_people;
 	struct value *lookup;   /* "topic:<lower name/slug>" / "person:..." -> index */
 	struct value *file_lookup; /* the same for entities with files only */
+	struct hs_table *folders;  /* the folders the last listing of content/articles
+	                            * found (site_list_articles), NULL before one */
 	struct hs_table *implicit; /* "t:slug" / "p:slug" -> implicit entity, between resolves */
 	size_t n_buried_implicit;
 	int names_dirty;        /* the published set changed: resolve names again */

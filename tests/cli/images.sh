@@ -102,4 +102,17 @@ printf -- '---\ntitle: "Third again"\ndate: 2017-10-03\n---\n\nText.\n' > "$TMP/
 run_briefing build -s "$TMP/s" -q
 expect_status "a bundle and x.md of the same name fail the build" 1
 rm "$TMP/s/content/articles/2017/third.md"
+# a folder that comes beside a brief the cache has (not edited) reaches a
+# warm build, and one that goes takes its files with it
+printf -- '---\ntitle: "Fourth"\ndate: 2017-10-04\n---\n\nText.\n' > "$TMP/s/content/articles/2017/fourth.md"
+run_briefing build -s "$TMP/s" -q
+check "a brief without a folder has no files beside its page" test ! -e "$TMP/s/public/articles/2017/fourth/notes.txt"
+mkdir "$TMP/s/content/articles/2017/fourth"
+printf 'Notes.\n' > "$TMP/s/content/articles/2017/fourth/notes.txt"
+run_briefing build -s "$TMP/s" -q
+check "a new folder beside an unedited brief: its files copied" \
+	cmp "$TMP/s/content/articles/2017/fourth/notes.txt" "$TMP/s/public/articles/2017/fourth/notes.txt"
+rm -r "$TMP/s/content/articles/2017/fourth"
+run_briefing build -s "$TMP/s" -q
+check "the folder gone: its files gone" test ! -e "$TMP/s/public/articles/2017/fourth/notes.txt"
 finish
