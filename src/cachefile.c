@@ -27,6 +27,11 @@ void cf_stream(struct cf_writer *w, int fd)
 	buf_grow(&w->b, 2 * CF_BLOCK);
 }
 
+void cf_memory(struct cf_writer *w)
+{
+	*w = (struct cf_writer){BUF_INIT, 0, -1, 0, 0, 0, 0};
+}
+
 size_t cf_tell(const struct cf_writer *w)
 {
 	return w->written + w->b.len;
@@ -323,6 +328,64 @@ static struct value *get_value(struct cf_reader *r, int depth)
 		r->ok = 0;
 		return NULL;
 	}
+}
+
+static void skip_value(struct cf_reader *r, int depth)
+{
+	if (!r->ok || r->p >= r->end || depth > MAX_DEPTH) {
+		r->ok = 0;
+		return;
+	}
+	int tag = (unsigned char)*r->p++;
+	size_t len;
+	uint64_t n;
+	switch (tag) {
+	case T_ABSENT:
+	case T_NULL:
+	case T_FALSE:
+	case T_TRUE:
+		return;
+	case T_NUM:
+		cf_get_f64(r);
+		return;
+	case T_STR:
+		cf_get_bytes(r, &len);
+		if (!r->ok || r->p >= r->end || *r->p != 0)
+			r->ok = 0;
+		else
+			r->p++;
+		return;
+	case T_LIST:
+	case T_MAP:
+		n = cf_get_u64(r);
+		if (!r->ok || n > (uint64_t)(r->end - r->p)) {
+			r->ok = 0;
+			return;
+		}
+		for (uint64_t i = 0; i < n && r->ok; i++) {
+			if (tag == T_MAP)
+				cf_get_bytes(r, &len);
+			skip_value(r, depth + 1);
+		}
+		return;
+	case T_REF:
+		n = cf_get_u64(r);
+		if (!r->ok || !r->view || n > UINT32_MAX || !r->view(r->ctx, (uint32_t)n))
+			r->ok = 0;
+		return;
+	default:
+		r->ok = 0;
+	}
+}
+
+int cf_skip_map(struct cf_reader *r)
+{
+	if (!r->ok || r->p >= r->end || *r->p != T_MAP) {
+		r->ok = 0;
+		return -1;
+	}
+	skip_value(r, 0);
+	return cf_ok(r) ? 0 : -1;
 }
 
 struct value *cf_get_value(struct cf_reader *r)

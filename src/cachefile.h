@@ -48,6 +48,8 @@ void cf_raw(struct cf_writer *w, const char *p, size_t len);
  * target, which must be a view (else the writer fails). Positions are not
  * kept. */
 void cf_value(struct cf_writer *w, const struct value *v);
+/* Starts a writer that keeps everything in w->b (cf_stream's fd unused). */
+void cf_memory(struct cf_writer *w);
 
 struct cf_reader {
 	const char *p, *end;
@@ -67,5 +69,9 @@ const char *cf_get_bytes(struct cf_reader *r, size_t *len);
 /* A new string (caller frees), or NULL (a NULL written, or failure). */
 char *cf_get_str(struct cf_reader *r);
 struct value *cf_get_value(struct cf_reader *r);
+/* Steps over a map as cf_get_value would read it, checking the same
+ * things (references included) but making nothing. 0, or -1 with the
+ * reader failed. */
+int cf_skip_map(struct cf_reader *r);
 
 #endif

@@ -269,6 +269,8 @@ int lb_article_hooks(struct lb *lb, struct diag *d)
 
 int lb_page_hook(struct lb *lb, const char *hook, struct page *p, buf *html, struct diag *d)
 {
+	if (!html) /* before_render: page.data, a tree the hook may change */
+		page_unpack(lb->site, p);
 	struct hook_call hc = {.hook = hook, .page = p, .html = html};
 	char *context = xasprintf("while running %s() for page \"%s\"", hook, p->url);
 	int rc = item_hook(lb, &hc, d, context);

@@ -161,7 +161,8 @@ static void page_menu(const struct site *s, const struct page *p, struct value *
 }
 
 /* The bottom of every page's context stack: site, page, root. */
-static struct value *context_base(const struct site *s, const struct page *p)
+static struct value *context_base(const struct site *s, const struct page *p,
+                                  const struct value *data)
 {
 	struct value *base = val_map();
 	val_set(base, "site", val_ref(s->site_data));
@@ -170,9 +171,9 @@ static struct value *context_base(const struct site *s, const struct page *p)
 	val_set_str(page, "title", p->title);
 	val_set_str(page, "url", p->url);
 	site_set_permalink(s, page, p->url);
-	const char *desc = val_get_cstr(p->data, "description");
+	const char *desc = val_get_cstr(data, "description");
 	val_set_str(page, "description", desc ? desc : "");
-	const char *content = val_get_cstr(p->data, "content"); /* HTML of a plain page */
+	const char *content = val_get_cstr(data, "content"); /* HTML of a plain page */
 	if (content)
 		val_set_str(page, "content", content);
 	page_menu(s, p, page);
@@ -236,11 +237,18 @@ static void on_lambda(void *ctx)
 int render_page_traced(const struct theme *t, const struct site *s, const struct page *p,
                        buf *out, struct diag *d, struct render_trace *trace)
 {
-	struct value *base = context_base(s, p);
-	const struct value *ctx[2] = {base, p->data};
+	struct value *own;
+	const struct value *data = page_data(s, p, &own);
+	if (!data) {
+		diag_error(d, p->source, 0, 0, "page \"%s\": its data does not read back", p->url);
+		return -1;
+	}
+	struct value *base = context_base(s, p, data);
+	const struct value *ctx[2] = {base, data};
 	struct mst_observer obs = {on_read, on_template, on_lambda, trace};
 	int rc = mst_render_observed(t->set, p->template, ctx, 2, out, d, trace ? &obs : NULL);
 	val_free(base);
+	val_free(own);
 	return rc;
 }
 
@@ -324,10 +332,13 @@ void render_dump_vars(const struct site *s, FILE *fp)
 	struct value *set = val_map();
 	for (size_t i = 0; i < s->n_pages; i++) {
 		const struct page *p = s->pages[i];
-		struct value *base = context_base(s, p);
+		struct value *own;
+		const struct value *data = page_data(s, p, &own);
+		struct value *base = context_base(s, p, data);
 		dump_paths(set, p->kind, "", base, 0);
-		dump_paths(set, p->kind, "", p->data, 0);
+		dump_paths(set, p->kind, "", data, 0);
 		val_free(base);
+		val_free(own);
 	}
 	for (size_t i = 0; i < val_len(set); i++)
 		fprintf(fp, "%s\n", val_key_at(set, i, NULL));

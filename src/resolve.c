@@ -661,6 +661,8 @@ void page_free(struct page *p)
 	free(p->source);
 	free(p->file);
 	val_free(p->data);
+	if (p->packed_own)
+		free((char *)p->packed);
 	free(p);
 }
 

@@ -134,7 +134,13 @@ struct page {
 	char *template;    /* template name, e.g. "topic" */
 	char *kind;        /* "home", "article", ... */
 	char *title;
-	struct value *data; /* top-level template keys of this page (owned) */
+	struct value *data; /* top-level template keys of this page (owned), or NULL
+	                     * while they are packed: */
+	const char *packed; /* the same encoded as the build cache writes a value
+	                     * (page_pack): a keyed step's page holds bytes, not a
+	                     * tree, until a render reads them (page_data) */
+	size_t packed_len;
+	int packed_own;     /* packed is the page's (else the mapped cache's) */
 	char *source;      /* what made it (script or article path), for messages */
 	char *file;        /* its output file, once build.c asked (page_file), for */
 	int file_clean;    /* this clean_urls */
@@ -304,6 +310,20 @@ void site_save(const struct site *s, struct cf_writer *w);
 int site_load(struct site *s, struct cf_reader *r);
 void page_save(struct cf_writer *w, const struct page *p); /* NULL allowed */
 struct page *page_load(struct cf_reader *r);
+/* A keyed step's page: its data packed (page_load_packed keeps the
+ * cache's bytes as they are, checked but not decoded). */
+struct page *page_load_packed(struct cf_reader *r);
+/* Encodes p's data and frees the tree; data that cannot be encoded (a
+ * lambda) stays a tree. */
+void page_pack(struct page *p);
+/* p's data: the tree, or one decoded from its bytes into *own (the
+ * caller frees it; NULL when they do not decode). Safe on many threads at
+ * once while no step makes objects (renders). */
+const struct value *page_data(const struct site *s, const struct page *p, struct value **own);
+/* Makes p's data a tree for good (a whole-site hook may change it). */
+void page_unpack(const struct site *s, struct page *p);
+/* Do two pages hold the same data? (Packed: the same bytes.) */
+int page_same_data(const struct page *a, const struct page *b);
 /* Later pages get serials above n (pages read back keep theirs). */
 void page_serial_at_least(uint64_t n);
 

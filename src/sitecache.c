@@ -118,6 +118,8 @@ static int load_shell(struct site *s, struct cf_reader *r, enum tr_kind kind, vo
 	return 0;
 }
 
+static const struct value *view_of_id(void *ctx, uint32_t id);
+
 static void save_page(struct cf_writer *w, const struct page *p)
 {
 	cf_u64(w, p != NULL);
@@ -129,23 +131,35 @@ static void save_page(struct cf_writer *w, const struct page *p)
 	cf_str(w, p->kind);
 	cf_str(w, p->title);
 	cf_str(w, p->source);
-	cf_value(w, p->data);
+	if (!p->data && p->packed)
+		cf_raw(w, p->packed, p->packed_len); /* the same bytes cf_value gave */
+	else
+		cf_value(w, p->data);
 }
 
-struct page *page_load(struct cf_reader *r)
+/* A page; packed, its data stays the reader's bytes (checked, not made). */
+static struct page *load_page(struct cf_reader *r, int packed)
 {
 	if (!cf_get_u64(r))
 		return NULL;
 	uint64_t serial = cf_get_u64(r);
 	char *url = cf_get_str(r), *template = cf_get_str(r), *kind = cf_get_str(r);
 	char *title = cf_get_str(r), *source = cf_get_str(r);
-	struct value *data = cf_get_value(r);
+	const char *from = r->p;
+	struct value *data = NULL;
+	int ok = packed ? cf_skip_map(r) == 0 : val_type(data = cf_get_value(r)) == VAL_MAP;
 	struct page *p = NULL;
-	if (cf_ok(r) && url && template && kind && title && source && val_type(data) == VAL_MAP) {
+	if (cf_ok(r) && url && template && kind && title && source && ok) {
 		p = page_new(url, template, kind, title, data, source);
 		p->serial = serial;
 		page_serial_at_least(serial);
 		data = NULL;
+		if (packed) {
+			val_free(p->data);
+			p->data = NULL;
+			p->packed = from;
+			p->packed_len = (size_t)(r->p - from);
+		}
 	} else {
 		r->ok = 0;
 	}
@@ -158,9 +172,79 @@ struct page *page_load(struct cf_reader *r)
 	return p;
 }
 
+struct page *page_load(struct cf_reader *r)
+{
+	return load_page(r, 0);
+}
+
+struct page *page_load_packed(struct cf_reader *r)
+{
+	return load_page(r, 1);
+}
+
 void page_save(struct cf_writer *w, const struct page *p)
 {
 	save_page(w, p);
+}
+
+void page_pack(struct page *p)
+{
+	if (!p->data)
+		return;
+	struct cf_writer w;
+	cf_memory(&w);
+	cf_value(&w, p->data);
+	if (w.failed) { /* a lambda */
+		buf_free(&w.b);
+		return;
+	}
+	p->packed_len = w.b.len;
+	p->packed = xrealloc(w.b.ptr, w.b.len ? w.b.len : 1); /* no spare room: kept long */
+	p->packed_own = 1;
+	val_free(p->data);
+	p->data = NULL;
+}
+
+/* p's packed data as a tree; borrow: its strings point into the bytes. */
+static struct value *unpacked(const struct site *s, const struct page *p, int borrow)
+{
+	struct cf_reader r = {p->packed, p->packed + p->packed_len, 1, view_of_id, (void *)s,
+	                      borrow};
+	struct value *v = cf_get_value(&r);
+	if (!cf_ok(&r) || r.p != r.end || val_type(v) != VAL_MAP) {
+		val_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+const struct value *page_data(const struct site *s, const struct page *p, struct value **own)
+{
+	*own = NULL;
+	if (p->data || !p->packed)
+		return p->data;
+	/* (the page's bytes outlive a render's tree) */
+	return *own = unpacked(s, p, 1);
+}
+
+void page_unpack(const struct site *s, struct page *p)
+{
+	if (p->data || !p->packed)
+		return;
+	struct value *own = unpacked(s, p, 0); /* the bytes go */
+	p->data = own ? own : val_map();
+	if (p->packed_own)
+		free((char *)p->packed);
+	p->packed = NULL;
+	p->packed_len = 0;
+	p->packed_own = 0;
+}
+
+int page_same_data(const struct page *a, const struct page *b)
+{
+	if (a->data || b->data)
+		return a->data && b->data && val_equal(a->data, b->data);
+	return a->packed_len == b->packed_len && !memcmp(a->packed, b->packed, a->packed_len);
 }
 
 static uint32_t entity_id(const struct entity *e)

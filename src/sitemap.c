@@ -21,6 +21,7 @@ static int is_html_page(const struct page *p)
  * else its date. */
 static const char *lastmod(const struct page *p)
 {
+	/* (an article's page is made by resolve, never packed) */
 	return !strcmp(p->kind, "article") ? val_get_cstr(val_get(p->data, "article"), "updated_iso")
 	                                   : NULL;
 }

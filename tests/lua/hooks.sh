@@ -51,6 +51,22 @@ run_briefing build -s "$s" -q -o "$TMP/o2"
 expect_status "a later script reads the editions collection" 0
 check "editions shared through site.collections and site:object" \
 	grep -qx "2;2017-09-30;2017-10-01;1;editions/2017-09-30/;" "$TMP/o2/later/index.html"
+# before_render on a keyed step's page: its data (held packed until then)
+# reads back whole, and what the hook changes is rendered
+cat > "$s/scripts/peek.lua" <<'LUA'
+return { before_render = function(page)
+  if page.kind == "edition" then
+    page.template = "other"
+    page.data.extra = "[" .. page.data.edition.url .. "] " .. #page.data.articles .. " "
+      .. page.data.articles[1].title
+  end
+end }
+LUA
+printf 'title: "T"\nfilters: [editions.lua, peek.lua]\n' > "$s/site.yml"
+run_briefing build -s "$s" -q -o "$TMP/o3"
+expect_status "before_render with a keyed step's pages builds" 0
+check "before_render reads a keyed step's page data" \
+	grep -qx "Edition of .*|\[editions/2017-10-01/\] 1 Second" "$TMP/o3/editions/2017-10-01/index.html"
 printf 'title: "T"\nfilters: [order.lua]\n' > "$s/site.yml"
 run_briefing build -s "$s" -q
 check "hooks run in order, article() newest first" \
