@@ -191,7 +191,9 @@ int build_save(struct build *b, const char *path)
 	free(site);
 	free(out);
 	cf_u64(&w, options_hash(&b->o));
-	cf_u64(&w, fingerprint(b));
+	/* the inputs as the build started, when it read the cache: a file
+	 * changed since was not read, and the next build must see it */
+	cf_u64(&w, b->print ? b->print : fingerprint(b));
 	/* the manifest first: a reader checks the output against it while it
 	 * reads the rest */
 	cf_u64(&w, b->gen);
@@ -313,7 +315,8 @@ static int restore_from(struct build *b, struct cf_reader *r, const char **why)
 		*why = "a script has whole-site hooks";
 		goto done;
 	}
-	if (print != fingerprint(b)) {
+	b->print = fingerprint(b);
+	if (print != b->print) {
 		*why = "settings, scripts, data or entity files changed";
 		goto done;
 	}

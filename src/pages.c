@@ -17,6 +17,8 @@ struct pg_rec {
 	size_t n_deps;
 	struct diag *d;
 	unsigned mark;
+	const char *cached; /* the build cache's bytes for it, until it is rendered */
+	size_t cached_len;  /* again (saved again as they are) */
 };
 
 struct pg_set {
@@ -113,6 +115,7 @@ void pg_done(struct pg_rec *r, const struct page *p, uint32_t tick, struct tr_lo
 	r->serial = p->serial;
 	r->ran = tick;
 	r->volatile_ = volatile_;
+	r->cached = NULL;
 	diag_free(r->d);
 	r->d = diag_new();
 	diag_append(r->d, d);
@@ -128,6 +131,10 @@ void pg_save(const struct pg_set *ps, struct cf_writer *w)
 	cf_u64(w, ps->n);
 	for (size_t i = 0; i < ps->n; i++) {
 		const struct pg_rec *r = ps->recs[i];
+		if (r->cached) {
+			cf_raw(w, r->cached, r->cached_len);
+			continue;
+		}
 		cf_str(w, r->url);
 		cf_u64(w, r->serial);
 		cf_u64(w, r->ran);
@@ -147,6 +154,7 @@ int pg_load(struct pg_set *ps, struct cf_reader *r)
 	if (!cf_ok(r) || n > (uint64_t)(r->end - r->p))
 		return -1;
 	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
+		const char *from = r->p;
 		char *url = cf_get_str(r);
 		if (!url) {
 			r->ok = 0;
@@ -170,6 +178,8 @@ int pg_load(struct pg_set *ps, struct cf_reader *r)
 		}
 		diag_free(rec->d);
 		rec->d = diag_load(r);
+		rec->cached = from;
+		rec->cached_len = (size_t)(r->p - from);
 	}
 	return cf_ok(r) ? 0 : -1;
 }
