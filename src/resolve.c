@@ -452,6 +452,7 @@ static struct value *article_base(const struct site *s, struct article *a, struc
 		val_set(d, "image", image);
 	put_json_ld(s, a, d);
 	val_set(d, "content", body);
+	val_map_fit(d); /* ten thousand of them, kept to the end */
 	buf_free(&b);
 	return d;
 }

@@ -318,7 +318,7 @@ struct page *page_load_packed(struct cf_reader *r);
 void page_pack(struct page *p);
 /* p's data: the tree, or one decoded from its bytes into *own (the
  * caller frees it; NULL when they do not decode). Safe on many threads at
- * once while no step makes objects (renders). */
+ * once. */
 const struct value *page_data(const struct site *s, const struct page *p, struct value **own);
 /* Makes p's data a tree for good (a whole-site hook may change it). */
 void page_unpack(const struct site *s, struct page *p);

@@ -119,6 +119,7 @@ static int load_shell(struct site *s, struct cf_reader *r, enum tr_kind kind, vo
 }
 
 static const struct value *view_of_id(void *ctx, uint32_t id);
+static const struct value *view_of(const struct site *s, void *owner, enum tr_kind kind);
 
 static void save_page(struct cf_writer *w, const struct page *p)
 {
@@ -205,10 +206,20 @@ void page_pack(struct page *p)
 	p->data = NULL;
 }
 
+/* view_of_id for a render thread: a template lambda (Lua, on the main
+ * state) may make an object while another thread reads the table. */
+static const struct value *view_of_owner(void *ctx, uint32_t id)
+{
+	struct site *s = ctx;
+	enum tr_kind kind;
+	void *owner = site_owner(s, id, &kind);
+	return view_of(s, owner, kind);
+}
+
 /* p's packed data as a tree; borrow: its strings point into the bytes. */
 static struct value *unpacked(const struct site *s, const struct page *p, int borrow)
 {
-	struct cf_reader r = {p->packed, p->packed + p->packed_len, 1, view_of_id, (void *)s,
+	struct cf_reader r = {p->packed, p->packed + p->packed_len, 1, view_of_owner, (void *)s,
 	                      borrow};
 	struct value *v = cf_get_value(&r);
 	if (!cf_ok(&r) || r.p != r.end || val_type(v) != VAL_MAP) {
@@ -349,11 +360,9 @@ void site_save(const struct site *s, struct cf_writer *w)
 	}
 }
 
-static const struct value *view_of_id(void *ctx, uint32_t id)
+/* The view an object's owner has (NULL for none). */
+static const struct value *view_of(const struct site *s, void *owner, enum tr_kind kind)
 {
-	struct site *s = ctx;
-	enum tr_kind kind;
-	void *owner = tr_owner(s->track, id, &kind);
 	if (!owner)
 		return NULL;
 	switch (kind) {
@@ -363,6 +372,14 @@ static const struct value *view_of_id(void *ctx, uint32_t id)
 	case TR_SITE: return owner == s ? s->site_data : NULL;
 	default: return NULL;
 	}
+}
+
+static const struct value *view_of_id(void *ctx, uint32_t id)
+{
+	struct site *s = ctx;
+	enum tr_kind kind;
+	void *owner = tr_owner(s->track, id, &kind);
+	return view_of(s, owner, kind);
 }
 
 /* The entity with object id, or NULL. */

@@ -108,6 +108,12 @@ void tr_changed(struct track *t, uint32_t id, uint64_t bits)
 		o->born = o->last = t->now;
 		return;
 	}
+	if (!o->stamps && o->born == t->now) {
+		/* every bit's stamp is already now: no table (a key filled in
+		 * the stage that made it, most of them) */
+		o->last = t->now;
+		return;
+	}
 	if (!o->stamps) {
 		o->stamps = xmalloc(64 * sizeof *o->stamps);
 		for (int b = 0; b < 64; b++)

@@ -242,6 +242,20 @@ struct value *val_map_sized(size_t n)
 	return v;
 }
 
+void val_map_fit(struct value *map)
+{
+	if (!map || map->type != VAL_MAP || map->u.map.cap <= map->u.map.n ||
+	    (map->flags & F_ARENA_PARTS))
+		return;
+	if (!map->u.map.n) {
+		free(map->u.map.kv);
+		map->u.map.kv = NULL;
+	} else {
+		map->u.map.kv = xrealloc(map->u.map.kv, map->u.map.n * sizeof(struct kv));
+	}
+	map->u.map.cap = map->u.map.n;
+}
+
 struct value *val_ref(const struct value *target)
 {
 	struct value *v = alloc(VAL_REF);

@@ -43,6 +43,9 @@ struct value *val_map(void);
 /* An empty list or map with room for n items, for a caller that knows n. */
 struct value *val_list_sized(size_t n);
 struct value *val_map_sized(size_t n);
+/* Lets go of a map's spare room (kept long, it will not grow): up to half
+ * of what its entries take. */
+void val_map_fit(struct value *map);
 struct value *val_ref(const struct value *target);
 struct value *val_func(struct val_func fn);
 void val_free(struct value *v);

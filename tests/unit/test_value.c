@@ -130,6 +130,28 @@ static void fill(struct value *m, const char *prefix, int n)
 /* A layered map whose own keys are indexed, with an object id: below,
  * index and id live together out of the node and must not disturb each
  * other, nor survive a copy that should not have them. */
+/* a map that let go of its spare room still finds every key (short and
+ * long, through its hash index) and grows again */
+static void value_map_fit(void)
+{
+	struct value *m = val_map();
+	fill(m, "long key number ", 20);
+	val_set_str(m, "k", "short");
+	val_map_fit(m);
+	CHECK_INT(val_len(m), 21);
+	CHECK_STR(val_get_cstr(m, "k"), "short");
+	CHECK(val_get(m, "long key number 19") != NULL);
+	val_set_str(m, "later", "x");
+	CHECK_STR(val_get_cstr(m, "later"), "x");
+	CHECK(val_get(m, "long key number 0") != NULL);
+	struct value *e = val_map();
+	val_map_fit(e);
+	val_set_str(e, "one", "1");
+	CHECK_STR(val_get_cstr(e, "one"), "1");
+	val_free(e);
+	val_free(m);
+}
+
 static void value_layered_maps(void)
 {
 	struct value *low = val_map();
@@ -416,6 +438,7 @@ int main(void)
 	RUN(buf_basics);
 	RUN(escape_every_byte);
 	RUN(value_maps);
+	RUN(value_map_fit);
 	RUN(value_layered_maps);
 	RUN(value_take_indexed);
 	RUN(value_column_saturates);
