@@ -206,13 +206,14 @@ int build_save(struct build *b, const char *path)
 	/* what was read and did not change since is written again as it was
 	 * read, unless a test wants to see that encoding it gives those bytes */
 	const char *reencode = getenv("BRIEFING_CACHE_REENCODE");
-	if (reencode && *reencode && strcmp(reencode, "0"))
-		s->cached_tick = 0;
+	int reuse = !(reencode && *reencode && strcmp(reencode, "0"));
+	if (!reuse)
+		s->cached_tick = 0; /* (site_save and st_save reuse only what came after it) */
 	site_save(s, &w);
 	size_t at2 = cf_tell(&w);
 	st_save(b->steps, &w);
 	size_t at3 = cf_tell(&w);
-	pg_save(b->pages, &w);
+	pg_save(b->pages, &w, reuse);
 	size_t at4 = cf_tell(&w);
 	if (getenv("BRIEFING_CACHE_DEBUG"))
 		fprintf(stderr, "cache: track %zu, site %zu, steps %zu, pages %zu bytes\n",

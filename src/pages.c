@@ -126,12 +126,12 @@ const struct diag *pg_messages(const struct pg_rec *r)
 	return r->d;
 }
 
-void pg_save(const struct pg_set *ps, struct cf_writer *w)
+void pg_save(const struct pg_set *ps, struct cf_writer *w, int reuse)
 {
 	cf_u64(w, ps->n);
 	for (size_t i = 0; i < ps->n; i++) {
 		const struct pg_rec *r = ps->recs[i];
-		if (r->cached) {
+		if (reuse && r->cached) {
 			cf_raw(w, r->cached, r->cached_len);
 			continue;
 		}

@@ -34,7 +34,9 @@ const struct diag *pg_messages(const struct pg_rec *r);
 /* The build cache: every record. */
 struct cf_writer;
 struct cf_reader;
-void pg_save(const struct pg_set *ps, struct cf_writer *w);
+/* reuse: a record read from the cache and not rendered since is written
+ * as the bytes read (else everything is encoded again). */
+void pg_save(const struct pg_set *ps, struct cf_writer *w, int reuse);
 int pg_load(struct pg_set *ps, struct cf_reader *r);
 
 #endif
