@@ -692,13 +692,6 @@ static void finish(struct build *b)
 	 * sixth of a one-edit update at 10k. */
 	for (size_t i = 0; i < s->n_articles && !errors(b); i++) {
 		struct article *a = s->articles[i];
-		if (a->assets != 1 && s->folders) { /* (restored from the cache as 0) */
-			char *folder = img_folder(a);
-			uint64_t seen;
-			if (!hs_get(s->folders, folder, &seen))
-				a->assets = 1; /* the listing has no such folder */
-			free(folder);
-		}
 		if (a->assets != 1) {
 			int rc = img_copy(s, a, b->out, s->diag);
 			a->assets = rc == 0 ? 1 : rc > 0 ? 2 : 0;

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "fsutil.h"
+#include "hashes.h"
 #include "imgsize.h"
 #include "resize.h"
 
@@ -219,7 +220,10 @@ static int keep_asset(const char *name)
 int img_copy(const struct site *s, const struct article *a, struct output *o, struct diag *d)
 {
 	char *folder = img_folder(a);
-	if (!fs_is_dir(folder)) {
+	/* a folder the last listing did not see is not looked for: a build
+	 * from the cache would otherwise stat every brief's (10,000 calls) */
+	uint64_t seen;
+	if ((s->folders && !hs_get(s->folders, folder, &seen)) || !fs_is_dir(folder)) {
 		free(folder);
 		return 0;
 	}

@@ -26,7 +26,8 @@ void img_dress(const struct site *s, const char *html, const char *folder, buf *
 /* Copies the files of a's image folder (not its .md files, not
  * sub-folders) beside a's page in the output, with their resized copies
  * ("chart-480w.png") when s makes them. Returns 1 when it did, 0
- * when a has no such folder, or -1 after reporting. */
+ * when a has no such folder (or the last listing of content/articles,
+ * s->folders, saw none), or -1 after reporting. */
 int img_copy(const struct site *s, const struct article *a, struct output *o, struct diag *d);
 
 /* The view of a brief's lead image (front matter image, image_alt,
