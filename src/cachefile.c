@@ -259,6 +259,18 @@ char *cf_get_str(struct cf_reader *r)
 	return s;
 }
 
+/* A value's string: its bytes, then the NUL the writer put after them. */
+static const char *get_string(struct cf_reader *r, size_t *len)
+{
+	const char *s = cf_get_bytes(r, len);
+	if (!r->ok || r->p >= r->end || *r->p != 0) {
+		r->ok = 0;
+		return NULL;
+	}
+	r->p++;
+	return s;
+}
+
 static struct value *get_value(struct cf_reader *r, int depth)
 {
 	if (!r->ok || r->p >= r->end || depth > MAX_DEPTH) {
@@ -274,12 +286,9 @@ static struct value *get_value(struct cf_reader *r, int depth)
 	case T_NUM: return val_num(cf_get_f64(r));
 	case T_STR: {
 		size_t len;
-		const char *s = cf_get_bytes(r, &len);
-		if (!r->ok || r->p >= r->end || *r->p != 0) {
-			r->ok = 0;
+		const char *s = get_string(r, &len);
+		if (!r->ok)
 			return NULL;
-		}
-		r->p++;
 		/* the reader's bytes outlive what is read from them (mapped) */
 		return r->borrow && s ? val_str_borrow(s, len) : val_str(s ? s : "", len);
 	}
@@ -349,11 +358,7 @@ static void skip_value(struct cf_reader *r, int depth)
 		cf_get_f64(r);
 		return;
 	case T_STR:
-		cf_get_bytes(r, &len);
-		if (!r->ok || r->p >= r->end || *r->p != 0)
-			r->ok = 0;
-		else
-			r->p++;
+		get_string(r, &len);
 		return;
 	case T_LIST:
 	case T_MAP:

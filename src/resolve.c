@@ -117,6 +117,11 @@ static void list_implicit(struct site *s, struct entity *e)
 	buf_free(&key);
 }
 
+char *site_entity_key(enum entity_kind kind, const char *slug)
+{
+	return xasprintf("%c:%s", kind == ENT_TOPIC ? 't' : 'p', slug);
+}
+
 /* The entity a name means: one with a file, one an earlier article named
  * (in this resolve), or a new implicit one (the one of the last resolve
  * with that slug, when there was one, taken from prev). */
@@ -131,7 +136,7 @@ static struct entity *resolve_name(struct site *s, enum entity_kind kind, const 
 		free(slug);
 		return NULL;
 	}
-	char *key = xasprintf("%c:%s", kind == ENT_TOPIC ? 't' : 'p', slug);
+	char *key = site_entity_key(kind, slug);
 	uint64_t was;
 	if (prev && hs_get(prev, key, &was) && was) {
 		e = (struct entity *)(uintptr_t)was;

@@ -278,6 +278,8 @@ void article_reset(struct site *s, struct article *a);
  * and *obj, returns the top map. */
 struct value *site_view_new(struct site *s, enum tr_kind kind, void *owner, struct value *base,
                             struct value **layer, uint32_t *obj);
+/* "t:slug" or "p:slug": an entity's key in s->implicit (caller frees). */
+char *site_entity_key(enum entity_kind kind, const char *slug);
 /* Frees a view's four maps. */
 void site_view_free(struct value *top, struct value **layer);
 /* The map of the view whose top is top at stage 0..3 (3: the top itself),

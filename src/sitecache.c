@@ -267,8 +267,8 @@ static uint32_t entity_id(const struct entity *e)
  * parse, a new base or a new page each make them differ.) */
 static int as_read(const struct site *s, const struct article *a)
 {
-	return s->cached_tick && a->cached && !a->fresh && a->data == a->cached_view && a->obj == a->cached_obj &&
-	       a->page == a->cached_page && (!a->page || a->page->serial == a->cached_serial) &&
+	return s->cached_tick && a->cached && !a->fresh && a->data == a->cached_view &&
+	       a->obj == a->cached_obj && a->page == a->cached_page && (!a->page || a->page->serial == a->cached_serial) &&
 	       (!a->data || !tr_changed_after(s->track, a->obj, s->cached_tick));
 }
 
@@ -390,34 +390,32 @@ static struct entity *entity_by_id(struct site *s, uint32_t id)
 	return owner && kind == TR_ENTITY ? owner : NULL;
 }
 
-/* "t:slug" or "p:slug", an entity's name in a table of them. */
-static const char *entity_name(buf *b, int kind, const char *slug)
-{
-	buf_reset(b);
-	buf_printf(b, "%c:%s", kind == ENT_TOPIC ? 't' : 'p', slug);
-	return b->ptr;
-}
-
-/* The entities with files, by name: position + 1 in their list. */
+/* The entities with files, by key (site_entity_key): position + 1 in
+ * their list. */
 static struct hs_table *file_entities(const struct site *s)
 {
 	struct hs_table *t = hs_table_new();
-	buf name = BUF_INIT;
-	for (size_t i = 0; i < s->n_file_topics; i++)
-		hs_put(t, entity_name(&name, ENT_TOPIC, s->topics[i]->slug), i + 1, 0);
-	for (size_t i = 0; i < s->n_file_people; i++)
-		hs_put(t, entity_name(&name, ENT_PERSON, s->people[i]->slug), i + 1, 0);
-	buf_free(&name);
+	for (size_t k = 0; k < 2; k++) {
+		enum entity_kind kind = k ? ENT_PERSON : ENT_TOPIC;
+		struct entity **list = k ? s->people : s->topics;
+		size_t n = k ? s->n_file_people : s->n_file_topics;
+		for (size_t i = 0; i < n; i++) {
+			char *key = site_entity_key(kind, list[i]->slug);
+			hs_put(t, key, i + 1, 0);
+			free(key);
+		}
+	}
 	return t;
 }
 
-static struct entity *file_entity(struct site *s, const struct hs_table *files, buf *name,
-                                  int kind, const char *slug)
+static struct entity *file_entity(struct site *s, const struct hs_table *files, int kind,
+                                  const char *slug)
 {
+	char *key = site_entity_key((enum entity_kind)kind, slug);
 	uint64_t at;
-	if (!hs_get(files, entity_name(name, kind, slug), &at) || !at)
-		return NULL;
-	return (kind == ENT_TOPIC ? s->topics : s->people)[at - 1];
+	int found = hs_get(files, key, &at) && at;
+	free(key);
+	return found ? (kind == ENT_TOPIC ? s->topics : s->people)[at - 1] : NULL;
 }
 
 /* Entities: those with files are found among the scan's, implicit ones
@@ -432,7 +430,6 @@ static int load_entities(struct site *s, struct cf_reader *r, struct entity ***o
 	*n_order = 0;
 	s->implicit = hs_table_new();
 	struct hs_table *files = file_entities(s);
-	buf name_buf = BUF_INIT;
 	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
 		int kind = (int)cf_get_u64(r);
 		char *slug = cf_get_str(r);
@@ -442,7 +439,7 @@ static int load_entities(struct site *s, struct cf_reader *r, struct entity ***o
 		if (!slug || (kind != ENT_TOPIC && kind != ENT_PERSON) || (!has_file && !name)) {
 			r->ok = 0;
 		} else if (has_file) {
-			e = file_entity(s, files, &name_buf, kind, slug);
+			e = file_entity(s, files, kind, slug);
 			if (!e)
 				r->ok = 0; /* the scan does not have it: not the same files */
 		} else {
@@ -452,7 +449,7 @@ static int load_entities(struct site *s, struct cf_reader *r, struct entity ***o
 			e->name = xstrdup(name);
 			e->url = xasprintf("%s/%s/", kind == ENT_TOPIC ? "topics" : "people", slug);
 			e->meta = val_map();
-			char *key = xasprintf("%c:%s", kind == ENT_TOPIC ? 't' : 'p', slug);
+			char *key = site_entity_key((enum entity_kind)kind, slug);
 			hs_put(s->implicit, key, (uint64_t)(uintptr_t)e, 0);
 			free(key);
 			if (kind == ENT_TOPIC) {
@@ -471,7 +468,6 @@ static int load_entities(struct site *s, struct cf_reader *r, struct entity ***o
 		free(name);
 	}
 	hs_table_free(files);
-	buf_free(&name_buf);
 	return cf_ok(r) ? 0 : -1;
 }
 
