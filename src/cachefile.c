@@ -259,6 +259,21 @@ char *cf_get_str(struct cf_reader *r)
 	return s;
 }
 
+const char *cf_get_str_in(struct cf_reader *r, buf *b)
+{
+	buf_reset(b);
+	uint64_t n = cf_get_u64(r);
+	if (!r->ok || n == 0)
+		return NULL;
+	if (n - 1 > (uint64_t)(r->end - r->p)) {
+		r->ok = 0;
+		return NULL;
+	}
+	buf_put(b, r->p, (size_t)(n - 1));
+	r->p += n - 1;
+	return b->ptr;
+}
+
 /* A value's string: its bytes, then the NUL the writer put after them. */
 static const char *get_string(struct cf_reader *r, size_t *len)
 {

@@ -68,6 +68,9 @@ double cf_get_f64(struct cf_reader *r);
 const char *cf_get_bytes(struct cf_reader *r, size_t *len);
 /* A new string (caller frees), or NULL (a NULL written, or failure). */
 char *cf_get_str(struct cf_reader *r);
+/* The same string into b (emptied first) with its NUL, for one that is
+ * only looked at: no allocation once b has grown. NULL as cf_get_str. */
+const char *cf_get_str_in(struct cf_reader *r, buf *b);
 struct value *cf_get_value(struct cf_reader *r);
 /* Steps over a map as cf_get_value would read it, checking the same
  * things (references included) but making nothing. 0, or -1 with the

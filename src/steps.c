@@ -46,7 +46,8 @@ static void free_writes(struct st_write *w, size_t n)
 void st_out_clear(struct st_out *o)
 {
 	for (size_t i = 0; i < o->n_recs; i++) {
-		free(o->recs[i].group); /* and its key, in the same block */
+		if (!o->recs[i].shared)
+			free(o->recs[i].group); /* and its key, in the same block */
 		val_free(o->recs[i].value);
 	}
 	free(o->recs);
@@ -69,7 +70,9 @@ void st_out_record(struct st_out *o, const char *group, const char *key, struct 
 	char *names = xmalloc(lg + lk); /* one block: a step files thousands */
 	memcpy(names, group, lg);
 	memcpy(names + lg, key, lk);
-	o->recs[o->n_recs] = (struct st_record){names, names + lg, a, value, (uint32_t)o->n_recs, 0};
+	o->recs[o->n_recs] = (struct st_record){
+		.group = names, .key = names + lg, .article = a, .value = value,
+		.seq = (uint32_t)o->n_recs & 0x7fffffff};
 	o->n_recs++;
 }
 
@@ -163,6 +166,18 @@ struct st_state {
 	size_t n_touched, cap_touched;
 	struct st_out *retired;   /* old results, freed once no key lists them */
 	size_t n_retired, cap_retired;
+	/* the names of the records read from the build cache, one block per
+	 * key (shared records), and while reading, the table that finds them */
+	struct st_name **names;
+	size_t n_names, cap_names;
+	struct hs_table *name_ids; /* "group\x1fkey" -> its number + 1 */
+};
+
+/* "group\0key\0", the names of the records of one key read from the
+ * cache; number is its place in the state's names. */
+struct st_name {
+	uint32_t number;
+	char text[];
 };
 
 static void free_retired(struct st_state *st);
@@ -287,6 +302,10 @@ void st_free(struct st_state *st)
 	free(st->touched);
 	free_retired(st);
 	free(st->retired);
+	for (size_t i = 0; i < st->n_names; i++)
+		free(st->names[i]);
+	free(st->names);
+	hs_table_free(st->name_ids);
 	free(st);
 }
 
@@ -1168,49 +1187,95 @@ void st_save(const struct st_state *st, struct cf_writer *w)
 	}
 }
 
-static int load_out(struct st_state *st, struct cf_reader *r, struct st_out *o)
+/* "group\x1fkey", the name of a key in a table of them. */
+static const char *key_name(buf *b, const char *group, const char *key)
+{
+	buf_reset(b);
+	buf_puts(b, group);
+	buf_putc(b, 0x1f);
+	buf_puts(b, key);
+	return b->ptr;
+}
+
+/* The block of names the records of group/key read from the cache share
+ * (made on first use). */
+static struct st_name *shared_name(struct st_state *st, buf *scratch, const char *group,
+                                   const char *key)
+{
+	uint64_t id;
+	if (!st->name_ids)
+		st->name_ids = hs_table_new();
+	if (hs_get(st->name_ids, key_name(scratch, group, key), &id))
+		return st->names[id - 1];
+	size_t lg = strlen(group) + 1, lk = strlen(key) + 1;
+	struct st_name *n = xmalloc(sizeof *n + lg + lk);
+	n->number = (uint32_t)st->n_names;
+	memcpy(n->text, group, lg);
+	memcpy(n->text + lg, key, lk);
+	GROW(st->names, st->n_names, st->cap_names);
+	st->names[st->n_names++] = n;
+	hs_put(st->name_ids, scratch->ptr, st->n_names, 0);
+	return n;
+}
+
+static struct st_name *name_of(const struct st_record *r)
+{
+	return (struct st_name *)(void *)(r->group - offsetof(struct st_name, text));
+}
+
+/* Reading steps: three strings looked at and let go, without allocating
+ * (a cache holds hundreds of thousands of records). */
+struct scratch {
+	buf a, b, name;
+};
+
+static int load_out(struct st_state *st, struct cf_reader *r, struct st_out *o, struct scratch *t)
 {
 	struct site *s = st->s;
 	st_out_init(o, (int)cf_get_u64(r));
 	o->ran = (uint32_t)cf_get_u64(r);
 	uint64_t n = cf_get_u64(r);
+	if (!cf_ok(r) || n > (uint64_t)(r->end - r->p))
+		r->ok = 0;
+	else if (n) {
+		o->recs = xcalloc(n, sizeof *o->recs);
+		o->cap_recs = n;
+	}
 	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
-		char *group = cf_get_str(r), *key = cf_get_str(r);
+		const char *group = cf_get_str_in(r, &t->a), *key = cf_get_str_in(r, &t->b);
 		uint64_t at = cf_get_u64(r);
 		struct value *v = cf_get_value(r);
+		uint32_t seq = (uint32_t)cf_get_u64(r), script = (uint32_t)cf_get_u64(r);
 		struct article *a = at && at <= s->n_all ? s->all[at - 1] : NULL;
 		if (!group || !key || (at && !a))
 			r->ok = 0;
-		if (cf_ok(r)) {
-			st_out_record(o, group, key, a, v);
-			o->recs[o->n_recs - 1].seq = (uint32_t)cf_get_u64(r);
-			o->recs[o->n_recs - 1].script = (uint32_t)cf_get_u64(r);
-		} else {
+		if (!cf_ok(r)) {
 			val_free(v);
+			break;
 		}
-		free(group);
-		free(key);
+		struct st_name *name = shared_name(st, &t->name, group, key);
+		o->recs[o->n_recs++] = (struct st_record){
+			.group = name->text, .key = name->text + strlen(group) + 1, .article = a,
+			.value = v, .seq = seq & 0x7fffffff, .shared = 1, .script = script};
 	}
 	n = cf_get_u64(r);
 	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
 		uint32_t id = (uint32_t)cf_get_u64(r);
-		char *field = cf_get_str(r);
+		const char *field = cf_get_str_in(r, &t->a);
 		if (!field) {
 			r->ok = 0;
 		} else { /* by id alone: the view may be gone */
 			st_out_write(o, NULL, field, NULL);
 			o->writes[o->n_writes - 1].obj = id;
 		}
-		free(field);
 	}
 	n = cf_get_u64(r);
 	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
-		char *field = cf_get_str(r);
+		const char *field = cf_get_str_in(r, &t->a);
 		if (!field)
 			r->ok = 0;
 		else
 			st_out_site(o, s->site_data, field, NULL);
-		free(field);
 	}
 	n = cf_get_u64(r);
 	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
@@ -1226,13 +1291,13 @@ static int load_out(struct st_state *st, struct cf_reader *r, struct st_out *o)
 }
 
 static struct st_step *load_step(struct st_state *st, struct cf_reader *r, size_t script,
-                                 const char *group)
+                                 const char *group, struct scratch *t)
 {
 	struct st_step *p = step_new(script, group, 1);
 	st_out_clear(&p->out);
 	const char *from = r->p;
 	p->ran = (int)cf_get_u64(r);
-	if (load_out(st, r, &p->out) != 0) {
+	if (load_out(st, r, &p->out, t) != 0) {
 		step_free(p);
 		return NULL;
 	}
@@ -1257,27 +1322,15 @@ static struct st_step *load_step(struct st_state *st, struct cf_reader *r, size_
 	return p;
 }
 
-/* "group\x1fkey", the name of a key in a table of them. */
-static const char *key_name(buf *b, const char *group, const char *key)
-{
-	buf_reset(b);
-	buf_puts(b, group);
-	buf_putc(b, 0x1f);
-	buf_puts(b, key);
-	return b->ptr;
-}
-
-/* Files a step's records under their keys (made by the caller first and
- * named in index: position + 1). */
-static void file_records(struct st_state *st, struct st_step *p, const struct hs_table *index,
-                         buf *name)
+/* Files a step's records under their keys (key_of: by the number of
+ * their names). */
+static void file_records(struct st_step *p, struct st_key *const *key_of)
 {
 	for (size_t i = 0; i < p->out.n_recs; i++) {
 		struct st_record *rec = &p->out.recs[i];
-		uint64_t at;
-		if (!hs_get(index, key_name(name, rec->group, rec->key), &at) || !at)
+		struct st_key *k = key_of[name_of(rec)->number];
+		if (!k)
 			continue;
-		struct st_key *k = st->keys[at - 1];
 		GROW(k->recs, k->n, k->cap);
 		k->recs[k->n++] = rec;
 	}
@@ -1293,7 +1346,7 @@ static int sorted(struct st_record *const *recs, size_t n)
 	return 1;
 }
 
-int st_load(struct st_state *st, struct cf_reader *r)
+static int load_state(struct st_state *st, struct cf_reader *r, struct scratch *t)
 {
 	struct site *s = st->s;
 	uint64_t n = cf_get_u64(r);
@@ -1314,22 +1367,21 @@ int st_load(struct st_state *st, struct cf_reader *r)
 	n = cf_get_u64(r);
 	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
 		uint64_t at = cf_get_u64(r);
-		char *field = cf_get_str(r);
+		const char *field = cf_get_str_in(r, &t->a);
 		uint64_t count = cf_get_u64(r);
 		if (field && at >> 4 && at >> 4 <= UINT32_MAX)
 			*hs_ids_at(st->owners, owner_key(st, (uint32_t)(at >> 4), (int)(at & 15), field)) =
 				count & 0xffffffffu;
 		else
 			r->ok = 0;
-		free(field);
 	}
 	for (size_t i = 0; i < st->n_scripts && cf_ok(r); i++)
-		if (cf_get_u64(r) && !(st->starts[i] = load_step(st, r, i, NULL)))
+		if (cf_get_u64(r) && !(st->starts[i] = load_step(st, r, i, NULL, t)))
 			r->ok = 0;
 	for (size_t i = 0; i < s->n_all && cf_ok(r); i++) {
 		if (!cf_get_u64(r))
 			continue;
-		struct st_step *p = load_step(st, r, 0, NULL);
+		struct st_step *p = load_step(st, r, 0, NULL, t);
 		if (!p) {
 			r->ok = 0;
 			break;
@@ -1357,7 +1409,7 @@ int st_load(struct st_state *st, struct cf_reader *r)
 			if (!cf_get_u64(r))
 				continue;
 			struct st_group *grp = group_of(st, g, k->group);
-			struct st_step *p = grp ? load_step(st, r, g, grp->name) : NULL;
+			struct st_step *p = grp ? load_step(st, r, g, grp->name, t) : NULL;
 			if (!p)
 				r->ok = 0;
 			else {
@@ -1368,34 +1420,48 @@ int st_load(struct st_state *st, struct cf_reader *r)
 	}
 	for (size_t i = 0; i < st->n_groups && cf_ok(r); i++)
 		if (cf_get_u64(r) &&
-		    !(st->groups[i].finish = load_step(st, r, st->groups[i].script, st->groups[i].name)))
+		    !(st->groups[i].finish =
+		      load_step(st, r, st->groups[i].script, st->groups[i].name, t)))
 			r->ok = 0;
 	if (!cf_ok(r))
 		return -1;
 	/* the key lists, from the records, newest article first */
-	struct hs_table *index = hs_table_new();
-	buf name = BUF_INIT;
-	for (size_t i = 0; i < st->n_keys; i++)
-		hs_put(index, key_name(&name, st->keys[i]->group, st->keys[i]->key), i + 1, 0);
+	struct st_key **key_of = xcalloc(st->n_names ? st->n_names : 1, sizeof *key_of);
+	for (size_t i = 0; i < st->n_keys && st->name_ids; i++) {
+		uint64_t id;
+		if (hs_get(st->name_ids, key_name(&t->name, st->keys[i]->group, st->keys[i]->key), &id))
+			key_of[id - 1] = st->keys[i];
+	}
 	for (size_t i = 0; i < st->n_scripts; i++)
 		if (st->starts[i])
-			file_records(st, st->starts[i], index, &name);
+			file_records(st->starts[i], key_of);
 	unsigned char *filed = xcalloc(s->n_all ? s->n_all : 1, 1);
 	for (size_t i = 0; i < s->n_articles; i++) {
 		struct article *a = s->articles[i];
 		if (a->emit && a->scan < s->n_all && s->all[a->scan] == a && !filed[a->scan]) {
-			file_records(st, a->emit, index, &name);
+			file_records(a->emit, key_of);
 			filed[a->scan] = 1;
 		}
 	}
 	for (size_t i = 0; i < s->n_all; i++)
 		if (s->all[i]->emit && !filed[i])
-			file_records(st, s->all[i]->emit, index, &name);
+			file_records(s->all[i]->emit, key_of);
 	free(filed);
-	buf_free(&name);
-	hs_table_free(index);
+	free(key_of);
 	for (size_t i = 0; i < st->n_keys; i++)
 		if (st->keys[i]->n > 1 && !sorted(st->keys[i]->recs, st->keys[i]->n))
 			qsort(st->keys[i]->recs, st->keys[i]->n, sizeof *st->keys[i]->recs, rec_cmp);
 	return 0;
+}
+
+int st_load(struct st_state *st, struct cf_reader *r)
+{
+	struct scratch t = {BUF_INIT, BUF_INIT, BUF_INIT};
+	int rc = load_state(st, r, &t);
+	buf_free(&t.a);
+	buf_free(&t.b);
+	buf_free(&t.name);
+	hs_table_free(st->name_ids); /* the names stay: records point into them */
+	st->name_ids = NULL;
+	return rc;
 }

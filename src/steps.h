@@ -33,7 +33,9 @@ struct st_record {
 	char *group, *key;   /* one block: key points into group's */
 	struct article *article;
 	struct value *value; /* NULL when emitted without one */
-	uint32_t seq;        /* emission order within its step */
+	uint32_t seq : 31;   /* emission order within its step */
+	uint32_t shared : 1; /* the block is the state's, one per key (read from
+	                      * the build cache), not the record's */
 	uint32_t script;     /* start records: the script that made it */
 };
 
