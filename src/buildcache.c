@@ -27,7 +27,7 @@
 #include "hashes.h"
 
 #define MAGIC "briefing build cache\n"
-#define FORMAT 5
+#define FORMAT 6
 
 /* The output folder as an absolute path (it may not exist yet). */
 static char *absolute(const char *path)

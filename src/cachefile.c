@@ -354,58 +354,9 @@ static struct value *get_value(struct cf_reader *r, int depth)
 	}
 }
 
-static void skip_value(struct cf_reader *r, int depth)
+int cf_is_map(const char *bytes, size_t len)
 {
-	if (!r->ok || r->p >= r->end || depth > MAX_DEPTH) {
-		r->ok = 0;
-		return;
-	}
-	int tag = (unsigned char)*r->p++;
-	size_t len;
-	uint64_t n;
-	switch (tag) {
-	case T_ABSENT:
-	case T_NULL:
-	case T_FALSE:
-	case T_TRUE:
-		return;
-	case T_NUM:
-		cf_get_f64(r);
-		return;
-	case T_STR:
-		get_string(r, &len);
-		return;
-	case T_LIST:
-	case T_MAP:
-		n = cf_get_u64(r);
-		if (!r->ok || n > (uint64_t)(r->end - r->p)) {
-			r->ok = 0;
-			return;
-		}
-		for (uint64_t i = 0; i < n && r->ok; i++) {
-			if (tag == T_MAP)
-				cf_get_bytes(r, &len);
-			skip_value(r, depth + 1);
-		}
-		return;
-	case T_REF:
-		n = cf_get_u64(r);
-		if (!r->ok || !r->view || n > UINT32_MAX || !r->view(r->ctx, (uint32_t)n))
-			r->ok = 0;
-		return;
-	default:
-		r->ok = 0;
-	}
-}
-
-int cf_skip_map(struct cf_reader *r)
-{
-	if (!r->ok || r->p >= r->end || *r->p != T_MAP) {
-		r->ok = 0;
-		return -1;
-	}
-	skip_value(r, 0);
-	return cf_ok(r) ? 0 : -1;
+	return len > 0 && (unsigned char)bytes[0] == T_MAP;
 }
 
 struct value *cf_get_value(struct cf_reader *r)

@@ -72,9 +72,7 @@ char *cf_get_str(struct cf_reader *r);
  * only looked at: no allocation once b has grown. NULL as cf_get_str. */
 const char *cf_get_str_in(struct cf_reader *r, buf *b);
 struct value *cf_get_value(struct cf_reader *r);
-/* Steps over a map as cf_get_value would read it, checking the same
- * things (references included) but making nothing. 0, or -1 with the
- * reader failed. */
-int cf_skip_map(struct cf_reader *r);
+/* Do bytes begin as an encoded map does? (The rest is not checked.) */
+int cf_is_map(const char *bytes, size_t len);
 
 #endif

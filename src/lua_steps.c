@@ -60,7 +60,7 @@ char **lb_step_groups(struct lb *lb, size_t script, const char *table, size_t *n
 #define STATE_KEY "briefing.steps"         /* registry: the st_state */
 #define LISTS_KEY "briefing.records_lists"  /* registry: "group\nkey" -> records */
 
-static void push_record(lua_State *L, const struct st_record *r);
+static void push_record(lua_State *L, const struct site *s, const struct st_record *r);
 
 /* [-0, +1] The records of group/key as the array steps get, made once per
  * stage on this state: {{article = a or nil, value = v or nil}, ...}. The
@@ -87,7 +87,7 @@ static void push_records(lua_State *L, const char *group, const char *key)
 	struct st_record *const *recs = st_key_records(k, &n);
 	lua_createtable(L, (int)n, 0);
 	for (size_t i = 0; i < n; i++) {
-		push_record(L, recs[i]);
+		push_record(L, st_site(st), recs[i]);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	lua_pushvalue(L, -1);
@@ -235,17 +235,20 @@ int lb_run_emit(struct lb *lb, struct article *a, struct st_out *out)
 }
 
 /* [-0, +1] {article = a or nil, value = v or nil} */
-static void push_record(lua_State *L, const struct st_record *r)
+static void push_record(lua_State *L, const struct site *s, const struct st_record *r)
 {
 	lua_createtable(L, 0, 2);
 	if (r->article) {
 		ls_push_article(L, r->article);
 		lua_setfield(L, -2, "article");
 	}
-	if (r->value) {
-		ls_push_data(L, r->value);
+	struct value *own;
+	const struct value *v = st_record_value(s, r, &own);
+	if (v) {
+		ls_push_data(L, v);
 		lua_setfield(L, -2, "value");
 	}
+	val_free(own);
 }
 
 /* What a group step is called with, made inside the protected call: the

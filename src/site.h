@@ -312,9 +312,17 @@ void site_save(const struct site *s, struct cf_writer *w);
 int site_load(struct site *s, struct cf_reader *r);
 void page_save(struct cf_writer *w, const struct page *p); /* NULL allowed */
 struct page *page_load(struct cf_reader *r);
-/* A keyed step's page: its data packed (page_load_packed keeps the
- * cache's bytes as they are, checked but not decoded). */
+/* A keyed step's page: its data packed, with their length (page_load_packed
+ * keeps the cache's bytes as they are, not decoded). */
+void page_save_packed(struct cf_writer *w, const struct page *p);
 struct page *page_load_packed(struct cf_reader *r);
+/* v encoded as the build cache writes a value (cf_value), in a block of
+ * *len bytes the caller frees; NULL when it cannot be (a lambda). */
+char *site_pack(const struct value *v, size_t *len);
+/* Bytes site_pack made (or the cache holds) as a tree, references found
+ * by object id (safe on many threads at once); borrow: its strings point
+ * into the bytes, which must outlive it. NULL when they do not decode. */
+struct value *site_unpack(const struct site *s, const char *bytes, size_t len, int borrow);
 /* Encodes p's data and frees the tree; data that cannot be encoded (a
  * lambda) stays a tree. */
 void page_pack(struct page *p);

@@ -121,7 +121,9 @@ static int load_shell(struct site *s, struct cf_reader *r, enum tr_kind kind, vo
 static const struct value *view_of_id(void *ctx, uint32_t id);
 static const struct value *view_of(const struct site *s, void *owner, enum tr_kind kind);
 
-static void save_page(struct cf_writer *w, const struct page *p)
+/* packed: the data as bytes with their length before them, which a
+ * reader keeps without walking them (site_pack's bytes, or the tree's) */
+static void save_page(struct cf_writer *w, const struct page *p, int packed)
 {
 	cf_u64(w, p != NULL);
 	if (!p)
@@ -132,13 +134,22 @@ static void save_page(struct cf_writer *w, const struct page *p)
 	cf_str(w, p->kind);
 	cf_str(w, p->title);
 	cf_str(w, p->source);
-	if (!p->data && p->packed)
-		cf_raw(w, p->packed, p->packed_len); /* the same bytes cf_value gave */
-	else
+	if (!packed) {
 		cf_value(w, p->data);
+	} else if (!p->data && p->packed) {
+		cf_bytes(w, p->packed, p->packed_len);
+	} else {
+		size_t len;
+		char *bytes = site_pack(p->data, &len);
+		if (!bytes)
+			w->failed = 1;
+		cf_bytes(w, bytes, bytes ? len : 0);
+		free(bytes);
+	}
 }
 
-/* A page; packed, its data stays the reader's bytes (checked, not made). */
+/* A page; packed, its data stays the reader's bytes, not decoded until a
+ * render reads them (page_data: the checksum vouches for them). */
 static struct page *load_page(struct cf_reader *r, int packed)
 {
 	if (!cf_get_u64(r))
@@ -146,9 +157,16 @@ static struct page *load_page(struct cf_reader *r, int packed)
 	uint64_t serial = cf_get_u64(r);
 	char *url = cf_get_str(r), *template = cf_get_str(r), *kind = cf_get_str(r);
 	char *title = cf_get_str(r), *source = cf_get_str(r);
-	const char *from = r->p;
+	const char *bytes = NULL;
+	size_t len = 0;
 	struct value *data = NULL;
-	int ok = packed ? cf_skip_map(r) == 0 : val_type(data = cf_get_value(r)) == VAL_MAP;
+	int ok;
+	if (packed) {
+		bytes = cf_get_bytes(r, &len);
+		ok = cf_is_map(bytes, len);
+	} else {
+		ok = val_type(data = cf_get_value(r)) == VAL_MAP;
+	}
 	struct page *p = NULL;
 	if (cf_ok(r) && url && template && kind && title && source && ok) {
 		p = page_new(url, template, kind, title, data, source);
@@ -158,8 +176,8 @@ static struct page *load_page(struct cf_reader *r, int packed)
 		if (packed) {
 			val_free(p->data);
 			p->data = NULL;
-			p->packed = from;
-			p->packed_len = (size_t)(r->p - from);
+			p->packed = bytes;
+			p->packed_len = len;
 		}
 	} else {
 		r->ok = 0;
@@ -185,22 +203,37 @@ struct page *page_load_packed(struct cf_reader *r)
 
 void page_save(struct cf_writer *w, const struct page *p)
 {
-	save_page(w, p);
+	save_page(w, p, 0);
+}
+
+void page_save_packed(struct cf_writer *w, const struct page *p)
+{
+	save_page(w, p, 1);
+}
+
+char *site_pack(const struct value *v, size_t *len)
+{
+	struct cf_writer w;
+	cf_memory(&w);
+	cf_value(&w, v);
+	if (w.failed) { /* a lambda */
+		buf_free(&w.b);
+		return NULL;
+	}
+	*len = w.b.len;
+	return xrealloc(w.b.ptr, w.b.len ? w.b.len : 1); /* no spare room: kept long */
 }
 
 void page_pack(struct page *p)
 {
 	if (!p->data)
 		return;
-	struct cf_writer w;
-	cf_memory(&w);
-	cf_value(&w, p->data);
-	if (w.failed) { /* a lambda */
-		buf_free(&w.b);
+	size_t len;
+	char *bytes = site_pack(p->data, &len);
+	if (!bytes)
 		return;
-	}
-	p->packed_len = w.b.len;
-	p->packed = xrealloc(w.b.ptr, w.b.len ? w.b.len : 1); /* no spare room: kept long */
+	p->packed_len = len;
+	p->packed = bytes;
 	p->packed_own = 1;
 	val_free(p->data);
 	p->data = NULL;
@@ -216,13 +249,22 @@ static const struct value *view_of_owner(void *ctx, uint32_t id)
 	return view_of(s, owner, kind);
 }
 
+struct value *site_unpack(const struct site *s, const char *bytes, size_t len, int borrow)
+{
+	struct cf_reader r = {bytes, bytes + len, 1, view_of_owner, (void *)s, borrow};
+	struct value *v = cf_get_value(&r);
+	if (!cf_ok(&r) || r.p != r.end) {
+		val_free(v);
+		return NULL;
+	}
+	return v;
+}
+
 /* p's packed data as a tree; borrow: its strings point into the bytes. */
 static struct value *unpacked(const struct site *s, const struct page *p, int borrow)
 {
-	struct cf_reader r = {p->packed, p->packed + p->packed_len, 1, view_of_owner, (void *)s,
-	                      borrow};
-	struct value *v = cf_get_value(&r);
-	if (!cf_ok(&r) || r.p != r.end || val_type(v) != VAL_MAP) {
+	struct value *v = site_unpack(s, p->packed, p->packed_len, borrow);
+	if (val_type(v) != VAL_MAP) {
 		val_free(v);
 		return NULL;
 	}
@@ -346,7 +388,7 @@ void site_save(const struct site *s, struct cf_writer *w)
 			continue;
 		}
 		save_view(w, a->data, a->layer);
-		save_page(w, a->page);
+		save_page(w, a->page, 0);
 	}
 	/* the site map: settings make its engine layer (kept to tell whether
 	 * it changed: the year of the build is in it), the rest is steps' */

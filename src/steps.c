@@ -49,6 +49,8 @@ void st_out_clear(struct st_out *o)
 		if (!o->recs[i].shared)
 			free(o->recs[i].group); /* and its key, in the same block */
 		val_free(o->recs[i].value);
+		if (o->recs[i].packed_own)
+			free((char *)o->recs[i].packed);
 	}
 	free(o->recs);
 	free_writes(o->writes, o->n_writes);
@@ -70,10 +72,32 @@ void st_out_record(struct st_out *o, const char *group, const char *key, struct 
 	char *names = xmalloc(lg + lk); /* one block: a step files thousands */
 	memcpy(names, group, lg);
 	memcpy(names + lg, key, lk);
-	o->recs[o->n_recs] = (struct st_record){
-		.group = names, .key = names + lg, .article = a, .value = value,
-		.seq = (uint32_t)o->n_recs & 0x7fffffff};
+	struct st_record *r = &o->recs[o->n_recs];
+	*r = (struct st_record){.group = names, .key = names + lg, .article = a, .value = value,
+	                        .seq = (uint32_t)o->n_recs & 0x3fffffff};
 	o->n_recs++;
+	/* held as bytes: a tenth of a tree's size, compared with memcmp */
+	size_t len;
+	char *packed = value ? site_pack(value, &len) : NULL;
+	if (packed && len <= UINT32_MAX) {
+		r->packed = packed;
+		r->packed_len = (uint32_t)len;
+		r->packed_own = 1;
+		val_free(value);
+		r->value = NULL;
+	} else {
+		free(packed);
+	}
+}
+
+const struct value *st_record_value(const struct site *s, const struct st_record *r,
+                                    struct value **own)
+{
+	*own = NULL;
+	if (r->value || !r->packed)
+		return r->value;
+	/* (the bytes outlive the tree: the caller frees it first) */
+	return *own = site_unpack(s, r->packed, r->packed_len, 1);
 }
 
 /* A step's arrays once it ran: kept as long as its results, so without
@@ -181,6 +205,11 @@ struct st_name {
 };
 
 static void free_retired(struct st_state *st);
+
+const struct site *st_site(const struct st_state *st)
+{
+	return st->s;
+}
 
 static void step_free(struct st_step *p)
 {
@@ -417,9 +446,21 @@ static int rec_cmp(const void *pa, const void *pb)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-static int same_record(const struct st_record *a, const struct st_record *b)
+static int same_record(const struct site *s, const struct st_record *a,
+                       const struct st_record *b)
 {
-	return a->article == b->article && val_equal(a->value, b->value);
+	if (a == b)
+		return 1;
+	if (a->article != b->article)
+		return 0;
+	if (!a->value && !b->value) /* packed, or none: the same bytes */
+		return a->packed_len == b->packed_len &&
+		       (!a->packed_len || !memcmp(a->packed, b->packed, a->packed_len));
+	struct value *own_a, *own_b;
+	int same = val_equal(st_record_value(s, a, &own_a), st_record_value(s, b, &own_b));
+	val_free(own_a);
+	val_free(own_b);
+	return same;
 }
 
 /* Sorts the keys whose records changed and stamps those whose list is not
@@ -432,7 +473,7 @@ static void settle_keys(struct st_state *st)
 			qsort(k->recs, k->n, sizeof *k->recs, rec_cmp);
 		int same = k->n == k->n_before;
 		for (size_t i = 0; same && i < k->n; i++)
-			same = same_record(k->recs[i], k->before[i]);
+			same = same_record(st->s, k->recs[i], k->before[i]);
 		if (!same)
 			tr_changed(st->s->track, k->obj, 1);
 		k->touched = 0;
@@ -1085,7 +1126,16 @@ static void save_out(struct cf_writer *w, const struct st_out *o)
 		cf_str(w, r->group);
 		cf_str(w, r->key);
 		cf_u64(w, r->article ? r->article->scan + 1 : 0);
-		cf_value(w, r->value);
+		if (r->value) { /* (one that site_pack could not encode: a lambda) */
+			size_t len;
+			char *packed = site_pack(r->value, &len);
+			if (!packed)
+				w->failed = 1;
+			cf_bytes(w, packed, packed ? len : 0);
+			free(packed);
+		} else {
+			cf_bytes(w, r->packed, r->packed_len);
+		}
 		cf_u64(w, r->seq);
 		cf_u64(w, r->script);
 	}
@@ -1099,7 +1149,7 @@ static void save_out(struct cf_writer *w, const struct st_out *o)
 		cf_str(w, o->site_sets[i].field);
 	cf_u64(w, o->n_pages);
 	for (size_t i = 0; i < o->n_pages; i++)
-		page_save(w, o->pages[i]);
+		page_save_packed(w, o->pages[i]);
 	cf_value(w, o->summary);
 	diag_save(o->diag, w);
 }
@@ -1244,19 +1294,19 @@ static int load_out(struct st_state *st, struct cf_reader *r, struct st_out *o, 
 	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
 		const char *group = cf_get_str_in(r, &t->a), *key = cf_get_str_in(r, &t->b);
 		uint64_t at = cf_get_u64(r);
-		struct value *v = cf_get_value(r);
+		size_t len; /* the value, kept as the cache's bytes (0: none) */
+		const char *value = cf_get_bytes(r, &len);
 		uint32_t seq = (uint32_t)cf_get_u64(r), script = (uint32_t)cf_get_u64(r);
 		struct article *a = at && at <= s->n_all ? s->all[at - 1] : NULL;
-		if (!group || !key || (at && !a))
+		if (!group || !key || (at && !a) || len > UINT32_MAX)
 			r->ok = 0;
-		if (!cf_ok(r)) {
-			val_free(v);
+		if (!cf_ok(r))
 			break;
-		}
 		struct st_name *name = shared_name(st, &t->name, group, key);
 		o->recs[o->n_recs++] = (struct st_record){
 			.group = name->text, .key = name->text + strlen(group) + 1, .article = a,
-			.value = v, .seq = seq & 0x7fffffff, .shared = 1, .script = script};
+			.packed = len ? value : NULL, .packed_len = (uint32_t)len,
+			.seq = seq & 0x3fffffff, .shared = 1, .script = script};
 	}
 	n = cf_get_u64(r);
 	for (uint64_t i = 0; i < n && cf_ok(r); i++) {

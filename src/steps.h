@@ -32,11 +32,17 @@ struct lb_scripts;
 struct st_record {
 	char *group, *key;   /* one block: key points into group's */
 	struct article *article;
-	struct value *value; /* NULL when emitted without one */
-	uint32_t seq : 31;   /* emission order within its step */
-	uint32_t shared : 1; /* the block is the state's, one per key (read from
-	                      * the build cache), not the record's */
-	uint32_t script;     /* start records: the script that made it */
+	/* its value (none when both are NULL): encoded as the build cache
+	 * writes a value (site_pack), or a tree when it cannot be (a lambda);
+	 * st_record_value decodes it */
+	struct value *value;
+	const char *packed;
+	uint32_t packed_len;
+	uint32_t seq : 30;      /* emission order within its step */
+	uint32_t shared : 1;    /* the names' block is the state's, one per key
+	                         * (read from the build cache), not the record's */
+	uint32_t packed_own : 1; /* packed is the record's (else the mapped cache's) */
+	uint32_t script;        /* start records: the script that made it */
 };
 
 /* A field a step sets on a view (an article, entity or object, or the
@@ -79,11 +85,16 @@ void st_out_page(struct st_out *o, struct page *p);
  * object that changes when they do. */
 struct st_key;
 struct st_record *const *st_key_records(const struct st_key *k, size_t *n);
+/* r's value as a tree: r's own, or one decoded into *own (the caller
+ * frees it). NULL for none. Safe on many threads at once. */
+const struct value *st_record_value(const struct site *s, const struct st_record *r,
+                                    struct value **own);
 uint32_t st_key_obj(const struct st_key *k);
 
 /* Everything the steps of a site made, kept between updates. */
 struct st_state;
 struct st_state *st_new(struct site *s, const struct lb_scripts *sc, struct lb *any);
+const struct site *st_site(const struct st_state *st);
 void st_free(struct st_state *st);
 /* The key group/key, or NULL. */
 struct st_key *st_find(const struct st_state *st, const char *group, const char *key);
