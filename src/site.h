@@ -60,6 +60,15 @@ enum entity_kind { ENT_TOPIC, ENT_PERSON };
 
 /* A topic or a person: from a file in content/topics or content/people,
  * or implicit (named by an article without a file of its own). */
+/* A view's bytes as the build cache had them (sitecache.c), saved again
+ * as they are while the view is the one read and has not changed since. */
+struct view_bytes {
+	const char *at;           /* NULL: not read from the cache */
+	size_t len;
+	const struct value *view; /* the top layer they were read into */
+	uint32_t obj;
+};
+
 struct entity {
 	enum entity_kind kind;
 	char *slug;
@@ -71,6 +80,7 @@ struct entity {
 	struct value *layer[VIEW_LAYERS];
 	uint32_t obj;
 	int line;          /* where it was first named, for messages */
+	struct view_bytes cached;
 };
 
 struct article {
@@ -154,6 +164,7 @@ struct sobject {
 	struct value *view;  /* the top layer */
 	struct value *layer[VIEW_LAYERS];
 	uint32_t obj;
+	struct view_bytes cached;
 };
 
 struct site {

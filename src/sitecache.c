@@ -90,6 +90,26 @@ static void load_view(struct cf_reader *r, struct value *top, struct value *cons
 		val_set(layer[0], "params", val_ref(meta));
 }
 
+/* load_view, remembering where the bytes were. */
+static void read_view(struct cf_reader *r, struct view_bytes *c, struct value *top,
+                      struct value *const *layer, const struct value *meta, uint32_t obj)
+{
+	const char *from = r->p;
+	load_view(r, top, layer, meta);
+	*c = (struct view_bytes){from, (size_t)(r->p - from), top, obj};
+}
+
+/* save_view, or the bytes read while the view is the same and unchanged. */
+static void write_view(const struct site *s, struct cf_writer *w, const struct view_bytes *c,
+                       struct value *top, struct value *const *layer, uint32_t obj)
+{
+	if (s->cached_tick && c->at && c->view == top && c->obj == obj &&
+	    (!top || !tr_changed_after(s->track, obj, s->cached_tick)))
+		cf_raw(w, c->at, c->len);
+	else
+		save_view(w, top, layer);
+}
+
 /* A view's maps, empty, with the id the cache gives it. */
 static int load_shell(struct site *s, struct cf_reader *r, enum tr_kind kind, void *owner,
                       struct value **top, struct value **layer, uint32_t *obj)
@@ -377,10 +397,12 @@ void site_save(const struct site *s, struct cf_writer *w)
 	/* then the views, whose references point at the objects above */
 	for (size_t i = 0; i < s->n_topics + s->n_people; i++) {
 		const struct entity *e = i < s->n_topics ? s->topics[i] : s->people[i - s->n_topics];
-		save_view(w, e->data, e->layer);
+		write_view(s, w, &e->cached, e->data, e->layer, e->obj);
 	}
-	for (size_t i = 0; i < s->n_objects; i++)
-		save_view(w, s->objects[i]->view, s->objects[i]->layer);
+	for (size_t i = 0; i < s->n_objects; i++) {
+		const struct sobject *o = s->objects[i];
+		write_view(s, w, &o->cached, o->view, o->layer, o->obj);
+	}
 	for (size_t i = 0; i < s->n_all; i++) {
 		const struct article *a = s->all[i];
 		if (as_read(s, a)) {
@@ -650,10 +672,11 @@ int site_load(struct site *s, struct cf_reader *r)
 	}
 	for (size_t i = 0; rc == 0 && i < n_entities; i++) {
 		struct entity *e = entities[i];
-		load_view(r, e->data, e->layer, e->meta);
+		read_view(r, &e->cached, e->data, e->layer, e->meta, e->obj);
 	}
 	for (size_t i = 0; rc == 0 && i < s->n_objects; i++)
-		load_view(r, s->objects[i]->view, s->objects[i]->layer, NULL);
+		read_view(r, &s->objects[i]->cached, s->objects[i]->view, s->objects[i]->layer, NULL,
+		          s->objects[i]->obj);
 	for (size_t i = 0; rc == 0 && cf_ok(r) && i < s->n_all; i++) {
 		struct article *a = s->all[i];
 		const char *from = r->p;
