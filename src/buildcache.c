@@ -27,7 +27,7 @@
 #include "hashes.h"
 
 #define MAGIC "briefing build cache\n"
-#define FORMAT 6
+#define FORMAT 7
 
 /* The output folder as an absolute path (it may not exist yet). */
 static char *absolute(const char *path)
@@ -203,6 +203,7 @@ int build_save(struct build *b, const char *path)
 	tr_save(s->track, &w);
 	size_t at1 = cf_tell(&w);
 	cf_u64(&w, b->theme_obj);
+	cf_u64(&w, b->sitemap_stamp); /* what the output's sitemap says */
 	/* what was read and did not change since is written again as it was
 	 * read, unless a test wants to see that encoding it gives those bytes */
 	const char *reencode = getenv("BRIEFING_CACHE_REENCODE");
@@ -216,8 +217,9 @@ int build_save(struct build *b, const char *path)
 	pg_save(b->pages, &w, reuse);
 	size_t at4 = cf_tell(&w);
 	if (getenv("BRIEFING_CACHE_DEBUG"))
-		fprintf(stderr, "cache: track %zu, site %zu, steps %zu, pages %zu bytes\n",
-		        at1 - at0, at2 - at1, at3 - at2, at4 - at3);
+		fprintf(stderr, "cache: track %zu, site %zu, steps %zu, pages %zu bytes; "
+		        "%zu view maps opened\n",
+		        at1 - at0, at2 - at1, at3 - at2, at4 - at3, val_lazy_filled());
 	page_save(&w, b->page404);
 	cf_value(&w, theme_prints(b->theme));
 	int failed = w.failed;
@@ -353,6 +355,7 @@ static int restore_from(struct build *b, struct cf_reader *r, const char **why)
 	if (tr_attach(s->track, theme, TR_SITE, s) != 0)
 		goto done;
 	b->theme_obj = theme;
+	b->sitemap_stamp = cf_get_u64(r);
 	if (site_load(s, r) != 0)
 		goto done;
 	hs_clear(b->paths); /* the cache's articles, not the scan's */
@@ -366,8 +369,9 @@ static int restore_from(struct build *b, struct cf_reader *r, const char **why)
 	if (pg_load(b->pages, r) != 0)
 		goto done;
 	if (getenv("BRIEFING_CACHE_DEBUG"))
-		fprintf(stderr, "cache read: open %.3f, track %.3f, site %.3f, steps %.3f, pages %.3f s\n",
-		        t0 - t_open, t1 - t0, t2 - t1, t3 - t2, clock_s() - t3);
+		fprintf(stderr, "cache read: open %.3f, track %.3f, site %.3f, steps %.3f, pages %.3f s; "
+		        "%zu view maps opened\n",
+		        t0 - t_open, t1 - t0, t2 - t1, t3 - t2, clock_s() - t3, val_lazy_filled());
 	b->page404 = page_load(r);
 	b->prints = cf_get_value(r);
 	if (!cf_ok(r) || r->p != r->end)

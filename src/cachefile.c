@@ -245,32 +245,39 @@ const char *cf_get_bytes(struct cf_reader *r, size_t *len)
 	return s;
 }
 
-char *cf_get_str(struct cf_reader *r)
+/* A string's bytes (n of them, without a NUL), or NULL for a NULL
+ * written or a failure. */
+static const char *str_span(struct cf_reader *r, size_t *n)
 {
-	uint64_t n = cf_get_u64(r);
-	if (!r->ok || n == 0)
+	uint64_t len = cf_get_u64(r);
+	*n = 0;
+	if (!r->ok || len == 0)
 		return NULL;
-	if (n - 1 > (uint64_t)(r->end - r->p)) {
+	if (len - 1 > (uint64_t)(r->end - r->p)) {
 		r->ok = 0;
 		return NULL;
 	}
-	char *s = xstrndup(r->p, (size_t)(n - 1));
-	r->p += n - 1;
+	const char *s = r->p;
+	*n = (size_t)(len - 1);
+	r->p += *n;
 	return s;
+}
+
+char *cf_get_str(struct cf_reader *r)
+{
+	size_t n;
+	const char *s = str_span(r, &n);
+	return s ? xstrndup(s, n) : NULL;
 }
 
 const char *cf_get_str_in(struct cf_reader *r, buf *b)
 {
 	buf_reset(b);
-	uint64_t n = cf_get_u64(r);
-	if (!r->ok || n == 0)
+	size_t n;
+	const char *s = str_span(r, &n);
+	if (!s)
 		return NULL;
-	if (n - 1 > (uint64_t)(r->end - r->p)) {
-		r->ok = 0;
-		return NULL;
-	}
-	buf_put(b, r->p, (size_t)(n - 1));
-	r->p += n - 1;
+	buf_put(b, s, n);
 	return b->ptr;
 }
 

@@ -330,6 +330,11 @@ struct page *page_load_packed(struct cf_reader *r);
 /* v encoded as the build cache writes a value (cf_value), in a block of
  * *len bytes the caller frees; NULL when it cannot be (a lambda). */
 char *site_pack(const struct value *v, size_t *len);
+/* A value with its length first, as a reader keeps it without decoding:
+ * tree encoded when there is one (else w fails: a lambda), else packed as
+ * it is (none when NULL). */
+void site_save_packed(struct cf_writer *w, const struct value *tree, const char *packed,
+                      size_t len);
 /* Bytes site_pack made (or the cache holds) as a tree, references found
  * by object id (safe on many threads at once); borrow: its strings point
  * into the bytes, which must outlive it. NULL when they do not decode. */

@@ -42,32 +42,83 @@ static void load_date(struct cf_reader *r, struct date *d)
 }
 
 /* A view's four maps (the engine's without params, which points at the
- * owner's front matter and is made again on reading). */
+ * owner's front matter and is made again on reading), each as bytes with
+ * their length first: a reader keeps them and decodes a map the first
+ * time something looks inside it (val_map_lazy). */
 static void save_view(struct cf_writer *w, struct value *top, struct value *const *layer)
 {
 	cf_u64(w, top != NULL);
 	if (!top)
 		return;
 	struct value *maps[VIEW_MAPS] = {layer[0], layer[1], layer[2], top};
+	struct cf_writer m;
+	cf_memory(&m);
 	for (int i = 0; i < VIEW_MAPS; i++) {
-		const struct value *m = maps[i];
-		size_t n = val_len(m), skip = val_getn_own(m, "params", 6) && i == 0;
-		cf_u64(w, n - skip);
+		const struct value *map = maps[i];
+		size_t n = val_len(map), skip = val_getn_own(map, "params", 6) && i == 0;
+		buf_reset(&m.b);
+		cf_u64(&m, n - skip);
 		for (size_t k = 0; k < n; k++) {
 			size_t len;
-			const char *key = val_key_at(m, k, &len);
+			const char *key = val_key_at(map, k, &len);
 			if (i == 0 && len == 6 && !memcmp(key, "params", 6))
 				continue;
-			cf_bytes(w, key, len);
-			cf_value(w, val_at(m, k));
+			cf_bytes(&m, key, len);
+			cf_value(&m, val_at(map, k));
 		}
+		cf_bytes(w, m.b.ptr, m.b.len);
 	}
+	w->failed |= m.failed;
+	buf_free(&m.b);
 }
 
-/* Fills the maps of a view made empty (load_shell); params comes back as
- * a reference to meta. */
-static void load_view(struct cf_reader *r, struct value *top, struct value *const *layer,
-                      const struct value *meta)
+/* One map of a view as the cache has it, until it is first opened. */
+struct lazy_map {
+	struct val_lazy z;
+	const struct site *s;
+	const char *bytes;
+	size_t len;
+	const struct value *meta; /* the engine's layer: params points at it */
+};
+
+static const struct value *view_of_owner(void *ctx, uint32_t id);
+
+/* Adds the entries of a map's bytes to into; 0, or -1 when they do not
+ * decode. */
+static int fill_map(const struct site *s, const char *bytes, size_t len, struct value *into)
+{
+	struct cf_reader r = {bytes, bytes + len, 1, view_of_owner, (void *)s, 1};
+	uint64_t n = cf_get_u64(&r);
+	for (uint64_t k = 0; k < n && cf_ok(&r); k++) {
+		size_t klen;
+		const char *key = cf_get_bytes(&r, &klen);
+		struct value *v = cf_get_value(&r);
+		if (cf_ok(&r))
+			val_setn(into, key ? key : "", klen, v ? v : val_null());
+	}
+	return cf_ok(&r) && r.p == r.end ? 0 : -1;
+}
+
+static struct value *lazy_fill(struct val_lazy *z)
+{
+	struct lazy_map *l = (struct lazy_map *)z;
+	struct value *m = val_map();
+	fill_map(l->s, l->bytes, l->len, m); /* (the checksum vouched for them) */
+	if (l->meta)
+		val_set(m, "params", val_ref(l->meta));
+	return m;
+}
+
+static void lazy_free(struct val_lazy *z)
+{
+	free(z);
+}
+
+/* Gives the maps of a view made empty (load_shell) their bytes, to be
+ * decoded on first use; params comes back as a reference to meta. A map
+ * that already holds entries (an entity's, from the scan) is filled now. */
+static void load_view(struct cf_reader *r, const struct site *s, struct value *top,
+                      struct value *const *layer, const struct value *meta)
 {
 	if (cf_get_u64(r) != (top != NULL)) {
 		r->ok = 0;
@@ -77,25 +128,31 @@ static void load_view(struct cf_reader *r, struct value *top, struct value *cons
 		return;
 	struct value *maps[VIEW_MAPS] = {layer[0], layer[1], layer[2], top};
 	for (int i = 0; i < VIEW_MAPS && cf_ok(r); i++) {
-		uint64_t n = cf_get_u64(r);
-		for (uint64_t k = 0; k < n && cf_ok(r); k++) {
-			size_t len;
-			const char *key = cf_get_bytes(r, &len);
-			struct value *v = cf_get_value(r);
-			if (cf_ok(r))
-				val_setn(maps[i], key ? key : "", len, v ? v : val_null());
+		size_t len;
+		const char *bytes = cf_get_bytes(r, &len);
+		const struct value *params = i == 0 ? meta : NULL;
+		if (!cf_ok(r))
+			break;
+		if (val_len(maps[i])) {
+			if (fill_map(s, bytes, len, maps[i]) != 0)
+				r->ok = 0;
+			else if (params)
+				val_set(maps[i], "params", val_ref(params));
+			continue;
 		}
+		struct lazy_map *l = xmalloc(sizeof *l);
+		*l = (struct lazy_map){{lazy_fill, lazy_free}, s, bytes, len, params};
+		val_map_lazy(maps[i], &l->z);
 	}
-	if (meta && cf_ok(r))
-		val_set(layer[0], "params", val_ref(meta));
 }
 
 /* load_view, remembering where the bytes were. */
-static void read_view(struct cf_reader *r, struct view_bytes *c, struct value *top,
-                      struct value *const *layer, const struct value *meta, uint32_t obj)
+static void read_view(struct cf_reader *r, const struct site *s, struct view_bytes *c,
+                      struct value *top, struct value *const *layer, const struct value *meta,
+                      uint32_t obj)
 {
 	const char *from = r->p;
-	load_view(r, top, layer, meta);
+	load_view(r, s, top, layer, meta);
 	*c = (struct view_bytes){from, (size_t)(r->p - from), top, obj};
 }
 
@@ -154,18 +211,10 @@ static void save_page(struct cf_writer *w, const struct page *p, int packed)
 	cf_str(w, p->kind);
 	cf_str(w, p->title);
 	cf_str(w, p->source);
-	if (!packed) {
+	if (packed)
+		site_save_packed(w, p->data, p->packed, p->packed_len);
+	else
 		cf_value(w, p->data);
-	} else if (!p->data && p->packed) {
-		cf_bytes(w, p->packed, p->packed_len);
-	} else {
-		size_t len;
-		char *bytes = site_pack(p->data, &len);
-		if (!bytes)
-			w->failed = 1;
-		cf_bytes(w, bytes, bytes ? len : 0);
-		free(bytes);
-	}
 }
 
 /* A page; packed, its data stays the reader's bytes, not decoded until a
@@ -242,6 +291,20 @@ char *site_pack(const struct value *v, size_t *len)
 	}
 	*len = w.b.len;
 	return xrealloc(w.b.ptr, w.b.len ? w.b.len : 1); /* no spare room: kept long */
+}
+
+void site_save_packed(struct cf_writer *w, const struct value *tree, const char *packed,
+                      size_t len)
+{
+	if (!tree) {
+		cf_bytes(w, packed, packed ? len : 0);
+		return;
+	}
+	char *bytes = site_pack(tree, &len);
+	if (!bytes)
+		w->failed = 1;
+	cf_bytes(w, bytes, bytes ? len : 0);
+	free(bytes);
 }
 
 void page_pack(struct page *p)
@@ -422,6 +485,9 @@ void site_save(const struct site *s, struct cf_writer *w)
 		const struct value *m = i < VIEW_LAYERS ? s->site_layer[i] : s->site_data;
 		cf_value(w, m);
 	}
+	/* when the briefs' pages were last checked against their summaries:
+	 * an update after this one checks only those stamped since */
+	cf_u64(w, s->resolved_at);
 }
 
 /* The view an object's owner has (NULL for none). */
@@ -672,15 +738,15 @@ int site_load(struct site *s, struct cf_reader *r)
 	}
 	for (size_t i = 0; rc == 0 && i < n_entities; i++) {
 		struct entity *e = entities[i];
-		read_view(r, &e->cached, e->data, e->layer, e->meta, e->obj);
+		read_view(r, s, &e->cached, e->data, e->layer, e->meta, e->obj);
 	}
 	for (size_t i = 0; rc == 0 && i < s->n_objects; i++)
-		read_view(r, &s->objects[i]->cached, s->objects[i]->view, s->objects[i]->layer, NULL,
+		read_view(r, s, &s->objects[i]->cached, s->objects[i]->view, s->objects[i]->layer, NULL,
 		          s->objects[i]->obj);
 	for (size_t i = 0; rc == 0 && cf_ok(r) && i < s->n_all; i++) {
 		struct article *a = s->all[i];
 		const char *from = r->p;
-		load_view(r, a->data, a->layer, a->meta);
+		load_view(r, s, a->data, a->layer, a->meta);
 		a->page = page_load(r);
 		a->cached = from;
 		a->cached_len = (size_t)(r->p - from);
@@ -708,6 +774,8 @@ int site_load(struct site *s, struct cf_reader *r)
 		}
 		val_free(m);
 	}
+	if (rc == 0)
+		s->resolved_at = (uint32_t)cf_get_u64(r);
 	free(entities);
 	return rc == 0 && cf_ok(r) ? 0 : -1;
 }

@@ -1126,16 +1126,8 @@ static void save_out(struct cf_writer *w, const struct st_out *o)
 		cf_str(w, r->group);
 		cf_str(w, r->key);
 		cf_u64(w, r->article ? r->article->scan + 1 : 0);
-		if (r->value) { /* (one that site_pack could not encode: a lambda) */
-			size_t len;
-			char *packed = site_pack(r->value, &len);
-			if (!packed)
-				w->failed = 1;
-			cf_bytes(w, packed, packed ? len : 0);
-			free(packed);
-		} else {
-			cf_bytes(w, r->packed, r->packed_len);
-		}
+		/* (a tree: one site_pack could not encode, a lambda) */
+		site_save_packed(w, r->value, r->packed, r->packed_len);
 		cf_u64(w, r->seq);
 		cf_u64(w, r->script);
 	}

@@ -3,6 +3,8 @@
 #include "value.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +41,7 @@ static void kv_free_key(struct kv *kv)
  * small. Always on the heap, also for a map in an arena. */
 struct map_ext {
 	struct value *below; /* looked up on a miss (not owned) */
+	struct val_lazy *lazy; /* while F_LAZY: what fills it (owned) */
 	uint32_t *index;     /* open addressing, slot = kv position + 1 */
 	uint32_t index_cap;
 	uint32_t obj;        /* a tracked object's id (track.h), 0 for none */
@@ -80,6 +83,7 @@ _Static_assert(sizeof(void *) != 8 || sizeof(struct value) == 32,
 #define F_BORROWED 1    /* a string whose bytes are not its own */
 #define F_ARENA 2       /* the node lives in an arena (never freed alone) */
 #define F_ARENA_PARTS 4 /* and its item or entry array too */
+#define F_LAZY 8        /* a map not filled yet (val_map_lazy) */
 
 /* ---- arenas ---- */
 
@@ -170,6 +174,65 @@ static void *parts_grow(struct value *v, void *p, size_t old, size_t n)
 	return q;
 }
 
+/* ---- maps filled on first use ---- */
+
+/* Filling is rare (the maps a warm build opens) and may happen on any
+ * thread: one lock for all, and the flag read with acquire, so a thread
+ * that sees it clear sees the entries too. */
+static pthread_mutex_t lazy_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic size_t lazy_filled;
+
+static void index_rebuild(struct value *m);
+static struct map_ext *map_ext(struct value *m);
+
+static void fill_now(struct value *m)
+{
+	pthread_mutex_lock(&lazy_lock);
+	if (m->flags & F_LAZY) {
+		struct map_ext *x = m->u.map.ext;
+		struct val_lazy *z = x->lazy;
+		x->lazy = NULL;
+		struct value *t = z->fill(z);
+		z->free(z);
+		unsigned char flags = (unsigned char)(m->flags & ~F_LAZY);
+		if (t && t->type == VAL_MAP && t->u.map.n) { /* m has no entries: take t's */
+			m->u.map.kv = t->u.map.kv;
+			m->u.map.n = t->u.map.n;
+			m->u.map.cap = t->u.map.cap;
+			flags = (unsigned char)((flags & ~F_ARENA_PARTS) | (t->flags & F_ARENA_PARTS));
+			t->u.map.kv = NULL;
+			t->u.map.n = t->u.map.cap = 0;
+			index_rebuild(m);
+		}
+		val_free(t);
+		atomic_fetch_add(&lazy_filled, 1);
+		__atomic_store_n(&m->flags, flags, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&lazy_lock);
+}
+
+/* Fills m (a map) if it waits to be filled. */
+static inline void force(const struct value *m)
+{
+	if (__atomic_load_n(&m->flags, __ATOMIC_ACQUIRE) & F_LAZY)
+		fill_now((struct value *)m);
+}
+
+void val_map_lazy(struct value *map, struct val_lazy *z)
+{
+	if (!map || map->type != VAL_MAP || map->u.map.n || (map->flags & F_LAZY)) {
+		z->free(z);
+		return;
+	}
+	map_ext(map)->lazy = z;
+	map->flags |= F_LAZY;
+}
+
+size_t val_lazy_filled(void)
+{
+	return atomic_load(&lazy_filled);
+}
+
 struct value *val_null(void) { return alloc(VAL_NULL); }
 
 struct value *val_bool(int b)
@@ -244,7 +307,10 @@ struct value *val_map_sized(size_t n)
 
 void val_map_fit(struct value *map)
 {
-	if (!map || map->type != VAL_MAP || map->u.map.cap <= map->u.map.n ||
+	if (!map || map->type != VAL_MAP)
+		return;
+	force(map);
+	if (map->u.map.cap <= map->u.map.n ||
 	    (map->flags & F_ARENA_PARTS))
 		return;
 	if (!map->u.map.n) {
@@ -306,6 +372,8 @@ void val_free(struct value *v)
 		if (!(v->flags & F_ARENA_PARTS))
 			free(v->u.map.kv);
 		if (v->u.map.ext) {
+			if (v->u.map.ext->lazy) /* never filled */
+				v->u.map.ext->lazy->free(v->u.map.ext->lazy);
 			free(v->u.map.ext->index);
 			free(v->u.map.ext);
 		}
@@ -336,6 +404,7 @@ struct value *val_copy(const struct value *v)
 			val_push(c, val_copy(v->u.list.items[i]));
 		break;
 	case VAL_MAP:
+		force(v);
 		c = val_map_sized(v->u.map.n);
 		for (size_t i = 0; i < v->u.map.n; i++)
 			val_setn(c, kv_key(&v->u.map.kv[i]), v->u.map.kv[i].klen, val_copy(v->u.map.kv[i].v));
@@ -376,6 +445,8 @@ int val_equal(const struct value *a, const struct value *b)
 				return 0;
 		return 1;
 	case VAL_MAP:
+		force(a);
+		force(b);
 		if (a->u.map.n != b->u.map.n)
 			return 0;
 		for (size_t i = 0; i < a->u.map.n; i++) {
@@ -434,8 +505,10 @@ size_t val_len(const struct value *v)
 		return 0;
 	if (v->type == VAL_LIST)
 		return v->u.list.n;
-	if (v->type == VAL_MAP)
+	if (v->type == VAL_MAP) {
+		force(v);
 		return v->u.map.n;
+	}
 	return 0;
 }
 
@@ -446,15 +519,20 @@ struct value *val_at(const struct value *v, size_t i)
 		return NULL;
 	if (v->type == VAL_LIST)
 		return i < v->u.list.n ? v->u.list.items[i] : NULL;
-	if (v->type == VAL_MAP)
+	if (v->type == VAL_MAP) {
+		force(v);
 		return i < v->u.map.n ? v->u.map.kv[i].v : NULL;
+	}
 	return NULL;
 }
 
 const char *val_key_at(const struct value *v, size_t i, size_t *len)
 {
 	v = val_deref(v);
-	if (!v || v->type != VAL_MAP || i >= v->u.map.n)
+	if (!v || v->type != VAL_MAP)
+		return NULL;
+	force(v);
+	if (i >= v->u.map.n)
 		return NULL;
 	if (len)
 		*len = v->u.map.kv[i].klen;
@@ -502,6 +580,7 @@ static void index_rebuild(struct value *m)
 
 static long find_key(const struct value *m, const char *key, size_t len)
 {
+	force(m);
 	const struct map_ext *x = m->u.map.ext;
 	if (x && x->index) {
 		size_t mask = x->index_cap - 1;
@@ -565,6 +644,7 @@ struct value *val_flatten(const struct value *map)
 	map = val_deref(map);
 	struct value *out = val_map();
 	for (int hops = 0; map && map->type == VAL_MAP && hops < 16; hops++) {
+		force(map);
 		for (size_t i = 0; i < map->u.map.n; i++) {
 			const struct kv *kv = &map->u.map.kv[i];
 			if (find_key(out, kv_key(kv), kv->klen) < 0)
@@ -796,6 +876,7 @@ static void json_depth(buf *out, const struct value *v, int depth)
 		buf_putc(out, ']');
 		break;
 	case VAL_MAP:
+		force(v);
 		buf_putc(out, '{');
 		for (size_t i = 0; i < v->u.map.n; i++) {
 			if (i)

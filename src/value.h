@@ -54,6 +54,19 @@ struct value *val_copy(const struct value *v); /* deep; references stay referenc
  * equal when they point at the same value, lambdas never. */
 int val_equal(const struct value *a, const struct value *b);
 
+/* A map filled on first use: the first look inside it (from any thread;
+ * once, under a lock) calls fill(z), which returns a new map holding its
+ * entries, and takes them; then z->free(z). Until then it holds nothing,
+ * and freeing it only calls z->free(z). The map owns z. For views read
+ * back from the build cache, most of which a warm build never opens. */
+struct val_lazy {
+	struct value *(*fill)(struct val_lazy *z);
+	void (*free)(struct val_lazy *z);
+};
+void val_map_lazy(struct value *map, struct val_lazy *z);
+/* How many lazy maps have been filled (for -v and tests). */
+size_t val_lazy_filled(void);
+
 /* An arena: while a thread uses one, the values it makes (nodes, and the
  * item and entry arrays of lists and maps made with a size) come from it,
  * in large blocks. val_free of such a value frees what it owns on the

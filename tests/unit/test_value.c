@@ -6,6 +6,7 @@
 #include "test.h"
 
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -433,6 +434,109 @@ static void yaml_errors(void)
 	diag_free(d);
 }
 
+/* A lazy map: filled once, on the first look from any thread, layered
+ * lookups included; one never looked into is freed without filling. */
+struct counted {
+	struct val_lazy z;
+	int *fills, *frees;
+};
+
+static struct value *fill_two(struct val_lazy *z)
+{
+	struct counted *c = (struct counted *)z;
+	(*c->fills)++;
+	struct value *m = val_map();
+	val_set_str(m, "title", "Talks resume");
+	for (int i = 0; i < 20; i++) { /* past the size that gets an index */
+		char key[16];
+		snprintf(key, sizeof key, "k%d", i);
+		val_set_num(m, key, i);
+	}
+	return m;
+}
+
+static void free_counted(struct val_lazy *z)
+{
+	struct counted *c = (struct counted *)z;
+	(*c->frees)++;
+	free(c);
+}
+
+static struct value *lazy_map(int *fills, int *frees)
+{
+	struct counted *c = xmalloc(sizeof *c);
+	*c = (struct counted){{fill_two, free_counted}, fills, frees};
+	struct value *m = val_map();
+	val_map_lazy(m, &c->z);
+	return m;
+}
+
+static void *look(void *m)
+{
+	return (void *)val_get_cstr(m, "title");
+}
+
+static void value_lazy_maps(void)
+{
+	int fills = 0, frees = 0;
+	struct value *m = lazy_map(&fills, &frees);
+	CHECK_INT(fills, 0);
+	size_t before = val_lazy_filled();
+	CHECK_INT((int)val_len(m), 21);
+	CHECK_INT(fills, 1);
+	CHECK_INT(frees, 1);
+	CHECK_INT((int)(val_lazy_filled() - before), 1);
+	CHECK_STR(val_get_cstr(m, "title"), "Talks resume");
+	CHECK(val_get_num(val_get(m, "k19")) == 19);
+	CHECK_INT(fills, 1);
+	val_free(m);
+
+	m = lazy_map(&fills, &frees);
+	val_free(m); /* never opened */
+	CHECK_INT(fills, 1);
+	CHECK_INT(frees, 2);
+
+	/* below a layer: a lookup that misses above fills it */
+	struct value *below = lazy_map(&fills, &frees);
+	struct value *top = val_map_over(below);
+	val_set_str(top, "summary", "s");
+	CHECK_STR(val_get_cstr(top, "summary"), "s");
+	CHECK_INT(fills, 1);
+	CHECK_STR(val_get_cstr(top, "title"), "Talks resume");
+	CHECK_INT(fills, 2);
+	val_free(top);
+	val_free(below);
+
+	/* copies, comparisons and writes see the entries */
+	struct value *a = lazy_map(&fills, &frees), *b = lazy_map(&fills, &frees);
+	struct value *c = val_copy(a);
+	CHECK(val_equal(c, b));
+	val_set_str(b, "title", "Talks stall");
+	CHECK(!val_equal(c, b));
+	CHECK_INT(fills, 4);
+	val_free(a);
+	val_free(b);
+	val_free(c);
+
+	/* threads that look at once: one fill, both see it */
+	for (int round = 0; round < 50; round++) {
+		int f = 0, g = 0;
+		struct value *shared = lazy_map(&f, &g);
+		pthread_t t[4];
+		for (int i = 0; i < 4; i++)
+			pthread_create(&t[i], NULL, look, shared);
+		int seen = 0;
+		for (int i = 0; i < 4; i++) {
+			void *r;
+			pthread_join(t[i], &r);
+			seen += r && !strcmp(r, "Talks resume");
+		}
+		CHECK_INT(seen, 4);
+		CHECK_INT(f, 1);
+		val_free(shared);
+	}
+}
+
 int main(void)
 {
 	RUN(buf_basics);
@@ -443,6 +547,7 @@ int main(void)
 	RUN(value_take_indexed);
 	RUN(value_column_saturates);
 	RUN(value_arena_maps);
+	RUN(value_lazy_maps);
 	RUN(value_numbers);
 	RUN(value_huge_numbers);
 	RUN(yaml_types);
