@@ -196,6 +196,8 @@ static void fill_now(struct value *m)
 		z->free(z);
 		unsigned char flags = (unsigned char)(m->flags & ~F_LAZY);
 		if (t && t->type == VAL_MAP && t->u.map.n) { /* m has no entries: take t's */
+			if (!(m->flags & F_ARENA_PARTS))
+				free(m->u.map.kv); /* (room it may have had, empty) */
 			m->u.map.kv = t->u.map.kv;
 			m->u.map.n = t->u.map.n;
 			m->u.map.cap = t->u.map.cap;
