@@ -27,7 +27,7 @@
 #include "hashes.h"
 
 #define MAGIC "briefing build cache\n"
-#define FORMAT 7
+#define FORMAT 8
 
 /* The output folder as an absolute path (it may not exist yet). */
 static char *absolute(const char *path)

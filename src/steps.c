@@ -190,8 +190,9 @@ struct st_state {
 	size_t n_touched, cap_touched;
 	struct st_out *retired;   /* old results, freed once no key lists them */
 	size_t n_retired, cap_retired;
-	/* the names of the records read from the build cache, one block per
-	 * key (shared records), and while reading, the table that finds them */
+	/* the names of records, one block per key (shared records): those read
+	 * from the build cache, and those saved to it, numbered as it numbers
+	 * them; and the table that finds them */
 	struct st_name **names;
 	size_t n_names, cap_names;
 	struct hs_table *name_ids; /* "group\x1fkey" -> its number + 1 */
@@ -1116,6 +1117,49 @@ void st_summaries(const struct st_state *st, const char *group,
 
 /* ---- the build cache ---- */
 
+/* "group\x1fkey", the name of a key in a table of them. */
+static const char *key_name(buf *b, const char *group, const char *key)
+{
+	buf_reset(b);
+	buf_puts(b, group);
+	buf_putc(b, 0x1f);
+	buf_puts(b, key);
+	return b->ptr;
+}
+
+/* The names of group/key, as the records read from the cache share them
+ * and the cache numbers them (made on first use; never dropped, so that
+ * a step saved as the bytes read keeps its numbers). */
+static struct st_name *shared_name(struct st_state *st, buf *scratch, const char *group,
+                                   const char *key)
+{
+	uint64_t id;
+	if (!st->name_ids)
+		st->name_ids = hs_table_new();
+	if (hs_get(st->name_ids, key_name(scratch, group, key), &id))
+		return st->names[id - 1];
+	size_t lg = strlen(group) + 1, lk = strlen(key) + 1;
+	struct st_name *n = xmalloc(sizeof *n + lg + lk);
+	n->number = (uint32_t)st->n_names;
+	memcpy(n->text, group, lg);
+	memcpy(n->text + lg, key, lk);
+	GROW(st->names, st->n_names, st->cap_names);
+	st->names[st->n_names++] = n;
+	hs_put(st->name_ids, scratch->ptr, st->n_names, 0);
+	return n;
+}
+
+static struct st_name *name_of(const struct st_record *r)
+{
+	return (struct st_name *)(void *)(r->group - offsetof(struct st_name, text));
+}
+
+/* Reading steps: three strings looked at and let go, without allocating
+ * (a cache holds hundreds of thousands of records). */
+struct scratch {
+	buf a, b, name;
+};
+
 static void save_out(struct cf_writer *w, const struct st_out *o)
 {
 	cf_u64(w, (uint64_t)o->stage);
@@ -1123,8 +1167,7 @@ static void save_out(struct cf_writer *w, const struct st_out *o)
 	cf_u64(w, o->n_recs);
 	for (size_t i = 0; i < o->n_recs; i++) {
 		const struct st_record *r = &o->recs[i];
-		cf_str(w, r->group);
-		cf_str(w, r->key);
+		cf_u64(w, name_of(r)->number); /* (share_names made every record's shared) */
 		cf_u64(w, r->article ? r->article->scan + 1 : 0);
 		/* (a tree: one site_pack could not encode, a lambda) */
 		site_save_packed(w, r->value, r->packed, r->packed_len);
@@ -1188,9 +1231,46 @@ static void save_owner(void *ctx, uint64_t key, uint64_t value)
 	cf_u64(o->w, OWNERS(value));
 }
 
-void st_save(const struct st_state *st, struct cf_writer *w)
+/* Makes the names of every record the state's shared ones, so that each
+ * has its number in the table the cache writes before the steps. */
+static void share_out(struct st_state *st, struct st_out *o, buf *scratch)
+{
+	for (size_t i = 0; i < o->n_recs; i++) {
+		struct st_record *r = &o->recs[i];
+		if (r->shared)
+			continue;
+		struct st_name *n = shared_name(st, scratch, r->group, r->key);
+		size_t lg = strlen(r->group) + 1;
+		free(r->group);
+		r->group = n->text;
+		r->key = n->text + lg;
+		r->shared = 1;
+	}
+}
+
+static void share_names(struct st_state *st)
+{
+	buf scratch = BUF_INIT;
+	for (size_t i = 0; i < st->n_scripts; i++)
+		if (st->starts[i])
+			share_out(st, &st->starts[i]->out, &scratch);
+	for (size_t i = 0; i < st->s->n_all; i++)
+		if (st->s->all[i]->emit)
+			share_out(st, &st->s->all[i]->emit->out, &scratch);
+	for (size_t i = 0; i < st->n_keys; i++)
+		for (size_t g = 0; g < st->n_scripts; g++)
+			if (st->keys[i]->steps[g])
+				share_out(st, &st->keys[i]->steps[g]->out, &scratch);
+	for (size_t i = 0; i < st->n_groups; i++)
+		if (st->groups[i].finish)
+			share_out(st, &st->groups[i].finish->out, &scratch);
+	buf_free(&scratch);
+}
+
+void st_save(struct st_state *st, struct cf_writer *w)
 {
 	int same = same_places(st->s);
+	share_names(st);
 	cf_u64(w, st->n_groups);
 	for (size_t i = 0; i < st->n_groups; i++) {
 		cf_u64(w, st->groups[i].script);
@@ -1199,6 +1279,13 @@ void st_save(const struct st_state *st, struct cf_writer *w)
 	}
 	cf_u64(w, hs_ids_count(st->owners));
 	hs_ids_each(st->owners, save_owner, &(struct owner_saving){st, w});
+	/* the records' names, which they give by number */
+	cf_u64(w, st->n_names);
+	for (size_t i = 0; i < st->n_names; i++) {
+		const char *group = st->names[i]->text;
+		cf_str(w, group);
+		cf_str(w, group + strlen(group) + 1);
+	}
 	for (size_t i = 0; i < st->n_scripts; i++) {
 		cf_u64(w, st->starts[i] != NULL);
 		if (st->starts[i])
@@ -1229,48 +1316,6 @@ void st_save(const struct st_state *st, struct cf_writer *w)
 	}
 }
 
-/* "group\x1fkey", the name of a key in a table of them. */
-static const char *key_name(buf *b, const char *group, const char *key)
-{
-	buf_reset(b);
-	buf_puts(b, group);
-	buf_putc(b, 0x1f);
-	buf_puts(b, key);
-	return b->ptr;
-}
-
-/* The block of names the records of group/key read from the cache share
- * (made on first use). */
-static struct st_name *shared_name(struct st_state *st, buf *scratch, const char *group,
-                                   const char *key)
-{
-	uint64_t id;
-	if (!st->name_ids)
-		st->name_ids = hs_table_new();
-	if (hs_get(st->name_ids, key_name(scratch, group, key), &id))
-		return st->names[id - 1];
-	size_t lg = strlen(group) + 1, lk = strlen(key) + 1;
-	struct st_name *n = xmalloc(sizeof *n + lg + lk);
-	n->number = (uint32_t)st->n_names;
-	memcpy(n->text, group, lg);
-	memcpy(n->text + lg, key, lk);
-	GROW(st->names, st->n_names, st->cap_names);
-	st->names[st->n_names++] = n;
-	hs_put(st->name_ids, scratch->ptr, st->n_names, 0);
-	return n;
-}
-
-static struct st_name *name_of(const struct st_record *r)
-{
-	return (struct st_name *)(void *)(r->group - offsetof(struct st_name, text));
-}
-
-/* Reading steps: three strings looked at and let go, without allocating
- * (a cache holds hundreds of thousands of records). */
-struct scratch {
-	buf a, b, name;
-};
-
 static int load_out(struct st_state *st, struct cf_reader *r, struct st_out *o, struct scratch *t)
 {
 	struct site *s = st->s;
@@ -1284,19 +1329,18 @@ static int load_out(struct st_state *st, struct cf_reader *r, struct st_out *o, 
 		o->cap_recs = n;
 	}
 	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
-		const char *group = cf_get_str_in(r, &t->a), *key = cf_get_str_in(r, &t->b);
-		uint64_t at = cf_get_u64(r);
+		uint64_t number = cf_get_u64(r), at = cf_get_u64(r);
 		size_t len; /* the value, kept as the cache's bytes (0: none) */
 		const char *value = cf_get_bytes(r, &len);
 		uint32_t seq = (uint32_t)cf_get_u64(r), script = (uint32_t)cf_get_u64(r);
 		struct article *a = at && at <= s->n_all ? s->all[at - 1] : NULL;
-		if (!group || !key || (at && !a) || len > UINT32_MAX)
+		if (number >= st->n_names || (at && !a) || len > UINT32_MAX)
 			r->ok = 0;
 		if (!cf_ok(r))
 			break;
-		struct st_name *name = shared_name(st, &t->name, group, key);
+		struct st_name *name = st->names[number];
 		o->recs[o->n_recs++] = (struct st_record){
-			.group = name->text, .key = name->text + strlen(group) + 1, .article = a,
+			.group = name->text, .key = name->text + strlen(name->text) + 1, .article = a,
 			.packed = len ? value : NULL, .packed_len = (uint32_t)len,
 			.seq = seq & 0x3fffffff, .shared = 1, .script = script};
 	}
@@ -1417,6 +1461,14 @@ static int load_state(struct st_state *st, struct cf_reader *r, struct scratch *
 		else
 			r->ok = 0;
 	}
+	n = cf_get_u64(r);
+	if (!cf_ok(r) || n > (uint64_t)(r->end - r->p))
+		return -1;
+	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
+		const char *group = cf_get_str_in(r, &t->a), *key = cf_get_str_in(r, &t->b);
+		if (!group || !key || shared_name(st, &t->name, group, key)->number != i)
+			r->ok = 0; /* (two of the same: not a table this code wrote) */
+	}
 	for (size_t i = 0; i < st->n_scripts && cf_ok(r); i++)
 		if (cf_get_u64(r) && !(st->starts[i] = load_step(st, r, i, NULL, t)))
 			r->ok = 0;
@@ -1503,7 +1555,5 @@ int st_load(struct st_state *st, struct cf_reader *r)
 	buf_free(&t.a);
 	buf_free(&t.b);
 	buf_free(&t.name);
-	hs_table_free(st->name_ids); /* the names stay: records point into them */
-	st->name_ids = NULL;
 	return rc;
 }

@@ -122,7 +122,7 @@ void st_pages(const struct st_state *st, void (*add)(void *ctx, struct page *p),
  * view lookup it uses). Returns 0 or -1. */
 struct cf_writer;
 struct cf_reader;
-void st_save(const struct st_state *st, struct cf_writer *w);
+void st_save(struct st_state *st, struct cf_writer *w);
 int st_load(struct st_state *st, struct cf_reader *r);
 
 /* Main state: site.collections[G] = the summaries of group G (key order),
