@@ -80,8 +80,7 @@ static void set_base(struct site *s, enum tr_kind kind, void *owner, struct valu
 
 /* ---- entities ---- */
 
-static struct entity *new_implicit(struct site *s, enum entity_kind kind, const char *slug,
-                                   const char *name)
+struct entity *site_implicit_new(enum entity_kind kind, const char *slug, const char *name)
 {
 	struct entity *e = xcalloc(1, sizeof *e);
 	e->kind = kind;
@@ -92,11 +91,8 @@ static struct entity *new_implicit(struct site *s, enum entity_kind kind, const 
 	return e;
 }
 
-/* Lists e (an implicit entity) in the site and registers its slug and
- * name for lookups. */
-static void list_implicit(struct site *s, struct entity *e)
+void site_list_entity(struct site *s, struct entity *e)
 {
-	size_t index = e->kind == ENT_TOPIC ? s->n_topics : s->n_people;
 	if (e->kind == ENT_TOPIC) {
 		s->topics = xrealloc(s->topics, (s->n_topics + 1) * sizeof *s->topics);
 		s->topics[s->n_topics++] = e;
@@ -104,6 +100,14 @@ static void list_implicit(struct site *s, struct entity *e)
 		s->people = xrealloc(s->people, (s->n_people + 1) * sizeof *s->people);
 		s->people[s->n_people++] = e;
 	}
+}
+
+/* Lists e (an implicit entity) in the site and registers its slug and
+ * name for lookups. */
+static void list_implicit(struct site *s, struct entity *e)
+{
+	size_t index = e->kind == ENT_TOPIC ? s->n_topics : s->n_people;
+	site_list_entity(s, e);
 	const char *prefix = e->kind == ENT_TOPIC ? "topic:" : "person:";
 	buf key = BUF_INIT;
 	buf_printf(&key, "%s%s", prefix, e->slug);
@@ -148,7 +152,7 @@ static struct entity *resolve_name(struct site *s, enum entity_kind kind, const 
 			tr_changed(s->track, s->lookup_obj, TR_ALL);
 		}
 	} else {
-		e = new_implicit(s, kind, slug, name);
+		e = site_implicit_new(kind, slug, name);
 	}
 	hs_put(s->implicit, key, (uint64_t)(uintptr_t)e, 0);
 	free(key);

@@ -291,6 +291,10 @@ struct value *site_view_new(struct site *s, enum tr_kind kind, void *owner, stru
                             struct value **layer, uint32_t *obj);
 /* "t:slug" or "p:slug": an entity's key in s->implicit (caller frees). */
 char *site_entity_key(enum entity_kind kind, const char *slug);
+/* A new implicit entity (no file): slug, name, URL and an empty meta. */
+struct entity *site_implicit_new(enum entity_kind kind, const char *slug, const char *name);
+/* Appends e to the site's topics or people (by its kind). */
+void site_list_entity(struct site *s, struct entity *e);
 /* Frees a view's four maps. */
 void site_view_free(struct value *top, struct value **layer);
 /* The map of the view whose top is top at stage 0..3 (3: the top itself),

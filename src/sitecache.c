@@ -573,22 +573,11 @@ static int load_entities(struct site *s, struct cf_reader *r, struct entity ***o
 			if (!e)
 				r->ok = 0; /* the scan does not have it: not the same files */
 		} else {
-			e = xcalloc(1, sizeof *e);
-			e->kind = (enum entity_kind)kind;
-			e->slug = xstrdup(slug);
-			e->name = xstrdup(name);
-			e->url = xasprintf("%s/%s/", kind == ENT_TOPIC ? "topics" : "people", slug);
-			e->meta = val_map();
+			e = site_implicit_new((enum entity_kind)kind, slug, name);
 			char *key = site_entity_key((enum entity_kind)kind, slug);
 			hs_put(s->implicit, key, (uint64_t)(uintptr_t)e, 0);
 			free(key);
-			if (kind == ENT_TOPIC) {
-				s->topics = xrealloc(s->topics, (s->n_topics + 1) * sizeof *s->topics);
-				s->topics[s->n_topics++] = e;
-			} else {
-				s->people = xrealloc(s->people, (s->n_people + 1) * sizeof *s->people);
-				s->people[s->n_people++] = e;
-			}
+			site_list_entity(s, e);
 		}
 		if (e && cf_ok(r)) {
 			load_shell(s, r, TR_ENTITY, e, &e->data, e->layer, &e->obj);
