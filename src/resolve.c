@@ -69,8 +69,11 @@ static void set_base(struct site *s, enum tr_kind kind, void *owner, struct valu
 		return;
 	}
 	uint64_t bits = map_diff(layer[0], base, "content") | extra;
-	if (kind == TR_ARTICLE) /* a new base, perhaps with its keys in another order */
-		((struct article *)owner)->cached = NULL;
+	/* a new base, perhaps with its keys in another order: not the cache's */
+	if (kind == TR_ARTICLE)
+		((struct article *)owner)->cached.at = NULL;
+	else if (kind == TR_ENTITY)
+		((struct entity *)owner)->cached.at = NULL;
 	site_bury(s, layer[0], bury_value);
 	layer[0] = base;
 	val_set_obj(base, *obj);
@@ -559,7 +562,7 @@ void article_reset(struct site *s, struct article *a)
 	diag_free(a->diag);
 	a->diag = diag_new();
 	a->fresh = 1;
-	a->cached = NULL;
+	a->cached.at = NULL;
 }
 
 int site_resolve(struct site *s)

@@ -58,17 +58,18 @@ struct site_config {
 
 enum entity_kind { ENT_TOPIC, ENT_PERSON };
 
-/* A topic or a person: from a file in content/topics or content/people,
- * or implicit (named by an article without a file of its own). */
-/* A view's bytes as the build cache had them (sitecache.c), saved again
- * as they are while the view is the one read and has not changed since. */
+/* A view's bytes as the build cache had them (sitecache.c; an article's
+ * page's bytes follow its view's), saved again as they are while the view
+ * is the one read and has not changed since. */
 struct view_bytes {
-	const char *at;           /* NULL: not read from the cache */
+	const char *at;           /* NULL: not read from the cache, or a new base */
 	size_t len;
 	const struct value *view; /* the top layer they were read into */
 	uint32_t obj;
 };
 
+/* A topic or a person: from a file in content/topics or content/people,
+ * or implicit (named by an article without a file of its own). */
 struct entity {
 	enum entity_kind kind;
 	char *slug;
@@ -128,12 +129,9 @@ struct article {
 	/* The build cache's bytes for its view and page (sitecache.c): saved
 	 * again as they are while both stay as they were read (same maps, same
 	 * page, no field changed since the cache's tick). */
-	const char *cached;
-	size_t cached_len;
-	const struct value *cached_view;
+	struct view_bytes cached;
 	const struct page *cached_page;
 	uint64_t cached_serial;
-	uint32_t cached_obj;
 	size_t cached_at;    /* its position in the cache's scan + 1; 0: not read from it */
 };
 

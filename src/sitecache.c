@@ -83,9 +83,10 @@ struct lazy_map {
 
 static const struct value *view_of_owner(void *ctx, uint32_t id);
 
-/* Adds the entries of a map's bytes to into; 0, or -1 when they do not
- * decode. */
-static int fill_map(const struct site *s, const char *bytes, size_t len, struct value *into)
+/* Adds the entries of a map's bytes to into, then params (a reference
+ * to meta) when meta is not NULL; 0, or -1 when they do not decode. */
+static int fill_map(const struct site *s, const char *bytes, size_t len,
+                    const struct value *meta, struct value *into)
 {
 	struct cf_reader r = {bytes, bytes + len, 1, view_of_owner, (void *)s, 1};
 	uint64_t n = cf_get_u64(&r);
@@ -96,16 +97,18 @@ static int fill_map(const struct site *s, const char *bytes, size_t len, struct 
 		if (cf_ok(&r))
 			val_setn(into, key ? key : "", klen, v ? v : val_null());
 	}
-	return cf_ok(&r) && r.p == r.end ? 0 : -1;
+	if (!cf_ok(&r) || r.p != r.end)
+		return -1;
+	if (meta)
+		val_set(into, "params", val_ref(meta));
+	return 0;
 }
 
 static struct value *lazy_fill(struct val_lazy *z)
 {
 	struct lazy_map *l = (struct lazy_map *)z;
 	struct value *m = val_map();
-	fill_map(l->s, l->bytes, l->len, m); /* (the checksum vouched for them) */
-	if (l->meta)
-		val_set(m, "params", val_ref(l->meta));
+	fill_map(l->s, l->bytes, l->len, l->meta, m); /* (the checksum vouched for them) */
 	return m;
 }
 
@@ -134,10 +137,8 @@ static void load_view(struct cf_reader *r, const struct site *s, struct value *t
 		if (!cf_ok(r))
 			break;
 		if (val_len(maps[i])) {
-			if (fill_map(s, bytes, len, maps[i]) != 0)
+			if (fill_map(s, bytes, len, params, maps[i]) != 0)
 				r->ok = 0;
-			else if (params)
-				val_set(maps[i], "params", val_ref(params));
 			continue;
 		}
 		struct lazy_map *l = xmalloc(sizeof *l);
@@ -156,12 +157,20 @@ static void read_view(struct cf_reader *r, const struct site *s, struct view_byt
 	*c = (struct view_bytes){from, (size_t)(r->p - from), top, obj};
 }
 
+/* Are c's bytes still those of the view top of object obj? (The same
+ * maps, the same object, no change since the cache's tick.) */
+static int view_as_read(const struct site *s, const struct view_bytes *c,
+                        const struct value *top, uint32_t obj)
+{
+	return s->cached_tick && c->at && c->view == top && c->obj == obj &&
+	       (!top || !tr_changed_after(s->track, obj, s->cached_tick));
+}
+
 /* save_view, or the bytes read while the view is the same and unchanged. */
 static void write_view(const struct site *s, struct cf_writer *w, const struct view_bytes *c,
                        struct value *top, struct value *const *layer, uint32_t obj)
 {
-	if (s->cached_tick && c->at && c->view == top && c->obj == obj &&
-	    (!top || !tr_changed_after(s->track, obj, s->cached_tick)))
+	if (view_as_read(s, c, top, obj))
 		cf_raw(w, c->at, c->len);
 	else
 		save_view(w, top, layer);
@@ -392,9 +401,8 @@ static uint32_t entity_id(const struct entity *e)
  * parse, a new base or a new page each make them differ.) */
 static int as_read(const struct site *s, const struct article *a)
 {
-	return s->cached_tick && a->cached && !a->fresh && a->data == a->cached_view &&
-	       a->obj == a->cached_obj && a->page == a->cached_page && (!a->page || a->page->serial == a->cached_serial) &&
-	       (!a->data || !tr_changed_after(s->track, a->obj, s->cached_tick));
+	return view_as_read(s, &a->cached, a->data, a->obj) && !a->fresh &&
+	       a->page == a->cached_page && (!a->page || a->page->serial == a->cached_serial);
 }
 
 void site_save(const struct site *s, struct cf_writer *w)
@@ -469,7 +477,7 @@ void site_save(const struct site *s, struct cf_writer *w)
 	for (size_t i = 0; i < s->n_all; i++) {
 		const struct article *a = s->all[i];
 		if (as_read(s, a)) {
-			cf_raw(w, a->cached, a->cached_len);
+			cf_raw(w, a->cached.at, a->cached.len);
 			continue;
 		}
 		save_view(w, a->data, a->layer);
@@ -737,12 +745,9 @@ int site_load(struct site *s, struct cf_reader *r)
 		const char *from = r->p;
 		load_view(r, s, a->data, a->layer, a->meta);
 		a->page = page_load(r);
-		a->cached = from;
-		a->cached_len = (size_t)(r->p - from);
-		a->cached_view = a->data;
+		a->cached = (struct view_bytes){from, (size_t)(r->p - from), a->data, a->obj};
 		a->cached_page = a->page;
 		a->cached_serial = a->page ? a->page->serial : 0;
-		a->cached_obj = a->obj;
 	}
 	s->cached_tick = tr_now(s->track);
 	s->n_cached = s->n_all;

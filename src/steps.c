@@ -198,8 +198,9 @@ struct st_state {
 	struct hs_table *name_ids; /* "group\x1fkey" -> its number + 1 */
 };
 
-/* "group\0key\0", the names of the records of one key read from the
- * cache; number is its place in the state's names. */
+/* "group\0key\0", the names the records of one key share (those read
+ * from the cache, and all of them once saved); number is its place in
+ * the state's names, which is the cache's number for it. */
 struct st_name {
 	uint32_t number;
 	char text[];

@@ -40,7 +40,8 @@ struct st_record {
 	uint32_t packed_len;
 	uint32_t seq : 30;      /* emission order within its step */
 	uint32_t shared : 1;    /* the names' block is the state's, one per key
-	                         * (read from the build cache), not the record's */
+	                         * (read from or saved to the build cache), not
+	                         * the record's */
 	uint32_t packed_own : 1; /* packed is the record's (else the mapped cache's) */
 	uint32_t script;        /* start records: the script that made it */
 };
