@@ -1000,6 +1000,9 @@ void build_free(struct build *b)
 	val_arena_free(b->arena); /* last: the state's values from the cache lived in it */
 	if (b->map)
 		munmap((void *)b->map, b->map_len);
+	if (b->base_map)
+		munmap((void *)b->base_map, b->base_len);
+	free(b->base_name);
 	free(b->t_parse);
 	free(b->t_filter);
 	free(b->t_render);

@@ -7,7 +7,17 @@
  * may differ: its format or the tool's version, the site's folder or the
  * output's, the options, or any file every step may read (site.yml,
  * scripts, data/, content/ outside articles), and when it is truncated or
- * corrupt (a checksum covers all of it). Ignoring it costs a full build. */
+ * corrupt (a checksum covers all of it). Ignoring it costs a full build.
+ *
+ * A warm build changes a small part of the state, so the file it writes
+ * is a delta: what it read and did not change (an article's view, a step,
+ * a page's record: cachefile.h's items) it leaves where they are in a
+ * base, a whole file the delta names with its size and checksum. The
+ * whole file a build read becomes the base (a second name for it, in the
+ * same folder) of the deltas written after it, until a delta grows past a
+ * quarter of its base; then the next build writes a whole file again and
+ * the base goes. A base that is missing or not the one named makes the
+ * cache ignored, like any other corrupt file. */
 #include "build_int.h"
 
 #include <errno.h>
@@ -16,6 +26,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -27,7 +38,7 @@
 #include "hashes.h"
 
 #define MAGIC "briefing build cache\n"
-#define FORMAT 8
+#define FORMAT 9
 
 /* The output folder as an absolute path (it may not exist yet). */
 static char *absolute(const char *path)
@@ -153,6 +164,114 @@ static uint64_t fingerprint(const struct build *b)
 	return h;
 }
 
+/* ---- deltas ---- */
+
+/* A base's name: the whole file's, then its checksum. */
+static char *base_name(const char *path, uint64_t sum)
+{
+	const char *slash = strrchr(path, '/');
+	return xasprintf("%s.%016llx.base", slash ? slash + 1 : path, (unsigned long long)sum);
+}
+
+static char *beside(const char *path, const char *name)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? xasprintf("%.*s/%s", (int)(slash - path), path, name) : xstrdup(name);
+}
+
+/* Removes the bases of the cache file at path but keep (NULL: all of
+ * them): what a whole file or a delta over another base left. */
+static void remove_bases(const char *path, const char *keep)
+{
+	char *dir = beside(path, ".");
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	size_t n = strlen(name);
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && (e = readdir(d));) {
+		size_t len = strlen(e->d_name);
+		if (len > n + 6 && !strncmp(e->d_name, name, n) && e->d_name[n] == '.' &&
+		    !strcmp(e->d_name + len - 5, ".base") && !(keep && !strcmp(e->d_name, keep)))
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+}
+
+struct base {
+	const char *bytes; /* NULL: write a whole file */
+	size_t len;
+	char *name;
+	uint64_t sum;
+};
+
+/* What the file written at path is a delta over: the base of the file
+ * read, while that is small beside it; or the file read itself when it
+ * is whole, given a base's name. */
+static struct base pick_base(const struct build *b, const char *path)
+{
+	struct base none = {NULL, 0, NULL, 0};
+	const char *whole = getenv("BRIEFING_CACHE_WHOLE");
+	if (!b->map || (whole && *whole && strcmp(whole, "0")))
+		return none;
+	if (b->base_map)
+		return b->map_len <= b->base_len / 4
+		       ? (struct base){b->base_map, b->base_len, xstrdup(b->base_name), b->base_sum}
+		       : none;
+	uint64_t sum;
+	memcpy(&sum, b->map + b->map_len - sizeof sum, sizeof sum);
+	struct base base = {b->map, b->map_len, base_name(path, sum), sum};
+	char *to = beside(path, base.name);
+	struct stat st;
+	unlink(to);
+	/* the file read is still the one at path: a build beside this one
+	 * may have written another since */
+	int same = link(path, to) == 0 && stat(to, &st) == 0 &&
+	           (unsigned long long)st.st_dev == b->map_dev &&
+	           (unsigned long long)st.st_ino == b->map_ino;
+	if (!same) {
+		unlink(to);
+		free(base.name);
+		base = none;
+	}
+	free(to);
+	return base;
+}
+
+/* Maps the base the file at path is a delta over into b and r; -1 when
+ * it is missing or not the file named (size and checksum). */
+static int map_base(struct build *b, struct cf_reader *r, const char *path, const char *name,
+                    uint64_t size, uint64_t sum)
+{
+	if (!name || !*name || strchr(name, '/') || size < sizeof sum)
+		return -1;
+	char *file = beside(path, name);
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	free(file);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0 || (uint64_t)st.st_size != size) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	const char *text = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (text == MAP_FAILED)
+		return -1;
+	uint64_t own;
+	memcpy(&own, text + size - sizeof own, sizeof own);
+	if (own != sum || cf_checksum(text, (size_t)size - sizeof own) != sum) {
+		munmap((void *)text, (size_t)size);
+		return -1;
+	}
+	b->base_map = r->base = text;
+	b->base_len = r->base_len = (size_t)size;
+	b->base_name = xstrdup(name);
+	b->base_sum = sum;
+	return 0;
+}
+
 /* ---- writing ---- */
 
 static void save_manifest_entry(void *ctx, const char *key, uint64_t hash)
@@ -194,6 +313,17 @@ int build_save(struct build *b, const char *path)
 	/* the inputs as the build started, when it read the cache: a file
 	 * changed since was not read, and the next build must see it */
 	cf_u64(&w, b->print ? b->print : fingerprint(b));
+	/* what was read and did not change since is written again as it was
+	 * read, unless a test wants to see that encoding it gives those bytes;
+	 * it is left in the base when there is one */
+	const char *reencode = getenv("BRIEFING_CACHE_REENCODE");
+	int reuse = !(reencode && *reencode && strcmp(reencode, "0"));
+	struct base base = reuse ? pick_base(b, path) : (struct base){NULL, 0, NULL, 0};
+	w.base = base.bytes;
+	w.base_len = base.len;
+	cf_str(&w, base.name);
+	cf_u64(&w, base.len);
+	cf_u64(&w, base.sum);
 	/* the manifest first: a reader checks the output against it while it
 	 * reads the rest */
 	cf_u64(&w, b->gen);
@@ -204,10 +334,6 @@ int build_save(struct build *b, const char *path)
 	size_t at1 = cf_tell(&w);
 	cf_u64(&w, b->theme_obj);
 	cf_u64(&w, b->sitemap_stamp); /* what the output's sitemap says */
-	/* what was read and did not change since is written again as it was
-	 * read, unless a test wants to see that encoding it gives those bytes */
-	const char *reencode = getenv("BRIEFING_CACHE_REENCODE");
-	int reuse = !(reencode && *reencode && strcmp(reencode, "0"));
 	if (!reuse)
 		s->cached_tick = 0; /* (site_save and st_save reuse only what came after it) */
 	site_save(s, &w);
@@ -217,9 +343,10 @@ int build_save(struct build *b, const char *path)
 	pg_save(b->pages, &w, reuse);
 	size_t at4 = cf_tell(&w);
 	if (getenv("BRIEFING_CACHE_DEBUG"))
-		fprintf(stderr, "cache: track %zu, site %zu, steps %zu, pages %zu bytes; "
+		fprintf(stderr, "cache: track %zu, site %zu, steps %zu, pages %zu bytes%s%s; "
 		        "%zu view maps opened\n",
-		        at1 - at0, at2 - at1, at3 - at2, at4 - at3, val_lazy_filled());
+		        at1 - at0, at2 - at1, at3 - at2, at4 - at3, base.name ? ", a delta over " : "",
+		        base.name ? base.name : "", val_lazy_filled());
 	page_save(&w, b->page404);
 	cf_value(&w, theme_prints(b->theme));
 	int failed = w.failed;
@@ -228,6 +355,9 @@ int build_save(struct build *b, const char *path)
 	int rc = written && !failed && rename(tmp, path) == 0 ? 0 : -1;
 	if (rc != 0)
 		unlink(tmp);
+	else /* (the mapped files stay readable) */
+		remove_bases(path, base.name);
+	free(base.name);
 	free(tmp);
 	return rc;
 }
@@ -272,7 +402,8 @@ static void *output_intact(void *arg)
 	return NULL;
 }
 
-static int restore_from(struct build *b, struct cf_reader *r, const char **why)
+static int restore_from(struct build *b, struct cf_reader *r, const char *path,
+                        const char **why)
 {
 	if ((size_t)(r->end - r->p) < sizeof MAGIC - 1 ||
 	    memcmp(r->p, MAGIC, sizeof MAGIC - 1) != 0) {
@@ -280,7 +411,7 @@ static int restore_from(struct build *b, struct cf_reader *r, const char **why)
 		return -1;
 	}
 	r->p += sizeof MAGIC - 1;
-	char *version = NULL, *site = NULL, *out = NULL;
+	char *version = NULL, *site = NULL, *out = NULL, *base = NULL;
 	int rc = -1, checking = 0;
 	pthread_t checker;
 	if (cf_get_u64(r) != FORMAT) {
@@ -299,6 +430,10 @@ static int restore_from(struct build *b, struct cf_reader *r, const char **why)
 		*why = "written with other options";
 		goto done;
 	}
+	base = cf_get_str(r);
+	uint64_t base_len = cf_get_u64(r), base_sum = cf_get_u64(r);
+	if (!cf_ok(r))
+		goto done;
 	double t_open = clock_s();
 	if (build_open(b) != 0 || !b->s) {
 		*why = "the site does not open";
@@ -325,6 +460,10 @@ static int restore_from(struct build *b, struct cf_reader *r, const char **why)
 	}
 	if (out_interrupted(s->cfg.output)) {
 		*why = "the last build of this output was interrupted";
+		goto done;
+	}
+	if (base && map_base(b, r, path, base, base_len, base_sum) != 0) {
+		*why = "a delta over a base file that is gone or changed";
 		goto done;
 	}
 	*why = "truncated or corrupt";
@@ -391,6 +530,7 @@ done:
 	free(version);
 	free(site);
 	free(out);
+	free(base);
 	return rc;
 }
 
@@ -419,16 +559,18 @@ int build_restore(struct build *b, const char *path, const char **why)
 		if (sum != cf_checksum(text, size - sizeof sum)) {
 			*why = "truncated or corrupt";
 		} else {
-			struct cf_reader r = {text, text + size - sizeof sum, 1, NULL, NULL, 1};
+			struct cf_reader r = {.p = text, .end = text + size - sizeof sum, .ok = 1, .borrow = 1};
 			b->arena = val_arena_new();
 			val_arena_use(b->arena);
-			rc = restore_from(b, &r, why);
+			rc = restore_from(b, &r, path, why);
 			val_arena_use(NULL);
 		}
 	}
 	if (rc == 0) {
 		b->map = text;
 		b->map_len = size;
+		b->map_dev = (unsigned long long)st.st_dev;
+		b->map_ino = (unsigned long long)st.st_ino;
 	} else if (text != MAP_FAILED) {
 		munmap((void *)text, size);
 	}
@@ -440,6 +582,11 @@ int build_restore(struct build *b, const char *path, const char **why)
 		b->prints = NULL;
 		val_arena_free(b->arena);
 		b->arena = NULL;
+		if (b->base_map)
+			munmap((void *)b->base_map, b->base_len);
+		b->base_map = NULL;
+		free(b->base_name);
+		b->base_name = NULL;
 	}
 	return rc;
 }

@@ -23,13 +23,13 @@ uint64_t cf_checksum(const char *p, size_t len)
 
 void cf_stream(struct cf_writer *w, int fd)
 {
-	*w = (struct cf_writer){BUF_INIT, 0, fd, 1, 0, 0, 0};
+	*w = (struct cf_writer){.b = BUF_INIT, .fd = fd, .stream = 1};
 	buf_grow(&w->b, 2 * CF_BLOCK);
 }
 
 void cf_memory(struct cf_writer *w)
 {
-	*w = (struct cf_writer){BUF_INIT, 0, -1, 0, 0, 0, 0};
+	*w = (struct cf_writer){.b = BUF_INIT, .fd = -1};
 }
 
 size_t cf_tell(const struct cf_writer *w)
@@ -108,8 +108,23 @@ void cf_bytes(struct cf_writer *w, const char *s, size_t len)
 	spill(w);
 }
 
-void cf_raw(struct cf_writer *w, const char *p, size_t len)
+enum { ITEM_HERE, ITEM_IN_BASE };
+
+void cf_item(struct cf_writer *w)
 {
+	cf_u64(w, ITEM_HERE);
+}
+
+void cf_item_raw(struct cf_writer *w, const char *p, size_t len)
+{
+	uintptr_t at = (uintptr_t)p, base = (uintptr_t)w->base;
+	if (w->base && at >= base && at - base <= w->base_len && len <= w->base_len - (at - base)) {
+		cf_u64(w, ITEM_IN_BASE);
+		cf_u64(w, at - base);
+		cf_u64(w, len);
+		return;
+	}
+	cf_u64(w, ITEM_HERE);
 	/* a block at a time, so that a long run does not sit in the buffer */
 	while (len) {
 		size_t n = len < CF_BLOCK ? len : CF_BLOCK;
@@ -268,6 +283,30 @@ char *cf_get_str(struct cf_reader *r)
 	size_t n;
 	const char *s = str_span(r, &n);
 	return s ? xstrndup(s, n) : NULL;
+}
+
+struct cf_reader *cf_get_item(struct cf_reader *r, struct cf_reader *sub)
+{
+	uint64_t mark = cf_get_u64(r);
+	if (mark == ITEM_HERE || !cf_ok(r))
+		return r;
+	uint64_t at = cf_get_u64(r), len = cf_get_u64(r);
+	*sub = *r;
+	if (mark != ITEM_IN_BASE || !r->base || at > r->base_len || len > r->base_len - at) {
+		r->ok = 0;
+		sub->ok = 0;
+		sub->p = sub->end;
+		return sub;
+	}
+	sub->p = r->base + at;
+	sub->end = sub->p + len;
+	return sub;
+}
+
+void cf_item_end(struct cf_reader *r, const struct cf_reader *from)
+{
+	if (from != r && (!from->ok || from->p != from->end))
+		r->ok = 0;
 }
 
 const char *cf_get_str_in(struct cf_reader *r, buf *b)

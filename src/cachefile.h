@@ -21,6 +21,9 @@ struct cf_writer {
 	int fd, stream, io_error;
 	uint64_t sum;   /* cf_checksum of the blocks written so far */
 	size_t written; /* their bytes */
+	/* the file this one is a delta over (cf_item_raw), or NULL */
+	const char *base;
+	size_t base_len;
 };
 
 /* The checksum of a cache file's bytes: hs_bulk chained over blocks of
@@ -41,9 +44,16 @@ void cf_i64(struct cf_writer *w, int64_t v);  /* zigzag varint */
 void cf_f64(struct cf_writer *w, double d);
 void cf_bytes(struct cf_writer *w, const char *s, size_t len);
 void cf_str(struct cf_writer *w, const char *s); /* NULL is kept as NULL */
-/* Bytes as they are: what an earlier writer wrote, read back unchanged
- * (a reader's range of a cache file), written again without decoding. */
-void cf_raw(struct cf_writer *w, const char *p, size_t len);
+/* Items: parts of a file (an article's view, a step) that a later writer
+ * may write again as they were read. A file can be a delta over a base,
+ * another cache file: an item whose bytes lie in the base is written as
+ * where they are there (their offset and length), not as the bytes, so a
+ * warm build writes only what changed. Each item starts with a mark that
+ * says which. cf_item starts one whose bytes the caller writes next;
+ * cf_item_raw writes one as the bytes an earlier reader took (a range of
+ * a reader's file, perhaps of w->base), or where they are in w->base. */
+void cf_item(struct cf_writer *w);
+void cf_item_raw(struct cf_writer *w, const char *p, size_t len);
 /* A value tree (NULL allowed); a reference is written as val_obj of its
  * target, which must be a view (else the writer fails). Positions are not
  * kept. */
@@ -58,6 +68,9 @@ struct cf_reader {
 	const struct value *(*view)(void *ctx, uint32_t id);
 	void *ctx;
 	int borrow; /* strings point into the bytes, which outlive them */
+	/* the base's bytes, for items left there (NULL: none) */
+	const char *base;
+	size_t base_len;
 };
 
 int cf_ok(const struct cf_reader *r);
@@ -72,6 +85,13 @@ char *cf_get_str(struct cf_reader *r);
  * only looked at: no allocation once b has grown. NULL as cf_get_str. */
 const char *cf_get_str_in(struct cf_reader *r, buf *b);
 struct value *cf_get_value(struct cf_reader *r);
+/* Starts reading an item: returns the reader to read its bytes from,
+ * r itself or *sub made to read them in r's base; cf_item_end(r, that
+ * reader) after them fails r when an item in the base was not read to
+ * its end. Either way the item's bytes are a range of a mapped file,
+ * from the returned reader's position on. */
+struct cf_reader *cf_get_item(struct cf_reader *r, struct cf_reader *sub);
+void cf_item_end(struct cf_reader *r, const struct cf_reader *from);
 /* Do bytes begin as an encoded map does? (The rest is not checked.) */
 int cf_is_map(const char *bytes, size_t len);
 

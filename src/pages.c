@@ -132,9 +132,10 @@ void pg_save(const struct pg_set *ps, struct cf_writer *w, int reuse)
 	for (size_t i = 0; i < ps->n; i++) {
 		const struct pg_rec *r = ps->recs[i];
 		if (reuse && r->cached) {
-			cf_raw(w, r->cached, r->cached_len);
+			cf_item_raw(w, r->cached, r->cached_len);
 			continue;
 		}
+		cf_item(w);
 		cf_str(w, r->url);
 		cf_u64(w, r->serial);
 		cf_u64(w, r->ran);
@@ -148,38 +149,48 @@ void pg_save(const struct pg_set *ps, struct cf_writer *w, int reuse)
 	}
 }
 
+/* One page's record (an item, its bytes from r's position on). */
+static int load_rec(struct pg_set *ps, struct cf_reader *r)
+{
+	const char *from = r->p;
+	char *url = cf_get_str(r);
+	if (!url) {
+		r->ok = 0;
+		return -1;
+	}
+	struct pg_rec *rec = find(ps, url);
+	free(url);
+	rec->serial = cf_get_u64(r);
+	rec->ran = (uint32_t)cf_get_u64(r);
+	rec->volatile_ = (int)cf_get_u64(r);
+	uint64_t nd = cf_get_u64(r);
+	if (!cf_ok(r) || nd > (uint64_t)(r->end - r->p)) {
+		r->ok = 0;
+		return -1;
+	}
+	rec->deps = xcalloc(nd ? nd : 1, sizeof *rec->deps);
+	rec->n_deps = (size_t)nd;
+	for (uint64_t k = 0; k < nd; k++) {
+		rec->deps[k].obj = (uint32_t)cf_get_u64(r);
+		rec->deps[k].bits = cf_get_u64(r);
+	}
+	diag_free(rec->d);
+	rec->d = diag_load(r);
+	rec->cached = from;
+	rec->cached_len = (size_t)(r->p - from);
+	return cf_ok(r) ? 0 : -1;
+}
+
 int pg_load(struct pg_set *ps, struct cf_reader *r)
 {
 	uint64_t n = cf_get_u64(r);
 	if (!cf_ok(r) || n > (uint64_t)(r->end - r->p))
 		return -1;
 	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
-		const char *from = r->p;
-		char *url = cf_get_str(r);
-		if (!url) {
+		struct cf_reader sub, *in = cf_get_item(r, &sub);
+		if (load_rec(ps, in) != 0)
 			r->ok = 0;
-			break;
-		}
-		struct pg_rec *rec = find(ps, url);
-		free(url);
-		rec->serial = cf_get_u64(r);
-		rec->ran = (uint32_t)cf_get_u64(r);
-		rec->volatile_ = (int)cf_get_u64(r);
-		uint64_t nd = cf_get_u64(r);
-		if (!cf_ok(r) || nd > (uint64_t)(r->end - r->p)) {
-			r->ok = 0;
-			break;
-		}
-		rec->deps = xcalloc(nd ? nd : 1, sizeof *rec->deps);
-		rec->n_deps = (size_t)nd;
-		for (uint64_t k = 0; k < nd; k++) {
-			rec->deps[k].obj = (uint32_t)cf_get_u64(r);
-			rec->deps[k].bits = cf_get_u64(r);
-		}
-		diag_free(rec->d);
-		rec->d = diag_load(r);
-		rec->cached = from;
-		rec->cached_len = (size_t)(r->p - from);
+		cf_item_end(r, in);
 	}
 	return cf_ok(r) ? 0 : -1;
 }

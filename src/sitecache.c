@@ -88,7 +88,8 @@ static const struct value *view_of_owner(void *ctx, uint32_t id);
 static int fill_map(const struct site *s, const char *bytes, size_t len,
                     const struct value *meta, struct value *into)
 {
-	struct cf_reader r = {bytes, bytes + len, 1, view_of_owner, (void *)s, 1};
+	struct cf_reader r = {.p = bytes, .end = bytes + len, .ok = 1, .view = view_of_owner,
+	                      .ctx = (void *)s, .borrow = 1};
 	uint64_t n = cf_get_u64(&r);
 	for (uint64_t k = 0; k < n && cf_ok(&r); k++) {
 		size_t klen;
@@ -147,14 +148,16 @@ static void load_view(struct cf_reader *r, const struct site *s, struct value *t
 	}
 }
 
-/* load_view, remembering where the bytes were. */
+/* load_view as an item, remembering where its bytes were. */
 static void read_view(struct cf_reader *r, const struct site *s, struct view_bytes *c,
                       struct value *top, struct value *const *layer, const struct value *meta,
                       uint32_t obj)
 {
-	const char *from = r->p;
-	load_view(r, s, top, layer, meta);
-	*c = (struct view_bytes){from, (size_t)(r->p - from), top, obj};
+	struct cf_reader sub, *in = cf_get_item(r, &sub);
+	const char *from = in->p;
+	load_view(in, s, top, layer, meta);
+	*c = (struct view_bytes){from, (size_t)(in->p - from), top, obj};
+	cf_item_end(r, in);
 }
 
 /* Are c's bytes still those of the view top of object obj? (The same
@@ -170,10 +173,12 @@ static int view_as_read(const struct site *s, const struct view_bytes *c,
 static void write_view(const struct site *s, struct cf_writer *w, const struct view_bytes *c,
                        struct value *top, struct value *const *layer, uint32_t obj)
 {
-	if (view_as_read(s, c, top, obj))
-		cf_raw(w, c->at, c->len);
-	else
+	if (view_as_read(s, c, top, obj)) {
+		cf_item_raw(w, c->at, c->len);
+	} else {
+		cf_item(w);
 		save_view(w, top, layer);
+	}
 }
 
 /* A view's maps, empty, with the id the cache gives it. */
@@ -343,7 +348,8 @@ static const struct value *view_of_owner(void *ctx, uint32_t id)
 
 struct value *site_unpack(const struct site *s, const char *bytes, size_t len, int borrow)
 {
-	struct cf_reader r = {bytes, bytes + len, 1, view_of_owner, (void *)s, borrow};
+	struct cf_reader r = {.p = bytes, .end = bytes + len, .ok = 1, .view = view_of_owner,
+	                      .ctx = (void *)s, .borrow = borrow};
 	struct value *v = cf_get_value(&r);
 	if (!cf_ok(&r) || r.p != r.end) {
 		val_free(v);
@@ -477,9 +483,10 @@ void site_save(const struct site *s, struct cf_writer *w)
 	for (size_t i = 0; i < s->n_all; i++) {
 		const struct article *a = s->all[i];
 		if (as_read(s, a)) {
-			cf_raw(w, a->cached.at, a->cached.len);
+			cf_item_raw(w, a->cached.at, a->cached.len);
 			continue;
 		}
+		cf_item(w);
 		save_view(w, a->data, a->layer);
 		save_page(w, a->page, 0);
 	}
@@ -742,10 +749,12 @@ int site_load(struct site *s, struct cf_reader *r)
 		          s->objects[i]->obj);
 	for (size_t i = 0; rc == 0 && cf_ok(r) && i < s->n_all; i++) {
 		struct article *a = s->all[i];
-		const char *from = r->p;
-		load_view(r, s, a->data, a->layer, a->meta);
-		a->page = page_load(r);
-		a->cached = (struct view_bytes){from, (size_t)(r->p - from), a->data, a->obj};
+		struct cf_reader sub, *in = cf_get_item(r, &sub);
+		const char *from = in->p;
+		load_view(in, s, a->data, a->layer, a->meta);
+		a->page = page_load(in);
+		a->cached = (struct view_bytes){from, (size_t)(in->p - from), a->data, a->obj};
+		cf_item_end(r, in);
 		a->cached_page = a->page;
 		a->cached_serial = a->page ? a->page->serial : 0;
 	}

@@ -1206,9 +1206,10 @@ static int same_places(const struct site *s)
 static void save_step(struct cf_writer *w, const struct st_step *p, int same)
 {
 	if (same && p->cached) {
-		cf_raw(w, p->cached, p->cached_len);
+		cf_item_raw(w, p->cached, p->cached_len);
 		return;
 	}
+	cf_item(w);
 	cf_u64(w, (uint64_t)p->ran);
 	save_out(w, &p->out);
 	cf_u64(w, p->n_deps);
@@ -1377,7 +1378,7 @@ static int load_out(struct st_state *st, struct cf_reader *r, struct st_out *o, 
 	return cf_ok(r) ? 0 : -1;
 }
 
-static struct st_step *load_step(struct st_state *st, struct cf_reader *r, size_t script,
+static struct st_step *read_step(struct st_state *st, struct cf_reader *r, size_t script,
                                  const char *group, struct scratch *t)
 {
 	struct st_step *p = step_new(script, group, 1);
@@ -1406,6 +1407,20 @@ static struct st_step *load_step(struct st_state *st, struct cf_reader *r, size_
 	}
 	p->cached = from;
 	p->cached_len = (size_t)(r->p - from);
+	return p;
+}
+
+/* A step as an item (save_step). */
+static struct st_step *load_step(struct st_state *st, struct cf_reader *r, size_t script,
+                                 const char *group, struct scratch *t)
+{
+	struct cf_reader sub, *in = cf_get_item(r, &sub);
+	struct st_step *p = read_step(st, in, script, group, t);
+	cf_item_end(r, in);
+	if (p && !cf_ok(r)) {
+		step_free(p);
+		p = NULL;
+	}
 	return p;
 }
 

@@ -8,6 +8,7 @@ SHARED=${BRIEFING_SHARED:-$ROOT/../shared}
 export SOURCE_DATE_EPOCH=1700000000
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/briefing-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
+export XDG_CACHE_HOME="$TMP/xdg-cache" # (not the user's: a test may set its own)
 failures=0
 
 ok() { echo "ok - $1"; }

@@ -38,23 +38,57 @@ check "an edited article is parsed, alone" grep -q "1 parsed)" "$TMP/out"
 check "the new title is on the home page" grep -q "Talks were tried before, warm" "$TMP/o/index.html"
 same_as_clean "after an edit, a clean build's output" "$s" "$TMP/o"
 
+# A warm build writes a delta: a small file that leaves what did not
+# change in the whole file a build before wrote, now its base. (After
+# an edit that changed much, the delta can be a quarter of its base: the
+# next build writes a whole file, and the one after it a delta again.)
+bases() { ls "$c" | grep -c '\.base$'; }
+head_size() { wc -c < "$(ls "$c"/*.cache)"; }
+base_size() { wc -c < "$(ls "$c"/*.base)"; }
+edits=0
+body_edit() { # then a build
+	edits=$((edits + 1))
+	printf '\nEdit %s.\n' "$edits" >> "$s/content/articles/2017/talks-tried-before.md"
+	build "$s" "$TMP/o"
+}
+small_delta() { [ "$(bases)" -eq 1 ] && [ "$(head_size)" -le $(($(base_size) / 4)) ]; }
+body_edit
+body_edit
+check "a warm build writes a delta over one base" test "$(bases)" -eq 1
+check "smaller than its base" small_delta
+base1=$(ls "$c"/*.base)
+body_edit
+check "the next build reads the delta and its base" said "read from"
+check "and writes another over the same base" test "$(ls "$c"/*.base)" = "$base1"
+same_as_clean "and its output is a clean build's" "$s" "$TMP/o"
+
 # What a warm build read and did not change it writes back as it read it;
 # the file must be the one encoding everything again gives
-# (BRIEFING_CACHE_REENCODE), byte for byte, whatever the edit. On one
+# (BRIEFING_CACHE_REENCODE), byte for byte, whatever the edit. It reads a
+# delta (a build after another edit writes one) and writes a whole file
+# (BRIEFING_CACHE_WHOLE), copying what it read from both files. On one
 # thread: pages made in parallel take their serial numbers in any order.
+primed=0
 as_reencoded() { # NAME EDIT-COMMAND...
 	name=$1
 	shift
 	export BRIEFING_JOBS=1
+	primed=$((primed + 1))
+	printf '\nPrimed %s.\n' "$primed" >> "$s/content/articles/2017/talks-tried-before.md"
+	build "$s" "$TMP/o"
 	rm -rf "$TMP/snap" && mkdir "$TMP/snap" && cp -R "$c" "$TMP/o" "$TMP/snap/"
 	"$@"
-	build "$s" "$TMP/o"
+	BRIEFING_CACHE_WHOLE=1 build "$s" "$TMP/o"
 	cp "$c"/*.cache "$TMP/reused"
 	rm -rf "$c" "$TMP/o" && cp -R "$TMP/snap/cache" "$c" && cp -R "$TMP/snap/o" "$TMP/o"
 	export BRIEFING_CACHE_REENCODE=1
 	build "$s" "$TMP/o"
 	unset BRIEFING_CACHE_REENCODE BRIEFING_JOBS
-	check "$name" cmp -s "$TMP/reused" "$(ls "$c"/*.cache)"
+	if [ "$(ls "$TMP/snap/cache" | grep -c '\.base$')" -ne 1 ]; then
+		not_ok "$name (read from a delta over a base)"
+	else
+		check "$name" cmp -s "$TMP/reused" "$(ls "$c"/*.cache)"
+	fi
 }
 body() { printf '\nOne more line, %s.\n' "$1" >> "$s/content/articles/2017/no-sign-of-talks.md"; }
 retitle() { sed 's/^title: .*/title: "China squeezes harder"/' "$1" > "$TMP/a" && cat "$TMP/a" > "$1"; }
@@ -65,6 +99,41 @@ as_reencoded "a new article: the same" cp "$s/content/articles/2017/no-sign-of-t
 as_reencoded "an article gone: the same" rm "$s/content/articles/2017/no-sign-of-talks-again.md"
 as_reencoded "no edit: the same" true
 same_as_clean "and the output is a clean build's" "$s" "$TMP/o"
+
+# A delta grows with each build until it passes a quarter of its base;
+# then a build writes a whole file again and the base goes.
+grown=0
+for i in 1 2 3 4 5 6 7 8; do
+	cp "$s/content/articles/2017/no-sign-of-talks.md" "$s/content/articles/2017/grown-$i.md"
+	body_edit
+	[ "$(bases)" -le 1 ] || break
+	if [ "$(bases)" -eq 1 ] && ! small_delta; then
+		body_edit
+		[ "$(bases)" -eq 0 ] && grown=whole
+		break
+	fi
+done
+rm -f "$s"/content/articles/2017/grown-*.md
+check "a delta past a quarter of its base: the next build writes a whole file" \
+	test "$grown" = whole
+to_small_delta() { for i in 1 2 3; do body_edit; small_delta && break; done; }
+to_small_delta
+rm -f "$c"/*.base
+body_edit
+check "a delta whose base is gone is ignored" said "base file that is gone or changed"
+same_as_clean "and the output is right" "$s" "$TMP/o"
+to_small_delta
+check "(a delta again)" test "$(bases)" -eq 1
+python3 - "$(ls "$c"/*.base)" <<'PY'
+import sys
+p = sys.argv[1]
+d = bytearray(open(p, "rb").read())
+d[len(d) // 2] ^= 1
+open(p, "wb").write(d)
+PY
+body_edit
+check "a delta whose base has changed is ignored" said "base file that is gone or changed"
+same_as_clean "and the output is right" "$s" "$TMP/o"
 
 # A record's value is kept as bytes, references by object id, and
 # decoded when a step reads it: after one brief changes, the group step

@@ -1,6 +1,7 @@
-/* test_cachefile.c: the build cache's value encoding in memory, and
- * pages that hold their data packed in that encoding until a render
- * reads it, also as the cache saves and reads them back. */
+/* test_cachefile.c: the build cache's value encoding in memory; items
+ * written whole or left in a base; and pages that hold their data packed
+ * in that encoding until a render reads it, also as the cache saves and
+ * reads them back. */
 #include <stdlib.h>
 
 #include "../../src/cachefile.h"
@@ -38,7 +39,7 @@ static void memory_round_trip(void)
 	struct cf_writer w;
 	encode(&w, v);
 	CHECK(!w.failed);
-	struct cf_reader r = {w.b.ptr, w.b.ptr + w.b.len, 1, NULL, NULL, 0};
+	struct cf_reader r = {.p = w.b.ptr, .end = w.b.ptr + w.b.len, .ok = 1};
 	struct value *back = cf_get_value(&r);
 	CHECK(cf_ok(&r) && r.p == r.end);
 	CHECK(val_equal(v, back));
@@ -63,14 +64,14 @@ static void pages_saved_packed(void)
 		cf_memory(&w);
 		page_save_packed(&w, k ? bytes : tree);
 		CHECK(!w.failed);
-		struct cf_reader r = {w.b.ptr, w.b.ptr + w.b.len, 1, NULL, NULL, 1};
+		struct cf_reader r = {.p = w.b.ptr, .end = w.b.ptr + w.b.len, .ok = 1, .borrow = 1};
 		struct page *back = page_load_packed(&r);
 		CHECK(back && cf_ok(&r) && r.p == r.end);
 		CHECK(back && !back->data && !back->packed_own && page_same_data(back, bytes));
 		CHECK(back && back->packed > w.b.ptr && back->packed < w.b.ptr + w.b.len);
 		int passed = 0;
 		for (size_t cut = 0; cut < w.b.len; cut++) {
-			struct cf_reader c = {w.b.ptr, w.b.ptr + cut, 1, NULL, NULL, 1};
+			struct cf_reader c = {.p = w.b.ptr, .end = w.b.ptr + cut, .ok = 1, .borrow = 1};
 			struct page *p = page_load_packed(&c);
 			passed += p != NULL;
 			page_free(p);
@@ -90,7 +91,7 @@ static void pages_saved_packed(void)
 	struct cf_writer w;
 	cf_memory(&w);
 	page_save_packed(&w, list);
-	struct cf_reader r = {w.b.ptr, w.b.ptr + w.b.len, 1, NULL, NULL, 1};
+	struct cf_reader r = {.p = w.b.ptr, .end = w.b.ptr + w.b.len, .ok = 1, .borrow = 1};
 	CHECK(page_load_packed(&r) == NULL && !cf_ok(&r));
 	buf_free(&w.b);
 	page_free(list);
@@ -150,9 +151,93 @@ static void pages_pack(void)
 	page_free(d);
 }
 
+/* Reads the items of a file written by items_in_base: each a string. */
+static int read_items(struct cf_reader *r, char **got, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct cf_reader sub, *in = cf_get_item(r, &sub);
+		got[i] = cf_get_str(in);
+		cf_item_end(r, in);
+	}
+	return cf_ok(r) && r->p == r->end;
+}
+
+/* an item whose bytes lie in the writer's base is written as where they
+ * are: the reader finds them there; out of the base, or with no base, the
+ * bytes are written; a reference past the base's end, a file read without
+ * its base and an item read short each fail the reader */
+static void items_in_base(void)
+{
+	struct cf_writer base;
+	cf_memory(&base);
+	cf_item(&base);
+	cf_str(&base, "the first, in the base");
+	size_t second = base.b.len;
+	cf_item(&base);
+	cf_str(&base, "the second, also there");
+	struct cf_reader r = {.p = base.b.ptr, .end = base.b.ptr + base.b.len, .ok = 1};
+	const char *at[2];
+	size_t len[2];
+	for (int i = 0; i < 2; i++) { /* (as a reader would find them) */
+		struct cf_reader sub, *in = cf_get_item(&r, &sub);
+		at[i] = in->p;
+		free(cf_get_str(in));
+		len[i] = (size_t)(in->p - at[i]);
+		cf_item_end(&r, in);
+	}
+	CHECK(cf_ok(&r) && r.p == r.end && at[1] == base.b.ptr + second + 1);
+
+	const char *elsewhere = "\x05new!"; /* a string's bytes, not the base's */
+	struct cf_writer w;
+	cf_memory(&w);
+	w.base = base.b.ptr;
+	w.base_len = base.b.len;
+	cf_item_raw(&w, at[1], len[1]);
+	cf_item_raw(&w, elsewhere, 5);
+	cf_item(&w);
+	cf_str(&w, "written here");
+	cf_item_raw(&w, at[0], len[0]);
+	CHECK(w.b.len < len[0] + len[1]); /* (the two from the base: a few bytes each) */
+
+	char *got[4] = {0};
+	r = (struct cf_reader){.p = w.b.ptr, .end = w.b.ptr + w.b.len, .ok = 1, .base = base.b.ptr,
+	                       .base_len = base.b.len};
+	CHECK(read_items(&r, got, 4));
+	CHECK_STR(got[0], "the second, also there");
+	CHECK_STR(got[1], "new!");
+	CHECK_STR(got[2], "written here");
+	CHECK_STR(got[3], "the first, in the base");
+	for (int i = 0; i < 4; i++)
+		free(got[i]);
+
+	r = (struct cf_reader){.p = w.b.ptr, .end = w.b.ptr + w.b.len, .ok = 1};
+	CHECK(!read_items(&r, got, 4)); /* no base */
+	for (int i = 0; i < 4; i++)
+		free(got[i]);
+	r = (struct cf_reader){.p = w.b.ptr, .end = w.b.ptr + w.b.len, .ok = 1, .base = base.b.ptr,
+	                       .base_len = second};
+	CHECK(!read_items(&r, got, 4)); /* the second item past the base's end */
+	for (int i = 0; i < 4; i++)
+		free(got[i]);
+
+	struct cf_writer two; /* an item of two strings, read as one */
+	cf_memory(&two);
+	two.base = base.b.ptr;
+	two.base_len = base.b.len;
+	cf_item_raw(&two, at[0], len[0] + len[1]);
+	r = (struct cf_reader){.p = two.b.ptr, .end = two.b.ptr + two.b.len, .ok = 1,
+	                       .base = base.b.ptr, .base_len = base.b.len};
+	CHECK(!read_items(&r, got, 1));
+	free(got[0]);
+	buf_free(&two.b);
+	buf_free(&w.b);
+	buf_free(&base.b);
+}
+
 int main(void)
 {
 	RUN(memory_round_trip);
+	RUN(items_in_base);
 	RUN(pages_saved_packed);
 	RUN(pages_pack);
 	return TEST_MAIN_END();
