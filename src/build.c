@@ -148,7 +148,10 @@ int build_open(struct build *b)
 	/* a file or folder the scan could not take still lets the articles it
 	 * found be parsed, so that one run reports every error; the build stops
 	 * after the parse */
-	site_scan(s);
+	if (b->restoring) /* the cache's articles: the update lists them */
+		site_scan_entities(s);
+	else
+		site_scan(s);
 	lint_site(s, b->o.check_only, s->diag);
 	diag_merge(b->kept, s->diag); /* shown by every update until the next full one */
 	b->paths = hs_table_new();
@@ -160,7 +163,7 @@ int build_open(struct build *b)
 	if (!b->scripts)
 		return -1;
 	int workers = b->jobs;
-	if ((size_t)workers > s->n_all)
+	if ((size_t)workers > s->n_all && !b->restoring)
 		workers = s->n_all ? (int)s->n_all : 1;
 	b->workers = xcalloc((size_t)workers, sizeof *b->workers);
 	for (int i = 0; i < workers; i++) {

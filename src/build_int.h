@@ -38,6 +38,7 @@ struct build {
 	int warnings;             /* in the last update's messages */
 	int failed;               /* the last update failed: the output is not up to date */
 	int restored;             /* read from the cache: the next update compares everything */
+	int restoring;            /* reading the cache: the site opens without its articles */
 	uint64_t print;           /* the inputs' fingerprint when the cache was read (0: not) */
 	int cached;               /* build_run with a cache: output staged in place, or a new
 	                           * tree with a manifest */

@@ -435,7 +435,10 @@ static int restore_from(struct build *b, struct cf_reader *r, const char *path,
 	if (!cf_ok(r))
 		goto done;
 	double t_open = clock_s();
-	if (build_open(b) != 0 || !b->s) {
+	b->restoring = 1;
+	int opened = build_open(b);
+	b->restoring = 0;
+	if (opened != 0 || !b->s) {
 		*why = "the site does not open";
 		goto done;
 	}

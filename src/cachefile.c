@@ -125,6 +125,11 @@ void cf_item_raw(struct cf_writer *w, const char *p, size_t len)
 		return;
 	}
 	cf_u64(w, ITEM_HERE);
+	cf_raw(w, p, len);
+}
+
+void cf_raw(struct cf_writer *w, const char *p, size_t len)
+{
 	/* a block at a time, so that a long run does not sit in the buffer */
 	while (len) {
 		size_t n = len < CF_BLOCK ? len : CF_BLOCK;

@@ -54,6 +54,9 @@ void cf_str(struct cf_writer *w, const char *s); /* NULL is kept as NULL */
  * a reader's file, perhaps of w->base), or where they are in w->base. */
 void cf_item(struct cf_writer *w);
 void cf_item_raw(struct cf_writer *w, const char *p, size_t len);
+/* Bytes as they are: what an earlier writer wrote, read back unchanged
+ * (a range of a reader's file), written again here without decoding. */
+void cf_raw(struct cf_writer *w, const char *p, size_t len);
 /* A value tree (NULL allowed); a reference is written as val_obj of its
  * target, which must be a view (else the writer fails). Positions are not
  * kept. */

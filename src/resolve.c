@@ -563,6 +563,7 @@ void article_reset(struct site *s, struct article *a)
 	a->diag = diag_new();
 	a->fresh = 1;
 	a->cached.at = NULL;
+	a->cached_meta = NULL;
 }
 
 int site_resolve(struct site *s)

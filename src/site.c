@@ -978,12 +978,22 @@ char **site_list_articles(struct site *s, size_t *n, size_t *prefix)
 	return sc.files;
 }
 
-int site_scan(struct site *s)
+int site_scan_entities(struct site *s)
 {
 	int before = diag_count(s->diag, DIAG_ERROR);
 	load_entities(s, ENT_TOPIC);
 	load_entities(s, ENT_PERSON);
 	sp_load(s);
+	s->file_lookup = val_copy(s->lookup);
+	s->n_file_topics = s->n_topics;
+	s->n_file_people = s->n_people;
+	return diag_count(s->diag, DIAG_ERROR) > before ? -1 : 0;
+}
+
+int site_scan(struct site *s)
+{
+	int before = diag_count(s->diag, DIAG_ERROR);
+	site_scan_entities(s);
 	size_t n, prefix;
 	char **files = site_list_articles(s, &n, &prefix);
 	s->all = xcalloc(n ? n : 1, sizeof *s->all);
@@ -995,8 +1005,5 @@ int site_scan(struct site *s)
 		s->articles[s->n_articles++] = a;
 	}
 	free(files);
-	s->file_lookup = val_copy(s->lookup);
-	s->n_file_topics = s->n_topics;
-	s->n_file_people = s->n_people;
 	return diag_count(s->diag, DIAG_ERROR) > before ? -1 : 0;
 }

@@ -133,6 +133,10 @@ struct article {
 	const struct page *cached_page;
 	uint64_t cached_serial;
 	size_t cached_at;    /* its position in the cache's scan + 1; 0: not read from it */
+	/* and its front matter's, saved again as they are until it is parsed
+	 * again (NULL: none) */
+	const char *cached_meta;
+	size_t cached_meta_len;
 };
 
 struct page {
@@ -255,6 +259,9 @@ struct value *site_load_file(const struct site *s, const char *path, char **html
 /* Lists content/articles/ (recursively), people and topics; loads people
  * and topics. Article files are only listed here (parsed in parallel). */
 int site_scan(struct site *s);
+/* site_scan without the articles (a build that reads them from its cache
+ * lists them when it compares them with the files). */
+int site_scan_entities(struct site *s);
 /* The article files under content/articles/, in scan order (each folder's
  * names sorted, depth first), as paths to free; *prefix is where the name
  * below content/articles/ starts in each. Problems go to s->diag. */

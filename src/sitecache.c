@@ -451,7 +451,10 @@ void site_save(const struct site *s, struct cf_writer *w)
 		cf_i64(w, a->draft);
 		cf_i64(w, a->publish_at);
 		cf_i64(w, a->expires);
-		cf_value(w, a->meta);
+		if (s->cached_tick && !a->fresh && a->cached_meta) /* not parsed again since */
+			cf_raw(w, a->cached_meta, a->cached_meta_len);
+		else
+			cf_value(w, a->meta);
 		cf_u64(w, a->words);
 		cf_i64(w, a->body_line);
 		cf_i64(w, a->body_ok);
@@ -652,7 +655,10 @@ static struct article *load_article(struct site *s, struct cf_reader *r)
 	a->draft = (int)cf_get_i64(r);
 	a->publish_at = cf_get_i64(r);
 	a->expires = cf_get_i64(r);
+	const char *meta = r->p;
 	a->meta = cf_get_value(r);
+	a->cached_meta = meta;
+	a->cached_meta_len = (size_t)(r->p - meta);
 	a->words = (size_t)cf_get_u64(r);
 	a->body_line = (int)cf_get_i64(r);
 	a->body_ok = (int)cf_get_i64(r);
