@@ -82,7 +82,7 @@ void lb_forget(struct lb *lb, const void *p);
  * site hooks that run after the steps. */
 void lb_set_collection(struct lb *lb, const char *group, struct value *const *summaries,
                        size_t n);
-int lb_run_finish(struct lb *lb, size_t script, const char *group, char *const *keys,
+int lb_run_finish(struct lb *lb, size_t script, const char *group, const char *const *keys,
                   struct value *const *summaries, size_t n, struct st_out *out);
 
 #endif

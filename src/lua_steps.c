@@ -310,7 +310,7 @@ int lb_run_group(struct lb *lb, size_t script, const char *group, const char *ke
 
 /* What a finish step is called with, made inside the protected call. */
 struct finish_args {
-	char *const *keys;
+	const char *const *keys;
 	struct value *const *summaries;
 	size_t n;
 };
@@ -336,7 +336,7 @@ static int finish_k(lua_State *L)
 	return 0;
 }
 
-int lb_run_finish(struct lb *lb, size_t script, const char *group, char *const *keys,
+int lb_run_finish(struct lb *lb, size_t script, const char *group, const char *const *keys,
                   struct value *const *summaries, size_t n, struct st_out *out)
 {
 	lua_State *L = lb->L;

@@ -150,7 +150,8 @@ struct st_step {
 };
 
 struct st_key {
-	char *group, *key;
+	const char *group, *key;  /* its name's */
+	struct st_name *name;
 	struct st_record **recs;
 	size_t n, cap;
 	struct st_record **before; /* the list at the start of this update */
@@ -196,6 +197,12 @@ struct st_state {
 	struct st_name **names;
 	size_t n_names, cap_names;
 	struct hs_table *name_ids; /* "group\x1fkey" -> its number + 1 */
+	buf scratch;
+	/* the cache's owners and names tables, saved again as read while the
+	 * one has not changed and the other has not grown */
+	const char *owners_at, *names_at;
+	size_t owners_len, names_len, n_names_read;
+	int owners_changed;
 };
 
 /* "group\0key\0", the names the records of one key share (those read
@@ -289,6 +296,7 @@ struct st_state *st_new(struct site *s, const struct lb_scripts *sc, struct lb *
 		qsort(st->groups, st->n_groups, sizeof *st->groups, group_cmp);
 	st->owners = hs_ids_new();
 	st->field_ids = hs_table_new();
+	st->scratch = (buf)BUF_INIT;
 	return st;
 }
 
@@ -299,8 +307,6 @@ static void key_free(struct st_state *st, struct st_key *k)
 	free(k->steps);
 	free(k->recs);
 	free(k->before);
-	free(k->group);
-	free(k->key);
 	free(k);
 }
 
@@ -337,6 +343,7 @@ void st_free(struct st_state *st)
 		free(st->names[i]);
 	free(st->names);
 	hs_table_free(st->name_ids);
+	buf_free(&st->scratch);
 	free(st);
 }
 
@@ -395,6 +402,9 @@ static void touch(struct st_state *st, struct st_key *k)
 	st->touched[st->n_touched++] = k;
 }
 
+static struct st_name *shared_name(struct st_state *st, buf *scratch, const char *group,
+                                   const char *key);
+
 static void add_record(struct st_state *st, struct st_record *r)
 {
 	int found;
@@ -404,8 +414,9 @@ static void add_record(struct st_state *st, struct st_record *r)
 		k = st->keys[at];
 	} else {
 		k = xcalloc(1, sizeof *k);
-		k->group = xstrdup(r->group);
-		k->key = xstrdup(r->key);
+		k->name = shared_name(st, &st->scratch, r->group, r->key);
+		k->group = k->name->text;
+		k->key = k->name->text + strlen(k->group) + 1;
 		k->obj = tr_add(st->s->track, TR_KEY, k);
 		k->steps = xcalloc(st->n_scripts ? st->n_scripts : 1, sizeof *k->steps);
 		GROW(st->keys, st->n_keys, st->cap_keys);
@@ -565,7 +576,7 @@ static void apply_writes(struct st_state *st, struct st_write *old, size_t n_old
                          struct st_write *nw, size_t n_new, int stage, const char *who)
 {
 	struct site *s = st->s;
-	size_t i = 0, j = 0;
+	size_t i = 0, j = 0, entries = hs_ids_count(st->owners);
 	while (i < n_old || j < n_new) {
 		int c = i == n_old ? 1 : j == n_new ? -1 : write_cmp(&old[i], &nw[j]);
 		struct st_write *w = c <= 0 ? &old[i] : &nw[j];
@@ -581,6 +592,7 @@ static void apply_writes(struct st_state *st, struct st_write *old, size_t n_old
 				tr_changed(s->track, id, bit);
 			}
 			*slot = (*slot & ~(uint64_t)0xffffffffu) | (owners ? owners - 1 : 0);
+			st->owners_changed |= owners != 0;
 			i++;
 			continue;
 		}
@@ -599,13 +611,16 @@ static void apply_writes(struct st_state *st, struct st_write *old, size_t n_old
 				tr_changed(s->track, id, bit);
 			}
 		}
-		if (c != 0) /* newly set by this step */
+		if (c != 0) { /* newly set by this step */
 			owners++;
-		else
+			st->owners_changed = 1;
+		} else {
 			i++;
+		}
 		*slot = (uint64_t)st->update << 32 | owners;
 		j++;
 	}
+	st->owners_changed |= hs_ids_count(st->owners) != entries;
 	for (size_t k = 0; k < n_new; k++) { /* what the layers now own */
 		val_free(nw[k].value);
 		nw[k].value = NULL;
@@ -935,7 +950,7 @@ static void run_finish(struct st_state *st, struct lb *main, struct st_stats *st
 		}
 		/* the summaries of the script's group.G steps, in key order */
 		size_t n = 0, cap = 0;
-		char **keys = NULL;
+		const char **keys = NULL;
 		struct value **sums = NULL;
 		int found;
 		size_t k = key_pos(st, g->name, "", &found);
@@ -1219,18 +1234,68 @@ static void save_step(struct cf_writer *w, const struct st_step *p, int same)
 	}
 }
 
-struct owner_saving {
-	const struct st_state *st;
-	struct cf_writer *w;
+struct owner {
+	uint64_t key, value;
 };
 
-static void save_owner(void *ctx, uint64_t key, uint64_t value)
+struct owner_list {
+	struct owner *at;
+	size_t n;
+};
+
+static void list_owner(void *ctx, uint64_t key, uint64_t value)
 {
-	struct owner_saving *o = ctx;
-	size_t field = key & 0x0fffffff;
-	cf_u64(o->w, key >> 28); /* the object and the layer */
-	cf_str(o->w, field < o->st->n_fields ? o->st->fields[field] : "");
-	cf_u64(o->w, OWNERS(value));
+	struct owner_list *l = ctx;
+	l->at[l->n++] = (struct owner){key, value};
+}
+
+static int owner_cmp(const void *pa, const void *pb)
+{
+	const struct owner *a = pa, *b = pb;
+	return a->key < b->key ? -1 : a->key > b->key;
+}
+
+/* The owners table, an item: its field names, then the counts; the bytes
+ * read while no count changed. */
+static void save_owners(const struct st_state *st, struct cf_writer *w)
+{
+	if (st->s->cached_tick && st->owners_at && !st->owners_changed) {
+		cf_item_raw(w, st->owners_at, st->owners_len);
+		return;
+	}
+	cf_item(w);
+	cf_u64(w, st->n_fields);
+	for (size_t i = 0; i < st->n_fields; i++)
+		cf_str(w, st->fields[i]);
+	/* in key order: the table's own order depends on how it was filled,
+	 * and a file encoded afresh must give the bytes of one saved as read */
+	struct owner_list l = {xmalloc((hs_ids_count(st->owners) + 1) * sizeof *l.at), 0};
+	hs_ids_each(st->owners, list_owner, &l);
+	qsort(l.at, l.n, sizeof *l.at, owner_cmp);
+	cf_u64(w, l.n);
+	for (size_t i = 0; i < l.n; i++) {
+		cf_u64(w, l.at[i].key >> 28);         /* the object and the layer */
+		cf_u64(w, l.at[i].key & 0x0fffffff); /* the field, by number */
+		cf_u64(w, OWNERS(l.at[i].value));
+	}
+	free(l.at);
+}
+
+/* The records' names, an item (they give them by number); the bytes read
+ * while no name came. */
+static void save_names(const struct st_state *st, struct cf_writer *w)
+{
+	if (st->s->cached_tick && st->names_at && st->n_names == st->n_names_read) {
+		cf_item_raw(w, st->names_at, st->names_len);
+		return;
+	}
+	cf_item(w);
+	cf_u64(w, st->n_names);
+	for (size_t i = 0; i < st->n_names; i++) {
+		const char *group = st->names[i]->text;
+		cf_str(w, group);
+		cf_str(w, group + strlen(group) + 1);
+	}
 }
 
 /* Makes the names of every record the state's shared ones, so that each
@@ -1279,15 +1344,8 @@ void st_save(struct st_state *st, struct cf_writer *w)
 		cf_str(w, st->groups[i].name);
 		cf_u64(w, st->groups[i].obj);
 	}
-	cf_u64(w, hs_ids_count(st->owners));
-	hs_ids_each(st->owners, save_owner, &(struct owner_saving){st, w});
-	/* the records' names, which they give by number */
-	cf_u64(w, st->n_names);
-	for (size_t i = 0; i < st->n_names; i++) {
-		const char *group = st->names[i]->text;
-		cf_str(w, group);
-		cf_str(w, group + strlen(group) + 1);
-	}
+	save_owners(st, w);
+	save_names(st, w);
 	for (size_t i = 0; i < st->n_scripts; i++) {
 		cf_u64(w, st->starts[i] != NULL);
 		if (st->starts[i])
@@ -1302,8 +1360,7 @@ void st_save(struct st_state *st, struct cf_writer *w)
 	cf_u64(w, st->n_keys);
 	for (size_t i = 0; i < st->n_keys; i++) {
 		const struct st_key *k = st->keys[i];
-		cf_str(w, k->group);
-		cf_str(w, k->key);
+		cf_u64(w, k->name->number);
 		cf_u64(w, k->obj);
 		for (size_t g = 0; g < st->n_scripts; g++) {
 			cf_u64(w, k->steps[g] != NULL);
@@ -1448,6 +1505,61 @@ static int sorted(struct st_record *const *recs, size_t n)
 	return 1;
 }
 
+/* The owners table (save_owners), remembering its bytes. */
+static int load_owners(struct st_state *st, struct cf_reader *r, struct scratch *t)
+{
+	struct cf_reader sub, *in = cf_get_item(r, &sub);
+	const char *from = in->p;
+	uint64_t n = cf_get_u64(in);
+	if (!cf_ok(in) || n > (uint64_t)(in->end - in->p)) {
+		in->ok = 0;
+		n = 0;
+	}
+	/* the field numbers of the file, as numbers of this state's fields */
+	uint32_t *field = xcalloc(n ? n : 1, sizeof *field);
+	for (uint64_t i = 0; i < n && cf_ok(in); i++) {
+		const char *name = cf_get_str_in(in, &t->a);
+		if (name)
+			field[i] = (uint32_t)(owner_key(st, 1, 0, name) & 0x0fffffff);
+		else
+			in->ok = 0;
+	}
+	uint64_t count = cf_get_u64(in);
+	for (uint64_t i = 0; i < count && cf_ok(in); i++) {
+		uint64_t at = cf_get_u64(in), f = cf_get_u64(in), owners = cf_get_u64(in);
+		if (!cf_ok(in) || !(at >> 4) || at >> 4 > UINT32_MAX || f >= n)
+			in->ok = 0;
+		else
+			*hs_ids_at(st->owners, at << 28 | field[f]) = owners & 0xffffffffu;
+	}
+	free(field);
+	st->owners_at = from;
+	st->owners_len = (size_t)(in->p - from);
+	st->owners_changed = 0;
+	cf_item_end(r, in);
+	return cf_ok(r) ? 0 : -1;
+}
+
+/* The names table (save_names), remembering its bytes. */
+static int load_names(struct st_state *st, struct cf_reader *r, struct scratch *t)
+{
+	struct cf_reader sub, *in = cf_get_item(r, &sub);
+	const char *from = in->p;
+	uint64_t n = cf_get_u64(in);
+	if (!cf_ok(in) || n > (uint64_t)(in->end - in->p))
+		in->ok = 0;
+	for (uint64_t i = 0; i < n && cf_ok(in); i++) {
+		const char *group = cf_get_str_in(in, &t->a), *key = cf_get_str_in(in, &t->b);
+		if (!group || !key || shared_name(st, &t->name, group, key)->number != i)
+			in->ok = 0; /* (two of the same: not a table this code wrote) */
+	}
+	st->names_at = from;
+	st->names_len = (size_t)(in->p - from);
+	st->n_names_read = st->n_names;
+	cf_item_end(r, in);
+	return cf_ok(r) ? 0 : -1;
+}
+
 static int load_state(struct st_state *st, struct cf_reader *r, struct scratch *t)
 {
 	struct site *s = st->s;
@@ -1466,25 +1578,8 @@ static int load_state(struct st_state *st, struct cf_reader *r, struct scratch *
 			g->obj = id;
 		free(name);
 	}
-	n = cf_get_u64(r);
-	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
-		uint64_t at = cf_get_u64(r);
-		const char *field = cf_get_str_in(r, &t->a);
-		uint64_t count = cf_get_u64(r);
-		if (field && at >> 4 && at >> 4 <= UINT32_MAX)
-			*hs_ids_at(st->owners, owner_key(st, (uint32_t)(at >> 4), (int)(at & 15), field)) =
-				count & 0xffffffffu;
-		else
-			r->ok = 0;
-	}
-	n = cf_get_u64(r);
-	if (!cf_ok(r) || n > (uint64_t)(r->end - r->p))
+	if (load_owners(st, r, t) != 0 || load_names(st, r, t) != 0)
 		return -1;
-	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
-		const char *group = cf_get_str_in(r, &t->a), *key = cf_get_str_in(r, &t->b);
-		if (!group || !key || shared_name(st, &t->name, group, key)->number != i)
-			r->ok = 0; /* (two of the same: not a table this code wrote) */
-	}
 	for (size_t i = 0; i < st->n_scripts && cf_ok(r); i++)
 		if (cf_get_u64(r) && !(st->starts[i] = load_step(st, r, i, NULL, t)))
 			r->ok = 0;
@@ -1499,18 +1594,28 @@ static int load_state(struct st_state *st, struct cf_reader *r, struct scratch *
 		p->article = s->all[i];
 		s->all[i]->emit = p;
 	}
+	/* the keys, by the number of their names (key_of: the other way) */
+	struct st_key **key_of = xcalloc(st->n_names ? st->n_names : 1, sizeof *key_of);
 	n = cf_get_u64(r);
 	if (!cf_ok(r) || n > (uint64_t)(r->end - r->p))
-		return -1;
+		r->ok = 0;
 	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
+		uint64_t number = cf_get_u64(r);
+		uint32_t obj = (uint32_t)cf_get_u64(r);
+		if (!cf_ok(r) || number >= st->n_names || key_of[number]) {
+			r->ok = 0;
+			break;
+		}
 		struct st_key *k = xcalloc(1, sizeof *k);
-		k->group = cf_get_str(r);
-		k->key = cf_get_str(r);
-		k->obj = (uint32_t)cf_get_u64(r);
+		k->name = st->names[number];
+		k->group = k->name->text;
+		k->key = k->name->text + strlen(k->group) + 1;
+		k->obj = obj;
 		k->steps = xcalloc(st->n_scripts ? st->n_scripts : 1, sizeof *k->steps);
 		GROW(st->keys, st->n_keys, st->cap_keys);
 		st->keys[st->n_keys++] = k;
-		if (!k->group || !k->key || tr_attach(s->track, k->obj, TR_KEY, k) != 0 ||
+		key_of[number] = k;
+		if (tr_attach(s->track, k->obj, TR_KEY, k) != 0 ||
 		    (st->n_keys > 1 && key_cmp(st->keys[st->n_keys - 2], k->group, k->key) >= 0)) {
 			r->ok = 0;
 			break;
@@ -1533,15 +1638,11 @@ static int load_state(struct st_state *st, struct cf_reader *r, struct scratch *
 		    !(st->groups[i].finish =
 		      load_step(st, r, st->groups[i].script, st->groups[i].name, t)))
 			r->ok = 0;
-	if (!cf_ok(r))
+	if (!cf_ok(r)) {
+		free(key_of);
 		return -1;
-	/* the key lists, from the records, newest article first */
-	struct st_key **key_of = xcalloc(st->n_names ? st->n_names : 1, sizeof *key_of);
-	for (size_t i = 0; i < st->n_keys && st->name_ids; i++) {
-		uint64_t id;
-		if (hs_get(st->name_ids, key_name(&t->name, st->keys[i]->group, st->keys[i]->key), &id))
-			key_of[id - 1] = st->keys[i];
 	}
+	/* the key lists, from the records, newest article first */
 	for (size_t i = 0; i < st->n_scripts; i++)
 		if (st->starts[i])
 			file_records(st->starts[i], key_of);
