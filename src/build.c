@@ -450,6 +450,8 @@ static int run_hooks(struct build *b, int full)
 		    lb_run_hook(b->main, "collections", s->diag) != 0)
 			rc = -1;
 	}
+	if (rc == 0)
+		site_steps_done(s);
 	b->t[T_HOOKS] += now_s() - t0;
 	return rc;
 }

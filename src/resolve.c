@@ -566,6 +566,21 @@ void article_reset(struct site *s, struct article *a)
 	a->cached_meta = NULL;
 }
 
+/* A brief's page changes with its title, URL and path (only when it is
+ * parsed: fresh) and its summary, which a step may also set: made again
+ * for those, and for the rest whose summary changed since the last time. */
+static void make_pages(struct site *s)
+{
+	struct tr_dep summary = {0, tr_bit("summary", 7)};
+	for (size_t i = 0; i < s->n_articles; i++) {
+		struct article *a = s->articles[i];
+		summary.obj = a->obj;
+		if (!a->page || a->fresh || !s->resolved_at ||
+		    tr_stale(s->track, &summary, 1, s->resolved_at))
+			article_page(s, a);
+	}
+}
+
 int site_resolve(struct site *s)
 {
 	int errors = 0;
@@ -623,22 +638,19 @@ int site_resolve(struct site *s)
 	int workers = pool_default_workers();
 	pool_run(workers, s->n_topics + s->n_people, entity_view_one, s);
 	pool_run(workers, s->n_articles, article_view_one, s);
-	/* a brief's page changes with its title, URL and path (only when it is
-	 * parsed: fresh) and its summary, which a step may also set */
-	struct tr_dep summary = {0, tr_bit("summary", 7)};
-	for (size_t i = 0; i < s->n_articles; i++) {
-		struct article *a = s->articles[i];
-		summary.obj = a->obj;
-		if (!a->page || a->fresh || !s->resolved_at ||
-		    tr_stale(s->track, &summary, 1, s->resolved_at))
-			article_page(s, a);
-	}
+	make_pages(s);
 	for (size_t i = 0; i < s->n_all; i++) /* unpublished ones too: parsed is parsed */
 		s->all[i]->fresh = 0;
 	/* one tick back: what changes later at this same tick (a step in the
 	 * same stage) still counts as after it */
 	s->resolved_at = tr_now(s->track) > 1 ? tr_now(s->track) - 1 : 0;
 	return errors;
+}
+
+void site_steps_done(struct site *s)
+{
+	make_pages(s);
+	s->resolved_at = tr_now(s->track); /* (nothing changes after the steps) */
 }
 
 static _Atomic uint64_t serials;

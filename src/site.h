@@ -192,7 +192,7 @@ struct site {
 	uint32_t obj;
 	uint32_t lookup_obj;    /* changes when names find other entities (implicit ones came or went) */
 	struct track *track;    /* the ids of views (track.h) */
-	uint32_t resolved_at;   /* the tick of the last site_resolve (0: none yet) */
+	uint32_t resolved_at;   /* when briefs' pages last met their summaries (0: never) */
 	uint32_t cached_tick;   /* the clock when the build cache was read (0: not read) */
 	size_t n_cached;        /* the articles it had */
 	struct page **pages;    /* every page, in order (not owned) */
@@ -285,6 +285,10 @@ void article_render_body(const struct site *s, struct article *a);
  * entities changed, and every field that differs is stamped (track.h).
  * Each article's messages are added to s->diag. Returns the errors. */
 int site_resolve(struct site *s);
+/* After the steps: the pages of briefs whose summary a step changed are
+ * made again, and the next update looks only at summaries changed after
+ * now (else it opens every view a first build's steps wrote to). */
+void site_steps_done(struct site *s);
 /* Forgets article a (its file is gone): its view and page are buried. */
 void site_drop_article(struct site *s, struct article *a);
 /* Resets a for a new parse of its file: what it held is buried. */

@@ -164,6 +164,28 @@ same_as_clean "and the output is a clean build's" "$s" "$TMP/o"
 rm -r "$s/scripts" "$s/templates"
 build "$s" "$TMP/o"
 
+# The first warm build after a clean one opens the views one edit needs,
+# as the builds after it do, not every view the clean build's steps wrote
+# to (the clean build checked its briefs' pages after its steps).
+m="$TMP/many"
+mkdir -p "$m/content/articles/2020"
+printf 'title: "Many"\nbase_url: "https://example.org/"\n' > "$m/site.yml"
+for i in $(seq 1 60); do
+	printf -- '---\ntitle: "Brief %s"\ndate: 2020-%02d-%02d\ntopics: [Topic %s]\npeople: [Person %s]\n---\n\nBrief %s, on talks.\n' \
+		"$i" $((i % 12 + 1)) $((i % 27 + 1)) $((i % 7)) $((i % 11)) "$i" > "$m/content/articles/2020/brief-$i.md"
+done
+opened() { # the views a build after one more edit opened
+	printf '\nMore.\n' >> "$m/content/articles/2020/brief-7.md"
+	BRIEFING_CACHE_DEBUG=1 "$BRIEFING" build -q -s "$m" -o "$TMP/many-out" --cache-dir "$TMP/many-cache" 2>&1 |
+		sed -n 's/^cache: .*; \([0-9]*\) view maps opened$/\1/p'
+}
+"$BRIEFING" build -q -s "$m" -o "$TMP/many-out" --cache-dir "$TMP/many-cache"
+first=$(opened)
+second=$(opened)
+check "the first warm build opens about the views the next one does ($first, $second)" \
+	test "${first:-999}" -le $(( ${second:-0} * 6 / 5 ))
+same_as_clean "and its output is a clean build's" "$m" "$TMP/many-out"
+
 file=$(ls "$c"/*.cache)
 head -c 1000 "$file" > "$TMP/cut" && cp "$TMP/cut" "$file"
 build "$s" "$TMP/o"
