@@ -38,7 +38,7 @@
 #include "hashes.h"
 
 #define MAGIC "briefing build cache\n"
-#define FORMAT 10
+#define FORMAT 11
 
 /* The output folder as an absolute path (it may not exist yet). */
 static char *absolute(const char *path)

@@ -218,6 +218,8 @@ struct hs_entry {
 	char *key; /* NULL: empty slot */
 	uint64_t hash;
 	unsigned mark;
+	uint32_t h; /* the key's hash (its low bits place it): compared before the
+	             * key, and the key is not hashed again when the table grows */
 };
 
 struct hs_table {
@@ -251,20 +253,40 @@ void hs_table_free(struct hs_table *t)
 	free(t);
 }
 
+static uint32_t key_hash(const char *key, size_t len)
+{
+	return (uint32_t)hs_bytes(key, len, 7);
+}
+
+static size_t find_slot_h(const struct hs_table *t, const char *key, uint32_t h)
+{
+	size_t mask = t->cap - 1, i = h & mask;
+	while (t->slots[i].key && (t->slots[i].h != h || strcmp(t->slots[i].key, key) != 0))
+		i = (i + 1) & mask;
+	return i;
+}
+
 static size_t find_slot(const struct hs_table *t, const char *key)
 {
-	size_t mask = t->cap - 1;
-	size_t i = (size_t)hs_bytes(key, strlen(key), 7) & mask;
-	while (t->slots[i].key && strcmp(t->slots[i].key, key) != 0)
-		i = (i + 1) & mask;
+	return find_slot_h(t, key, key_hash(key, strlen(key)));
+}
+
+/* Where an entry not in slots goes (its key is not compared). */
+static size_t free_slot(const struct hs_entry *slots, size_t cap, uint32_t h)
+{
+	size_t i = h & (cap - 1);
+	while (slots[i].key)
+		i = (i + 1) & (cap - 1);
 	return i;
 }
 
 static int has_key(const struct hs_table *t, const char *k, size_t len)
 {
 	size_t mask = t->cap - 1;
-	for (size_t i = (size_t)hs_bytes(k, len, 7) & mask; t->slots[i].key; i = (i + 1) & mask)
-		if (strncmp(t->slots[i].key, k, len) == 0 && t->slots[i].key[len] == '\0')
+	uint32_t h = key_hash(k, len);
+	for (size_t i = h & mask; t->slots[i].key; i = (i + 1) & mask)
+		if (t->slots[i].h == h && strncmp(t->slots[i].key, k, len) == 0 &&
+		    t->slots[i].key[len] == '\0')
 			return 1;
 	return 0;
 }
@@ -286,7 +308,7 @@ static void grow(struct hs_table *t)
 	t->slots = xcalloc(t->cap, sizeof *t->slots);
 	for (size_t i = 0; i < old_cap; i++)
 		if (old[i].key)
-			t->slots[find_slot(t, old[i].key)] = old[i];
+			t->slots[free_slot(t->slots, t->cap, old[i].h)] = old[i];
 	free(old);
 }
 
@@ -294,9 +316,11 @@ void hs_put(struct hs_table *t, const char *key, uint64_t hash, unsigned mark)
 {
 	if ((t->n + 1) * 2 > t->cap)
 		grow(t);
-	size_t i = find_slot(t, key);
+	uint32_t h = key_hash(key, strlen(key));
+	size_t i = find_slot_h(t, key, h);
 	if (!t->slots[i].key) {
 		t->slots[i].key = xstrdup(key);
+		t->slots[i].h = h;
 		t->n++;
 	}
 	t->slots[i].hash = hash;
@@ -342,7 +366,7 @@ void hs_sweep(struct hs_table *t, unsigned mark,
 		if (!old[i].key)
 			continue;
 		if (old[i].mark == mark) {
-			t->slots[find_slot(t, old[i].key)] = old[i];
+			t->slots[free_slot(t->slots, cap, old[i].h)] = old[i];
 			t->n++;
 		} else {
 			if (gone)

@@ -215,6 +215,18 @@ struct st_name {
 
 static void free_retired(struct st_state *st);
 
+/* o's summary, decoded from the cache's bytes the first time it is asked
+ * for (a finish step asks for its group's; most are never asked for).
+ * On the main thread. */
+static struct value *summary_of(const struct st_state *st, const struct st_out *o)
+{
+	struct st_out *w = (struct st_out *)o; /* (filled in once: the same value) */
+	if (!w->summary && w->summary_len)
+		w->summary = site_unpack(st->s, w->summary_at, w->summary_len, 1);
+	w->summary_len = 0;
+	return w->summary;
+}
+
 const struct site *st_site(const struct st_state *st)
 {
 	return st->s;
@@ -908,7 +920,7 @@ static void run_groups(struct st_state *st, struct lb **workers, int nworkers,
 	}
 	for (size_t i = 0; i < r.n; i++) {
 		struct st_step *p = r.todo[i];
-		struct value *before = p->out.summary;
+		struct value *before = summary_of(st, &p->out);
 		int changed = !p->ran || !val_equal(before, p->next.summary);
 		char *who = group_who(st, p);
 		apply_step(st, p, who);
@@ -964,7 +976,7 @@ static void run_finish(struct st_state *st, struct lb *main, struct st_stats *st
 				sums = xrealloc(sums, cap * sizeof *sums);
 			}
 			keys[n] = st->keys[k]->key;
-			sums[n++] = q->out.summary;
+			sums[n++] = summary_of(st, &q->out);
 		}
 		st_out_init(&p->next, 3);
 		p->next.ran = now;
@@ -1108,7 +1120,7 @@ void st_collections(const struct st_state *st, struct lb *main)
 		struct st_step **list = ran_steps(st, g, &n);
 		struct value **sums = xcalloc(n ? n : 1, sizeof *sums);
 		for (size_t i = 0; i < n; i++)
-			sums[i] = list[i]->out.summary;
+			sums[i] = summary_of(st, &list[i]->out);
 		lb_set_collection(main, g->name, sums, n);
 		free(sums);
 		free(list);
@@ -1126,7 +1138,7 @@ void st_summaries(const struct st_state *st, const char *group,
 		size_t n;
 		struct st_step **list = ran_steps(st, g, &n);
 		for (size_t i = 0; i < n; i++)
-			each(ctx, list[i]->key->key, list[i]->out.summary);
+			each(ctx, list[i]->key->key, summary_of(st, &list[i]->out));
 		free(list);
 	}
 }
@@ -1143,17 +1155,10 @@ static const char *key_name(buf *b, const char *group, const char *key)
 	return b->ptr;
 }
 
-/* The names of group/key, as the records read from the cache share them
- * and the cache numbers them (made on first use; never dropped, so that
- * a step saved as the bytes read keeps its numbers). */
-static struct st_name *shared_name(struct st_state *st, buf *scratch, const char *group,
-                                   const char *key)
+/* Adds group/key to the names, with the next number. */
+static struct st_name *new_name(struct st_state *st, buf *scratch, const char *group,
+                                const char *key)
 {
-	uint64_t id;
-	if (!st->name_ids)
-		st->name_ids = hs_table_new();
-	if (hs_get(st->name_ids, key_name(scratch, group, key), &id))
-		return st->names[id - 1];
 	size_t lg = strlen(group) + 1, lk = strlen(key) + 1;
 	struct st_name *n = xmalloc(sizeof *n + lg + lk);
 	n->number = (uint32_t)st->n_names;
@@ -1161,8 +1166,33 @@ static struct st_name *shared_name(struct st_state *st, buf *scratch, const char
 	memcpy(n->text + lg, key, lk);
 	GROW(st->names, st->n_names, st->cap_names);
 	st->names[st->n_names++] = n;
-	hs_put(st->name_ids, scratch->ptr, st->n_names, 0);
+	if (st->name_ids)
+		hs_put(st->name_ids, key_name(scratch, group, key), st->n_names, 0);
 	return n;
+}
+
+/* The names of group/key, as the records read from the cache share them
+ * and the cache numbers them (made on first use; never dropped, so that
+ * a step saved as the bytes read keeps its numbers). A key has its
+ * name: the table of all of them is made only for a name no key has
+ * (a new key's), which a warm build seldom meets. */
+static struct st_name *shared_name(struct st_state *st, buf *scratch, const char *group,
+                                   const char *key)
+{
+	struct st_key *k = st_find(st, group, key);
+	if (k)
+		return k->name;
+	uint64_t id;
+	if (!st->name_ids) {
+		st->name_ids = hs_table_new();
+		for (size_t i = 0; i < st->n_names; i++) {
+			const char *g = st->names[i]->text;
+			hs_put(st->name_ids, key_name(scratch, g, g + strlen(g) + 1), i + 1, 0);
+		}
+	}
+	if (hs_get(st->name_ids, key_name(scratch, group, key), &id))
+		return st->names[id - 1];
+	return new_name(st, scratch, group, key);
 }
 
 static struct st_name *name_of(const struct st_record *r)
@@ -1201,7 +1231,8 @@ static void save_out(struct cf_writer *w, const struct st_out *o)
 	cf_u64(w, o->n_pages);
 	for (size_t i = 0; i < o->n_pages; i++)
 		page_save_packed(w, o->pages[i]);
-	cf_value(w, o->summary);
+	/* with its length first: a reader keeps the bytes (summary_of) */
+	site_save_packed(w, o->summary, o->summary_at, o->summary_len);
 	diag_save(o->diag, w);
 }
 
@@ -1428,7 +1459,7 @@ static int load_out(struct st_state *st, struct cf_reader *r, struct st_out *o, 
 		if (p)
 			st_out_page(o, p);
 	}
-	o->summary = cf_get_value(r);
+	o->summary_at = cf_get_bytes(r, &o->summary_len);
 	diag_free(o->diag);
 	o->diag = diag_load(r);
 	st_out_fit(o);
@@ -1550,8 +1581,10 @@ static int load_names(struct st_state *st, struct cf_reader *r, struct scratch *
 		in->ok = 0;
 	for (uint64_t i = 0; i < n && cf_ok(in); i++) {
 		const char *group = cf_get_str_in(in, &t->a), *key = cf_get_str_in(in, &t->b);
-		if (!group || !key || shared_name(st, &t->name, group, key)->number != i)
-			in->ok = 0; /* (two of the same: not a table this code wrote) */
+		if (!group || !key)
+			in->ok = 0;
+		else /* (by number: the table of names is made when it is needed) */
+			new_name(st, &t->name, group, key);
 	}
 	st->names_at = from;
 	st->names_len = (size_t)(in->p - from);

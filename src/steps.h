@@ -65,7 +65,9 @@ struct st_out {
 	size_t n_pages, cap_pages;
 	struct st_write *site_sets; /* site:set_data (view is the site map) */
 	size_t n_site_sets, cap_site_sets;
-	struct value *summary;      /* group steps: what the step returned */
+	struct value *summary;      /* group steps: what the step returned, */
+	const char *summary_at;     /* or its bytes in the build cache, decoded */
+	size_t summary_len;         /* when first asked for (0: none) */
 	struct diag *diag;          /* its messages (shown on every build) */
 	int stage;                  /* 1 start and emit, 2 group, 3 finish */
 	struct tr_log reads;        /* what it read, merged into its deps */

@@ -164,6 +164,40 @@ same_as_clean "and the output is a clean build's" "$s" "$TMP/o"
 rm -r "$s/scripts" "$s/templates"
 build "$s" "$TMP/o"
 
+# A group step's summary is kept as the cache's bytes and decoded when a
+# finish step reads it: after one brief's edit, the finish step lists
+# every key's summary, the others' from the cache.
+mkdir -p "$s/scripts" "$s/templates"
+cat > "$s/scripts/sums.lua" <<'LUA'
+return {
+  emit = function(a, emit) emit("sums", a.date_iso:sub(1, 10), { title = a.title }) end,
+  group = { sums = function(key, records, site)
+    local titles = {}
+    for i = 1, #records do titles[i] = records[i].value.title end
+    return { day = key, n = #records, titles = table.concat(titles, "; ") }
+  end },
+  finish = { sums = function(summaries, site)
+    local items = {}
+    for i = 1, #summaries do items[i] = summaries[i].value end
+    site:add_page{ url = "sums/", template = "sums", kind = "sums", title = "Sums",
+                   data = { items = items } }
+  end },
+}
+LUA
+printf '{{#items}}<p>{{day}} {{n}} {{titles}}</p>\n{{/items}}' > "$s/templates/sums.mustache"
+build "$s" "$TMP/o"
+days=$(grep -c '<p>' "$TMP/o/sums/index.html")
+retitle "$s/content/articles/2017/no-sign-of-talks.md"
+sed 's/China squeezes harder/China squeezes harder still/' "$s/content/articles/2017/no-sign-of-talks.md" > "$TMP/a" &&
+	cat "$TMP/a" > "$s/content/articles/2017/no-sign-of-talks.md"
+build "$s" "$TMP/o"
+check "a finish step reads the summaries the cache kept ($days days)" \
+	sh -c "test $days -ge 3 && test \$(grep -c '<p>' '$TMP/o/sums/index.html') -eq $days &&
+	       grep -q 'China squeezes harder still' '$TMP/o/sums/index.html'"
+same_as_clean "and the output is a clean build's" "$s" "$TMP/o"
+rm -r "$s/scripts" "$s/templates"
+build "$s" "$TMP/o"
+
 # The first warm build after a clean one opens the views one edit needs,
 # as the builds after it do, not every view the clean build's steps wrote
 # to (the clean build checked its briefs' pages after its steps).

@@ -123,6 +123,48 @@ static void table_sweep(void)
 	CHECK_INT(hs_count(t), 500);
 	CHECK(!hs_get(t, "page/8", &h));
 	CHECK(hs_get(t, "page/9", &h) && h == 9);
+	int kept = 0;
+	for (int i = 0; i < 1000; i++) {
+		snprintf(key, sizeof key, "page/%d", i);
+		kept += hs_get(t, key, &h) && h == (uint64_t)i && i % 2;
+	}
+	CHECK_INT(kept, 500);
+	hs_table_free(t);
+}
+
+static void count_key(void *ctx, const char *key, uint64_t value)
+{
+	(void)key;
+	((uint64_t *)ctx)[0]++;
+	((uint64_t *)ctx)[1] += value;
+}
+
+/* every key is found again as the table grows (entries move without
+ * their keys being hashed again), a second put changes the value, keys
+ * that share a prefix stay apart, and each entry is visited once */
+static void table_grows(void)
+{
+	struct hs_table *t = hs_table_new();
+	char key[32];
+	for (int i = 0; i < 20000; i++) {
+		snprintf(key, sizeof key, "%d/index.html", i);
+		hs_put(t, key, (uint64_t)i, 0);
+	}
+	hs_put(t, "7/index.html", 70000, 0);
+	hs_put(t, "7/index.htm", 1, 0);
+	CHECK_INT(hs_count(t), 20001);
+	int found = 0;
+	uint64_t v = 0;
+	for (int i = 0; i < 20000; i++) {
+		snprintf(key, sizeof key, "%d/index.html", i);
+		found += hs_get(t, key, &v) && v == (i == 7 ? 70000u : (uint64_t)i);
+	}
+	CHECK_INT(found, 20000);
+	CHECK(hs_get(t, "7/index.htm", &v) && v == 1);
+	CHECK(!hs_get(t, "7/index", &v) && !hs_get(t, "20000/index.html", &v));
+	uint64_t seen[2] = {0, 0};
+	hs_each(t, count_key, seen);
+	CHECK(seen[0] == 20001 && seen[1] == 19999ull * 20000 / 2 - 7 + 70000 + 1);
 	hs_table_free(t);
 }
 
@@ -216,6 +258,7 @@ int main(void)
 	RUN(values_with_cycles);
 	RUN(lambdas_are_opaque);
 	RUN(table_sweep);
+	RUN(table_grows);
 	RUN(seen_finds_duplicates);
 	RUN(ids_keep_every_key);
 	RUN(template_reach);
