@@ -164,6 +164,14 @@ static uint64_t fingerprint(const struct build *b)
 	return h;
 }
 
+/* Is the environment variable name set to something but 0 (a test's
+ * switch)? */
+static int env_on(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v && strcmp(v, "0") != 0;
+}
+
 /* ---- deltas ---- */
 
 /* A base's name: the whole file's, then its checksum. */
@@ -212,8 +220,7 @@ struct base {
 static struct base pick_base(const struct build *b, const char *path)
 {
 	struct base none = {NULL, 0, NULL, 0};
-	const char *whole = getenv("BRIEFING_CACHE_WHOLE");
-	if (!b->map || (whole && *whole && strcmp(whole, "0")))
+	if (!b->map || env_on("BRIEFING_CACHE_WHOLE"))
 		return none;
 	if (b->base_map)
 		return b->map_len <= b->base_len / 4
@@ -316,8 +323,7 @@ int build_save(struct build *b, const char *path)
 	/* what was read and did not change since is written again as it was
 	 * read, unless a test wants to see that encoding it gives those bytes;
 	 * it is left in the base when there is one */
-	const char *reencode = getenv("BRIEFING_CACHE_REENCODE");
-	int reuse = !(reencode && *reencode && strcmp(reencode, "0"));
+	int reuse = !env_on("BRIEFING_CACHE_REENCODE");
 	struct base base = reuse ? pick_base(b, path) : (struct base){NULL, 0, NULL, 0};
 	w.base = base.bytes;
 	w.base_len = base.len;

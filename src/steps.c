@@ -197,7 +197,7 @@ struct st_state {
 	struct st_name **names;
 	size_t n_names, cap_names;
 	struct hs_table *name_ids; /* "group\x1fkey" -> its number + 1 */
-	buf scratch;
+	buf scratch;               /* for key_name */
 	/* the cache's owners and names tables, saved again as read while the
 	 * one has not changed and the other has not grown */
 	const char *owners_at, *names_at;
@@ -414,8 +414,7 @@ static void touch(struct st_state *st, struct st_key *k)
 	st->touched[st->n_touched++] = k;
 }
 
-static struct st_name *shared_name(struct st_state *st, buf *scratch, const char *group,
-                                   const char *key);
+static struct st_name *shared_name(struct st_state *st, const char *group, const char *key);
 
 static void add_record(struct st_state *st, struct st_record *r)
 {
@@ -426,7 +425,7 @@ static void add_record(struct st_state *st, struct st_record *r)
 		k = st->keys[at];
 	} else {
 		k = xcalloc(1, sizeof *k);
-		k->name = shared_name(st, &st->scratch, r->group, r->key);
+		k->name = shared_name(st, r->group, r->key);
 		k->group = k->name->text;
 		k->key = k->name->text + strlen(k->group) + 1;
 		k->obj = tr_add(st->s->track, TR_KEY, k);
@@ -1156,8 +1155,7 @@ static const char *key_name(buf *b, const char *group, const char *key)
 }
 
 /* Adds group/key to the names, with the next number. */
-static struct st_name *new_name(struct st_state *st, buf *scratch, const char *group,
-                                const char *key)
+static struct st_name *new_name(struct st_state *st, const char *group, const char *key)
 {
 	size_t lg = strlen(group) + 1, lk = strlen(key) + 1;
 	struct st_name *n = xmalloc(sizeof *n + lg + lk);
@@ -1167,7 +1165,7 @@ static struct st_name *new_name(struct st_state *st, buf *scratch, const char *g
 	GROW(st->names, st->n_names, st->cap_names);
 	st->names[st->n_names++] = n;
 	if (st->name_ids)
-		hs_put(st->name_ids, key_name(scratch, group, key), st->n_names, 0);
+		hs_put(st->name_ids, key_name(&st->scratch, group, key), st->n_names, 0);
 	return n;
 }
 
@@ -1176,8 +1174,7 @@ static struct st_name *new_name(struct st_state *st, buf *scratch, const char *g
  * a step saved as the bytes read keeps its numbers). A key has its
  * name: the table of all of them is made only for a name no key has
  * (a new key's), which a warm build seldom meets. */
-static struct st_name *shared_name(struct st_state *st, buf *scratch, const char *group,
-                                   const char *key)
+static struct st_name *shared_name(struct st_state *st, const char *group, const char *key)
 {
 	struct st_key *k = st_find(st, group, key);
 	if (k)
@@ -1187,12 +1184,12 @@ static struct st_name *shared_name(struct st_state *st, buf *scratch, const char
 		st->name_ids = hs_table_new();
 		for (size_t i = 0; i < st->n_names; i++) {
 			const char *g = st->names[i]->text;
-			hs_put(st->name_ids, key_name(scratch, g, g + strlen(g) + 1), i + 1, 0);
+			hs_put(st->name_ids, key_name(&st->scratch, g, g + strlen(g) + 1), i + 1, 0);
 		}
 	}
-	if (hs_get(st->name_ids, key_name(scratch, group, key), &id))
+	if (hs_get(st->name_ids, key_name(&st->scratch, group, key), &id))
 		return st->names[id - 1];
-	return new_name(st, scratch, group, key);
+	return new_name(st, group, key);
 }
 
 static struct st_name *name_of(const struct st_record *r)
@@ -1200,10 +1197,10 @@ static struct st_name *name_of(const struct st_record *r)
 	return (struct st_name *)(void *)(r->group - offsetof(struct st_name, text));
 }
 
-/* Reading steps: three strings looked at and let go, without allocating
+/* Reading steps: two strings looked at and let go, without allocating
  * (a cache holds hundreds of thousands of records). */
 struct scratch {
-	buf a, b, name;
+	buf a, b;
 };
 
 static void save_out(struct cf_writer *w, const struct st_out *o)
@@ -1331,13 +1328,13 @@ static void save_names(const struct st_state *st, struct cf_writer *w)
 
 /* Makes the names of every record the state's shared ones, so that each
  * has its number in the table the cache writes before the steps. */
-static void share_out(struct st_state *st, struct st_out *o, buf *scratch)
+static void share_out(struct st_state *st, struct st_out *o)
 {
 	for (size_t i = 0; i < o->n_recs; i++) {
 		struct st_record *r = &o->recs[i];
 		if (r->shared)
 			continue;
-		struct st_name *n = shared_name(st, scratch, r->group, r->key);
+		struct st_name *n = shared_name(st, r->group, r->key);
 		size_t lg = strlen(r->group) + 1;
 		free(r->group);
 		r->group = n->text;
@@ -1348,21 +1345,19 @@ static void share_out(struct st_state *st, struct st_out *o, buf *scratch)
 
 static void share_names(struct st_state *st)
 {
-	buf scratch = BUF_INIT;
 	for (size_t i = 0; i < st->n_scripts; i++)
 		if (st->starts[i])
-			share_out(st, &st->starts[i]->out, &scratch);
+			share_out(st, &st->starts[i]->out);
 	for (size_t i = 0; i < st->s->n_all; i++)
 		if (st->s->all[i]->emit)
-			share_out(st, &st->s->all[i]->emit->out, &scratch);
+			share_out(st, &st->s->all[i]->emit->out);
 	for (size_t i = 0; i < st->n_keys; i++)
 		for (size_t g = 0; g < st->n_scripts; g++)
 			if (st->keys[i]->steps[g])
-				share_out(st, &st->keys[i]->steps[g]->out, &scratch);
+				share_out(st, &st->keys[i]->steps[g]->out);
 	for (size_t i = 0; i < st->n_groups; i++)
 		if (st->groups[i].finish)
-			share_out(st, &st->groups[i].finish->out, &scratch);
-	buf_free(&scratch);
+			share_out(st, &st->groups[i].finish->out);
 }
 
 void st_save(struct st_state *st, struct cf_writer *w)
@@ -1584,7 +1579,7 @@ static int load_names(struct st_state *st, struct cf_reader *r, struct scratch *
 		if (!group || !key)
 			in->ok = 0;
 		else /* (by number: the table of names is made when it is needed) */
-			new_name(st, &t->name, group, key);
+			new_name(st, group, key);
 	}
 	st->names_at = from;
 	st->names_len = (size_t)(in->p - from);
@@ -1700,10 +1695,9 @@ static int load_state(struct st_state *st, struct cf_reader *r, struct scratch *
 
 int st_load(struct st_state *st, struct cf_reader *r)
 {
-	struct scratch t = {BUF_INIT, BUF_INIT, BUF_INIT};
+	struct scratch t = {BUF_INIT, BUF_INIT};
 	int rc = load_state(st, r, &t);
 	buf_free(&t.a);
 	buf_free(&t.b);
-	buf_free(&t.name);
 	return rc;
 }

@@ -138,8 +138,15 @@ same_as_clean "and the output is right" "$s" "$TMP/o"
 # A record's value is kept as bytes, references by object id, and
 # decoded when a step reads it: after one brief changes, the group step
 # reads the others' values as the cache has them.
-mkdir -p "$s/scripts" "$s/templates"
-cat > "$s/scripts/refs.lua" <<'LUA'
+with_script() { # NAME TEMPLATE < SCRIPT: the site gets them, and is built
+	mkdir -p "$s/scripts" "$s/templates"
+	cat > "$s/scripts/$1.lua"
+	printf '%s' "$2" > "$s/templates/$1.mustache"
+	build "$s" "$TMP/o"
+}
+without_scripts() { rm -r "$s/scripts" "$s/templates" && build "$s" "$TMP/o"; }
+with_script refs '{{#items}}<p>{{title}} {{slug}} {{n}}</p>
+{{/items}}' <<'LUA'
 return {
   emit = function(a, emit) emit("refs", "all", { brief = a, words = { a.slug, #a.title } }) end,
   group = { refs = function(_, records, site)
@@ -153,22 +160,19 @@ return {
   end },
 }
 LUA
-printf '{{#items}}<p>{{title}} {{slug}} {{n}}</p>\n{{/items}}' > "$s/templates/refs.mustache"
-build "$s" "$TMP/o"
 retitle "$s/content/articles/2017/no-sign-of-talks.md"
 build "$s" "$TMP/o"
 check "a group step reads record values from the cache (references too)" \
 	sh -c "grep -q '<p>China squeezes harder no-sign-of-talks 21</p>' '$TMP/o/refs/index.html' &&
 	       test \$(grep -c '<p>' '$TMP/o/refs/index.html') -ge 5"
 same_as_clean "and the output is a clean build's" "$s" "$TMP/o"
-rm -r "$s/scripts" "$s/templates"
-build "$s" "$TMP/o"
+without_scripts
 
 # A group step's summary is kept as the cache's bytes and decoded when a
 # finish step reads it: after one brief's edit, the finish step lists
 # every key's summary, the others' from the cache.
-mkdir -p "$s/scripts" "$s/templates"
-cat > "$s/scripts/sums.lua" <<'LUA'
+with_script sums '{{#items}}<p>{{day}} {{n}} {{titles}}</p>
+{{/items}}' <<'LUA'
 return {
   emit = function(a, emit) emit("sums", a.date_iso:sub(1, 10), { title = a.title }) end,
   group = { sums = function(key, records, site)
@@ -184,8 +188,6 @@ return {
   end },
 }
 LUA
-printf '{{#items}}<p>{{day}} {{n}} {{titles}}</p>\n{{/items}}' > "$s/templates/sums.mustache"
-build "$s" "$TMP/o"
 days=$(grep -c '<p>' "$TMP/o/sums/index.html")
 retitle "$s/content/articles/2017/no-sign-of-talks.md"
 sed 's/China squeezes harder/China squeezes harder still/' "$s/content/articles/2017/no-sign-of-talks.md" > "$TMP/a" &&
@@ -195,8 +197,7 @@ check "a finish step reads the summaries the cache kept ($days days)" \
 	sh -c "test $days -ge 3 && test \$(grep -c '<p>' '$TMP/o/sums/index.html') -eq $days &&
 	       grep -q 'China squeezes harder still' '$TMP/o/sums/index.html'"
 same_as_clean "and the output is a clean build's" "$s" "$TMP/o"
-rm -r "$s/scripts" "$s/templates"
-build "$s" "$TMP/o"
+without_scripts
 
 # The first warm build after a clean one opens the views one edit needs,
 # as the builds after it do, not every view the clean build's steps wrote
