@@ -16,14 +16,19 @@ PKGS    := libcmark yaml-0.1 lua5.4 libmicrohttpd jansson
 # libgd (resized copies for srcset) is optional: used when pkg-config
 # finds it, left out with GD=0 (or when it is not installed).
 GD      ?= $(shell $(PKG_CONFIG) --exists gdlib 2>/dev/null && echo 1 || echo 0)
+# It is not linked: resize.c opens it (dlopen) on the first image to
+# decode, by the name its SONAME gives, since the sixty libraries it
+# brings took 20 ms to load at the start of every command.
 ifeq ($(GD),1)
-PKGS    += gdlib
-GD_DEF  := -DBRIEFING_HAVE_GD
+GD_SONAME := $(shell objdump -p $$($(PKG_CONFIG) --variable=libdir gdlib)/libgd.so 2>/dev/null | sed -n 's/^ *SONAME *//p')
+GD_DEF  := -DBRIEFING_HAVE_GD -DGD_SONAME='"$(or $(GD_SONAME),libgd.so.3)"'
+GD_CFLAGS := $(shell $(PKG_CONFIG) --cflags gdlib 2>/dev/null)
+GD_LIBS := -ldl
 endif
 # Read quietly here (make clean needs none of them); $(B)/flags below
 # stops the build with pkg-config's own message when one is missing.
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(GD_CFLAGS)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) $(GD_LIBS)
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DBRIEFING_VERSION='"$(VERSION)"' \
              -DBRIEFING_DATADIR='"$(DATADIR)"' $(GD_DEF) -pthread $(WARN) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)

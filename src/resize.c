@@ -18,6 +18,7 @@
 #include "imgsize.h"
 
 #ifdef BRIEFING_HAVE_GD
+#include <dlfcn.h>
 #include <gd.h>
 #include <pthread.h>
 #endif
@@ -131,6 +132,27 @@ const char *rsz_library(void)
 	return "libgd " GD_VERSION_STRING;
 }
 
+/* libgd is opened on the first image to decode, not linked: it brings
+ * some sixty libraries (HEIF, AV1, X11...) whose loading took 20 ms from
+ * every command, a build with nothing to resize included. GD_SONAME is
+ * the library the Makefile found. */
+#ifndef GD_SONAME
+#define GD_SONAME "libgd.so.3"
+#endif
+
+#define GD_FUNCS(X)                                                                     \
+	X(gdSetErrorMethod) X(gdImageCreateFromPngPtr) X(gdImageCreateFromJpegPtr)          \
+	X(gdImageCreateFromWebpPtr) X(gdImagePaletteToTrueColor) X(gdImageDestroy)          \
+	X(gdImageSetInterpolationMethod) X(gdImageScale) X(gdImageAlphaBlending)            \
+	X(gdImageSaveAlpha) X(gdImagePngPtrEx) X(gdImageJpegPtr) X(gdImageWebpPtrEx) X(gdFree)
+
+static struct {
+	void *lib;
+#define GD_FIELD(f) __typeof__(&f) f;
+	GD_FUNCS(GD_FIELD)
+#undef GD_FIELD
+} gd;
+
 /* libgd reports through one global handler, to stderr by default; we say
  * what went wrong ourselves, once, with the file's name. */
 static void quiet(int priority, const char *fmt, va_list ap)
@@ -138,9 +160,32 @@ static void quiet(int priority, const char *fmt, va_list ap)
 	(void)priority, (void)fmt, (void)ap;
 }
 
-static void quiet_once(void)
+/* Opens libgd and finds its functions; gd.lib stays NULL when it cannot,
+ * which is said once here (the library removed since the build). */
+static void load_gd(void)
 {
-	gdSetErrorMethod(quiet);
+	void *lib = dlopen(GD_SONAME, RTLD_NOW | RTLD_LOCAL);
+	int ok = lib != NULL;
+#define GD_FIND(f) ok = ok && (*(void **)&gd.f = dlsym(lib, #f)) != NULL;
+	GD_FUNCS(GD_FIND)
+#undef GD_FIND
+	if (!ok) {
+		fprintf(stderr, "briefing: warning: %s: %s; images get no smaller copies\n", GD_SONAME,
+		        dlerror());
+		if (lib)
+			dlclose(lib);
+		return;
+	}
+	gd.gdSetErrorMethod(quiet);
+	gd.lib = lib;
+}
+
+/* Whether libgd is open, opening it the first time (any thread). */
+static int have_gd(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, load_gd);
+	return gd.lib != NULL;
 }
 
 static gdImagePtr decode(enum fmt f, const void *bytes, size_t len)
@@ -150,11 +195,11 @@ static gdImagePtr decode(enum fmt f, const void *bytes, size_t len)
 	    (unsigned long long)w * h > RSZ_MAX_PIXELS)
 		return NULL;
 	void *data = (void *)bytes; /* libgd only reads it */
-	gdImagePtr im = f == F_PNG ? gdImageCreateFromPngPtr((int)len, data)
-	                : f == F_JPEG ? gdImageCreateFromJpegPtr((int)len, data)
-	                              : gdImageCreateFromWebpPtr((int)len, data);
-	if (im && !gdImageTrueColor(im) && !gdImagePaletteToTrueColor(im)) {
-		gdImageDestroy(im);
+	gdImagePtr im = f == F_PNG ? gd.gdImageCreateFromPngPtr((int)len, data)
+	                : f == F_JPEG ? gd.gdImageCreateFromJpegPtr((int)len, data)
+	                              : gd.gdImageCreateFromWebpPtr((int)len, data);
+	if (im && !gdImageTrueColor(im) && !gd.gdImagePaletteToTrueColor(im)) {
+		gd.gdImageDestroy(im);
 		return NULL;
 	}
 	return im;
@@ -167,39 +212,37 @@ static int encode_scaled(gdImagePtr im, enum fmt f, unsigned w, buf *out)
 	unsigned h = (unsigned)(((unsigned long long)sh * w + sw / 2) / sw);
 	if (!h)
 		h = 1;
-	gdImageSetInterpolationMethod(im, GD_TRIANGLE);
-	gdImagePtr small = gdImageScale(im, w, h);
+	gd.gdImageSetInterpolationMethod(im, GD_TRIANGLE);
+	gdImagePtr small = gd.gdImageScale(im, w, h);
 	if (!small)
 		return -1;
-	gdImageAlphaBlending(small, 0);
-	gdImageSaveAlpha(small, 1);
+	gd.gdImageAlphaBlending(small, 0);
+	gd.gdImageSaveAlpha(small, 1);
 	int size = 0;
-	void *data = f == F_PNG ? gdImagePngPtrEx(small, &size, 9)
-	             : f == F_JPEG ? gdImageJpegPtr(small, &size, 82)
-	                           : gdImageWebpPtrEx(small, &size, 80);
-	gdImageDestroy(small);
+	void *data = f == F_PNG ? gd.gdImagePngPtrEx(small, &size, 9)
+	             : f == F_JPEG ? gd.gdImageJpegPtr(small, &size, 82)
+	                           : gd.gdImageWebpPtrEx(small, &size, 80);
+	gd.gdImageDestroy(small);
 	if (!data || size <= 0) {
-		gdFree(data);
+		gd.gdFree(data);
 		return -1;
 	}
 	buf_reset(out);
 	buf_put(out, data, (size_t)size);
-	gdFree(data);
+	gd.gdFree(data);
 	return 0;
 }
 
 int rsz_copies(const char *cache_dir, const char *name, const void *bytes, size_t len,
                const unsigned *widths, size_t n, buf *out)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, quiet_once);
 	enum fmt f = format_of(name);
 	if (f == F_NONE)
 		return -1;
 	int cached = cache_dir && *cache_dir;
 	uint64_t h = cached ? hs_bulk(bytes, len, 20) : 0;
 	char *bad = cached ? cache_path(cache_dir, h, len, 0, f) : NULL;
-	int known_bad = bad && fs_exists(bad), rc = known_bad ? -1 : 0;
+	int known_bad = bad && fs_exists(bad), rc = known_bad ? -1 : 0, no_gd = 0;
 	gdImagePtr im = NULL;
 	buf scratch = BUF_INIT;
 	for (size_t i = 0; i < n && rc == 0; i++) {
@@ -209,6 +252,11 @@ int rsz_copies(const char *cache_dir, const char *name, const void *bytes, size_
 			free(path);
 			continue;
 		}
+		if (!im && !have_gd()) {
+			rc = -1, no_gd = 1; /* not the image's fault: no mark */
+			free(path);
+			break;
+		}
 		if (!im)
 			im = decode(f, bytes, len);
 		if (!im || widths[i] >= (unsigned)gdImageSX(im) || encode_scaled(im, f, widths[i], copy) != 0)
@@ -217,10 +265,10 @@ int rsz_copies(const char *cache_dir, const char *name, const void *bytes, size_
 			cache_store(path, copy->ptr, copy->len);
 		free(path);
 	}
-	if (rc != 0 && bad && !known_bad)
+	if (rc != 0 && bad && !known_bad && !no_gd)
 		cache_store(bad, "", 0);
 	if (im)
-		gdImageDestroy(im);
+		gd.gdImageDestroy(im);
 	buf_free(&scratch);
 	free(bad);
 	return rc;
