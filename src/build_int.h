@@ -47,12 +47,14 @@ struct build {
 	const char *map;          /* and its strings in the mapped file */
 	size_t map_len;
 	unsigned long long map_dev, map_ino; /* the file mapped */
+	uint64_t map_stamp;       /* and its stamp (buildcache.c's file_stamp) */
 	/* the base the mapped file is a delta over (its items may lie there),
 	 * mapped too; NULL when the file is whole */
 	const char *base_map;
 	size_t base_len;
 	char *base_name;          /* in the cache's folder */
 	uint64_t base_sum;
+	uint64_t base_stamp;      /* its stamp, when its checksum was found right */
 	unsigned gen;
 	uint64_t sitemap_stamp;   /* what the sitemap in the output says (sitemap.h), 0 unknown */
 	struct diag *unsaid;      /* check_only: the last update's messages, not printed */

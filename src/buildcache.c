@@ -38,7 +38,7 @@
 #include "hashes.h"
 
 #define MAGIC "briefing build cache\n"
-#define FORMAT 11
+#define FORMAT 12
 
 /* The output folder as an absolute path (it may not exist yet). */
 static char *absolute(const char *path)
@@ -211,24 +211,38 @@ struct base {
 	const char *bytes; /* NULL: write a whole file */
 	size_t len;
 	char *name;
-	uint64_t sum;
+	uint64_t sum, stamp;
 };
+
+/* A file's device, inode, size and modification time, hashed: what a
+ * delta records of its base, whose checksum the build writing it found
+ * right. A later build finding the same stamp trusts the base without
+ * reading it through (120 MB at 10k briefs, 40 ms): any write to the
+ * file, or a file put in its place, changes the stamp. */
+static uint64_t file_stamp(const struct stat *st)
+{
+	uint64_t f[5] = {(uint64_t)st->st_dev, (uint64_t)st->st_ino, (uint64_t)st->st_size,
+	                 (uint64_t)st->st_mtim.tv_sec, (uint64_t)st->st_mtim.tv_nsec};
+	return hs_bytes(f, sizeof f, 0x5354414d50ULL);
+}
 
 /* What the file written at path is a delta over: the base of the file
  * read, while that is small beside it; or the file read itself when it
  * is whole, given a base's name. */
 static struct base pick_base(const struct build *b, const char *path)
 {
-	struct base none = {NULL, 0, NULL, 0};
+	struct base none = {NULL, 0, NULL, 0, 0};
 	if (!b->map || env_on("BRIEFING_CACHE_WHOLE"))
 		return none;
 	if (b->base_map)
 		return b->map_len <= b->base_len / 4
-		       ? (struct base){b->base_map, b->base_len, xstrdup(b->base_name), b->base_sum}
+		       ? (struct base){b->base_map, b->base_len, xstrdup(b->base_name), b->base_sum,
+		                       b->base_stamp}
 		       : none;
 	uint64_t sum;
 	memcpy(&sum, b->map + b->map_len - sizeof sum, sizeof sum);
-	struct base base = {b->map, b->map_len, base_name(path, sum), sum};
+	/* (a link leaves the modification time: the stamp is the file's) */
+	struct base base = {b->map, b->map_len, base_name(path, sum), sum, b->map_stamp};
 	char *to = beside(path, base.name);
 	struct stat st;
 	unlink(to);
@@ -247,9 +261,11 @@ static struct base pick_base(const struct build *b, const char *path)
 }
 
 /* Maps the base the file at path is a delta over into b and r; -1 when
- * it is missing or not the file named (size and checksum). */
+ * it is missing or not the file named (size and checksum). Its bytes are
+ * read through for the checksum unless its stamp is the one the delta
+ * recorded. */
 static int map_base(struct build *b, struct cf_reader *r, const char *path, const char *name,
-                    uint64_t size, uint64_t sum)
+                    uint64_t size, uint64_t sum, uint64_t stamp)
 {
 	if (!name || !*name || strchr(name, '/') || size < sizeof sum)
 		return -1;
@@ -268,10 +284,14 @@ static int map_base(struct build *b, struct cf_reader *r, const char *path, cons
 		return -1;
 	uint64_t own;
 	memcpy(&own, text + size - sizeof own, sizeof own);
-	if (own != sum || cf_checksum(text, (size_t)size - sizeof own) != sum) {
+	int trusted = own == sum && file_stamp(&st) == stamp;
+	if (own != sum || (!trusted && cf_checksum(text, (size_t)size - sizeof own) != sum)) {
 		munmap((void *)text, (size_t)size);
 		return -1;
 	}
+	if (getenv("BRIEFING_CACHE_DEBUG"))
+		fprintf(stderr, "cache read: base %s\n", trusted ? "trusted (its stamp)" : "checked");
+	b->base_stamp = file_stamp(&st);
 	b->base_map = r->base = text;
 	b->base_len = r->base_len = (size_t)size;
 	b->base_name = xstrdup(name);
@@ -324,12 +344,13 @@ int build_save(struct build *b, const char *path)
 	 * read, unless a test wants to see that encoding it gives those bytes;
 	 * it is left in the base when there is one */
 	int reuse = !env_on("BRIEFING_CACHE_REENCODE");
-	struct base base = reuse ? pick_base(b, path) : (struct base){NULL, 0, NULL, 0};
+	struct base base = reuse ? pick_base(b, path) : (struct base){NULL, 0, NULL, 0, 0};
 	w.base = base.bytes;
 	w.base_len = base.len;
 	cf_str(&w, base.name);
 	cf_u64(&w, base.len);
 	cf_u64(&w, base.sum);
+	cf_u64(&w, base.stamp);
 	/* the manifest first: a reader checks the output against it while it
 	 * reads the rest */
 	cf_u64(&w, b->gen);
@@ -383,28 +404,62 @@ struct intact {
 	int ok;
 };
 
-static void check_file(void *ctx, const char *rel, uint64_t hash)
+/* How many regular files under the folder open as fd the manifest lists,
+ * path holding the folder's name relative to the output ("" at its top).
+ * Walks the folders (getdents) instead of asking after each file: 26,000
+ * lstat calls at 10k briefs took 0.15 s of processor time. */
+static size_t count_listed(int fd, buf *path, const struct hs_table *manifest)
 {
-	(void)hash;
-	struct intact *in = ctx;
-	if (!in->ok)
-		return;
-	char *path = fs_join(in->dir, rel);
-	struct stat st;
-	in->ok = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
-	free(path);
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return 0;
+	}
+	size_t n = 0, len = path->len;
+	uint64_t hash;
+	for (struct dirent *e; (e = readdir(d));) {
+		const char *name = e->d_name;
+		if (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2])))
+			continue;
+		unsigned char type = e->d_type;
+		struct stat st;
+		if (type == DT_UNKNOWN && fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			type = S_ISREG(st.st_mode) ? DT_REG : S_ISDIR(st.st_mode) ? DT_DIR : DT_UNKNOWN;
+		buf_truncate(path, len);
+		if (len)
+			buf_putc(path, '/');
+		buf_puts(path, name);
+		if (type == DT_REG) {
+			n += (size_t)hs_get(manifest, path->ptr, &hash);
+		} else if (type == DT_DIR) {
+			int sub = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub >= 0)
+				n += count_listed(sub, path, manifest);
+		}
+	}
+	buf_truncate(path, len);
+	closedir(d);
+	return n;
 }
 
-/* Is every file the manifest lists still in the output? (A folder removed
- * or emptied by hand would otherwise keep the pages an update does not
- * write again missing.) A thread's body: sets in->ok. */
+/* Is every file the manifest lists still in the output, as a regular
+ * file? (A folder removed or emptied by hand would otherwise keep the
+ * pages an update does not write again missing.) A thread's body: sets
+ * in->ok. */
 static void *output_intact(void *arg)
 {
 	struct intact *in = arg;
 	char *marker = fs_join(in->dir, ".briefing-output");
 	in->ok = fs_exists(marker);
 	free(marker);
-	hs_each(in->manifest, check_file, in);
+	int fd = in->ok ? open(in->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (fd >= 0) {
+		buf path = BUF_INIT;
+		in->ok = count_listed(fd, &path, in->manifest) == hs_count(in->manifest);
+		buf_free(&path);
+	} else {
+		in->ok = 0;
+	}
 	return NULL;
 }
 
@@ -437,7 +492,7 @@ static int restore_from(struct build *b, struct cf_reader *r, const char *path,
 		goto done;
 	}
 	base = cf_get_str(r);
-	uint64_t base_len = cf_get_u64(r), base_sum = cf_get_u64(r);
+	uint64_t base_len = cf_get_u64(r), base_sum = cf_get_u64(r), base_stamp = cf_get_u64(r);
 	if (!cf_ok(r))
 		goto done;
 	double t_open = clock_s();
@@ -471,7 +526,7 @@ static int restore_from(struct build *b, struct cf_reader *r, const char *path,
 		*why = "the last build of this output was interrupted";
 		goto done;
 	}
-	if (base && map_base(b, r, path, base, base_len, base_sum) != 0) {
+	if (base && map_base(b, r, path, base, base_len, base_sum, base_stamp) != 0) {
 		*why = "a delta over a base file that is gone or changed";
 		goto done;
 	}
@@ -580,6 +635,7 @@ int build_restore(struct build *b, const char *path, const char **why)
 		b->map_len = size;
 		b->map_dev = (unsigned long long)st.st_dev;
 		b->map_ino = (unsigned long long)st.st_ino;
+		b->map_stamp = file_stamp(&st);
 	} else if (text != MAP_FAILED) {
 		munmap((void *)text, size);
 	}

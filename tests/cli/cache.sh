@@ -135,6 +135,36 @@ body_edit
 check "a delta whose base has changed is ignored" said "base file that is gone or changed"
 same_as_clean "and the output is right" "$s" "$TMP/o"
 
+# A base is read through for its checksum only when its stamp (device,
+# inode, size, modification time) is not the one the delta recorded: the
+# whole file it was had its checksum checked when it was read
+to_small_delta
+debug_edit() { BRIEFING_CACHE_DEBUG=1 body_edit; }
+debug_edit
+check "a base unchanged since it was checked is trusted by its stamp" \
+	grep -q "base trusted" "$TMP/err"
+check "(and read)" said "read from"
+b=$(ls "$c"/*.base)
+cp -p "$b" "$TMP/base.copy" && rm "$b" && mv "$TMP/base.copy" "$b"
+debug_edit
+check "the same bytes as another file are checked again" grep -q "base checked" "$TMP/err"
+check "and read" said "read from"
+debug_edit
+check "and trusted after that" grep -q "base trusted" "$TMP/err"
+b=$(ls "$c"/*.base)
+python3 - "$b" <<'PY'
+import os, sys
+p = sys.argv[1]
+with open(p, "r+b") as f: # in place: the same inode and size
+    f.seek(os.path.getsize(p) // 3)
+    c = f.read(1)
+    f.seek(-1, 1)
+    f.write(bytes([c[0] ^ 1]))
+PY
+debug_edit
+check "a byte changed in a trusted base is found" said "base file that is gone or changed"
+same_as_clean "and the output is right" "$s" "$TMP/o"
+
 # A record's value is kept as bytes, references by object id, and
 # decoded when a step reads it: after one brief changes, the group step
 # reads the others' values as the cache has them.
@@ -258,6 +288,21 @@ rm -rf "$TMP/o/people"
 build "$TMP/moved" "$TMP/o"
 check "an output folder changed by hand makes the cache untrusted" said "not as the last build"
 same_as_clean "and the output is right" "$TMP/moved" "$TMP/o"
+
+# the walk over the output counts every listed file, at any depth, and
+# only regular ones; a file added by hand is none of its business
+build "$TMP/moved" "$TMP/o"
+page=$(cd "$TMP/o" && find . -mindepth 3 -name index.html | head -1)
+rm "$TMP/o/$page"
+build "$TMP/moved" "$TMP/o"
+check "one page removed from a subfolder makes the cache untrusted" said "not as the last build"
+same_as_clean "and the output is right" "$TMP/moved" "$TMP/o"
+mv "$TMP/o/$page" "$TMP/page.html" && ln -s "$TMP/page.html" "$TMP/o/$page"
+build "$TMP/moved" "$TMP/o"
+check "a page replaced by a symbolic link makes it untrusted" said "not as the last build"
+echo extra > "$TMP/o/notes.txt"
+build "$TMP/moved" "$TMP/o"
+check "a file added by hand leaves it trusted" said "read from"
 
 printf '# a comment, and the file is changed\n' >> "$TMP/moved/site.yml"
 build "$TMP/moved" "$TMP/o"
