@@ -210,6 +210,7 @@ struct st_state {
  * the state's names, which is the cache's number for it. */
 struct st_name {
 	uint32_t number;
+	uint32_t key_at; /* where the key starts in text (after group's NUL) */
 	char text[];
 };
 
@@ -427,7 +428,7 @@ static void add_record(struct st_state *st, struct st_record *r)
 		k = xcalloc(1, sizeof *k);
 		k->name = shared_name(st, r->group, r->key);
 		k->group = k->name->text;
-		k->key = k->name->text + strlen(k->group) + 1;
+		k->key = k->name->text + k->name->key_at;
 		k->obj = tr_add(st->s->track, TR_KEY, k);
 		k->steps = xcalloc(st->n_scripts ? st->n_scripts : 1, sizeof *k->steps);
 		GROW(st->keys, st->n_keys, st->cap_keys);
@@ -1160,6 +1161,7 @@ static struct st_name *new_name(struct st_state *st, const char *group, const ch
 	size_t lg = strlen(group) + 1, lk = strlen(key) + 1;
 	struct st_name *n = xmalloc(sizeof *n + lg + lk);
 	n->number = (uint32_t)st->n_names;
+	n->key_at = (uint32_t)lg;
 	memcpy(n->text, group, lg);
 	memcpy(n->text + lg, key, lk);
 	GROW(st->names, st->n_names, st->cap_names);
@@ -1184,7 +1186,7 @@ static struct st_name *shared_name(struct st_state *st, const char *group, const
 		st->name_ids = hs_table_new();
 		for (size_t i = 0; i < st->n_names; i++) {
 			const char *g = st->names[i]->text;
-			hs_put(st->name_ids, key_name(&st->scratch, g, g + strlen(g) + 1), i + 1, 0);
+			hs_put(st->name_ids, key_name(&st->scratch, g, g + st->names[i]->key_at), i + 1, 0);
 		}
 	}
 	if (hs_get(st->name_ids, key_name(&st->scratch, group, key), &id))
@@ -1425,7 +1427,7 @@ static int load_out(struct st_state *st, struct cf_reader *r, struct st_out *o, 
 			break;
 		struct st_name *name = st->names[number];
 		o->recs[o->n_recs++] = (struct st_record){
-			.group = name->text, .key = name->text + strlen(name->text) + 1, .article = a,
+			.group = name->text, .key = name->text + name->key_at, .article = a,
 			.packed = len ? value : NULL, .packed_len = (uint32_t)len,
 			.seq = seq & 0x3fffffff, .shared = 1, .script = script};
 	}
@@ -1637,7 +1639,7 @@ static int load_state(struct st_state *st, struct cf_reader *r, struct scratch *
 		struct st_key *k = xcalloc(1, sizeof *k);
 		k->name = st->names[number];
 		k->group = k->name->text;
-		k->key = k->name->text + strlen(k->group) + 1;
+		k->key = k->name->text + k->name->key_at;
 		k->obj = obj;
 		k->steps = xcalloc(st->n_scripts ? st->n_scripts : 1, sizeof *k->steps);
 		GROW(st->keys, st->n_keys, st->cap_keys);
