@@ -1509,22 +1509,36 @@ static struct st_step *load_step(struct st_state *st, struct cf_reader *r, size_
 	return p;
 }
 
-/* Files a step's records under their keys (key_of: by the number of
- * their names). */
-static void file_records(struct st_step *p, struct st_key *const *key_of)
+/* The filing of records under their keys at reading (file_records). */
+struct filing {
+	struct st_key *const *key_of; /* by the number of a name */
+	size_t *last;                 /* by the number of a name: the step last filed + 1 */
+	unsigned char *unsure;        /* by the number of a name: order not known */
+	size_t at;                    /* the step being filed, counting from 1 */
+};
+
+/* Files a step's records under their keys. Steps filed in site order
+ * (ordered: start steps, then briefs by rank) keep each key's list in
+ * rec_cmp's order when each step's own records are; a key whose records
+ * may be out of it is noted as unsure, for sorting. */
+static void file_records(struct st_step *p, struct filing *f, int ordered)
 {
+	f->at++;
 	for (size_t i = 0; i < p->out.n_recs; i++) {
 		struct st_record *rec = &p->out.recs[i];
-		struct st_key *k = key_of[name_of(rec)->number];
+		uint32_t no = name_of(rec)->number;
+		struct st_key *k = f->key_of[no];
 		if (!k)
 			continue;
+		if (!ordered || (f->last[no] == f->at && rec_cmp(&k->recs[k->n - 1], &rec) > 0))
+			f->unsure[no] = 1;
+		f->last[no] = f->at;
 		GROW(k->recs, k->n, k->cap);
 		k->recs[k->n++] = rec;
 	}
 }
 
-/* Are a key's records in the order rec_cmp gives? (Filed in site order,
- * they mostly are.) */
+/* Are a key's records in the order rec_cmp gives? */
 static int sorted(struct st_record *const *recs, size_t n)
 {
 	for (size_t i = 1; i < n; i++)
@@ -1672,26 +1686,37 @@ static int load_state(struct st_state *st, struct cf_reader *r, struct scratch *
 		free(key_of);
 		return -1;
 	}
-	/* the key lists, from the records, newest article first */
+	/* the key lists, from the records, newest article first: the start
+	 * steps' (no article: first), then the briefs' by rank, then the
+	 * others'; in rec_cmp's order when the ranks go up */
+	size_t names = st->n_names ? st->n_names : 1;
+	struct filing f = {key_of, xcalloc(names, sizeof *f.last), xcalloc(names, 1), 0};
+	int ordered = 1;
+	for (size_t i = 1; i < s->n_articles && ordered; i++)
+		ordered = s->articles[i - 1]->rank < s->articles[i]->rank;
 	for (size_t i = 0; i < st->n_scripts; i++)
 		if (st->starts[i])
-			file_records(st->starts[i], key_of);
+			file_records(st->starts[i], &f, ordered);
 	unsigned char *filed = xcalloc(s->n_all ? s->n_all : 1, 1);
 	for (size_t i = 0; i < s->n_articles; i++) {
 		struct article *a = s->articles[i];
 		if (a->emit && a->scan < s->n_all && s->all[a->scan] == a && !filed[a->scan]) {
-			file_records(a->emit, key_of);
+			file_records(a->emit, &f, ordered);
 			filed[a->scan] = 1;
 		}
 	}
 	for (size_t i = 0; i < s->n_all; i++)
 		if (s->all[i]->emit && !filed[i])
-			file_records(s->all[i]->emit, key_of);
+			file_records(s->all[i]->emit, &f, 0);
 	free(filed);
+	for (size_t i = 0; i < st->n_keys; i++) {
+		struct st_key *k = st->keys[i];
+		if (k->n > 1 && f.unsure[k->name->number] && !sorted(k->recs, k->n))
+			qsort(k->recs, k->n, sizeof *k->recs, rec_cmp);
+	}
+	free(f.last);
+	free(f.unsure);
 	free(key_of);
-	for (size_t i = 0; i < st->n_keys; i++)
-		if (st->keys[i]->n > 1 && !sorted(st->keys[i]->recs, st->keys[i]->n))
-			qsort(st->keys[i]->recs, st->keys[i]->n, sizeof *st->keys[i]->recs, rec_cmp);
 	return 0;
 }
 
