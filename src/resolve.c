@@ -676,6 +676,20 @@ struct page *page_new(const char *url, const char *template, const char *kind,
 	return p;
 }
 
+struct page *page_take(uint64_t serial, char *url, char *template, char *kind, char *title,
+                       char *source)
+{
+	struct page *p = xcalloc(1, sizeof *p);
+	p->serial = serial;
+	page_serial_at_least(serial);
+	p->url = url;
+	p->template = template;
+	p->kind = kind;
+	p->title = title;
+	p->source = source;
+	return p;
+}
+
 void page_free(struct page *p)
 {
 	if (!p)

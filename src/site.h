@@ -315,6 +315,10 @@ struct value *site_layer_by_id(const struct site *s, uint32_t id, int stage);
 /* A page not yet in any site (owns data). page_free(NULL) is a no-op. */
 struct page *page_new(const char *url, const char *template, const char *kind,
                       const char *title, struct value *data, const char *source);
+/* A page as the build cache had it: takes the five strings (malloc'd),
+ * with its serial, and neither data nor packed bytes yet. */
+struct page *page_take(uint64_t serial, char *url, char *template, char *kind, char *title,
+                       char *source);
 void page_free(struct page *p);
 /* Adds p (the site owns it from now on). */
 void site_push_page(struct site *s, struct page *p);

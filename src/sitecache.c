@@ -250,27 +250,24 @@ static struct page *load_page(struct cf_reader *r, int packed)
 	} else {
 		ok = val_type(data = cf_get_value(r)) == VAL_MAP;
 	}
-	struct page *p = NULL;
-	if (cf_ok(r) && url && template && kind && title && source && ok) {
-		p = page_new(url, template, kind, title, data, source);
-		p->serial = serial;
-		page_serial_at_least(serial);
-		data = NULL;
-		if (packed) {
-			val_free(p->data);
-			p->data = NULL;
-			p->packed = bytes;
-			p->packed_len = len;
-		}
-	} else {
+	if (!cf_ok(r) || !url || !template || !kind || !title || !source || !ok) {
 		r->ok = 0;
+		free(url);
+		free(template);
+		free(kind);
+		free(title);
+		free(source);
+		val_free(data);
+		return NULL;
 	}
-	free(url);
-	free(template);
-	free(kind);
-	free(title);
-	free(source);
-	val_free(data);
+	/* (26,000 pages at 10k briefs: their strings are taken, not copied) */
+	struct page *p = page_take(serial, url, template, kind, title, source);
+	if (packed) {
+		p->packed = bytes;
+		p->packed_len = len;
+	} else {
+		p->data = data;
+	}
 	return p;
 }
 
