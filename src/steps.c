@@ -215,6 +215,7 @@ struct st_name {
 };
 
 static void free_retired(struct st_state *st);
+static void load_writes(struct st_state *st, struct st_out *o);
 
 /* o's summary, decoded from the cache's bytes the first time it is asked
  * for (a finish step asks for its group's; most are never asked for).
@@ -669,6 +670,7 @@ static void keep_pages(struct st_out *old, struct st_out *nw)
 static void apply_step(struct st_state *st, struct st_step *p, const char *who)
 {
 	struct st_out *nw = &p->next;
+	load_writes(st, &p->out);
 	settle_writes(nw->writes, &nw->n_writes);
 	settle_writes(nw->site_sets, &nw->n_site_sets);
 	apply_writes(st, p->out.writes, p->out.n_writes, nw->writes, nw->n_writes, nw->stage, who);
@@ -1219,14 +1221,18 @@ static void save_out(struct cf_writer *w, const struct st_out *o)
 		cf_u64(w, r->seq);
 		cf_u64(w, r->script);
 	}
-	cf_u64(w, o->n_writes);
-	for (size_t i = 0; i < o->n_writes; i++) {
-		cf_u64(w, o->writes[i].obj);
-		cf_str(w, o->writes[i].field);
+	if (o->writes_at) { /* as read: never decoded */
+		cf_raw(w, o->writes_at, o->writes_len);
+	} else {
+		cf_u64(w, o->n_writes);
+		for (size_t i = 0; i < o->n_writes; i++) {
+			cf_u64(w, o->writes[i].obj);
+			cf_str(w, o->writes[i].field);
+		}
+		cf_u64(w, o->n_site_sets);
+		for (size_t i = 0; i < o->n_site_sets; i++)
+			cf_str(w, o->site_sets[i].field);
 	}
-	cf_u64(w, o->n_site_sets);
-	for (size_t i = 0; i < o->n_site_sets; i++)
-		cf_str(w, o->site_sets[i].field);
 	cf_u64(w, o->n_pages);
 	for (size_t i = 0; i < o->n_pages; i++)
 		page_save_packed(w, o->pages[i]);
@@ -1248,12 +1254,17 @@ static int same_places(const struct site *s)
 	return 1;
 }
 
-static void save_step(struct cf_writer *w, const struct st_step *p, int same)
+/* st: when the state was not read from a cache, or a test wants every
+ * byte encoded again (BRIEFING_CACHE_REENCODE), writes kept as bytes are
+ * decoded first. */
+static void save_step(struct cf_writer *w, struct st_state *st, struct st_step *p, int same)
 {
 	if (same && p->cached) {
 		cf_item_raw(w, p->cached, p->cached_len);
 		return;
 	}
+	if (!st->s->cached_tick)
+		load_writes(st, &p->out);
 	cf_item(w);
 	cf_u64(w, (uint64_t)p->ran);
 	save_out(w, &p->out);
@@ -1377,13 +1388,13 @@ void st_save(struct st_state *st, struct cf_writer *w)
 	for (size_t i = 0; i < st->n_scripts; i++) {
 		cf_u64(w, st->starts[i] != NULL);
 		if (st->starts[i])
-			save_step(w, st->starts[i], same);
+			save_step(w, st, st->starts[i], same);
 	}
 	const struct site *s = st->s;
 	for (size_t i = 0; i < s->n_all; i++) {
 		cf_u64(w, s->all[i]->emit != NULL);
 		if (s->all[i]->emit)
-			save_step(w, s->all[i]->emit, same);
+			save_step(w, st, s->all[i]->emit, same);
 	}
 	cf_u64(w, st->n_keys);
 	for (size_t i = 0; i < st->n_keys; i++) {
@@ -1393,14 +1404,50 @@ void st_save(struct st_state *st, struct cf_writer *w)
 		for (size_t g = 0; g < st->n_scripts; g++) {
 			cf_u64(w, k->steps[g] != NULL);
 			if (k->steps[g])
-				save_step(w, k->steps[g], same);
+				save_step(w, st, k->steps[g], same);
 		}
 	}
 	for (size_t i = 0; i < st->n_groups; i++) {
 		cf_u64(w, st->groups[i].finish != NULL);
 		if (st->groups[i].finish)
-			save_step(w, st->groups[i].finish, same);
+			save_step(w, st, st->groups[i].finish, same);
 	}
+}
+
+/* Reads the writes and site sets save_out wrote into o, or passes over
+ * them when o is NULL. Returns how many there were, -1 on bad bytes. */
+static long read_writes(struct site *s, struct cf_reader *r, struct st_out *o, buf *scratch)
+{
+	long count = 0;
+	for (int sets = 0; sets < 2; sets++) {
+		uint64_t n = cf_get_u64(r);
+		for (uint64_t i = 0; i < n && cf_ok(r); i++, count++) {
+			uint32_t id = sets ? 0 : (uint32_t)cf_get_u64(r);
+			const char *field = cf_get_str_in(r, scratch);
+			if (!field) {
+				r->ok = 0;
+			} else if (o && !sets) { /* by id alone: the view may be gone */
+				st_out_write(o, NULL, field, NULL);
+				o->writes[o->n_writes - 1].obj = id;
+			} else if (o) {
+				st_out_site(o, s->site_data, field, NULL);
+			}
+		}
+	}
+	return cf_ok(r) ? count : -1;
+}
+
+/* The writes of o that load_out passed over, as st_write entries. On the
+ * main thread. */
+static void load_writes(struct st_state *st, struct st_out *o)
+{
+	if (!o->writes_at)
+		return;
+	struct cf_reader r = {.p = o->writes_at, .end = o->writes_at + o->writes_len, .ok = 1,
+	                      .borrow = 1};
+	o->writes_at = NULL;
+	/* (the bytes were read once in load_out: they cannot be bad) */
+	read_writes(st->s, &r, o, &st->scratch);
 }
 
 static int load_out(struct st_state *st, struct cf_reader *r, struct st_out *o, struct scratch *t)
@@ -1431,24 +1478,12 @@ static int load_out(struct st_state *st, struct cf_reader *r, struct st_out *o, 
 			.packed = len ? value : NULL, .packed_len = (uint32_t)len,
 			.seq = seq & 0x3fffffff, .shared = 1, .script = script};
 	}
-	n = cf_get_u64(r);
-	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
-		uint32_t id = (uint32_t)cf_get_u64(r);
-		const char *field = cf_get_str_in(r, &t->a);
-		if (!field) {
-			r->ok = 0;
-		} else { /* by id alone: the view may be gone */
-			st_out_write(o, NULL, field, NULL);
-			o->writes[o->n_writes - 1].obj = id;
-		}
-	}
-	n = cf_get_u64(r);
-	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
-		const char *field = cf_get_str_in(r, &t->a);
-		if (!field)
-			r->ok = 0;
-		else
-			st_out_site(o, s->site_data, field, NULL);
+	/* the writes are looked at only when the step runs again: passed
+	 * over here, their bytes kept (87,000 strings at 10k briefs) */
+	const char *writes = r->p;
+	if (read_writes(s, r, NULL, &t->a) > 0) {
+		o->writes_at = writes;
+		o->writes_len = (size_t)(r->p - writes);
 	}
 	n = cf_get_u64(r);
 	for (uint64_t i = 0; i < n && cf_ok(r); i++) {

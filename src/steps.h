@@ -65,6 +65,8 @@ struct st_out {
 	size_t n_pages, cap_pages;
 	struct st_write *site_sets; /* site:set_data (view is the site map) */
 	size_t n_site_sets, cap_site_sets;
+	const char *writes_at;      /* or both as the build cache's bytes, decoded */
+	size_t writes_len;          /* when the step runs again (load_writes) */
 	struct value *summary;      /* group steps: what the step returned, */
 	const char *summary_at;     /* or its bytes in the build cache, decoded */
 	size_t summary_len;         /* when first asked for (0: none) */
