@@ -233,6 +233,19 @@ uint64_t cf_get_u64(struct cf_reader *r)
 	return 0;
 }
 
+void cf_skip_u64(struct cf_reader *r, size_t n)
+{
+	const char *p = r->p;
+	while (n && r->ok) {
+		if (p >= r->end) {
+			r->ok = 0;
+			return;
+		}
+		n -= !(*p++ & 0x80); /* a number's last byte has the high bit clear */
+	}
+	r->p = p;
+}
+
 int64_t cf_get_i64(struct cf_reader *r)
 {
 	uint64_t u = cf_get_u64(r);

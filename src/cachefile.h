@@ -79,6 +79,8 @@ struct cf_reader {
 int cf_ok(const struct cf_reader *r);
 uint64_t cf_get_u64(struct cf_reader *r);
 int64_t cf_get_i64(struct cf_reader *r);
+/* Passes over n numbers (cf_u64) without decoding them. */
+void cf_skip_u64(struct cf_reader *r, size_t n);
 double cf_get_f64(struct cf_reader *r);
 /* Points into the reader's bytes; *len set. NULL when empty or failed. */
 const char *cf_get_bytes(struct cf_reader *r, size_t *len);

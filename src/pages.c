@@ -13,8 +13,7 @@ struct pg_rec {
 	uint64_t serial; /* of the page rendered, 0 never */
 	uint32_t ran;
 	int volatile_;
-	struct tr_dep *deps;
-	size_t n_deps;
+	struct tr_deps deps;
 	struct diag *d;
 	unsigned mark;
 	const char *cached; /* the build cache's bytes for it, until it is rendered */
@@ -38,7 +37,7 @@ struct pg_set *pg_new(void)
 static void rec_free(struct pg_rec *r)
 {
 	free(r->url);
-	free(r->deps);
+	tr_deps_free(&r->deps);
 	diag_free(r->d);
 	free(r);
 }
@@ -81,7 +80,7 @@ size_t pg_plan(struct pg_set *ps, const struct track *t, struct page *const *pag
 		recs[i] = r;
 		r->mark = ps->mark;
 		todo[i] = r->serial != pages[i]->serial || r->volatile_ ||
-		          tr_stale(t, r->deps, r->n_deps, r->ran);
+		          tr_deps_stale(t, &r->deps, r->ran);
 		count += todo[i];
 	}
 	/* the records of pages gone */
@@ -108,10 +107,7 @@ void pg_done(struct pg_rec *r, const struct page *p, uint32_t tick, struct tr_lo
              int volatile_, const struct diag *d)
 {
 	tr_log_merge(reads);
-	free(r->deps);
-	r->deps = reads->d;
-	r->n_deps = reads->n;
-	memset(reads, 0, sizeof *reads);
+	tr_deps_take(&r->deps, reads);
 	r->serial = p->serial;
 	r->ran = tick;
 	r->volatile_ = volatile_;
@@ -140,11 +136,7 @@ void pg_save(const struct pg_set *ps, struct cf_writer *w, int reuse)
 		cf_u64(w, r->serial);
 		cf_u64(w, r->ran);
 		cf_u64(w, (uint64_t)r->volatile_);
-		cf_u64(w, r->n_deps);
-		for (size_t k = 0; k < r->n_deps; k++) {
-			cf_u64(w, r->deps[k].obj);
-			cf_u64(w, r->deps[k].bits);
-		}
+		tr_deps_save(&r->deps, w);
 		diag_save(r->d, w);
 	}
 }
@@ -163,17 +155,8 @@ static int load_rec(struct pg_set *ps, struct cf_reader *r)
 	rec->serial = cf_get_u64(r);
 	rec->ran = (uint32_t)cf_get_u64(r);
 	rec->volatile_ = (int)cf_get_u64(r);
-	uint64_t nd = cf_get_u64(r);
-	if (!cf_ok(r) || nd > (uint64_t)(r->end - r->p)) {
-		r->ok = 0;
+	if (tr_deps_load(&rec->deps, r) != 0)
 		return -1;
-	}
-	rec->deps = xcalloc(nd ? nd : 1, sizeof *rec->deps);
-	rec->n_deps = (size_t)nd;
-	for (uint64_t k = 0; k < nd; k++) {
-		rec->deps[k].obj = (uint32_t)cf_get_u64(r);
-		rec->deps[k].bits = cf_get_u64(r);
-	}
 	diag_free(rec->d);
 	rec->d = diag_load(r);
 	rec->cached = from;

@@ -140,8 +140,7 @@ struct st_step {
 	struct st_key *key;     /* group steps; NULL for start, emit and finish */
 	struct article *article; /* emit steps */
 	struct st_out out;      /* its last results; out.ran is when */
-	struct tr_dep *deps;    /* what it read */
-	size_t n_deps;
+	struct tr_deps deps;    /* what it read */
 	int ran;                /* it has run at least once */
 	int stale;              /* runs in this update */
 	struct st_out next;     /* this update's results, until applied */
@@ -241,7 +240,7 @@ static void step_free(struct st_step *p)
 	st_out_clear(&p->out);
 	if (p->next.diag)
 		st_out_clear(&p->next);
-	free(p->deps);
+	tr_deps_free(&p->deps);
 	free(p);
 }
 
@@ -678,10 +677,7 @@ static void apply_step(struct st_state *st, struct st_step *p, const char *who)
 	             nw->stage, who);
 	keep_pages(&p->out, nw);
 	tr_log_merge(&nw->reads);
-	free(p->deps);
-	p->deps = nw->reads.d;
-	p->n_deps = nw->reads.n;
-	memset(&nw->reads, 0, sizeof nw->reads);
+	tr_deps_take(&p->deps, &nw->reads);
 	GROW(st->retired, st->n_retired, st->cap_retired);
 	st->retired[st->n_retired++] = p->out;
 	p->out = *nw;
@@ -718,7 +714,7 @@ struct run {
 
 static int stale(const struct st_state *st, const struct st_step *p)
 {
-	return !p->ran || tr_stale(st->s->track, p->deps, p->n_deps, p->out.ran);
+	return !p->ran || tr_deps_stale(st->s->track, &p->deps, p->out.ran);
 }
 
 static void emit_one(void *ctx, int worker, size_t i)
@@ -1268,11 +1264,7 @@ static void save_step(struct cf_writer *w, struct st_state *st, struct st_step *
 	cf_item(w);
 	cf_u64(w, (uint64_t)p->ran);
 	save_out(w, &p->out);
-	cf_u64(w, p->n_deps);
-	for (size_t i = 0; i < p->n_deps; i++) {
-		cf_u64(w, p->deps[i].obj);
-		cf_u64(w, p->deps[i].bits);
-	}
+	tr_deps_save(&p->deps, w);
 }
 
 struct owner {
@@ -1509,19 +1501,7 @@ static struct st_step *read_step(struct st_state *st, struct cf_reader *r, size_
 		step_free(p);
 		return NULL;
 	}
-	uint64_t n = cf_get_u64(r);
-	if (!cf_ok(r) || n > (uint64_t)(r->end - r->p)) {
-		r->ok = 0;
-		step_free(p);
-		return NULL;
-	}
-	p->deps = xcalloc(n ? n : 1, sizeof *p->deps);
-	p->n_deps = (size_t)n;
-	for (uint64_t i = 0; i < n; i++) {
-		p->deps[i].obj = (uint32_t)cf_get_u64(r);
-		p->deps[i].bits = cf_get_u64(r);
-	}
-	if (!cf_ok(r)) {
+	if (tr_deps_load(&p->deps, r) != 0) {
 		step_free(p);
 		return NULL;
 	}

@@ -199,6 +199,37 @@ int tr_stale(const struct track *t, const struct tr_dep *deps, size_t n, uint32_
 	return 0;
 }
 
+void tr_deps_take(struct tr_deps *deps, struct tr_log *l)
+{
+	free(deps->d);
+	deps->d = l->d;
+	deps->n = (uint32_t)l->n;
+	deps->at = NULL;
+	deps->len = 0;
+	memset(l, 0, sizeof *l);
+}
+
+void tr_deps_free(struct tr_deps *deps)
+{
+	free(deps->d);
+	memset(deps, 0, sizeof *deps);
+}
+
+int tr_deps_stale(const struct track *t, const struct tr_deps *deps, uint32_t since)
+{
+	if (!deps->at)
+		return tr_stale(t, deps->d, deps->n, since);
+	struct cf_reader r = {.p = deps->at, .end = deps->at + deps->len, .ok = 1, .borrow = 1};
+	for (uint32_t i = 0; i < deps->n; i++) {
+		struct tr_dep d;
+		d.obj = (uint32_t)cf_get_u64(&r);
+		d.bits = cf_get_u64(&r);
+		if (!cf_ok(&r) || tr_stale(t, &d, 1, since))
+			return 1;
+	}
+	return 0;
+}
+
 /* ---- the build cache ---- */
 
 void tr_save(const struct track *t, struct cf_writer *w)
@@ -214,6 +245,39 @@ void tr_save(const struct track *t, struct cf_writer *w)
 		for (int b = 0; o->stamps && b < 64; b++)
 			cf_u64(w, o->stamps[b]);
 	}
+}
+
+void tr_deps_save(const struct tr_deps *deps, struct cf_writer *w)
+{
+	cf_u64(w, deps->n);
+	if (deps->at) {
+		cf_raw(w, deps->at, deps->len);
+		return;
+	}
+	for (uint32_t i = 0; i < deps->n; i++) {
+		cf_u64(w, deps->d[i].obj);
+		cf_u64(w, deps->d[i].bits);
+	}
+}
+
+int tr_deps_load(struct tr_deps *deps, struct cf_reader *r)
+{
+	tr_deps_free(deps);
+	uint64_t n = cf_get_u64(r);
+	const char *at = r->p;
+	if (!cf_ok(r) || n > (uint64_t)(r->end - r->p) / 2) {
+		r->ok = 0;
+		return -1;
+	}
+	cf_skip_u64(r, 2 * (size_t)n);
+	if (!cf_ok(r) || r->p - at > UINT32_MAX) {
+		r->ok = 0;
+		return -1;
+	}
+	deps->n = (uint32_t)n;
+	deps->at = n ? at : NULL;
+	deps->len = (uint32_t)(r->p - at);
+	return 0;
 }
 
 int tr_load(struct track *t, struct cf_reader *r)
