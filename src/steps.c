@@ -143,7 +143,7 @@ struct st_step {
 	struct tr_deps deps;    /* what it read */
 	int ran;                /* it has run at least once */
 	int stale;              /* runs in this update */
-	struct st_out next;     /* this update's results, until applied */
+	struct st_out *next;    /* this update's results, until applied */
 	const char *cached;     /* the build cache's bytes for it, while it has not */
 	size_t cached_len;      /* run since they were read (saved again as they are) */
 };
@@ -238,8 +238,9 @@ static void step_free(struct st_step *p)
 	if (!p)
 		return;
 	st_out_clear(&p->out);
-	if (p->next.diag)
-		st_out_clear(&p->next);
+	if (p->next)
+		st_out_clear(p->next);
+	free(p->next);
 	tr_deps_free(&p->deps);
 	free(p);
 }
@@ -662,13 +663,25 @@ static void keep_pages(struct st_out *old, struct st_out *nw)
 	}
 }
 
+/* Starts p's results for this update (p->next), made at tick now. */
+static struct st_out *begin_run(struct st_step *p, int stage, uint32_t now)
+{
+	if (p->next)
+		st_out_clear(p->next);
+	else
+		p->next = xmalloc(sizeof *p->next);
+	st_out_init(p->next, stage);
+	p->next->ran = now;
+	return p->next;
+}
+
 /* Makes p's new results (p->next) its results: the difference is applied
  * to the views, and the old results are retired (their records may still
  * be in the key lists being settled: they are freed at the end of the
  * update). */
 static void apply_step(struct st_state *st, struct st_step *p, const char *who)
 {
-	struct st_out *nw = &p->next;
+	struct st_out *nw = p->next;
 	load_writes(st, &p->out);
 	settle_writes(nw->writes, &nw->n_writes);
 	settle_writes(nw->site_sets, &nw->n_site_sets);
@@ -681,7 +694,8 @@ static void apply_step(struct st_state *st, struct st_step *p, const char *who)
 	GROW(st->retired, st->n_retired, st->cap_retired);
 	st->retired[st->n_retired++] = p->out;
 	p->out = *nw;
-	memset(nw, 0, sizeof *nw);
+	free(nw);
+	p->next = NULL;
 	p->ran = 1;
 	p->cached = NULL;
 }
@@ -696,8 +710,7 @@ static void free_retired(struct st_state *st)
 /* Takes back everything a step made (its key or article is gone). */
 static void retract_step(struct st_state *st, struct st_step *p, const char *who)
 {
-	st_out_init(&p->next, p->out.stage);
-	p->next.ran = p->out.ran;
+	begin_run(p, p->out.stage, p->out.ran);
 	for (size_t i = 0; i < p->out.n_recs; i++)
 		remove_record(st, &p->out.recs[i]);
 	apply_step(st, p, who);
@@ -721,18 +734,18 @@ static void emit_one(void *ctx, int worker, size_t i)
 {
 	struct run *r = ctx;
 	struct st_step *p = r->todo[i];
-	lb_run_emit(r->workers[worker], p->article, &p->next);
-	st_out_fit(&p->next);
+	lb_run_emit(r->workers[worker], p->article, p->next);
+	st_out_fit(p->next);
 }
 
 static void group_one(void *ctx, int worker, size_t i)
 {
 	struct run *r = ctx;
 	struct st_step *p = r->todo[i];
-	lb_run_group(r->workers[worker], p->script, p->group, p->key->key, &p->next);
+	lb_run_group(r->workers[worker], p->script, p->group, p->key->key, p->next);
 	/* a step depends on its own records */
-	tr_log_read(&p->next.reads, p->key->obj, 1);
-	st_out_fit(&p->next);
+	tr_log_read(&p->next->reads, p->key->obj, 1);
+	st_out_fit(p->next);
 }
 
 static char *emit_who(const struct article *a)
@@ -773,12 +786,11 @@ static void run_first_stage(struct st_state *st, struct lb **workers, int nworke
 			continue;
 		struct st_step *p = step_new(i, NULL, 1);
 		st->starts[i] = p;
-		st_out_init(&p->next, 1);
-		p->next.ran = now;
-		lb_run_start(workers[0], i, &p->next);
-		for (size_t k = 0; k < p->next.n_recs; k++) {
-			p->next.recs[k].script = (uint32_t)i;
-			add_record(st, &p->next.recs[k]);
+		struct st_out *o = begin_run(p, 1, now);
+		lb_run_start(workers[0], i, o);
+		for (size_t k = 0; k < o->n_recs; k++) {
+			o->recs[k].script = (uint32_t)i;
+			add_record(st, &o->recs[k]);
 		}
 		char *who = xasprintf("start() of %s", lb_script_path(st->sc, i));
 		apply_step(st, p, who);
@@ -797,8 +809,7 @@ static void run_first_stage(struct st_state *st, struct lb **workers, int nworke
 				a->emit->article = a;
 			}
 			if (stale(st, a->emit)) {
-				st_out_init(&a->emit->next, 1);
-				a->emit->next.ran = now;
+				begin_run(a->emit, 1, now);
 				r.todo[r.n++] = a->emit;
 			}
 		}
@@ -808,7 +819,7 @@ static void run_first_stage(struct st_state *st, struct lb **workers, int nworke
 	 * when its emit step did not run again */
 	for (size_t i = 0; i < s->n_articles; i++) {
 		struct article *a = s->articles[i];
-		if (!a->moved || !a->emit || a->emit->next.diag)
+		if (!a->moved || !a->emit || a->emit->next)
 			continue;
 		for (size_t k = 0; k < a->emit->out.n_recs; k++) {
 			struct st_key *key = st_find(st, a->emit->out.recs[k].group,
@@ -822,8 +833,8 @@ static void run_first_stage(struct st_state *st, struct lb **workers, int nworke
 		struct st_step *p = r.todo[i];
 		for (size_t k = 0; k < p->out.n_recs; k++)
 			remove_record(st, &p->out.recs[k]);
-		for (size_t k = 0; k < p->next.n_recs; k++)
-			add_record(st, &p->next.recs[k]);
+		for (size_t k = 0; k < p->next->n_recs; k++)
+			add_record(st, &p->next->recs[k]);
 		char *who = emit_who(p->article);
 		apply_step(st, p, who);
 		free(who);
@@ -907,8 +918,7 @@ static void run_groups(struct st_state *st, struct lb **workers, int nworkers,
 	r.todo = xcalloc(n ? n : 1, sizeof *r.todo);
 	for (size_t i = 0; i < n; i++)
 		if (stale(st, list[i])) {
-			st_out_init(&list[i]->next, 2);
-			list[i]->next.ran = now;
+			begin_run(list[i], 2, now);
 			r.todo[r.n++] = list[i];
 		}
 	if (r.n) {
@@ -919,7 +929,7 @@ static void run_groups(struct st_state *st, struct lb **workers, int nworkers,
 	for (size_t i = 0; i < r.n; i++) {
 		struct st_step *p = r.todo[i];
 		struct value *before = summary_of(st, &p->out);
-		int changed = !p->ran || !val_equal(before, p->next.summary);
+		int changed = !p->ran || !val_equal(before, p->next->summary);
 		char *who = group_who(st, p);
 		apply_step(st, p, who);
 		free(who);
@@ -976,10 +986,9 @@ static void run_finish(struct st_state *st, struct lb *main, struct st_stats *st
 			keys[n] = st->keys[k]->key;
 			sums[n++] = summary_of(st, &q->out);
 		}
-		st_out_init(&p->next, 3);
-		p->next.ran = now;
-		lb_run_finish(main, g->script, g->name, keys, sums, n, &p->next);
-		tr_log_read(&p->next.reads, g->obj, 1);
+		struct st_out *o = begin_run(p, 3, now);
+		lb_run_finish(main, g->script, g->name, keys, sums, n, o);
+		tr_log_read(&o->reads, g->obj, 1);
 		free(keys);
 		free(sums);
 		char *who = group_who(st, p);
