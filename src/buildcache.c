@@ -406,39 +406,43 @@ struct intact {
 
 /* How many regular files under the folder open as fd the manifest lists,
  * path holding the folder's name relative to the output ("" at its top).
- * Walks the folders (getdents) instead of asking after each file: 26,000
- * lstat calls at 10k briefs took 0.15 s of processor time. */
-static size_t count_listed(int fd, buf *path, const struct hs_table *manifest)
+ * Walks the folders instead of asking after each file (26,000 lstat calls
+ * at 10k briefs took 0.15 s of processor time), with getdents64 on the
+ * descriptor itself: readdir's DIR costs two more system calls a folder
+ * (0.145 -> 0.110 s over 26,000 folders). A folder deeper than any the
+ * build makes counts nothing, so the output is not taken as intact. */
+static size_t count_listed(int fd, buf *path, const struct hs_table *manifest, int depth)
 {
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return 0;
-	}
 	size_t n = 0, len = path->len;
 	uint64_t hash;
-	for (struct dirent *e; (e = readdir(d));) {
-		const char *name = e->d_name;
-		if (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2])))
-			continue;
-		unsigned char type = e->d_type;
-		struct stat st;
-		if (type == DT_UNKNOWN && fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-			type = S_ISREG(st.st_mode) ? DT_REG : S_ISDIR(st.st_mode) ? DT_DIR : DT_UNKNOWN;
-		buf_truncate(path, len);
-		if (len)
-			buf_putc(path, '/');
-		buf_puts(path, name);
-		if (type == DT_REG) {
-			n += (size_t)hs_get(manifest, path->ptr, &hash);
-		} else if (type == DT_DIR) {
-			int sub = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (sub >= 0)
-				n += count_listed(sub, path, manifest);
+	char entries[4096] __attribute__((aligned(8)));
+	ssize_t got;
+	while (depth < 64 && (got = getdents64(fd, entries, sizeof entries)) > 0) {
+		for (ssize_t at = 0; at < got;) {
+			const struct dirent64 *e = (const struct dirent64 *)(entries + at);
+			at += e->d_reclen;
+			const char *name = e->d_name;
+			if (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2])))
+				continue;
+			unsigned char type = e->d_type;
+			struct stat st;
+			if (type == DT_UNKNOWN && fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+				type = S_ISREG(st.st_mode) ? DT_REG : S_ISDIR(st.st_mode) ? DT_DIR : DT_UNKNOWN;
+			buf_truncate(path, len);
+			if (len)
+				buf_putc(path, '/');
+			buf_puts(path, name);
+			if (type == DT_REG) {
+				n += (size_t)hs_get(manifest, path->ptr, &hash);
+			} else if (type == DT_DIR) {
+				int sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+				if (sub >= 0)
+					n += count_listed(sub, path, manifest, depth + 1);
+			}
 		}
 	}
 	buf_truncate(path, len);
-	closedir(d);
+	close(fd);
 	return n;
 }
 
@@ -455,7 +459,7 @@ static void *output_intact(void *arg)
 	int fd = in->ok ? open(in->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	if (fd >= 0) {
 		buf path = BUF_INIT;
-		in->ok = count_listed(fd, &path, in->manifest) == hs_count(in->manifest);
+		in->ok = count_listed(fd, &path, in->manifest, 0) == hs_count(in->manifest);
 		buf_free(&path);
 	} else {
 		in->ok = 0;
