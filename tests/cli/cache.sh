@@ -308,8 +308,16 @@ check "a folder replaced by a symbolic link to its copy makes it untrusted" said
 check "and the link is gone" test ! -L "$TMP/o/$dir"
 same_as_clean "and the output is right" "$TMP/moved" "$TMP/o"
 echo extra > "$TMP/o/notes.txt"
+mkdir -p "$TMP/o/extra/deeper" && echo extra > "$TMP/o/extra/deeper/index.html"
 build "$TMP/moved" "$TMP/o"
-check "a file added by hand leaves it trusted" said "read from"
+check "files and folders added by hand leave it trusted" said "read from"
+# a folder holding more than its index.html is listed, not just asked after
+feed=$(cd "$TMP/o" && find . -mindepth 2 -name feed.xml | head -1)
+check "the site has a feed beside a page" test -n "$feed" -a -f "$TMP/o/$(dirname "$feed")/index.html"
+rm "$TMP/o/$feed"
+build "$TMP/moved" "$TMP/o"
+check "a feed removed beside its page makes it untrusted" said "not as the last build"
+same_as_clean "and the output is right" "$TMP/moved" "$TMP/o"
 
 printf '# a comment, and the file is changed\n' >> "$TMP/moved/site.yml"
 build "$TMP/moved" "$TMP/o"
