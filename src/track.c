@@ -223,11 +223,15 @@ int tr_deps_stale(const struct track *t, const struct tr_deps *deps, uint32_t si
 	for (uint32_t i = 0; i < deps->n; i++) {
 		struct tr_dep d;
 		d.obj = (uint32_t)cf_get_u64(&r);
+		if (cf_ok(&r) && d.obj < t->n && t->objs[d.obj].last <= since) {
+			cf_skip_u64(&r, 1); /* unchanged: its bits (often ten bytes) do not matter */
+			continue;
+		}
 		d.bits = cf_get_u64(&r);
 		if (!cf_ok(&r) || tr_stale(t, &d, 1, since))
 			return 1;
 	}
-	return 0;
+	return cf_ok(&r) ? 0 : 1;
 }
 
 /* ---- the build cache ---- */
