@@ -64,7 +64,8 @@ static void on_signal(int sig)
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	const struct serve_opts *o = cls;
-	if (!o->verbose)
+	/* a browser that reloads drops its event stream: not worth a line */
+	if (!o->verbose || strstr(fmt, "Failed to send the chunked response body"))
 		return;
 	fputs("briefing serve: libmicrohttpd: ", stderr);
 	vfprintf(stderr, fmt, ap);
@@ -419,8 +420,8 @@ static struct MHD_Daemon *listen_on(struct server *sv, const char *bind, int por
 		unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
 		                 MHD_USE_ERROR_LOG | (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0);
 		daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, sv,
-		                          MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 		                          MHD_OPTION_EXTERNAL_LOGGER, mhd_log, (void *)sv->opts,
+		                          MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 		                          MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
 		                          MHD_OPTION_CONNECTION_LIMIT, 512u, MHD_OPTION_END);
 		if (daemon) {
