@@ -169,9 +169,10 @@ static void load_gd(void)
 #define GD_FIND(f) ok = ok && (*(void **)&gd.f = dlsym(lib, #f)) != NULL;
 	GD_FUNCS(GD_FIND)
 #undef GD_FIND
-	if (!ok) {
-		fprintf(stderr, "briefing: warning: %s: %s; images get no smaller copies\n", GD_SONAME,
-		        dlerror());
+	if (!ok) { /* dlerror names the library when it did not open */
+		const char *why = dlerror();
+		fprintf(stderr, "briefing: warning: %s%s%s; images get no smaller copies\n",
+		        lib ? GD_SONAME : "", lib ? ": " : "", why ? why : "cannot be opened");
 		if (lib)
 			dlclose(lib);
 		return;
