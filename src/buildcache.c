@@ -595,15 +595,16 @@ static int restore_from(struct build *b, struct cf_reader *r, const char *path,
 	b->gen = (unsigned)cf_get_u64(r);
 	uint64_t n = cf_get_u64(r);
 	b->manifest = hs_table_new();
+	buf name = BUF_INIT; /* (hs_put copies it: no string of its own per file) */
 	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
-		char *file = cf_get_str(r);
+		const char *file = cf_get_str_in(r, &name);
 		uint64_t hash = cf_get_u64(r);
 		if (file)
 			hs_put(b->manifest, file, hash, b->gen);
 		else
 			r->ok = 0;
-		free(file);
 	}
+	buf_free(&name);
 	if (!cf_ok(r))
 		goto done;
 	/* tens of thousands of lstat calls, beside the reading below */
