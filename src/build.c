@@ -142,6 +142,11 @@ int build_open(struct build *b)
 	if (!s)
 		return -1;
 	b->s = s;
+	s->memo_paths = b->memo_paths; /* a cache's parses of entity files */
+	s->memos = b->memos;
+	b->memo_paths = NULL;
+	b->memos = NULL;
+	s->keep_memos = b->cached;
 	apply_overrides(b, s);
 	if (!output_allowed(b, s))
 		return -1;

@@ -55,6 +55,10 @@ struct build {
 	char *base_name;          /* in the cache's folder */
 	uint64_t base_sum;
 	uint64_t base_stamp;      /* its stamp, when its checksum was found right */
+	/* the cache's parses of entity files, until build_open gives them to
+	 * the site (site.h's memo_paths) */
+	struct hs_table *memo_paths;
+	struct parse_memo *memos;
 	unsigned gen;
 	uint64_t sitemap_stamp;   /* what the sitemap in the output says (sitemap.h), 0 unknown */
 	struct diag *unsaid;      /* check_only: the last update's messages, not printed */

@@ -38,7 +38,7 @@
 #include "hashes.h"
 
 #define MAGIC "briefing build cache\n"
-#define FORMAT 12
+#define FORMAT 13
 
 /* The output folder as an absolute path (it may not exist yet). */
 static char *absolute(const char *path)
@@ -351,6 +351,9 @@ int build_save(struct build *b, const char *path)
 	cf_u64(&w, base.len);
 	cf_u64(&w, base.sum);
 	cf_u64(&w, base.stamp);
+	/* the entity files' parses, which the next build reads before its
+	 * scan */
+	site_save_memos(s, &w);
 	/* the manifest first: a reader checks the output against it while it
 	 * reads the rest */
 	cf_u64(&w, b->gen);
@@ -556,6 +559,14 @@ static int restore_from(struct build *b, struct cf_reader *r, const char *path,
 	uint64_t base_len = cf_get_u64(r), base_sum = cf_get_u64(r), base_stamp = cf_get_u64(r);
 	if (!cf_ok(r))
 		goto done;
+	if (base && map_base(b, r, path, base, base_len, base_sum, base_stamp) != 0) {
+		*why = "a delta over a base file that is gone or changed";
+		goto done;
+	}
+	if (site_load_memos(r, &b->memo_paths, &b->memos) != 0) {
+		*why = "truncated or corrupt";
+		goto done;
+	}
 	double t_open = clock_s();
 	b->restoring = 1;
 	int opened = build_open(b);
@@ -585,10 +596,6 @@ static int restore_from(struct build *b, struct cf_reader *r, const char *path,
 	}
 	if (out_interrupted(s->cfg.output)) {
 		*why = "the last build of this output was interrupted";
-		goto done;
-	}
-	if (base && map_base(b, r, path, base, base_len, base_sum, base_stamp) != 0) {
-		*why = "a delta over a base file that is gone or changed";
 		goto done;
 	}
 	*why = "truncated or corrupt";
@@ -635,8 +642,9 @@ static int restore_from(struct build *b, struct cf_reader *r, const char *path,
 		goto done;
 	if (getenv("BRIEFING_CACHE_DEBUG"))
 		fprintf(stderr, "cache read: open %.3f, track %.3f, site %.3f, steps %.3f, pages %.3f s; "
-		        "%zu view maps opened\n",
-		        t0 - t_open, t1 - t0, t2 - t1, t3 - t2, clock_s() - t3, val_lazy_filled());
+		        "%zu view maps opened; %zu of %zu topic and person files not parsed\n",
+		        t0 - t_open, t1 - t0, t2 - t1, t3 - t2, clock_s() - t3, val_lazy_filled(),
+		        s->n_memos_read, s->n_file_topics + s->n_file_people);
 	b->page404 = page_load(r);
 	b->prints = cf_get_value(r);
 	if (!cf_ok(r) || r->p != r->end)
@@ -655,6 +663,10 @@ static int restore_from(struct build *b, struct cf_reader *r, const char *path,
 done:
 	if (checking)
 		pthread_join(checker, NULL);
+	hs_table_free(b->memo_paths); /* (when the site did not take them) */
+	b->memo_paths = NULL;
+	free(b->memos);
+	b->memos = NULL;
 	free(version);
 	free(site);
 	free(out);

@@ -11,7 +11,8 @@
 
 #define MAX_DEPTH 200 /* deeper trees are refused on reading (a corrupt file) */
 
-enum { T_ABSENT, T_NULL, T_FALSE, T_TRUE, T_NUM, T_STR, T_LIST, T_MAP, T_REF };
+/* T_AT: the value after it was read from line:col (two numbers) */
+enum { T_ABSENT, T_NULL, T_FALSE, T_TRUE, T_NUM, T_STR, T_LIST, T_MAP, T_REF, T_AT };
 
 uint64_t cf_checksum(const char *p, size_t len)
 {
@@ -152,11 +153,16 @@ void cf_str(struct cf_writer *w, const char *s)
 	spill(w);
 }
 
-void cf_value(struct cf_writer *w, const struct value *v)
+static void put_value(struct cf_writer *w, const struct value *v, int at)
 {
 	if (!v) {
 		buf_putc(&w->b, T_ABSENT);
 		return;
+	}
+	if (at && val_line(v) > 0) {
+		buf_putc(&w->b, T_AT);
+		cf_u64(w, (uint64_t)val_line(v));
+		cf_u64(w, (uint64_t)val_col(v));
 	}
 	switch (val_type(v)) {
 	case VAL_NULL: buf_putc(&w->b, T_NULL); break;
@@ -177,7 +183,7 @@ void cf_value(struct cf_writer *w, const struct value *v)
 		buf_putc(&w->b, T_LIST);
 		cf_u64(w, val_len(v));
 		for (size_t i = 0; i < val_len(v); i++)
-			cf_value(w, val_at(v, i));
+			put_value(w, val_at(v, i), at);
 		break;
 	case VAL_MAP:
 		buf_putc(&w->b, T_MAP);
@@ -186,7 +192,7 @@ void cf_value(struct cf_writer *w, const struct value *v)
 			size_t len;
 			const char *k = val_key_at(v, i, &len);
 			cf_bytes(w, k, len);
-			cf_value(w, val_at(v, i));
+			put_value(w, val_at(v, i), at);
 		}
 		break;
 	case VAL_REF: {
@@ -210,6 +216,16 @@ void cf_value(struct cf_writer *w, const struct value *v)
 		buf_putc(&w->b, T_NULL);
 		break;
 	}
+}
+
+void cf_value(struct cf_writer *w, const struct value *v)
+{
+	put_value(w, v, 0);
+}
+
+void cf_value_at(struct cf_writer *w, const struct value *v)
+{
+	put_value(w, v, 1);
 }
 
 int cf_ok(const struct cf_reader *r)
@@ -357,6 +373,17 @@ static struct value *get_value(struct cf_reader *r, int depth)
 		return NULL;
 	}
 	int tag = (unsigned char)*r->p++;
+	if (tag == T_AT) {
+		uint64_t line = cf_get_u64(r), col = cf_get_u64(r);
+		if (!r->ok || r->p >= r->end || *r->p == T_AT || line > INT32_MAX || col > INT32_MAX) {
+			r->ok = 0;
+			return NULL;
+		}
+		struct value *v = get_value(r, depth);
+		if (v)
+			val_set_pos(v, (int)line, (int)col);
+		return v;
+	}
 	switch (tag) {
 	case T_ABSENT: return NULL;
 	case T_NULL: return val_null();

@@ -61,6 +61,9 @@ void cf_raw(struct cf_writer *w, const char *p, size_t len);
  * target, which must be a view (else the writer fails). Positions are not
  * kept. */
 void cf_value(struct cf_writer *w, const struct value *v);
+/* The same with each value's line:col (where it was read from), which
+ * cf_get_value gives back. */
+void cf_value_at(struct cf_writer *w, const struct value *v);
 /* Starts a writer that keeps everything in w->b (cf_stream's fd unused). */
 void cf_memory(struct cf_writer *w);
 

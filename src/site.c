@@ -525,6 +525,7 @@ void entity_free(struct entity *e)
 	free(e->name);
 	free(e->url);
 	free(e->path);
+	free(e->memo.own);
 	val_free(e->meta);
 	if (e->data)
 		site_view_free(e->data, e->layer);
@@ -612,6 +613,8 @@ void site_free(struct site *s)
 	val_free(s->file_lookup);
 	hs_table_free(s->implicit);
 	hs_table_free(s->folders);
+	hs_table_free(s->memo_paths);
+	free(s->memos);
 	if (s->grave) {
 		free(s->grave->p);
 		free(s->grave->fn);
@@ -865,11 +868,13 @@ struct value *site_load_file(const struct site *s, const char *path, char **html
 	return meta;
 }
 
-/* One topic or person file, read and parsed on a worker thread. */
+/* One topic or person file, read and parsed on a worker thread, or its
+ * parse decoded from the build cache's memo. */
 struct loaded {
 	struct value *meta;
 	char *html;
 	struct diag *d;
+	struct parse_memo memo;
 };
 
 struct load_job {
@@ -883,8 +888,19 @@ static void load_one(void *ctx, int worker, size_t i)
 	(void)worker;
 	struct load_job *j = ctx;
 	struct loaded *l = &j->out[i];
+	const struct site *s = j->s;
 	l->d = diag_new();
-	l->meta = site_load_file(j->s, j->files[i], &l->html, l->d);
+	uint64_t at;
+	if (s->memo_paths && hs_get(s->memo_paths, j->files[i], &at) &&
+	    site_memo_read(&s->memos[at], &l->meta, &l->html) == 0) {
+		l->memo = s->memos[at];
+		return;
+	}
+	l->meta = site_load_file(s, j->files[i], &l->html, l->d);
+	/* a file with messages is parsed again each time, so that they are
+	 * given again */
+	if (s->keep_memos && l->meta && !diag_message(l->d, 0, NULL))
+		site_memo_make(&l->memo, l->meta, l->html);
 }
 
 /* Reads every file of a kind in parallel, then registers them in file
@@ -900,6 +916,7 @@ static void load_entities(struct site *s, enum entity_kind kind)
 	for (size_t i = 0; i < sc.n; i++) {
 		char *html = all[i].html;
 		struct value *meta = all[i].meta;
+		s->n_memos_read += all[i].memo.at && !all[i].memo.own;
 		diag_merge(s->diag, all[i].d);
 		diag_free(all[i].d);
 		if (!meta) {
@@ -928,6 +945,8 @@ static void load_entities(struct site *s, enum entity_kind kind)
 				           kind == ENT_TOPIC ? "topic" : "person", clean, other->path);
 			} else {
 				struct entity *e = add_entity(s, kind, clean, name, sc.files[i], meta);
+				e->memo = all[i].memo;
+				all[i].memo.own = NULL;
 				e->layer[0] = val_map();
 				val_set(e->layer[0], "content", val_str_own(html, strlen(html)));
 				html = NULL;
@@ -937,6 +956,7 @@ static void load_entities(struct site *s, enum entity_kind kind)
 			free(slug);
 			free(clean);
 		}
+		free(all[i].memo.own);
 		free(html);
 		val_free(meta);
 		free(sc.files[i]);
@@ -983,6 +1003,10 @@ int site_scan_entities(struct site *s)
 	int before = diag_count(s->diag, DIAG_ERROR);
 	load_entities(s, ENT_TOPIC);
 	load_entities(s, ENT_PERSON);
+	hs_table_free(s->memo_paths); /* (one scan's) */
+	s->memo_paths = NULL;
+	free(s->memos);
+	s->memos = NULL;
 	sp_load(s);
 	s->file_lookup = val_copy(s->lookup);
 	s->n_file_topics = s->n_topics;

@@ -68,6 +68,15 @@ struct view_bytes {
 	uint32_t obj;
 };
 
+/* A topic or person file's parse as a build cache keeps it: its front
+ * matter, each value with its line:col, then its body's HTML (site_memo
+ * in sitecache.c). at points into own, or into a cache file read. */
+struct parse_memo {
+	const char *at; /* NULL: none (the file is parsed again next time) */
+	size_t len;
+	char *own;
+};
+
 /* A topic or a person: from a file in content/topics or content/people,
  * or implicit (named by an article without a file of its own). */
 struct entity {
@@ -82,6 +91,7 @@ struct entity {
 	uint32_t obj;
 	int line;          /* where it was first named, for messages */
 	struct view_bytes cached;
+	struct parse_memo memo; /* its file's parse, for the next build cache */
 };
 
 struct article {
@@ -204,6 +214,13 @@ struct site {
 	struct value *object_index; /* "kind\nkey" -> position in objects */
 	struct diag *diag;
 	char *tool_dir;         /* folder with the tool's own scripts/ and themes/ */
+	/* a build cache's parses of entity files, by path, for the next scan
+	 * to decode instead of parsing (it frees them); and whether the scan
+	 * keeps each file's parse on its entity for the next cache */
+	struct hs_table *memo_paths; /* path -> index in memos */
+	struct parse_memo *memos;   /* borrowed bytes */
+	int keep_memos;
+	size_t n_memos_read;        /* files the last scans did not parse */
 };
 
 /* Things that may still be referenced until an update is over (old views,
@@ -338,6 +355,17 @@ struct cf_writer;
 struct cf_reader;
 void site_save(const struct site *s, struct cf_writer *w);
 int site_load(struct site *s, struct cf_reader *r);
+/* The entities' parses (parse_memo), path and bytes each; site_load_memos
+ * reads them into *paths and *memos (to free, or to give to a site as its
+ * memo_paths and memos before its scan). The bytes are items: in a base,
+ * they stay there. -1 for bytes that do not read. */
+void site_save_memos(const struct site *s, struct cf_writer *w);
+int site_load_memos(struct cf_reader *r, struct hs_table **paths, struct parse_memo **memos);
+/* A file's parse as bytes (its memo's own), or from them: 0, or -1 for
+ * bytes that do not decode (meta and html untouched) or a value that
+ * cannot be kept. Strings of the meta made point into the bytes. */
+int site_memo_make(struct parse_memo *m, const struct value *meta, const char *html);
+int site_memo_read(const struct parse_memo *m, struct value **meta, char **html);
 void page_save(struct cf_writer *w, const struct page *p); /* NULL allowed */
 struct page *page_load(struct cf_reader *r);
 /* A keyed step's page: its data packed, with their length (page_load_packed

@@ -343,6 +343,111 @@ static const struct value *view_of_owner(void *ctx, uint32_t id)
 	return view_of(s, owner, kind);
 }
 
+/* ---- entity files' parses ---- */
+
+int site_memo_make(struct parse_memo *m, const struct value *meta, const char *html)
+{
+	struct cf_writer w;
+	cf_memory(&w);
+	cf_value_at(&w, meta);
+	cf_str(&w, html);
+	if (w.failed) {
+		buf_free(&w.b);
+		return -1;
+	}
+	*m = (struct parse_memo){w.b.ptr, w.b.len, w.b.ptr};
+	return 0;
+}
+
+int site_memo_read(const struct parse_memo *m, struct value **meta, char **html)
+{
+	struct cf_reader r = {.p = m->at, .end = m->at + m->len, .ok = 1, .borrow = 1};
+	struct value *v = cf_get_value(&r);
+	char *h = cf_get_str(&r);
+	if (!cf_ok(&r) || r.p != r.end || val_type(v) != VAL_MAP || !h) {
+		val_free(v);
+		free(h);
+		return -1;
+	}
+	*meta = v;
+	*html = h;
+	return 0;
+}
+
+/* The bytes of a number cf_u64 writes. */
+static size_t varint_len(uint64_t v)
+{
+	size_t n = 1;
+	while (v >>= 7)
+		n++;
+	return n;
+}
+
+static void save_memos_of(struct cf_writer *w, struct entity *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct parse_memo *m = &list[i]->memo;
+		if (!m->at || !list[i]->path)
+			continue;
+		cf_str(w, list[i]->path);
+		if (m->own) {
+			cf_item(w);
+			cf_bytes(w, m->at, m->len);
+		} else { /* read from a cache file: its length is before it there */
+			size_t pre = varint_len(m->len);
+			cf_item_raw(w, m->at - pre, pre + m->len);
+		}
+	}
+}
+
+static size_t count_memos(struct entity *const *list, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += list[i]->memo.at && list[i]->path;
+	return k;
+}
+
+void site_save_memos(const struct site *s, struct cf_writer *w)
+{
+	cf_u64(w, count_memos(s->topics, s->n_file_topics) +
+	          count_memos(s->people, s->n_file_people));
+	save_memos_of(w, s->topics, s->n_file_topics);
+	save_memos_of(w, s->people, s->n_file_people);
+}
+
+int site_load_memos(struct cf_reader *r, struct hs_table **paths, struct parse_memo **memos)
+{
+	uint64_t n = cf_get_u64(r);
+	if (!cf_ok(r) || n > (uint64_t)(r->end - r->p))
+		return -1;
+	*paths = hs_table_new();
+	*memos = xcalloc(n ? n : 1, sizeof **memos);
+	buf name = BUF_INIT;
+	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
+		const char *path = cf_get_str_in(r, &name);
+		struct cf_reader sub, *from = cf_get_item(r, &sub);
+		size_t len;
+		const char *at = cf_get_bytes(from, &len);
+		cf_item_end(r, from);
+		if (!path || !at || !cf_ok(r)) {
+			r->ok = 0;
+			break;
+		}
+		(*memos)[i] = (struct parse_memo){at, len, NULL};
+		hs_put(*paths, path, i, 0);
+	}
+	buf_free(&name);
+	if (!cf_ok(r)) {
+		hs_table_free(*paths);
+		free(*memos);
+		*paths = NULL;
+		*memos = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 struct value *site_unpack(const struct site *s, const char *bytes, size_t len, int borrow)
 {
 	struct cf_reader r = {.p = bytes, .end = bytes + len, .ok = 1, .view = view_of_owner,

@@ -324,6 +324,38 @@ build "$TMP/moved" "$TMP/o"
 check "a changed site.yml makes a full build" said "settings, scripts"
 same_as_clean "and the output is right" "$TMP/moved" "$TMP/o"
 
+# Topic and person files are not parsed again: the cache keeps each
+# one's parse (front matter with its positions, body HTML). A file whose
+# parse said something is parsed each time, so the warm build says it
+# again, and says everything as the clean build did.
+m="$TMP/memo"
+mkdir -p "$m" && cp -R "$ROOT/content" "$ROOT/site.yml" "$m/"
+printf -- '---\nname: "Bob Corker"\nrole: "Senator\001"\n---\n\nAnother one.\n' \
+	> "$m/content/people/robert-corker.md"
+files=$(ls "$m/content/people" "$m/content/topics" | grep -c '\.md$')
+memo_build() { # NAME: stderr to $TMP/NAME.err
+	BRIEFING_CACHE_DEBUG=1 "$BRIEFING" build -s "$m" -o "$TMP/mo" --cache-dir "$TMP/mc" \
+		> "$TMP/out" 2> "$TMP/$1.err"
+	grep -v '^cache' "$TMP/$1.err" > "$TMP/$1.said"
+}
+memo_build cold
+printf '\nOne more line.\n' >> "$m/content/articles/2017/talks-tried-before.md"
+memo_build warm
+check "a warm build parses only the entity file that had warnings" \
+	grep -q "; $((files - 1)) of $files topic and person files not parsed" "$TMP/warm.err"
+check "(the file has two)" test "$(grep -c robert-corker "$TMP/cold.said")" -eq 2
+check "and it says what the clean build said" cmp -s "$TMP/cold.said" "$TMP/warm.said"
+same_as_clean "its output is a clean build's" "$m" "$TMP/mo"
+sleep 1.1
+sed 's/^name: .*/name: "Robert Corker"/' "$m/content/people/robert-corker.md" > "$TMP/p" &&
+	cat "$TMP/p" > "$m/content/people/robert-corker.md"
+memo_build edited
+check "a person file edited: a full build, and no warning of a shared name" \
+	sh -c "! grep -q 'also has the file' '$TMP/edited.said'"
+check "(one warning left)" test "$(grep -c robert-corker "$TMP/edited.said")" -eq 1
+check "the new name is on the person's page" grep -rq "Robert Corker" "$TMP/mo/people"
+same_as_clean "and the output is a clean build's" "$m" "$TMP/mo"
+
 "$BRIEFING" build -s "$TMP/moved" -o "$TMP/o" --no-cache -v > "$TMP/out" 2>&1
 check "--no-cache reads no cache" sh -c "! grep -q 'briefing: cache' '$TMP/out'"
 finish

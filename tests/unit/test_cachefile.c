@@ -1,11 +1,14 @@
 /* test_cachefile.c: the build cache's value encoding in memory; items
  * written whole or left in a base; and pages that hold their data packed
  * in that encoding until a render reads it, also as the cache saves and
- * reads them back. */
+ * reads them back; an entity file's parse kept with its positions. */
 #include <stdlib.h>
 
 #include "../../src/cachefile.h"
+#include "../../src/diag.h"
+#include "../../src/hashes.h"
 #include "../../src/site.h"
+#include "../../src/yamlvalue.h"
 #include "test.h"
 
 static struct value *sample(void)
@@ -234,9 +237,101 @@ static void items_in_base(void)
 	buf_free(&base.b);
 }
 
+/* Do a and b hold the same values at the same line:col, all the way
+ * down? */
+static int same_positions(const struct value *a, const struct value *b)
+{
+	if (val_line(a) != val_line(b) || val_col(a) != val_col(b) || val_type(a) != val_type(b))
+		return 0;
+	if (val_type(a) != VAL_LIST && val_type(a) != VAL_MAP)
+		return 1;
+	for (size_t i = 0; i < val_len(a); i++)
+		if (!same_positions(val_at(a, i), val_at(b, i)))
+			return 0;
+	return val_len(a) == val_len(b);
+}
+
+/* a person file's parse, kept as the cache keeps it, reads back with
+ * every value at its line:col and the same HTML, through the cache's
+ * section of parses (by path); cf_value keeps no positions; bytes cut
+ * short, two positions in a row or a value that is no map do not read */
+static void memo_positions(void)
+{
+	static const char yaml[] = "name: \"Ada Keller\"\n"
+	                           "aliases:\n"
+	                           "  - \"Keller\"\n"
+	                           "  - \"Envoy Keller\"\n"
+	                           "role: {title: \"Envoy\", since: 2019}\n";
+	struct diag *d = diag_new();
+	struct yv_options opt = {.line_offset = 1};
+	struct value *meta = yv_parse(yaml, sizeof yaml - 1, "people/ada.md", &opt, d);
+	CHECK(meta && val_type(meta) == VAL_MAP);
+	CHECK(val_line(val_at(val_get(meta, "aliases"), 1)) == 5);
+	CHECK(val_col(val_get(val_get(meta, "role"), "since")) > 30);
+
+	struct parse_memo m;
+	CHECK(site_memo_make(&m, meta, "<p>Ada Keller</p>\n") == 0);
+	struct entity e = {.kind = ENT_PERSON, .path = "content/people/ada.md", .memo = m};
+	struct entity *people[] = {&e};
+	struct site s = {.people = people, .n_people = 1, .n_file_people = 1};
+	struct cf_writer w;
+	cf_memory(&w);
+	site_save_memos(&s, &w);
+	struct cf_reader r = {.p = w.b.ptr, .end = w.b.ptr + w.b.len, .ok = 1, .borrow = 1};
+	struct hs_table *paths;
+	struct parse_memo *memos;
+	CHECK(site_load_memos(&r, &paths, &memos) == 0 && r.p == r.end);
+	uint64_t at = 9;
+	CHECK(hs_get(paths, "content/people/ada.md", &at) && at == 0);
+	struct value *back = NULL;
+	char *html = NULL;
+	CHECK(site_memo_read(&memos[at], &back, &html) == 0);
+	CHECK(val_equal(meta, back) && same_positions(meta, back));
+	CHECK_STR(html, "<p>Ada Keller</p>\n");
+	val_free(back);
+	free(html);
+	back = NULL;
+	html = NULL;
+	for (size_t cut = 0; cut < m.len; cut++) {
+		struct parse_memo part = {m.at, cut, NULL};
+		if (site_memo_read(&part, &back, &html) == 0)
+			break;
+	}
+	CHECK(!back && !html); /* no cut reads */
+
+	struct cf_writer plain; /* without positions */
+	cf_memory(&plain);
+	cf_value(&plain, meta);
+	r = (struct cf_reader){.p = plain.b.ptr, .end = plain.b.ptr + plain.b.len, .ok = 1};
+	back = cf_get_value(&r);
+	CHECK(val_equal(meta, back) && val_line(val_get(back, "name")) == 0);
+	CHECK(plain.b.len < m.len);
+	val_free(back);
+
+	static const char twice[] = {9, 1, 1, 9, 1, 1, 1}; /* T_AT, T_AT, T_NULL */
+	r = (struct cf_reader){.p = twice, .end = twice + sizeof twice, .ok = 1};
+	CHECK(!cf_get_value(&r) && !cf_ok(&r));
+	static const char once[] = {9, 2, 3, 1}; /* T_AT 2:3, T_NULL */
+	r = (struct cf_reader){.p = once, .end = once + sizeof once, .ok = 1};
+	back = cf_get_value(&r);
+	CHECK(back && val_type(back) == VAL_NULL && val_line(back) == 2 && val_col(back) == 3);
+	val_free(back);
+	struct parse_memo not_map = {once, sizeof once, NULL};
+	CHECK(site_memo_read(&not_map, &back, &html) != 0);
+
+	hs_table_free(paths);
+	free(memos);
+	buf_free(&plain.b);
+	buf_free(&w.b);
+	free(m.own);
+	val_free(meta);
+	diag_free(d);
+}
+
 int main(void)
 {
 	RUN(memory_round_trip);
+	RUN(memo_positions);
 	RUN(items_in_base);
 	RUN(pages_saved_packed);
 	RUN(pages_pack);
