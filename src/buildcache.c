@@ -107,35 +107,58 @@ char *build_cache_path(const struct build_opts *o)
 
 /* ---- what every step may read ---- */
 
-/* Adds path's name, size, time and inode to h (a file changed, even to
- * the same bytes, makes another fingerprint: a full build, never a wrong
- * one); folders recursively, in name order; below skip, all but .md
- * files (inside skip, skip is ""). */
-static uint64_t stamp_tree(const char *path, uint64_t h, const char *skip, int depth)
+/* Adds the path of name (below the folder open as at; path holds the
+ * folder's path, and name's while this runs), its size, time and inode
+ * to h (a file changed, even to the same bytes, makes another
+ * fingerprint: a full build, never a wrong one); folders recursively, in
+ * name order; below skip, all but .md files (inside skip, skip is "").
+ * Relative to the folder's descriptor: no walk of the whole path for
+ * each of the thousands of topic and person files. */
+static uint64_t stamp_at(int at, const char *name, buf *path, uint64_t h, const char *skip,
+                         int depth)
 {
+	size_t mark = path->len;
+	if (mark && path->ptr[mark - 1] != '/') /* (as fs_join) */
+		buf_putc(path, '/');
+	buf_puts(path, name);
+	h = hs_bytes(path->ptr, path->len, h);
 	struct stat st;
-	h = hs_bytes(path, strlen(path), h);
-	if (stat(path, &st) != 0 || depth > 32)
-		return hs_bytes("-", 1, h);
-	if (!S_ISDIR(st.st_mode)) {
+	if (fstatat(at, name, &st, 0) != 0 || depth > 32) {
+		h = hs_bytes("-", 1, h);
+	} else if (!S_ISDIR(st.st_mode)) {
 		long long v[3] = {(long long)st.st_size, (long long)st.st_ino,
 		                  (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec};
-		return hs_bytes(v, sizeof v, h);
+		h = hs_bytes(v, sizeof v, h);
+	} else {
+		/* below skip (the articles) only what is not a brief: their images */
+		if (skip && !strcmp(path->ptr, skip))
+			skip = "";
+		int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+		if (!d && fd >= 0)
+			close(fd);
+		size_t n = 0;
+		char **names = d ? fs_list_dir(d, NULL, &n) : NULL;
+		for (size_t i = 0; i < n; i++) {
+			size_t len = strlen(names[i]);
+			if (skip && !*skip && len > 3 && !strcmp(names[i] + len - 3, ".md"))
+				continue;
+			h = stamp_at(dirfd(d), names[i], path, h, skip, depth + 1);
+		}
+		fs_free_names(names, n);
+		if (d)
+			closedir(d);
 	}
-	/* below skip (the articles) only what is not a brief: their images */
-	if (skip && !strcmp(path, skip))
-		skip = "";
-	size_t n;
-	char **names = fs_list(path, NULL, &n);
-	for (size_t i = 0; i < n; i++) {
-		size_t len = strlen(names[i]);
-		if (skip && !*skip && len > 3 && !strcmp(names[i] + len - 3, ".md"))
-			continue;
-		char *sub = fs_join(path, names[i]);
-		h = stamp_tree(sub, h, skip, depth + 1);
-		free(sub);
-	}
-	fs_free_names(names, n);
+	path->len = mark;
+	path->ptr[mark] = '\0';
+	return h;
+}
+
+static uint64_t stamp_tree(const char *path, uint64_t h, const char *skip)
+{
+	buf p = BUF_INIT;
+	h = stamp_at(AT_FDCWD, path, &p, h, skip, 0);
+	buf_free(&p);
 	return h;
 }
 
@@ -145,20 +168,20 @@ static uint64_t fingerprint(const struct build *b)
 	uint64_t h = hs_bytes(BRIEFING_VERSION, strlen(BRIEFING_VERSION), 1);
 	/* the program itself: a rebuilt or reinstalled briefing of the same
 	 * version may slug, date or escape differently */
-	h = stamp_tree("/proc/self/exe", h, NULL, 0);
+	h = stamp_tree("/proc/self/exe", h, NULL);
 	static const char *const rels[] = {"site.yml", "scripts", "data", "content", NULL};
 	char *articles = site_path(s, "content/articles");
 	for (const char *const *r = rels; *r; r++) {
 		char *path = site_path(s, *r);
-		h = stamp_tree(path, h, articles, 0);
+		h = stamp_tree(path, h, articles);
 		free(path);
 	}
 	free(articles);
 	for (size_t i = 0; i < lb_scripts_count(b->scripts); i++)
-		h = stamp_tree(lb_script_path(b->scripts, i), h, NULL, 0);
+		h = stamp_tree(lb_script_path(b->scripts, i), h, NULL);
 	if (s->tool_dir) {
 		char *tool = fs_join(s->tool_dir, "scripts");
-		h = stamp_tree(tool, h, NULL, 0);
+		h = stamp_tree(tool, h, NULL);
 		free(tool);
 	}
 	return h;

@@ -246,14 +246,11 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-char **fs_list(const char *dir, int (*keep)(const char *name), size_t *n)
+char **fs_list_dir(DIR *d, int (*keep)(const char *name), size_t *n)
 {
 	char **names = NULL;
 	size_t cap = 0;
 	*n = 0;
-	DIR *d = opendir(dir);
-	if (!d)
-		return NULL;
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		if (keep ? !keep(e->d_name) : !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
@@ -264,9 +261,19 @@ char **fs_list(const char *dir, int (*keep)(const char *name), size_t *n)
 		}
 		names[(*n)++] = xstrdup(e->d_name);
 	}
-	closedir(d);
 	if (*n)
 		qsort(names, *n, sizeof *names, cmp_names);
+	return names;
+}
+
+char **fs_list(const char *dir, int (*keep)(const char *name), size_t *n)
+{
+	*n = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return NULL;
+	char **names = fs_list_dir(d, keep, n);
+	closedir(d);
 	return names;
 }
 

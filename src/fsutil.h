@@ -4,6 +4,7 @@
 #ifndef BRIEFING_FSUTIL_H
 #define BRIEFING_FSUTIL_H
 
+#include <dirent.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -24,6 +25,8 @@ int fs_copytree(const char *src, const char *dst, char **failed);
  * *n is their count. NULL when there are none or dir cannot be read.
  * Free with fs_free_names. */
 char **fs_list(const char *dir, int (*keep)(const char *name), size_t *n);
+/* The same for a folder open as d (read from where it is; left open). */
+char **fs_list_dir(DIR *d, int (*keep)(const char *name), size_t *n);
 void fs_free_names(char **names, size_t n);
 int fs_is_dir(const char *path);
 int fs_exists(const char *path);
