@@ -210,7 +210,7 @@ static struct value *make_lambda(lua_State *L, int idx)
 static int load_script(struct lb *lb, const struct lb_script *script, struct diag *d)
 {
 	lua_State *L = lb->L;
-	if (luaL_loadfilex(L, script->path, "t") != LUA_OK) {
+	if (lb_load_chunk(L, lb->scripts, script->path) != LUA_OK) {
 		report(d, lua_tostring(L, -1), "while loading the script");
 		return -1;
 	}

@@ -19,12 +19,21 @@ struct lb_script {
 	struct value *options;  /* map or NULL */
 };
 
+struct lb_chunks;
+
 struct lb_scripts {
 	struct lb_script *list;
 	size_t n;
 	long long instruction_limit;
 	size_t memory_limit;
+	struct lb_chunks *chunks; /* what lb_load_chunk compiled */
 };
+
+/* Loads the Lua file at path as a chunk onto L's stack (luaL_loadfilex's
+ * result): parsed from its text the first time the states of sc load it,
+ * and from the bytecode that parse made (with its debug information, so
+ * messages name the file and line) for every state after. Thread-safe. */
+int lb_load_chunk(lua_State *L, const struct lb_scripts *sc, const char *path);
 
 struct lb {
 	lua_State *L;

@@ -115,7 +115,7 @@ static int l_require(lua_State *L)
 	if (!path)
 		return luaL_error(L, "module \"%s\" not found in the site's or the tool's scripts/",
 		                  name);
-	int rc = luaL_loadfilex(L, path, "t");
+	int rc = lb_load_chunk(L, lb_of(L)->scripts, path);
 	free(path);
 	if (rc != LUA_OK)
 		return lua_error(L);

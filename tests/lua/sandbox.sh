@@ -22,6 +22,14 @@ expect_stderr "Lua error names script and line" "$TMP/s/scripts/broken.lua:4: er
 expect_stderr "Lua error has a traceback" "stack traceback:"
 expect_stderr "Lua error names the page" "while filtering $TMP/s/content/articles/first.md"
 check "previous output untouched after a Lua error" cmp -s "$TMP/s/public/index.html" "$TMP/before.html"
+# each state after the first loads the script as the bytecode the first
+# one compiled (lb_load_chunk): its errors still name the file and line
+for n in 2 3 4 5; do cp "$TMP/s/content/articles/first.md" "$TMP/s/content/articles/more-$n.md"; done
+BRIEFING_JOBS=3 run_briefing build -s "$TMP/s"
+check "every state's Lua error names script and line (3 states, 5 articles)" \
+	test "$(grep -c "broken.lua:4: error: attempt to index a nil value (local 'person')" "$TMP/err")" -eq 5
+check "with its traceback" test "$(grep -c "broken.lua:4: in function" "$TMP/err")" -eq 5
+rm "$TMP"/s/content/articles/more-*.md
 
 printf 'return { Document = function() os.execute("touch %s/pwned") end }\n' "$TMP" > "$TMP/s/scripts/broken.lua"
 run_briefing build -s "$TMP/s"
