@@ -71,33 +71,27 @@ static struct pg_rec *find(struct pg_set *ps, const char *url)
 	return r;
 }
 
-/* A block of PLAN_BLOCK pages: each one's record, when it has one (the
- * index is only read here), marked, and whether the page is to render. */
-#define PLAN_BLOCK 512
+/* One page: its record, when it has one (the index is only read here),
+ * marked, and whether the page is to render. On the pool. */
 struct plan {
 	struct pg_set *ps;
 	const struct track *t;
 	struct page *const *pages;
 	struct pg_rec **recs;
 	unsigned char *todo;
-	size_t n;
 };
 
-static void plan_block(void *ctx, int worker, size_t block)
+static void plan_one(void *ctx, size_t i)
 {
-	(void)worker;
 	const struct plan *p = ctx;
-	size_t end = (block + 1) * PLAN_BLOCK < p->n ? (block + 1) * PLAN_BLOCK : p->n;
-	for (size_t i = block * PLAN_BLOCK; i < end; i++) {
-		uint64_t at;
-		if (!hs_get(p->ps->index, p->pages[i]->url, &at))
-			continue; /* a new page: its record is made after */
-		struct pg_rec *r = p->ps->recs[at];
-		p->recs[i] = r;
-		r->mark = p->ps->mark; /* (pages have distinct URLs: check_pages) */
-		p->todo[i] = r->serial != p->pages[i]->serial || r->volatile_ ||
-		             tr_deps_stale(p->t, &r->deps, r->ran);
-	}
+	uint64_t at;
+	if (!hs_get(p->ps->index, p->pages[i]->url, &at))
+		return; /* a new page: its record is made after */
+	struct pg_rec *r = p->ps->recs[at];
+	p->recs[i] = r;
+	r->mark = p->ps->mark; /* (pages have distinct URLs: check_pages) */
+	p->todo[i] = r->serial != p->pages[i]->serial || r->volatile_ ||
+	             tr_deps_stale(p->t, &r->deps, r->ran);
 }
 
 size_t pg_plan(struct pg_set *ps, const struct track *t, struct page *const *pages, size_t n,
@@ -107,9 +101,8 @@ size_t pg_plan(struct pg_set *ps, const struct track *t, struct page *const *pag
 	/* 26,500 pages at 10k briefs: their lookups took 8-11 ms and their
 	 * deps 20 ms on one thread */
 	memset(recs, 0, n * sizeof *recs);
-	struct plan plan = {ps, t, pages, recs, todo, n};
-	size_t blocks = (n + PLAN_BLOCK - 1) / PLAN_BLOCK;
-	pool_run(blocks > 4 ? workers : 1, blocks, plan_block, &plan);
+	struct plan plan = {ps, t, pages, recs, todo};
+	pool_run_blocks(workers, n, 512, plan_one, &plan);
 	size_t count = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!recs[i]) { /* (the index and the list grow: on this thread) */

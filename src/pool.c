@@ -65,6 +65,29 @@ void pool_run(int workers, size_t n, pool_fn fn, void *ctx)
 	free(w);
 }
 
+struct blocks {
+	size_t n, block;
+	void (*fn)(void *ctx, size_t item);
+	void *ctx;
+};
+
+static void run_block(void *ctx, int worker, size_t b)
+{
+	(void)worker;
+	const struct blocks *bl = ctx;
+	size_t end = (b + 1) * bl->block < bl->n ? (b + 1) * bl->block : bl->n;
+	for (size_t i = b * bl->block; i < end; i++)
+		bl->fn(bl->ctx, i);
+}
+
+void pool_run_blocks(int workers, size_t n, size_t block, void (*fn)(void *ctx, size_t item),
+                     void *ctx)
+{
+	struct blocks bl = {n, block ? block : 1, fn, ctx};
+	size_t count = (n + bl.block - 1) / bl.block;
+	pool_run(count < 4 ? 1 : workers, count, run_block, &bl);
+}
+
 int pool_default_workers(void)
 {
 	long long jobs; /* $BRIEFING_JOBS when it is a number of threads */

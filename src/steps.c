@@ -730,32 +730,26 @@ static int stale(const struct st_state *st, const struct st_step *p)
 	return !p->ran || tr_deps_stale(st->s->track, &p->deps, p->out.ran);
 }
 
-/* Which of steps[0..n) are stale, checked on up to workers threads in
- * blocks (the deps of 26,000 steps at 10k briefs: 14 ms on one): an
- * array of n flags to free. */
-#define STALE_BLOCK 512
+/* Which of steps[0..n) are stale, checked on up to workers threads (the
+ * deps of 26,000 steps at 10k briefs: 14 ms on one): an array of n flags
+ * to free. */
 struct stale_job {
 	const struct st_state *st;
 	struct st_step *const *steps;
 	unsigned char *flags;
-	size_t n;
 };
 
-static void stale_block(void *ctx, int worker, size_t block)
+static void stale_one(void *ctx, size_t i)
 {
-	(void)worker;
 	const struct stale_job *j = ctx;
-	size_t end = (block + 1) * STALE_BLOCK < j->n ? (block + 1) * STALE_BLOCK : j->n;
-	for (size_t i = block * STALE_BLOCK; i < end; i++)
-		j->flags[i] = (unsigned char)stale(j->st, j->steps[i]);
+	j->flags[i] = (unsigned char)stale(j->st, j->steps[i]);
 }
 
 static unsigned char *stale_steps(const struct st_state *st, struct st_step *const *steps,
                                   size_t n, int workers)
 {
-	struct stale_job j = {st, steps, xcalloc(n ? n : 1, 1), n};
-	size_t blocks = (n + STALE_BLOCK - 1) / STALE_BLOCK;
-	pool_run(blocks > 4 ? workers : 1, blocks, stale_block, &j);
+	struct stale_job j = {st, steps, xcalloc(n ? n : 1, 1)};
+	pool_run_blocks(workers, n, 512, stale_one, &j);
 	return j.flags;
 }
 
