@@ -1601,6 +1601,33 @@ static int sorted(struct st_record *const *recs, size_t n)
 }
 
 /* The owners table (save_owners), remembering its bytes. */
+static void count_records(const struct st_step *p, size_t *count)
+{
+	for (size_t i = 0; p && i < p->out.n_recs; i++)
+		count[name_of(&p->out.recs[i])->number]++;
+}
+
+/* Gives each key's list the room its records will take (the start and
+ * emit steps' records, as file_records files them): 190,000 records at
+ * 10k briefs grew 16,000 lists by doubling, in 49,000 reallocations. */
+static void presize_keys(struct st_state *st, struct st_key *const *key_of, size_t names)
+{
+	const struct site *s = st->s;
+	size_t *count = xcalloc(names, sizeof *count);
+	for (size_t i = 0; i < st->n_scripts; i++)
+		count_records(st->starts[i], count);
+	for (size_t i = 0; i < s->n_all; i++)
+		count_records(s->all[i]->emit, count);
+	for (size_t no = 0; no < st->n_names; no++) {
+		struct st_key *k = key_of[no];
+		if (k && count[no] > k->cap) {
+			k->recs = xrealloc(k->recs, count[no] * sizeof *k->recs);
+			k->cap = count[no];
+		}
+	}
+	free(count);
+}
+
 static int load_owners(struct st_state *st, struct cf_reader *r, struct scratch *t)
 {
 	struct cf_reader sub, *in = cf_get_item(r, &sub);
@@ -1743,6 +1770,7 @@ static int load_state(struct st_state *st, struct cf_reader *r, struct scratch *
 	 * steps' (no article: first), then the briefs' by rank, then the
 	 * others'; in rec_cmp's order when the ranks go up */
 	size_t names = st->n_names ? st->n_names : 1;
+	presize_keys(st, key_of, names);
 	struct filing f = {key_of, xcalloc(names, sizeof *f.last), xcalloc(names, 1), 0};
 	int ordered = 1;
 	for (size_t i = 1; i < s->n_articles && ordered; i++)
