@@ -169,11 +169,12 @@ int lb_load_chunk(lua_State *L, const struct lb_scripts *sc, const char *path)
 	pthread_mutex_lock(&c->lock);
 	for (size_t i = 0; i < c->n; i++) {
 		if (strcmp(c->v[i].path, path) == 0) {
-			/* (the bytes never change once listed) */
-			const buf *b = &c->v[i].bytes;
+			/* (the bytes never change once listed; the list may move) */
+			const char *bytes = c->v[i].bytes.ptr;
+			size_t len = c->v[i].bytes.len;
 			pthread_mutex_unlock(&c->lock);
 			char *name = xasprintf("@%s", path);
-			int rc = luaL_loadbufferx(L, b->ptr, b->len, name, "b");
+			int rc = luaL_loadbufferx(L, bytes, len, name, "b");
 			free(name);
 			return rc;
 		}
