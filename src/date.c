@@ -179,7 +179,7 @@ char *date_explain(const char *s)
 	}
 	if (*p || hh > 23 || mm > 59 || ss > 59)
 		return NULL;
-	char zone[8] = "";
+	char zone[12] = ""; /* (room for any int the compiler cannot rule out) */
 	if (sign == 'Z')
 		strcpy(zone, "Z");
 	else if (sign)

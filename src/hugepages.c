@@ -17,6 +17,7 @@
 #endif
 #endif
 
+#ifndef HP_SANITIZED
 /* Does the kernel give huge pages only to memory that asks (the mode in
  * which the tunable makes a difference)? */
 static int madvise_mode(void)
@@ -37,6 +38,7 @@ static int glibc_has_tunable(void)
 	return sscanf(gnu_get_libc_version(), "%d.%d", &major, &minor) == 2 &&
 	       (major > 2 || (major == 2 && minor >= 35));
 }
+#endif
 
 void hp_reexec(char **argv)
 {
