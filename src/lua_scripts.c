@@ -163,21 +163,29 @@ static int put_bytes(lua_State *L, const void *p, size_t n, void *ud)
 	return 0;
 }
 
+/* The chunk of path, or NULL; under the lock. */
+static const struct lb_chunk *find_chunk(const struct lb_chunks *c, const char *path)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->v[i].path, path) == 0)
+			return &c->v[i];
+	return NULL;
+}
+
 int lb_load_chunk(lua_State *L, const struct lb_scripts *sc, const char *path)
 {
 	struct lb_chunks *c = sc->chunks;
 	pthread_mutex_lock(&c->lock);
-	for (size_t i = 0; i < c->n; i++) {
-		if (strcmp(c->v[i].path, path) == 0) {
-			/* (the bytes never change once listed; the list may move) */
-			const char *bytes = c->v[i].bytes.ptr;
-			size_t len = c->v[i].bytes.len;
-			pthread_mutex_unlock(&c->lock);
-			char *name = xasprintf("@%s", path);
-			int rc = luaL_loadbufferx(L, bytes, len, name, "b");
-			free(name);
-			return rc;
-		}
+	const struct lb_chunk *known = find_chunk(c, path);
+	if (known) {
+		/* (the bytes never change once listed; the list may move) */
+		const char *bytes = known->bytes.ptr;
+		size_t len = known->bytes.len;
+		pthread_mutex_unlock(&c->lock);
+		char *name = xasprintf("@%s", path);
+		int rc = luaL_loadbufferx(L, bytes, len, name, "b");
+		free(name);
+		return rc;
 	}
 	pthread_mutex_unlock(&c->lock);
 	int rc = luaL_loadfilex(L, path, "t");
@@ -189,10 +197,7 @@ int lb_load_chunk(lua_State *L, const struct lb_scripts *sc, const char *path)
 		return rc;
 	}
 	pthread_mutex_lock(&c->lock);
-	int listed = 0;
-	for (size_t i = 0; i < c->n && !listed; i++)
-		listed = strcmp(c->v[i].path, path) == 0;
-	if (!listed) {
+	if (!find_chunk(c, path)) { /* (another thread may have listed it since) */
 		if (c->n == c->cap) {
 			c->cap = c->cap ? c->cap * 2 : 32;
 			c->v = xrealloc(c->v, c->cap * sizeof *c->v);

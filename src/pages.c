@@ -81,6 +81,13 @@ struct plan {
 	unsigned char *todo;
 };
 
+/* Is the page to render again: another page than the record's, a lambda
+ * in its last render, or something it read changed since? */
+static int to_render(const struct track *t, const struct pg_rec *r, const struct page *p)
+{
+	return r->serial != p->serial || r->volatile_ || tr_deps_stale(t, &r->deps, r->ran);
+}
+
 static void plan_one(void *ctx, size_t i)
 {
 	const struct plan *p = ctx;
@@ -90,8 +97,7 @@ static void plan_one(void *ctx, size_t i)
 	struct pg_rec *r = p->ps->recs[at];
 	p->recs[i] = r;
 	r->mark = p->ps->mark; /* (pages have distinct URLs: check_pages) */
-	p->todo[i] = r->serial != p->pages[i]->serial || r->volatile_ ||
-	             tr_deps_stale(p->t, &r->deps, r->ran);
+	p->todo[i] = (unsigned char)to_render(p->t, r, p->pages[i]);
 }
 
 size_t pg_plan(struct pg_set *ps, const struct track *t, struct page *const *pages, size_t n,
@@ -108,8 +114,7 @@ size_t pg_plan(struct pg_set *ps, const struct track *t, struct page *const *pag
 		if (!recs[i]) { /* (the index and the list grow: on this thread) */
 			recs[i] = find(ps, pages[i]->url);
 			recs[i]->mark = ps->mark;
-			todo[i] = recs[i]->serial != pages[i]->serial || recs[i]->volatile_ ||
-			          tr_deps_stale(t, &recs[i]->deps, recs[i]->ran);
+			todo[i] = (unsigned char)to_render(t, recs[i], pages[i]);
 		}
 		count += todo[i];
 	}
