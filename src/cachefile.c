@@ -312,6 +312,12 @@ static const char *str_span(struct cf_reader *r, size_t *n)
 	return s;
 }
 
+int cf_skip_str(struct cf_reader *r)
+{
+	size_t n;
+	return str_span(r, &n) != NULL;
+}
+
 char *cf_get_str(struct cf_reader *r)
 {
 	size_t n;

@@ -92,6 +92,8 @@ char *cf_get_str(struct cf_reader *r);
 /* The same string into b (emptied first) with its NUL, for one that is
  * only looked at: no allocation once b has grown. NULL as cf_get_str. */
 const char *cf_get_str_in(struct cf_reader *r, buf *b);
+/* Passes over a string: 0 when it is NULL or the bytes are bad. */
+int cf_skip_str(struct cf_reader *r);
 struct value *cf_get_value(struct cf_reader *r);
 /* Starts reading an item: returns the reader to read its bytes from,
  * r itself or *sub made to read them in r's base; cf_item_end(r, that
