@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
@@ -426,8 +427,12 @@ static double clock_s(void)
 
 struct intact {
 	const char *dir;
-	const struct hs_table *manifest;
-	int ok;
+	struct cf_reader list;  /* the manifest's entries, read into manifest */
+	uint64_t n;
+	unsigned gen;
+	struct hs_table *manifest;
+	int ok, bad;            /* bad: the entries' bytes are */
+	atomic_int stop;        /* the cache is not used after all */
 	double cpu; /* seconds of the checking thread's processor time */
 };
 
@@ -478,13 +483,14 @@ static void add_folder(void *ctx, const char *file, uint64_t hash)
  * A folder deeper than any the build makes counts nothing, so the output
  * is not taken as intact. */
 static size_t count_listed(int fd, buf *path, const struct hs_table *manifest,
-                           const struct hs_table *folders, int depth)
+                           const struct hs_table *folders, atomic_int *stop, int depth)
 {
 	size_t n = 0, len = path->len;
 	uint64_t v;
 	char entries[4096] __attribute__((aligned(8)));
 	ssize_t got;
-	while (depth < 64 && (got = getdents64(fd, entries, sizeof entries)) > 0) {
+	while (depth < 64 && !atomic_load_explicit(stop, memory_order_relaxed) &&
+	       (got = getdents64(fd, entries, sizeof entries)) > 0) {
 		for (ssize_t at = 0; at < got;) {
 			const struct dirent64 *e = (const struct dirent64 *)(entries + at);
 			at += e->d_reclen;
@@ -512,7 +518,7 @@ static size_t count_listed(int fd, buf *path, const struct hs_table *manifest,
 			} else {
 				int sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 				if (sub >= 0)
-					n += count_listed(sub, path, manifest, folders, depth + 1);
+					n += count_listed(sub, path, manifest, folders, stop, depth + 1);
 			}
 		}
 	}
@@ -521,15 +527,39 @@ static size_t count_listed(int fd, buf *path, const struct hs_table *manifest,
 	return n;
 }
 
+/* Reads the manifest's entries (restore_from passed over them) into
+ * in->manifest. */
+static int read_manifest(struct intact *in)
+{
+	struct cf_reader *r = &in->list;
+	buf name = BUF_INIT; /* (hs_put copies it: no string of its own per file) */
+	for (uint64_t i = 0; i < in->n && cf_ok(r); i++) {
+		const char *file = cf_get_str_in(r, &name);
+		uint64_t hash = cf_get_u64(r);
+		if (file)
+			hs_put(in->manifest, file, hash, in->gen);
+		else
+			r->ok = 0;
+	}
+	buf_free(&name);
+	return cf_ok(r) ? 0 : -1;
+}
+
 /* Is every file the manifest lists still in the output, as a regular
  * file? (A folder removed or emptied by hand would otherwise keep the
- * pages an update does not write again missing.) A thread's body: sets
- * in->ok. */
+ * pages an update does not write again missing.) A thread's body, started
+ * as soon as the manifest is found, before the site opens: reads the
+ * manifest, sets in->ok (and in->bad). */
 static void *output_intact(void *arg)
 {
 	struct intact *in = arg;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+	if (read_manifest(in) != 0) {
+		in->ok = 0;
+		in->bad = 1;
+		return NULL;
+	}
 	char *marker = fs_join(in->dir, ".briefing-output");
 	in->ok = fs_exists(marker);
 	free(marker);
@@ -538,7 +568,8 @@ static void *output_intact(void *arg)
 		struct folders f = {hs_table_new(), BUF_INIT};
 		hs_each(in->manifest, add_folder, &f);
 		buf path = BUF_INIT;
-		in->ok = count_listed(fd, &path, in->manifest, f.t, 0) == hs_count(in->manifest);
+		in->ok = count_listed(fd, &path, in->manifest, f.t, &in->stop, 0) ==
+		         hs_count(in->manifest);
 		buf_free(&path);
 		buf_free(&f.dir);
 		hs_table_free(f.t);
@@ -562,6 +593,8 @@ static int restore_from(struct build *b, struct cf_reader *r, const char *path,
 	char *version = NULL, *site = NULL, *out = NULL, *base = NULL;
 	int rc = -1, checking = 0;
 	pthread_t checker;
+	struct intact in = {.ok = 1};
+	atomic_init(&in.stop, 0);
 	if (cf_get_u64(r) != FORMAT) {
 		*why = "written in another format";
 		goto done;
@@ -590,6 +623,27 @@ static int restore_from(struct build *b, struct cf_reader *r, const char *path,
 		*why = "truncated or corrupt";
 		goto done;
 	}
+	/* the output check (and the manifest's reading), on a thread beside
+	 * everything below, from the output folder the cache names: the site
+	 * must name the same one (moved, below) */
+	*why = "truncated or corrupt";
+	b->gen = (unsigned)cf_get_u64(r);
+	in.n = cf_get_u64(r);
+	in.list = *r;
+	for (uint64_t i = 0; i < in.n && cf_ok(r); i++) {
+		if (!cf_skip_str(r))
+			r->ok = 0;
+		cf_skip_u64(r, 1);
+	}
+	if (!cf_ok(r) || !out)
+		goto done;
+	in.dir = out;
+	in.gen = b->gen;
+	in.manifest = b->manifest = hs_table_new();
+	checking = pthread_create(&checker, NULL, output_intact, &in) == 0;
+	if (!checking)
+		output_intact(&in);
+	*why = NULL;
 	double t_open = clock_s();
 	b->restoring = 1;
 	int opened = build_open(b);
@@ -622,26 +676,6 @@ static int restore_from(struct build *b, struct cf_reader *r, const char *path,
 		goto done;
 	}
 	*why = "truncated or corrupt";
-	b->gen = (unsigned)cf_get_u64(r);
-	uint64_t n = cf_get_u64(r);
-	b->manifest = hs_table_new();
-	buf name = BUF_INIT; /* (hs_put copies it: no string of its own per file) */
-	for (uint64_t i = 0; i < n && cf_ok(r); i++) {
-		const char *file = cf_get_str_in(r, &name);
-		uint64_t hash = cf_get_u64(r);
-		if (file)
-			hs_put(b->manifest, file, hash, b->gen);
-		else
-			r->ok = 0;
-	}
-	buf_free(&name);
-	if (!cf_ok(r))
-		goto done;
-	/* the output check, on a thread beside the reading below */
-	struct intact in = {s->cfg.output, b->manifest, 1, 0};
-	checking = pthread_create(&checker, NULL, output_intact, &in) == 0;
-	if (!checking)
-		output_intact(&in);
 	double t0 = clock_s();
 	if (tr_load(s->track, r) != 0)
 		goto done;
@@ -673,11 +707,14 @@ static int restore_from(struct build *b, struct cf_reader *r, const char *path,
 	if (!cf_ok(r) || r->p != r->end)
 		goto done;
 	double t_join = clock_s();
-	pthread_join(checker, NULL);
+	if (checking)
+		pthread_join(checker, NULL);
 	checking = 0;
 	if (getenv("BRIEFING_CACHE_DEBUG"))
 		fprintf(stderr, "cache read: output checked in %.3f s of processor time; "
 		        "waited %.3f s for it\n", in.cpu, clock_s() - t_join);
+	if (in.bad)
+		goto done;
 	if (!in.ok) {
 		*why = "the output folder is not as the last build left it";
 		goto done;
@@ -686,8 +723,10 @@ static int restore_from(struct build *b, struct cf_reader *r, const char *path,
 	b->restored = 1;
 	*why = NULL;
 done:
-	if (checking)
+	if (checking) {
+		atomic_store(&in.stop, 1);
 		pthread_join(checker, NULL);
+	}
 	hs_table_free(b->memo_paths); /* (when the site did not take them) */
 	b->memo_paths = NULL;
 	free(b->memos);
