@@ -524,6 +524,7 @@ static void check_pages(struct build *b)
 {
 	struct site *s = b->s;
 	struct hs_seen *seen = hs_seen_new(s->n_pages); /* file -> the page's position */
+	const char *known = NULL; /* the last template found (pages come in runs) */
 	for (size_t i = 0; i < s->n_pages; i++) {
 		struct page *p = s->pages[i];
 		long at = hs_seen_add(seen, page_file(s, p), (long)i);
@@ -531,7 +532,11 @@ static void check_pages(struct build *b)
 			diag_error(s->diag, p->source, 0, 0,
 			           "page \"%s\" is made twice: by %s and by %s; give one of them "
 			           "another url", p->url, s->pages[at]->source, p->source);
-		if (!theme_has(b->theme, p->template))
+		if (known && !strcmp(p->template, known))
+			continue;
+		if (theme_has(b->theme, p->template))
+			known = p->template;
+		else
 			diag_error(s->diag, p->source, 0, 0,
 			           "page \"%s\" wants template \"%s\", which neither the theme nor the "
 			           "site's templates/ has", p->url, p->template);

@@ -30,11 +30,17 @@ struct mnode {
 	int line, col;
 };
 
+/* A compiled text, shared by the names that give it (mst_set_alias). */
+struct body {
+	struct mnode root; /* kids only */
+	size_t refs;
+};
+
 struct tmpl {
 	char *name;
 	char *path;
 	int json;          /* a "*.json" template: {{x}} escapes for JSON strings */
-	struct mnode root; /* kids only */
+	struct body *body;
 };
 
 struct mst_set {
@@ -531,7 +537,10 @@ struct mst_set *mst_set_new(void)
 
 static void tmpl_free(struct tmpl *t)
 {
-	node_free(&t->root);
+	if (t->body && --t->body->refs == 0) {
+		node_free(&t->body->root);
+		free(t->body);
+	}
 	free(t->name);
 	free(t->path);
 	free(t);
@@ -567,26 +576,52 @@ int mst_set_has(const struct mst_set *set, const char *name)
 	return lookup_tmpl(set, name, strlen(name)) != NULL;
 }
 
-int mst_set_add(struct mst_set *set, const char *name, const char *text, size_t len,
-                const char *path, struct diag *d)
+static struct tmpl *tmpl_new(const char *name, const char *path)
 {
 	struct tmpl *t = xcalloc(1, sizeof *t);
 	t->name = xstrdup(name);
 	t->path = xstrdup(path ? path : name);
 	size_t nlen = strlen(name);
 	t->json = nlen > 5 && strcmp(name + nlen - 5, ".json") == 0;
-	if (compile(text, len, t->path, "{{", "}}", &t->root, d) != 0) {
-		tmpl_free(t);
-		return -1;
-	}
+	return t;
+}
+
+/* Puts t in set under its name, in place of one already there. */
+static void tmpl_put(struct mst_set *set, struct tmpl *t)
+{
 	for (size_t i = 0; i < set->n; i++)
-		if (strcmp(set->list[i]->name, name) == 0) {
+		if (strcmp(set->list[i]->name, t->name) == 0) {
 			tmpl_free(set->list[i]);
 			set->list[i] = t;
-			return 0;
+			return;
 		}
 	set->list = xrealloc(set->list, (set->n + 1) * sizeof *set->list);
 	set->list[set->n++] = t;
+}
+
+int mst_set_add(struct mst_set *set, const char *name, const char *text, size_t len,
+                const char *path, struct diag *d)
+{
+	struct tmpl *t = tmpl_new(name, path);
+	t->body = xcalloc(1, sizeof *t->body);
+	t->body->refs = 1;
+	if (compile(text, len, t->path, "{{", "}}", &t->body->root, d) != 0) {
+		tmpl_free(t);
+		return -1;
+	}
+	tmpl_put(set, t);
+	return 0;
+}
+
+int mst_set_alias(struct mst_set *set, const char *name, const char *existing)
+{
+	const struct tmpl *old = lookup_tmpl(set, existing, strlen(existing));
+	if (!old)
+		return -1;
+	struct tmpl *t = tmpl_new(name, old->path);
+	t->body = old->body;
+	t->body->refs++;
+	tmpl_put(set, t);
 	return 0;
 }
 
@@ -860,7 +895,7 @@ static void render_template(struct rstate *rs, const struct mnode *n, const stru
 	rs->path = t->path;
 	rs->json = t->json;
 	rs->depth++;
-	render_nodes(rs, t->root.kids, t->root.nkids, bl);
+	render_nodes(rs, t->body->root.kids, t->body->root.nkids, bl);
 	rs->depth--;
 	rs->path = path;
 	rs->json = json;
@@ -948,7 +983,7 @@ int mst_render_observed(const struct mst_set *set, const char *name,
 	rs.no = val_bool(0);
 	for (int i = 0; i < n; i++)
 		push_ctx(&rs, ctx[i]);
-	render_nodes(&rs, t->root.kids, t->root.nkids, NULL);
+	render_nodes(&rs, t->body->root.kids, t->body->root.nkids, NULL);
 	free(rs.stack);
 	buf_free(&rs.indent);
 	val_free(rs.yes);
@@ -1031,7 +1066,7 @@ static int reach_tmpl(struct reach *r, const struct tmpl *t)
 		return -1; /* includes itself */
 	if (r->memo[i] == -2) {
 		r->memo[i] = -3;
-		r->memo[i] = reach_nodes(r, t->root.kids, t->root.nkids);
+		r->memo[i] = reach_nodes(r, t->body->root.kids, t->body->root.nkids);
 	}
 	return r->memo[i];
 }
@@ -1088,7 +1123,7 @@ static void names_tmpl(struct names *w, const char *name)
 	if (t < 0 || w->seen[t])
 		return;
 	w->seen[t] = 1;
-	names_nodes(w, w->set->list[t]->root.kids, w->set->list[t]->root.nkids);
+	names_nodes(w, w->set->list[t]->body->root.kids, w->set->list[t]->body->root.nkids);
 }
 
 void mst_names(const struct mst_set *set, const char *name,

@@ -24,6 +24,10 @@ void mst_set_free(struct mst_set *set);
  * set is unchanged on error). Not thread-safe: load before rendering. */
 int mst_set_add(struct mst_set *set, const char *name, const char *text, size_t len,
                 const char *path, struct diag *d);
+/* Gives the template existing a second name (in place of one already
+ * there), its compiled tree shared, not compiled again. Returns -1 when
+ * there is no template existing. */
+int mst_set_alias(struct mst_set *set, const char *name, const char *existing);
 int mst_set_has(const struct mst_set *set, const char *name);
 
 /* Renders template name with a context stack: ctx[0] is the bottom

@@ -60,6 +60,24 @@ static int load_dir(struct mst_set *set, struct value *prints, const char *dir,
 	return rc;
 }
 
+/* The theme's templates (all the set holds so far) again as
+ * "theme/NAME", the same compiled trees. */
+static void alias_theme(struct theme *t)
+{
+	size_t n = val_len(t->prints);
+	buf name = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		const char *key = val_key_at(t->prints, i, &len);
+		buf_reset(&name);
+		buf_puts(&name, "theme/");
+		buf_put(&name, key, len);
+		if (mst_set_alias(t->set, name.ptr, key) == 0)
+			val_set(t->prints, name.ptr, val_copy(val_at(t->prints, i)));
+	}
+	buf_free(&name);
+}
+
 struct theme *theme_load(const struct site *s, struct diag *d)
 {
 	char *rel = xasprintf("themes/%s", s->cfg.theme);
@@ -93,8 +111,7 @@ struct theme *theme_load(const struct site *s, struct diag *d)
 	t->prints = val_map();
 	int rc = load_dir(t->set, t->prints, partials, "", root, root_name, d);
 	rc |= load_dir(t->set, t->prints, dir, "", root, root_name, d);
-	rc |= load_dir(t->set, t->prints, partials, "theme/", root, root_name, d);
-	rc |= load_dir(t->set, t->prints, dir, "theme/", root, root_name, d);
+	alias_theme(t);
 	rc |= load_dir(t->set, t->prints, own_partials, "", s->cfg.dir, "site", d);
 	rc |= load_dir(t->set, t->prints, own, "", s->cfg.dir, "site", d);
 	free(partials);

@@ -109,6 +109,32 @@ static void json_templates(void)
 	mst_set_free(set);
 }
 
+/* A second name for a template shares its tree: it renders the same,
+ * stays when the first name is given another text (the theme's
+ * "theme/NAME" under a site's own NAME), and escapes by its own name. */
+static void aliases(void)
+{
+	struct mst_set *set = mst_set_new();
+	add(set, "home", "<h1>{{t}}</h1>{{>card}}");
+	add(set, "card", "[{{t}}]");
+	CHECK_INT(mst_set_alias(set, "theme/home", "home"), 0);
+	CHECK_INT(mst_set_alias(set, "theme/x.json", "card"), 0);
+	CHECK_INT(mst_set_alias(set, "theme/none", "none"), -1);
+	CHECK(!mst_set_has(set, "theme/none"));
+	add(set, "home", "<main>{{<theme/home}}{{/theme/home}}</main>");
+	struct value *v = data("t: \"a \\\"b\\\" & c\"\n");
+	int rc;
+	char *out = render(set, "home", v, &rc);
+	CHECK_INT(rc, 0);
+	CHECK_STR(out, "<main><h1>a &quot;b&quot; &amp; c</h1>[a &quot;b&quot; &amp; c]</main>");
+	free(out);
+	out = render(set, "theme/x.json", v, &rc);
+	CHECK_STR(out, "[a \\\"b\\\" \\u0026 c]");
+	free(out);
+	val_free(v);
+	mst_set_free(set);
+}
+
 static struct mst_set *shared;
 static struct value *shared_data;
 static char *expected;
@@ -153,6 +179,7 @@ int main(void)
 	RUN(partials_and_escaping);
 	RUN(loop_flags);
 	RUN(json_templates);
+	RUN(aliases);
 	RUN(threads);
 	return TEST_MAIN_END();
 }
