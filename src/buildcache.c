@@ -332,6 +332,19 @@ static void save_manifest_entry(void *ctx, const char *key, uint64_t hash)
 	cf_u64(w, hash);
 }
 
+/* The steps' section, written on a thread of its own (build_save). */
+struct part {
+	struct st_state *st;
+	struct cf_writer w;
+};
+
+static void *save_steps(void *arg)
+{
+	struct part *p = arg;
+	st_save(p->st, &p->w);
+	return NULL;
+}
+
 int build_save(struct build *b, const char *path)
 {
 	struct site *s = b->s;
@@ -390,9 +403,30 @@ int build_save(struct build *b, const char *path)
 	cf_u64(&w, b->sitemap_stamp); /* what the output's sitemap says */
 	if (!reuse)
 		s->cached_tick = 0; /* (site_save and st_save reuse only what came after it) */
+	/* over a base, the steps (mostly where they are in it: a small part)
+	 * are written into memory on a thread while the site is written here,
+	 * then after it; without one they are streamed as they come */
+	struct part steps = {.st = b->steps};
+	pthread_t writer;
+	int threaded = 0;
+	if (base.bytes) {
+		cf_memory(&steps.w);
+		steps.w.base = w.base;
+		steps.w.base_len = w.base_len;
+		threaded = pthread_create(&writer, NULL, save_steps, &steps) == 0;
+		if (!threaded)
+			buf_free(&steps.w.b);
+	}
 	site_save(s, &w);
 	size_t at2 = cf_tell(&w);
-	st_save(b->steps, &w);
+	if (threaded) {
+		pthread_join(writer, NULL);
+		cf_raw(&w, steps.w.b.ptr, steps.w.b.len);
+		w.failed |= steps.w.failed;
+		buf_free(&steps.w.b);
+	} else {
+		st_save(b->steps, &w);
+	}
 	size_t at3 = cf_tell(&w);
 	pg_save(b->pages, &w, reuse);
 	size_t at4 = cf_tell(&w);
