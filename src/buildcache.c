@@ -163,29 +163,56 @@ static uint64_t stamp_tree(const char *path, uint64_t h, const char *skip)
 	return h;
 }
 
-static uint64_t fingerprint(const struct build *b)
+/* The part of the fingerprint that needs no site opened: the program,
+ * site.yml and the site's folders but content/articles, the tool's
+ * scripts; dir as the site has it (site_open: "" for "."). */
+static uint64_t tree_print(const char *dir, const char *tool_dir)
 {
-	const struct site *s = b->s;
 	uint64_t h = hs_bytes(BRIEFING_VERSION, strlen(BRIEFING_VERSION), 1);
 	/* the program itself: a rebuilt or reinstalled briefing of the same
 	 * version may slug, date or escape differently */
 	h = stamp_tree("/proc/self/exe", h, NULL);
 	static const char *const rels[] = {"site.yml", "scripts", "data", "content", NULL};
-	char *articles = site_path(s, "content/articles");
+	char *articles = fs_join(dir, "content/articles");
 	for (const char *const *r = rels; *r; r++) {
-		char *path = site_path(s, *r);
+		char *path = fs_join(dir, *r);
 		h = stamp_tree(path, h, articles);
 		free(path);
 	}
 	free(articles);
-	for (size_t i = 0; i < lb_scripts_count(b->scripts); i++)
-		h = stamp_tree(lb_script_path(b->scripts, i), h, NULL);
-	if (s->tool_dir) {
-		char *tool = fs_join(s->tool_dir, "scripts");
+	if (tool_dir) {
+		char *tool = fs_join(tool_dir, "scripts");
 		h = stamp_tree(tool, h, NULL);
 		free(tool);
 	}
 	return h;
+}
+
+/* tree_print and then the scripts the site runs (site.yml may name one
+ * elsewhere). */
+static uint64_t with_scripts(const struct build *b, uint64_t h)
+{
+	for (size_t i = 0; i < lb_scripts_count(b->scripts); i++)
+		h = stamp_tree(lb_script_path(b->scripts, i), h, NULL);
+	return h;
+}
+
+static uint64_t fingerprint(const struct build *b)
+{
+	return with_scripts(b, tree_print(b->s->cfg.dir, b->s->tool_dir));
+}
+
+/* tree_print on a thread, beside the site's opening (restore_from). */
+struct print_job {
+	const char *dir, *tool_dir;
+	uint64_t h;
+};
+
+static void *print_tree(void *arg)
+{
+	struct print_job *j = arg;
+	j->h = tree_print(j->dir, j->tool_dir);
+	return NULL;
 }
 
 /* Is the environment variable name set to something but 0 (a test's
@@ -679,9 +706,16 @@ static int restore_from(struct build *b, struct cf_reader *r, const char *path,
 		output_intact(&in);
 	*why = NULL;
 	double t_open = clock_s();
+	struct print_job pj = {strcmp(b->o.site_dir, ".") ? b->o.site_dir : "", b->o.tool_dir, 0};
+	pthread_t printer;
+	int printing = pthread_create(&printer, NULL, print_tree, &pj) == 0;
 	b->restoring = 1;
 	int opened = build_open(b);
 	b->restoring = 0;
+	if (printing)
+		pthread_join(printer, NULL);
+	else
+		print_tree(&pj);
 	if (opened != 0 || !b->s) {
 		*why = "the site does not open";
 		goto done;
@@ -700,7 +734,7 @@ static int restore_from(struct build *b, struct cf_reader *r, const char *path,
 		*why = "a script has whole-site hooks";
 		goto done;
 	}
-	b->print = fingerprint(b);
+	b->print = with_scripts(b, pj.h);
 	if (print != b->print) {
 		*why = "settings, scripts, data or entity files changed";
 		goto done;
