@@ -43,17 +43,31 @@ local function check(site)
   end
 end
 
+-- A target is a person's place in site.people (its table is made only
+-- when a mention of it is linked or listed: target) or an entity's table.
+local people_targets = {}
+local function target(t)
+  if type(t) ~= "number" then return t end
+  local made = people_targets[t]
+  if not made then
+    local p = briefing.site.people[t]
+    made = { name = p.name, url = p.url, slug = p.slug, field = "people" }
+    people_targets[t] = made
+  end
+  return made
+end
+
 local function build_index()
   conf = { link = tostring(setting(briefing.site, "link", "first")),
            add = setting(briefing.site, "add_people", true) ~= false }
-  index, by_lower = {}, {}
+  index, by_lower, people_targets = {}, {}, {}
   local all = {}
   local function add(name, t)
     local cur = index[name]
     if cur == nil then
       index[name] = t
       all[#all + 1] = name
-    elseif cur.targets then
+    elseif type(cur) == "table" and cur.targets then
       for _, q in ipairs(cur.targets) do if q == t then return end end
       cur.targets[#cur.targets + 1] = t
     elseif cur ~= t then
@@ -65,21 +79,30 @@ local function build_index()
     local cur = by_lower[k]
     if cur == nil then by_lower[k] = t elseif cur ~= t then by_lower[k] = false end
   end
-  local function register(t, aliases)
-    add(t.name, t)
-    for _, alias in ipairs(aliases) do add(alias, t) end
-    by_lower[t.name:lower()] = t -- a full name beats an alias
-    by_lower[t.slug] = by_lower[t.slug] or t
-    for _, alias in ipairs(aliases) do lower(alias, t) end
+  -- each target's name, then its aliases; a full name beats an alias
+  local function register(t, name, slug, aliases, first, last)
+    add(name, t)
+    for i = first, last do add(aliases[i], t) end
+    by_lower[name:lower()] = t
+    by_lower[slug] = by_lower[slug] or t
+    for i = first, last do lower(aliases[i], t) end
   end
-  for _, p in ipairs(briefing.site.people) do
-    register({ name = p.name, url = p.url, slug = p.slug, field = "people" }, p.aliases)
+  -- people: their names in one call (a person's name, then its aliases)
+  local names, owner, aliased, slugs = briefing.site:person_names()
+  local j, n = 1, #names
+  while j <= n do
+    local first = j
+    j = j + 1
+    while j <= n and aliased[j] do j = j + 1 end
+    local p = owner[first]
+    register(p, names[first], slugs[p], names, first + 1, j - 1)
   end
   for _, k in ipairs(entities.kinds(briefing.site)) do
     for _, e in ipairs(k.items) do
       local aliases = {}
       for i, a in ipairs(e.aliases) do aliases[i] = tostring(a) end
-      register({ name = e.name, url = e.url, slug = e.slug, field = k.key }, aliases)
+      register({ name = e.name, url = e.url, slug = e.slug, field = k.key }, e.name, e.slug,
+        aliases, 1, #aliases)
     end
   end
   matcher = briefing.matcher(all)
@@ -91,7 +114,7 @@ local state -- per article: the targets its front matter lists (and those added)
 -- exactly one of its owners listed.
 local function resolve(name)
   local hit = index[name]
-  if not hit or not hit.targets then return hit end
+  if type(hit) ~= "table" or not hit.targets then return hit end
   local found
   for _, t in ipairs(hit.targets) do
     if state.listed[t] then
@@ -105,10 +128,11 @@ end
 -- Lists a target in the article's front matter (people: [...], orgs: [...]).
 local function list(article, t)
   state.listed[t] = true
-  local names = article.meta[t.field]
+  local info = target(t)
+  local names = article.meta[info.field]
   if type(names) ~= "table" then names = {} end
-  names[#names + 1] = t.name
-  article.meta[t.field] = names
+  names[#names + 1] = info.name
+  article.meta[info.field] = names
 end
 
 -- never a mention inside these; and unless every mention is linked, only a
@@ -162,7 +186,7 @@ return {
     local root = #todo > 0 and briefing.relative(article.url, "") or ""
     if root == "./" then root = "" end
     for i = #todo, 1, -1 do
-      local h, t = todo[i], targets[i]
+      local h, t = todo[i], target(targets[i])
       local link = briefing.Link(h.name, root .. t.url, t.name)
       if h.last_node then -- a name a line break splits: link across it
         local tail = h.last_node:split(1, h.last) -- the node itself, its rest after it

@@ -458,6 +458,48 @@ static int site_lookup(lua_State *L, enum entity_kind kind)
 static int site_topic(lua_State *L) { return site_lookup(L, ENT_TOPIC); }
 static int site_person(lua_State *L) { return site_lookup(L, ENT_PERSON); }
 
+/* site:person_names() -> names, people, aliased, slugs: every person's
+ * name and then its aliases (those that are strings), in site.people's
+ * order; for each name the place of its person in site.people and
+ * whether it is an alias; and every person's slug. One call for what
+ * 12,000 field reads of 3,000 people gave (mentions.lua's index). */
+static int site_person_names(lua_State *L)
+{
+	struct site *s = site_of(L);
+	struct st_out *step = ls_step_out(L);
+	if (step) /* the people's list, as site.people */
+		tr_log_read(&step->reads, s->lookup_obj, 2);
+	size_t n = 0;
+	for (size_t i = 0; i < s->n_people; i++)
+		n += 1 + val_len(val_get(s->people[i]->meta, "aliases"));
+	lua_createtable(L, (int)n, 0);
+	lua_createtable(L, (int)n, 0);
+	lua_createtable(L, (int)n, 0);
+	lua_createtable(L, (int)s->n_people, 0);
+	lua_Integer at = 0;
+	for (size_t i = 0; i < s->n_people; i++) {
+		const struct entity *e = s->people[i];
+		const struct value *al = val_get(e->meta, "aliases");
+		size_t count = val_type(al) == VAL_LIST ? val_len(al) : 0;
+		for (size_t k = 0; k <= count; k++) {
+			size_t len = strlen(e->name);
+			const char *name = k ? val_get_str(val_at(al, k - 1), &len) : e->name;
+			if (!name)
+				continue;
+			at++;
+			lua_pushlstring(L, name, len);
+			lua_rawseti(L, -5, at);
+			lua_pushinteger(L, (lua_Integer)i + 1);
+			lua_rawseti(L, -4, at);
+			lua_pushboolean(L, k > 0);
+			lua_rawseti(L, -3, at);
+		}
+		lua_pushstring(L, e->slug);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	return 4;
+}
+
 /* Page URLs: "" (home), "x/y/" (a folder page) or "x/y.html" (a file). */
 static int page_url_ok(const char *url)
 {
@@ -633,6 +675,8 @@ void ls_push_site(lua_State *L, struct site *s, int main)
 	lua_pushboolean(L, main);
 	lua_pushcclosure(L, site_person, 1);
 	lua_setfield(L, -2, "person");
+	lua_pushcfunction(L, site_person_names);
+	lua_setfield(L, -2, "person_names");
 	/* direct on the main state's hooks; elsewhere only inside a step */
 	lua_pushboolean(L, main);
 	lua_pushcclosure(L, site_add_page_l, 1);

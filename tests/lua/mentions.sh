@@ -99,6 +99,27 @@ o="$w/public/articles/hyphen/index.html"
 check "a name before a hyphen is linked whole" grep -qF 'title="Kim Jong Un">Kim Jong Un</a>-<a' "$o"
 check "the name after the hyphen is linked" grep -qF -e '-<a href="../../people/donald-trump/" title="Donald Trump">Trump</a> summit' "$o"
 check "a name with its own hyphen is linked whole" grep -qF 'title="Moon Jae-in">Moon Jae-in</a>.' "$o"
+# site:person_names(), which mentions.lua builds its index from: every
+# person's name, then its aliases, with the person's place in site.people
+mkdir -p "$w/scripts"
+cat > "$w/scripts/names.lua" <<'LUA'
+return {
+  Document = function()
+    local names, people, aliased, slugs = briefing.site:person_names()
+    local parts = {}
+    for i = 1, #names do
+      parts[i] = names[i] .. "=" .. briefing.site.people[people[i]].name .. (aliased[i] and "*" or "")
+    end
+    briefing.log.warn("names: " .. table.concat(parts, ", ") .. "; slugs: " .. table.concat(slugs, ", "))
+  end,
+}
+LUA
+BRIEFING_JOBS=1 run_briefing build -s "$w" -q --no-cache
+expect_status "a filter reads site:person_names()" 0
+check "site:person_names() gives each name, its person and whether it is an alias" grep -qF \
+	'names: Donald Trump=Donald Trump, Trump=Donald Trump*, Kim Jong Un=Kim Jong Un, Kim=Kim Jong Un*, Moon Jae-in=Moon Jae-in, Moon=Moon Jae-in*; slugs: donald-trump, kim-jong-un, moon-jae-in' \
+	"$TMP/err"
+rm -r "$w/scripts"
 if [ -f content/articles/2017/ambassadors-withdrawn.md ]; then
 	run_briefing build -s . -o "$TMP/example" -q
 	check "the example site links Kim Jong Un whole across its line break" grep -qF \
