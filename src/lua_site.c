@@ -459,26 +459,29 @@ static int site_topic(lua_State *L) { return site_lookup(L, ENT_TOPIC); }
 static int site_person(lua_State *L) { return site_lookup(L, ENT_PERSON); }
 
 /* site:person_names() -> names, people, aliased, slugs: every person's
- * name and then its aliases (those that are strings), in site.people's
- * order; for each name the place of its person in site.people and
- * whether it is an alias; and every person's slug. One call for what
- * 12,000 field reads of 3,000 people gave (mentions.lua's index). */
+ * name and then its aliases (those that are strings), in the order of
+ * the site's people list (site.people, as this state has it); for each
+ * name the place of its person in that list and whether it is an alias;
+ * and every person's slug. One call for what 12,000 field reads of 3,000
+ * people gave (mentions.lua's index). */
 static int site_person_names(lua_State *L)
 {
-	struct site *s = site_of(L);
-	struct st_out *step = ls_step_out(L);
-	if (step) /* the people's list, as site.people */
-		tr_log_read(&step->reads, s->lookup_obj, 2);
-	size_t n = 0;
-	for (size_t i = 0; i < s->n_people; i++)
-		n += 1 + val_len(val_get(s->people[i]->meta, "aliases"));
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_getfield(L, 1, "people"); /* (a step's read of it is recorded there) */
+	int list = lua_gettop(L);
+	lua_Integer n = luaL_len(L, list);
 	lua_createtable(L, (int)n, 0);
 	lua_createtable(L, (int)n, 0);
 	lua_createtable(L, (int)n, 0);
-	lua_createtable(L, (int)s->n_people, 0);
+	lua_createtable(L, (int)n, 0);
 	lua_Integer at = 0;
-	for (size_t i = 0; i < s->n_people; i++) {
-		const struct entity *e = s->people[i];
+	for (lua_Integer i = 1; i <= n; i++) {
+		lua_rawgeti(L, list, i);
+		const struct item *it = luaL_testudata(L, -1, ENTITY_MT);
+		lua_pop(L, 1);
+		const struct entity *e = it ? it->entity : NULL;
+		if (!e)
+			return luaL_error(L, "site.people[%d] is not a person", (int)i);
 		const struct value *al = val_get(e->meta, "aliases");
 		size_t count = val_type(al) == VAL_LIST ? val_len(al) : 0;
 		for (size_t k = 0; k <= count; k++) {
@@ -489,13 +492,13 @@ static int site_person_names(lua_State *L)
 			at++;
 			lua_pushlstring(L, name, len);
 			lua_rawseti(L, -5, at);
-			lua_pushinteger(L, (lua_Integer)i + 1);
+			lua_pushinteger(L, i);
 			lua_rawseti(L, -4, at);
 			lua_pushboolean(L, k > 0);
 			lua_rawseti(L, -3, at);
 		}
 		lua_pushstring(L, e->slug);
-		lua_rawseti(L, -2, (lua_Integer)i + 1);
+		lua_rawseti(L, -2, i);
 	}
 	return 4;
 }

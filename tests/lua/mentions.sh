@@ -120,6 +120,19 @@ check "site:person_names() gives each name, its person and whether it is an alia
 	'names: Donald Trump=Donald Trump, Trump=Donald Trump*, Kim Jong Un=Kim Jong Un, Kim=Kim Jong Un*, Moon Jae-in=Moon Jae-in, Moon=Moon Jae-in*; slugs: donald-trump, kim-jong-un, moon-jae-in' \
 	"$TMP/err"
 rm -r "$w/scripts"
+# a warm build: the states are made before the cache's people (with one
+# only an article names) replace the scan's; the index must follow the
+# list the state has
+printf -- '---\ntitle: "Named"\ndate: 2017-09-28\npeople: [Aaron Implicit]\n---\n\nA note.\n' \
+	> "$w/content/articles/named.md"
+run_briefing build -s "$w" -q --cache-dir "$TMP/w-cache"
+printf -- '---\ntitle: "Named"\ndate: 2017-09-28\npublish_at: 2099-01-01\npeople: [Aaron Implicit]\n---\n\nA note.\n' \
+	> "$w/content/articles/named.md"
+printf '\nLater Trump left, and Aaron Implicit spoke.\n' >> "$w/content/articles/hyphen.md"
+run_briefing build -s "$w" -q --cache-dir "$TMP/w-cache"
+expect_status "a warm build with a person only an article names" 0
+check "and its mentions are linked to the right people" grep -qF \
+	'title="Donald Trump">Trump</a> summit' "$w/public/articles/hyphen/index.html"
 if [ -f content/articles/2017/ambassadors-withdrawn.md ]; then
 	run_briefing build -s . -o "$TMP/example" -q
 	check "the example site links Kim Jong Un whole across its line break" grep -qF \
