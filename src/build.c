@@ -446,6 +446,8 @@ static int resolve(struct build *b)
 {
 	double t0 = now_s();
 	struct site *s = b->s;
+	if (b->steps) /* the key lists of a cache just read: filed by the ranks it had */
+		st_settle(b->steps);
 	int rc = site_resolve(s);
 	/* articles no longer published take their steps' results with them */
 	for (size_t i = 0; b->steps && i < s->n_all; i++)

@@ -8,6 +8,7 @@
  * so nothing that read it runs again. */
 #include "steps.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -202,6 +203,11 @@ struct st_state {
 	const char *owners_at, *names_at;
 	size_t owners_len, names_len, n_names_read;
 	int owners_changed;
+	/* the key lists of a state just read, being filed on a thread
+	 * (st_settle waits for it) */
+	struct filer *filer;
+	pthread_t filer_thread;
+	int filer_threaded;
 };
 
 /* "group\0key\0", the names the records of one key share (those read
@@ -328,6 +334,7 @@ void st_free(struct st_state *st)
 {
 	if (!st)
 		return;
+	st_settle(st);
 	for (size_t i = 0; i < st->n_keys; i++)
 		key_free(st, st->keys[i]);
 	free(st->keys);
@@ -789,6 +796,7 @@ void st_forget(struct st_state *st, struct article *a)
 	struct st_step *p = a->emit;
 	if (!p)
 		return;
+	st_settle(st);
 	char *who = emit_who(a);
 	retract_step(st, p, who);
 	free(who);
@@ -1081,6 +1089,7 @@ int st_update(struct st_state *st, struct lb **workers, int nworkers, struct lb 
 {
 	struct site *s = st->s;
 	double t0 = now_s();
+	st_settle(st);
 	int errors = diag_count(s->diag, DIAG_ERROR);
 	struct st_stats own = {0};
 	if (!stats)
@@ -1405,6 +1414,7 @@ static void share_names(struct st_state *st)
 
 void st_save(struct st_state *st, struct cf_writer *w)
 {
+	st_settle(st);
 	int same = same_places(st->s);
 	share_names(st);
 	cf_u64(w, st->n_groups);
@@ -1664,26 +1674,33 @@ static int sorted(struct st_record *const *recs, size_t n)
 	return 1;
 }
 
-/* The owners table (save_owners), remembering its bytes. */
 static void count_records(const struct st_step *p, size_t *count)
 {
 	for (size_t i = 0; p && i < p->out.n_recs; i++)
 		count[name_of(&p->out.recs[i])->number]++;
 }
 
-/* Gives each key's list the room its records will take (the start and
- * emit steps' records, as file_records files them): 190,000 records at
- * 10k briefs grew 16,000 lists by doubling, in 21,000 reallocations. */
-static void presize_keys(struct st_state *st, struct st_key *const *key_of, size_t names)
+/* The records read from the cache, to file under their keys: made by
+ * st_load, filed on a thread beside the rest of the reading and the
+ * update's first stages (file_all), until st_settle. */
+struct filer {
+	struct st_state *st;
+	struct st_key **key_of;  /* by the number of a name */
+	size_t names;
+	struct st_step **steps;  /* in filing order */
+	unsigned char *ordered;  /* per step: filed in site order */
+	size_t n;
+};
+
+/* Gives each key's list the room its records will take: 190,000 records
+ * at 10k briefs grew 16,000 lists by doubling, in 21,000 reallocations. */
+static void presize_keys(const struct filer *fl)
 {
-	const struct site *s = st->s;
-	size_t *count = xcalloc(names, sizeof *count);
-	for (size_t i = 0; i < st->n_scripts; i++)
-		count_records(st->starts[i], count);
-	for (size_t i = 0; i < s->n_all; i++)
-		count_records(s->all[i]->emit, count);
-	for (size_t no = 0; no < st->n_names; no++) {
-		struct st_key *k = key_of[no];
+	size_t *count = xcalloc(fl->names, sizeof *count);
+	for (size_t i = 0; i < fl->n; i++)
+		count_records(fl->steps[i], count);
+	for (size_t no = 0; no < fl->names; no++) {
+		struct st_key *k = fl->key_of[no];
 		if (k && count[no] > k->cap) {
 			k->recs = xrealloc(k->recs, count[no] * sizeof *k->recs);
 			k->cap = count[no];
@@ -1692,6 +1709,81 @@ static void presize_keys(struct st_state *st, struct st_key *const *key_of, size
 	free(count);
 }
 
+/* Files every record of the steps read under its key, then sorts the
+ * lists that may be out of rec_cmp's order. Touches only the keys' lists
+ * and reads only the steps' records and the articles' ranks, which
+ * nothing changes before st_settle. */
+static void *file_all(void *arg)
+{
+	struct filer *fl = arg;
+	presize_keys(fl);
+	struct filing f = {fl->key_of, xcalloc(fl->names, sizeof *f.last), xcalloc(fl->names, 1), 0};
+	for (size_t i = 0; i < fl->n; i++)
+		file_records(fl->steps[i], &f, fl->ordered[i]);
+	const struct st_state *st = fl->st;
+	for (size_t i = 0; i < st->n_keys; i++) {
+		struct st_key *k = st->keys[i];
+		if (k->n > 1 && f.unsure[k->name->number] && !sorted(k->recs, k->n))
+			qsort(k->recs, k->n, sizeof *k->recs, rec_cmp);
+	}
+	free(f.last);
+	free(f.unsure);
+	return NULL;
+}
+
+void st_settle(struct st_state *st)
+{
+	struct filer *fl = st->filer;
+	if (!fl)
+		return;
+	if (st->filer_threaded)
+		pthread_join(st->filer_thread, NULL);
+	free(fl->key_of);
+	free(fl->steps);
+	free(fl->ordered);
+	free(fl);
+	st->filer = NULL;
+	st->filer_threaded = 0;
+}
+
+/* Starts filing the records read (file_all): the start steps' (no
+ * article: first), then the briefs' by rank, then the others'; each
+ * key's list in rec_cmp's order when the ranks go up. Takes key_of. */
+static void start_filing(struct st_state *st, struct st_key **key_of)
+{
+	const struct site *s = st->s;
+	struct filer *fl = xcalloc(1, sizeof *fl);
+	size_t cap = st->n_scripts + s->n_all + 1;
+	*fl = (struct filer){st, key_of, st->n_names ? st->n_names : 1,
+	                     xcalloc(cap, sizeof *fl->steps), xcalloc(cap, 1), 0};
+	int ordered = 1;
+	for (size_t i = 1; i < s->n_articles && ordered; i++)
+		ordered = s->articles[i - 1]->rank < s->articles[i]->rank;
+	for (size_t i = 0; i < st->n_scripts; i++)
+		if (st->starts[i]) {
+			fl->ordered[fl->n] = (unsigned char)ordered;
+			fl->steps[fl->n++] = st->starts[i];
+		}
+	unsigned char *filed = xcalloc(s->n_all ? s->n_all : 1, 1);
+	for (size_t i = 0; i < s->n_articles; i++) {
+		struct article *a = s->articles[i];
+		if (a->emit && a->scan < s->n_all && s->all[a->scan] == a && !filed[a->scan]) {
+			fl->ordered[fl->n] = (unsigned char)ordered;
+			fl->steps[fl->n++] = a->emit;
+			filed[a->scan] = 1;
+		}
+	}
+	for (size_t i = 0; i < s->n_all; i++)
+		if (s->all[i]->emit && !filed[i])
+			fl->steps[fl->n++] = s->all[i]->emit; /* (not ordered) */
+	free(filed);
+	st->filer = fl;
+	st->filer_threaded = pthread_create(&st->filer_thread, NULL, file_all, fl) == 0;
+	if (!st->filer_threaded)
+		file_all(fl);
+}
+
+/* The owners table (save_owners), remembering its bytes. */
 static int load_owners(struct st_state *st, struct cf_reader *r, struct scratch *t)
 {
 	struct cf_reader sub, *in = cf_get_item(r, &sub);
@@ -1822,38 +1914,7 @@ static int load_state(struct st_state *st, struct cf_reader *r, struct scratch *
 		free(key_of);
 		return -1;
 	}
-	/* the key lists, from the records, newest article first: the start
-	 * steps' (no article: first), then the briefs' by rank, then the
-	 * others'; in rec_cmp's order when the ranks go up */
-	size_t names = st->n_names ? st->n_names : 1;
-	presize_keys(st, key_of, names);
-	struct filing f = {key_of, xcalloc(names, sizeof *f.last), xcalloc(names, 1), 0};
-	int ordered = 1;
-	for (size_t i = 1; i < s->n_articles && ordered; i++)
-		ordered = s->articles[i - 1]->rank < s->articles[i]->rank;
-	for (size_t i = 0; i < st->n_scripts; i++)
-		if (st->starts[i])
-			file_records(st->starts[i], &f, ordered);
-	unsigned char *filed = xcalloc(s->n_all ? s->n_all : 1, 1);
-	for (size_t i = 0; i < s->n_articles; i++) {
-		struct article *a = s->articles[i];
-		if (a->emit && a->scan < s->n_all && s->all[a->scan] == a && !filed[a->scan]) {
-			file_records(a->emit, &f, ordered);
-			filed[a->scan] = 1;
-		}
-	}
-	for (size_t i = 0; i < s->n_all; i++)
-		if (s->all[i]->emit && !filed[i])
-			file_records(s->all[i]->emit, &f, 0);
-	free(filed);
-	for (size_t i = 0; i < st->n_keys; i++) {
-		struct st_key *k = st->keys[i];
-		if (k->n > 1 && f.unsure[k->name->number] && !sorted(k->recs, k->n))
-			qsort(k->recs, k->n, sizeof *k->recs, rec_cmp);
-	}
-	free(f.last);
-	free(f.unsure);
-	free(key_of);
+	start_filing(st, key_of);
 	return 0;
 }
 

@@ -104,6 +104,10 @@ void st_free(struct st_state *st);
 /* The key group/key, or NULL. */
 struct st_key *st_find(const struct st_state *st, const char *group, const char *key);
 
+/* Waits for the key lists st_load files on a thread: before anything
+ * changes the articles' ranks (site_resolve) or the steps. The state's
+ * own functions that need the lists call it. */
+void st_settle(struct st_state *st);
 /* Before article a is freed or replaced: its emit step's results go. */
 void st_forget(struct st_state *st, struct article *a);
 
