@@ -534,6 +534,14 @@ static void unpublish(struct site *s, struct article *a)
 	site_bury(s, a->page, bury_page);
 	a->page = NULL;
 	a->published = 0;
+	/* it names no one until it is published again (and resolved): an
+	 * implicit person only it named goes at the end of this update */
+	free(a->topics);
+	a->topics = NULL;
+	a->n_topics = 0;
+	free(a->people);
+	a->people = NULL;
+	a->n_people = 0;
 }
 
 void site_drop_article(struct site *s, struct article *a)
