@@ -163,6 +163,27 @@ static uint64_t stamp_tree(const char *path, uint64_t h, const char *skip)
 	return h;
 }
 
+/* The length of dir without its trailing slashes. */
+static size_t dir_len(const char *dir)
+{
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return n;
+}
+
+/* stamp_tree for a file or folder of the site: by its name inside the
+ * site folder, so that "-s ." from the site and "-s /path/to/site" give
+ * the same fingerprint (the cache is one per folder either way). at: the
+ * site folder, open (AT_FDCWD for ""). */
+static uint64_t stamp_site(int at, const char *rel, uint64_t h, const char *skip)
+{
+	buf p = BUF_INIT;
+	h = stamp_at(at, rel, &p, h, skip, 0);
+	buf_free(&p);
+	return h;
+}
+
 /* The part of the fingerprint that needs no site opened: the program,
  * site.yml and the site's folders but content/articles, the tool's
  * scripts; dir as the site has it (site_open: "" for "."). */
@@ -173,13 +194,14 @@ static uint64_t tree_print(const char *dir, const char *tool_dir)
 	 * version may slug, date or escape differently */
 	h = stamp_tree("/proc/self/exe", h, NULL);
 	static const char *const rels[] = {"site.yml", "scripts", "data", "content", NULL};
-	char *articles = fs_join(dir, "content/articles");
-	for (const char *const *r = rels; *r; r++) {
-		char *path = fs_join(dir, *r);
-		h = stamp_tree(path, h, articles);
-		free(path);
-	}
-	free(articles);
+	int fd = *dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : AT_FDCWD;
+	if (fd == -1)
+		h = hs_bytes(dir, strlen(dir), h); /* (the build will say why) */
+	else
+		for (const char *const *r = rels; *r; r++)
+			h = stamp_site(fd, *r, h, "content/articles");
+	if (fd >= 0)
+		close(fd);
 	if (tool_dir) {
 		char *tool = fs_join(tool_dir, "scripts");
 		h = stamp_tree(tool, h, NULL);
@@ -189,11 +211,24 @@ static uint64_t tree_print(const char *dir, const char *tool_dir)
 }
 
 /* tree_print and then the scripts the site runs (site.yml may name one
- * elsewhere). */
+ * elsewhere): those in the site folder by their names in it. */
 static uint64_t with_scripts(const struct build *b, uint64_t h)
 {
-	for (size_t i = 0; i < lb_scripts_count(b->scripts); i++)
-		h = stamp_tree(lb_script_path(b->scripts, i), h, NULL);
+	const char *dir = b->s->cfg.dir;
+	size_t n = dir_len(dir);
+	for (size_t i = 0; i < lb_scripts_count(b->scripts); i++) {
+		const char *path = lb_script_path(b->scripts, i);
+		if (!*dir && path[0] != '/') {
+			h = stamp_site(AT_FDCWD, path, h, NULL);
+		} else if (*dir && !strncmp(path, dir, n) && path[n] == '/') {
+			int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			h = fd >= 0 ? stamp_site(fd, path + n + 1, h, NULL) : stamp_tree(path, h, NULL);
+			if (fd >= 0)
+				close(fd);
+		} else {
+			h = stamp_tree(path, h, NULL);
+		}
+	}
 	return h;
 }
 

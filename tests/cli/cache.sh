@@ -29,6 +29,10 @@ build "$s" "$TMP/o"
 check "the second build reads it" said "read from"
 check "a build with nothing changed renders nothing" grep -q "finding the pages to render: 0 of" "$TMP/out"
 same_as_clean "and its output is a clean build's" "$s" "$TMP/o"
+# the fingerprint names the site's files by their place in it, not by
+# how the command line spelled the folder
+(cd "$s" && "$BRIEFING" build -s . -o "$TMP/o" --cache-dir "$c" -v > "$TMP/out" 2>"$TMP/err")
+check "a build from inside the site folder (-s .) reads the same cache" said "read from"
 
 sleep 1.1 # mtimes in whole seconds must differ too
 a="$s/content/articles/2017/talks-tried-before.md"
