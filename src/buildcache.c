@@ -155,10 +155,15 @@ static uint64_t stamp_at(int at, const char *name, buf *path, uint64_t h, const 
 	return h;
 }
 
-static uint64_t stamp_tree(const char *path, uint64_t h, const char *skip)
+/* stamp_at for a file or folder named by path, relative to the folder
+ * open as at (AT_FDCWD: the working one); the site's files are named by
+ * their place in the site folder, so that "-s ." from the site and
+ * "-s /path/to/site" give the same fingerprint (the cache is one per
+ * folder either way). */
+static uint64_t stamp_tree(int at, const char *path, uint64_t h, const char *skip)
 {
 	buf p = BUF_INIT;
-	h = stamp_at(AT_FDCWD, path, &p, h, skip, 0);
+	h = stamp_at(at, path, &p, h, skip, 0);
 	buf_free(&p);
 	return h;
 }
@@ -172,18 +177,6 @@ static size_t dir_len(const char *dir)
 	return n;
 }
 
-/* stamp_tree for a file or folder of the site: by its name inside the
- * site folder, so that "-s ." from the site and "-s /path/to/site" give
- * the same fingerprint (the cache is one per folder either way). at: the
- * site folder, open (AT_FDCWD for ""). */
-static uint64_t stamp_site(int at, const char *rel, uint64_t h, const char *skip)
-{
-	buf p = BUF_INIT;
-	h = stamp_at(at, rel, &p, h, skip, 0);
-	buf_free(&p);
-	return h;
-}
-
 /* The part of the fingerprint that needs no site opened: the program,
  * site.yml and the site's folders but content/articles, the tool's
  * scripts; dir as the site has it (site_open: "" for "."). */
@@ -192,19 +185,19 @@ static uint64_t tree_print(const char *dir, const char *tool_dir)
 	uint64_t h = hs_bytes(BRIEFING_VERSION, strlen(BRIEFING_VERSION), 1);
 	/* the program itself: a rebuilt or reinstalled briefing of the same
 	 * version may slug, date or escape differently */
-	h = stamp_tree("/proc/self/exe", h, NULL);
+	h = stamp_tree(AT_FDCWD, "/proc/self/exe", h, NULL);
 	static const char *const rels[] = {"site.yml", "scripts", "data", "content", NULL};
 	int fd = *dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : AT_FDCWD;
 	if (fd == -1)
 		h = hs_bytes(dir, strlen(dir), h); /* (the build will say why) */
 	else
 		for (const char *const *r = rels; *r; r++)
-			h = stamp_site(fd, *r, h, "content/articles");
+			h = stamp_tree(fd, *r, h, "content/articles");
 	if (fd >= 0)
 		close(fd);
 	if (tool_dir) {
 		char *tool = fs_join(tool_dir, "scripts");
-		h = stamp_tree(tool, h, NULL);
+		h = stamp_tree(AT_FDCWD, tool, h, NULL);
 		free(tool);
 	}
 	return h;
@@ -216,19 +209,16 @@ static uint64_t with_scripts(const struct build *b, uint64_t h)
 {
 	const char *dir = b->s->cfg.dir;
 	size_t n = dir_len(dir);
+	int fd = *dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	for (size_t i = 0; i < lb_scripts_count(b->scripts); i++) {
 		const char *path = lb_script_path(b->scripts, i);
-		if (!*dir && path[0] != '/') {
-			h = stamp_site(AT_FDCWD, path, h, NULL);
-		} else if (*dir && !strncmp(path, dir, n) && path[n] == '/') {
-			int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			h = fd >= 0 ? stamp_site(fd, path + n + 1, h, NULL) : stamp_tree(path, h, NULL);
-			if (fd >= 0)
-				close(fd);
-		} else {
-			h = stamp_tree(path, h, NULL);
-		}
+		if (fd >= 0 && !strncmp(path, dir, n) && path[n] == '/')
+			h = stamp_tree(fd, path + n + 1, h, NULL);
+		else /* (with the site the working folder, its paths are relative) */
+			h = stamp_tree(AT_FDCWD, path, h, NULL);
 	}
+	if (fd >= 0)
+		close(fd);
 	return h;
 }
 

@@ -1688,8 +1688,8 @@ struct filer {
 	struct st_key **key_of;  /* by the number of a name */
 	size_t names;
 	struct st_step **steps;  /* in filing order */
-	unsigned char *ordered;  /* per step: filed in site order */
 	size_t n;
+	size_t n_ordered;        /* the first ones are filed in site order */
 };
 
 /* Gives each key's list the room its records will take: 190,000 records
@@ -1719,7 +1719,7 @@ static void *file_all(void *arg)
 	presize_keys(fl);
 	struct filing f = {fl->key_of, xcalloc(fl->names, sizeof *f.last), xcalloc(fl->names, 1), 0};
 	for (size_t i = 0; i < fl->n; i++)
-		file_records(fl->steps[i], &f, fl->ordered[i]);
+		file_records(fl->steps[i], &f, i < fl->n_ordered);
 	const struct st_state *st = fl->st;
 	for (size_t i = 0; i < st->n_keys; i++) {
 		struct st_key *k = st->keys[i];
@@ -1740,7 +1740,6 @@ void st_settle(struct st_state *st)
 		pthread_join(st->filer_thread, NULL);
 	free(fl->key_of);
 	free(fl->steps);
-	free(fl->ordered);
 	free(fl);
 	st->filer = NULL;
 	st->filer_threaded = 0;
@@ -1755,24 +1754,22 @@ static void start_filing(struct st_state *st, struct st_key **key_of)
 	struct filer *fl = xcalloc(1, sizeof *fl);
 	size_t cap = st->n_scripts + s->n_all + 1;
 	*fl = (struct filer){st, key_of, st->n_names ? st->n_names : 1,
-	                     xcalloc(cap, sizeof *fl->steps), xcalloc(cap, 1), 0};
-	int ordered = 1;
-	for (size_t i = 1; i < s->n_articles && ordered; i++)
-		ordered = s->articles[i - 1]->rank < s->articles[i]->rank;
+	                     xcalloc(cap, sizeof *fl->steps), 0, 0};
 	for (size_t i = 0; i < st->n_scripts; i++)
-		if (st->starts[i]) {
-			fl->ordered[fl->n] = (unsigned char)ordered;
+		if (st->starts[i])
 			fl->steps[fl->n++] = st->starts[i];
-		}
 	unsigned char *filed = xcalloc(s->n_all ? s->n_all : 1, 1);
 	for (size_t i = 0; i < s->n_articles; i++) {
 		struct article *a = s->articles[i];
 		if (a->emit && a->scan < s->n_all && s->all[a->scan] == a && !filed[a->scan]) {
-			fl->ordered[fl->n] = (unsigned char)ordered;
 			fl->steps[fl->n++] = a->emit;
 			filed[a->scan] = 1;
 		}
 	}
+	int ordered = 1;
+	for (size_t i = 1; i < s->n_articles && ordered; i++)
+		ordered = s->articles[i - 1]->rank < s->articles[i]->rank;
+	fl->n_ordered = ordered ? fl->n : 0;
 	for (size_t i = 0; i < s->n_all; i++)
 		if (s->all[i]->emit && !filed[i])
 			fl->steps[fl->n++] = s->all[i]->emit; /* (not ordered) */
