@@ -125,6 +125,10 @@ void build_drop(struct build *b)
 	b->page404 = NULL;
 	pg_free(b->pages);
 	b->pages = NULL;
+	/* the pages' records went: no file is a page's until written again
+	 * (every page is rendered by the next update) */
+	if (b->manifest)
+		hs_clear_bits(b->manifest, OUT_PAGE);
 	hs_table_free(b->paths);
 	b->paths = NULL;
 	site_free(b->s);
@@ -574,32 +578,34 @@ static void write_page(struct build *b, const char *file, const buf *html, struc
 {
 	size_t n = strlen(file);
 	if ((b->s->cfg.clean_urls && !b->s->cfg.relative_index) || n < 5 || strcmp(file + n - 5, ".html") != 0) {
-		out_write(b->out, file, html->ptr, html->len, d);
+		out_write_page(b->out, file, html->ptr, html->len, d);
 		return;
 	}
 	buf fixed = BUF_INIT;
 	render_unclean_links(b->s, html, &fixed);
-	out_write(b->out, file, fixed.ptr, fixed.len, d);
+	out_write_page(b->out, file, fixed.ptr, fixed.len, d);
 	buf_free(&fixed);
 }
 
-static void render_one(void *ctx, int worker, size_t i)
+/* A page this update does not render keeps its messages (and its file:
+ * out_write_page). */
+static void keep_one(struct build *b, size_t i)
+{
+	const struct diag *kept = pg_messages(b->recs[i]);
+	if (kept && diag_message(kept, 0, NULL)) {
+		b->page_diag[i] = diag_new();
+		diag_append(b->page_diag[i], kept);
+	}
+}
+
+/* The k-th page to render. */
+static void render_one(void *ctx, int worker, size_t k)
 {
 	struct build *b = ctx;
 	struct site *s = b->s;
+	size_t i = b->todo_at[k];
 	struct page *p = s->pages[i];
 	const char *file = page_file(s, p);
-	if (!b->todo[i]) {
-		/* most pages of an update: no allocation unless it has messages */
-		out_keep(b->out, file);
-		const struct diag *kept = pg_messages(b->recs[i]);
-		if (kept && diag_message(kept, 0, NULL)) {
-			b->page_diag[i] = diag_new();
-			diag_append(b->page_diag[i], kept);
-		}
-		progress_tick(b->progress);
-		return;
-	}
 	struct diag *d = diag_new();
 	b->page_diag[i] = d;
 	buf html = BUF_INIT;
@@ -652,6 +658,15 @@ static int in_place(const struct build *b)
 	return b->o.live || (b->cached && b->restored);
 }
 
+/* A page gone: its file goes, unless this update writes it again. */
+static void forget_file(void *ctx, const char *url)
+{
+	struct build *b = ctx;
+	char *file = render_page_file(b->s, url);
+	out_forget(b->out, file);
+	free(file);
+}
+
 static void render(struct build *b)
 {
 	struct site *s = b->s;
@@ -660,7 +675,8 @@ static void render(struct build *b)
 	b->page_diag = xcalloc(n ? n : 1, sizeof *b->page_diag);
 	b->recs = xcalloc(n ? n : 1, sizeof *b->recs);
 	b->todo = xcalloc(n ? n : 1, 1);
-	size_t count = pg_plan(b->pages, s->track, s->pages, n, b->recs, b->todo, b->jobs);
+	size_t count = pg_plan(b->pages, s->track, s->pages, n, b->recs, b->todo, b->jobs,
+	                       forget_file, b);
 	/* a build into a new folder writes every page; so does one whose
 	 * after_render hooks may rewrite any page */
 	int after = b->legacy && lb_has_hook(b->main, "after_render");
@@ -674,8 +690,17 @@ static void render(struct build *b)
 	t0 = now_s();
 	if (after)
 		b->html = xcalloc(n ? n : 1, sizeof *b->html);
-	progress_phase(b->progress, "render", n);
-	pool_run(b->jobs, n, render_one, b);
+	progress_phase(b->progress, "render", count);
+	b->todo_at = xmalloc((count ? count : 1) * sizeof *b->todo_at);
+	for (size_t i = 0, k = 0; i < n; i++) {
+		if (b->todo[i])
+			b->todo_at[k++] = i;
+		else
+			keep_one(b, i);
+	}
+	pool_run(b->jobs, count, render_one, b);
+	free(b->todo_at);
+	b->todo_at = NULL;
 	/* after_render runs on the hook state, page by page */
 	for (size_t i = 0; b->html && i < n; i++) {
 		struct page *p = s->pages[i];
@@ -871,7 +896,10 @@ int build_update(struct build *b, char *const *paths, size_t n, int all)
 			b->st.full = 1;
 		}
 	}
-	if (rc == 0)
+	/* templates are compiled again only when a file of theirs may have
+	 * changed (10 ms of a one-edit update at 10k) */
+	if (rc == 0 && (full || anything || b->failed || !b->theme || touches(paths, n, "templates") ||
+	                touches(paths, n, "themes")))
 		rc = reload_theme(b);
 	if (rc == 0) {
 		parse(b);

@@ -69,6 +69,7 @@ struct build {
 	struct diag **page_diag;  /* per page, merged in page order */
 	struct pg_rec **recs;
 	unsigned char *todo;      /* per page: render it */
+	size_t *todo_at;          /* the positions of the pages to render, in order */
 	buf *html;                /* per page, when after_render needs it */
 	struct build_stats st;
 	atomic_size_t parsed;

@@ -377,11 +377,13 @@ static int map_base(struct build *b, struct cf_reader *r, const char *path, cons
 
 /* ---- writing ---- */
 
-static void save_manifest_entry(void *ctx, const char *key, uint64_t hash)
+/* A file, its content's hash and whether it is a page's (OUT_PAGE). */
+static void save_manifest_entry(void *ctx, const char *key, uint64_t hash, unsigned mark)
 {
 	struct cf_writer *w = ctx;
 	cf_str(w, key);
 	cf_u64(w, hash);
+	cf_u64(w, (mark & OUT_PAGE) != 0);
 }
 
 /* The steps' section, written on a thread of its own (build_save). */
@@ -533,9 +535,10 @@ struct folders {
 	buf dir;
 };
 
-static void add_folder(void *ctx, const char *file, uint64_t hash)
+static void add_folder(void *ctx, const char *file, uint64_t hash, unsigned mark)
 {
 	(void)hash;
+	(void)mark;
 	struct folders *f = ctx;
 	const char *slash = strrchr(file, '/');
 	buf_truncate(&f->dir, 0);
@@ -622,8 +625,9 @@ static int read_manifest(struct intact *in)
 	for (uint64_t i = 0; i < in->n && cf_ok(r); i++) {
 		const char *file = cf_get_str_in(r, &name);
 		uint64_t hash = cf_get_u64(r);
+		unsigned page = cf_get_u64(r) ? OUT_PAGE : 0;
 		if (file)
-			hs_put(in->manifest, file, hash, in->gen);
+			hs_put(in->manifest, file, hash, in->gen | page);
 		else
 			r->ok = 0;
 	}
@@ -719,7 +723,7 @@ static int restore_from(struct build *b, struct cf_reader *r, const char *path,
 	for (uint64_t i = 0; i < in.n && cf_ok(r); i++) {
 		if (!cf_skip_str(r))
 			r->ok = 0;
-		cf_skip_u64(r, 1);
+		cf_skip_u64(r, 2); /* its hash, and whether it is a page's */
 	}
 	if (!cf_ok(r) || !out)
 		goto done;

@@ -300,6 +300,16 @@ int hs_get(const struct hs_table *t, const char *key, uint64_t *hash)
 	return 1;
 }
 
+int hs_find(const struct hs_table *t, const char *key, uint64_t *hash, unsigned *mark)
+{
+	size_t i = find_slot(t, key);
+	if (!t->slots[i].key)
+		return 0;
+	*hash = t->slots[i].hash;
+	*mark = t->slots[i].mark;
+	return 1;
+}
+
 static void grow(struct hs_table *t)
 {
 	struct hs_entry *old = t->slots;
@@ -327,6 +337,12 @@ void hs_put(struct hs_table *t, const char *key, uint64_t hash, unsigned mark)
 	t->slots[i].mark = mark;
 }
 
+void hs_clear_bits(struct hs_table *t, unsigned bits)
+{
+	for (size_t i = 0; i < t->cap; i++)
+		t->slots[i].mark &= ~bits;
+}
+
 void hs_mark(struct hs_table *t, const char *key, unsigned mark)
 {
 	size_t i = find_slot(t, key);
@@ -339,22 +355,27 @@ size_t hs_count(const struct hs_table *t)
 	return t->n;
 }
 
-void hs_each(const struct hs_table *t, void (*fn)(void *ctx, const char *key, uint64_t hash),
-             void *ctx)
+void hs_each(const struct hs_table *t,
+             void (*fn)(void *ctx, const char *key, uint64_t hash, unsigned mark), void *ctx)
 {
 	for (size_t i = 0; i < t->cap; i++)
 		if (t->slots[i].key)
-			fn(ctx, t->slots[i].key, t->slots[i].hash);
+			fn(ctx, t->slots[i].key, t->slots[i].hash, t->slots[i].mark);
 }
 
-void hs_sweep(struct hs_table *t, unsigned mark,
+static int swept(const struct hs_entry *e, unsigned mark, unsigned keep)
+{
+	return e->key && e->mark != mark && !(e->mark & keep);
+}
+
+void hs_sweep(struct hs_table *t, unsigned mark, unsigned keep,
               void (*gone)(void *ctx, const char *key, uint64_t hash), void *ctx)
 {
 	/* most sweeps remove nothing (serve's output manifest after an edit):
 	 * then the table stays as it is, unhashed */
 	size_t doomed = 0;
 	for (size_t i = 0; i < t->cap; i++)
-		doomed += t->slots[i].key && t->slots[i].mark != mark;
+		doomed += swept(&t->slots[i], mark, keep);
 	if (!doomed)
 		return;
 	/* rebuilt rather than deleted in place: linear probing has no tombstones */
@@ -365,7 +386,7 @@ void hs_sweep(struct hs_table *t, unsigned mark,
 	for (size_t i = 0; i < cap; i++) {
 		if (!old[i].key)
 			continue;
-		if (old[i].mark == mark) {
+		if (!swept(&old[i], mark, keep)) {
 			t->slots[free_slot(t->slots, cap, old[i].h)] = old[i];
 			t->n++;
 		} else {

@@ -40,18 +40,22 @@ struct hs_table *hs_table_new(void);
 void hs_table_free(struct hs_table *t);
 /* 1 and *hash set when key is present. */
 int hs_get(const struct hs_table *t, const char *key, uint64_t *hash);
+/* 1, *hash and *mark set when key is present. */
+int hs_find(const struct hs_table *t, const char *key, uint64_t *hash, unsigned *mark);
 void hs_put(struct hs_table *t, const char *key, uint64_t hash, unsigned mark);
+/* Clears those bits of every entry's mark. */
+void hs_clear_bits(struct hs_table *t, unsigned bits);
 /* Sets the mark of key (when present). */
 void hs_mark(struct hs_table *t, const char *key, unsigned mark);
 size_t hs_count(const struct hs_table *t);
-/* Removes every entry whose mark is not mark, calling gone(ctx, key, hash)
- * for each first (gone may be NULL). */
-void hs_sweep(struct hs_table *t, unsigned mark,
+/* Removes every entry whose mark is neither mark nor has a bit of keep,
+ * calling gone(ctx, key, hash) for each first (gone may be NULL). */
+void hs_sweep(struct hs_table *t, unsigned mark, unsigned keep,
               void (*gone)(void *ctx, const char *key, uint64_t hash), void *ctx);
 void hs_clear(struct hs_table *t);
 /* Calls fn for every entry (in no particular order). */
-void hs_each(const struct hs_table *t, void (*fn)(void *ctx, const char *key, uint64_t hash),
-             void *ctx);
+void hs_each(const struct hs_table *t,
+             void (*fn)(void *ctx, const char *key, uint64_t hash, unsigned mark), void *ctx);
 
 /* A one-use set of names for finding duplicates among many at once (page
  * files, article URLs): no copies (the caller keeps each key alive until

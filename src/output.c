@@ -40,6 +40,9 @@ struct output {
 	/* live and staged; a new tree with a manifest too */
 	struct hs_table *manifest; /* file -> content hash, of every file written */
 	unsigned gen;              /* this build's mark in the manifest */
+	/* A page's file is marked gen | OUT_PAGE: it stays until out_forget
+	 * says its page went, so an update does not mark the files of the
+	 * pages it did not render (26,500 lookups at 10k). */
 	pthread_mutex_t lock;      /* guards manifest, staged and the counts */
 	size_t written, removed;
 	int staged;                /* files wait under temporary names until commit */
@@ -426,15 +429,19 @@ static int write_replace(const char *path, const char *data, size_t len)
 	return rc;
 }
 
+/* page: OUT_PAGE for a page's file, else 0. Another writer of a page's
+ * file (a static file of the same name) leaves it a page's. */
 static int write_live(struct output *o, const char *rel, const char *data, size_t len,
-                      struct diag *d)
+                      unsigned page, struct diag *d)
 {
 	uint64_t hash = hs_bytes(data, len, 0), old;
+	unsigned was = 0;
 	pthread_mutex_lock(&o->lock);
-	int known = hs_get(o->manifest, rel, &old);
+	int known = hs_find(o->manifest, rel, &old, &was);
 	int same = known && old == hash;
+	unsigned mark = o->gen | page | (was & OUT_PAGE);
 	if (same)
-		hs_mark(o->manifest, rel, o->gen);
+		hs_mark(o->manifest, rel, mark);
 	pthread_mutex_unlock(&o->lock);
 	if (same)
 		return 0;
@@ -467,7 +474,7 @@ static int write_live(struct output *o, const char *rel, const char *data, size_
 	free(path);
 	pthread_mutex_lock(&o->lock);
 	if (rc == 0) {
-		hs_put(o->manifest, rel, hash, o->gen);
+		hs_put(o->manifest, rel, hash, mark);
 		o->written++;
 		uint64_t seen;
 		if (o->staged && !hs_get(o->stage_set, rel, &seen)) { /* once: a site's static
@@ -489,7 +496,22 @@ void out_keep(struct output *o, const char *rel)
 	if (!o->manifest)
 		return;
 	pthread_mutex_lock(&o->lock);
-	hs_mark(o->manifest, rel, o->gen);
+	uint64_t hash;
+	unsigned was;
+	if (hs_find(o->manifest, rel, &hash, &was))
+		hs_mark(o->manifest, rel, o->gen | (was & OUT_PAGE));
+	pthread_mutex_unlock(&o->lock);
+}
+
+void out_forget(struct output *o, const char *rel)
+{
+	if (!o->manifest)
+		return;
+	pthread_mutex_lock(&o->lock);
+	uint64_t hash;
+	unsigned was;
+	if (hs_find(o->manifest, rel, &hash, &was) && (was & OUT_PAGE))
+		hs_mark(o->manifest, rel, was & ~OUT_PAGE);
 	pthread_mutex_unlock(&o->lock);
 }
 
@@ -499,7 +521,8 @@ void out_stats(const struct output *o, size_t *written, size_t *removed)
 	*removed = o->removed;
 }
 
-int out_write(struct output *o, const char *rel, const char *data, size_t len, struct diag *d)
+static int write_file(struct output *o, const char *rel, const char *data, size_t len,
+                      unsigned page, struct diag *d)
 {
 	if (!out_path_ok(rel)) {
 		diag_error(d, NULL, 0, 0, "refusing to write \"%s\": not a path inside the output", rel);
@@ -508,7 +531,7 @@ int out_write(struct output *o, const char *rel, const char *data, size_t len, s
 	if (atomic_load(&o->write_failed))
 		return -1; /* reported once: a full disk fails every write after it */
 	if (o->manifest)
-		return write_live(o, rel, data, len, d);
+		return write_live(o, rel, data, len, page, d);
 	char *path = fs_join(o->tmp, rel);
 	int rc = fs_write(path, data, len);
 	if (rc != 0 && atomic_exchange(&o->write_failed, 1) == 0) {
@@ -519,6 +542,17 @@ int out_write(struct output *o, const char *rel, const char *data, size_t len, s
 	}
 	free(path);
 	return rc;
+}
+
+int out_write(struct output *o, const char *rel, const char *data, size_t len, struct diag *d)
+{
+	return write_file(o, rel, data, len, 0, d);
+}
+
+int out_write_page(struct output *o, const char *rel, const char *data, size_t len,
+                   struct diag *d)
+{
+	return write_file(o, rel, data, len, OUT_PAGE, d);
 }
 
 /* Live: every regular file below src/sub through write_live. */
@@ -542,7 +576,7 @@ static int copy_live(struct output *o, const char *src, const char *sub, struct 
 				diag_error(d, path, 0, 0, "cannot copy: %s", strerror(errno));
 				rc = -1;
 			} else {
-				rc |= write_live(o, rel, data.ptr, data.len, d);
+				rc |= write_live(o, rel, data.ptr, data.len, 0, d);
 			}
 		}
 		free(path);
@@ -678,7 +712,7 @@ static void remove_unlisted(void *ctx, const char *rel, uint64_t hash)
 void out_prune(struct output *o)
 {
 	if (o->manifest)
-		hs_sweep(o->manifest, o->gen, remove_unlisted, o);
+		hs_sweep(o->manifest, o->gen, OUT_PAGE, remove_unlisted, o);
 }
 
 int out_commit(struct output *o, struct diag *d)

@@ -43,9 +43,14 @@ struct output *out_begin_staged(const char *dir, const char *site_dir, struct hs
                                 unsigned gen, struct diag *d);
 int out_interrupted(const char *dir);
 void out_journal_done(const char *dir);
-/* Live: rel stays as the last build wrote it (its page was not rendered
- * again); anywhere else a no-op. Thread-safe. */
+/* The mark of a page's file in a manifest (see out_write_page). */
+#define OUT_PAGE 0x80000000u
+/* Live: rel stays as the last build wrote it; anywhere else a no-op.
+ * Thread-safe. A page's file needs no out_keep (see out_write_page). */
 void out_keep(struct output *o, const char *rel);
+/* Live: rel, a page's file, is no longer one: out_prune removes it unless
+ * this build writes it again. Thread-safe. */
+void out_forget(struct output *o, const char *rel);
 /* Live: removes the files an earlier build wrote that this one did not
  * (out_commit does it too); elsewhere a no-op. */
 void out_prune(struct output *o);
@@ -54,6 +59,11 @@ void out_stats(const struct output *o, size_t *written, size_t *removed);
 /* Writes rel (a relative path like "topics/x/index.html"). Thread-safe.
  * Returns 0 or -1 after reporting. */
 int out_write(struct output *o, const char *rel, const char *data, size_t len, struct diag *d);
+/* out_write for a page's file: with a manifest, the file stays through
+ * later builds that neither write it nor out_forget it (the page was not
+ * rendered again). */
+int out_write_page(struct output *o, const char *rel, const char *data, size_t len,
+                   struct diag *d);
 /* Copies the files below src into the output root (static assets). */
 int out_copy_tree(struct output *o, const char *src, struct diag *d);
 /* Swaps the new tree in and starts removing the old one on a background

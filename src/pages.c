@@ -101,7 +101,8 @@ static void plan_one(void *ctx, size_t i)
 }
 
 size_t pg_plan(struct pg_set *ps, const struct track *t, struct page *const *pages, size_t n,
-               struct pg_rec **recs, unsigned char *todo, int workers)
+               struct pg_rec **recs, unsigned char *todo, int workers,
+               void (*on_gone)(void *ctx, const char *url), void *ctx)
 {
 	ps->mark++;
 	/* 26,500 pages at 10k briefs: their lookups took 8-11 ms and their
@@ -125,6 +126,8 @@ size_t pg_plan(struct pg_set *ps, const struct track *t, struct page *const *pag
 		if (ps->recs[i]->mark == ps->mark) {
 			ps->recs[out++] = ps->recs[i];
 		} else {
+			if (on_gone)
+				on_gone(ctx, ps->recs[i]->url);
 			rec_free(ps->recs[i]);
 			gone = 1;
 		}

@@ -21,9 +21,11 @@ void pg_free(struct pg_set *ps);
 
 /* Finds (or makes) the record of each of pages[0..n), sets recs[i], and
  * todo[i] for the pages to render, checking their deps on up to workers
- * threads; forgets the records of pages gone. Returns how many to render. */
+ * threads; forgets the records of pages gone, calling gone(ctx, url) for
+ * each first (gone may be NULL). Returns how many to render. */
 size_t pg_plan(struct pg_set *ps, const struct track *t, struct page *const *pages, size_t n,
-               struct pg_rec **recs, unsigned char *todo, int workers);
+               struct pg_rec **recs, unsigned char *todo, int workers,
+               void (*gone)(void *ctx, const char *url), void *ctx);
 /* After rendering p at tick: its reads (taken and merged), whether a
  * lambda ran, its messages (copied). Thread-safe for distinct records. */
 void pg_done(struct pg_rec *r, const struct page *p, uint32_t tick, struct tr_log *reads,

@@ -284,7 +284,7 @@ static void resolve_names(struct site *s, struct article **pub, size_t n)
 	 * zeroed in prev); a name may now find another entity */
 	if (prev) {
 		size_t before = s->n_buried_implicit;
-		hs_sweep(prev, 1, forget_implicit, s);
+		hs_sweep(prev, 1, 0, forget_implicit, s);
 		if (s->n_buried_implicit != before || hs_count(s->implicit) != hs_count(prev))
 			tr_changed(s->track, s->lookup_obj, TR_ALL);
 	}

@@ -42,6 +42,26 @@ check "an edited article is parsed, alone" grep -q "1 parsed)" "$TMP/out"
 check "the new title is on the home page" grep -q "Talks were tried before, warm" "$TMP/o/index.html"
 same_as_clean "after an edit, a clean build's output" "$s" "$TMP/o"
 
+# A page's file stays through warm builds that do not render it (the
+# manifest marks it as a page's, in the cache too), until its page goes;
+# any other file stays only while each build writes it.
+mkdir -p "$s/static"
+echo "extra" > "$s/static/extra.txt"
+build "$s" "$TMP/o"
+check "a new static file is written" test -f "$TMP/o/extra.txt"
+gone="$s/content/articles/2017/corker-doubts-dialogue.md"
+mv "$gone" "$TMP/gone.md"
+rm "$s/static/extra.txt"
+build "$s" "$TMP/o"
+check "a deleted article's page is removed" test ! -e "$TMP/o/articles/2017/corker-doubts-dialogue/index.html"
+check "a deleted static file is removed" test ! -e "$TMP/o/extra.txt"
+check "the pages not rendered again stay" test -f "$TMP/o/articles/2017/talks-tried-before/index.html"
+same_as_clean "after a deletion, a clean build's output" "$s" "$TMP/o"
+mv "$TMP/gone.md" "$gone"
+build "$s" "$TMP/o"
+check "the article's page is back" test -f "$TMP/o/articles/2017/corker-doubts-dialogue/index.html"
+same_as_clean "and the output is a clean build's" "$s" "$TMP/o"
+
 # A warm build writes a delta: a small file that leaves what did not
 # change in the whole file a build before wrote, now its base. (After
 # an edit that changed much, the delta can be a quarter of its base: the

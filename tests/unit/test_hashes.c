@@ -119,7 +119,7 @@ static void table_sweep(void)
 	CHECK_INT(hs_count(t), 1000);
 	uint64_t h = 0;
 	CHECK(hs_get(t, "page/7", &h) && h == 7);
-	hs_sweep(t, 2, NULL, NULL);
+	hs_sweep(t, 2, 0, NULL, NULL);
 	CHECK_INT(hs_count(t), 500);
 	CHECK(!hs_get(t, "page/8", &h));
 	CHECK(hs_get(t, "page/9", &h) && h == 9);
@@ -132,9 +132,32 @@ static void table_sweep(void)
 	hs_table_free(t);
 }
 
-static void count_key(void *ctx, const char *key, uint64_t value)
+/* entries whose mark has a bit of keep stay through a sweep for another
+ * mark; hs_find gives the mark */
+static void table_sweep_keep(void)
+{
+	struct hs_table *t = hs_table_new();
+	hs_put(t, "old", 1, 1);
+	hs_put(t, "page", 2, 1 | 0x80000000u);
+	hs_put(t, "new", 3, 2);
+	hs_sweep(t, 2, 0x80000000u, NULL, NULL);
+	CHECK_INT(hs_count(t), 2);
+	uint64_t h = 0;
+	unsigned mark = 0;
+	CHECK(!hs_find(t, "old", &h, &mark));
+	CHECK(hs_find(t, "page", &h, &mark) && h == 2 && mark == (1 | 0x80000000u));
+	CHECK(hs_find(t, "new", &h, &mark) && h == 3 && mark == 2);
+	hs_clear_bits(t, 0x80000000u);
+	CHECK(hs_find(t, "page", &h, &mark) && mark == 1);
+	hs_sweep(t, 3, 0, NULL, NULL); /* without keep: only the mark counts */
+	CHECK_INT(hs_count(t), 0);
+	hs_table_free(t);
+}
+
+static void count_key(void *ctx, const char *key, uint64_t value, unsigned mark)
 {
 	(void)key;
+	(void)mark;
 	((uint64_t *)ctx)[0]++;
 	((uint64_t *)ctx)[1] += value;
 }
@@ -258,6 +281,7 @@ int main(void)
 	RUN(values_with_cycles);
 	RUN(lambdas_are_opaque);
 	RUN(table_sweep);
+	RUN(table_sweep_keep);
 	RUN(table_grows);
 	RUN(seen_finds_duplicates);
 	RUN(ids_keep_every_key);
