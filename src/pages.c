@@ -2,6 +2,7 @@
  * messages (pages.h). */
 #include "pages.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,12 +27,24 @@ struct pg_set {
 	struct pg_rec **recs;
 	size_t n, cap;
 	unsigned mark;
+	/* a page's rec (struct page) is this set's record of its URL while its
+	 * rec_epoch is this; a new one for each set and after records are
+	 * freed. A page kept from one update to the next then needs no lookup
+	 * of its URL: 26,500 of them took 10-15 ms at 10k. */
+	uint64_t epoch;
 };
+
+static uint64_t new_epoch(void)
+{
+	static atomic_uint_fast64_t epochs;
+	return atomic_fetch_add(&epochs, 1) + 1;
+}
 
 struct pg_set *pg_new(void)
 {
 	struct pg_set *ps = xcalloc(1, sizeof *ps);
 	ps->index = hs_table_new();
+	ps->epoch = new_epoch();
 	return ps;
 }
 
@@ -88,13 +101,25 @@ static int to_render(const struct track *t, const struct pg_rec *r, const struct
 	return r->serial != p->serial || r->volatile_ || tr_deps_stale(t, &r->deps, r->ran);
 }
 
+/* The record of page pg, when it has one (each page is one worker's). */
+static struct pg_rec *rec_of(const struct pg_set *ps, struct page *pg)
+{
+	if (pg->rec && pg->rec_epoch == ps->epoch)
+		return pg->rec;
+	uint64_t at;
+	if (!hs_get(ps->index, pg->url, &at))
+		return NULL;
+	pg->rec = ps->recs[at];
+	pg->rec_epoch = ps->epoch;
+	return pg->rec;
+}
+
 static void plan_one(void *ctx, size_t i)
 {
 	const struct plan *p = ctx;
-	uint64_t at;
-	if (!hs_get(p->ps->index, p->pages[i]->url, &at))
+	struct pg_rec *r = rec_of(p->ps, p->pages[i]);
+	if (!r)
 		return; /* a new page: its record is made after */
-	struct pg_rec *r = p->ps->recs[at];
 	p->recs[i] = r;
 	r->mark = p->ps->mark; /* (pages have distinct URLs: check_pages) */
 	p->todo[i] = (unsigned char)to_render(p->t, r, p->pages[i]);
@@ -114,6 +139,8 @@ size_t pg_plan(struct pg_set *ps, const struct track *t, struct page *const *pag
 	for (size_t i = 0; i < n; i++) {
 		if (!recs[i]) { /* (the index and the list grow: on this thread) */
 			recs[i] = find(ps, pages[i]->url);
+			pages[i]->rec = recs[i];
+			pages[i]->rec_epoch = ps->epoch;
 			recs[i]->mark = ps->mark;
 			todo[i] = (unsigned char)to_render(t, recs[i], pages[i]);
 		}
@@ -134,6 +161,7 @@ size_t pg_plan(struct pg_set *ps, const struct track *t, struct page *const *pag
 	}
 	ps->n = out;
 	if (gone) {
+		ps->epoch = new_epoch(); /* records went: the pages' may be among them */
 		hs_clear(ps->index);
 		for (size_t i = 0; i < ps->n; i++)
 			hs_put(ps->index, ps->recs[i]->url, i, 0);

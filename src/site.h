@@ -167,6 +167,8 @@ struct page {
 	char *file;        /* its output file, once build.c asked (page_file), for */
 	int file_clean;    /* this clean_urls */
 	uint64_t listed;   /* sitemap.c: its part of the sitemap's fingerprint, 0 not yet */
+	void *rec;         /* pages.c: its record, found in the set of rec_epoch */
+	uint64_t rec_epoch;
 };
 
 /* An object keyed steps make (site:object(kind, key)): a map of fields that

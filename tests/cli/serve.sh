@@ -155,6 +155,35 @@ for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.5; fetch /; grep -q 'briefing-warnings
 check "fixing it removes the box" test "$ok_clear" -eq 1
 rm "$s/content/articles/2017/typo.md"
 
+# a script's warning is a step's message: it stays while the step does
+# not run again, and goes when it runs without it (steps are not asked
+# for their messages while none has any)
+n=$(rebuilds)
+mkdir -p "$s/scripts"
+cat > "$s/scripts/flag.lua" <<'LUA'
+return { emit = function(article, emit)
+  if article.flag then briefing.log.warn("flagged: " .. tostring(article.flag)) end
+end }
+LUA
+settled $((n + 1))
+printf -- '---\ntitle: "Stray"\ndate: 2017-09-30\nflag: "stray brief"\n---\n\nText.\n' > "$s/content/articles/2017/stray.md"
+ok_warn=0
+for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.5; fetch /; grep -q 'flagged: stray brief' "$TMP/resp" && ok_warn=1 && break; done
+check "a script's warning is shown beside the page" test "$ok_warn" -eq 1
+n=$(rebuilds)
+printf '\nOne more line.\n' >> "$a"
+settled $((n + 1))
+fetch /; check "it stays after a rebuild that runs other steps" grep -q 'flagged: stray brief' "$TMP/resp"
+rm "$s/content/articles/2017/stray.md"
+ok_clear=0
+for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.5; fetch /; grep -q 'flagged: stray brief' "$TMP/resp" || { ok_clear=1; break; }; done
+check "it goes with the brief" test "$ok_clear" -eq 1
+n=$(rebuilds)
+printf '\nA last line.\n' >> "$a"
+settled $((n + 1))
+fetch /; check "and does not come back" sh -c "! grep -q 'flagged: stray brief' '$TMP/resp'"
+rm -rf "$s/scripts"
+
 "$BRIEFING" serve -s "$s" --port "$port" > "$TMP/second" 2>&1
 check "a taken port is a clear error" grep -q "cannot listen on 127.0.0.1:$port" "$TMP/second"
 
