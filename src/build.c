@@ -521,13 +521,43 @@ static const char *page_file(const struct site *s, struct page *p)
 		free(p->file);
 		p->file = render_page_file(s, p->url);
 		p->file_clean = s->cfg.clean_urls;
+		p->file_hash = hs_bytes(p->file, strlen(p->file), 0x66696c65) | 1;
 	}
 	return p->file;
+}
+
+/* Do the pages have a template each and files of their own? By the files'
+ * hashes kept with the pages, and templates found in this theme before:
+ * the pages' names are not read again (11 ms at 10k for each update).
+ * When two pages' files have the same hash, check_pages says which. */
+static int pages_ok(struct build *b)
+{
+	struct site *s = b->s;
+	uint64_t theme = theme_serial(b->theme);
+	size_t cap = 64;
+	while (cap < 2 * s->n_pages)
+		cap *= 2;
+	uint64_t *seen = xcalloc(cap, sizeof *seen);
+	int ok = 1;
+	for (size_t i = 0; i < s->n_pages && ok; i++) {
+		struct page *p = s->pages[i];
+		page_file(s, p);
+		size_t at = p->file_hash & (cap - 1);
+		while (seen[at] && seen[at] != p->file_hash)
+			at = (at + 1) & (cap - 1);
+		ok = !seen[at] && (p->theme_ok == theme || theme_has(b->theme, p->template));
+		seen[at] = p->file_hash;
+		p->theme_ok = ok ? theme : 0;
+	}
+	free(seen);
+	return ok;
 }
 
 /* Every page needs a template and a URL of its own. */
 static void check_pages(struct build *b)
 {
+	if (pages_ok(b))
+		return;
 	struct site *s = b->s;
 	struct hs_seen *seen = hs_seen_new(s->n_pages); /* file -> the page's position */
 	const char *known = NULL; /* the last template found (pages come in runs) */

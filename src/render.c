@@ -3,6 +3,7 @@
  * anything that is not in that stack. */
 #include "render.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@ struct theme {
 	struct mst_set *set;
 	char *static_dirs[2]; /* theme's, then site's (may be NULL) */
 	struct value *prints; /* template name -> hash of its file and text */
+	uint64_t serial;      /* a new number for every theme loaded */
 };
 
 static int is_template(const char *name)
@@ -100,7 +102,9 @@ struct theme *theme_load(const struct site *s, struct diag *d)
 		free(dir);
 		return NULL;
 	}
+	static atomic_uint_fast64_t serials;
 	struct theme *t = xcalloc(1, sizeof *t);
+	t->serial = atomic_fetch_add(&serials, 1) + 1;
 	t->set = mst_set_new();
 	char *partials = fs_join(dir, "partials");
 	char *own = site_path(s, "templates");
@@ -141,6 +145,11 @@ void theme_free(struct theme *t)
 int theme_has(const struct theme *t, const char *name)
 {
 	return mst_set_has(t->set, name);
+}
+
+uint64_t theme_serial(const struct theme *t)
+{
+	return t->serial;
 }
 
 int theme_copy_static(const struct theme *t, struct output *o, struct diag *d)

@@ -19,6 +19,8 @@ struct theme;
 struct theme *theme_load(const struct site *s, struct diag *d);
 void theme_free(struct theme *t);
 int theme_has(const struct theme *t, const char *name);
+/* A number no other theme loaded by this process has. */
+uint64_t theme_serial(const struct theme *t);
 /* mst_reach of template name: how deep into its data it can read (-1: no bound). */
 int theme_reach(const struct theme *t, const char *name);
 /* The set of keys template name can look up (mst_names), as a table whose

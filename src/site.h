@@ -166,6 +166,8 @@ struct page {
 	char *source;      /* what made it (script or article path), for messages */
 	char *file;        /* its output file, once build.c asked (page_file), for */
 	int file_clean;    /* this clean_urls */
+	uint64_t file_hash; /* of file, never 0 */
+	uint64_t theme_ok; /* build.c: the serial of the theme its template was found in */
 	uint64_t listed;   /* sitemap.c: its part of the sitemap's fingerprint, 0 not yet */
 	void *rec;         /* pages.c: its record, found in the set of rec_epoch */
 	uint64_t rec_epoch;

@@ -145,6 +145,35 @@ wait_build $((n + 1))
 check "a new filter applies to every article" grep -q PYONGYANG "$served/articles/2017/talks-tried-before/index.html"
 same_as_build "after a new filter"
 
+# a script's page needs its template: the pages' templates are checked
+# again whenever the templates change, not only for new pages
+n=$(builds)
+cat > "$s/scripts/desk.lua" <<'LUA'
+return { start = function(site, emit)
+  site:add_page{ url = "desk/", template = "desk", kind = "desk", title = "Desk", data = { desk = true } }
+end }
+LUA
+printf '{{<layout}}{{$content}}<h1 class="desk">{{page.title}}</h1>{{/content}}{{/layout}}\n' \
+	> "$s/templates/desk.mustache"
+wait_build $((n + 1))
+check "a script's page with its own template" grep -q 'class="desk"' "$served/desk/index.html"
+n=$(builds)
+mv "$s/templates/desk.mustache" "$TMP/desk.mustache"
+wait_build $((n + 1))
+check "its template removed: the update fails and says so" sh -c \
+	"tail -5 '$TMP/serve.out' | grep -q 'page \"desk/\" wants template \"desk\"'"
+n=$(builds)
+mv "$TMP/desk.mustache" "$s/templates/desk.mustache"
+wait_build $((n + 1))
+check "back: the page is served again" grep -q 'class="desk"' "$served/desk/index.html"
+same_as_build "after the template is back"
+n=$(builds)
+printf -- '---\ntitle: "Desk"\nslug: desk\n---\n\nA page.\n' > "$s/content/pages/desk.md"
+wait_build $((n + 1))
+check "a new page at the script page's address: the update fails and says so" sh -c \
+	"tail -5 '$TMP/serve.out' | grep -q 'page \"desk/\" is made twice'"
+rm "$s/content/pages/desk.md"
+
 kill $pid
 wait $pid 2>/dev/null
 finish
