@@ -290,6 +290,7 @@ static void read_slug(struct article *a, int *bad)
 	const char *slash = strrchr(a->rel, '/');
 	a->url = slash ? xasprintf("articles/%.*s/%s/", (int)(slash - a->rel), a->rel, a->slug)
 	               : xasprintf("articles/%s/", a->slug);
+	a->url_hashed = NULL; /* (the old URL's address may be the new one's) */
 }
 
 /* Step 4: the optional keys whose type the model relies on. */

@@ -534,22 +534,16 @@ static int pages_ok(struct build *b)
 {
 	struct site *s = b->s;
 	uint64_t theme = theme_serial(b->theme);
-	size_t cap = 64;
-	while (cap < 2 * s->n_pages)
-		cap *= 2;
-	uint64_t *seen = xcalloc(cap, sizeof *seen);
+	struct hs_ids *seen = hs_ids_sized(s->n_pages);
 	int ok = 1;
 	for (size_t i = 0; i < s->n_pages && ok; i++) {
 		struct page *p = s->pages[i];
 		page_file(s, p);
-		size_t at = p->file_hash & (cap - 1);
-		while (seen[at] && seen[at] != p->file_hash)
-			at = (at + 1) & (cap - 1);
-		ok = !seen[at] && (p->theme_ok == theme || theme_has(b->theme, p->template));
-		seen[at] = p->file_hash;
+		ok = hs_ids_add(seen, p->file_hash) &&
+		     (p->theme_ok == theme || theme_has(b->theme, p->template));
 		p->theme_ok = ok ? theme : 0;
 	}
-	free(seen);
+	hs_ids_free(seen);
 	return ok;
 }
 

@@ -191,6 +191,7 @@ int cache_restore(const struct build_cache *c, struct article *a)
 	a->title = xstrdup(snap->title);
 	a->slug = xstrdup(snap->slug);
 	a->url = xstrdup(snap->url);
+	a->url_hashed = NULL;
 	a->date = snap->date;
 	a->draft = snap->draft;
 	a->publish_at = snap->publish_at;

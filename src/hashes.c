@@ -478,9 +478,26 @@ static void ids_alloc(struct hs_ids *t, size_t cap)
 
 struct hs_ids *hs_ids_new(void)
 {
+	return hs_ids_sized(0);
+}
+
+struct hs_ids *hs_ids_sized(size_t n)
+{
 	struct hs_ids *t = xcalloc(1, sizeof *t);
-	ids_alloc(t, 64);
+	size_t cap = 64;
+	while (3 * cap < 4 * n + 4)
+		cap *= 2;
+	ids_alloc(t, cap);
 	return t;
+}
+
+int hs_ids_add(struct hs_ids *t, uint64_t key)
+{
+	uint64_t *v = hs_ids_at(t, key);
+	if (*v)
+		return 0;
+	*v = 1;
+	return 1;
 }
 
 void hs_ids_free(struct hs_ids *t)

@@ -70,6 +70,10 @@ void hs_seen_free(struct hs_seen *set);
  * open-addressed array (16 bytes a key, no allocation per key). */
 struct hs_ids;
 struct hs_ids *hs_ids_new(void);
+/* With room for n keys before it grows. */
+struct hs_ids *hs_ids_sized(size_t n);
+/* As a set: adds key with value 1; 0 when it was there (with any value). */
+int hs_ids_add(struct hs_ids *t, uint64_t key);
 void hs_ids_free(struct hs_ids *t);
 /* The value of key (0 when absent). */
 uint64_t hs_ids_get(const struct hs_ids *t, uint64_t key);

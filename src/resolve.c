@@ -560,6 +560,7 @@ void article_reset(struct site *s, struct article *a)
 	free(a->url);
 	free(a->html);
 	a->title = a->slug = a->url = a->html = NULL;
+	a->url_hashed = NULL;
 	a->content = NULL;
 	a->body_ok = 0;
 	a->draft = 0;
@@ -593,9 +594,10 @@ int site_resolve(struct site *s)
 {
 	int errors = 0;
 	size_t kept = 0;
-	/* article URLs taken so far, without an allocation per brief (a map of
-	 * 100k URLs made each update was a tenth of a one-edit update) */
-	struct hs_seen *urls = hs_seen_new(s->n_all);
+	/* the hashes of the article URLs taken so far, each kept with its
+	 * brief: the URLs are read only when two hashes meet (a map of 100k
+	 * URLs made each update was a tenth of a one-edit update) */
+	struct hs_ids *urls = hs_ids_sized(s->n_all);
 	s->articles = xrealloc(s->articles, (s->n_all ? s->n_all : 1) * sizeof *s->articles);
 	for (size_t i = 0; i < s->n_all; i++) {
 		struct article *a = s->all[i];
@@ -615,8 +617,15 @@ int site_resolve(struct site *s)
 			free(a->title);
 			a->title = xstrdup(title);
 		}
-		long first = hs_seen_add(urls, a->url, (long)kept);
-		if (first >= 0) {
+		if (a->url_hashed != a->url) {
+			a->url_hash = hs_bytes(a->url, strlen(a->url), 0x75726c) | 1;
+			a->url_hashed = a->url;
+		}
+		size_t first = kept;
+		if (!hs_ids_add(urls, a->url_hash)) /* the same hash: the same URL? */
+			for (first = 0; first < kept && strcmp(s->articles[first]->url, a->url); first++)
+				;
+		if (first < kept) {
 			diag_error(s->diag, a->path, a->slug_line, a->slug_col,
 			           "article URL \"%s\" is already used by %s; give one of them another slug",
 			           a->url, s->articles[first]->path);
@@ -625,7 +634,7 @@ int site_resolve(struct site *s)
 		s->articles[kept++] = a;
 	}
 	s->n_articles = kept;
-	hs_seen_free(urls);
+	hs_ids_free(urls);
 	/* in scan order, as a first build names them; when the same articles
 	 * name the same names as last time, the result is what it was */
 	if (s->names_dirty || !s->implicit || !s->lookup)

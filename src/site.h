@@ -102,6 +102,8 @@ struct article {
 	char *slug;
 	int slug_line, slug_col; /* where front matter set the slug; 1:1 when it did not */
 	char *url;         /* "articles/2017/x/" */
+	uint64_t url_hash; /* resolve.c: of url, when url_hashed is url */
+	const char *url_hashed;
 	char *title;
 	struct date date;
 	int draft;

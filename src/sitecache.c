@@ -753,6 +753,7 @@ static struct article *load_article(struct site *s, struct cf_reader *r)
 	a->slug_line = (int)cf_get_i64(r);
 	a->slug_col = (int)cf_get_i64(r);
 	a->url = cf_get_str(r);
+	a->url_hashed = NULL;
 	load_date(r, &a->date);
 	a->draft = (int)cf_get_i64(r);
 	a->publish_at = cf_get_i64(r);

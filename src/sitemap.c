@@ -73,19 +73,27 @@ static void warn_subpath(const struct site *s, struct diag *d)
  * the brief until it is parsed again, so that an update sums numbers:
  * making the sitemap of 10k briefs again took 27 ms, and hashing every
  * page and brief 13 ms at 10k and 130 ms at 100k. */
-static uint64_t fingerprint(const struct site *s, size_t per_file)
+#define LISTED_NOT_SUMMED 1 /* p->listed: an article's page or one not listed */
+#define LISTED_HTML 2       /* an HTML page: one of the sitemap's */
+#define LISTED_FLAGS 3
+
+static uint64_t fingerprint(const struct site *s, size_t per_file, size_t *html)
 {
 	uint64_t sum = hs_bytes(s->cfg.base_url, strlen(s->cfg.base_url), per_file) +
 	               (uint64_t)s->cfg.robots * 2 + (uint64_t)s->cfg.clean_urls * 4 +
 	               (uint64_t)(int64_t)s->cfg.tz_offset_min * 8 + 1;
+	*html = 0;
 	for (size_t i = 0; i < s->n_pages; i++) {
 		struct page *p = s->pages[i];
 		if (!p->listed) {
-			int article = !strcmp(p->kind, "article");
-			p->listed = !article && is_html_page(p)
-			            ? hs_bytes(p->url, strlen(p->url), 0x736d) | 2 : 1;
+			int article = !strcmp(p->kind, "article"), listed = is_html_page(p);
+			p->listed = (article || !listed ? LISTED_NOT_SUMMED
+			             : hs_bytes(p->url, strlen(p->url), 0x736d) & ~(uint64_t)LISTED_FLAGS) |
+			            (listed ? LISTED_HTML : 0);
 		}
-		sum += p->listed & ~(uint64_t)1; /* 1: not listed here */
+		if (!(p->listed & LISTED_NOT_SUMMED))
+			sum += p->listed;
+		*html += (p->listed & LISTED_HTML) != 0;
 	}
 	for (size_t i = 0; i < s->n_articles; i++) {
 		struct article *a = s->articles[i];
@@ -114,11 +122,9 @@ int sitemap_write(struct site *s, struct output *o, size_t per_file, uint64_t *s
 	const char *base = s->cfg.base_url;
 	if (!*base)
 		return 0;
-	uint64_t print = stamp ? fingerprint(s, per_file) : 0;
+	size_t listed = 0;
+	uint64_t print = stamp ? fingerprint(s, per_file, &listed) : 0;
 	if (stamp && may_keep && *stamp == print) {
-		size_t listed = 0;
-		for (size_t i = 0; i < s->n_pages; i++)
-			listed += is_html_page(s->pages[i]);
 		size_t files = listed > per_file ? (listed + per_file - 1) / per_file : 1;
 		out_keep(o, "sitemap.xml");
 		for (size_t f = 0; files > 1 && f < files; f++) {
