@@ -212,6 +212,12 @@ struct st_state {
 	 * step that ran since made one (replay_messages is then skipped: it
 	 * visits 26,000 steps at 10k) */
 	int silent;
+	/* the group steps in order (group_list), while keys_made is what it
+	 * was: keys made or freed count up keys_made */
+	struct st_step **glist;
+	size_t n_glist;
+	uint64_t keys_made, glist_at;
+	int has_glist;
 };
 
 /* "group\0key\0", the names the records of one key share (those read
@@ -326,6 +332,7 @@ struct st_state *st_new(struct site *s, const struct lb_scripts *sc, struct lb *
 
 static void key_free(struct st_state *st, struct st_key *k)
 {
+	st->keys_made++;
 	for (size_t i = 0; i < st->n_scripts; i++)
 		step_free(k->steps[i]);
 	free(k->steps);
@@ -342,6 +349,7 @@ void st_free(struct st_state *st)
 	for (size_t i = 0; i < st->n_keys; i++)
 		key_free(st, st->keys[i]);
 	free(st->keys);
+	free(st->glist);
 	for (size_t i = 0; i < st->n_scripts; i++)
 		step_free(st->starts[i]);
 	free(st->starts);
@@ -447,6 +455,7 @@ static void add_record(struct st_state *st, struct st_record *r)
 		memmove(st->keys + at + 1, st->keys + at, (st->n_keys - at) * sizeof *st->keys);
 		st->keys[at] = k;
 		st->n_keys++;
+		st->keys_made++;
 		for (size_t i = 0; i < st->n_groups; i++)
 			if (!strcmp(st->groups[i].name, k->group))
 				st->groups[i].changed = 1; /* a key came */
@@ -940,6 +949,21 @@ static struct st_step **group_steps(struct st_state *st, size_t *n)
 	return list;
 }
 
+/* group_steps, made again only after keys came or went (the list is the
+ * state's: 16,000 keys at 10k, walked by run_groups and again for the
+ * pages). */
+static struct st_step *const *group_list(struct st_state *st, size_t *n)
+{
+	if (!st->has_glist || st->glist_at != st->keys_made) {
+		free(st->glist);
+		st->glist = group_steps(st, &st->n_glist);
+		st->glist_at = st->keys_made;
+		st->has_glist = 1;
+	}
+	*n = st->n_glist;
+	return st->glist;
+}
+
 static struct st_group *group_of(struct st_state *st, size_t script, const char *name)
 {
 	for (size_t i = 0; i < st->n_groups; i++)
@@ -954,7 +978,7 @@ static void run_groups(struct st_state *st, struct lb **workers, int nworkers,
 	struct site *s = st->s;
 	uint32_t now = tr_now(s->track);
 	size_t n;
-	struct st_step **list = group_steps(st, &n);
+	struct st_step *const *list = group_list(st, &n);
 	struct run r = {.st = st, .workers = workers};
 	r.todo = xcalloc(n ? n : 1, sizeof *r.todo);
 	unsigned char *flags = stale_steps(st, list, n, nworkers);
@@ -988,7 +1012,6 @@ static void run_groups(struct st_state *st, struct lb **workers, int nworkers,
 			st->groups[i].changed = 0;
 		}
 	free(r.todo);
-	free(list);
 	if (stats)
 		stats->groups += r.n;
 }
@@ -1064,10 +1087,9 @@ static void replay_messages(struct st_state *st)
 	for (size_t i = 0; i < s->n_articles; i++)
 		any |= replay(s, s->articles[i]->emit);
 	size_t n;
-	struct st_step **list = group_steps(st, &n);
+	struct st_step *const *list = group_list(st, &n);
 	for (size_t i = 0; i < n; i++)
 		any |= replay(s, list[i]);
-	free(list);
 	for (size_t i = 0; i < st->n_groups; i++)
 		any |= replay(s, st->groups[i].finish);
 	st->silent = !any;
@@ -1140,11 +1162,10 @@ void st_pages(const struct st_state *st, void (*add)(void *ctx, struct page *p),
 			add(ctx, p->out.pages[k]);
 	}
 	size_t n;
-	struct st_step **list = group_steps((struct st_state *)st, &n);
+	struct st_step *const *list = group_list((struct st_state *)st, &n);
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < list[i]->out.n_pages; k++)
 			add(ctx, list[i]->out.pages[k]);
-	free(list);
 	for (size_t i = 0; i < st->n_groups; i++) {
 		struct st_step *p = st->groups[i].finish;
 		for (size_t k = 0; p && k < p->out.n_pages; k++)
@@ -1900,6 +1921,7 @@ static int load_state(struct st_state *st, struct cf_reader *r, struct scratch *
 		k->steps = xcalloc(st->n_scripts ? st->n_scripts : 1, sizeof *k->steps);
 		GROW(st->keys, st->n_keys, st->cap_keys);
 		st->keys[st->n_keys++] = k;
+		st->keys_made++;
 		key_of[number] = k;
 		if (tr_attach(s->track, k->obj, TR_KEY, k) != 0 ||
 		    (st->n_keys > 1 && key_cmp(st->keys[st->n_keys - 2], k->group, k->key) >= 0)) {
