@@ -491,28 +491,28 @@ static int write_live(struct output *o, const char *rel, const char *data, size_
 	return rc;
 }
 
-void out_keep(struct output *o, const char *rel)
+/* rel's mark: this build's (a page's file stays a page's), or, to forget
+ * a page's file, the mark it had without OUT_PAGE. */
+static void remark(struct output *o, const char *rel, int forget)
 {
 	if (!o->manifest)
 		return;
 	pthread_mutex_lock(&o->lock);
 	uint64_t hash;
 	unsigned was;
-	if (hs_find(o->manifest, rel, &hash, &was))
-		hs_mark(o->manifest, rel, o->gen | (was & OUT_PAGE));
+	if (hs_find(o->manifest, rel, &hash, &was) && (!forget || (was & OUT_PAGE)))
+		hs_mark(o->manifest, rel, forget ? was & ~OUT_PAGE : o->gen | (was & OUT_PAGE));
 	pthread_mutex_unlock(&o->lock);
+}
+
+void out_keep(struct output *o, const char *rel)
+{
+	remark(o, rel, 0);
 }
 
 void out_forget(struct output *o, const char *rel)
 {
-	if (!o->manifest)
-		return;
-	pthread_mutex_lock(&o->lock);
-	uint64_t hash;
-	unsigned was;
-	if (hs_find(o->manifest, rel, &hash, &was) && (was & OUT_PAGE))
-		hs_mark(o->manifest, rel, was & ~OUT_PAGE);
-	pthread_mutex_unlock(&o->lock);
+	remark(o, rel, 1);
 }
 
 void out_stats(const struct output *o, size_t *written, size_t *removed)
