@@ -535,13 +535,20 @@ static int pages_ok(struct build *b)
 	struct site *s = b->s;
 	uint64_t theme = theme_serial(b->theme);
 	struct hs_ids *seen = hs_ids_sized(s->n_pages);
+	const char *known = NULL; /* the last template found (pages come in runs) */
 	int ok = 1;
 	for (size_t i = 0; i < s->n_pages && ok; i++) {
 		struct page *p = s->pages[i];
 		page_file(s, p);
-		ok = hs_ids_add(seen, p->file_hash) &&
-		     (p->theme_ok == theme || theme_has(b->theme, p->template));
-		p->theme_ok = ok ? theme : 0;
+		if (p->theme_ok != theme) {
+			if (!(known && !strcmp(p->template, known)) && !theme_has(b->theme, p->template)) {
+				ok = 0; /* check_pages names it */
+				break;
+			}
+			known = p->template;
+			p->theme_ok = theme;
+		}
+		ok = hs_ids_add(seen, p->file_hash);
 	}
 	hs_ids_free(seen);
 	return ok;
