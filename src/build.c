@@ -530,25 +530,33 @@ static const char *page_file(const struct site *s, struct page *p)
  * hashes kept with the pages, and templates found in this theme before:
  * the pages' names are not read again (11 ms at 10k for each update).
  * When two pages' files have the same hash, check_pages says which. */
+/* Does the theme have p's template? *known is the last one found (pages
+ * come in runs of one template). */
+static int has_template(const struct build *b, const struct page *p, const char **known)
+{
+	if (*known && !strcmp(p->template, *known))
+		return 1;
+	if (!theme_has(b->theme, p->template))
+		return 0;
+	*known = p->template;
+	return 1;
+}
+
 static int pages_ok(struct build *b)
 {
 	struct site *s = b->s;
 	uint64_t theme = theme_serial(b->theme);
 	struct hs_ids *seen = hs_ids_sized(s->n_pages);
-	const char *known = NULL; /* the last template found (pages come in runs) */
+	const char *known = NULL;
 	int ok = 1;
 	for (size_t i = 0; i < s->n_pages && ok; i++) {
 		struct page *p = s->pages[i];
 		page_file(s, p);
 		if (p->theme_ok != theme) {
-			if (!(known && !strcmp(p->template, known)) && !theme_has(b->theme, p->template)) {
-				ok = 0; /* check_pages names it */
-				break;
-			}
-			known = p->template;
-			p->theme_ok = theme;
+			ok = has_template(b, p, &known); /* (when not, check_pages names it) */
+			p->theme_ok = ok ? theme : 0;
 		}
-		ok = hs_ids_add(seen, p->file_hash);
+		ok = ok && hs_ids_add(seen, p->file_hash);
 	}
 	hs_ids_free(seen);
 	return ok;
@@ -561,7 +569,7 @@ static void check_pages(struct build *b)
 		return;
 	struct site *s = b->s;
 	struct hs_seen *seen = hs_seen_new(s->n_pages); /* file -> the page's position */
-	const char *known = NULL; /* the last template found (pages come in runs) */
+	const char *known = NULL;
 	for (size_t i = 0; i < s->n_pages; i++) {
 		struct page *p = s->pages[i];
 		long at = hs_seen_add(seen, page_file(s, p), (long)i);
@@ -569,11 +577,7 @@ static void check_pages(struct build *b)
 			diag_error(s->diag, p->source, 0, 0,
 			           "page \"%s\" is made twice: by %s and by %s; give one of them "
 			           "another url", p->url, s->pages[at]->source, p->source);
-		if (known && !strcmp(p->template, known))
-			continue;
-		if (theme_has(b->theme, p->template))
-			known = p->template;
-		else
+		if (!has_template(b, p, &known))
 			diag_error(s->diag, p->source, 0, 0,
 			           "page \"%s\" wants template \"%s\", which neither the theme nor the "
 			           "site's templates/ has", p->url, p->template);

@@ -293,11 +293,8 @@ static int has_key(const struct hs_table *t, const char *k, size_t len)
 
 int hs_get(const struct hs_table *t, const char *key, uint64_t *hash)
 {
-	size_t i = find_slot(t, key);
-	if (!t->slots[i].key)
-		return 0;
-	*hash = t->slots[i].hash;
-	return 1;
+	unsigned mark;
+	return hs_find(t, key, hash, &mark);
 }
 
 int hs_find(const struct hs_table *t, const char *key, uint64_t *hash, unsigned *mark)

@@ -213,11 +213,10 @@ struct st_state {
 	 * visits 26,000 steps at 10k) */
 	int silent;
 	/* the group steps in order (group_list), while keys_made is what it
-	 * was: keys made or freed count up keys_made */
+	 * was: keys made or freed count up keys_made (none made: none listed) */
 	struct st_step **glist;
 	size_t n_glist;
 	uint64_t keys_made, glist_at;
-	int has_glist;
 };
 
 /* "group\0key\0", the names the records of one key share (those read
@@ -954,11 +953,10 @@ static struct st_step **group_steps(struct st_state *st, size_t *n)
  * pages). */
 static struct st_step *const *group_list(struct st_state *st, size_t *n)
 {
-	if (!st->has_glist || st->glist_at != st->keys_made) {
+	if (st->glist_at != st->keys_made) {
 		free(st->glist);
 		st->glist = group_steps(st, &st->n_glist);
 		st->glist_at = st->keys_made;
-		st->has_glist = 1;
 	}
 	*n = st->n_glist;
 	return st->glist;
