@@ -115,7 +115,34 @@ static void drop_pairs(buf *b, size_t from, unsigned char lead, unsigned char lo
 	buf_truncate(b, w);
 }
 
-void terms_fold(buf *out, const char *s, size_t len)
+/* Lead bytes that the later passes look for, as bits of a mask. */
+enum {
+	LEAD_CC = 1, LEAD_CD = 2, LEAD_C2 = 4, LEAD_C3 = 8, LEAD_E2 = 16, LEAD_E3 = 32
+};
+
+/* Which of those leads b holds from `from` on: a pass whose lead is
+ * absent would copy the text unchanged, so it is skipped. */
+static unsigned leads_in(const buf *b, size_t from)
+{
+	unsigned m = 0;
+	const unsigned char *p = (const unsigned char *)b->ptr;
+	for (size_t i = from; i < b->len; i++) {
+		switch (p[i]) {
+		case 0xCC: m |= LEAD_CC; break;
+		case 0xCD: m |= LEAD_CD; break;
+		case 0xC2: m |= LEAD_C2; break;
+		case 0xC3: m |= LEAD_C3; break;
+		case 0xE2: m |= LEAD_E2; break;
+		case 0xE3: m |= LEAD_E3; break;
+		default: break;
+		}
+	}
+	return m;
+}
+
+/* terms_fold, returning the leads of leads_in that the folded text holds
+ * (after the combining marks went: dropping pairs makes no new lead). */
+static unsigned fold_leads(buf *out, const char *s, size_t len)
 {
 	pthread_once(&fold_once, fold_init);
 	size_t from = out->len;
@@ -123,6 +150,7 @@ void terms_fold(buf *out, const char *s, size_t len)
 	buf_grow(out, len);
 	const unsigned char *p = (const unsigned char *)s;
 	char *w = out->ptr + out->len;
+	int high = 0; /* a byte from 0x80 up: ASCII folds to ASCII */
 	/* s:lower() and the table, in one pass: lower() changes only ASCII,
 	 * the table only pairs of bytes from 0x80 up */
 	for (size_t i = 0; i < len;) {
@@ -132,6 +160,7 @@ void terms_fold(buf *out, const char *s, size_t len)
 			i++;
 			continue;
 		}
+		high = 1;
 		int slot = lead_slot(c);
 		if (slot >= 0 && i + 1 < len && cont(p[i + 1])) {
 			const char *to = fold_table[slot * 64 + (p[i + 1] & 0x3F)];
@@ -151,9 +180,20 @@ void terms_fold(buf *out, const char *s, size_t len)
 	}
 	out->len = (size_t)(w - out->ptr);
 	*w = 0;
+	if (!high)
+		return 0;
+	unsigned leads = leads_in(out, from);
 	/* combining marks of text that came decomposed */
-	drop_pairs(out, from, 0xCC, 0x80, 0xBF);
-	drop_pairs(out, from, 0xCD, 0x80, 0xAF);
+	if (leads & LEAD_CC)
+		drop_pairs(out, from, 0xCC, 0x80, 0xBF);
+	if (leads & LEAD_CD)
+		drop_pairs(out, from, 0xCD, 0x80, 0xAF);
+	return leads;
+}
+
+void terms_fold(buf *out, const char *s, size_t len)
+{
+	fold_leads(out, s, len);
 }
 
 void terms_plain(buf *out, const char *html, size_t len)
@@ -285,9 +325,11 @@ static void set_grow(struct terms *t)
 void terms_add(struct terms *t, const char *text, size_t len)
 {
 	size_t from = t->text.len;
-	terms_fold(&t->text, text, len);
+	unsigned leads = fold_leads(&t->text, text, len);
+	static const unsigned sep_lead[N_SEP] = {LEAD_E2, LEAD_C2, LEAD_C3, LEAD_E3};
 	for (enum sep sep = 0; sep < N_SEP; sep++)
-		space_out(&t->text, from, sep);
+		if (leads & sep_lead[sep])
+			space_out(&t->text, from, sep);
 	/* a separator at the end, so that every word has a byte after it for
 	 * its NUL as the words move down over what is dropped */
 	buf_putc(&t->text, ' ');
@@ -322,26 +364,114 @@ void terms_add(struct terms *t, const char *text, size_t len)
 	buf_truncate(&t->text, w);
 }
 
-static int by_bytes(const void *a, const void *b, void *text)
+/* A word to sort: its first eight bytes as a big-endian number (zeros
+ * after its end), which orders most pairs as strcmp would without it. */
+struct sort_word {
+	uint64_t head;
+	const char *w;
+};
+
+static int before(const struct sort_word *x, const struct sort_word *y)
 {
-	const char *base = text;
-	return strcmp(base + *(const size_t *)a, base + *(const size_t *)b);
+	return x->head != y->head ? x->head < y->head : strcmp(x->w, y->w) < 0;
+}
+
+static void swap_words(struct sort_word *a, struct sort_word *b)
+{
+	struct sort_word t = *a;
+	*a = *b;
+	*b = t;
+}
+
+static void sift_down(struct sort_word *a, size_t root, size_t n)
+{
+	for (size_t child; (child = 2 * root + 1) < n; root = child) {
+		if (child + 1 < n && before(&a[child], &a[child + 1]))
+			child++;
+		if (!before(&a[root], &a[child]))
+			return;
+		swap_words(&a[root], &a[child]);
+	}
+}
+
+/* Sorts a[0..n) by bytes: quicksort (median of three) down to short runs,
+ * which insertion sorts; a heapsort where the splits go badly, so that
+ * no text makes it quadratic. The words are distinct. */
+static void sort_words(struct sort_word *a, size_t n, int depth)
+{
+	while (n > 16) {
+		if (depth-- == 0) {
+			for (size_t i = n / 2; i-- > 0;)
+				sift_down(a, i, n);
+			for (size_t end = n - 1; end > 0; end--) {
+				swap_words(&a[0], &a[end]);
+				sift_down(a, 0, end);
+			}
+			return;
+		}
+		size_t mid = n / 2;
+		if (before(&a[mid], &a[0]))
+			swap_words(&a[mid], &a[0]);
+		if (before(&a[n - 1], &a[0]))
+			swap_words(&a[n - 1], &a[0]);
+		if (before(&a[n - 1], &a[mid]))
+			swap_words(&a[n - 1], &a[mid]);
+		swap_words(&a[mid], &a[n - 2]); /* the pivot, out of the way */
+		struct sort_word *pivot = &a[n - 2];
+		size_t i = 0, j = n - 2;
+		for (;;) {
+			while (before(&a[++i], pivot))
+				;
+			while (before(pivot, &a[--j]))
+				;
+			if (i >= j)
+				break;
+			swap_words(&a[i], &a[j]);
+		}
+		swap_words(&a[i], &a[n - 2]);
+		/* the smaller side by recursion, the larger by the loop */
+		if (i < n - i - 1) {
+			sort_words(a, i, depth);
+			a += i + 1;
+			n -= i + 1;
+		} else {
+			sort_words(a + i + 1, n - i - 1, depth);
+			n = i;
+		}
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct sort_word x = a[i];
+		size_t j = i;
+		for (; j > 0 && before(&x, &a[j - 1]); j--)
+			a[j] = a[j - 1];
+		a[j] = x;
+	}
 }
 
 void terms_join(struct terms *t, buf *out)
 {
-	if (t->n) /* start is NULL until a word comes */
-		qsort_r(t->start, t->n, sizeof *t->start, by_bytes, t->text.ptr);
-	const char *last = NULL;
+	struct sort_word *sw = t->n ? xmalloc(t->n * sizeof *sw) : NULL;
 	for (size_t i = 0; i < t->n; i++) {
-		const char *w = t->text.ptr + t->start[i];
-		if (last && !strcmp(last, w))
-			continue;
-		if (last)
-			buf_putc(out, ' ');
-		buf_puts(out, w);
-		last = w;
+		const unsigned char *w = (const unsigned char *)t->text.ptr + t->start[i];
+		uint64_t head = 0;
+		int k = 0;
+		for (; k < 8 && w[k]; k++)
+			head = head << 8 | w[k];
+		if (k < 8)
+			head <<= 8 * (8 - k);
+		sw[i] = (struct sort_word){head, (const char *)w};
 	}
+	int depth = 2;
+	for (size_t n = t->n; n > 1; n /= 2)
+		depth += 2;
+	sort_words(sw, t->n, depth);
+	/* (the set keeps each word once) */
+	for (size_t i = 0; i < t->n; i++) {
+		if (i)
+			buf_putc(out, ' ');
+		buf_puts(out, sw[i].w);
+	}
+	free(sw);
 	buf_reset(&t->text);
 	t->n = 0;
 	if (t->set)

@@ -119,11 +119,53 @@ static void postings(void)
 	CHECK_FREE(index_of(docs, 0), "");
 }
 
+static int by_strcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Many words, in orders that make a quicksort split badly (sorted,
+ * reversed, all alike but the end), long common heads (the sort compares
+ * the first eight bytes as a number first): the join is qsort's order. */
+static void many_words(void)
+{
+	enum { N = 3000 };
+	static const char *const heads[] = {"", "governmen", "ab", "zzzzzzzzzzzz", "abcdefgh"};
+	for (int order = 0; order < 3; order++) {
+		char *words[N];
+		buf text = BUF_INIT;
+		for (int i = 0; i < N; i++) {
+			int k = order == 0 ? i : order == 1 ? N - 1 - i : (i * 7919) % N;
+			words[i] = xasprintf("%s%c%d", heads[k % 5], 'a' + k % 26, k);
+			buf_puts(&text, words[i]);
+			buf_putc(&text, i % 3 ? ' ' : '.');
+		}
+		struct terms t = TERMS_INIT;
+		buf out = BUF_INIT;
+		terms_add(&t, text.ptr, text.len);
+		terms_join(&t, &out);
+		qsort(words, N, sizeof *words, by_strcmp);
+		buf want = BUF_INIT;
+		for (int i = 0; i < N; i++) {
+			if (i)
+				buf_putc(&want, ' ');
+			buf_puts(&want, words[i]);
+			free(words[i]);
+		}
+		CHECK_STR(out.ptr, want.ptr);
+		buf_free(&want);
+		buf_free(&out);
+		buf_free(&text);
+		terms_free(&t);
+	}
+}
+
 int main(void)
 {
 	RUN(folding);
 	RUN(words);
 	RUN(plain);
 	RUN(postings);
+	RUN(many_words);
 	return TEST_MAIN_END();
 }
