@@ -17,7 +17,6 @@
 -- by the steps of every brief in that list.
 
 local registry = require("lib.registry")
-local ranked = require("lib.ranked")
 local config = require("lib.config")
 local threads = registry.load("threads")
 
@@ -161,49 +160,79 @@ local function candidates(i, lists, weights, story, w)
   return n
 end
 
-local function higher(a, b) return a > b end
-
 -- The k-th highest score of the n candidates, or -1 when n < k (equal
--- scores are alike, so `higher` needs no tie-break here).
+-- scores are alike). The k highest so far stay in kth_top (a scratch
+-- array), highest first: most candidates cost one comparison.
+local kth_top = {}
 local function kth_highest(n, k)
-  local top = {}
-  for c = 1, n do ranked.insert(top, k, score[cands[c]], higher) end
-  return top[k] or -1
+  local top, m = kth_top, 0
+  for c = 1, n do
+    local s = score[cands[c]]
+    local at
+    if m < k then
+      m = m + 1
+      at = m
+    elseif s > top[k] then
+      at = k
+    end
+    if at then
+      while at > 1 and s > top[at - 1] do
+        top[at] = top[at - 1]
+        at = at - 1
+      end
+      top[at] = s
+    end
+  end
+  return m >= k and top[k] or -1
 end
 
--- Does brief x rank above brief y ({j, total, distance} each)? Score with
--- the recency bonus, then nearer in time, then the site order (newest
--- first, then path): a total order, so the result never depends on the
--- order candidates were found in.
-local function ranks_above(x, y)
-  if x.total ~= y.total then return x.total > y.total end
-  if x.distance ~= y.distance then return x.distance < y.distance end
-  local j, o = x.j, y.j
+-- Does brief j (its total with the recency bonus, and its distance in
+-- time) rank above brief o? Total, then nearer in time, then the site
+-- order (newest first, then path): a total order, so the result never
+-- depends on the order candidates were found in.
+local function ranks_above(j, total, distance, o, o_total, o_distance)
+  if total ~= o_total then return total > o_total end
+  if distance ~= o_distance then return distance < o_distance end
   if stamp_of[j] ~= stamp_of[o] then return stamp_of[j] > stamp_of[o] end
   return article_of[j].path < article_of[o].path
 end
 
--- The best `count` of the n candidates, best first, as {j, total,
--- distance}. A brief whose score plus the largest bonus stays below the
--- count-th highest score, or below the total of the last of a full list,
--- cannot make the list (the bonus is at most `recency`), so most are left
--- out before their bonus is worked out.
+-- The best `count` of the n candidates, best first, in the scratch arrays
+-- best_j, best_total and best_distance; returns how many. A brief whose
+-- score plus the largest bonus stays below the count-th highest score, or
+-- below the total of the last of a full list, cannot make the list (the
+-- bonus is at most `recency`), so most are left out before their bonus is
+-- worked out. The list is kept in arrays: no table for each candidate.
+local best_j, best_total, best_distance = {}, {}, {}
 local function best(i, n, w)
   local count, recency, day = w.count, w.recency, 86400 * w.half_life
   local floor = kth_highest(n, count) - recency
   local ti = stamp_of[i]
-  local top = {}
+  local bj, bt, bd, m = best_j, best_total, best_distance, 0
   for c = 1, n do
     local j = cands[c]
     local s = score[j]
-    if s >= floor and (#top < count or s + recency >= top[#top].total) then
+    if s >= floor and (m < count or s + recency >= bt[m]) then
       local d = stamp_of[j] - ti
       if d < 0 then d = -d end
-      ranked.insert(top, count, { j = j, total = s + recency * 0.5 ^ (d / day), distance = d },
-                    ranks_above)
+      local t = s + recency * 0.5 ^ (d / day)
+      local at
+      if m < count then
+        m = m + 1
+        at = m
+      elseif ranks_above(j, t, d, bj[m], bt[m], bd[m]) then
+        at = m -- the last one drops out
+      end
+      if at then
+        while at > 1 and ranks_above(j, t, d, bj[at - 1], bt[at - 1], bd[at - 1]) do
+          bj[at], bt[at], bd[at] = bj[at - 1], bt[at - 1], bd[at - 1]
+          at = at - 1
+        end
+        bj[at], bt[at], bd[at] = j, t, d
+      end
     end
   end
-  return top
+  return m
 end
 
 -- Why j is related to i: "Same story; also about A, B and C", naming i's
@@ -257,10 +286,11 @@ local function relate(_, records, site)
   local n = candidates(i, lists, weights, story, w)
   if n == 0 then return end
   local related = {}
-  for r, x in ipairs(best(i, n, w)) do
-    local b = article_of[x.j]
+  for r = 1, best(i, n, w) do
+    local j = best_j[r]
+    local b = article_of[j]
     related[r] = { title = b.title, url = b.url,
-                   reason = reason(x.j, lists, weights, labels, story) }
+                   reason = reason(j, lists, weights, labels, story) }
   end
   article_of[i].related = related
 end

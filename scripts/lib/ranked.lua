@@ -1,7 +1,7 @@
 -- lib/ranked.lua: the best k of many items, kept in a short list as they
 -- come (best first), so that most items cost one comparison and none a
 -- sort of them all. indexes.lua keeps the people and topics most often
--- named with an entity this way, related.lua the best related briefs.
+-- named with an entity this way.
 --   local ranked = require("lib.ranked")
 --   local best = {}
 --   for _, x in ipairs(items) do ranked.insert(best, 3, x, above) end
