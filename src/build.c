@@ -167,7 +167,8 @@ int build_open(struct build *b)
 	for (size_t i = 0; i < s->n_all; i++)
 		hs_put(b->paths, s->all[i]->path, i, 0);
 	b->pages = pg_new();
-	b->theme_obj = tr_add(s->track, TR_SITE, s);
+	for (int i = 0; i < THEME_OBJS; i++)
+		b->theme_objs[i] = tr_add(s->track, TR_SITE, s);
 	b->scripts = lb_scripts_new(s, s->diag);
 	if (!b->scripts)
 		return -1;
@@ -645,7 +646,7 @@ static void render_one(void *ctx, int worker, size_t k)
 	b->page_diag[i] = d;
 	buf html = BUF_INIT;
 	struct tr_log reads = {0};
-	struct render_trace trace = {&reads, b->theme_obj, 0};
+	struct render_trace trace = {&reads, b->theme_objs, 0};
 	double t0 = now_s();
 	int rendered = render_page_traced(b->theme, s, p, &html, d, &trace);
 	double t1 = now_s();
@@ -858,7 +859,10 @@ static int reload_theme(struct build *b)
 		return -1;
 	/* the first load after reading the cache compares with the cache's */
 	const struct value *before = b->theme ? theme_prints(b->theme) : b->prints;
-	tr_changed(b->s->track, b->theme_obj, theme_changes(before, t));
+	uint64_t bits[THEME_OBJS];
+	theme_changes(before, t, bits);
+	for (int i = 0; i < THEME_OBJS; i++)
+		tr_changed(b->s->track, b->theme_objs[i], bits[i]);
 	val_free(b->prints);
 	b->prints = NULL;
 	theme_free(b->theme);

@@ -33,7 +33,7 @@ struct build {
 	struct hs_table *paths;   /* article path -> position in s->all */
 	struct page *page404;
 	struct diag *kept;        /* messages of the full update's open and scan */
-	uint32_t theme_obj;       /* bits: template names (track.h) */
+	uint32_t theme_objs[THEME_OBJS]; /* bits: template names (render.h) */
 	int legacy;               /* a script has whole-site hooks: every update is full */
 	int warnings;             /* in the last update's messages */
 	int failed;               /* the last update failed: the output is not up to date */

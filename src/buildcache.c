@@ -39,7 +39,7 @@
 #include "hashes.h"
 
 #define MAGIC "briefing build cache\n"
-#define FORMAT 13
+#define FORMAT 14
 
 /* The output folder as an absolute path (it may not exist yet). */
 static char *absolute(const char *path)
@@ -453,7 +453,8 @@ int build_save(struct build *b, const char *path)
 	size_t at0 = cf_tell(&w);
 	tr_save(s->track, &w);
 	size_t at1 = cf_tell(&w);
-	cf_u64(&w, b->theme_obj);
+	for (int i = 0; i < THEME_OBJS; i++)
+		cf_u64(&w, b->theme_objs[i]);
 	cf_u64(&w, b->sitemap_stamp); /* what the output's sitemap says */
 	if (!reuse)
 		s->cached_tick = 0; /* (site_save and st_save reuse only what came after it) */
@@ -777,10 +778,12 @@ static int restore_from(struct build *b, struct cf_reader *r, const char *path,
 	if (tr_load(s->track, r) != 0)
 		goto done;
 	double t1 = clock_s();
-	uint32_t theme = (uint32_t)cf_get_u64(r);
-	if (tr_attach(s->track, theme, TR_SITE, s) != 0)
-		goto done;
-	b->theme_obj = theme;
+	for (int i = 0; i < THEME_OBJS; i++) {
+		uint32_t theme = (uint32_t)cf_get_u64(r);
+		if (tr_attach(s->track, theme, TR_SITE, s) != 0)
+			goto done;
+		b->theme_objs[i] = theme;
+	}
 	b->sitemap_stamp = cf_get_u64(r);
 	if (site_load(s, r) != 0)
 		goto done;

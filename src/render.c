@@ -249,10 +249,20 @@ static void on_read(void *ctx, uint32_t obj, const char *key, size_t len)
 	tr_log_read(tr->reads, obj, tr_bit(key, len));
 }
 
+void theme_slot(const char *name, size_t len, unsigned *obj, uint64_t *bit)
+{
+	uint32_t h = tr_hash(name, len);
+	*bit = (uint64_t)1 << (h & 63);
+	*obj = (h >> 6) % THEME_OBJS;
+}
+
 static void on_template(void *ctx, const char *name, size_t len)
 {
 	struct render_trace *tr = ctx;
-	tr_log_read(tr->reads, tr->theme_obj, tr_bit(name, len));
+	unsigned obj;
+	uint64_t bit;
+	theme_slot(name, len, &obj, &bit);
+	tr_log_read(tr->reads, tr->theme_objs[obj], bit);
 }
 
 static void on_lambda(void *ctx)
@@ -283,23 +293,30 @@ const struct value *theme_prints(const struct theme *t)
 	return t ? t->prints : NULL;
 }
 
-uint64_t theme_changes(const struct value *a, const struct theme *after)
+static void add_change(uint64_t bits[THEME_OBJS], const char *name, size_t len)
 {
-	uint64_t bits = 0;
+	unsigned obj;
+	uint64_t bit;
+	theme_slot(name, len, &obj, &bit);
+	bits[obj] |= bit;
+}
+
+void theme_changes(const struct value *a, const struct theme *after, uint64_t bits[THEME_OBJS])
+{
+	memset(bits, 0, THEME_OBJS * sizeof *bits);
 	const struct value *b = after->prints;
 	for (size_t i = 0; i < val_len(b); i++) {
 		size_t len;
 		const char *name = val_key_at(b, i, &len);
 		if (!val_equal(val_getn(a, name, len), val_at(b, i)))
-			bits |= tr_bit(name, len);
+			add_change(bits, name, len);
 	}
 	for (size_t i = 0; i < val_len(a); i++) {
 		size_t len;
 		const char *name = val_key_at(a, i, &len);
 		if (!val_getn(b, name, len))
-			bits |= tr_bit(name, len);
+			add_change(bits, name, len);
 	}
-	return bits;
 }
 
 static const char *type_word(const struct value *v)

@@ -32,22 +32,31 @@ int theme_copy_static(const struct theme *t, struct output *o, struct diag *d);
 /* Renders page p to out. Returns 0 or -1 after reporting to d. */
 int render_page(const struct theme *t, const struct site *s, const struct page *p, buf *out,
                 struct diag *d);
+/* Template names are spread over THEME_OBJS tracked objects of 64 bits
+ * each, so that a page depends on the templates it looks for and, by
+ * chance, on a few others: with one object, "layout" and "article" had
+ * the same bit, and an edit of the article template rendered every page
+ * again. theme_slot says which object and bit a name has. */
+#define THEME_OBJS 16
+void theme_slot(const char *name, size_t len, unsigned *obj, uint64_t *bit);
+
 /* What a render read, for incremental builds: (object, field) for every
- * name looked up in a view, (theme_obj, template name) for every template
- * and partial looked for; volatile_ is set when a lambda ran. */
+ * name looked up in a view, (theme object, template name) for every
+ * template and partial looked for; volatile_ is set when a lambda ran. */
 struct tr_log;
 struct render_trace {
 	struct tr_log *reads;
-	uint32_t theme_obj;
+	const uint32_t *theme_objs; /* THEME_OBJS */
 	int volatile_;
 };
 int render_page_traced(const struct theme *t, const struct site *s, const struct page *p,
                        buf *out, struct diag *d, struct render_trace *trace);
 /* What a theme's templates were (name -> hash of file and text), and the
- * template names (as track.h bits) whose text or file differs in another
- * load (before may be NULL: all of them). */
+ * template names whose text or file differs in another load (before may
+ * be NULL: all of them), as bits of each theme object (theme_slot). */
 const struct value *theme_prints(const struct theme *t);
-uint64_t theme_changes(const struct value *before, const struct theme *after);
+void theme_changes(const struct value *before, const struct theme *after,
+                   uint64_t bits[THEME_OBJS]);
 /* The output file of a page URL: "" -> "index.html", "x/" -> "x/index.html",
  * "404.html" -> "404.html". Caller frees. */
 char *render_file_name(const char *url);

@@ -85,12 +85,17 @@ void *tr_owner(const struct track *t, uint32_t id, enum tr_kind *kind)
 	return t->objs[id].owner;
 }
 
-uint64_t tr_bit(const char *name, size_t len)
+uint32_t tr_hash(const char *name, size_t len)
 {
 	uint32_t h = 2166136261u; /* FNV-1a */
 	for (size_t i = 0; i < len; i++)
 		h = (h ^ (unsigned char)name[i]) * 16777619u;
-	return (uint64_t)1 << ((h ^ (h >> 16)) & 63);
+	return h ^ (h >> 16);
+}
+
+uint64_t tr_bit(const char *name, size_t len)
+{
+	return (uint64_t)1 << (tr_hash(name, len) & 63);
 }
 
 uint32_t tr_now(const struct track *t)

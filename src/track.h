@@ -28,6 +28,9 @@ void tr_kill(struct track *t, uint32_t id);
 void *tr_owner(const struct track *t, uint32_t id, enum tr_kind *kind);
 
 uint64_t tr_bit(const char *name, size_t len);
+/* The hash tr_bit takes its bit from (the low six bits); the bits above
+ * are free to spread names over several objects (render.h's theme). */
+uint32_t tr_hash(const char *name, size_t len);
 #define TR_ALL (~(uint64_t)0)
 
 /* The current tick, and the next one (made current). */

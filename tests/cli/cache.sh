@@ -382,4 +382,21 @@ same_as_clean "and the output is a clean build's" "$m" "$TMP/mo"
 
 "$BRIEFING" build -s "$TMP/moved" -o "$TMP/o" --no-cache -v > "$TMP/out" 2>&1
 check "--no-cache reads no cache" sh -c "! grep -q 'briefing: cache' '$TMP/out'"
+
+# A template's edit renders the pages that look for it, not the pages of
+# another template whose name shares its bit ("article" and "layout" did,
+# when all template names were bits of one object: 47 of 128 pages).
+t="$TMP/t"
+rm -rf "$t" "$TMP/tc"
+mkdir -p "$t/templates"
+cp -R "$ROOT/content" "$ROOT/site.yml" "$t/"
+cp "$ROOT/themes/default/article.mustache" "$t/templates/"
+"$BRIEFING" build -s "$t" -o "$TMP/to" --cache-dir "$TMP/tc" -q
+printf '\n<!-- edited -->\n' >> "$t/templates/article.mustache"
+"$BRIEFING" build -s "$t" -o "$TMP/to" --cache-dir "$TMP/tc" -v > "$TMP/out" 2>&1
+n=$(find "$TMP/to/articles" -name index.html | wc -l | tr -d ' ')
+check "an edit of the article template renders the $n article pages, no more" \
+	grep -q "finding the pages to render: $n of" "$TMP/out"
+check "(and they show it)" test "$(grep -rl -- '<!-- edited -->' "$TMP/to" | wc -l)" -eq "$n"
+same_as_clean "the output is a clean build's" "$t" "$TMP/to"
 finish
