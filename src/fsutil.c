@@ -102,6 +102,31 @@ int fs_write(const char *path, const char *data, size_t len)
 	return close(fd);
 }
 
+static int rm_inside(int fd, dev_t dev);
+
+/* Removes entry n of the open folder dfd (a folder with all it holds);
+ * d_type as readdir gave it, DT_UNKNOWN to look. */
+static int rm_entry(int dfd, const char *n, unsigned char d_type, dev_t dev)
+{
+	int is_dir = d_type == DT_DIR;
+	if (d_type == DT_UNKNOWN) {
+		struct stat st;
+		if (fstatat(dfd, n, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			return errno == ENOENT ? 0 : -1;
+		is_dir = S_ISDIR(st.st_mode);
+	}
+	if (!is_dir)
+		return unlinkat(dfd, n, 0) != 0 && errno != ENOENT ? -1 : 0;
+	int sub = openat(dfd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	if (sub < 0 || fstat(sub, &st) != 0 || st.st_dev != dev) {
+		if (sub >= 0)
+			close(sub);
+		return -1;
+	}
+	return rm_inside(sub, dev) != 0 || unlinkat(dfd, n, AT_REMOVEDIR) != 0 ? -1 : 0;
+}
+
 /* Empties the open folder fd (and closes it): files are unlinked through
  * the folder's descriptor, the type read from the directory entry, so no
  * path is looked up twice and nothing is stat'ed unless the file system
@@ -120,33 +145,16 @@ static int rm_inside(int fd, dev_t dev)
 		const char *n = e->d_name;
 		if (n[0] == '.' && (n[1] == '\0' || (n[1] == '.' && n[2] == '\0')))
 			continue;
-		int is_dir = e->d_type == DT_DIR;
-		if (e->d_type == DT_UNKNOWN) {
-			struct stat st;
-			if (fstatat(dfd, n, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-				rc = -1;
-				continue;
-			}
-			is_dir = S_ISDIR(st.st_mode);
-		}
-		if (!is_dir) {
-			if (unlinkat(dfd, n, 0) != 0 && errno != ENOENT)
-				rc = -1;
-			continue;
-		}
-		int sub = openat(dfd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		struct stat st;
-		if (sub < 0 || fstat(sub, &st) != 0 || st.st_dev != dev) {
-			if (sub >= 0)
-				close(sub);
-			rc = -1;
-			continue;
-		}
-		if (rm_inside(sub, dev) != 0 || unlinkat(dfd, n, AT_REMOVEDIR) != 0)
+		if (rm_entry(dfd, n, e->d_type, dev) != 0)
 			rc = -1;
 	}
 	closedir(dir);
 	return rc;
+}
+
+int fs_rm_at(int dfd, const char *name, dev_t dev)
+{
+	return rm_entry(dfd, name, DT_UNKNOWN, dev);
 }
 
 int fs_rmtree(const char *path)

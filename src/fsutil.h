@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "buf.h"
 
@@ -17,6 +18,9 @@ int fs_mkdirs(const char *path);
 int fs_write(const char *path, const char *data, size_t len);
 /* Removes path recursively without following symlinks. Returns 0 or -1. */
 int fs_rmtree(const char *path);
+/* Removes entry name of the open folder dfd the same way, leaving alone
+ * folders on another device than dev (and failing). */
+int fs_rm_at(int dfd, const char *name, dev_t dev);
 /* Copies the tree below src into dst (files and folders; symlinks skipped).
  * Existing files in dst are overwritten. Returns 0 or -1 with errno and
  * the failing path in *failed (caller frees). */

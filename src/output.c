@@ -80,24 +80,117 @@ int out_path_ok(const char *rel)
 	return 1;
 }
 
+/* What a removal shares out between its threads: entries of open
+ * folders, each removed whole (fs_rm_at), by whichever thread is free. */
+struct rm_task {
+	int dfd;
+	const char *name;
+};
+struct rm_share {
+	struct rm_task *t;
+	size_t n, cap;
+	atomic_size_t next;
+	dev_t dev;
+};
+
+static void rm_add(struct rm_share *r, int dfd, const char *name)
+{
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 64;
+		r->t = xrealloc(r->t, r->cap * sizeof *r->t);
+	}
+	r->t[r->n++] = (struct rm_task){dfd, name};
+}
+
+static void *rm_some(void *arg)
+{
+	struct rm_share *r = arg;
+	for (size_t i; (i = atomic_fetch_add(&r->next, 1)) < r->n;)
+		fs_rm_at(r->t[i].dfd, r->t[i].name, r->dev);
+	return NULL;
+}
+
+/* The names in the open folder fd (left open), sorted. */
+static char **names_at(int fd, size_t *n)
+{
+	int copy = dup(fd);
+	DIR *d = copy < 0 ? NULL : fdopendir(copy);
+	if (!d) {
+		if (copy >= 0)
+			close(copy);
+		*n = 0;
+		return NULL;
+	}
+	char **names = fs_list_dir(d, NULL, n);
+	closedir(d);
+	return names;
+}
+
+#define RM_SPLIT 64 /* top folders whose entries are shared out; the rest go whole */
+
 /* Removes a tree we made: everything but the marker, then the marker,
  * then the folder, so a removal cut short still carries the marker and a
- * later build can finish it. */
+ * later build can finish it. It runs when the rest of a build is done,
+ * so two threads share the work: the entries of its folders go in turn
+ * to whichever is free (a site's output has a few folders of very
+ * different sizes, people/ and articles/ most of it), then the folders.
+ * Everything is removed through folder descriptors, never following a
+ * symlink (fs_rm_at). */
 static void remove_ours(const char *dir)
 {
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
 	size_t n;
-	char **names = fs_list(dir, NULL, &n);
+	char **names = names_at(fd, &n);
+	struct rm_share r = {.dev = st.st_dev};
+	int *subs = xcalloc(n ? n : 1, sizeof *subs);
+	char ***kids = xcalloc(n ? n : 1, sizeof *kids);
+	size_t *n_kids = xcalloc(n ? n : 1, sizeof *n_kids);
+	int split = 0;
 	for (size_t i = 0; i < n; i++) {
+		subs[i] = -1;
 		if (strcmp(names[i], MARKER) == 0)
 			continue;
-		char *path = fs_join(dir, names[i]);
-		fs_rmtree(path);
-		free(path);
+		int sub = split < RM_SPLIT ? openat(fd, names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		                                                    O_CLOEXEC)
+		                           : -1;
+		struct stat ss;
+		if (sub >= 0 && fstat(sub, &ss) == 0 && ss.st_dev == st.st_dev) {
+			subs[i] = sub;
+			split++;
+			kids[i] = names_at(sub, &n_kids[i]);
+			for (size_t k = 0; k < n_kids[i]; k++)
+				rm_add(&r, sub, kids[i][k]);
+		} else {
+			if (sub >= 0)
+				close(sub);
+			rm_add(&r, fd, names[i]); /* a file, or a folder gone whole */
+		}
 	}
+	pthread_t helper;
+	int two = r.n > 1 && pthread_create(&helper, NULL, rm_some, &r) == 0;
+	rm_some(&r);
+	if (two)
+		pthread_join(helper, NULL);
+	for (size_t i = 0; i < n; i++) {
+		if (subs[i] >= 0) {
+			close(subs[i]);
+			fs_rm_at(fd, names[i], st.st_dev); /* emptied: the folder itself */
+		}
+		fs_free_names(kids[i], n_kids[i]);
+	}
+	free(r.t);
+	free(subs);
+	free(kids);
+	free(n_kids);
 	fs_free_names(names, n);
-	char *marker = fs_join(dir, MARKER);
-	unlink(marker);
-	free(marker);
+	unlinkat(fd, MARKER, 0);
+	close(fd);
 	rmdir(dir);
 }
 

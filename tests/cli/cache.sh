@@ -330,6 +330,15 @@ cp -R "$TMP/o/$dir" "$TMP/elsewhere" && rm -rf "$TMP/o/$dir" && ln -s "$TMP/else
 build "$TMP/moved" "$TMP/o"
 check "a folder replaced by a symbolic link to its copy makes it untrusted" said "not as the last build"
 check "and the link is gone" test ! -L "$TMP/o/$dir"
+check "and the folder it pointed to is untouched" test -f "$TMP/elsewhere/index.html"
+same_as_clean "and the output is right" "$TMP/moved" "$TMP/o"
+# the same at the top of the output, which the removal of the old tree
+# opens itself (to share out the entries of its folders)
+mv "$TMP/o/topics" "$TMP/elsewhere-topics" && ln -s "$TMP/elsewhere-topics" "$TMP/o/topics"
+build "$TMP/moved" "$TMP/o"
+check "a top folder replaced by a link: the link is gone" test ! -L "$TMP/o/topics"
+check "and the folder it pointed to is untouched" \
+	test "$(find "$TMP/elsewhere-topics" -type f | wc -l)" -gt 0
 same_as_clean "and the output is right" "$TMP/moved" "$TMP/o"
 echo extra > "$TMP/o/notes.txt"
 mkdir -p "$TMP/o/extra/deeper" && echo extra > "$TMP/o/extra/deeper/index.html"
