@@ -998,7 +998,9 @@ done:
 	}
 	if (b->o.stats)
 		*b->o.stats = b->st;
-	out_wait(); /* the previous output, removed meanwhile */
+	/* the previous output is still being removed (remove_old): build_run
+	 * writes the cache meanwhile and waits for it at the end (out_wait),
+	 * and the next commit waits for it before its own */
 	return nerr ? 1 : 0;
 }
 

@@ -29,6 +29,7 @@
 
 #include "build.h"
 #include "fsutil.h"
+#include "output.h"
 #include "watch.h"
 
 #define EVENTS_PATH "/__briefing/events"
@@ -539,6 +540,7 @@ int serve_run(const struct serve_opts *o)
 	pthread_mutex_unlock(&sv.lock);
 	MHD_stop_daemon(daemon);
 	fputs("briefing serve: stopped\n", stderr);
+	out_wait(); /* a replaced tree still being removed, if any */
 	fs_rmtree(tmp);
 	free(tmp);
 	free(sv.root);
