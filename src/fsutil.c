@@ -112,7 +112,7 @@ static int rm_entry(int dfd, const char *n, unsigned char d_type, dev_t dev)
 	if (d_type == DT_UNKNOWN) {
 		struct stat st;
 		if (fstatat(dfd, n, &st, AT_SYMLINK_NOFOLLOW) != 0)
-			return errno == ENOENT ? 0 : -1;
+			return -1;
 		is_dir = S_ISDIR(st.st_mode);
 	}
 	if (!is_dir)

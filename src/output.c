@@ -53,7 +53,7 @@ struct output {
 	 * folder is made before its first write, instead of after an open
 	 * that fails for want of it (16,000 at 10k briefs). */
 	pthread_mutex_t dirs_lock;
-	struct hs_table *dirs;     /* folders made, relative */
+	struct hs_table *dirs;     /* folders made (their paths) */
 };
 
 #define JOURNAL ".briefing-journal"
@@ -148,12 +148,15 @@ static void remove_ours(const char *dir)
 	size_t n;
 	char **names = names_at(fd, &n);
 	struct rm_share r = {.dev = st.st_dev};
-	int *subs = xcalloc(n ? n : 1, sizeof *subs);
-	char ***kids = xcalloc(n ? n : 1, sizeof *kids);
-	size_t *n_kids = xcalloc(n ? n : 1, sizeof *n_kids);
+	struct top {
+		int fd;       /* open while its entries are shared out, else -1 */
+		char **kids;  /* their names */
+		size_t n_kids;
+	} *tops = xcalloc(n ? n : 1, sizeof *tops);
 	int split = 0;
 	for (size_t i = 0; i < n; i++) {
-		subs[i] = -1;
+		struct top *t = &tops[i];
+		t->fd = -1;
 		if (strcmp(names[i], MARKER) == 0)
 			continue;
 		int sub = split < RM_SPLIT ? openat(fd, names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
@@ -161,11 +164,11 @@ static void remove_ours(const char *dir)
 		                           : -1;
 		struct stat ss;
 		if (sub >= 0 && fstat(sub, &ss) == 0 && ss.st_dev == st.st_dev) {
-			subs[i] = sub;
+			t->fd = sub;
 			split++;
-			kids[i] = names_at(sub, &n_kids[i]);
-			for (size_t k = 0; k < n_kids[i]; k++)
-				rm_add(&r, sub, kids[i][k]);
+			t->kids = names_at(sub, &t->n_kids);
+			for (size_t k = 0; k < t->n_kids; k++)
+				rm_add(&r, sub, t->kids[k]);
 		} else {
 			if (sub >= 0)
 				close(sub);
@@ -178,16 +181,14 @@ static void remove_ours(const char *dir)
 	if (two)
 		pthread_join(helper, NULL);
 	for (size_t i = 0; i < n; i++) {
-		if (subs[i] >= 0) {
-			close(subs[i]);
+		if (tops[i].fd >= 0) {
+			close(tops[i].fd);
 			fs_rm_at(fd, names[i], st.st_dev); /* emptied: the folder itself */
 		}
-		fs_free_names(kids[i], n_kids[i]);
+		fs_free_names(tops[i].kids, tops[i].n_kids);
 	}
 	free(r.t);
-	free(subs);
-	free(kids);
-	free(n_kids);
+	free(tops);
 	fs_free_names(names, n);
 	unlinkat(fd, MARKER, 0);
 	close(fd);
@@ -529,29 +530,22 @@ static int write_replace(const char *path, const char *data, size_t len)
 	return rc;
 }
 
-/* Writes rel (at path) into the new tree, making its folder first unless
+/* Writes path (a file of the new tree) making its folder first, unless
  * this build made it already (fs_write makes it too, after a failed open). */
-static int write_new(struct output *o, const char *path, const char *rel, const char *data,
-                     size_t len)
+static int write_new(struct output *o, const char *path, const char *data, size_t len)
 {
-	const char *slash = strrchr(rel, '/');
-	if (slash) {
-		char *dir = xstrndup(rel, (size_t)(slash - rel));
-		uint64_t seen;
+	const char *slash = strrchr(path, '/');
+	char *dir = xstrndup(path, (size_t)(slash - path));
+	uint64_t seen;
+	pthread_mutex_lock(&o->dirs_lock);
+	int made = hs_get(o->dirs, dir, &seen);
+	pthread_mutex_unlock(&o->dirs_lock);
+	if (!made && fs_mkdirs(dir) == 0) {
 		pthread_mutex_lock(&o->dirs_lock);
-		int made = hs_get(o->dirs, dir, &seen);
+		hs_put(o->dirs, dir, 1, 0);
 		pthread_mutex_unlock(&o->dirs_lock);
-		if (!made) {
-			char *full = fs_join(o->tmp, dir);
-			if (fs_mkdirs(full) == 0) {
-				pthread_mutex_lock(&o->dirs_lock);
-				hs_put(o->dirs, dir, 1, 0);
-				pthread_mutex_unlock(&o->dirs_lock);
-			}
-			free(full);
-		}
-		free(dir);
 	}
+	free(dir);
 	return fs_write(path, data, len);
 }
 
@@ -586,7 +580,7 @@ static int write_live(struct output *o, const char *rel, const char *data, size_
 		}
 		free(tmp);
 	} else if (o->tmp) {
-		rc = write_new(o, path, rel, data, len);
+		rc = write_new(o, path, data, len);
 	} else if (!known) {
 		/* a file no reader has seen yet is written in place: half the calls */
 		rc = fs_write(path, data, len);
@@ -661,7 +655,7 @@ static int write_file(struct output *o, const char *rel, const char *data, size_
 	if (o->manifest)
 		return write_live(o, rel, data, len, page, d);
 	char *path = fs_join(o->tmp, rel);
-	int rc = write_new(o, path, rel, data, len);
+	int rc = write_new(o, path, data, len);
 	if (rc != 0 && atomic_exchange(&o->write_failed, 1) == 0) {
 		char *shown = fs_join(o->dir, rel); /* the temporary name means nothing to the user */
 		diag_error(d, shown, 0, 0, "cannot write: %s; the build stops writing here",
