@@ -19,6 +19,7 @@ struct build_stats {
 	size_t pages_rendered, pages_skipped;    /* skipped: inputs unchanged */
 	size_t files_written, files_removed;     /* live updates only */
 	size_t steps_run;                        /* keyed steps run */
+	unsigned long long spilled;              /* bytes of body HTML in a spill (spill.h) */
 	int full;          /* everything was done again (first update, or settings,
 	                    * scripts, data or entity files changed) */
 	int cache;         /* build_run: 1 the cache was read, 0 none or not usable */

@@ -32,6 +32,7 @@ struct build {
 	struct hs_table *manifest; /* live: file -> content hash of what is there */
 	struct hs_table *paths;   /* article path -> position in s->all */
 	struct page *page404;
+	struct spill *spill;      /* a big parse's body HTML (spill.h), until the site goes */
 	struct diag *kept;        /* messages of the full update's open and scan */
 	uint32_t theme_objs[THEME_OBJS]; /* bits: template names (render.h) */
 	int legacy;               /* a script has whole-site hooks: every update is full */

@@ -351,6 +351,35 @@ const char *out_refused(const char *dir, const char *site_dir)
 	return why;
 }
 
+/* dir's parent folder ("." for a bare name), and in *base (when not NULL)
+ * its last name; trailing slashes do not count. Both malloc'd. */
+static char *split_dir(const char *dir, char **base)
+{
+	char *copy = xstrdup(dir);
+	size_t n = strlen(copy);
+	while (n > 1 && copy[n - 1] == '/')
+		copy[--n] = '\0';
+	char *slash = strrchr(copy, '/');
+	char *parent;
+	if (slash) {
+		*slash = '\0';
+		parent = xstrdup(slash == copy ? "/" : copy);
+		if (base)
+			*base = xstrdup(slash + 1);
+	} else {
+		parent = xstrdup(".");
+		if (base)
+			*base = xstrdup(copy);
+	}
+	free(copy);
+	return parent;
+}
+
+char *out_parent(const char *dir)
+{
+	return split_dir(dir, NULL);
+}
+
 struct output *out_begin(const char *dir, const char *site_dir, struct diag *d)
 {
 	const char *why = out_refused(dir, site_dir);
@@ -360,21 +389,8 @@ struct output *out_begin(const char *dir, const char *site_dir, struct diag *d)
 	}
 
 	/* the temporary folder goes beside the output, on the same file system */
-	char *copy = xstrdup(dir);
-	size_t n = strlen(copy);
-	while (n > 1 && copy[n - 1] == '/')
-		copy[--n] = '\0';
-	char *slash = strrchr(copy, '/');
-	char *parent, *base;
-	if (slash) {
-		*slash = '\0';
-		parent = xstrdup(slash == copy ? "/" : copy);
-		base = xstrdup(slash + 1);
-	} else {
-		parent = xstrdup(".");
-		base = xstrdup(copy);
-	}
-	free(copy);
+	char *base;
+	char *parent = split_dir(dir, &base);
 	if (fs_mkdirs(parent) != 0) {
 		diag_error(d, NULL, 0, 0, "cannot create \"%s\": %s", parent, strerror(errno));
 		free(parent);

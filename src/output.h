@@ -16,6 +16,9 @@ struct output;
 /* Why dir (the output folder) must not be replaced by a build of the site
  * in site_dir ("it holds the site itself", ...), or NULL when it may be. */
 const char *out_refused(const char *dir, const char *site_dir);
+/* The folder the output dir lies in, where its new tree is made ("." for
+ * a bare name). Caller frees. */
+char *out_parent(const char *dir);
 /* Prepares a build of dir (the output folder) for the site in site_dir.
  * Returns NULL after reporting why the folder is refused. */
 struct output *out_begin(const char *dir, const char *site_dir, struct diag *d);

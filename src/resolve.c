@@ -334,6 +334,9 @@ static struct value *body_of(struct article *a, int *changed)
 	if (a->html) {
 		v = val_str_own(a->html, strlen(a->html));
 		a->html = NULL;
+	} else if (a->spilled) {
+		v = val_str_borrow(a->spilled, a->spilled_len);
+		a->spilled = NULL;
 	} else if (a->content) {
 		v = val_ref(a->content);
 	} else {
@@ -560,6 +563,7 @@ void article_reset(struct site *s, struct article *a)
 	free(a->url);
 	free(a->html);
 	a->title = a->slug = a->url = a->html = NULL;
+	a->spilled = NULL;
 	a->url_hashed = NULL;
 	a->content = NULL;
 	a->body_ok = 0;

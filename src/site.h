@@ -117,6 +117,10 @@ struct article {
 	char *html;          /* body HTML until moved into data */
 	const struct value *content; /* or the body HTML as a string owned elsewhere
 	                              * (serve's cache, see cache.h), referenced from data */
+	const char *spilled; /* or in the build's spill (spill.h), until moved into data */
+	size_t spilled_len;
+	uint64_t spill_at;   /* where parse_one put it (in_spill) until the spill is sealed */
+	int in_spill;
 	size_t words;        /* words in the body (for word_count, reading_time) */
 	size_t rank;         /* after site_resolve: position in the site, newest first */
 	size_t scan;         /* position in the scan (s->all) */

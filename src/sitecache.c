@@ -12,6 +12,7 @@
 #include "cachefile.h"
 #include "hashes.h"
 #include "site.h"
+#include "spill.h"
 
 #define VIEW_MAPS (VIEW_LAYERS + 1)
 
@@ -70,6 +71,7 @@ static void save_view(struct cf_writer *w, struct value *top, struct value *cons
 	}
 	w->failed |= m.failed;
 	buf_free(&m.b);
+	spill_tick(); /* its content may have been read from the spill */
 }
 
 /* One map of a view as the cache has it, until it is first opened. */

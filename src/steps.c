@@ -17,6 +17,7 @@
 #include "hashes.h"
 #include "lua_bridge.h"
 #include "pool.h"
+#include "spill.h"
 
 #define GROW(arr, n, cap)                                                      \
 	do {                                                                   \
@@ -780,6 +781,7 @@ static void emit_one(void *ctx, int worker, size_t i)
 	struct st_step *p = r->todo[i];
 	lb_run_emit(r->workers[worker], p->article, p->next);
 	st_out_fit(p->next);
+	spill_tick(); /* the emit may have read its article's content */
 }
 
 static void group_one(void *ctx, int worker, size_t i)
