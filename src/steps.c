@@ -792,6 +792,7 @@ static void group_one(void *ctx, int worker, size_t i)
 	/* a step depends on its own records */
 	tr_log_read(&p->next->reads, p->key->obj, 1);
 	st_out_fit(p->next);
+	spill_tick(); /* a feed's or an edition's step may read its briefs' content */
 }
 
 static char *emit_who(const struct article *a)
