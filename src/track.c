@@ -141,9 +141,21 @@ int tr_changed_after(const struct track *t, uint32_t id, uint32_t since)
 	return !id || id >= t->n || !t->objs[id].owner || t->last[id] > since;
 }
 
+static int logging = 1;
+
+void tr_log_enable(int on)
+{
+	logging = on;
+}
+
+int tr_log_enabled(void)
+{
+	return logging;
+}
+
 void tr_log_read(struct tr_log *l, uint32_t obj, uint64_t bits)
 {
-	if (!obj)
+	if (!obj || !logging)
 		return;
 	/* the same object read again and again (one article's fields) */
 	if (l->n && l->d[l->n - 1].obj == obj) {

@@ -55,6 +55,11 @@ struct tr_log {
 	size_t n, cap;
 };
 void tr_log_read(struct tr_log *l, uint32_t obj, uint64_t bits);
+/* Whether tr_log_read logs anything, for the whole process (default 1). A
+ * build that keeps no state for another (no cache, not serve) turns it off:
+ * nothing would ever read its logs. */
+void tr_log_enable(int on);
+int tr_log_enabled(void);
 /* Sorts the log by object and merges each object's bits: the deps. */
 void tr_log_merge(struct tr_log *l);
 void tr_log_free(struct tr_log *l);
