@@ -65,6 +65,18 @@ add_briefs() {
 	done
 }
 
+# gen_site DIR N PEOPLE TOPICS: a site of N gen-corpus briefs in DIR
+# (content/ and a site.yml); fails when ../shared has no gen-corpus
+gen_site() {
+	[ -x "$SHARED/bench/gen-corpus" ] && command -v python3 >/dev/null || return 1
+	python3 "$SHARED/bench/gen-corpus" --articles "$2" --people "$3" --topics "$4" \
+		--out "$1.gc" --jobs 2 >/dev/null || return 1
+	mkdir -p "$1/content"
+	mv "$1.gc/articles" "$1.gc/people" "$1.gc/topics" "$1/content/"
+	rm -rf "$1.gc"
+	printf 'title: "Generated"\nbase_url: "https://example.org/"\n' > "$1/site.yml"
+}
+
 # png W H: the first bytes of a PNG of that size (all the image sizer reads)
 png() {
 	printf '\211PNG\r\n\032\n\000\000\000\015IHDR'

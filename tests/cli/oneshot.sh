@@ -15,12 +15,7 @@ run_briefing build -s . -o "$TMP/cached" -q
 expect_status "a build with a cache after them" 0
 check "writes it too" diff -r "$TMP/plain" "$TMP/cached"
 
-if [ -x "$SHARED/bench/gen-corpus" ] && command -v python3 >/dev/null; then
-	python3 "$SHARED/bench/gen-corpus" --articles 600 --people 80 --topics 20 \
-		--out "$TMP/gc" --jobs 2 >/dev/null
-	mkdir -p "$TMP/g/content"
-	mv "$TMP/gc/articles" "$TMP/gc/people" "$TMP/gc/topics" "$TMP/g/content/"
-	printf 'title: "Generated"\nbase_url: "https://example.org/"\n' > "$TMP/g/site.yml"
+if gen_site "$TMP/g" 600 80 20; then
 	run_briefing build -s "$TMP/g" -o "$TMP/g-plain" -q --no-cache
 	expect_status "600 generated briefs build without logging reads" 0
 	BRIEFING_LOG_READS=1 run_briefing build -s "$TMP/g" -o "$TMP/g-logged" -q --no-cache

@@ -6,12 +6,7 @@
 # briefs: more than 512 emit steps, so the stage-end trim runs too.
 . tests/lib.sh
 
-if [ -x "$SHARED/bench/gen-corpus" ] && command -v python3 >/dev/null; then
-	python3 "$SHARED/bench/gen-corpus" --articles 600 --people 80 --topics 20 \
-		--out "$TMP/gc" --jobs 2 >/dev/null
-	mkdir -p "$TMP/g/content"
-	mv "$TMP/gc/articles" "$TMP/gc/people" "$TMP/gc/topics" "$TMP/g/content/"
-	printf 'title: "Generated"\nbase_url: "https://example.org/"\n' > "$TMP/g/site.yml"
+if gen_site "$TMP/g" 600 80 20; then
 	export XDG_CACHE_HOME="$TMP/xdg"
 	unset BRIEFING_TRIM_MB
 	run_briefing build -s "$TMP/g" -o "$TMP/plain" -q --no-cache
