@@ -440,14 +440,15 @@ static void parse_one(void *ctx, int worker, size_t i)
 /* A parse of many briefs keeps their body HTML in a spill beside the
  * output (spill.h) rather than on the heap, from the parse to the
  * renders and the cache that read it: 290 MB at 100k briefs. Not in
- * serve, whose views outlive a build and whose later parses are few.
+ * serve, whose views outlive a build and whose later parses are few, nor
+ * in `briefing check`, which renders nothing and makes no folder.
  * BRIEFING_SPILL_MIN (default 1000) is the least count of briefs that
  * makes one; the tests set it to 0. */
 static void spill_start(struct build *b, size_t n)
 {
 	const char *env = getenv("BRIEFING_SPILL_MIN");
 	size_t least = env && *env ? (size_t)strtoul(env, NULL, 10) : 1000;
-	if (b->o.live || b->spill || n < least || !n)
+	if (b->o.live || b->o.check_only || b->spill || n < least || !n)
 		return;
 	char *parent = out_parent(b->s->cfg.output);
 	if (fs_mkdirs(parent) == 0) /* (as out_begin will) */

@@ -50,5 +50,15 @@ check "with the edit" grep -q "A closing paragraph, spilled on its own" \
 	"$TMP/cached/out/articles/2017/big-spill/index.html"
 check "nothing is left beside it either" test "$(ls -A "$TMP/cached")" = "out"
 
+# briefing check renders nothing: it neither spills nor makes the folder
+# the output would go in
+c="$TMP/check"
+mkdir -p "$c"
+cp -r "$s/content" "$s/data" "$c/"
+sed 's|^output: .*|output: "absent/out"|' "$s/site.yml" > "$c/site.yml"
+BRIEFING_SPILL_MIN=0 run_briefing check -s "$c"
+check "briefing check of a site that would spill runs" test "$status" -le 1
+check "and makes no folder for the output" test ! -e "$c/absent"
+
 # serve never spills: its views outlive a build
 finish
