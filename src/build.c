@@ -764,6 +764,18 @@ static void forget_file(void *ctx, const char *url)
 	free(file);
 }
 
+/* Pages by the size of their packed data, largest first (then in site
+ * order): a list page's data is its list; an article's page has none. */
+static int larger_first(const void *pa, const void *pb, void *ctx)
+{
+	const struct site *s = ctx;
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	size_t la = s->pages[a]->packed_len, lb = s->pages[b]->packed_len;
+	if (la != lb)
+		return la > lb ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
 static void render(struct build *b)
 {
 	struct site *s = b->s;
@@ -795,6 +807,12 @@ static void render(struct build *b)
 		else
 			keep_one(b, i);
 	}
+	/* the largest pages first (a topic's list of thousands of briefs: 25 MB
+	 * of HTML at 100k): their buffers come and go while the heap is still
+	 * small, not on top of every page's record at the end, and no thread
+	 * is left with one of them while the other has nothing to do */
+	if (count > 1)
+		qsort_r(b->todo_at, count, sizeof *b->todo_at, larger_first, s);
 	pool_run(b->jobs, count, render_one, b);
 	free(b->todo_at);
 	b->todo_at = NULL;
