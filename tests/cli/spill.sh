@@ -4,7 +4,8 @@
 # search reads each body, the editions' email carries them whole) and a
 # brief past a quarter of a chunk build with it. The output is the same,
 # byte for byte, with and without, clean or warm, and nothing is left
-# beside the output.
+# beside the output; `briefing check` does not spill. (serve never spills,
+# its views outliving a build: build.c's spill_start, not tested here.)
 . tests/lib.sh
 
 s="$TMP/site"
@@ -59,6 +60,4 @@ sed 's|^output: .*|output: "absent/out"|' "$s/site.yml" > "$c/site.yml"
 BRIEFING_SPILL_MIN=0 run_briefing check -s "$c"
 check "briefing check of a site that would spill runs" test "$status" -le 1
 check "and makes no folder for the output" test ! -e "$c/absent"
-
-# serve never spills: its views outlive a build
 finish
